@@ -1,0 +1,162 @@
+// `itinera customers search Q`, `itinera customer show ID`, `itinera stats`.
+import type { Command } from "commander";
+import { type CustomerProfile, getCustomer } from "../../customers/profile.js";
+import { searchCustomers } from "../../customers/search.js";
+import { getTimeline, type TimelinePage } from "../../customers/timeline.js";
+import { getStats, type StoreStats } from "../../store/stats.js";
+import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
+import { CliError, emit, fail, table } from "../output.js";
+import { viaServerOr } from "../target.js";
+
+function showProfile(p: CustomerProfile & { timeline?: TimelinePage }): string {
+  const out = [
+    `Customer ${p.id}  ·  ${p.eventCount} events  ·  first seen ${p.firstSeen ?? "-"}  ·  last seen ${p.lastSeen ?? "-"}`,
+    "",
+    "Identifiers:",
+    table(p.identifiers as unknown as Array<Record<string, unknown>>, ["kind", "value", "firstSeen"]),
+    "",
+    "Traits (latest wins):",
+    table(
+      Object.entries(p.traits).map(([k, t]) => ({
+        trait: k,
+        value: JSON.stringify(t.value),
+        from: `${t.source.channel} ${t.source.at}`,
+      })),
+      ["trait", "value", "from"],
+    ),
+    "",
+    "Channels:",
+    table(p.channels as unknown as Array<Record<string, unknown>>, [
+      "channel",
+      "events",
+      "firstSeen",
+      "lastSeen",
+    ]),
+    "",
+    "Why these identifiers are one customer:",
+    table(
+      p.links.map((l) => ({
+        at: l.at,
+        link: `${l.from.kind}:${l.from.value} ↔ ${l.to.kind}:${l.to.value}`,
+        decision: l.accepted ? "linked" : "REFUSED",
+        reason: l.reason,
+        evidence: l.messageId,
+      })),
+      ["at", "link", "decision", "reason", "evidence"],
+    ),
+  ];
+  if (p.timeline) {
+    out.push(
+      "",
+      "Latest events:",
+      table(
+        p.timeline.events.map((e) => ({
+          timestamp: e.timestamp,
+          channel: e.channel,
+          type: e.type,
+          event: e.event,
+        })),
+        ["timestamp", "channel", "type", "event"],
+      ),
+    );
+  }
+  return out.join("\n");
+}
+
+export function customerCommands(program: Command): void {
+  program
+    .command("customers")
+    .description("find customers")
+    .command("search <query>")
+    .description(
+      "find customers by email, phone (any format), user id, anonymous id, trait key, or the start of an email or name",
+    )
+    .option("--limit <n>", "most results", "20")
+    .action(async (query: string, opts: { limit: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        const config = configFrom(g);
+        const limit = positiveInt("--limit", opts.limit, 20);
+        const res = await viaServerOr(
+          config,
+          { method: "GET", path: `/api/customers?q=${encodeURIComponent(query)}&limit=${limit}` },
+          async (ctx) => ({ customers: await searchCustomers(ctx.store, ctx.rules, query, limit) }),
+        );
+        emit(g, res, (r) =>
+          table(
+            r.customers.map((c) => ({
+              id: c.id,
+              name: c.name,
+              identifiers: c.identifiers.map((i) => `${i.kind}:${i.value}`).join(", "),
+              matched: c.matchedBy.join(","),
+            })),
+            ["id", "name", "identifiers", "matched"],
+          ),
+        );
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+
+  program
+    .command("customer")
+    .description("one customer")
+    .command("show <id>")
+    .description("profile, identifiers and why they were linked, traits, channels and latest events")
+    .option("--events <n>", "how many latest events to show", "20")
+    .action(async (rawId: string, opts: { events: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        const config = configFrom(g);
+        const id = positiveInt("customer id", rawId, 0);
+        const limit = positiveInt("--events", opts.events, 20);
+        const res = await viaServerOr(
+          config,
+          { method: "GET", path: `/api/customers/${id}` },
+          async (ctx) => (await getCustomer(ctx.store, id)) ?? null,
+        ).then(async (profile) => {
+          if (!profile) throw new CliError(`no customer ${id}`, 3);
+          const timeline = await viaServerOr(
+            config,
+            { method: "GET", path: `/api/customers/${id}/timeline?limit=${limit}` },
+            async (ctx) => (await getTimeline(ctx.store, id, { limit }))!,
+          );
+          return { ...profile, timeline };
+        });
+        emit(g, res, showProfile);
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+
+  program
+    .command("stats")
+    .description("events, customers and identifiers stored, per channel and type")
+    .action(async (_o: unknown, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        const config = configFrom(g);
+        const stats = await viaServerOr<StoreStats>(config, { method: "GET", path: "/api/stats" }, (ctx) =>
+          getStats(ctx.store),
+        );
+        emit(g, stats, (s) =>
+          [
+            `${s.events} events (${s.eventsLast24h} in the last 24 h), ${s.customers} customers, ${s.merges} merges, ${s.refusedLinks} refused links`,
+            `first ${s.firstEvent ?? "-"}  last ${s.lastEvent ?? "-"}  unattributed ${s.unattributedEvents}`,
+            "",
+            table(
+              Object.entries(s.channels).map(([channel, events]) => ({ channel, events })),
+              ["channel", "events"],
+            ),
+            "",
+            table(
+              Object.entries(s.identifiers).map(([kind, count]) => ({ kind, count })),
+              ["kind", "count"],
+            ),
+          ].join("\n"),
+        );
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+}

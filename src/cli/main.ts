@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// The `itinera` command line.
+import { Command } from "commander";
+import { version } from "../version.js";
+import { credentialCommands } from "./commands/credentials.js";
+import { customerCommands } from "./commands/customers.js";
+import { serveCommand } from "./commands/serve.js";
+
+const program = new Command()
+  .name("itinera")
+  .description("Itinera — every customer interaction in one place, stitched into one customer.")
+  .version(version)
+  .option("--json", "print machine-readable JSON (no progress output)")
+  .option("--db <path>", "database file (default ./data/itinera.duckdb, or ITINERA_DATABASE)")
+  .option("--config <file>", "JSON config file (default ./itinera.config.json, or ITINERA_CONFIG)")
+  .showHelpAfterError()
+  .addHelpText(
+    "after",
+    "\nWhile `itinera serve` runs, other commands talk to it through its API; otherwise they open the database file.",
+  );
+
+serveCommand(program);
+credentialCommands(program);
+customerCommands(program);
+
+await program.parseAsync(process.argv);

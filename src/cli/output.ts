@@ -1,0 +1,42 @@
+// How CLI commands speak: a human summary on a terminal, or exactly one JSON document with --json.
+export interface OutputOptions {
+  json?: boolean;
+}
+
+export function emit<T>(opts: OutputOptions, value: T, human: (v: T) => string): void {
+  if (opts.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  else process.stdout.write(`${human(value)}\n`);
+}
+
+/** A failure the user can fix: printed without a stack, exit code 1 (2 for bad usage). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export function fail(opts: OutputOptions, e: unknown): never {
+  const message = e instanceof Error ? e.message : String(e);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ error: { message } })}\n`);
+  else process.stderr.write(`itinera: ${message}\n`);
+  process.exit(e instanceof CliError ? e.exitCode : 1);
+}
+
+export function table(rows: Array<Record<string, unknown>>, columns: string[]): string {
+  if (rows.length === 0) return "(none)";
+  const cell = (v: unknown) => (v === null || v === undefined ? "" : String(v));
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
+  return [
+    line(columns),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map((r) => line(columns.map((c) => cell(r[c])))),
+  ].join("\n");
+}

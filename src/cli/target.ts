@@ -1,0 +1,86 @@
+// Where a CLI command runs: against the running server's API when one owns the database file,
+// otherwise on the file itself (DuckDB lets only one process write it).
+import fs from "node:fs";
+import path from "node:path";
+import { CredentialVerifier } from "../auth/credentials.js";
+import { EventWriter } from "../collect/writer.js";
+import type { Config } from "../config.js";
+import { IdentityGraph } from "../identity/graph.js";
+import { IdentifierRules } from "../identity/identifiers.js";
+import { createLogger } from "../logger.js";
+import type { AppContext } from "../server/context.js";
+import { type RuntimeInfo, runtimeFileOf } from "../server/runtime.js";
+import { openStore } from "../store/database.js";
+import { CliError } from "./output.js";
+
+function runningServer(config: Config): RuntimeInfo | undefined {
+  const file = runtimeFileOf(path.resolve(config.databasePath));
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const info = JSON.parse(fs.readFileSync(file, "utf8")) as RuntimeInfo;
+    process.kill(info.pid, 0); // throws when no such process: a stale file from a crash
+    return info;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ApiRequest {
+  method: "GET" | "POST" | "DELETE";
+  path: string;
+  body?: unknown;
+}
+
+/** Calls the running server; errors come back in the API's envelope and become CliErrors. */
+export async function callApi<T>(server: RuntimeInfo, req: ApiRequest): Promise<T> {
+  const res = await fetch(server.url + req.path, {
+    method: req.method,
+    headers: {
+      authorization: `Bearer ${server.token}`,
+      ...(req.body ? { "content-type": "application/json" } : {}),
+    },
+    body: req.body ? JSON.stringify(req.body) : undefined,
+  });
+  const payload = (await res.json()) as T & { error?: { message: string; status: number } };
+  if (!res.ok)
+    throw new CliError(payload.error?.message ?? `server answered ${res.status}`, res.status === 404 ? 3 : 1);
+  return payload;
+}
+
+/** Opens the database file for a command that runs without a server; closes it afterwards. */
+export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const opened = await openStore(config.databasePath, { readers: 2 });
+  if (!opened.ok) throw new CliError(opened.error);
+  const store = opened.value;
+  const log = createLogger({ logLevel: "warn" });
+  const graph = new IdentityGraph(config.identity.caps);
+  await graph.load(store.writer);
+  const writer = new EventWriter(store, graph, config.writer, log);
+  const ctx: AppContext = {
+    config,
+    store,
+    writer,
+    rules: new IdentifierRules(config.identity),
+    writeKeys: new CredentialVerifier(store, "write_key"),
+    apiTokens: new CredentialVerifier(store, "api_token"),
+    log,
+  };
+  try {
+    return await fn(ctx);
+  } finally {
+    await writer.close();
+    await store.close();
+  }
+}
+
+/** Runs via the server's API when one is running, else locally; both produce the same JSON shape. */
+export async function viaServerOr<T>(
+  config: Config,
+  req: ApiRequest,
+  local: (ctx: AppContext) => Promise<T>,
+): Promise<T> {
+  const server = runningServer(config);
+  return server ? callApi<T>(server, req) : withLocalStore(config, local);
+}
+
+export { runningServer };

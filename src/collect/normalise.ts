@@ -1,0 +1,131 @@
+// Validates one Segment message and turns it into the event Itinera stores: skew-corrected UTC time,
+// a channel, normalised identifiers. A bad message becomes a reason, never an exception.
+import { randomUUID } from "node:crypto";
+import { type Identifier, type IdentifierRules, searchNames } from "../identity/identifiers.js";
+import { err, ok, type Result } from "../result.js";
+import { type Channel, inferChannel } from "./channel.js";
+import { type MessageType, messageCheckers, messageTypes } from "./schemas.js";
+
+export interface NormalisedEvent {
+  messageId: string;
+  type: MessageType;
+  event: string | null;
+  channel: Channel;
+  /** Epoch milliseconds, UTC. */
+  timestamp: number;
+  receivedAt: number;
+  sentAt: number | null;
+  anonymousId: string | null;
+  userId: string | null;
+  /** JSON text, or null. */
+  properties: string | null;
+  traits: string | null;
+  context: string | null;
+  source: string;
+  /** Strongest first; the first one is the event's own identity. */
+  identifiers: Identifier[];
+  /** alias: the id being linked to userId. */
+  previousId: string | null;
+  names: string[];
+}
+
+export interface Envelope {
+  receivedAt: number;
+  source: string;
+  /** Batch-level fields Segment lets clients hoist out of the items. */
+  sentAt?: unknown;
+  context?: Record<string, unknown>;
+  maxEventBytes: number;
+}
+
+const typeSet = new Set<string>(messageTypes);
+// Events this far from the server's clock are almost always unit mistakes (seconds as ms, year 0).
+const EARLIEST = Date.UTC(1990, 0, 1);
+const LATEST_AHEAD_MS = 366 * 24 * 3600 * 1000;
+
+function parseTime(v: unknown): number | undefined | null {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") return null;
+  // Date.parse would read "2026-11-23" as UTC midnight and "11/23/2026" as local time; only ISO-8601 is accepted.
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v)) return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : t;
+}
+
+const asId = (v: unknown): string | null =>
+  typeof v === "number" ? String(v) : typeof v === "string" && v.trim() !== "" ? v : null;
+
+const asBag = (v: unknown): Record<string, unknown> | undefined =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+const jsonOrNull = (v: Record<string, unknown> | undefined): string | null =>
+  v && Object.keys(v).length > 0 ? JSON.stringify(v) : null;
+
+export function normalise(
+  raw: Record<string, unknown>,
+  typeHint: MessageType | undefined,
+  env: Envelope,
+  rules: IdentifierRules,
+): Result<NormalisedEvent, string> {
+  const type = (raw.type ?? typeHint) as string | undefined;
+  if (typeof type !== "string" || !typeSet.has(type)) {
+    return err(`"type" must be one of ${messageTypes.join(", ")} (got ${JSON.stringify(raw.type ?? null)})`);
+  }
+  if (typeHint && raw.type !== undefined && raw.type !== typeHint) {
+    return err(`"type" is "${String(raw.type)}" but this route takes "${typeHint}"`);
+  }
+  const t = type as MessageType;
+  const checker = messageCheckers[t];
+  // Checked through an `unknown` alias so `raw` keeps its plain record type below.
+  const candidate: unknown = raw;
+  if (!checker.Check(candidate)) {
+    const first = checker.Errors(raw).First();
+    return err(`${first?.path || "message"}: ${first?.message ?? "invalid"}`);
+  }
+  const size = Buffer.byteLength(JSON.stringify(raw));
+  if (size > env.maxEventBytes)
+    return err(`message is ${size} bytes; the limit is ${env.maxEventBytes} bytes per event`);
+
+  const anonymousId = asId(raw.anonymousId);
+  const userId = asId(raw.userId);
+  if (!anonymousId && !userId) return err("message needs a userId or an anonymousId");
+  if (t === "alias" && !userId) return err("alias needs the userId that previousId becomes");
+
+  const ts = parseTime(raw.timestamp ?? raw.originalTimestamp);
+  const sentAt = parseTime(raw.sentAt ?? env.sentAt);
+  if (ts === null) return err(`"timestamp" is not an ISO-8601 date-time: ${JSON.stringify(raw.timestamp)}`);
+  if (sentAt === null)
+    return err(`"sentAt" is not an ISO-8601 date-time: ${JSON.stringify(raw.sentAt ?? env.sentAt)}`);
+  // Clock-skew correction: the device's clock is off by (sentAt - receivedAt); shift its timestamp back.
+  const timestamp =
+    ts === undefined ? env.receivedAt : sentAt === undefined ? ts : env.receivedAt - (sentAt - ts);
+  if (timestamp < EARLIEST || timestamp > env.receivedAt + LATEST_AHEAD_MS) {
+    return err(`"timestamp" ${new Date(timestamp).toISOString()} is outside 1990 … one year from now`);
+  }
+
+  const context = env.context ? { ...env.context, ...asBag(raw.context) } : asBag(raw.context);
+  const properties = asBag(raw.properties);
+  const traits = asBag(raw.traits);
+  const contextTraits = asBag(context?.traits);
+  const event =
+    t === "track" ? (raw.event as string) : t === "page" || t === "screen" ? asId(raw.name) : null;
+  const src = { anonymousId, userId, traits, contextTraits, properties };
+  return ok({
+    messageId: typeof raw.messageId === "string" ? raw.messageId : `itinera-${randomUUID()}`,
+    type: t,
+    event,
+    channel: inferChannel({ type: t, event, channel: raw.channel, context, properties }),
+    timestamp: Math.trunc(timestamp),
+    receivedAt: env.receivedAt,
+    sentAt: sentAt ?? null,
+    anonymousId,
+    userId,
+    properties: jsonOrNull(t === "group" ? { ...properties, groupId: String(raw.groupId) } : properties),
+    traits: jsonOrNull(traits),
+    context: jsonOrNull(context),
+    source: env.source,
+    identifiers: rules.extract(src),
+    previousId: t === "alias" ? asId(raw.previousId) : null,
+    names: searchNames(src),
+  });
+}

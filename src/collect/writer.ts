@@ -1,0 +1,222 @@
+// The batching event writer: group commit. Requests queue their validated events; one transaction
+// dedupes on messageId, stitches identities and appends the events of many requests, and every
+// request is answered only after that transaction is committed to disk.
+import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import { type IdentityGraph, toTimestamp } from "../identity/graph.js";
+import { err, ok, type Result } from "../result.js";
+import type { Store } from "../store/database.js";
+import type { NormalisedEvent } from "./normalise.js";
+
+export interface WriteOutcome {
+  accepted: number;
+  duplicates: number;
+}
+
+interface Pending {
+  events: NormalisedEvent[];
+  resolve: (o: WriteOutcome) => void;
+  reject: (e: Error) => void;
+}
+
+export class EventWriter {
+  private queue: Pending[] = [];
+  private queuedEvents = 0;
+  private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly graph: IdentityGraph,
+    private readonly settings: Config["writer"],
+    private readonly log: Logger,
+  ) {}
+
+  /** Resolves once the events are durable. Fails fast (as a value) when the queue is full. */
+  write(events: NormalisedEvent[]): Promise<Result<WriteOutcome, "overloaded" | "closed">> {
+    if (this.closed) return Promise.resolve(err("closed"));
+    if (events.length === 0) return Promise.resolve(ok({ accepted: 0, duplicates: 0 }));
+    if (this.queuedEvents + events.length > this.settings.maxQueuedEvents)
+      return Promise.resolve(err("overloaded"));
+    return new Promise<WriteOutcome>((resolve, reject) => {
+      this.queue.push({ events, resolve, reject });
+      this.queuedEvents += events.length;
+      this.schedule();
+    }).then((o) => ok(o));
+  }
+
+  private schedule(): void {
+    if (this.flushing || this.timer) return;
+    if (this.queuedEvents >= this.settings.maxBatchEvents || this.settings.lingerMs === 0) {
+      this.flushing = this.flushLoop();
+    } else {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        if (!this.flushing) this.flushing = this.flushLoop();
+      }, this.settings.lingerMs);
+    }
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.queue.length > 0) {
+      const take: Pending[] = [];
+      let n = 0;
+      while (
+        this.queue.length > 0 &&
+        (take.length === 0 || n + this.queue[0]!.events.length <= this.settings.maxBatchEvents)
+      ) {
+        const p = this.queue.shift()!;
+        take.push(p);
+        n += p.events.length;
+      }
+      this.queuedEvents -= n;
+      try {
+        const outcomes = await this.store.exclusive((conn) => this.commit(conn, take));
+        for (const [i, p] of take.entries()) p.resolve(outcomes[i]!);
+      } catch (e) {
+        this.log.error({ err: e, events: n }, "group commit failed; requests answered with an error");
+        for (const p of take) p.reject(e as Error);
+      }
+    }
+    this.flushing = null;
+  }
+
+  private async commit(conn: DuckDBConnection, batch: Pending[]): Promise<WriteOutcome[]> {
+    await conn.run("BEGIN TRANSACTION");
+    try {
+      const fresh = await claimMessageIds(
+        conn,
+        batch.flatMap((p) => p.events),
+      );
+      const outcomes: WriteOutcome[] = [];
+      const stored: NormalisedEvent[] = [];
+      for (const p of batch) {
+        let accepted = 0;
+        for (const e of p.events) {
+          // delete() makes a repeat inside the same group commit a duplicate too.
+          if (fresh.delete(e.messageId)) {
+            stored.push(e);
+            accepted++;
+          }
+        }
+        outcomes.push({ accepted, duplicates: p.events.length - accepted });
+      }
+      const pending = await this.graph.resolve(
+        conn,
+        stored.map((e) => ({
+          keys: e.identifiers.map((i) => `${i.kind}:${i.value}`),
+          at: e.timestamp,
+          messageId: e.messageId,
+          eventType: e.type,
+          previousId: e.previousId,
+        })),
+      );
+      await appendEvents(conn, stored, (e) => {
+        const first = e.identifiers[0];
+        return first ? pending.identityOf.get(`${first.kind}:${first.value}`) : undefined;
+      });
+      await addSearchTerms(conn, stored, (e) => {
+        const first = e.identifiers[0];
+        const id = first ? pending.identityOf.get(`${first.kind}:${first.value}`) : undefined;
+        return id === undefined ? undefined : pending.originalOf(id);
+      });
+      await conn.run("COMMIT");
+      pending.commit();
+      return outcomes;
+    } catch (e) {
+      await conn.run("ROLLBACK").catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Stops taking requests and waits until every queued one is committed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      if (!this.flushing && this.queue.length > 0) this.flushing = this.flushLoop();
+    }
+    await this.flushing;
+  }
+}
+
+/** Records the messageIds and returns those never seen within the dedupe window. */
+async function claimMessageIds(conn: DuckDBConnection, events: NormalisedEvent[]): Promise<Set<string>> {
+  await conn.run("CREATE TEMP TABLE IF NOT EXISTS incoming_ids (message_id VARCHAR, received_at TIMESTAMP)");
+  await conn.run("DELETE FROM incoming_ids");
+  const ap = await conn.createAppender("incoming_ids", null, "temp");
+  for (const e of events) {
+    ap.appendVarchar(e.messageId);
+    ap.appendTimestamp(toTimestamp(e.receivedAt));
+    ap.endRow();
+  }
+  ap.closeSync();
+  const reader = await conn.runAndReadAll(
+    `INSERT INTO seen_messages
+     SELECT message_id, min(received_at) FROM incoming_ids GROUP BY message_id
+     ON CONFLICT DO NOTHING RETURNING message_id`,
+  );
+  return new Set(reader.getColumns()[0]?.map(String) ?? []);
+}
+
+function appendJson(ap: DuckDBAppender, v: string | null): void {
+  if (v === null) ap.appendNull();
+  else ap.appendVarchar(v);
+}
+
+async function appendEvents(
+  conn: DuckDBConnection,
+  events: NormalisedEvent[],
+  identityOf: (e: NormalisedEvent) => number | undefined,
+): Promise<void> {
+  if (events.length === 0) return;
+  const ap = await conn.createAppender("events");
+  for (const e of events) {
+    ap.appendVarchar(e.messageId);
+    ap.appendVarchar(e.type);
+    if (e.event === null) ap.appendNull();
+    else ap.appendVarchar(e.event);
+    ap.appendVarchar(e.channel);
+    ap.appendTimestamp(toTimestamp(e.timestamp));
+    ap.appendTimestamp(toTimestamp(e.receivedAt));
+    if (e.sentAt === null) ap.appendNull();
+    else ap.appendTimestamp(toTimestamp(e.sentAt));
+    if (e.anonymousId === null) ap.appendNull();
+    else ap.appendVarchar(e.anonymousId);
+    if (e.userId === null) ap.appendNull();
+    else ap.appendVarchar(e.userId);
+    const id = identityOf(e);
+    if (id === undefined) ap.appendNull();
+    else ap.appendBigInt(BigInt(id));
+    appendJson(ap, e.properties);
+    appendJson(ap, e.traits);
+    appendJson(ap, e.context);
+    ap.appendVarchar(e.source);
+    ap.endRow();
+  }
+  ap.closeSync();
+}
+
+async function addSearchTerms(
+  conn: DuckDBConnection,
+  events: NormalisedEvent[],
+  customerOf: (e: NormalisedEvent) => number | undefined,
+): Promise<void> {
+  const terms = new Map<string, [string, number]>();
+  for (const e of events) {
+    if (e.names.length === 0) continue;
+    const c = customerOf(e);
+    if (c === undefined) continue;
+    for (const t of e.names) terms.set(`${t}\u0000${c}`, [t, c]);
+  }
+  if (terms.size === 0) return;
+  const rows = [...terms.values()];
+  const params = rows.flat();
+  await conn.run(
+    `INSERT INTO search_terms VALUES ${rows.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(",")} ON CONFLICT DO NOTHING`,
+    params,
+  );
+}

@@ -1,0 +1,160 @@
+// The one typed configuration of Itinera. Nothing else reads process.env.
+// Sources, later wins: built-in defaults < JSON config file (ITINERA_CONFIG or ./itinera.config.json)
+// < environment variables (ITINERA_*) < command-line flags passed as overrides.
+import fs from "node:fs";
+import path from "node:path";
+import { type Static, Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { err, ok, type Result } from "./result.js";
+
+const IdentityConfig = Type.Object({
+  /** Trait keys (in traits, context.traits or properties) that identify a person, e.g. a loyalty card. */
+  traitIdentifiers: Type.Array(Type.String({ minLength: 1, pattern: "^[A-Za-z0-9_]+$" })),
+  /** Values never used to link identifiers (compared after normalisation, case-insensitively). */
+  blockedValues: Type.Array(Type.String()),
+  /** Most identifiers of one kind a customer may hold; a merge past a cap is refused and recorded. */
+  caps: Type.Record(Type.String(), Type.Integer({ minimum: 1 })),
+  /** Region used to read phone numbers written without a country code (ISO 3166 alpha-2). */
+  defaultPhoneRegion: Type.String({ minLength: 2, maxLength: 2 }),
+});
+
+export const ConfigSchema = Type.Object({
+  host: Type.String(),
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  /** The embedded DuckDB database file. */
+  databasePath: Type.String({ minLength: 1 }),
+  logLevel: Type.Union(
+    ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
+  ),
+  /** Write keys accepted in addition to those stored in the database (development only; not persisted). */
+  devWriteKeys: Type.Array(Type.String({ minLength: 8 })),
+  /** Load the demo sample into a database that is new. */
+  demoOnFirstRun: Type.Boolean(),
+  limits: Type.Object({
+    /** Segment's documented limits: 32 KB per event, 500 KB per request. */
+    maxEventBytes: Type.Integer({ minimum: 1024 }),
+    maxRequestBytes: Type.Integer({ minimum: 1024 }),
+  }),
+  /** How long a messageId is remembered for deduplication. */
+  dedupeWindowDays: Type.Integer({ minimum: 7 }),
+  writer: Type.Object({
+    /** Most events in one group commit. */
+    maxBatchEvents: Type.Integer({ minimum: 1 }),
+    /** How long the writer waits to fill a group commit once a request is queued. */
+    lingerMs: Type.Integer({ minimum: 0 }),
+    /** Requests waiting beyond this many events get 503 so memory stays bounded. */
+    maxQueuedEvents: Type.Integer({ minimum: 1 }),
+  }),
+  identity: IdentityConfig,
+});
+export type Config = Static<typeof ConfigSchema>;
+export type IdentitySettings = Static<typeof IdentityConfig>;
+
+export const defaultConfig: Config = {
+  host: "127.0.0.1",
+  port: 8700,
+  databasePath: "./data/itinera.duckdb",
+  logLevel: "info",
+  devWriteKeys: [],
+  demoOnFirstRun: true,
+  limits: { maxEventBytes: 32 * 1024, maxRequestBytes: 500 * 1024 },
+  dedupeWindowDays: 30,
+  writer: { maxBatchEvents: 5000, lingerMs: 2, maxQueuedEvents: 200_000 },
+  identity: {
+    traitIdentifiers: ["loyalty_card", "social_handle"],
+    blockedValues: [
+      "",
+      "null",
+      "undefined",
+      "none",
+      "nil",
+      "0",
+      "-1",
+      "anonymous",
+      "unknown",
+      "guest",
+      "n/a",
+      "na",
+      "test",
+      "test@test.com",
+      "test@example.com",
+      "noemail@noemail.com",
+      "no@email.com",
+      "0000000000",
+      "+10000000000",
+      "1234567890",
+      "+11234567890",
+    ],
+    // Segment Unify's defaults are similar: one user id, a handful of emails and phones.
+    caps: { user_id: 1, email: 5, phone: 5, anonymous_id: 200, loyalty_card: 3, social_handle: 5 },
+    defaultPhoneRegion: "KR",
+  },
+};
+
+/** A partial configuration, as read from a file, the environment or flags. */
+export type ConfigOverrides = {
+  [K in keyof Config]?: Config[K] extends unknown[]
+    ? Config[K]
+    : Config[K] extends object
+      ? Partial<Config[K]>
+      : Config[K];
+};
+
+const envVars: Record<string, (v: string) => ConfigOverrides> = {
+  ITINERA_HOST: (v) => ({ host: v }),
+  ITINERA_PORT: (v) => ({ port: Number(v) }),
+  ITINERA_DATABASE: (v) => ({ databasePath: v }),
+  ITINERA_LOG_LEVEL: (v) => ({ logLevel: v as Config["logLevel"] }),
+  ITINERA_WRITE_KEY: (v) => ({ devWriteKeys: v.split(",").filter(Boolean) }),
+  ITINERA_DEMO: (v) => ({ demoOnFirstRun: v !== "0" && v !== "false" }),
+  ITINERA_DEDUPE_WINDOW_DAYS: (v) => ({ dedupeWindowDays: Number(v) }),
+};
+
+function merge(base: Config, over: ConfigOverrides): Config {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    const cur = out[k];
+    out[k] =
+      cur && typeof cur === "object" && !Array.isArray(cur) && typeof v === "object" && !Array.isArray(v)
+        ? { ...cur, ...v }
+        : v;
+  }
+  return out as Config;
+}
+
+function readConfigFile(env: NodeJS.ProcessEnv): Result<ConfigOverrides, string> {
+  const explicit = env.ITINERA_CONFIG;
+  const file = explicit ?? path.resolve("itinera.config.json");
+  if (!fs.existsSync(file)) return explicit ? err(`config file ${file} does not exist`) : ok({});
+  try {
+    return ok(JSON.parse(fs.readFileSync(file, "utf8")) as ConfigOverrides);
+  } catch (e) {
+    return err(`config file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Builds and validates the configuration. Errors name the setting and how to fix it. */
+export function loadConfig(
+  flags: ConfigOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Result<Config, string> {
+  const fromFile = readConfigFile(env);
+  if (!fromFile.ok) return fromFile;
+  let config = merge(defaultConfig, fromFile.value);
+  for (const [name, read] of Object.entries(envVars)) {
+    const raw = env[name];
+    if (raw !== undefined) config = merge(config, read(raw));
+  }
+  config = merge(config, flags);
+  const errors = [...Value.Errors(ConfigSchema, config)];
+  if (errors.length > 0) {
+    const lines = errors
+      .slice(0, 5)
+      .map((e) => `  ${e.path || "/"}: ${e.message} (got ${JSON.stringify(e.value)})`);
+    return err(
+      `invalid configuration:\n${lines.join("\n")}\nFix the flag, ITINERA_* variable or config file entry named above.`,
+    );
+  }
+  return ok(config);
+}

@@ -1,0 +1,54 @@
+// Which stored rows make up one customer: the canonical id behind any customer id, and its identifiers.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { all } from "../store/database.js";
+
+export interface CustomerIdentity {
+  id: number;
+  kind: string;
+  value: string;
+  firstSeen: string;
+}
+
+export interface CustomerMembers {
+  /** The id the customer is known by now (a merged-away id resolves to its survivor). */
+  id: number;
+  identities: CustomerIdentity[];
+}
+
+export const placeholders = (n: number, from = 1): string =>
+  Array.from({ length: n }, (_, i) => `$${i + from}`).join(",");
+
+export async function findMembers(
+  conn: DuckDBConnection,
+  customerId: number,
+): Promise<CustomerMembers | undefined> {
+  const [row] = await all(conn, "SELECT canonical_id FROM customers WHERE id = $1", [customerId]);
+  if (!row) return undefined;
+  const id = Number(row.canonical_id);
+  const originals = (await all(conn, "SELECT id FROM customers WHERE canonical_id = $1", [id])).map((r) =>
+    Number(r.id),
+  );
+  const rows = await all(
+    conn,
+    `SELECT id, kind, value, epoch_ms(first_seen) AS first_seen FROM identities
+      WHERE customer_id IN (${placeholders(originals.length)}) ORDER BY first_seen, id`,
+    originals,
+  );
+  return {
+    id,
+    identities: rows.map((r) => ({
+      id: Number(r.id),
+      kind: String(r.kind),
+      value: String(r.value),
+      firstSeen: new Date(Number(r.first_seen)).toISOString(),
+    })),
+  };
+}
+
+/**
+ * The customer's events as a CTE. MATERIALIZED keeps DuckDB on the identity index: left inline, a
+ * later ORDER BY … LIMIT makes the optimiser prefer a full scan.
+ */
+export function customerEventsCte(identityCount: number, from = 1): string {
+  return `ev AS MATERIALIZED (SELECT * FROM events WHERE identity_id IN (${placeholders(identityCount, from)}))`;
+}

@@ -1,0 +1,128 @@
+// Turns what an event says about a person into normalised identifiers, dropping junk values.
+// Kinds: user_id, email, phone, the configured trait keys, anonymous_id — in that order of strength.
+import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
+import type { IdentitySettings } from "../config.js";
+
+export interface Identifier {
+  kind: string;
+  value: string;
+}
+
+export const identifierKey = (id: Identifier): string => `${id.kind}:${id.value}`;
+
+export function parseIdentifierKey(key: string): Identifier {
+  const i = key.indexOf(":");
+  return { kind: key.slice(0, i), value: key.slice(i + 1) };
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function normaliseEmail(raw: unknown): string | undefined {
+  if (typeof raw !== "string") return undefined;
+  const v = raw.trim().toLowerCase();
+  return EMAIL.test(v) ? v : undefined;
+}
+
+/** E.164, or undefined when the text is not a possible phone number. */
+export function normalisePhone(raw: unknown, region: string): string | undefined {
+  if (typeof raw !== "string" && typeof raw !== "number") return undefined;
+  const text = String(raw).trim();
+  if (!/\d/.test(text)) return undefined;
+  const parsed = parsePhoneNumberFromString(text, region as CountryCode);
+  return parsed?.isPossible() ? parsed.number : undefined;
+}
+
+function plainId(raw: unknown): string | undefined {
+  if (typeof raw === "number" && Number.isFinite(raw)) return String(raw);
+  if (typeof raw !== "string") return undefined;
+  const v = raw.trim();
+  return v === "" ? undefined : v;
+}
+
+/** Where a person-describing field may be: identify traits, track context.traits, then properties. */
+export interface IdentitySources {
+  anonymousId?: unknown;
+  userId?: unknown;
+  traits?: Record<string, unknown> | undefined;
+  contextTraits?: Record<string, unknown> | undefined;
+  properties?: Record<string, unknown> | undefined;
+}
+
+function field(src: IdentitySources, name: string): unknown {
+  return src.traits?.[name] ?? src.contextTraits?.[name] ?? src.properties?.[name];
+}
+
+export class IdentifierRules {
+  private readonly blocked: Set<string>;
+  private readonly blockedDigits: Set<string>;
+
+  constructor(private readonly settings: IdentitySettings) {
+    this.blocked = new Set(settings.blockedValues.map((v) => v.trim().toLowerCase()));
+    // Phone junk is compared on digits so "000-000-0000" is as blocked as "0000000000".
+    this.blockedDigits = new Set(
+      settings.blockedValues.map((v) => v.replace(/\D/g, "")).filter((d) => d.length >= 6),
+    );
+  }
+
+  isBlocked(value: string): boolean {
+    return this.blocked.has(value.trim().toLowerCase());
+  }
+
+  private isJunkPhone(raw: string, e164: string): boolean {
+    const digits = raw.replace(/\D/g, "");
+    if (this.blockedDigits.has(digits) || this.blockedDigits.has(e164.replace(/\D/g, ""))) return true;
+    // A number made of one repeated digit is never a real subscriber.
+    return /^(\d)\1+$/.test(digits);
+  }
+
+  /** Identifiers of one event, strongest first; junk values are dropped. */
+  extract(src: IdentitySources): Identifier[] {
+    const out: Identifier[] = [];
+    const push = (kind: string, value: string | undefined) => {
+      if (value !== undefined && !this.isBlocked(value)) out.push({ kind, value });
+    };
+    push("user_id", plainId(src.userId));
+    push("email", normaliseEmail(field(src, "email")));
+    const rawPhone = field(src, "phone");
+    const phone = normalisePhone(rawPhone, this.settings.defaultPhoneRegion);
+    if (phone && !this.isJunkPhone(String(rawPhone), phone)) push("phone", phone);
+    for (const key of this.settings.traitIdentifiers) push(key, plainId(field(src, key)));
+    push("anonymous_id", plainId(src.anonymousId));
+    return out;
+  }
+
+  /** Identifier kinds accepted as search input, strongest first. */
+  kinds(): string[] {
+    return ["user_id", "email", "phone", ...this.settings.traitIdentifiers, "anonymous_id"];
+  }
+
+  /** Every identifier a free-text search may mean exactly (a phone in any format, an email in any case). */
+  candidatesFor(query: string): Identifier[] {
+    const q = query.trim();
+    const out: Identifier[] = [];
+    for (const kind of this.kinds()) {
+      if (kind === "email") {
+        const e = normaliseEmail(q);
+        if (e) out.push({ kind, value: e });
+      } else if (kind === "phone") {
+        const p = normalisePhone(q, this.settings.defaultPhoneRegion);
+        if (p) out.push({ kind, value: p });
+      } else if (q !== "") out.push({ kind, value: q });
+    }
+    return out;
+  }
+}
+
+/** Names a customer can be searched by (not identifiers: two people share names). */
+export function searchNames(src: IdentitySources): string[] {
+  const names = new Set<string>();
+  const add = (v: unknown) => {
+    if (typeof v === "string" && v.trim()) names.add(v.trim().toLowerCase().slice(0, 200));
+  };
+  add(field(src, "name"));
+  const first = field(src, "first_name") ?? field(src, "firstName");
+  const last = field(src, "last_name") ?? field(src, "lastName");
+  if (typeof first === "string" || typeof last === "string") add([first, last].filter(Boolean).join(" "));
+  add(last);
+  return [...names];
+}

@@ -1,0 +1,110 @@
+// The HTTP app: collection under /v1 (write key), product API under /api (token), OpenAPI document
+// generated from the same schemas that validate requests, one error envelope everywhere.
+import { createGunzip, createInflate } from "node:zlib";
+import cors from "@fastify/cors";
+import swagger from "@fastify/swagger";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
+import { version } from "../version.js";
+import type { AppContext } from "./context.js";
+import { HttpError, installErrorHandlers } from "./errors.js";
+import { canUseApi } from "./permissions.js";
+import { credentialRoutes } from "./routes/credentials.js";
+import { customerRoutes } from "./routes/customers.js";
+import { ingestRoutes } from "./routes/ingest.js";
+import { statsRoutes } from "./routes/stats.js";
+
+export type App = FastifyInstance<
+  FastifyInstance["server"],
+  FastifyRequest["raw"],
+  FastifyReply["raw"],
+  FastifyInstance["log"],
+  TypeBoxTypeProvider
+>;
+
+const PUBLIC_PATHS = new Set(["/healthz", "/api/openapi.json"]);
+
+export async function buildApp(ctx: AppContext): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.log,
+    bodyLimit: ctx.config.limits.maxRequestBytes,
+    // One line per request would cost more than the ingest itself at 50k events/s.
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: { customOptions: { coerceTypes: "array", removeAdditional: false, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  installErrorHandlers(app);
+  await app.register(cors, { origin: true, methods: ["GET", "POST", "DELETE", "OPTIONS"] });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Itinera API",
+        version,
+        description:
+          "Collection (/v1, Segment-compatible, write key as Basic-auth user name or writeKey in the body) and product API (/api, Bearer token). Errors: { error: { code, message, status } }.",
+      },
+      components: {
+        securitySchemes: {
+          basicAuth: { type: "http", scheme: "basic", description: "Write key as user name, empty password" },
+          writeKeyInBody: {
+            type: "apiKey",
+            in: "header",
+            name: "X-Write-Key-In-Body",
+            description: "Or `writeKey` in the JSON body",
+          },
+          bearerAuth: {
+            type: "http",
+            scheme: "bearer",
+            description: "API token from `itinera tokens create`",
+          },
+        },
+      },
+    },
+  });
+
+  // analytics.js sends JSON as text/plain to avoid a CORS preflight; some SDKs gzip their batches.
+  app.removeContentTypeParser("text/plain");
+  app.addContentTypeParser("text/plain", { parseAs: "string" }, app.getDefaultJsonParser("error", "ignore"));
+  app.addHook("preParsing", async (req, _reply, payload) => {
+    const encoding = req.headers["content-encoding"];
+    if (encoding === "gzip") return payload.pipe(createGunzip());
+    if (encoding === "deflate") return payload.pipe(createInflate());
+    if (encoding && encoding !== "identity")
+      throw new HttpError(
+        415,
+        "unsupported_encoding",
+        `content-encoding ${encoding} is not supported; use gzip or none`,
+      );
+    return payload;
+  });
+
+  app.addHook("onRequest", async (req) => {
+    const url = req.routeOptions.url;
+    if (url?.startsWith("/api/") && !PUBLIC_PATHS.has(url)) await canUseApi(req, ctx.apiTokens);
+  });
+
+  app.get(
+    "/healthz",
+    {
+      schema: {
+        summary: "Liveness",
+        tags: ["operations"],
+        response: { 200: Type.Object({ status: Type.String(), version: Type.String() }) },
+      },
+    },
+    async () => ({ status: "ok", version }),
+  );
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  ingestRoutes(app, ctx);
+  customerRoutes(app, ctx);
+  credentialRoutes(app, ctx);
+  statsRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,17 @@
+// What every route needs, built once at start-up.
+import type { Logger } from "pino";
+import type { CredentialVerifier } from "../auth/credentials.js";
+import type { EventWriter } from "../collect/writer.js";
+import type { Config } from "../config.js";
+import type { IdentifierRules } from "../identity/identifiers.js";
+import type { Store } from "../store/database.js";
+
+export interface AppContext {
+  config: Config;
+  store: Store;
+  writer: EventWriter;
+  rules: IdentifierRules;
+  writeKeys: CredentialVerifier;
+  apiTokens: CredentialVerifier;
+  log: Logger;
+}

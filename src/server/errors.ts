@@ -1,0 +1,77 @@
+// The one error envelope every route answers with: { "error": { "code", "message", "status" } }.
+import { type Static, Type } from "@sinclair/typebox";
+import type { FastifyError, FastifyInstance } from "fastify";
+
+export const ErrorEnvelope = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: "Stable machine-readable code, e.g. invalid_json" }),
+      message: Type.String({ description: "What went wrong and how to fix it" }),
+      status: Type.Integer(),
+    }),
+  },
+  { $id: "ErrorEnvelope" },
+);
+export type ErrorEnvelope = Static<typeof ErrorEnvelope>;
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const envelope = (status: number, code: string, message: string): ErrorEnvelope => ({
+  error: { code, message, status },
+});
+
+/** Standard error responses, referenced by every route schema so the OpenAPI document lists them. */
+export const errorResponses = {
+  400: ErrorEnvelope,
+  401: ErrorEnvelope,
+  404: ErrorEnvelope,
+  413: ErrorEnvelope,
+  500: ErrorEnvelope,
+  503: ErrorEnvelope,
+} as const;
+
+function classify(e: FastifyError): { status: number; code: string; message: string } {
+  if (e instanceof HttpError) return { status: e.status, code: e.code, message: e.message };
+  if (e.validation) return { status: 400, code: "invalid_request", message: e.message };
+  switch (e.code) {
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return { status: 400, code: "invalid_json", message: `request body is not valid JSON: ${e.message}` };
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return { status: 413, code: "request_too_large", message: e.message };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return {
+        status: 415,
+        code: "unsupported_media_type",
+        message: `${e.message}; send Content-Type: application/json`,
+      };
+  }
+  // SyntaxError from the JSON parser arrives with statusCode 400 and no code on some paths.
+  if (e instanceof SyntaxError)
+    return { status: 400, code: "invalid_json", message: `request body is not valid JSON: ${e.message}` };
+  const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
+  return status === 500
+    ? { status, code: "internal", message: "internal error; the server log has the details" }
+    : { status, code: (e.code ?? "bad_request").toLowerCase(), message: e.message };
+}
+
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((e: FastifyError, req, reply) => {
+    const { status, code, message } = classify(e);
+    if (status >= 500) req.log.error({ err: e }, "request failed");
+    void reply.status(status).send(envelope(status, code, message));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply
+      .status(404)
+      .send(envelope(404, "not_found", `no route ${req.method} ${req.url.split("?")[0]}`));
+  });
+}

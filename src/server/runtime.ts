@@ -1,0 +1,112 @@
+// Starts and stops a whole Itinera server: store, identity graph, writer, HTTP app, housekeeping.
+// While it runs it owns the database file and leaves a runtime file (0600) beside it, so CLI
+// commands on the same machine can find it and talk to its API instead of opening the file.
+import fs from "node:fs";
+import { CredentialVerifier, createCredential, newSecret } from "../auth/credentials.js";
+import { EventWriter } from "../collect/writer.js";
+import type { Config } from "../config.js";
+import { IdentityGraph } from "../identity/graph.js";
+import { IdentifierRules } from "../identity/identifiers.js";
+import { createLogger } from "../logger.js";
+import { err, ok, type Result } from "../result.js";
+import { openStore } from "../store/database.js";
+import { buildApp } from "./app.js";
+import type { AppContext } from "./context.js";
+
+export interface RuntimeInfo {
+  pid: number;
+  url: string;
+  /** A token valid only while this process runs; lets local CLI commands use the API. */
+  token: string;
+}
+
+export const runtimeFileOf = (databasePath: string) => `${databasePath}.server.json`;
+
+export interface RunningServer {
+  url: string;
+  ctx: AppContext;
+  /** Secrets created because the database was new (shown once), else undefined. */
+  firstRun?: { writeKey: string; apiToken: string };
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<Result<RunningServer, string>> {
+  const log = createLogger(config);
+  const opened = await openStore(config.databasePath);
+  if (!opened.ok) return opened;
+  const store = opened.value;
+  const graph = new IdentityGraph(config.identity.caps);
+  await graph.load(store.writer);
+  const writer = new EventWriter(store, graph, config.writer, log);
+  const writeKeys = new CredentialVerifier(store, "write_key");
+  const apiTokens = new CredentialVerifier(store, "api_token");
+  for (const key of config.devWriteKeys) writeKeys.allow(key, "dev");
+  const ctx: AppContext = {
+    config,
+    store,
+    writer,
+    rules: new IdentifierRules(config.identity),
+    writeKeys,
+    apiTokens,
+    log,
+  };
+
+  let firstRun: RunningServer["firstRun"];
+  if (store.created) {
+    const key = await createCredential(store, "write_key", "default");
+    const token = await createCredential(store, "api_token", "admin");
+    firstRun = { writeKey: key.secret, apiToken: token.secret };
+  }
+
+  const app = await buildApp(ctx);
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    await writer.close();
+    await store.close();
+    const message =
+      (e as NodeJS.ErrnoException).code === "EADDRINUSE"
+        ? `port ${config.port} is in use; pass --port or set ITINERA_PORT`
+        : (e as Error).message;
+    return err(message);
+  }
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`;
+
+  const runtimeToken = newSecret("api_token");
+  apiTokens.allow(runtimeToken, "local-cli");
+  const runtimeFile = runtimeFileOf(store.path);
+  const info: RuntimeInfo = { pid: process.pid, url, token: runtimeToken };
+  fs.writeFileSync(runtimeFile, JSON.stringify(info), { mode: 0o600 });
+
+  const prune = async () => {
+    await store
+      .exclusive((c) =>
+        c.run(
+          `DELETE FROM seen_messages WHERE received_at < now()::TIMESTAMP - to_days(CAST($1 AS INTEGER))`,
+          [config.dedupeWindowDays],
+        ),
+      )
+      .catch((e: unknown) => log.warn({ err: e }, "pruning the dedupe window failed; will retry"));
+  };
+  const housekeeping = setInterval(prune, 3600_000);
+  housekeeping.unref();
+
+  let closing: Promise<void> | undefined;
+  return ok({
+    url,
+    ctx,
+    firstRun,
+    close() {
+      closing ??= (async () => {
+        clearInterval(housekeeping);
+        await app.close();
+        await writer.close();
+        await store.close();
+        fs.rmSync(runtimeFile, { force: true });
+      })();
+      return closing;
+    },
+  });
+}

@@ -1,0 +1,116 @@
+// Opens the embedded DuckDB file, applies migrations, and hands out connections:
+// one writer (all writes are serialised through it) and a small pool of readers, so long
+// analytical reads run beside ingest instead of in front of it.
+import fs from "node:fs";
+import path from "node:path";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, type JS } from "@duckdb/node-api";
+import { err, ok, type Result } from "../result.js";
+import { migrations } from "./schema.js";
+
+export const Backend = { duckdb: "duckdb" } as const;
+export type Backend = (typeof Backend)[keyof typeof Backend];
+
+/** A row with DuckDB values converted to JavaScript (BIGINT → bigint, LIST → array, STRUCT → object). */
+export type Row = Record<string, JS>;
+
+export interface Store {
+  readonly backend: Backend;
+  readonly path: string;
+  /** True when this open created the database file. */
+  readonly created: boolean;
+  /** The only connection that writes. Callers serialise through the event writer or `exclusive`. */
+  readonly writer: DuckDBConnection;
+  /** Runs `fn` on a pooled read connection. */
+  read<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
+  /** Runs `fn` holding the writer alone (for configuration changes outside ingest). */
+  exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Runs the variant of a query for the store's backend; each query file lists its variants side by side. */
+export function runQuery<T>(store: Store, variants: { [B in Backend]: () => Promise<T> }): Promise<T> {
+  return variants[store.backend]();
+}
+
+/** Reads rows as plain objects keyed by column name. */
+export async function all(conn: DuckDBConnection, sql: string, params: DuckDBValue[] = []): Promise<Row[]> {
+  const reader = await conn.runAndReadAll(sql, params);
+  return reader.getRowObjectsJS();
+}
+
+const LOCK_HINT =
+  "Another Itinera process holds this database file. Stop it, or run the command while the server runs so the CLI talks to it.";
+
+export async function openStore(
+  file: string,
+  opts: { readers?: number } = {},
+): Promise<Result<Store, string>> {
+  const absolute = path.resolve(file);
+  fs.mkdirSync(path.dirname(absolute), { recursive: true });
+  const created = !fs.existsSync(absolute);
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(absolute);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (/lock/i.test(message)) return err(`${absolute}: ${LOCK_HINT}`);
+    return err(`cannot open database ${absolute}: ${message}`);
+  }
+  const writer = await instance.connect();
+  await migrate(writer);
+  const readers: DuckDBConnection[] = [];
+  for (let i = 0; i < (opts.readers ?? 4); i++) readers.push(await instance.connect());
+  const idle = [...readers];
+  const waiting: Array<(c: DuckDBConnection) => void> = [];
+  let writerChain: Promise<unknown> = Promise.resolve();
+
+  const store: Store = {
+    backend: Backend.duckdb,
+    path: absolute,
+    created,
+    writer,
+    async read(fn) {
+      const conn = idle.pop() ?? (await new Promise<DuckDBConnection>((resolve) => waiting.push(resolve)));
+      try {
+        return await fn(conn);
+      } finally {
+        const next = waiting.shift();
+        if (next) next(conn);
+        else idle.push(conn);
+      }
+    },
+    exclusive(fn) {
+      const run = writerChain.then(() => fn(writer));
+      writerChain = run.catch(() => undefined);
+      return run;
+    },
+    async close() {
+      await writerChain;
+      for (const c of readers) c.closeSync();
+      // A checkpoint folds the WAL into the file so the next open is fast.
+      await writer.run("CHECKPOINT").catch(() => undefined);
+      writer.closeSync();
+      instance.closeSync();
+    },
+  };
+  return ok(store);
+}
+
+async function migrate(conn: DuckDBConnection): Promise<void> {
+  await conn.run(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)",
+  );
+  const rows = await all(conn, "SELECT coalesce(max(version), 0) AS v FROM schema_migrations");
+  const current = Number(rows[0]?.v ?? 0);
+  for (let v = current; v < migrations.length; v++) {
+    await conn.run("BEGIN TRANSACTION");
+    try {
+      await conn.run(migrations[v]!);
+      await conn.run("INSERT INTO schema_migrations VALUES ($1, now())", [v + 1]);
+      await conn.run("COMMIT");
+    } catch (e) {
+      await conn.run("ROLLBACK");
+      throw e;
+    }
+  }
+}

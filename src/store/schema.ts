@@ -1,0 +1,83 @@
+// The DuckDB schema as ordered migrations. A migration, once released, is never edited: add a new one.
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE events (
+    message_id   VARCHAR   NOT NULL,
+    type         VARCHAR   NOT NULL,  -- track | identify | page | screen | group | alias
+    event        VARCHAR,             -- track event name, page/screen name
+    channel      VARCHAR   NOT NULL,
+    timestamp    TIMESTAMP NOT NULL,  -- UTC, millisecond precision, skew-corrected
+    received_at  TIMESTAMP NOT NULL,
+    sent_at      TIMESTAMP,
+    anonymous_id VARCHAR,
+    user_id      VARCHAR,
+    identity_id  BIGINT,              -- the event's strongest identifier; mapped to a customer when reading
+    properties   JSON,
+    traits       JSON,
+    context      JSON,
+    source       VARCHAR   NOT NULL   -- write key name or import file
+  );
+  CREATE INDEX events_identity ON events (identity_id);
+
+  -- Remembers messageIds for the dedupe window.
+  CREATE TABLE seen_messages (
+    message_id  VARCHAR PRIMARY KEY,
+    received_at TIMESTAMP NOT NULL
+  );
+
+  -- A customer row is created once and never deleted; a merge points canonical_id at the survivor.
+  CREATE TABLE customers (
+    id           BIGINT PRIMARY KEY,
+    canonical_id BIGINT    NOT NULL,
+    created_at   TIMESTAMP NOT NULL
+  );
+
+  -- Identifiers are insert-only: (kind, value) belongs to the customer row that first saw it.
+  CREATE TABLE identities (
+    id          BIGINT PRIMARY KEY,
+    key         VARCHAR   NOT NULL UNIQUE, -- kind || ':' || value
+    kind        VARCHAR   NOT NULL,
+    value       VARCHAR   NOT NULL,
+    customer_id BIGINT    NOT NULL,
+    first_seen  TIMESTAMP NOT NULL,
+    message_id  VARCHAR
+  );
+  CREATE INDEX identities_customer ON identities (customer_id);
+
+  -- Every decision of the identity graph with its evidence, accepted or refused.
+  CREATE TABLE identity_links (
+    linked_at         TIMESTAMP NOT NULL,
+    message_id        VARCHAR,
+    event_type        VARCHAR,
+    from_identity     BIGINT    NOT NULL,
+    to_identity       BIGINT    NOT NULL,
+    kept_customer     BIGINT    NOT NULL,
+    absorbed_customer BIGINT,
+    accepted          BOOLEAN   NOT NULL,
+    reason            VARCHAR   NOT NULL
+  );
+
+  -- Non-identifying words a customer can be found by (names), lower-cased.
+  CREATE TABLE search_terms (
+    term        VARCHAR NOT NULL,
+    customer_id BIGINT  NOT NULL,
+    PRIMARY KEY (term, customer_id)
+  );
+
+  CREATE TABLE write_keys (
+    id         VARCHAR PRIMARY KEY,
+    name       VARCHAR   NOT NULL,
+    key_hash   VARCHAR   NOT NULL UNIQUE,
+    created_at TIMESTAMP NOT NULL,
+    revoked_at TIMESTAMP
+  );
+
+  CREATE TABLE api_tokens (
+    id         VARCHAR PRIMARY KEY,
+    name       VARCHAR   NOT NULL,
+    token_hash VARCHAR   NOT NULL UNIQUE,
+    created_at TIMESTAMP NOT NULL,
+    revoked_at TIMESTAMP
+  );
+  `,
+];
