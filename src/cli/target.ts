@@ -49,7 +49,10 @@ export async function callApi<T>(server: RuntimeInfo, req: ApiRequest): Promise<
 
 /** Opens the database file for a command that runs without a server; closes it afterwards. */
 export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const opened = await openStore(config.databasePath, { readers: 2 });
+  const opened = await openStore(config.databasePath, {
+    readers: 2,
+    checkpointThresholdMb: config.checkpointThresholdMb,
+  });
   if (!opened.ok) throw new CliError(opened.error);
   const store = opened.value;
   const log = createLogger({ logLevel: "warn" });

@@ -5,6 +5,7 @@ import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { type IdentityGraph, toTimestamp } from "../identity/graph.js";
+import { identifierKey } from "../identity/identifiers.js";
 import { err, ok, type Result } from "../result.js";
 import type { Store } from "../store/database.js";
 import type { NormalisedEvent } from "./normalise.js";
@@ -26,6 +27,8 @@ export class EventWriter {
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Flushes left that use the conflict-checking claim after a duplicate was seen. */
+  private carefulFlushes = 0;
 
   constructor(
     private readonly store: Store,
@@ -83,13 +86,32 @@ export class EventWriter {
     this.flushing = null;
   }
 
+  /**
+   * Commits one group. Message ids are first claimed optimistically with the appender (fast, and
+   * right whenever nothing is a retry); a duplicate makes DuckDB refuse the append, and the group is
+   * redone with the conflict-checking insert, which then stays in use for a while.
+   */
   private async commit(conn: DuckDBConnection, batch: Pending[]): Promise<WriteOutcome[]> {
+    const optimistic = this.carefulFlushes === 0;
+    if (!optimistic) this.carefulFlushes--;
+    try {
+      return await this.commitOnce(conn, batch, optimistic);
+    } catch (e) {
+      if (!optimistic || !isConstraintError(e)) throw e;
+      this.carefulFlushes = CAREFUL_AFTER_DUPLICATE;
+      return this.commitOnce(conn, batch, false);
+    }
+  }
+
+  private async commitOnce(
+    conn: DuckDBConnection,
+    batch: Pending[],
+    optimistic: boolean,
+  ): Promise<WriteOutcome[]> {
     await conn.run("BEGIN TRANSACTION");
     try {
-      const fresh = await claimMessageIds(
-        conn,
-        batch.flatMap((p) => p.events),
-      );
+      const all = batch.flatMap((p) => p.events);
+      const fresh = optimistic ? await appendMessageIds(conn, all) : await claimMessageIds(conn, all);
       const outcomes: WriteOutcome[] = [];
       const stored: NormalisedEvent[] = [];
       for (const p of batch) {
@@ -106,20 +128,18 @@ export class EventWriter {
       const pending = await this.graph.resolve(
         conn,
         stored.map((e) => ({
-          keys: e.identifiers.map((i) => `${i.kind}:${i.value}`),
+          keys: e.identifiers.map(identifierKey),
           at: e.timestamp,
           messageId: e.messageId,
           eventType: e.type,
           previousId: e.previousId,
         })),
       );
-      await appendEvents(conn, stored, (e) => {
-        const first = e.identifiers[0];
-        return first ? pending.identityOf.get(`${first.kind}:${first.value}`) : undefined;
-      });
+      const identityOf = (e: NormalisedEvent) =>
+        e.identifiers[0] ? pending.identityOf.get(identifierKey(e.identifiers[0])) : undefined;
+      await appendEvents(conn, stored, identityOf);
       await addSearchTerms(conn, stored, (e) => {
-        const first = e.identifiers[0];
-        const id = first ? pending.identityOf.get(`${first.kind}:${first.value}`) : undefined;
+        const id = identityOf(e);
         return id === undefined ? undefined : pending.originalOf(id);
       });
       await conn.run("COMMIT");
@@ -141,6 +161,25 @@ export class EventWriter {
     }
     await this.flushing;
   }
+}
+
+const CAREFUL_AFTER_DUPLICATE = 20;
+
+const isConstraintError = (e: unknown) => /constraint|duplicate key/i.test(String((e as Error)?.message));
+
+/** Appends the messageIds straight to seen_messages; throws a constraint error if one was seen. */
+async function appendMessageIds(conn: DuckDBConnection, events: NormalisedEvent[]): Promise<Set<string>> {
+  const fresh = new Set<string>();
+  const ap = await conn.createAppender("seen_messages");
+  for (const e of events) {
+    if (fresh.has(e.messageId)) continue;
+    fresh.add(e.messageId);
+    ap.appendVarchar(e.messageId);
+    ap.appendTimestamp(toTimestamp(e.receivedAt));
+    ap.endRow();
+  }
+  ap.closeSync();
+  return fresh;
 }
 
 /** Records the messageIds and returns those never seen within the dedupe window. */

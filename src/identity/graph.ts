@@ -3,6 +3,7 @@
 // transaction. In-memory caches change only after that transaction commits.
 import { type DuckDBConnection, DuckDBTimestampValue } from "@duckdb/node-api";
 import { all } from "../store/database.js";
+import { KeyFilter } from "./keyfilter.js";
 import { type KnownIdentity, type LinkEvent, type Resolution, resolveLinks } from "./resolve.js";
 
 const LOOKUP_CHUNK = 500;
@@ -30,6 +31,7 @@ export class IdentityGraph {
   private readonly mergedInto = new Map<number, number>();
   private nextIdentity = 1;
   private nextCustomer = 1;
+  private known = new KeyFilter(0);
 
   constructor(private readonly caps: Record<string, number>) {}
 
@@ -44,6 +46,14 @@ export class IdentityGraph {
     this.cache.clear();
     for (const r of await all(conn, "SELECT id, canonical_id FROM customers WHERE id <> canonical_id")) {
       this.mergedInto.set(Number(r.id), Number(r.canonical_id));
+    }
+    // Sized for growth: twice today's identities (a fuller filter only costs extra lookups).
+    this.known = new KeyFilter(2 * this.nextIdentity + 1_000_000);
+    const result = await conn.stream("SELECT key FROM identities");
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const key of chunk.getColumnValues(0)) this.known.add(String(key));
     }
   }
 
@@ -71,7 +81,7 @@ export class IdentityGraph {
     for (const key of keys) {
       const hit = this.cache.get(key);
       if (hit) found.set(key, hit);
-      else missing.push(key);
+      else if (this.known.mightContain(key)) missing.push(key);
     }
     for (let i = 0; i < missing.length; i += LOOKUP_CHUNK) {
       const chunk = missing.slice(i, i + LOOKUP_CHUNK);
@@ -171,7 +181,10 @@ export class IdentityGraph {
       identityOf: res.identityOf,
       originalOf: (id) => originals.get(id),
       commit: () => {
-        for (const n of res.identities) this.remember(n.key, { id: n.id, original: n.customer });
+        for (const n of res.identities) {
+          this.remember(n.key, { id: n.id, original: n.customer });
+          this.known.add(n.key);
+        }
         for (const m of res.merges) this.mergedInto.set(m.loser, m.winner);
       },
     };

@@ -113,15 +113,19 @@ export class IdentifierRules {
   }
 }
 
-/** Names a customer can be searched by (not identifiers: two people share names). */
+/**
+ * Names a customer can be searched by (not identifiers: two people share names). Only traits:
+ * a `name` in event properties is usually a product's.
+ */
 export function searchNames(src: IdentitySources): string[] {
   const names = new Set<string>();
+  const trait = (name: string) => src.traits?.[name] ?? src.contextTraits?.[name];
   const add = (v: unknown) => {
     if (typeof v === "string" && v.trim()) names.add(v.trim().toLowerCase().slice(0, 200));
   };
-  add(field(src, "name"));
-  const first = field(src, "first_name") ?? field(src, "firstName");
-  const last = field(src, "last_name") ?? field(src, "lastName");
+  add(trait("name"));
+  const first = trait("first_name") ?? trait("firstName");
+  const last = trait("last_name") ?? trait("lastName");
   if (typeof first === "string" || typeof last === "string") add([first, last].filter(Boolean).join(" "));
   add(last);
   return [...names];

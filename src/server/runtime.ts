@@ -32,7 +32,9 @@ export interface RunningServer {
 
 export async function startServer(config: Config): Promise<Result<RunningServer, string>> {
   const log = createLogger(config);
-  const opened = await openStore(config.databasePath);
+  const opened = await openStore(config.databasePath, {
+    checkpointThresholdMb: config.checkpointThresholdMb,
+  });
   if (!opened.ok) return opened;
   const store = opened.value;
   const graph = new IdentityGraph(config.identity.caps);

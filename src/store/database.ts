@@ -41,10 +41,13 @@ export async function all(conn: DuckDBConnection, sql: string, params: DuckDBVal
 const LOCK_HINT =
   "Another Itinera process holds this database file. Stop it, or run the command while the server runs so the CLI talks to it.";
 
-export async function openStore(
-  file: string,
-  opts: { readers?: number } = {},
-): Promise<Result<Store, string>> {
+export interface StoreOptions {
+  readers?: number;
+  /** WAL size that triggers a checkpoint; see Config.checkpointThresholdMb. */
+  checkpointThresholdMb?: number;
+}
+
+export async function openStore(file: string, opts: StoreOptions = {}): Promise<Result<Store, string>> {
   const absolute = path.resolve(file);
   fs.mkdirSync(path.dirname(absolute), { recursive: true });
   const created = !fs.existsSync(absolute);
@@ -57,6 +60,7 @@ export async function openStore(
     return err(`cannot open database ${absolute}: ${message}`);
   }
   const writer = await instance.connect();
+  await writer.run(`SET checkpoint_threshold = '${Math.trunc(opts.checkpointThresholdMb ?? 128)}MB'`);
   await migrate(writer);
   const readers: DuckDBConnection[] = [];
   for (let i = 0; i < (opts.readers ?? 4); i++) readers.push(await instance.connect());
