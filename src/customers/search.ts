@@ -46,8 +46,9 @@ export async function searchCustomers(
           conn,
           `SELECT c.canonical_id AS id,
                   list({'kind': i.kind, 'value': i.value} ORDER BY i.first_seen) FILTER (i.kind <> 'anonymous_id') AS ids,
-                  (SELECT max(term) FROM search_terms s JOIN customers c2 ON c2.id = s.customer_id
-                    WHERE c2.canonical_id = c.canonical_id AND contains(term, ' ')) AS name
+                  -- The longest name term is the full name ("kim minji" over "kim"; "김지민" alone).
+                  (SELECT arg_max(term, length(term)) FROM search_terms s JOIN customers c2 ON c2.id = s.customer_id
+                    WHERE c2.canonical_id = c.canonical_id) AS name
              FROM customers c JOIN identities i ON i.customer_id = c.id
             WHERE c.canonical_id IN (${placeholders(ids.length)})
             GROUP BY 1`,
