@@ -32,7 +32,8 @@ export class EventWriter {
 
   constructor(
     private readonly store: Store,
-    private readonly graph: IdentityGraph,
+    /** The identity graph of this store; the importer stitches through the same one. */
+    readonly graph: IdentityGraph,
     private readonly settings: Config["writer"],
     private readonly log: Logger,
   ) {}
@@ -178,7 +179,15 @@ async function appendMessageIds(conn: DuckDBConnection, events: NormalisedEvent[
     ap.appendTimestamp(toTimestamp(e.receivedAt));
     ap.endRow();
   }
-  ap.closeSync();
+  try {
+    ap.closeSync();
+  } catch (e) {
+    // A failed appender keeps its rows and flushes them again when garbage-collected, into whatever
+    // transaction is then open on this connection: that aborts it, and its COMMIT silently rolls back.
+    ap.clear();
+    ap.closeSync();
+    throw e;
+  }
   return fresh;
 }
 

@@ -15,7 +15,8 @@ function hashes(key: string): [number, number] {
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
     h2 ^= h2 >>> 15;
   }
-  return [h1 >>> 0, (h2 >>> 0) | 1];
+  // `| 1` yields a signed int; keep the step unsigned or bit positions go negative (false negatives).
+  return [h1 >>> 0, (h2 | 1) >>> 0];
 }
 
 export class KeyFilter {
