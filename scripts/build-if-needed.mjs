@@ -17,12 +17,20 @@ function newest(dir) {
   return t;
 }
 
-const sources = Math.max(newest(path.join(root, "src")), newest(path.join(root, "bench")), fs.statSync(path.join(root, "tsconfig.json")).mtimeMs);
+const sources = Math.max(
+  newest(path.join(root, "src")),
+  newest(path.join(root, "bench")),
+  fs.statSync(path.join(root, "tsconfig.json")).mtimeMs,
+);
 const built = fs.existsSync(marker) ? fs.statSync(marker).mtimeMs : 0;
 if (sources > built) {
   process.stderr.write("Building Itinera (TypeScript)…\n");
-  execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(root, "tsconfig.json")], {
-    stdio: "inherit",
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(root, "tsconfig.json")],
+    {
+      stdio: "inherit",
+    },
+  );
   fs.writeFileSync(marker, new Date().toISOString());
 }

@@ -10,7 +10,7 @@ const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: "inherit" })
 
 let failedChecks = 0;
 for (const [label, cmd, args] of [
-  ["type-check", bin("tsc"), ["-p", "tsconfig.json", "--noEmit"]],
+  ["type-check", bin("tsc"), ["-p", "tsconfig.test.json"]],
   ["lint", bin("biome"), ["check", "src", "test", "bench", "scripts"]],
   ["build", process.execPath, ["scripts/build-if-needed.mjs"]],
 ]) {
@@ -25,7 +25,13 @@ fs.mkdirSync(path.join(root, "test-results"), { recursive: true });
 const report = path.join(root, "test-results", "vitest.json");
 fs.rmSync(report, { force: true });
 process.stdout.write("\n== tests\n");
-const vitestArgs = ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)];
+const vitestArgs = [
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+];
 const status = run(bin("vitest"), vitestArgs);
 
 let passed = 0;
@@ -35,7 +41,9 @@ if (fs.existsSync(report)) {
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   // A file that fails to load has no tests to count; count it as a failure so it cannot hide.
-  failed += (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
+  failed += (r.testResults ?? []).filter(
+    (f) => f.status === "failed" && (f.assertionResults ?? []).length === 0,
+  ).length;
 } else {
   failed += 1;
 }

@@ -195,7 +195,7 @@ describe("a retried batch", () => {
       });
       await server.running.ctx.store.exclusive(async (conn) => {
         await conn.run("BEGIN TRANSACTION");
-        await conn.run("INSERT INTO search_terms VALUES ('durability probe', 424242)");
+        await conn.run("INSERT INTO search_terms VALUES ('durability probe', 424242, 'name')");
         for (let i = 0; i < 3; i++) {
           gc();
           await new Promise((r) => setTimeout(r, 10));

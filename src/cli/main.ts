@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { version } from "../version.js";
 import { credentialCommands } from "./commands/credentials.js";
 import { customerCommands } from "./commands/customers.js";
+import { importCommand } from "./commands/import.js";
 import { serveCommand } from "./commands/serve.js";
 
 const program = new Command()
@@ -22,5 +23,6 @@ const program = new Command()
 serveCommand(program);
 credentialCommands(program);
 customerCommands(program);
+importCommand(program);
 
 await program.parseAsync(process.argv);

@@ -4,7 +4,7 @@
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import { type IdentityGraph, toTimestamp } from "../identity/graph.js";
+import { type IdentityGraph, type PendingResolution, toTimestamp } from "../identity/graph.js";
 import { identifierKey } from "../identity/identifiers.js";
 import { err, ok, type Result } from "../result.js";
 import type { Store } from "../store/database.js";
@@ -29,6 +29,8 @@ export class EventWriter {
   private closed = false;
   /** Flushes left that use the conflict-checking claim after a duplicate was seen. */
   private carefulFlushes = 0;
+  /** Search terms written lately, so repeated identify calls do not rewrite them. */
+  private readonly recentTerms = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -139,12 +141,20 @@ export class EventWriter {
       const identityOf = (e: NormalisedEvent) =>
         e.identifiers[0] ? pending.identityOf.get(identifierKey(e.identifiers[0])) : undefined;
       await appendEvents(conn, stored, identityOf);
-      await addSearchTerms(conn, stored, (e) => {
-        const id = identityOf(e);
-        return id === undefined ? undefined : pending.originalOf(id);
-      });
+      const written = await addSearchTerms(
+        conn,
+        stored,
+        (e) => {
+          const id = identityOf(e);
+          return id === undefined ? undefined : pending.originalOf(id);
+        },
+        pending.created,
+        this.recentTerms,
+      );
       await conn.run("COMMIT");
       pending.commit();
+      if (this.recentTerms.size > 200_000) this.recentTerms.clear();
+      for (const k of written) this.recentTerms.add(k);
       return outcomes;
     } catch (e) {
       await conn.run("ROLLBACK").catch(() => undefined);
@@ -248,23 +258,40 @@ async function appendEvents(
   ap.closeSync();
 }
 
+/** Words customers are found by: names from traits, and each email address the first time it is seen. */
 async function addSearchTerms(
   conn: DuckDBConnection,
   events: NormalisedEvent[],
   customerOf: (e: NormalisedEvent) => number | undefined,
-): Promise<void> {
-  const terms = new Map<string, [string, number]>();
+  created: PendingResolution["created"],
+  recent: Set<string>,
+): Promise<string[]> {
+  const terms = new Map<string, [string, number, string]>();
   for (const e of events) {
     if (e.names.length === 0) continue;
     const c = customerOf(e);
     if (c === undefined) continue;
-    for (const t of e.names) terms.set(`${t}\u0000${c}`, [t, c]);
+    for (const t of e.names) {
+      const k = `${t}\u0000${c}`;
+      // Identify calls repeat the same name; skip what this process wrote recently.
+      if (!recent.has(k)) terms.set(k, [t, c, "name"]);
+    }
   }
-  if (terms.size === 0) return;
-  const rows = [...terms.values()];
-  const params = rows.flat();
+  for (const n of created)
+    if (n.kind === "email") terms.set(`${n.value}\u0000${n.customer}`, [n.value, n.customer, "email"]);
+  if (terms.size === 0) return [];
   await conn.run(
-    `INSERT INTO search_terms VALUES ${rows.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(",")} ON CONFLICT DO NOTHING`,
-    params,
+    "CREATE TEMP TABLE IF NOT EXISTS incoming_terms (term VARCHAR, customer_id BIGINT, kind VARCHAR)",
   );
+  await conn.run("DELETE FROM incoming_terms");
+  const ap = await conn.createAppender("incoming_terms", null, "temp");
+  for (const [t, c, kind] of terms.values()) {
+    ap.appendVarchar(t);
+    ap.appendBigInt(BigInt(c));
+    ap.appendVarchar(kind);
+    ap.endRow();
+  }
+  ap.closeSync();
+  await conn.run("INSERT INTO search_terms SELECT term, customer_id, kind FROM incoming_terms");
+  return [...terms.keys()];
 }

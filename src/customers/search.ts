@@ -1,8 +1,11 @@
 // Finds customers by any identifier (exact, phone in any format, email in any case) or by the start
-// of an email address or a name.
+// of an email address or a name. Exact identifier matches win: an agent who types a whole email or
+// phone number wants that customer, not everyone whose address starts the same way.
+import type { DuckDBConnection } from "@duckdb/node-api";
 import type { IdentifierRules } from "../identity/identifiers.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { placeholders } from "./members.js";
+import { prefixUpperBound } from "./terms.js";
 
 export interface CustomerMatch {
   id: number;
@@ -10,6 +13,31 @@ export interface CustomerMatch {
   identifiers: Array<{ kind: string; value: string }>;
   /** How the query matched: the identifier kind, or "name". */
   matchedBy: string[];
+}
+
+interface Hit {
+  customer: number; // customer row as stored (may have been merged since)
+  matched: string;
+}
+
+async function exactHits(conn: DuckDBConnection, keys: string[]): Promise<Hit[]> {
+  if (keys.length === 0) return [];
+  const rows = await all(
+    conn,
+    `SELECT customer_id, kind FROM identities WHERE key IN (${placeholders(keys.length)})`,
+    keys,
+  );
+  return rows.map((r) => ({ customer: Number(r.customer_id), matched: String(r.kind) }));
+}
+
+async function prefixHits(conn: DuckDBConnection, prefix: string, limit: number): Promise<Hit[]> {
+  // A range (not starts_with) lets zone maps skip row groups of the sorted table; see terms.ts.
+  const rows = await all(
+    conn,
+    "SELECT customer_id, kind FROM search_terms WHERE term >= $1 AND term < $2 LIMIT $3",
+    [prefix, prefixUpperBound(prefix), limit],
+  );
+  return rows.map((r) => ({ customer: Number(r.customer_id), matched: String(r.kind) }));
 }
 
 export async function searchCustomers(
@@ -21,50 +49,67 @@ export async function searchCustomers(
   const q = query.trim();
   if (q === "") return [];
   const keys = rules.candidatesFor(q).map((c) => `${c.kind}:${c.value}`);
-  const prefix = q.toLowerCase();
   return runQuery(store, {
     duckdb: () =>
       store.read(async (conn) => {
-        const n = keys.length;
-        const hits = await all(
-          conn,
-          `WITH hits AS (
-             SELECT customer_id, kind AS matched FROM identities WHERE key IN (${placeholders(n)})
-             UNION ALL
-             SELECT customer_id, 'email' FROM identities WHERE kind = 'email' AND starts_with(value, $${n + 1})
-             UNION ALL
-             SELECT customer_id, 'name' FROM search_terms WHERE starts_with(term, $${n + 1})
-           )
-           SELECT c.canonical_id AS id, list(DISTINCT matched ORDER BY matched) AS matched
-             FROM hits JOIN customers c ON c.id = hits.customer_id
-            GROUP BY 1 ORDER BY 1 LIMIT $${n + 2}`,
-          [...keys, prefix, limit],
-        );
+        let hits = await exactHits(conn, keys);
+        if (hits.length === 0) hits = await prefixHits(conn, q.toLowerCase(), limit * 5);
         if (hits.length === 0) return [];
-        const ids = hits.map((h) => Number(h.id));
-        const details = await all(
-          conn,
-          `SELECT c.canonical_id AS id,
-                  list({'kind': i.kind, 'value': i.value} ORDER BY i.first_seen) FILTER (i.kind <> 'anonymous_id') AS ids,
-                  -- The longest name term is the full name ("kim minji" over "kim"; "김지민" alone).
-                  (SELECT arg_max(term, length(term)) FROM search_terms s JOIN customers c2 ON c2.id = s.customer_id
-                    WHERE c2.canonical_id = c.canonical_id) AS name
-             FROM customers c JOIN identities i ON i.customer_id = c.id
-            WHERE c.canonical_id IN (${placeholders(ids.length)})
-            GROUP BY 1`,
-          ids,
-        );
-        const byId = new Map(details.map((d) => [Number(d.id), d]));
-        return hits.map((h) => {
-          const d = byId.get(Number(h.id));
-          const idsList = (d?.ids ?? []) as Array<{ kind: string; value: string }>;
-          return {
-            id: Number(h.id),
-            name: d?.name == null ? null : String(d.name),
-            identifiers: idsList.map((x) => ({ kind: x.kind, value: x.value })),
-            matchedBy: (h.matched as string[]).map(String),
-          };
-        });
+        return describe(conn, hits, limit);
       }),
   });
+}
+
+/** Groups hits by their customer as it is now and loads what a result row shows. */
+async function describe(conn: DuckDBConnection, hits: Hit[], limit: number): Promise<CustomerMatch[]> {
+  const rows = [...new Set(hits.map((h) => h.customer))];
+  const canon = await all(
+    conn,
+    `SELECT id, canonical_id FROM customers WHERE id IN (${placeholders(rows.length)})`,
+    rows,
+  );
+  const canonicalOf = new Map(canon.map((r) => [Number(r.id), Number(r.canonical_id)]));
+  const matched = new Map<number, Set<string>>();
+  for (const h of hits) {
+    const c = canonicalOf.get(h.customer);
+    if (c === undefined) continue;
+    if (!matched.has(c)) matched.set(c, new Set());
+    matched.get(c)!.add(h.matched);
+  }
+  const ids = [...matched.keys()].sort((a, b) => a - b).slice(0, limit);
+  if (ids.length === 0) return [];
+  const members = await all(
+    conn,
+    `SELECT id, canonical_id FROM customers WHERE canonical_id IN (${placeholders(ids.length)})`,
+    ids,
+  );
+  const originals = members.map((m) => Number(m.id));
+  const canonicalOfMember = new Map(members.map((m) => [Number(m.id), Number(m.canonical_id)]));
+  const identities = await all(
+    conn,
+    `SELECT customer_id, kind, value FROM identities
+        WHERE customer_id IN (${placeholders(originals.length)}) AND kind <> 'anonymous_id'
+        ORDER BY first_seen, id`,
+    originals,
+  );
+  const names = await all(
+    conn,
+    `SELECT customer_id, term FROM search_terms
+        WHERE customer_id IN (${placeholders(originals.length)}) AND kind = 'name'`,
+    originals,
+  );
+  const byCustomer = new Map<number, CustomerMatch>(
+    ids.map((id) => [id, { id, name: null, identifiers: [], matchedBy: [...matched.get(id)!].sort() }]),
+  );
+  for (const r of identities) {
+    byCustomer
+      .get(canonicalOfMember.get(Number(r.customer_id))!)
+      ?.identifiers.push({ kind: String(r.kind), value: String(r.value) });
+  }
+  for (const r of names) {
+    const m = byCustomer.get(canonicalOfMember.get(Number(r.customer_id))!);
+    // The longest name term is the full name ("kim minji" over "kim"; "김지민" alone).
+    if (m && String(r.term).length > (m.name?.length ?? 0)) m.name = String(r.term);
+  }
+  return [...byCustomer.values()];
 }

@@ -19,6 +19,8 @@ interface CachedIdentity {
 
 export interface PendingResolution {
   identityOf: Map<string, number>;
+  /** Identifiers this batch saw for the first time. */
+  created: Resolution["identities"];
   /** Customer row (original id) of each identity id created or seen, for search terms. */
   originalOf: (identityId: number) => number | undefined;
   /** Apply the in-memory side after the transaction committed. */
@@ -27,6 +29,8 @@ export interface PendingResolution {
 
 export class IdentityGraph {
   private readonly cache = new Map<string, CachedIdentity>();
+  /** Identifier counts per kind of canonical customers, for the guard rails. */
+  private readonly countCache = new Map<number, Map<string, number>>();
   /** Parent pointers of merged customers only; unmerged customers are their own canonical id. */
   private readonly mergedInto = new Map<number, number>();
   private nextIdentity = 1;
@@ -44,6 +48,7 @@ export class IdentityGraph {
     this.nextCustomer = Number(ids?.c ?? 0) + 1;
     this.mergedInto.clear();
     this.cache.clear();
+    this.countCache.clear();
     for (const r of await all(conn, "SELECT id, canonical_id FROM customers WHERE id <> canonical_id")) {
       this.mergedInto.set(Number(r.id), Number(r.canonical_id));
     }
@@ -101,28 +106,62 @@ export class IdentityGraph {
   }
 
   /** Identifier counts per kind of the given canonical customers. */
+  /**
+   * Identifier counts per kind of the given canonical customers: from the cache, else from the
+   * database in two index-friendly steps (member rows, then their identifiers).
+   */
   private async counts(
     conn: DuckDBConnection,
     customers: number[],
   ): Promise<Map<number, Map<string, number>>> {
     const out = new Map<number, Map<string, number>>();
-    for (let i = 0; i < customers.length; i += LOOKUP_CHUNK) {
-      const chunk = customers.slice(i, i + LOOKUP_CHUNK);
-      const rows = await all(
+    const missing: number[] = [];
+    for (const c of customers) {
+      const hit = this.countCache.get(c);
+      if (hit) out.set(c, hit);
+      else missing.push(c);
+    }
+    for (let i = 0; i < missing.length; i += LOOKUP_CHUNK) {
+      const chunk = missing.slice(i, i + LOOKUP_CHUNK);
+      for (const c of chunk) out.set(c, new Map());
+      const members = await all(
         conn,
-        `SELECT c.canonical_id AS customer, i.kind, count(*) AS n
-           FROM customers c JOIN identities i ON i.customer_id = c.id
-          WHERE c.canonical_id IN (${chunk.map((_, j) => `$${j + 1}`).join(",")})
-          GROUP BY ALL`,
+        `SELECT id, canonical_id FROM customers WHERE canonical_id IN (${chunk.map((_, j) => `$${j + 1}`).join(",")})`,
         chunk,
       );
+      const canonicalOf = new Map(members.map((m) => [Number(m.id), Number(m.canonical_id)]));
+      const ids = [...canonicalOf.keys()];
+      if (ids.length === 0) continue;
+      const rows = await all(
+        conn,
+        `SELECT customer_id, kind, count(*) AS n FROM identities
+          WHERE customer_id IN (${ids.map((_, j) => `$${j + 1}`).join(",")}) GROUP BY ALL`,
+        ids,
+      );
       for (const r of rows) {
-        const c = Number(r.customer);
-        if (!out.has(c)) out.set(c, new Map());
-        out.get(c)!.set(String(r.kind), Number(r.n));
+        const m = out.get(canonicalOf.get(Number(r.customer_id))!)!;
+        m.set(String(r.kind), (m.get(String(r.kind)) ?? 0) + Number(r.n));
       }
     }
+    if (this.countCache.size > CACHE_LIMIT) this.countCache.clear();
+    for (const c of missing) this.countCache.set(c, out.get(c)!);
     return out;
+  }
+
+  /** Keeps cached counts true after a committed batch (this process is the only writer). */
+  private applyCounts(res: Resolution): void {
+    for (const c of res.customers) this.countCache.set(c.id, new Map());
+    for (const { loser, winner } of res.merges) {
+      const l = this.countCache.get(loser);
+      const w = this.countCache.get(winner);
+      this.countCache.delete(loser);
+      if (w && l) for (const [kind, n] of l) w.set(kind, (w.get(kind) ?? 0) + n);
+      else this.countCache.delete(winner);
+    }
+    for (const n of res.identities) {
+      const m = this.countCache.get(n.customer);
+      m?.set(n.kind, (m.get(n.kind) ?? 0) + 1);
+    }
   }
 
   /**
@@ -179,8 +218,10 @@ export class IdentityGraph {
     for (const n of res.identities) originals.set(n.id, n.customer);
     return {
       identityOf: res.identityOf,
+      created: res.identities,
       originalOf: (id) => originals.get(id),
       commit: () => {
+        this.applyCounts(res);
         for (const n of res.identities) {
           this.remember(n.key, { id: n.id, original: n.customer });
           this.known.add(n.key);

@@ -1,5 +1,6 @@
 // The HTTP app: collection under /v1 (write key), product API under /api (token), OpenAPI document
 // generated from the same schemas that validate requests, one error envelope everywhere.
+import type { Transform } from "node:stream";
 import { createGunzip, createInflate } from "node:zlib";
 import cors from "@fastify/cors";
 import swagger from "@fastify/swagger";
@@ -16,6 +17,7 @@ import { HttpError, installErrorHandlers } from "./errors.js";
 import { canUseApi } from "./permissions.js";
 import { credentialRoutes } from "./routes/credentials.js";
 import { customerRoutes } from "./routes/customers.js";
+import { importRoutes } from "./routes/imports.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { statsRoutes } from "./routes/stats.js";
 
@@ -28,6 +30,19 @@ export type App = FastifyInstance<
 >;
 
 const PUBLIC_PATHS = new Set(["/healthz", "/api/openapi.json"]);
+
+/**
+ * Fastify compares Content-Length with `receivedEncodedLength` of a replaced stream (else with the
+ * decoded size, which never matches a compressed body), so count the bytes as they arrive.
+ */
+function decoded(payload: NodeJS.ReadableStream, decoder: Transform): Transform {
+  const out = decoder as Transform & { receivedEncodedLength: number };
+  out.receivedEncodedLength = 0;
+  payload.on("data", (chunk: Buffer) => {
+    out.receivedEncodedLength += chunk.length;
+  });
+  return payload.pipe(out);
+}
 
 export async function buildApp(ctx: AppContext): Promise<App> {
   const app = Fastify({
@@ -73,8 +88,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   app.addContentTypeParser("text/plain", { parseAs: "string" }, app.getDefaultJsonParser("error", "ignore"));
   app.addHook("preParsing", async (req, _reply, payload) => {
     const encoding = req.headers["content-encoding"];
-    if (encoding === "gzip") return payload.pipe(createGunzip());
-    if (encoding === "deflate") return payload.pipe(createInflate());
+    if (encoding === "gzip") return decoded(payload, createGunzip());
+    if (encoding === "deflate") return decoded(payload, createInflate());
     if (encoding && encoding !== "identity")
       throw new HttpError(
         415,
@@ -106,5 +121,6 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   customerRoutes(app, ctx);
   credentialRoutes(app, ctx);
   statsRoutes(app, ctx);
+  importRoutes(app, ctx);
   return app;
 }

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import { CredentialVerifier, createCredential, newSecret } from "../auth/credentials.js";
 import { EventWriter } from "../collect/writer.js";
 import type { Config } from "../config.js";
+import { compactSearchTerms } from "../customers/terms.js";
 import { IdentityGraph } from "../identity/graph.js";
 import { IdentifierRules } from "../identity/identifiers.js";
 import { createLogger } from "../logger.js";
@@ -60,6 +61,8 @@ export async function startServer(config: Config): Promise<Result<RunningServer,
     firstRun = { writeKey: key.secret, apiToken: token.secret };
   }
 
+  // Before listening, so a store that grew while offline (imports) searches fast from the start.
+  await compactSearchTerms(store);
   const app = await buildApp(ctx);
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -82,7 +85,10 @@ export async function startServer(config: Config): Promise<Result<RunningServer,
   const info: RuntimeInfo = { pid: process.pid, url, token: runtimeToken };
   fs.writeFileSync(runtimeFile, JSON.stringify(info), { mode: 0o600 });
 
-  const prune = async () => {
+  const housekeep = async () => {
+    await compactSearchTerms(store).catch((e: unknown) =>
+      log.warn({ err: e }, "sorting search terms failed; will retry"),
+    );
     await store
       .exclusive((c) =>
         c.run(
@@ -92,7 +98,8 @@ export async function startServer(config: Config): Promise<Result<RunningServer,
       )
       .catch((e: unknown) => log.warn({ err: e }, "pruning the dedupe window failed; will retry"));
   };
-  const housekeeping = setInterval(prune, 3600_000);
+  // Every ten minutes: cheap when there is nothing to do (two counts).
+  const housekeeping = setInterval(housekeep, 600_000);
   housekeeping.unref();
 
   let closing: Promise<void> | undefined;

@@ -80,4 +80,28 @@ export const migrations: readonly string[] = [
     revoked_at TIMESTAMP
   );
   `,
+  // Email addresses join names in search_terms so prefix search is one narrow scan, not one over
+  // every identifier; `kind` says which one matched.
+  `
+  ALTER TABLE search_terms ADD COLUMN kind VARCHAR DEFAULT 'name';
+  INSERT INTO search_terms (term, customer_id, kind)
+    SELECT value, customer_id, 'email' FROM identities WHERE kind = 'email'
+    ON CONFLICT DO NOTHING;
+  `,
+  // Small facts about maintenance, e.g. how many search terms were in sorted order at the last compaction.
+  `
+  CREATE TABLE store_meta (key VARCHAR PRIMARY KEY, value BIGINT NOT NULL);
+  `,
+  // search_terms without a primary key: its ART made every insert and the periodic re-sort slow.
+  // Repeats are harmless (search groups by customer) and the re-sort drops them.
+  `
+  CREATE TABLE search_terms_v2 (term VARCHAR NOT NULL, customer_id BIGINT NOT NULL, kind VARCHAR NOT NULL);
+  INSERT INTO search_terms_v2
+    SELECT DISTINCT term, customer_id, coalesce(kind, 'name') FROM search_terms ORDER BY term;
+  DROP TABLE search_terms;
+  ALTER TABLE search_terms_v2 RENAME TO search_terms;
+  CREATE INDEX search_terms_customer ON search_terms (customer_id);
+  INSERT INTO store_meta SELECT 'search_terms_sorted_rows', count(*) FROM search_terms
+    ON CONFLICT DO UPDATE SET value = excluded.value;
+  `,
 ];

@@ -1,0 +1,33 @@
+// POST /api/imports: a bulk import run inside the server, which owns the database file. The file is read
+// from the server's own disk (the CLI on the same machine sends its absolute path, never its contents).
+import { ImportRequest, ImportSummary } from "../../collect/import/contract.js";
+import { importFile } from "../../collect/import/importer.js";
+import type { App } from "../app.js";
+import type { AppContext } from "../context.js";
+import { errorResponses, HttpError } from "../errors.js";
+
+export function importRoutes(app: App, ctx: AppContext): void {
+  app.post(
+    "/api/imports",
+    {
+      schema: {
+        summary: "Import a CSV, JSONL or Parquet file from the server's disk; answers with the summary",
+        description:
+          "Rows are validated, deduplicated and stitched as on /v1; rejected rows go to the rejects file with their reason. The request returns when the import is done.",
+        tags: ["collect"],
+        security: [{ bearerAuth: [] }],
+        body: ImportRequest,
+        response: { 200: ImportSummary, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const result = await importFile(
+        { store: ctx.store, graph: ctx.writer.graph, rules: ctx.rules, config: ctx.config },
+        req.body,
+      );
+      if (!result.ok) throw new HttpError(400, "invalid_import", result.error);
+      ctx.log.info({ import: result.value }, "import finished");
+      return result.value;
+    },
+  );
+}
