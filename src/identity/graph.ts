@@ -2,11 +2,13 @@
 // stitching decision, and writes new identifiers, customers, merges and link evidence in the caller's
 // transaction. In-memory caches change only after that transaction commits.
 import { type DuckDBConnection, DuckDBTimestampValue } from "@duckdb/node-api";
-import { all } from "../store/database.js";
+import { all, type Row } from "../store/database.js";
 import { KeyFilter } from "./keyfilter.js";
 import { type KnownIdentity, type LinkEvent, type Resolution, resolveLinks } from "./resolve.js";
 
 const LOOKUP_CHUNK = 500;
+/** Above this many uncached keys, one join beats index probes (about 20 µs each). */
+const BULK_LOOKUP = 3000;
 const CACHE_LIMIT = 500_000;
 
 export const toTimestamp = (ms: number) => new DuckDBTimestampValue(BigInt(ms) * 1000n);
@@ -88,24 +90,41 @@ export class IdentityGraph {
       if (hit) found.set(key, hit);
       else if (this.known.mightContain(key)) missing.push(key);
     }
-    for (let i = 0; i < missing.length; i += LOOKUP_CHUNK) {
-      const chunk = missing.slice(i, i + LOOKUP_CHUNK);
-      // A literal parameter list lets DuckDB probe the key index instead of scanning.
-      const rows = await all(
-        conn,
-        `SELECT id, key, customer_id FROM identities WHERE key IN (${chunk.map((_, j) => `$${j + 1}`).join(",")})`,
-        chunk,
-      );
+    const take = (rows: Row[]) => {
       for (const r of rows) {
         const v = { id: Number(r.id), original: Number(r.customer_id) };
         found.set(String(r.key), v);
         this.remember(String(r.key), v);
       }
+    };
+    if (missing.length > BULK_LOOKUP) {
+      // Many keys (an import): one hash join costs about one scan of identities, far less than
+      // thousands of index probes.
+      await conn.run("CREATE TEMP TABLE IF NOT EXISTS lookup_keys (key VARCHAR)");
+      await conn.run("DELETE FROM lookup_keys");
+      const ap = await conn.createAppender("lookup_keys", null, "temp");
+      for (const key of missing) {
+        ap.appendVarchar(key);
+        ap.endRow();
+      }
+      ap.closeSync();
+      take(await all(conn, "SELECT i.id, i.key, i.customer_id FROM identities i JOIN lookup_keys k ON k.key = i.key"));
+      return found;
+    }
+    for (let i = 0; i < missing.length; i += LOOKUP_CHUNK) {
+      const chunk = missing.slice(i, i + LOOKUP_CHUNK);
+      // A literal parameter list lets DuckDB probe the key index instead of scanning.
+      take(
+        await all(
+          conn,
+          `SELECT id, key, customer_id FROM identities WHERE key IN (${chunk.map((_, j) => `$${j + 1}`).join(",")})`,
+          chunk,
+        ),
+      );
     }
     return found;
   }
 
-  /** Identifier counts per kind of the given canonical customers. */
   /**
    * Identifier counts per kind of the given canonical customers: from the cache, else from the
    * database in two index-friendly steps (member rows, then their identifiers).

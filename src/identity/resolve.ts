@@ -120,10 +120,12 @@ export function resolveLinks(input: ResolveInput): Resolution {
 
   const pending: Array<{ link: LinkRecord; a: Node; b: Node }> = [];
   for (const ev of input.events) {
-    const [primary, ...others] = ev.keys;
+    const keys = ev.keys;
+    const primary = keys[0];
     if (primary === undefined) continue;
     const a = nodeOf(primary, ev);
-    for (const key of others) {
+    for (let k = 1; k < keys.length; k++) {
+      const key = keys[k]!;
       const b = nodeOf(key, ev);
       const ra = find(a);
       const rb = find(b);
@@ -151,7 +153,7 @@ export function resolveLinks(input: ResolveInput): Resolution {
       const [root, child] =
         (rb.customers[0] ?? Infinity) < (ra.customers[0] ?? Infinity) ? [rb, ra] : [ra, rb];
       child.parent = root;
-      root.customers = [...root.customers, ...child.customers].sort((x, y) => x - y);
+      if (child.customers.length > 0) root.customers = [...root.customers, ...child.customers].sort((x, y) => x - y);
       for (const [kind, n] of child.counts) root.counts.set(kind, (root.counts.get(kind) ?? 0) + n);
     }
   }
