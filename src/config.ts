@@ -28,6 +28,8 @@ export const ConfigSchema = Type.Object({
    * fewer, larger ones keep ingest latency flat; the price is a longer WAL replay after a crash.
    */
   checkpointThresholdMb: Type.Integer({ minimum: 16, maximum: 4096 }),
+  /** DuckDB's buffer memory; past it, large queries spill to a temp directory beside the database. */
+  memoryLimitMb: Type.Integer({ minimum: 128 }),
   logLevel: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
   ),
@@ -60,6 +62,7 @@ export const defaultConfig: Config = {
   port: 8700,
   databasePath: "./data/itinera.duckdb",
   checkpointThresholdMb: 128,
+  memoryLimitMb: 768,
   logLevel: "info",
   devWriteKeys: [],
   demoOnFirstRun: true,
@@ -114,6 +117,7 @@ const envVars: Record<string, (v: string) => ConfigOverrides> = {
   ITINERA_WRITE_KEY: (v) => ({ devWriteKeys: v.split(",").filter(Boolean) }),
   ITINERA_DEMO: (v) => ({ demoOnFirstRun: v !== "0" && v !== "false" }),
   ITINERA_DEDUPE_WINDOW_DAYS: (v) => ({ dedupeWindowDays: Number(v) }),
+  ITINERA_MEMORY_LIMIT_MB: (v) => ({ memoryLimitMb: Number(v) }),
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>

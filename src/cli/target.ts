@@ -52,6 +52,7 @@ export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) =>
   const opened = await openStore(config.databasePath, {
     readers: 2,
     checkpointThresholdMb: config.checkpointThresholdMb,
+    memoryLimitMb: config.memoryLimitMb,
   });
   if (!opened.ok) throw new CliError(opened.error);
   const store = opened.value;

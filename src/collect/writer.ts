@@ -8,6 +8,7 @@ import { type IdentityGraph, type PendingResolution, toTimestamp } from "../iden
 import { identifierKey } from "../identity/identifiers.js";
 import { err, ok, type Result } from "../result.js";
 import type { Store } from "../store/database.js";
+import { ensureScratchTables } from "../store/scratch.js";
 import type { NormalisedEvent } from "./normalise.js";
 
 export interface WriteOutcome {
@@ -111,6 +112,7 @@ export class EventWriter {
     batch: Pending[],
     optimistic: boolean,
   ): Promise<WriteOutcome[]> {
+    await ensureScratchTables(conn);
     await conn.run("BEGIN TRANSACTION");
     try {
       const all = batch.flatMap((p) => p.events);
@@ -181,7 +183,9 @@ const isConstraintError = (e: unknown) => /constraint|duplicate key/i.test(Strin
 /** Appends the messageIds straight to seen_messages; throws a constraint error if one was seen. */
 async function appendMessageIds(conn: DuckDBConnection, events: NormalisedEvent[]): Promise<Set<string>> {
   const fresh = new Set<string>();
-  const ap = await conn.createAppender("seen_messages");
+  // Staged in an unindexed temp table: the appender's close runs on the JavaScript thread, while
+  // the INSERT (and its primary-key check) runs on DuckDB's threads.
+  const ap = await conn.createAppender("incoming_ids", null, "temp");
   for (const e of events) {
     if (fresh.has(e.messageId)) continue;
     fresh.add(e.messageId);
@@ -189,22 +193,13 @@ async function appendMessageIds(conn: DuckDBConnection, events: NormalisedEvent[
     ap.appendTimestamp(toTimestamp(e.receivedAt));
     ap.endRow();
   }
-  try {
-    ap.closeSync();
-  } catch (e) {
-    // A failed appender keeps its rows and flushes them again when garbage-collected, into whatever
-    // transaction is then open on this connection: that aborts it, and its COMMIT silently rolls back.
-    ap.clear();
-    ap.closeSync();
-    throw e;
-  }
+  ap.closeSync();
+  await conn.run("INSERT INTO seen_messages SELECT * FROM incoming_ids; DELETE FROM incoming_ids");
   return fresh;
 }
 
 /** Records the messageIds and returns those never seen within the dedupe window. */
 async function claimMessageIds(conn: DuckDBConnection, events: NormalisedEvent[]): Promise<Set<string>> {
-  await conn.run("CREATE TEMP TABLE IF NOT EXISTS incoming_ids (message_id VARCHAR, received_at TIMESTAMP)");
-  await conn.run("DELETE FROM incoming_ids");
   const ap = await conn.createAppender("incoming_ids", null, "temp");
   for (const e of events) {
     ap.appendVarchar(e.messageId);
@@ -217,6 +212,7 @@ async function claimMessageIds(conn: DuckDBConnection, events: NormalisedEvent[]
      SELECT message_id, min(received_at) FROM incoming_ids GROUP BY message_id
      ON CONFLICT DO NOTHING RETURNING message_id`,
   );
+  await conn.run("DELETE FROM incoming_ids");
   return new Set(reader.getColumns()[0]?.map(String) ?? []);
 }
 
@@ -231,7 +227,8 @@ async function appendEvents(
   identityOf: (e: NormalisedEvent) => number | undefined,
 ): Promise<void> {
   if (events.length === 0) return;
-  const ap = await conn.createAppender("events");
+  // Staged unindexed for the same reason as the message ids: index upkeep off the JavaScript thread.
+  const ap = await conn.createAppender("incoming_events", null, "temp");
   for (const e of events) {
     ap.appendVarchar(e.messageId);
     ap.appendVarchar(e.type);
@@ -256,6 +253,7 @@ async function appendEvents(
     ap.endRow();
   }
   ap.closeSync();
+  await conn.run("INSERT INTO events SELECT * FROM incoming_events; DELETE FROM incoming_events");
 }
 
 /** Words customers are found by: names from traits, and each email address the first time it is seen. */
@@ -267,10 +265,12 @@ async function addSearchTerms(
   recent: Set<string>,
 ): Promise<string[]> {
   const terms = new Map<string, [string, number, string]>();
+  const fullNames = new Set<number>();
   for (const e of events) {
     if (e.names.length === 0) continue;
     const c = customerOf(e);
     if (c === undefined) continue;
+    if (!recent.has(`${e.names[0]}\u0000${c}`)) fullNames.add(c);
     for (const t of e.names) {
       const k = `${t}\u0000${c}`;
       // Identify calls repeat the same name; skip what this process wrote recently.
@@ -280,10 +280,6 @@ async function addSearchTerms(
   for (const n of created)
     if (n.kind === "email") terms.set(`${n.value}\u0000${n.customer}`, [n.value, n.customer, "email"]);
   if (terms.size === 0) return [];
-  await conn.run(
-    "CREATE TEMP TABLE IF NOT EXISTS incoming_terms (term VARCHAR, customer_id BIGINT, kind VARCHAR)",
-  );
-  await conn.run("DELETE FROM incoming_terms");
   const ap = await conn.createAppender("incoming_terms", null, "temp");
   for (const [t, c, kind] of terms.values()) {
     ap.appendVarchar(t);
@@ -292,6 +288,18 @@ async function addSearchTerms(
     ap.endRow();
   }
   ap.closeSync();
-  await conn.run("INSERT INTO search_terms SELECT term, customer_id, kind FROM incoming_terms");
+  // One round trip: store the terms, refresh display names (latest full name wins), empty the stage.
+  await conn.run(
+    `INSERT INTO search_terms SELECT term, customer_id, kind FROM incoming_terms;
+     ${
+       fullNames.size > 0
+         ? `UPDATE customers SET name = n.term
+              FROM (SELECT customer_id, arg_max(term, length(term)) AS term FROM incoming_terms
+                     WHERE kind = 'name' GROUP BY 1) n
+             WHERE customers.id = n.customer_id;`
+         : ""
+     }
+     DELETE FROM incoming_terms`,
+  );
   return [...terms.keys()];
 }

@@ -18,6 +18,18 @@ export interface CustomerMembers {
 export const placeholders = (n: number, from = 1): string =>
   Array.from({ length: n }, (_, i) => `$${i + from}`).join(",");
 
+/**
+ * Rows of `table` whose `column` equals any of n parameters, as a UNION ALL of equality lookups:
+ * DuckDB probes an ART index for `col = $k`, but often turns `col IN (…)` into a range filter over a
+ * full scan.
+ */
+export function indexedLookup(table: string, columns: string, column: string, n: number, from = 1): string {
+  return Array.from(
+    { length: n },
+    (_, i) => `SELECT ${columns} FROM ${table} WHERE ${column} = $${i + from}`,
+  ).join(" UNION ALL ");
+}
+
 export async function findMembers(
   conn: DuckDBConnection,
   customerId: number,
@@ -30,8 +42,9 @@ export async function findMembers(
   );
   const rows = await all(
     conn,
-    `SELECT id, kind, value, epoch_ms(first_seen) AS first_seen FROM identities
-      WHERE customer_id IN (${placeholders(originals.length)}) ORDER BY first_seen, id`,
+    `SELECT id, kind, value, epoch_ms(first_seen) AS first_seen
+       FROM (${indexedLookup("identities", "id, kind, value, first_seen", "customer_id", originals.length)})
+      ORDER BY first_seen, id`,
     originals,
   );
   return {
@@ -50,5 +63,5 @@ export async function findMembers(
  * later ORDER BY … LIMIT makes the optimiser prefer a full scan.
  */
 export function customerEventsCte(identityCount: number, from = 1): string {
-  return `ev AS MATERIALIZED (SELECT * FROM events WHERE identity_id IN (${placeholders(identityCount, from)}))`;
+  return `ev AS MATERIALIZED (${indexedLookup("events", "*", "identity_id", identityCount, from)})`;
 }

@@ -4,7 +4,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { IdentifierRules } from "../identity/identifiers.js";
 import { all, runQuery, type Store } from "../store/database.js";
-import { placeholders } from "./members.js";
+import { indexedLookup, placeholders } from "./members.js";
 import { prefixUpperBound } from "./terms.js";
 
 export interface CustomerMatch {
@@ -80,22 +80,16 @@ async function describe(conn: DuckDBConnection, hits: Hit[], limit: number): Pro
   if (ids.length === 0) return [];
   const members = await all(
     conn,
-    `SELECT id, canonical_id FROM customers WHERE canonical_id IN (${placeholders(ids.length)})`,
+    `SELECT id, canonical_id, name FROM customers WHERE canonical_id IN (${placeholders(ids.length)})`,
     ids,
   );
   const originals = members.map((m) => Number(m.id));
   const canonicalOfMember = new Map(members.map((m) => [Number(m.id), Number(m.canonical_id)]));
   const identities = await all(
     conn,
-    `SELECT customer_id, kind, value FROM identities
-        WHERE customer_id IN (${placeholders(originals.length)}) AND kind <> 'anonymous_id'
-        ORDER BY first_seen, id`,
-    originals,
-  );
-  const names = await all(
-    conn,
-    `SELECT customer_id, term FROM search_terms
-        WHERE customer_id IN (${placeholders(originals.length)}) AND kind = 'name'`,
+    `SELECT customer_id, kind, value
+       FROM (${indexedLookup("identities", "customer_id, kind, value, first_seen, id", "customer_id", originals.length)})
+      WHERE kind <> 'anonymous_id' ORDER BY first_seen, id`,
     originals,
   );
   const byCustomer = new Map<number, CustomerMatch>(
@@ -106,10 +100,12 @@ async function describe(conn: DuckDBConnection, hits: Hit[], limit: number): Pro
       .get(canonicalOfMember.get(Number(r.customer_id))!)
       ?.identifiers.push({ kind: String(r.kind), value: String(r.value) });
   }
-  for (const r of names) {
-    const m = byCustomer.get(canonicalOfMember.get(Number(r.customer_id))!);
-    // The longest name term is the full name ("kim minji" over "kim"; "김지민" alone).
-    if (m && String(r.term).length > (m.name?.length ?? 0)) m.name = String(r.term);
+  // The survivor's own name first; a merged-in row's name when it has none.
+  for (const r of [...members].sort(
+    (a, b) => Number(a.id === a.canonical_id) - Number(b.id === b.canonical_id),
+  )) {
+    const m = byCustomer.get(Number(r.canonical_id));
+    if (m && r.name !== null) m.name = String(r.name);
   }
   return [...byCustomer.values()];
 }

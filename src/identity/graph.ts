@@ -100,15 +100,19 @@ export class IdentityGraph {
     if (missing.length > BULK_LOOKUP) {
       // Many keys (an import): one hash join costs about one scan of identities, far less than
       // thousands of index probes.
-      await conn.run("CREATE TEMP TABLE IF NOT EXISTS lookup_keys (key VARCHAR)");
-      await conn.run("DELETE FROM lookup_keys");
       const ap = await conn.createAppender("lookup_keys", null, "temp");
       for (const key of missing) {
         ap.appendVarchar(key);
         ap.endRow();
       }
       ap.closeSync();
-      take(await all(conn, "SELECT i.id, i.key, i.customer_id FROM identities i JOIN lookup_keys k ON k.key = i.key"));
+      take(
+        await all(
+          conn,
+          "SELECT i.id, i.key, i.customer_id FROM identities i JOIN lookup_keys k ON k.key = i.key",
+        ),
+      );
+      await conn.run("DELETE FROM lookup_keys");
       return found;
     }
     for (let i = 0; i < missing.length; i += LOOKUP_CHUNK) {
@@ -184,7 +188,8 @@ export class IdentityGraph {
   }
 
   /**
-   * Resolves a batch inside the caller's open transaction. An alias's previousId means an existing
+   * Resolves a batch inside the caller's open transaction; the connection's scratch tables must
+   * exist (store/scratch.ts, created before BEGIN). An alias's previousId means an existing
    * user id when one is known, otherwise an anonymous id.
    */
   async resolve(
@@ -257,6 +262,7 @@ export class IdentityGraph {
         ap.appendBigInt(BigInt(c.id));
         ap.appendBigInt(BigInt(c.id));
         ap.appendTimestamp(toTimestamp(c.at));
+        ap.appendNull(); // name: set when a name arrives
         ap.endRow();
       }
       ap.closeSync();
@@ -293,8 +299,6 @@ export class IdentityGraph {
       ap.closeSync();
     }
     if (res.merges.length > 0) {
-      await conn.run("CREATE TEMP TABLE IF NOT EXISTS merge_map (loser BIGINT, winner BIGINT)");
-      await conn.run("DELETE FROM merge_map");
       const ap = await conn.createAppender("merge_map", null, "temp");
       for (const m of res.merges) {
         ap.appendBigInt(BigInt(m.loser));
@@ -304,7 +308,8 @@ export class IdentityGraph {
       ap.closeSync();
       // Everything that pointed at an absorbed customer now points at the survivor.
       await conn.run(
-        "UPDATE customers SET canonical_id = m.winner FROM merge_map m WHERE customers.canonical_id = m.loser",
+        `UPDATE customers SET canonical_id = m.winner FROM merge_map m WHERE customers.canonical_id = m.loser;
+         DELETE FROM merge_map`,
       );
     }
   }

@@ -153,7 +153,8 @@ export function resolveLinks(input: ResolveInput): Resolution {
       const [root, child] =
         (rb.customers[0] ?? Infinity) < (ra.customers[0] ?? Infinity) ? [rb, ra] : [ra, rb];
       child.parent = root;
-      if (child.customers.length > 0) root.customers = [...root.customers, ...child.customers].sort((x, y) => x - y);
+      if (child.customers.length > 0)
+        root.customers = [...root.customers, ...child.customers].sort((x, y) => x - y);
       for (const [kind, n] of child.counts) root.counts.set(kind, (root.counts.get(kind) ?? 0) + n);
     }
   }

@@ -35,6 +35,7 @@ export async function startServer(config: Config): Promise<Result<RunningServer,
   const log = createLogger(config);
   const opened = await openStore(config.databasePath, {
     checkpointThresholdMb: config.checkpointThresholdMb,
+    memoryLimitMb: config.memoryLimitMb,
   });
   if (!opened.ok) return opened;
   const store = opened.value;

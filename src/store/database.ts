@@ -45,6 +45,8 @@ export interface StoreOptions {
   readers?: number;
   /** WAL size that triggers a checkpoint; see Config.checkpointThresholdMb. */
   checkpointThresholdMb?: number;
+  /** DuckDB memory limit; see Config.memoryLimitMb. */
+  memoryLimitMb?: number;
 }
 
 export async function openStore(file: string, opts: StoreOptions = {}): Promise<Result<Store, string>> {
@@ -61,6 +63,7 @@ export async function openStore(file: string, opts: StoreOptions = {}): Promise<
   }
   const writer = await instance.connect();
   await writer.run(`SET checkpoint_threshold = '${Math.trunc(opts.checkpointThresholdMb ?? 128)}MB'`);
+  if (opts.memoryLimitMb) await writer.run(`SET memory_limit = '${Math.trunc(opts.memoryLimitMb)}MB'`);
   await migrate(writer);
   const readers: DuckDBConnection[] = [];
   for (let i = 0; i < (opts.readers ?? 4); i++) readers.push(await instance.connect());

@@ -104,4 +104,11 @@ export const migrations: readonly string[] = [
   INSERT INTO store_meta SELECT 'search_terms_sorted_rows', count(*) FROM search_terms
     ON CONFLICT DO UPDATE SET value = excluded.value;
   `,
+  // The display name on the customer row (latest wins), so a search result needs no extra lookup.
+  `
+  ALTER TABLE customers ADD COLUMN name VARCHAR;
+  UPDATE customers SET name = t.term
+    FROM (SELECT customer_id, arg_max(term, length(term)) AS term FROM search_terms WHERE kind = 'name' GROUP BY 1) t
+   WHERE customers.id = t.customer_id;
+  `,
 ];

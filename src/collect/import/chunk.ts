@@ -5,6 +5,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { IdentityGraph } from "../../identity/graph.js";
 import type { LinkEvent } from "../../identity/resolve.js";
+import { ensureScratchTables } from "../../store/scratch.js";
 import { quoteString } from "./sql.js";
 
 export interface ImportTables {
@@ -122,6 +123,7 @@ export async function storeChunk(
   from: number,
   to: number,
 ): Promise<number> {
+  await ensureScratchTables(conn); // graph.resolve stages rows in them
   await conn.run("BEGIN TRANSACTION");
   try {
     await conn.run(selectChunkSql(t, s), [from, to]);
@@ -174,6 +176,14 @@ export async function storeChunk(
                  FROM ${t.chunk} c JOIN ${t.ids} i ON i.key = c.primary_key
                 WHERE len(c.names) > 0) n
          JOIN identities idt ON idt.id = n.identity_id`,
+    );
+    await conn.run(
+      `UPDATE customers SET name = n.term
+         FROM (SELECT idt.customer_id, arg_max(c.names[1], c.ts_ms) AS term
+                 FROM ${t.chunk} c JOIN ${t.ids} i ON i.key = c.primary_key
+                 JOIN identities idt ON idt.id = i.identity_id
+                WHERE len(c.names) > 0 GROUP BY 1) n
+        WHERE customers.id = n.customer_id`,
     );
     await conn.run("COMMIT");
     pending.commit();
