@@ -34,12 +34,16 @@ export async function findMembers(
   conn: DuckDBConnection,
   customerId: number,
 ): Promise<CustomerMembers | undefined> {
-  const [row] = await all(conn, "SELECT canonical_id FROM customers WHERE id = $1", [customerId]);
-  if (!row) return undefined;
-  const id = Number(row.canonical_id);
-  const originals = (await all(conn, "SELECT id FROM customers WHERE canonical_id = $1", [id])).map((r) =>
-    Number(r.id),
+  // One round trip: the survivor behind the id, and every customer row merged into it.
+  const members = await all(
+    conn,
+    `WITH c AS (SELECT canonical_id FROM customers WHERE id = $1)
+     SELECT id, (SELECT canonical_id FROM c) AS canonical FROM customers WHERE canonical_id = (SELECT canonical_id FROM c)`,
+    [customerId],
   );
+  if (members.length === 0) return undefined;
+  const id = Number(members[0]!.canonical);
+  const originals = members.map((r) => Number(r.id));
   const rows = await all(
     conn,
     `SELECT id, kind, value, epoch_ms(first_seen) AS first_seen
