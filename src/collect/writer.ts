@@ -8,7 +8,7 @@ import { type IdentityGraph, type PendingResolution, toTimestamp } from "../iden
 import { identifierKey } from "../identity/identifiers.js";
 import { err, ok, type Result } from "../result.js";
 import type { Store } from "../store/database.js";
-import { ensureScratchTables } from "../store/scratch.js";
+import { clearScratchTables, ensureScratchTables } from "../store/scratch.js";
 import type { NormalisedEvent } from "./normalise.js";
 
 export interface WriteOutcome {
@@ -113,10 +113,20 @@ export class EventWriter {
     optimistic: boolean,
   ): Promise<WriteOutcome[]> {
     await ensureScratchTables(conn);
-    await conn.run("BEGIN TRANSACTION");
+    const all = batch.flatMap((p) => p.events);
+    // Each awaited statement waits for the busy event loop too, so statements travel together:
+    // BEGIN with the claim, and the event insert with the search terms and COMMIT.
+    let fresh: Set<string>;
     try {
-      const all = batch.flatMap((p) => p.events);
-      const fresh = optimistic ? await appendMessageIds(conn, all) : await claimMessageIds(conn, all);
+      if (optimistic) {
+        fresh = stageMessageIds(await conn.createAppender("incoming_ids", null, "temp"), all);
+        await conn.run(
+          "BEGIN TRANSACTION; INSERT INTO seen_messages SELECT * FROM incoming_ids; DELETE FROM incoming_ids",
+        );
+      } else {
+        await conn.run("BEGIN TRANSACTION");
+        fresh = await claimMessageIds(conn, all);
+      }
       const outcomes: WriteOutcome[] = [];
       const stored: NormalisedEvent[] = [];
       for (const p of batch) {
@@ -142,9 +152,8 @@ export class EventWriter {
       );
       const identityOf = (e: NormalisedEvent) =>
         e.identifiers[0] ? pending.identityOf.get(identifierKey(e.identifiers[0])) : undefined;
-      await appendEvents(conn, stored, identityOf);
-      const written = await addSearchTerms(
-        conn,
+      stageEvents(await conn.createAppender("incoming_events", null, "temp"), stored, identityOf);
+      const terms = stageSearchTerms(
         stored,
         (e) => {
           const id = identityOf(e);
@@ -153,13 +162,27 @@ export class EventWriter {
         pending.created,
         this.recentTerms,
       );
-      await conn.run("COMMIT");
+      if (terms.rows.length > 0) {
+        const ap = await conn.createAppender("incoming_terms", null, "temp");
+        for (const [t, c, kind] of terms.rows) {
+          ap.appendVarchar(t);
+          ap.appendBigInt(BigInt(c));
+          ap.appendVarchar(kind);
+          ap.endRow();
+        }
+        ap.closeSync();
+      }
+      await conn.run(
+        `INSERT INTO events SELECT * FROM incoming_events; DELETE FROM incoming_events; ${terms.sql} COMMIT`,
+      );
       pending.commit();
       if (this.recentTerms.size > 200_000) this.recentTerms.clear();
-      for (const k of written) this.recentTerms.add(k);
+      for (const k of terms.keys) this.recentTerms.add(k);
       return outcomes;
     } catch (e) {
       await conn.run("ROLLBACK").catch(() => undefined);
+      // Rows staged outside the transaction (the optimistic claim) survive a rollback.
+      await conn.run(clearScratchTables).catch(() => undefined);
       throw e;
     }
   }
@@ -181,11 +204,10 @@ const CAREFUL_AFTER_DUPLICATE = 20;
 const isConstraintError = (e: unknown) => /constraint|duplicate key/i.test(String((e as Error)?.message));
 
 /** Appends the messageIds straight to seen_messages; throws a constraint error if one was seen. */
-async function appendMessageIds(conn: DuckDBConnection, events: NormalisedEvent[]): Promise<Set<string>> {
+function stageMessageIds(ap: DuckDBAppender, events: NormalisedEvent[]): Set<string> {
   const fresh = new Set<string>();
   // Staged in an unindexed temp table: the appender's close runs on the JavaScript thread, while
   // the INSERT (and its primary-key check) runs on DuckDB's threads.
-  const ap = await conn.createAppender("incoming_ids", null, "temp");
   for (const e of events) {
     if (fresh.has(e.messageId)) continue;
     fresh.add(e.messageId);
@@ -194,7 +216,6 @@ async function appendMessageIds(conn: DuckDBConnection, events: NormalisedEvent[
     ap.endRow();
   }
   ap.closeSync();
-  await conn.run("INSERT INTO seen_messages SELECT * FROM incoming_ids; DELETE FROM incoming_ids");
   return fresh;
 }
 
@@ -221,14 +242,12 @@ function appendJson(ap: DuckDBAppender, v: string | null): void {
   else ap.appendVarchar(v);
 }
 
-async function appendEvents(
-  conn: DuckDBConnection,
+/** Staged unindexed for the same reason as the message ids: index upkeep off the JavaScript thread. */
+function stageEvents(
+  ap: DuckDBAppender,
   events: NormalisedEvent[],
   identityOf: (e: NormalisedEvent) => number | undefined,
-): Promise<void> {
-  if (events.length === 0) return;
-  // Staged unindexed for the same reason as the message ids: index upkeep off the JavaScript thread.
-  const ap = await conn.createAppender("incoming_events", null, "temp");
+): void {
   for (const e of events) {
     ap.appendVarchar(e.messageId);
     ap.appendVarchar(e.type);
@@ -253,17 +272,22 @@ async function appendEvents(
     ap.endRow();
   }
   ap.closeSync();
-  await conn.run("INSERT INTO events SELECT * FROM incoming_events; DELETE FROM incoming_events");
+}
+
+interface StagedTerms {
+  rows: Array<[string, number, string]>;
+  /** Statements (each ending in ;) that store the staged terms; empty when there are none. */
+  sql: string;
+  keys: string[];
 }
 
 /** Words customers are found by: names from traits, and each email address the first time it is seen. */
-async function addSearchTerms(
-  conn: DuckDBConnection,
+function stageSearchTerms(
   events: NormalisedEvent[],
   customerOf: (e: NormalisedEvent) => number | undefined,
   created: PendingResolution["created"],
   recent: Set<string>,
-): Promise<string[]> {
+): StagedTerms {
   const terms = new Map<string, [string, number, string]>();
   const fullNames = new Set<number>();
   for (const e of events) {
@@ -279,27 +303,18 @@ async function addSearchTerms(
   }
   for (const n of created)
     if (n.kind === "email") terms.set(`${n.value}\u0000${n.customer}`, [n.value, n.customer, "email"]);
-  if (terms.size === 0) return [];
-  const ap = await conn.createAppender("incoming_terms", null, "temp");
-  for (const [t, c, kind] of terms.values()) {
-    ap.appendVarchar(t);
-    ap.appendBigInt(BigInt(c));
-    ap.appendVarchar(kind);
-    ap.endRow();
-  }
-  ap.closeSync();
-  // One round trip: store the terms, refresh display names (latest full name wins), empty the stage.
-  await conn.run(
-    `INSERT INTO search_terms SELECT term, customer_id, kind FROM incoming_terms;
-     ${
-       fullNames.size > 0
-         ? `UPDATE customers SET name = n.term
-              FROM (SELECT customer_id, arg_max(term, length(term)) AS term FROM incoming_terms
-                     WHERE kind = 'name' GROUP BY 1) n
-             WHERE customers.id = n.customer_id;`
-         : ""
-     }
-     DELETE FROM incoming_terms`,
-  );
-  return [...terms.keys()];
+  if (terms.size === 0) return { rows: [], sql: "", keys: [] };
+  // Store the terms, refresh display names (latest full name wins), empty the stage.
+  const names =
+    fullNames.size > 0
+      ? `UPDATE customers SET name = n.term
+           FROM (SELECT customer_id, arg_max(term, length(term)) AS term FROM incoming_terms
+                  WHERE kind = 'name' GROUP BY 1) n
+          WHERE customers.id = n.customer_id;`
+      : "";
+  return {
+    rows: [...terms.values()],
+    sql: `INSERT INTO search_terms SELECT term, customer_id, kind FROM incoming_terms; ${names} DELETE FROM incoming_terms;`,
+    keys: [...terms.keys()],
+  };
 }

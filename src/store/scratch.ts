@@ -20,3 +20,14 @@ export async function ensureScratchTables(conn: DuckDBConnection): Promise<void>
   for (const sql of ddl) await conn.run(sql);
   ready.add(conn);
 }
+
+/** Empties every scratch table (after a rollback: rows staged outside the transaction stay). */
+export const clearScratchTables = [
+  "incoming_events",
+  "incoming_ids",
+  "incoming_terms",
+  "merge_map",
+  "lookup_keys",
+]
+  .map((t) => `DELETE FROM ${t};`)
+  .join(" ");
