@@ -1,55 +1,15 @@
 // Reading customers back through the product API, as a support agent's screen would.
 import { expect } from "vitest";
+import type { CustomerProfile, LinkEvidence } from "../../src/customers/profile.js";
+import type { CustomerMatch } from "../../src/customers/search.js";
+import type { TimelineEvent, TimelinePage } from "../../src/customers/timeline.js";
 import type { IngestReply, TestServer } from "./server.js";
 
-export interface Match {
-  id: number;
-  name: string | null;
-  identifiers: Array<{ kind: string; value: string }>;
-  matchedBy: string[];
-}
-
-export interface Link {
-  at: string;
-  messageId: string | null;
-  eventType: string | null;
-  from: { kind: string; value: string };
-  to: { kind: string; value: string };
-  accepted: boolean;
-  reason: string;
-  absorbedCustomer: number | null;
-}
-
-export interface Profile {
-  id: number;
-  identifiers: Array<{ id: number; kind: string; value: string; firstSeen: string }>;
-  traits: Record<
-    string,
-    { value: unknown; source: { messageId: string; channel: string; source: string; at: string } }
-  >;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  eventCount: number;
-  channels: Array<{ channel: string; events: number; firstSeen: string; lastSeen: string }>;
-  links: Link[];
-}
-
-export interface TimelineEvent {
-  messageId: string;
-  type: string;
-  event: string | null;
-  channel: string;
-  timestamp: string;
-  anonymousId: string | null;
-  userId: string | null;
-  properties: Record<string, unknown> | null;
-}
-
-export interface TimelinePage {
-  customerId: number;
-  events: TimelineEvent[];
-  nextCursor: string | null;
-}
+// The API's own types: tests read exactly what the routes promise.
+export type Match = CustomerMatch;
+export type Link = LinkEvidence;
+export type Profile = CustomerProfile;
+export type { TimelineEvent, TimelinePage };
 
 export async function search(server: TestServer, q: string, limit?: number): Promise<Match[]> {
   const res = await server.api<{ customers: Match[] }>(
