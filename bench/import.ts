@@ -7,11 +7,12 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { machine } from "./machine.js";
-import { newestProfile, profileMarkdown, readSqlReport, summariseCpuProfile } from "./profile.js";
+import { profiling } from "./profile.js";
 import {
   check,
   fmt,
   markdownTable,
+  printOutcome,
   progress,
   recordSection,
   round,
@@ -200,8 +201,9 @@ export async function runImport(o: ImportOptions): Promise<Record<string, unknow
   }
   const files = await generate(o.rows, say);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "itinera-bench-import-"));
-  const profDir = path.join(dir, "profile");
-  const sqlFile = path.join(dir, "sql-timing.json");
+  const prof = o.profile
+    ? profiling(ROOT, path.join(dir, "profile"), path.join(dir, "sql-timing.json"))
+    : undefined;
   const cases = [
     {
       name: "Parquet call-centre log",
@@ -255,23 +257,7 @@ export async function runImport(o: ImportOptions): Promise<Record<string, unknow
     say(`importing ${c.name} (${fmt(fs.statSync(c.file).size / 2 ** 20)} MiB)…`);
     // Only the Parquet import (the one with a target) is profiled.
     const profiled = o.profile && c === cases[0];
-    const first = await importOnce(
-      c.file,
-      db,
-      c.mapping,
-      profiled
-        ? {
-            nodeArgs: [
-              "--cpu-prof",
-              "--cpu-prof-dir",
-              profDir,
-              "--import",
-              path.join(ROOT, "dist", "bench", "sqltiming.js"),
-            ],
-            env: { ITINERA_BENCH_SQL_TIMING: sqlFile },
-          }
-        : undefined,
-    );
+    const first = await importOnce(c.file, db, c.mapping, profiled ? prof : undefined);
     say(
       `  ${fmt(first.summary.imported)} imported in ${fmt(first.wallMs)} ms wall; re-importing (all duplicates)…`,
     );
@@ -285,14 +271,7 @@ export async function runImport(o: ImportOptions): Promise<Record<string, unknow
       again: { ...again.summary, wallMs: again.wallMs },
     });
   }
-  let profileLines: string[] = [];
-  if (o.profile) {
-    const cpuFile = newestProfile(profDir);
-    profileLines = profileMarkdown(
-      cpuFile ? summariseCpuProfile(cpuFile) : undefined,
-      readSqlReport(sqlFile),
-    );
-  }
+  const profileLines = prof?.lines() ?? [];
   fs.rmSync(dir, { recursive: true, force: true });
 
   const wallRate = (r: (typeof results)[number]) => r.summary.rows / (r.wallMs / 1000);
@@ -333,10 +312,7 @@ export async function runImport(o: ImportOptions): Promise<Record<string, unknow
     ]),
   ];
   if (!o.json) {
-    process.stdout.write(
-      `\n${table(rows)}\n\n${targets.map((t) => `${t.met ? "✔" : "✘"} ${t.name}: ${t.verdict}`).join("\n")}\n`,
-    );
-    if (profileLines.length) process.stdout.write(`\n${profileLines.join("\n\n")}\n`);
+    printOutcome([table(rows)], targets, profileLines);
   }
   if (o.record) {
     recordSection({

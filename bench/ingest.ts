@@ -8,13 +8,14 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { machine } from "./machine.js";
 import { person, rng, session } from "./population.js";
-import { newestProfile, profileMarkdown, readSqlReport, summariseCpuProfile } from "./profile.js";
+import { profiling } from "./profile.js";
 import {
   check,
   fmt,
   latency,
   machineBusySeconds,
   markdownTable,
+  printOutcome,
   progress,
   recordSection,
   round,
@@ -85,8 +86,9 @@ export async function runIngest(o: IngestOptions): Promise<Record<string, unknow
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "itinera-bench-ingest-"));
   const db = path.join(dir, "ingest.duckdb");
   const writeKey = `wk_bench_${randomBytes(12).toString("hex")}`;
-  const profDir = path.join(dir, "profile");
-  const sqlFile = path.join(dir, "sql-timing.json");
+  const prof = o.profile
+    ? profiling(ROOT, path.join(dir, "profile"), path.join(dir, "sql-timing.json"))
+    : undefined;
   // Enough distinct bodies for about 12 s at the target rate; later sends reuse them with new ids.
   const poolSize = Math.min(6000, Math.ceil(((o.durationS + o.warmupS) * 50_000) / o.batchSize));
   const tPool = performance.now();
@@ -97,16 +99,8 @@ export async function runIngest(o: IngestOptions): Promise<Record<string, unknow
   const server = await startBenchServer({
     db,
     writeKey,
-    nodeArgs: o.profile
-      ? [
-          "--cpu-prof",
-          "--cpu-prof-dir",
-          profDir,
-          "--import",
-          path.join(ROOT, "dist", "bench", "sqltiming.js"),
-        ]
-      : [],
-    env: o.profile ? { ITINERA_BENCH_SQL_TIMING: sqlFile } : {},
+    nodeArgs: prof?.nodeArgs ?? [],
+    env: prof?.env ?? {},
   });
   say(`server ${server.url} (pid ${server.pid}), database ${db}`);
   const auth = `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}`;
@@ -243,14 +237,7 @@ export async function runIngest(o: IngestOptions): Promise<Record<string, unknow
     ["customers in store afterwards", stats.customers ?? Number.NaN],
   ];
 
-  let profileLines: string[] = [];
-  if (o.profile) {
-    const cpuFile = newestProfile(profDir);
-    profileLines = profileMarkdown(
-      cpuFile ? summariseCpuProfile(cpuFile) : undefined,
-      readSqlReport(sqlFile),
-    );
-  }
+  const profileLines = prof?.lines() ?? [];
   fs.rmSync(dir, { recursive: true, force: true });
 
   const result = {
@@ -275,10 +262,7 @@ export async function runIngest(o: IngestOptions): Promise<Record<string, unknow
     profile: profileLines,
   };
   if (!o.json) {
-    process.stdout.write(
-      `\n${table(rows)}\n\n${targets.map((t) => `${t.met ? "✔" : "✘"} ${t.name}: ${t.verdict}`).join("\n")}\n`,
-    );
-    if (profileLines.length) process.stdout.write(`\n${profileLines.join("\n\n")}\n`);
+    printOutcome([table(rows)], targets, profileLines);
   }
   if (o.record) {
     recordSection({

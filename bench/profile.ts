@@ -168,3 +168,29 @@ export function profileMarkdown(cpu: CpuSummary | undefined, sql: SqlReport | un
   }
   return out;
 }
+
+/** What a profiled child process is started with, and how its profile is read back afterwards. */
+export interface Profiling {
+  nodeArgs: string[];
+  env: Record<string, string>;
+  /** The markdown lines of the CPU and SQL profiles (empty when nothing was recorded). */
+  lines(): string[];
+}
+
+/** `--cpu-prof` plus the SQL-timing preload (dist/bench/sqltiming.js), writing into `profDir`. */
+export function profiling(root: string, profDir: string, sqlFile: string): Profiling {
+  return {
+    nodeArgs: [
+      "--cpu-prof",
+      "--cpu-prof-dir",
+      profDir,
+      "--import",
+      path.join(root, "dist", "bench", "sqltiming.js"),
+    ],
+    env: { ITINERA_BENCH_SQL_TIMING: sqlFile },
+    lines() {
+      const cpuFile = newestProfile(profDir);
+      return profileMarkdown(cpuFile ? summariseCpuProfile(cpuFile) : undefined, readSqlReport(sqlFile));
+    },
+  };
+}

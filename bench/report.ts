@@ -186,3 +186,10 @@ export function machineBusySeconds(): number {
 export function progress(json: boolean): (msg: string) => void {
   return json ? () => undefined : (msg) => process.stderr.write(`${msg}\n`);
 }
+
+/** The terminal summary every benchmark ends with: its tables, each target met or missed, the profile. */
+export function printOutcome(tables: string[], targets: TargetCheck[], profileLines: string[]): void {
+  process.stdout.write(`\n${tables.join("\n\n")}\n\n`);
+  process.stdout.write(`${targets.map((t) => `${t.met ? "✔" : "✘"} ${t.name}: ${t.verdict}`).join("\n")}\n`);
+  if (profileLines.length) process.stdout.write(`\n${profileLines.join("\n\n")}\n`);
+}

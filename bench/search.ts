@@ -7,13 +7,14 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { machine } from "./machine.js";
 import { history, type Person, person, rng } from "./population.js";
-import { newestProfile, profileMarkdown, readSqlReport, summariseCpuProfile } from "./profile.js";
+import { profiling } from "./profile.js";
 import {
   check,
   fmt,
   type Latency,
   latency,
   markdownTable,
+  printOutcome,
   progress,
   recordSection,
   round,
@@ -117,22 +118,15 @@ export async function runSearch(o: SearchOptions): Promise<Record<string, unknow
   const queries = makeQueries(info, o.requests + WARMUP);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "itinera-bench-search-"));
-  const profDir = path.join(dir, "profile");
-  const sqlFile = path.join(dir, "sql-timing.json");
+  const prof = o.profile
+    ? profiling(ROOT, path.join(dir, "profile"), path.join(dir, "sql-timing.json"))
+    : undefined;
   const tStart = performance.now();
   const server = await startBenchServer({
     db: info.file,
     writeKey: `wk_bench_${randomBytes(12).toString("hex")}`,
-    nodeArgs: o.profile
-      ? [
-          "--cpu-prof",
-          "--cpu-prof-dir",
-          profDir,
-          "--import",
-          path.join(ROOT, "dist", "bench", "sqltiming.js"),
-        ]
-      : [],
-    env: o.profile ? { ITINERA_BENCH_SQL_TIMING: sqlFile } : {},
+    nodeArgs: prof?.nodeArgs ?? [],
+    env: prof?.env ?? {},
     startTimeoutMs: 600_000,
   });
   const startupMs = performance.now() - tStart;
@@ -224,22 +218,11 @@ export async function runSearch(o: SearchOptions): Promise<Record<string, unknow
     ["failed requests", errors],
   ];
 
-  let profileLines: string[] = [];
-  if (o.profile) {
-    const cpuFile = newestProfile(profDir);
-    profileLines = profileMarkdown(
-      cpuFile ? summariseCpuProfile(cpuFile) : undefined,
-      readSqlReport(sqlFile),
-    );
-  }
+  const profileLines = prof?.lines() ?? [];
   fs.rmSync(dir, { recursive: true, force: true });
 
   if (!o.json) {
-    process.stdout.write(`\n${table(rows)}\n\n${table(facts)}\n\n`);
-    process.stdout.write(
-      `${targets.map((t) => `${t.met ? "✔" : "✘"} ${t.name}: ${t.verdict}`).join("\n")}\n`,
-    );
-    if (profileLines.length) process.stdout.write(`\n${profileLines.join("\n\n")}\n`);
+    printOutcome([table(rows), table(facts)], targets, profileLines);
   }
   if (o.record) {
     recordSection({
