@@ -1,6 +1,7 @@
 // Where a CLI command runs: against the running server's API when one owns the database file,
 // otherwise on the file itself (DuckDB lets only one process write it).
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { CredentialVerifier } from "../auth/credentials.js";
 import { EventWriter } from "../collect/writer.js";
@@ -31,20 +32,48 @@ export interface ApiRequest {
   body?: unknown;
 }
 
-/** Calls the running server; errors come back in the API's envelope and become CliErrors. */
-export async function callApi<T>(server: RuntimeInfo, req: ApiRequest): Promise<T> {
-  const res = await fetch(server.url + req.path, {
-    method: req.method,
-    headers: {
-      authorization: `Bearer ${server.token}`,
-      ...(req.body ? { "content-type": "application/json" } : {}),
-    },
-    body: req.body ? JSON.stringify(req.body) : undefined,
+/**
+ * Calls the running server; errors come back in the API's envelope and become CliErrors. Plain
+ * node:http, not fetch: fetch gives up on a response after 300 s, and an import may run longer.
+ */
+export function callApi<T>(server: RuntimeInfo, req: ApiRequest): Promise<T> {
+  const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+  return new Promise<T>((resolve, reject) => {
+    const r = http.request(
+      server.url + req.path,
+      {
+        method: req.method,
+        headers: {
+          authorization: `Bearer ${server.token}`,
+          ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          let payload: T & { error?: { message: string } };
+          try {
+            payload = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+          } catch {
+            reject(
+              new CliError(`the server at ${server.url} answered ${status} with something that is not JSON`),
+            );
+            return;
+          }
+          if (status >= 200 && status < 300) resolve(payload);
+          else
+            reject(
+              new CliError(payload.error?.message ?? `server answered ${status}`, status === 404 ? 3 : 1),
+            );
+        });
+      },
+    );
+    r.on("error", (e) => reject(new CliError(`cannot reach the server at ${server.url}: ${e.message}`)));
+    if (body) r.write(body);
+    r.end();
   });
-  const payload = (await res.json()) as T & { error?: { message: string; status: number } };
-  if (!res.ok)
-    throw new CliError(payload.error?.message ?? `server answered ${res.status}`, res.status === 404 ? 3 : 1);
-  return payload;
 }
 
 /** Opens the database file for a command that runs without a server; closes it afterwards. */
