@@ -25,13 +25,20 @@ export function fail(opts: OutputOptions, e: unknown): never {
   process.exit(e instanceof CliError ? e.exitCode : 1);
 }
 
+// Hangul, CJK and full-width forms take two terminal columns.
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
+
+/** How many terminal columns a string takes. */
+export const displayWidth = (s: string): number => s.length + (s.match(WIDE)?.length ?? 0);
+
 export function table(rows: Array<Record<string, unknown>>, columns: string[]): string {
   if (rows.length === 0) return "(none)";
   const cell = (v: unknown) => (v === null || v === undefined ? "" : String(v));
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => displayWidth(cell(r[c])))));
   const line = (vals: string[]) =>
     vals
-      .map((v, i) => v.padEnd(widths[i]!))
+      .map((v, i) => v + " ".repeat(Math.max(0, widths[i]! - displayWidth(v))))
       .join("  ")
       .trimEnd();
   return [
