@@ -221,17 +221,9 @@ function stageMessageIds(ap: DuckDBAppender, events: NormalisedEvent[]): Set<str
 
 /** Records the messageIds and returns those never seen within the dedupe window. */
 async function claimMessageIds(conn: DuckDBConnection, events: NormalisedEvent[]): Promise<Set<string>> {
-  const ap = await conn.createAppender("incoming_ids", null, "temp");
-  for (const e of events) {
-    ap.appendVarchar(e.messageId);
-    ap.appendTimestamp(toTimestamp(e.receivedAt));
-    ap.endRow();
-  }
-  ap.closeSync();
+  stageMessageIds(await conn.createAppender("incoming_ids", null, "temp"), events);
   const reader = await conn.runAndReadAll(
-    `INSERT INTO seen_messages
-     SELECT message_id, min(received_at) FROM incoming_ids GROUP BY message_id
-     ON CONFLICT DO NOTHING RETURNING message_id`,
+    "INSERT INTO seen_messages SELECT * FROM incoming_ids ON CONFLICT DO NOTHING RETURNING message_id",
   );
   await conn.run("DELETE FROM incoming_ids");
   return new Set(reader.getColumns()[0]?.map(String) ?? []);
