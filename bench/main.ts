@@ -1,11 +1,12 @@
 // `npm run bench -- <name> [options]`: runs one benchmark, prints a short table, and records its
 // section in bench/RESULTS.md. Benchmarks are not tests: they measure, they do not pass or fail.
 import { parseArgs } from "node:util";
+import { runDemo } from "./demo.js";
 import { runImport } from "./import.js";
 import { runIngest } from "./ingest.js";
 import { runSearch } from "./search.js";
 
-const usage = `usage: npm run bench -- <ingest|search|import> [options]
+const usage = `usage: npm run bench -- <ingest|search|import|demo> [options]
 
   --json            machine-readable result on stdout, no progress
   --no-record       do not update bench/RESULTS.md
@@ -14,6 +15,7 @@ const usage = `usage: npm run bench -- <ingest|search|import> [options]
 ingest:  --duration S (30)  --warmup S (5)  --clients N (8)  --batch N (100)
 search:  --events N (10000000)  --requests N (500 per kind)  --rebuild
 import:  --rows N (1000000)
+demo:    --events N (10000000)
 `;
 
 const { values, positionals } = parseArgs({
@@ -68,6 +70,8 @@ async function main(): Promise<Record<string, unknown>> {
       });
     case "import":
       return runImport({ ...common, rows: num("rows", 1_000_000) });
+    case "demo":
+      return runDemo({ ...common, events: num("events", 10_000_000) });
     default:
       process.stderr.write(usage);
       process.exit(values.help ? 0 : 2);

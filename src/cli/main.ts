@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { version } from "../version.js";
 import { credentialCommands } from "./commands/credentials.js";
 import { customerCommands } from "./commands/customers.js";
+import { demoCommand } from "./commands/demo.js";
 import { importCommand } from "./commands/import.js";
 import { serveCommand } from "./commands/serve.js";
 
@@ -24,5 +25,6 @@ serveCommand(program);
 credentialCommands(program);
 customerCommands(program);
 importCommand(program);
+demoCommand(program);
 
 await program.parseAsync(process.argv);

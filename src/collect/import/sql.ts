@@ -43,10 +43,10 @@ export const json = {
   scalar: (e: string) =>
     `CASE WHEN json_type(${e}) IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE') THEN ${e} ->> '$' END`,
   object: (e: string) => `CASE WHEN json_type(${e}) = 'OBJECT' THEN ${e} END`,
-  /** JavaScript truthiness of a JSON value. */
+  /** JavaScript truthiness of a JSON value. `->>` binds looser than `<>` and `=`: hence the parentheses. */
   truthy: (e: string) =>
     `coalesce(json_type(${e}) IN ('OBJECT', 'ARRAY')
-      OR (json_type(${e}) = 'VARCHAR' AND ${e} ->> '$' <> '')
+      OR (json_type(${e}) = 'VARCHAR' AND (${e} ->> '$') <> '')
       OR (json_type(${e}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND TRY_CAST(${e} ->> '$' AS DOUBLE) <> 0)
-      OR (json_type(${e}) = 'BOOLEAN' AND ${e} ->> '$' = 'true'), false)`,
+      OR (json_type(${e}) = 'BOOLEAN' AND (${e} ->> '$') = 'true'), false)`,
 };

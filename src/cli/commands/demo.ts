@@ -1,0 +1,127 @@
+// `itinera demo generate`: writes the seeded demo world (events, ground-truth customers, manifest) to a
+// directory as JSONL or Parquet, or stores it in a database through the import path (via the running
+// server's /api/imports when there is one, so the server keeps owning its file).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Command } from "commander";
+import type { ImportRequest, ImportSummary } from "../../collect/import/contract.js";
+import { importFile } from "../../collect/import/importer.js";
+import { type WorldFiles, type WorldFormat, writeWorld } from "../../demo/world/files.js";
+import { checkWorldOptions, type WorldOptions } from "../../demo/world/world.js";
+import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
+import { CliError, emit, fail } from "../output.js";
+import { createProgress } from "../progress.js";
+import { viaServerOr } from "../target.js";
+
+interface GenerateOptions extends GlobalOptions {
+  customers?: string;
+  days?: string;
+  seed?: string;
+  end?: string;
+  out?: string;
+  format?: string;
+  into?: string;
+}
+
+interface GenerateSummary extends WorldFiles {
+  imported?: ImportSummary;
+}
+
+function worldOptions(o: GenerateOptions): WorldOptions {
+  const today = new Date();
+  const end = o.end
+    ? new Date(o.end)
+    : new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+  const seed = o.seed === undefined ? 1 : Number(o.seed);
+  const options = {
+    customers: positiveInt("--customers", o.customers, 2000),
+    days: positiveInt("--days", o.days, 90),
+    seed,
+    end,
+  };
+  const problem = checkWorldOptions(options);
+  if (problem) throw new CliError(problem, 2);
+  return options;
+}
+
+function describe(s: GenerateSummary): string {
+  const mb = (s.bytes / 1e6).toFixed(1);
+  const head = `Generated ${s.count} events in ${s.seconds.toFixed(1)} s (${s.eventsPerSecond} events/s)`;
+  if (s.imported)
+    return `${head}; imported ${s.imported.imported} (${s.imported.duplicates} duplicates, ${s.imported.rejected} rejected). Manifest: ${s.manifest}`;
+  return `${head} → ${s.events} (${mb} MB). Manifest: ${s.manifest}`;
+}
+
+export function demoCommand(program: Command): void {
+  const demo = program
+    .command("demo")
+    .description("the demo world: seeded customers, journeys and planted problems");
+  demo
+    .command("generate")
+    .description("generate the demo world into a directory (--out) or a database (--into)")
+    .option("--customers <n>", "number of customers (default 2000)")
+    .option("--days <n>", "days of history (default 90)")
+    .option("--seed <n>", "seed; the same options give the same bytes (default 1)")
+    .option("--end <date>", "end of the window, ISO date (default: today 00:00 UTC)")
+    .option("--out <dir>", "write events, customers.jsonl and manifest.json here")
+    .option("--format <format>", "jsonl or parquet (default jsonl)")
+    .option("--into <db>", "store the events in this database file through the import path")
+    .action(async (opts: GenerateOptions, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GenerateOptions>();
+      const progress = createProgress({ json: g.json, label: "demo world" });
+      try {
+        const options = worldOptions(opts);
+        if (!opts.out === !opts.into) throw new CliError("give exactly one of --out DIR or --into DB", 2);
+        const format = (opts.format ?? "jsonl") as WorldFormat;
+        if (format !== "jsonl" && format !== "parquet")
+          throw new CliError("--format must be jsonl or parquet", 2);
+        if (opts.into && opts.format === "parquet") throw new CliError("--format applies to --out only", 2);
+        const dir = opts.out
+          ? path.resolve(opts.out)
+          : fs.mkdtempSync(path.join(os.tmpdir(), "itinera-demo-"));
+        const onProgress = (done: number, total: number, startedAt: number) =>
+          progress.update(done, total, startedAt);
+        const files = await writeWorld(options, dir, format, onProgress, { worker: true });
+        progress.stop();
+        let summary: GenerateSummary = files;
+        if (opts.into) {
+          const into = path.resolve(opts.into);
+          const config = configFrom(g, { databasePath: into });
+          const request: ImportRequest = { path: files.events, mapping: {}, defaults: {} };
+          const imported = await viaServerOr<ImportSummary>(
+            config,
+            { method: "POST", path: "/api/imports", body: request },
+            async (ctx) => {
+              const result = await importFile(
+                { store: ctx.store, graph: ctx.writer.graph, rules: ctx.rules, config: ctx.config },
+                request,
+                {
+                  onProgress: (p) =>
+                    p.phase === "storing" ? progress.update(p.done, p.total, p.startedAt) : undefined,
+                },
+              );
+              if (!result.ok) throw new CliError(result.error);
+              return result.value;
+            },
+          );
+          progress.stop();
+          // The manifest and ground truth stay beside the database; the event file was only a carrier.
+          const base = into.replace(/\.duckdb$/, "");
+          fs.copyFileSync(files.manifest, `${base}.demo-manifest.json`);
+          fs.copyFileSync(files.customers, `${base}.demo-customers.jsonl`);
+          fs.rmSync(dir, { recursive: true, force: true });
+          summary = {
+            ...files,
+            manifest: `${base}.demo-manifest.json`,
+            customers: `${base}.demo-customers.jsonl`,
+            imported,
+          };
+        }
+        emit(g, summary, describe);
+      } catch (e) {
+        progress.stop();
+        fail(g, e);
+      }
+    });
+}
