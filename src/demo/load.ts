@@ -1,47 +1,45 @@
-// Loads the built-in sample through the same path as the collection API (validation, dedupe,
-// identity), so a new database shows a realistic world at once.
+// Loads the demo world into a new database through the import path (validation, dedupe, identity),
+// so a first start shows a realistic business at once. The manifest and the ground truth stay beside
+// the database file for anyone who wants to check what the analytics find.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { importFile } from "../collect/import/importer.js";
+import type { AppContext } from "../server/context.js";
+import { writeWorld } from "./world/files.js";
 
-import { type NormalisedEvent, normalise } from "../collect/normalise.js";
-import type { EventWriter } from "../collect/writer.js";
-import type { Config } from "../config.js";
-import type { IdentifierRules } from "../identity/identifiers.js";
-import { sampleMessages } from "./sample.js";
-
-const CHUNK = 2000;
-
-export interface LoadSummary {
-  accepted: number;
-  duplicates: number;
-  rejected: number;
+export interface DemoLoad {
+  events: number;
+  customers: number;
+  manifest: string;
 }
 
-export async function loadSample(
-  writer: EventWriter,
-  rules: IdentifierRules,
-  config: Config,
-  opts: { customers: number; days: number; seed: number; now?: Date },
-): Promise<LoadSummary> {
-  const summary: LoadSummary = { accepted: 0, duplicates: 0, rejected: 0 };
-  const now = opts.now ?? new Date();
-  let chunk: NormalisedEvent[] = [];
-  const flush = async () => {
-    const r = await writer.write(chunk);
-    if (!r.ok) throw new Error(`demo load stopped: writer ${r.error}`);
-    summary.accepted += r.value.accepted;
-    summary.duplicates += r.value.duplicates;
-    chunk = [];
-  };
-  for (const m of sampleMessages({ customers: opts.customers, days: opts.days, seed: opts.seed, now })) {
-    const n = normalise(
-      m,
-      undefined,
-      { receivedAt: now.getTime(), source: "demo", maxEventBytes: config.limits.maxEventBytes },
-      rules,
+/** A few thousand customers over two months: ready in seconds, rich enough for every view. */
+export const FIRST_RUN_WORLD = { customers: 1500, days: 60, seed: 1 } as const;
+
+export async function loadDemoWorld(
+  ctx: AppContext,
+  opts: { customers: number; days: number; seed: number; end?: Date } = FIRST_RUN_WORLD,
+): Promise<DemoLoad> {
+  const end = opts.end ?? new Date(new Date().toISOString().slice(0, 10));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "itinera-demo-"));
+  try {
+    const files = await writeWorld(
+      { customers: opts.customers, days: opts.days, seed: opts.seed, end },
+      dir,
+      "jsonl",
     );
-    if (n.ok) chunk.push(n.value);
-    else summary.rejected++;
-    if (chunk.length >= CHUNK) await flush();
+    const imported = await importFile(
+      { store: ctx.store, graph: ctx.writer.graph, rules: ctx.rules, config: ctx.config },
+      { path: files.events, mapping: {}, defaults: {} },
+    );
+    if (!imported.ok) throw new Error(`loading the demo world failed: ${imported.error}`);
+    const base = ctx.store.path.replace(/\.duckdb$/, "");
+    const manifest = `${base}.demo-manifest.json`;
+    fs.copyFileSync(files.manifest, manifest);
+    fs.copyFileSync(files.customers, `${base}.demo-customers.jsonl`);
+    return { events: imported.value.imported, customers: opts.customers, manifest };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  if (chunk.length > 0) await flush();
-  return summary;
 }

@@ -121,8 +121,11 @@ export async function spawnServer(opts: {
   writeKey?: string;
   args?: string[];
   timeoutMs?: number;
+  /** Load the demo world into a new database, as `npm start` does (default: no). */
+  demo?: boolean;
 }): Promise<ServerProcess> {
-  const args = [cliPath, "--json", "--db", opts.dbPath, "serve", "--port", "0", "--no-demo"];
+  const args = [cliPath, "--json", "--db", opts.dbPath, "serve", "--port", "0"];
+  if (!opts.demo) args.push("--no-demo");
   if (opts.writeKey) args.push("--write-key", opts.writeKey);
   args.push(...(opts.args ?? []));
   const child = spawn(process.execPath, args, {

@@ -1,6 +1,6 @@
 // `itinera serve`: run the server; on a new database, load the demo sample and say what to try.
 import type { Command } from "commander";
-import { loadSample } from "../../demo/load.js";
+import { loadDemoWorld } from "../../demo/load.js";
 import { startServer } from "../../server/runtime.js";
 import { configFrom, type GlobalOptions } from "../options.js";
 import { CliError, fail } from "../output.js";
@@ -35,8 +35,8 @@ export function serveCommand(program: Command): void {
         const { ctx } = server;
         let demo = "";
         if (server.firstRun && config.demoOnFirstRun) {
-          const s = await loadSample(ctx.writer, ctx.rules, config, { customers: 200, days: 30, seed: 1 });
-          demo = `Loaded the demo sample: ${s.accepted} events.\n`;
+          const s = await loadDemoWorld(ctx);
+          demo = `Loaded the demo world: ${s.events} events from ${s.customers} customers (planted problems: ${s.manifest}).\n`;
         }
         const shutdown = async (signal: string) => {
           ctx.log.info({ signal }, "shutting down");

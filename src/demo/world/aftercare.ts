@@ -4,7 +4,7 @@
 import type { Product } from "../catalog.js";
 import { comments, reviews, socialPosts, type Tone, toneOfScore } from "../phrases.js";
 import type { Random } from "../random.js";
-import { DAY, HOUR, MIN } from "../timeline.js";
+import { DAY, HOUR, MIN } from "../time.js";
 import type { Person } from "./people.js";
 import { firstResponseHours, type Plan, resolutionHours } from "./problems.js";
 import type { Voice } from "./sink.js";

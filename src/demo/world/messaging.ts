@@ -1,7 +1,7 @@
 // Marketing messages: the weekly newsletter, SMS promotions, and the daily-deals programme whose
 // pressure (more than `threshold` messages a week) makes customers unsubscribe: a planted problem.
 import { newsletters } from "../catalog.js";
-import { HOUR, MIN } from "../timeline.js";
+import { HOUR, MIN } from "../time.js";
 import type { Plan } from "./problems.js";
 import type { Voice } from "./sink.js";
 

@@ -1,7 +1,7 @@
 // The planted problems: what goes wrong in the demo world, from when, for whom and by how much. The
 // generator reads these numbers to behave; the manifest writes them out as the ground truth analytics
 // must find, each with the SQL idea that measures it.
-import { DAY } from "../timeline.js";
+import { DAY } from "../time.js";
 
 export interface Plan {
   start: number;

@@ -1,7 +1,7 @@
 // Awareness, consideration and purchase: how customers arrive (ads, social, referrals), browse and
 // compare, sign up late, check out online (with the app payment and web coupon problems) or buy in store.
 import { adCampaigns, CURRENCY, coupons, type Product, products, stores } from "../catalog.js";
-import { MIN } from "../timeline.js";
+import { MIN } from "../time.js";
 import { deliver } from "./aftercare.js";
 import { churned, type Device, JUNK_EMAIL, signupTraits } from "./people.js";
 import type { Plan } from "./problems.js";

@@ -1,7 +1,7 @@
 // Where the world's messages gather before they are written: one bucket per day, each sorted by time
 // (then customer, then the customer's message number) when its day is done, so the output is in time
 // order and identical for the same seed. Messages are serialised on arrival to keep memory small.
-import { DAY } from "../timeline.js";
+import { DAY } from "../time.js";
 import { type Device, JUNK_PHONE, type Person } from "./people.js";
 
 export interface Draft {

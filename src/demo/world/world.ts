@@ -2,7 +2,7 @@
 // memory holds the cast and a few days of messages, never the whole history. Yields each finished
 // day's messages as JSON lines in time order; the same options always give the same bytes.
 import { version } from "../../version.js";
-import { DAY, HOUR, MIN } from "../timeline.js";
+import { DAY, HOUR, MIN } from "../time.js";
 import { type CareChannel, socialPost, ticket } from "./aftercare.js";
 import { marketingDay } from "./messaging.js";
 import { makePerson, type Person } from "./people.js";
