@@ -13,6 +13,7 @@ import { checkTargets, type ResolvedMapping, resolveMapping } from "./mapping.js
 import { type Column, describeColumns, detectFormat, jsonlKeys, numberedRows, readerSql } from "./reader.js";
 import { checkRejectsPath, rejectsPathFor } from "./rejects.js";
 import { jsonlSource, tabularSource } from "./sources.js";
+import { quoteIdent, quoteString } from "./sql.js";
 import { stagingSql } from "./staging.js";
 
 const EARLIEST = Date.UTC(1990, 0, 1);
@@ -88,19 +89,27 @@ export async function planImport(
   const rejectsOk = checkRejectsPath(rejectsFile, file);
   if (!rejectsOk.ok) return rejectsOk;
 
-  const tabular = format.value !== "jsonl";
   let columns: Column[] = [];
+  let fileColumns: Column[] = [];
+  let messages = false;
   if (format.value !== "jsonl") {
     const described = await store.read((c) => describeColumns(c, format.value as "csv" | "parquet", file));
     if (!described.ok) return described;
     columns = described.value;
+    fileColumns = described.value;
+    messages =
+      format.value === "parquet" && isSegmentShaped(columns) && Object.keys(req.mapping).length === 0;
   } else if (Object.keys(req.mapping).length > 0) {
     const keys = await store.read((c) => jsonlKeys(c, file));
     if (!keys.ok) return keys;
     columns = keys.value.map((name) => ({ name, type: "JSON" }));
   }
+  // A Parquet file of Segment messages (a warehouse export, `itinera demo generate --format parquet`)
+  // is read row by row as messages, exactly as JSONL is.
+  const tabular = format.value !== "jsonl" && !messages;
+  if (messages) columns = [];
   const mapping = resolveMapping(
-    format.value,
+    messages ? "jsonl" : format.value,
     req.mapping,
     columns.map((c) => c.name),
     traitIds,
@@ -130,7 +139,9 @@ export async function planImport(
   const csvRejects =
     tables.csvErrors && tables.csvScans ? { errors: tables.csvErrors, scans: tables.csvScans } : undefined;
   const reader = readerSql(format.value, { textColumns, csvRejects, fileRowNumber: true });
-  const numbered = numberedRows(format.value, reader, tables.copy);
+  const numbered = messages
+    ? { copySql: undefined, rows: messageRows(fileColumns, reader) }
+    : numberedRows(format.value, reader, tables.copy);
   const raw = tabular
     ? tabularSource(m, typed, traitIds, numbered.rows)
     : jsonlSource(m, traitIds, numbered.rows, config.limits.maxEventBytes);
@@ -154,4 +165,24 @@ export async function planImport(
     flagChannel: flagChannel.value,
     receivedAt,
   });
+}
+
+/** Segment's message shape: a `type` column beside properties, traits or context. */
+function isSegmentShaped(columns: Column[]): boolean {
+  const names = new Set(columns.map((c) => c.name));
+  return names.has("type") && (names.has("properties") || names.has("context") || names.has("traits"));
+}
+
+/** Each Parquet row as one JSON message `j`, numbered like JSONL lines. */
+function messageRows(columns: Column[], reader: string): string {
+  const fields = columns
+    .filter((c) => c.name !== "file_row_number")
+    .map((c) => {
+      // ISO-8601 with a T and a zone, as the API takes it; JSON columns stay JSON.
+      const value = c.type.startsWith("TIMESTAMP")
+        ? `strftime(r.${quoteIdent(c.name)}::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ')`
+        : `r.${quoteIdent(c.name)}`;
+      return `${quoteString(c.name)}: ${value}`;
+    });
+  return `SELECT file_row_number + 1 AS __row, to_json({${fields.join(", ")}}) AS j FROM ${reader} r`;
 }
