@@ -35,7 +35,7 @@ export const ConfigSchema = Type.Object({
   ),
   /** Write keys accepted in addition to those stored in the database (development only; not persisted). */
   devWriteKeys: Type.Array(Type.String({ minLength: 8 })),
-  /** Load the demo sample into a database that is new. */
+  /** Load the demo world into a database that is new. */
   demoOnFirstRun: Type.Boolean(),
   limits: Type.Object({
     /** Segment's documented limits: 32 KB per event, 500 KB per request. */

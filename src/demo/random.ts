@@ -1,5 +1,5 @@
-// Seeded randomness for the demo sample: the same seed always builds the same world, so loading
-// the sample twice produces the same messages (and the same messageIds) both times.
+// Seeded randomness for the demo world: the same seed always builds the same world, so generating
+// it twice produces the same messages (and the same messageIds) both times.
 
 /** Mixes several integers into one 32-bit seed (a customer's stream must not follow its neighbour's). */
 export function mixSeed(...parts: number[]): number {

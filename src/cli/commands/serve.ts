@@ -1,4 +1,4 @@
-// `itinera serve`: run the server; on a new database, load the demo sample and say what to try.
+// `itinera serve`: run the server; on a new database, load the demo world and say what to try.
 import type { Command } from "commander";
 import { loadDemoWorld } from "../../demo/load.js";
 import { startServer } from "../../server/runtime.js";
@@ -19,7 +19,7 @@ export function serveCommand(program: Command): void {
     .option("--port <port>", "port to listen on (default 8700; 0 picks a free one)")
     .option("--host <host>", "interface to bind (default 127.0.0.1; 0.0.0.0 for all)")
     .option("--write-key <key...>", "accept this write key too (development; not stored)")
-    .option("--no-demo", "do not load the demo sample into a new database")
+    .option("--no-demo", "do not load the demo world into a new database")
     .action(async (opts: ServeOptions, cmd: Command) => {
       const g = cmd.optsWithGlobals<ServeOptions>();
       try {
