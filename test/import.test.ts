@@ -214,7 +214,7 @@ describe("CSV", () => {
     const { ctx } = server.running;
     const progress: number[] = [];
     const result = await importFile(
-      { store: ctx.store, graph: ctx.writer.graph, rules: ctx.rules, config: ctx.config },
+      ctx,
       { path: file, mapping: {}, defaults: { event: "Seen" } },
       { chunkRows: 2, onProgress: (p) => p.phase === "storing" && progress.push(p.done) },
     );
@@ -247,7 +247,7 @@ describe("next to HTTP ingest", () => {
     db.closeSync();
     const { ctx } = server.running;
     const importing = importFile(
-      { store: ctx.store, graph: ctx.writer.graph, rules: ctx.rules, config: ctx.config },
+      ctx,
       { path: file, mapping: {}, defaults: { event: "Imported" } },
       { chunkRows: 1000 },
     );

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { importFile } from "../collect/import/importer.js";
 import type { AppContext } from "../server/context.js";
-import { writeWorld } from "./world/files.js";
+import { keepBesideDatabase, writeWorld } from "./world/files.js";
 
 export interface DemoLoad {
   events: number;
@@ -29,15 +29,9 @@ export async function loadDemoWorld(
       dir,
       "jsonl",
     );
-    const imported = await importFile(
-      { store: ctx.store, graph: ctx.writer.graph, rules: ctx.rules, config: ctx.config },
-      { path: files.events, mapping: {}, defaults: {} },
-    );
+    const imported = await importFile(ctx, { path: files.events, mapping: {}, defaults: {} });
     if (!imported.ok) throw new Error(`loading the demo world failed: ${imported.error}`);
-    const base = ctx.store.path.replace(/\.duckdb$/, "");
-    const manifest = `${base}.demo-manifest.json`;
-    fs.copyFileSync(files.manifest, manifest);
-    fs.copyFileSync(files.customers, `${base}.demo-customers.jsonl`);
+    const { manifest } = keepBesideDatabase(files, ctx.store.path);
     return { events: imported.value.imported, customers: opts.customers, manifest };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

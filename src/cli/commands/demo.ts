@@ -6,13 +6,12 @@ import os from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
 import type { ImportRequest, ImportSummary } from "../../collect/import/contract.js";
-import { importFile } from "../../collect/import/importer.js";
-import { type WorldFiles, type WorldFormat, writeWorld } from "../../demo/world/files.js";
+import { keepBesideDatabase, type WorldFiles, type WorldFormat, writeWorld } from "../../demo/world/files.js";
 import { checkWorldOptions, type WorldOptions } from "../../demo/world/world.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail } from "../output.js";
 import { createProgress } from "../progress.js";
-import { viaServerOr } from "../target.js";
+import { importVia } from "./import.js";
 
 interface GenerateOptions extends GlobalOptions {
   customers?: string;
@@ -89,34 +88,15 @@ export function demoCommand(program: Command): void {
           const into = path.resolve(opts.into);
           const config = configFrom(g, { databasePath: into });
           const request: ImportRequest = { path: files.events, mapping: {}, defaults: {} };
-          const imported = await viaServerOr<ImportSummary>(
-            config,
-            { method: "POST", path: "/api/imports", body: request },
-            async (ctx) => {
-              const result = await importFile(
-                { store: ctx.store, graph: ctx.writer.graph, rules: ctx.rules, config: ctx.config },
-                request,
-                {
-                  onProgress: (p) =>
-                    p.phase === "storing" ? progress.update(p.done, p.total, p.startedAt) : undefined,
-                },
-              );
-              if (!result.ok) throw new CliError(result.error);
-              return result.value;
-            },
-          );
+          const imported = await importVia(config, request, {
+            onProgress: (p) =>
+              p.phase === "storing" ? progress.update(p.done, p.total, p.startedAt) : undefined,
+          });
           progress.stop();
           // The manifest and ground truth stay beside the database; the event file was only a carrier.
-          const base = into.replace(/\.duckdb$/, "");
-          fs.copyFileSync(files.manifest, `${base}.demo-manifest.json`);
-          fs.copyFileSync(files.customers, `${base}.demo-customers.jsonl`);
+          const kept = keepBesideDatabase(files, into);
           fs.rmSync(dir, { recursive: true, force: true });
-          summary = {
-            ...files,
-            manifest: `${base}.demo-manifest.json`,
-            customers: `${base}.demo-customers.jsonl`,
-            imported,
-          };
+          summary = { ...files, ...kept, imported };
         }
         emit(g, summary, describe);
       } catch (e) {

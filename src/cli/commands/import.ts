@@ -5,8 +5,9 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import type { ImportRequest, ImportSummary } from "../../collect/import/contract.js";
-import { importFile } from "../../collect/import/importer.js";
+import { importFile, type ImportOptions as RunOptions } from "../../collect/import/importer.js";
 import { parseMapFlags, parseMappingFile } from "../../collect/import/mapping.js";
+import type { Config } from "../../config.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail } from "../output.js";
 import { createProgress } from "../progress.js";
@@ -62,6 +63,26 @@ function describe(s: ImportSummary): string {
   return `${verb} ${s.imported} rows (${s.duplicates} duplicates, ${rejects}) in ${s.seconds.toFixed(1)} s, ${s.rowsPerSecond} rows/s`;
 }
 
+/**
+ * Runs an import inside the running server (its API) or, when none runs, on the database file.
+ * Progress is reported only for a local import: the server answers once, when done.
+ */
+export function importVia(
+  config: Config,
+  request: ImportRequest,
+  opts: RunOptions = {},
+): Promise<ImportSummary> {
+  return viaServerOr<ImportSummary>(
+    config,
+    { method: "POST", path: "/api/imports", body: request },
+    async (ctx) => {
+      const result = await importFile(ctx, request, opts);
+      if (!result.ok) throw new CliError(result.error);
+      return result.value;
+    },
+  );
+}
+
 export function importCommand(program: Command): void {
   program
     .command("import <file>")
@@ -91,25 +112,11 @@ export function importCommand(program: Command): void {
         const config = configFrom(g);
         const request = buildRequest(file, opts);
         const chunkRows = positiveInt("--chunk-rows", opts.chunkRows, 250_000);
-        const summary = await viaServerOr<ImportSummary>(
-          config,
-          { method: "POST", path: "/api/imports", body: request },
-          async (ctx) => {
-            const result = await importFile(
-              { store: ctx.store, graph: ctx.writer.graph, rules: ctx.rules, config: ctx.config },
-              request,
-              {
-                chunkRows,
-                onProgress: (p) =>
-                  p.phase === "reading"
-                    ? progress.step("reading")
-                    : progress.update(p.done, p.total, p.startedAt),
-              },
-            );
-            if (!result.ok) throw new CliError(result.error);
-            return result.value;
-          },
-        );
+        const summary = await importVia(config, request, {
+          chunkRows,
+          onProgress: (p) =>
+            p.phase === "reading" ? progress.step("reading") : progress.update(p.done, p.total, p.startedAt),
+        });
         progress.stop();
         emit(g, summary, describe);
       } catch (e) {

@@ -15,10 +15,11 @@ import { type ImportPlan, planImport } from "./plan.js";
 import { readError } from "./reader.js";
 import { writeRejects } from "./rejects.js";
 
+/** What an import needs of a running Itinera (an AppContext has all of it). */
 export interface ImportDeps {
   store: Store;
-  /** The graph the event writer uses: identity and customer ids come from its counters. */
-  graph: IdentityGraph;
+  /** The event writer's graph: identity and customer ids come from its counters, so imports share it. */
+  writer: { readonly graph: IdentityGraph };
   rules: IdentifierRules;
   config: Config;
 }
@@ -92,7 +93,7 @@ async function storeAll(
 ): Promise<Result<number, string>> {
   const chunkRows = opts.chunkRows ?? DEFAULT_CHUNK_ROWS;
   const settings = {
-    graph: deps.graph,
+    graph: deps.writer.graph,
     traitIdentifiers: deps.config.identity.traitIdentifiers,
     receivedAt: plan.receivedAt,
     source: `import:${path.basename(plan.file)}`,

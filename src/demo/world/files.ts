@@ -118,3 +118,12 @@ export async function writeWorld(
     eventsPerSecond: Math.round(generated.count / Math.max(seconds, 0.001)),
   };
 }
+
+/** Copies the manifest and the ground truth beside a database file; returns their new paths. */
+export function keepBesideDatabase(files: Pick<WorldFiles, "manifest" | "customers">, databasePath: string) {
+  const base = databasePath.replace(/\.duckdb$/, "");
+  const kept = { manifest: `${base}.demo-manifest.json`, customers: `${base}.demo-customers.jsonl` };
+  fs.copyFileSync(files.manifest, kept.manifest);
+  fs.copyFileSync(files.customers, kept.customers);
+  return kept;
+}

@@ -21,10 +21,7 @@ export function importRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const result = await importFile(
-        { store: ctx.store, graph: ctx.writer.graph, rules: ctx.rules, config: ctx.config },
-        req.body,
-      );
+      const result = await importFile(ctx, req.body);
       if (!result.ok) throw new HttpError(400, "invalid_import", result.error);
       ctx.log.info({ import: result.value }, "import finished");
       return result.value;
