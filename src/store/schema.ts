@@ -111,4 +111,74 @@ export const migrations: readonly string[] = [
     FROM (SELECT customer_id, arg_max(term, length(term)) AS term FROM search_terms WHERE kind = 'name' GROUP BY 1) t
    WHERE customers.id = t.customer_id;
   `,
+  // The journey model (configuration, edited through the API) and what is derived from it. Derived tables
+  // are rebuilt from events by the journey refresher and never edited by hand.
+  `
+  CREATE TABLE journey_model (id INTEGER PRIMARY KEY, doc JSON NOT NULL, updated_at TIMESTAMP NOT NULL);
+  CREATE TABLE touchpoints (
+    id         VARCHAR PRIMARY KEY,
+    position   INTEGER   NOT NULL,
+    doc        JSON      NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+  );
+  CREATE TABLE personas (
+    id         VARCHAR PRIMARY KEY,
+    priority   INTEGER   NOT NULL,
+    doc        JSON      NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+  );
+  -- Authored lanes of a journey map: goals, questions, actions, opportunities per persona ('' = all) and stage.
+  CREATE TABLE journey_lanes (
+    persona    VARCHAR   NOT NULL,
+    stage      VARCHAR   NOT NULL,
+    lane       VARCHAR   NOT NULL,
+    items      JSON      NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (persona, stage, lane)
+  );
+
+  -- Derived: every event a touchpoint or stage rule matched, with its customer as of the last refresh.
+  CREATE TABLE journey_events (
+    customer_id      BIGINT    NOT NULL,
+    timestamp        TIMESTAMP NOT NULL,
+    message_id       VARCHAR   NOT NULL,
+    channel          VARCHAR   NOT NULL,
+    touchpoint       VARCHAR,            -- touchpoint id, NULL for a stage signal no touchpoint names
+    stage            SMALLINT,           -- position of the touchpoint's stage
+    signal           SMALLINT,           -- stage position this event puts the customer in, if any
+    kind             VARCHAR,
+    feedback         DOUBLE,             -- −1 … 1
+    response_minutes DOUBLE,
+    subject          VARCHAR,
+    revenue          DOUBLE              -- for the purchase event
+  );
+  -- Derived: one row per customer: behaviour, latest traits, persona and current stage.
+  CREATE TABLE customer_facts (
+    customer_id       BIGINT PRIMARY KEY,
+    first_seen        TIMESTAMP NOT NULL,
+    last_seen         TIMESTAMP NOT NULL,
+    events            BIGINT    NOT NULL,
+    active_days       BIGINT    NOT NULL,
+    channels_used     BIGINT    NOT NULL,
+    orders            BIGINT    NOT NULL,
+    spend             DOUBLE    NOT NULL,
+    last_order        TIMESTAMP,
+    channel_events    MAP(VARCHAR, BIGINT),
+    event_counts      MAP(VARCHAR, BIGINT),
+    touchpoint_counts MAP(VARCHAR, BIGINT),
+    traits            JSON,
+    persona           VARCHAR,
+    stage             SMALLINT,
+    stage_since       TIMESTAMP
+  );
+  -- Derived: every stage change, forward by a signal or back by lapsing.
+  CREATE TABLE stage_transitions (
+    customer_id BIGINT    NOT NULL,
+    changed_at  TIMESTAMP NOT NULL,
+    from_stage  SMALLINT  NOT NULL,      -- 0: not in the journey yet
+    to_stage    SMALLINT  NOT NULL,
+    cause       VARCHAR   NOT NULL,      -- signal | lapse
+    message_id  VARCHAR
+  );
+  `,
 ];

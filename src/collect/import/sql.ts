@@ -1,21 +1,6 @@
 // SQL text helpers for the importer. Names and values that come from users (file columns, mapping keys,
 // flags) reach SQL only through these: quoted identifiers and literals, or positional parameters.
-import type { DuckDBValue } from "@duckdb/node-api";
-
-/** A double-quoted identifier: any column name a file may have. */
-export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-
-/** A single-quoted string literal (DuckDB strings take backslashes literally). */
-export const quoteString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
-
-/** Collects positional parameters while a statement is assembled: `p.add(v)` returns `$n`. */
-export class Params {
-  readonly values: DuckDBValue[] = [];
-  add(v: DuckDBValue): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
-  }
-}
+export { Params, quoteIdent, quoteString } from "../../store/sql.js";
 
 /** JavaScript's String.prototype.trim strips tabs and newlines too; DuckDB's trim() only spaces. */
 export const trimWs = (sql: string): string => `trim(${sql}, ' ' || chr(9) || chr(10) || chr(13))`;

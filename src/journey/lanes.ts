@@ -1,0 +1,54 @@
+// The authored lanes of a journey map — goals, questions, actions, opportunities — written by the CX team
+// per persona (or for all customers) and stage, and stored beside the measured lanes.
+import { type Static, Type } from "@sinclair/typebox";
+import { err, ok, type Result } from "../result.js";
+import { all, type Store } from "../store/database.js";
+import type { JourneyDefinitions } from "./definitions.js";
+
+export const LaneNames = ["goals", "questions", "actions", "opportunities"] as const;
+export type LaneName = (typeof LaneNames)[number];
+
+export const LaneItems = Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 50 });
+export type LaneItems = Static<typeof LaneItems>;
+
+export type StageLanes = Record<LaneName, string[]>;
+
+/** Lanes are stored under '' for the map of all customers. */
+const personaKey = (persona: string | undefined) => persona ?? "";
+
+export async function readLanes(store: Store, persona: string | undefined): Promise<Map<string, StageLanes>> {
+  const rows = await store.read((conn) =>
+    all(conn, "SELECT stage, lane, items FROM journey_lanes WHERE persona = $1", [personaKey(persona)]),
+  );
+  const out = new Map<string, StageLanes>();
+  for (const r of rows) {
+    const stage = String(r.stage);
+    const lanes = out.get(stage) ?? { goals: [], questions: [], actions: [], opportunities: [] };
+    lanes[String(r.lane) as LaneName] = JSON.parse(String(r.items)) as string[];
+    out.set(stage, lanes);
+  }
+  return out;
+}
+
+export async function writeLane(
+  store: Store,
+  defs: JourneyDefinitions,
+  persona: string | undefined,
+  stage: string,
+  lane: LaneName,
+  items: string[],
+): Promise<Result<{ persona: string | null; stage: string; lane: LaneName; items: string[] }, string>> {
+  if (!defs.model.stages.some((s) => s.key === stage))
+    return err(`stage "${stage}" is not in the journey model`);
+  if (persona !== undefined && persona !== "unassigned" && !defs.personas.some((p) => p.id === persona))
+    return err(`no persona "${persona}"`);
+  await store.exclusive((conn) =>
+    conn.run("INSERT OR REPLACE INTO journey_lanes VALUES ($1, $2, $3, $4, now())", [
+      personaKey(persona),
+      stage,
+      lane,
+      JSON.stringify(items),
+    ]),
+  );
+  return ok({ persona: persona ?? null, stage, lane, items });
+}

@@ -1,0 +1,117 @@
+// The customers behind any number of a journey map, page by page. An audience names the number:
+//   cohort · stage:<key>:reached|converted|dropped|feedback · touchpoint:<id>:reach|converted|dropped
+//   · pain:<kind>:<touchpoint id>
+// and is computed from the same temp tables and SQL predicates as the map, so the list is exactly as
+// long as the number.
+import { err, ok, type Result } from "../../result.js";
+import { all, runQuery, type Store } from "../../store/database.js";
+import { Params } from "../../store/sql.js";
+import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
+import { stagePosition } from "../model.js";
+import type { JourneyRefresher } from "../refresh.js";
+import { checkPersona, type MapProblem, type MapQuery } from "./map.js";
+import { type PainKind, PainKinds, painAudience } from "./painpoints.js";
+import { buildScope, resolvePeriod } from "./scope.js";
+import { stageAudiences } from "./stages.js";
+import { touchpointAudiences } from "./touchpoints.js";
+
+export interface AudienceQuery extends MapQuery {
+  audience: string;
+  limit: number;
+  /** Customer id after which the page starts. */
+  after?: number | undefined;
+}
+
+export interface AudienceMember {
+  id: number;
+  name: string | null;
+  persona: string | null;
+  stage: string | null;
+  lastSeen: string;
+}
+
+export interface AudiencePage {
+  audience: string;
+  total: number;
+  customers: AudienceMember[];
+  /** Pass as `after` for the next page; null on the last. */
+  next: number | null;
+}
+
+function audienceSql(defs: JourneyDefinitions, audience: string, p: Params): Result<string, string> {
+  const [kind, a, b, c] = audience.split(":");
+  if (kind === "cohort" && a === undefined) return ok("SELECT customer_id FROM m_cohort");
+  if (kind === "stage" && a && b && c === undefined) {
+    const k = stagePosition(defs.model, a);
+    if (k === 0) return err(`no stage "${a}"`);
+    const last = k === defs.model.stages.length;
+    if (b === "reached" || b === "feedback") return ok(stageAudiences[b](k));
+    if ((b === "converted" || b === "dropped") && !last) return ok(stageAudiences[b](k));
+    return err(
+      `stage audiences are reached, converted, dropped, feedback (not ${b}${last ? " in the last stage" : ""})`,
+    );
+  }
+  if (kind === "touchpoint" && a && b && c === undefined) {
+    if (!defs.touchpoints.some((t) => t.id === a)) return err(`no touchpoint "${a}"`);
+    if (b !== "reach" && b !== "converted" && b !== "dropped")
+      return err(`touchpoint audiences are reach, converted, dropped (not ${b})`);
+    return ok(touchpointAudiences(defs)[b](p.add(a)));
+  }
+  if (kind === "pain" && a && b && c === undefined) {
+    if (!PainKinds.includes(a as PainKind)) return err(`pain point kinds are ${PainKinds.join(", ")}`);
+    if (!defs.touchpoints.some((t) => t.id === b)) return err(`no touchpoint "${b}"`);
+    const tp = p.add(b);
+    return ok(painAudience(defs, a as PainKind, tp, p));
+  }
+  return err(
+    `audience "${audience}" is not one of: cohort, stage:<key>:<reached|converted|dropped|feedback>, touchpoint:<id>:<reach|converted|dropped>, pain:<kind>:<touchpoint>`,
+  );
+}
+
+export async function listAudience(
+  store: Store,
+  refresher: JourneyRefresher,
+  q: AudienceQuery,
+): Promise<Result<AudiencePage, MapProblem>> {
+  await refresher.refresh();
+  return runQuery(store, {
+    duckdb: () =>
+      store.read(async (conn) => {
+        const defs = await readDefinitions(conn);
+        const bad = checkPersona(defs, q.persona);
+        if (bad) return err<MapProblem>({ code: "not_found", message: bad });
+        const p = new Params();
+        const sql = audienceSql(defs, q.audience, p);
+        if (!sql.ok) return err<MapProblem>({ code: "invalid", message: sql.error });
+        const period = await resolvePeriod(conn, q.from, q.to);
+        await buildScope(conn, defs, { persona: q.persona, ...period });
+        await conn.run(
+          `CREATE OR REPLACE TEMP TABLE m_audience AS SELECT DISTINCT customer_id FROM (${sql.value})`,
+          p.values,
+        );
+        const [total] = await all(conn, "SELECT count(*) AS n FROM m_audience");
+        const rows = await all(
+          conn,
+          `SELECT a.customer_id AS id, c.name, f.persona, f.stage, epoch_ms(f.last_seen) AS last_seen
+             FROM m_audience a JOIN customer_facts f USING (customer_id) LEFT JOIN customers c ON c.id = a.customer_id
+            WHERE a.customer_id > $1 ORDER BY a.customer_id LIMIT $2`,
+          [q.after ?? 0, q.limit + 1],
+        );
+        const page = rows.slice(0, q.limit);
+        const stageKey = (pos: unknown) =>
+          pos === null || Number(pos) === 0 ? null : (defs.model.stages[Number(pos) - 1]?.key ?? null);
+        return ok({
+          audience: q.audience,
+          total: Number(total?.n ?? 0),
+          customers: page.map((r) => ({
+            id: Number(r.id),
+            name: r.name === null ? null : String(r.name),
+            persona: r.persona === null ? null : String(r.persona),
+            stage: stageKey(r.stage),
+            lastSeen: new Date(Number(r.last_seen)).toISOString(),
+          })),
+          next: rows.length > q.limit ? Number(page.at(-1)!.id) : null,
+        });
+      }),
+  });
+}

@@ -1,0 +1,141 @@
+// The living journey map: for a persona and a period, each stage with its measured numbers, its top
+// touchpoints, emotion, pain points and the authored lanes; optionally compared with another persona or
+// period. Everything is computed in SQL over the refreshed journey tables.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { err, ok, type Result } from "../../result.js";
+import { all, runQuery, type Store } from "../../store/database.js";
+import { Params } from "../../store/sql.js";
+import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
+import { readLanes, type StageLanes } from "../lanes.js";
+import type { Narrative } from "../personas.js";
+import type { JourneyRefresher } from "../refresh.js";
+import { findPainPoints, type PainPoint } from "./painpoints.js";
+import { buildScope, type MapScope, resolvePeriod, UNASSIGNED } from "./scope.js";
+import { type StageMetrics, stageMetrics } from "./stages.js";
+import { type TouchpointMetrics, touchpointMetrics } from "./touchpoints.js";
+
+export interface MapQuery {
+  persona?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** Touchpoints and pain points listed per stage. */
+  top?: number | undefined;
+}
+
+export interface MapStage extends StageMetrics {
+  touchpoints: TouchpointMetrics[];
+  painPoints: PainPoint[];
+  lanes: StageLanes;
+}
+
+export interface JourneyMap {
+  persona: { id: string; name: string; narrative: Narrative | null } | null;
+  period: { from: string; to: string };
+  /** When the journey tables were last brought up to date. */
+  asOf: string;
+  customers: number;
+  stages: MapStage[];
+}
+
+export interface MapProblem {
+  code: "not_found" | "invalid";
+  message: string;
+}
+
+const EMPTY_LANES: StageLanes = { goals: [], questions: [], actions: [], opportunities: [] };
+
+export function checkPersona(defs: JourneyDefinitions, persona: string | undefined): string | undefined {
+  if (persona === undefined || persona === UNASSIGNED || defs.personas.some((p) => p.id === persona))
+    return undefined;
+  return `no persona "${persona}" (personas: ${[...defs.personas.map((p) => p.id), UNASSIGNED].join(", ")})`;
+}
+
+/** Computes the map on `conn` for a scope whose temp tables it builds. */
+async function compute(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  scope: MapScope,
+  top: number,
+): Promise<Omit<JourneyMap, "asOf" | "persona" | "stages"> & { stages: Omit<MapStage, "lanes">[] }> {
+  await buildScope(conn, defs, scope);
+  const [cohort] = await all(conn, "SELECT count(*) AS n FROM m_cohort");
+  const stages = await stageMetrics(conn, defs, scope);
+  const tps = await touchpointMetrics(conn, defs, scope);
+  const pains = await findPainPoints(conn, defs, tps, () => new Params());
+  return {
+    period: { from: scope.from.toISOString(), to: scope.to.toISOString() },
+    customers: Number(cohort?.n ?? 0),
+    stages: stages.map((s) => ({
+      ...s,
+      touchpoints: tps
+        .filter((t) => t.stage === s.key)
+        .sort((a, b) => b.volume - a.volume || a.name.localeCompare(b.name))
+        .slice(0, top),
+      painPoints: pains.filter((p) => p.stage === s.key).slice(0, top),
+    })),
+  };
+}
+
+export async function buildJourneyMap(
+  store: Store,
+  refresher: JourneyRefresher,
+  q: MapQuery,
+): Promise<Result<JourneyMap, MapProblem>> {
+  const fresh = await refresher.refresh();
+  return runQuery(store, {
+    duckdb: () =>
+      store.read(async (conn) => {
+        const defs = await readDefinitions(conn);
+        const bad = checkPersona(defs, q.persona);
+        if (bad) return err<MapProblem>({ code: "not_found", message: bad });
+        const period = await resolvePeriod(conn, q.from, q.to);
+        if (period.from >= period.to)
+          return err<MapProblem>({ code: "invalid", message: "from must be before to" });
+        const body = await compute(conn, defs, { persona: q.persona, ...period }, q.top ?? 6);
+        const lanes = await readLanes(store, q.persona);
+        const persona = defs.personas.find((p) => p.id === q.persona);
+        return ok({
+          persona: persona
+            ? { id: persona.id, name: persona.name, narrative: persona.narrative }
+            : q.persona === UNASSIGNED
+              ? { id: UNASSIGNED, name: "No persona", narrative: null }
+              : null,
+          period: body.period,
+          asOf: fresh.refreshedAt,
+          customers: body.customers,
+          stages: body.stages.map((s) => ({ ...s, lanes: lanes.get(s.key) ?? EMPTY_LANES })),
+        });
+      }),
+  });
+}
+
+export interface StageDifference {
+  key: string;
+  reached: number;
+  conversion: number | null;
+  medianSecondsInStage: number | null;
+  emotion: number | null;
+}
+
+export interface MapComparison {
+  base: JourneyMap;
+  other: JourneyMap;
+  /** other − base, per stage. */
+  differences: StageDifference[];
+}
+
+const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+
+export function compareMaps(base: JourneyMap, other: JourneyMap): MapComparison {
+  const differences = base.stages.map((s) => {
+    const o = other.stages.find((x) => x.key === s.key);
+    return {
+      key: s.key,
+      reached: (o?.reached ?? 0) - s.reached,
+      conversion: minus(o?.conversion ?? null, s.conversion),
+      medianSecondsInStage: minus(o?.timeInStage.medianSeconds ?? null, s.timeInStage.medianSeconds),
+      emotion: minus(o?.emotion.value ?? null, s.emotion.value),
+    };
+  });
+  return { base, other, differences };
+}

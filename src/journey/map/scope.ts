@@ -1,0 +1,99 @@
+// What one journey map looks at: a persona (or everyone) and a period. Every number of the map and every
+// list of customers behind a number is computed from the same temp tables built here, on one connection.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { all } from "../../store/database.js";
+import { Params } from "../../store/sql.js";
+import type { JourneyDefinitions } from "../definitions.js";
+
+/** `persona`: a persona id, "unassigned" for customers no persona matched, or undefined for everyone. */
+export interface MapScope {
+  persona?: string | undefined;
+  from: Date;
+  to: Date;
+}
+
+export const UNASSIGNED = "unassigned";
+const DAY_MS = 86_400_000;
+export const DEFAULT_PERIOD_DAYS = 90;
+
+/**
+ * The period asked for, or the 90 days up to the newest journey event (not up to today: an imported
+ * history that ended last month still shows).
+ */
+export async function resolvePeriod(
+  conn: DuckDBConnection,
+  from: Date | undefined,
+  to: Date | undefined,
+): Promise<{ from: Date; to: Date }> {
+  let end = to;
+  if (!end) {
+    const [row] = await all(conn, "SELECT epoch_ms(max(timestamp)) AS t FROM journey_events");
+    const newest = row?.t === null || row?.t === undefined ? Date.now() : Number(row.t);
+    end = new Date(newest + 1);
+  }
+  return { from: from ?? new Date(end.getTime() - DEFAULT_PERIOD_DAYS * DAY_MS), to: end };
+}
+
+/**
+ * Temp tables for a scope:
+ * - m_cohort: the customers of the persona;
+ * - m_reach: per customer and stage, first and last time they reached it in the period — a forward
+ *   move from stage a to b reaches every stage in (a, b], a move back reaches only its target;
+ * - m_jr: the cohort's journey events from the start of the period to `conversionDays` after its end,
+ *   each with the next time the customer signalled each stage (for "conversion after a touchpoint")
+ *   and the next feedback they gave (for "satisfaction after a touchpoint").
+ */
+export async function buildScope(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  scope: MapScope,
+): Promise<void> {
+  const p = new Params();
+  const persona =
+    scope.persona === undefined
+      ? "true"
+      : scope.persona === UNASSIGNED
+        ? "persona IS NULL"
+        : `persona = ${p.add(scope.persona)}`;
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE m_cohort AS SELECT customer_id FROM customer_facts WHERE ${persona}`,
+    p.values,
+  );
+  const n = defs.model.stages.length;
+  const period = [scope.from.toISOString(), scope.to.toISOString()];
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE m_reach AS
+       SELECT t.customer_id, r.k AS stage, min(t.changed_at) AS first_at, max(t.changed_at) AS last_at
+         FROM stage_transitions t SEMI JOIN m_cohort c ON c.customer_id = t.customer_id, range(1, ${n + 1}) r(k)
+        WHERE t.changed_at >= $1::TIMESTAMP AND t.changed_at < $2::TIMESTAMP
+          AND (r.k = t.to_stage OR (t.from_stage < r.k AND r.k < t.to_stage))
+        GROUP BY ALL`,
+    period,
+  );
+  const nextSignal = Array.from(
+    { length: n - 1 },
+    (_, i) => `min(CASE WHEN j.signal >= ${i + 2} THEN j.timestamp END) OVER after AS next_${i + 2}`,
+  ).join(",\n           ");
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE m_jr AS
+       SELECT j.customer_id, j.timestamp AS ts, j.timestamp < $2::TIMESTAMP AS in_period, j.touchpoint, j.stage, j.signal, j.kind, j.channel, j.feedback,
+              j.response_minutes, j.subject,
+              ${nextSignal}${n > 1 ? "," : ""}
+              min(CASE WHEN j.feedback IS NOT NULL THEN j.timestamp END) OVER later AS next_feedback_at,
+              first_value(j.feedback IGNORE NULLS) OVER later AS next_feedback
+         FROM journey_events j SEMI JOIN m_cohort c ON c.customer_id = j.customer_id
+        WHERE j.timestamp >= $1::TIMESTAMP AND j.timestamp < $2::TIMESTAMP + INTERVAL ($3) DAY
+       WINDOW after AS (PARTITION BY j.customer_id ORDER BY j.timestamp, j.message_id
+                        ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING),
+              later AS (PARTITION BY j.customer_id ORDER BY j.timestamp, j.message_id
+                        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)`,
+    [...period, defs.model.conversionDays],
+  );
+}
+
+/** SQL: the time of the customer's next signal of the stage after `stage` (a column), or NULL. */
+export function nextStageAt(stages: number): string {
+  if (stages < 2) return "NULL";
+  const arms = Array.from({ length: stages - 1 }, (_, i) => `WHEN ${i + 1} THEN next_${i + 2}`).join(" ");
+  return `CASE stage ${arms} END`;
+}

@@ -1,0 +1,114 @@
+// Per stage of a journey map: customers who reached it, conversion to the next stage, time in stage and
+// the emotion of the feedback given there. Counts and the customer lists behind them share their SQL.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { all, type Row } from "../../store/database.js";
+import type { JourneyDefinitions } from "../definitions.js";
+import type { MapScope } from "./scope.js";
+import { touchpointPredicates } from "./touchpoints.js";
+
+export interface StageMetrics {
+  key: string;
+  name: string;
+  position: number;
+  reached: number;
+  /** Reached the next stage afterwards, in the period; null for the last stage. */
+  converted: number | null;
+  conversion: number | null;
+  dropped: number | null;
+  timeInStage: {
+    medianSeconds: number | null;
+    p90Seconds: number | null;
+    completedStays: number;
+    openStays: number;
+  };
+  /**
+   * Mean feedback (−1…1): "direct" from the stage's feedback touchpoints; for a stage without any,
+   * "after" — the distinct answers customers gave within `satisfactionDays` after its touchpoints.
+   */
+  emotion: { value: number | null; answers: number; source: "direct" | "after" | null };
+}
+
+/** Customer sets behind the stage numbers, as SELECTs of customer_id over the scope's temp tables. */
+export const stageAudiences = {
+  reached: (k: number) => `SELECT customer_id FROM m_reach WHERE stage = ${k}`,
+  converted: (k: number) =>
+    `SELECT a.customer_id FROM m_reach a JOIN m_reach b
+        ON b.customer_id = a.customer_id AND b.stage = ${k + 1} AND b.last_at >= a.first_at
+      WHERE a.stage = ${k}`,
+  dropped: (k: number) => `${stageAudiences.reached(k)} EXCEPT ${stageAudiences.converted(k)}`,
+  feedback: (k: number) =>
+    `SELECT DISTINCT customer_id FROM m_jr WHERE in_period AND stage = ${k} AND feedback IS NOT NULL`,
+};
+
+export async function stageMetrics(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  scope: MapScope,
+): Promise<StageMetrics[]> {
+  const n = defs.model.stages.length;
+  const counts = await all(
+    conn,
+    `SELECT a.stage, count(*) AS reached, count(b.customer_id) AS converted
+       FROM m_reach a LEFT JOIN m_reach b
+         ON b.customer_id = a.customer_id AND b.stage = a.stage + 1 AND b.last_at >= a.first_at
+      GROUP BY a.stage`,
+  );
+  // Stays that began in the period; a stay ends with the customer's next transition, whenever it came.
+  const stays = await all(
+    conn,
+    `WITH s AS (
+       SELECT t.to_stage AS stage, t.changed_at AS entered,
+              lead(t.changed_at) OVER (PARTITION BY t.customer_id ORDER BY t.changed_at, t.from_stage) AS left_at
+         FROM stage_transitions t SEMI JOIN m_cohort c ON c.customer_id = t.customer_id)
+     SELECT stage,
+            quantile_cont(epoch(left_at - entered), 0.5) FILTER (WHERE left_at IS NOT NULL) AS median,
+            quantile_cont(epoch(left_at - entered), 0.9) FILTER (WHERE left_at IS NOT NULL) AS p90,
+            count(left_at) AS completed, count(*) FILTER (WHERE left_at IS NULL) AS open
+       FROM s WHERE entered >= $1::TIMESTAMP AND entered < $2::TIMESTAMP GROUP BY stage`,
+    [scope.from.toISOString(), scope.to.toISOString()],
+  );
+  const emotion = await all(
+    conn,
+    `SELECT stage, avg(feedback) AS value, count(*) AS answers
+       FROM m_jr WHERE in_period AND feedback IS NOT NULL GROUP BY stage`,
+  );
+  const after = await all(
+    conn,
+    `SELECT stage, avg(next_feedback) AS value, count(*) AS answers FROM (
+       SELECT DISTINCT stage, customer_id, next_feedback_at, next_feedback FROM m_jr
+        WHERE in_period AND touchpoint IS NOT NULL AND ${touchpointPredicates(defs).laterFeedback})
+      GROUP BY stage`,
+  );
+  const by = (rows: Row[]) => new Map(rows.map((r) => [Number(r.stage), r]));
+  const c = by(counts);
+  const s = by(stays);
+  const e = by(emotion);
+  const ea = by(after);
+  return defs.model.stages.map((stage, i) => {
+    const k = i + 1;
+    const reached = Number(c.get(k)?.reached ?? 0);
+    const converted = k < n ? Number(c.get(k)?.converted ?? 0) : null;
+    const stay = s.get(k);
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+    return {
+      key: stage.key,
+      name: stage.name,
+      position: k,
+      reached,
+      converted,
+      conversion: converted === null || reached === 0 ? null : converted / reached,
+      dropped: converted === null ? null : reached - converted,
+      timeInStage: {
+        medianSeconds: num(stay?.median),
+        p90Seconds: num(stay?.p90),
+        completedStays: Number(stay?.completed ?? 0),
+        openStays: Number(stay?.open ?? 0),
+      },
+      emotion: e.has(k)
+        ? { value: num(e.get(k)?.value), answers: Number(e.get(k)?.answers ?? 0), source: "direct" }
+        : ea.has(k)
+          ? { value: num(ea.get(k)?.value), answers: Number(ea.get(k)?.answers ?? 0), source: "after" }
+          : { value: null, answers: 0, source: null },
+    };
+  });
+}

@@ -1,0 +1,112 @@
+// Per touchpoint of a journey map: volume, reach, conversion after it (the customer went on to signal a
+// later stage within `conversionDays`), and satisfaction (its own feedback, or the next feedback the
+// customer gave within `satisfactionDays`). Also split by the period's halves, for trend checks.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { all } from "../../store/database.js";
+import type { JourneyDefinitions } from "../definitions.js";
+import { type MapScope, nextStageAt } from "./scope.js";
+
+export interface TouchpointMetrics {
+  id: string;
+  name: string;
+  stage: string;
+  kind: string;
+  volume: number;
+  reach: number;
+  /** Customers who reached a later stage after it; null in the last stage. */
+  converted: number | null;
+  conversion: number | null;
+  satisfaction: { value: number | null; answers: number };
+  /**
+   * Conversion within TREND_DAYS in the first and second half of the data in the period, leaving out
+   * its last TREND_DAYS (not yet observable), so the halves compare like with like.
+   */
+  halves: { early: { reach: number; converted: number }; late: { reach: number; converted: number } };
+}
+
+/** The short window trend checks use: long windows cannot compare the recent half with the earlier. */
+export const TREND_DAYS = 7;
+
+/** SQL predicates over m_jr rows, shared by the counts and the customer lists. */
+export function touchpointPredicates(defs: JourneyDefinitions) {
+  const n = defs.model.stages.length;
+  return {
+    converted: `(${nextStageAt(n)}) <= ts + INTERVAL (${defs.model.conversionDays}) DAY`,
+    convertedSoon: `(${nextStageAt(n)}) <= ts + INTERVAL (${Math.min(TREND_DAYS, defs.model.conversionDays)}) DAY`,
+    laterFeedback: `next_feedback_at <= ts + INTERVAL (${defs.model.satisfactionDays}) DAY`,
+  };
+}
+
+export const touchpointAudiences = (defs: JourneyDefinitions) => {
+  const pred = touchpointPredicates(defs);
+  const users = (id: string) =>
+    `SELECT DISTINCT customer_id FROM m_jr WHERE in_period AND touchpoint = ${id}`;
+  return {
+    /** `id` is a SQL parameter reference. */
+    reach: users,
+    converted: (id: string) =>
+      `SELECT DISTINCT customer_id FROM m_jr WHERE in_period AND touchpoint = ${id} AND ${pred.converted}`,
+    dropped: (id: string) =>
+      `${users(id)} EXCEPT SELECT DISTINCT customer_id FROM m_jr WHERE in_period AND touchpoint = ${id} AND ${pred.converted}`,
+  };
+};
+
+export async function touchpointMetrics(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  scope: MapScope,
+): Promise<TouchpointMetrics[]> {
+  const pred = touchpointPredicates(defs);
+  const [bounds] = await all(
+    conn,
+    "SELECT epoch_ms(min(ts)) AS lo, epoch_ms(max(ts)) AS hi FROM m_jr WHERE in_period AND touchpoint IS NOT NULL",
+  );
+  const lo = Number(bounds?.lo ?? scope.from.getTime());
+  const cut =
+    Number(bounds?.hi ?? scope.to.getTime()) - Math.min(TREND_DAYS, defs.model.conversionDays) * 86_400_000;
+  const mid = new Date((lo + cut) / 2).toISOString();
+  const rows = await all(
+    conn,
+    `SELECT touchpoint, count(*) AS volume, count(DISTINCT customer_id) AS reach,
+            count(DISTINCT customer_id) FILTER (WHERE ${pred.converted}) AS converted,
+            CASE WHEN any_value(kind) = 'feedback' THEN avg(feedback)
+                 ELSE avg(next_feedback) FILTER (WHERE ${pred.laterFeedback}) END AS satisfaction,
+            CASE WHEN any_value(kind) = 'feedback' THEN count(feedback)
+                 ELSE count(next_feedback) FILTER (WHERE ${pred.laterFeedback}) END AS answers,
+            count(DISTINCT customer_id) FILTER (WHERE ts < $1::TIMESTAMP) AS early_reach,
+            count(DISTINCT customer_id) FILTER (WHERE ts < $1::TIMESTAMP AND ${pred.convertedSoon}) AS early_converted,
+            count(DISTINCT customer_id) FILTER (WHERE ts >= $1::TIMESTAMP AND ts < $2::TIMESTAMP) AS late_reach,
+            count(DISTINCT customer_id) FILTER (WHERE ts >= $1::TIMESTAMP AND ts < $2::TIMESTAMP AND ${pred.convertedSoon}) AS late_converted
+       FROM m_jr WHERE in_period AND touchpoint IS NOT NULL
+      GROUP BY touchpoint`,
+    [mid, new Date(cut).toISOString()],
+  );
+  const byId = new Map(defs.touchpoints.map((t) => [t.id, t]));
+  const last = defs.model.stages.at(-1)?.key;
+  return rows.flatMap((r) => {
+    const t = byId.get(String(r.touchpoint));
+    if (!t) return [];
+    const reach = Number(r.reach);
+    const converted = t.stage === last ? null : Number(r.converted);
+    return [
+      {
+        id: t.id,
+        name: t.name,
+        stage: t.stage,
+        kind: t.kind,
+        volume: Number(r.volume),
+        reach,
+        converted,
+        conversion: converted === null || reach === 0 ? null : converted / reach,
+        satisfaction: {
+          value: r.satisfaction === null ? null : Number(r.satisfaction),
+          answers: Number(r.answers),
+        },
+        halves: {
+          early: { reach: Number(r.early_reach), converted: Number(r.early_converted) },
+          late: { reach: Number(r.late_reach), converted: Number(r.late_converted) },
+        },
+      },
+    ];
+  });
+}

@@ -1,0 +1,225 @@
+// Keeps the derived journey tables (journey_events, customer_facts, stage_transitions) true to the events,
+// the identity graph and the definitions. A change of touchpoints or stages rebuilds everything; new
+// events and merges recompute only the customers they touch; a change of personas only re-assigns them.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Logger } from "pino";
+import { all, type Store } from "../store/database.js";
+import { Params } from "../store/sql.js";
+import { classificationSql } from "./classify.js";
+import { type JourneyDefinitions, readDefinitions } from "./definitions.js";
+import { personaCaseSql } from "./personas.js";
+import { stageTransitionsSql } from "./transitions.js";
+
+export interface RefreshReport {
+  mode: "none" | "incremental" | "full" | "personas";
+  customers: number;
+  events: number;
+  ms: number;
+  refreshedAt: string;
+}
+
+const STATE = {
+  classification: "journey_built_classification",
+  personas: "journey_built_personas",
+  eventsRowid: "journey_events_rowid",
+  linksRowid: "journey_links_rowid",
+  refreshedAt: "journey_refreshed_at",
+} as const;
+
+/** Above this share of customers, recomputing everything is cheaper than finding the touched ones. */
+const FULL_SHARE = 0.3;
+
+async function state(conn: DuckDBConnection): Promise<Record<string, number>> {
+  const rows = await all(conn, "SELECT key, value FROM store_meta WHERE key LIKE 'journey_%'");
+  return Object.fromEntries(rows.map((r) => [String(r.key), Number(r.value)]));
+}
+
+async function setState(conn: DuckDBConnection, key: string, value: number): Promise<void> {
+  await conn.run("INSERT INTO store_meta VALUES ($1, $2) ON CONFLICT DO UPDATE SET value = excluded.value", [
+    key,
+    value,
+  ]);
+}
+
+async function count(conn: DuckDBConnection, sql: string, params: unknown[] = []): Promise<number> {
+  const rows = await all(conn, sql, params as never);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Recomputes the derived tables for the customers in temp table jr_dirty (or all of them). */
+async function recompute(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  now: Date,
+  scope: "all" | "dirty",
+): Promise<void> {
+  const inDirty = (col: string) =>
+    scope === "all" ? "true" : `${col} IN (SELECT customer_id FROM jr_dirty)`;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE jr_members AS
+    SELECT i.id AS identity_id, c.canonical_id AS customer_id
+      FROM identities i JOIN customers c ON c.id = i.customer_id
+     WHERE ${inDirty("c.canonical_id")}`);
+  if (scope === "all") {
+    await conn.run("DELETE FROM journey_events; DELETE FROM customer_facts; DELETE FROM stage_transitions;");
+  } else {
+    for (const table of ["journey_events", "customer_facts", "stage_transitions"])
+      await conn.run(
+        `DELETE FROM ${table} WHERE customer_id IN (SELECT customer_id FROM jr_dirty UNION ALL SELECT customer_id FROM jr_stale)`,
+      );
+  }
+  const source = "events e JOIN jr_members m ON m.identity_id = e.identity_id";
+  const p = new Params();
+  await conn.run(`INSERT INTO journey_events ${classificationSql(defs, p, source)}`, p.values);
+
+  // Behaviour over all of a customer's events (light columns only), then what journey_events knows.
+  await conn.run(`INSERT INTO customer_facts
+    SELECT m.customer_id, min(e.timestamp), max(e.timestamp), count(*), count(DISTINCT e.timestamp::DATE),
+           count(DISTINCT e.channel), 0, 0, NULL,
+           histogram(e.channel), histogram(e.event) FILTER (WHERE e.type = 'track'), NULL, NULL, NULL, 0, NULL
+      FROM ${source} GROUP BY m.customer_id`);
+  await conn.run(`UPDATE customer_facts f SET orders = j.orders, spend = j.spend, last_order = j.last_order,
+                         touchpoint_counts = j.tps
+      FROM (SELECT customer_id,
+                   count(*) FILTER (WHERE revenue IS NOT NULL) AS orders,
+                   coalesce(sum(revenue), 0) AS spend,
+                   max(timestamp) FILTER (WHERE revenue IS NOT NULL) AS last_order,
+                   histogram(touchpoint) FILTER (WHERE touchpoint IS NOT NULL) AS tps
+              FROM journey_events WHERE ${inDirty("customer_id")} GROUP BY customer_id) j
+     WHERE f.customer_id = j.customer_id`);
+  // Latest value of each trait, from identify calls and from traits carried in a track call's context.
+  await conn.run(`UPDATE customer_facts f SET traits = t.traits
+      FROM (SELECT customer_id, json_group_object(key, value) AS traits FROM (
+              SELECT m.customer_id, j.key, arg_max(j.value, e.timestamp) AS value
+                FROM ${source}, json_each(coalesce(e.traits, json_extract(e.context, '$.traits'))) j
+               WHERE e.traits IS NOT NULL OR e.type = 'identify'
+               GROUP BY m.customer_id, j.key) GROUP BY customer_id) t
+     WHERE f.customer_id = t.customer_id`);
+
+  const tp = new Params();
+  await conn.run(
+    `INSERT INTO stage_transitions ${stageTransitionsSql(defs.model, tp, now, inDirty("customer_id"))}`,
+    tp.values,
+  );
+  await conn.run(`UPDATE customer_facts f SET stage = s.stage, stage_since = s.since
+      FROM (SELECT customer_id, arg_max(to_stage, (changed_at, from_stage)) AS stage, max(changed_at) AS since
+              FROM stage_transitions WHERE ${inDirty("customer_id")} GROUP BY customer_id) s
+     WHERE f.customer_id = s.customer_id`);
+  await assignPersonas(conn, defs, now, scope);
+}
+
+async function assignPersonas(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  now: Date,
+  scope: "all" | "dirty",
+): Promise<void> {
+  const p = new Params();
+  const p0 = p.shared("now", now.toISOString());
+  const nowSql = () => `${p0()}::TIMESTAMP`;
+  const where = scope === "all" ? "" : "WHERE f.customer_id IN (SELECT customer_id FROM jr_dirty)";
+  await conn.run(
+    `UPDATE customer_facts f SET persona = ${personaCaseSql(defs.personas, p, nowSql)} ${where}`,
+    p.values,
+  );
+}
+
+/**
+ * Runs one refresh at a time; callers that arrive during a refresh share it. The work happens in one
+ * transaction on a read connection, so readers see the old tables until it commits and ingest goes on.
+ */
+export class JourneyRefresher {
+  private running: Promise<RefreshReport> | undefined;
+  private next: Promise<RefreshReport> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log?: Logger,
+  ) {}
+
+  /** Brings the derived tables up to date; resolves when they are. */
+  refresh(): Promise<RefreshReport> {
+    if (this.running) {
+      // What changed during a running refresh may not be in it: everyone waiting shares one more run.
+      this.next ??= this.running
+        .catch(() => undefined)
+        .then(() => {
+          this.next = undefined;
+          return this.refresh();
+        });
+      return this.next;
+    }
+    this.running = this.store
+      .read((conn) => this.run(conn))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  private async run(conn: DuckDBConnection): Promise<RefreshReport> {
+    const started = performance.now();
+    const now = new Date();
+    await conn.run("BEGIN TRANSACTION");
+    try {
+      const defs = await readDefinitions(conn);
+      const st = await state(conn);
+      const eventsEnd = await count(conn, "SELECT coalesce(max(rowid) + 1, 0) AS n FROM events");
+      const linksEnd = await count(conn, "SELECT coalesce(max(rowid) + 1, 0) AS n FROM identity_links");
+      const eventsFrom = st[STATE.eventsRowid] ?? 0;
+      const linksFrom = st[STATE.linksRowid] ?? 0;
+      let mode: RefreshReport["mode"] = "none";
+      let customers = 0;
+      if (st[STATE.classification] !== defs.classificationVersion) mode = "full";
+      else if (eventsEnd > eventsFrom || linksEnd > linksFrom) {
+        await conn.run(
+          `CREATE OR REPLACE TEMP TABLE jr_stale AS
+             SELECT DISTINCT absorbed_customer AS customer_id FROM identity_links
+              WHERE rowid >= $1 AND accepted AND absorbed_customer IS NOT NULL`,
+          [linksFrom],
+        );
+        await conn.run(
+          `CREATE OR REPLACE TEMP TABLE jr_dirty AS
+             SELECT DISTINCT c.canonical_id AS customer_id FROM (
+               SELECT DISTINCT identity_id FROM events WHERE rowid >= $1 AND identity_id IS NOT NULL) n
+               JOIN identities i ON i.id = n.identity_id JOIN customers c ON c.id = i.customer_id
+             UNION
+             SELECT c.canonical_id FROM identity_links l JOIN customers c ON c.id = l.kept_customer
+              WHERE l.rowid >= $2 AND l.accepted AND l.absorbed_customer IS NOT NULL`,
+          [eventsFrom, linksFrom],
+        );
+        customers = await count(conn, "SELECT count(*) AS n FROM jr_dirty");
+        const total = await count(conn, "SELECT count(*) AS n FROM customer_facts");
+        mode = customers > total * FULL_SHARE ? "full" : "incremental";
+      } else if (st[STATE.personas] !== defs.personaVersion) mode = "personas";
+
+      if (mode === "full") {
+        await recompute(conn, defs, now, "all");
+        customers = await count(conn, "SELECT count(*) AS n FROM customer_facts");
+      } else if (mode === "incremental") await recompute(conn, defs, now, "dirty");
+      if (mode === "personas" || (mode === "incremental" && st[STATE.personas] !== defs.personaVersion))
+        await assignPersonas(conn, defs, now, "all");
+      if (mode !== "none") {
+        await setState(conn, STATE.classification, defs.classificationVersion);
+        await setState(conn, STATE.personas, defs.personaVersion);
+        await setState(conn, STATE.eventsRowid, eventsEnd);
+        await setState(conn, STATE.linksRowid, linksEnd);
+        await setState(conn, STATE.refreshedAt, now.getTime());
+      }
+      await conn.run("COMMIT");
+      const report: RefreshReport = {
+        mode,
+        customers,
+        events: eventsEnd - (mode === "full" ? 0 : eventsFrom),
+        ms: Math.round(performance.now() - started),
+        refreshedAt: new Date(
+          mode === "none" ? (st[STATE.refreshedAt] ?? now.getTime()) : now.getTime(),
+        ).toISOString(),
+      };
+      if (mode !== "none") this.log?.info({ journeyRefresh: report }, "journey tables refreshed");
+      return report;
+    } catch (e) {
+      await conn.run("ROLLBACK").catch(() => undefined);
+      throw e;
+    }
+  }
+}

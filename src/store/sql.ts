@@ -1,0 +1,28 @@
+// SQL text helpers shared by every query module. Names and values that come from users (file columns,
+// property paths, rule values) reach SQL only through these: quoted identifiers and literals, or
+// positional parameters.
+import type { DuckDBValue } from "@duckdb/node-api";
+
+/** A double-quoted identifier: any column name a file may have. */
+export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** A single-quoted string literal (DuckDB strings take backslashes literally). */
+export const quoteString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/** Collects positional parameters while a statement is assembled: `p.add(v)` returns `$n`. */
+export class Params {
+  readonly values: DuckDBValue[] = [];
+  private readonly named = new Map<string, string>();
+  add(v: DuckDBValue): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+  /** One parameter used in many places, added only if used (DuckDB refuses unused parameters). */
+  shared(name: string, v: DuckDBValue): () => string {
+    return () => {
+      let ref = this.named.get(name);
+      if (!ref) this.named.set(name, (ref = this.add(v)));
+      return ref;
+    };
+  }
+}
