@@ -61,7 +61,7 @@ function touchpointIndexSql(tps: readonly Touchpoint[], p: Params, alias: string
       : firstOf(unnamed);
     return `WHEN ${p.add(type)} THEN ${inner}`;
   });
-  return `CASE ${alias}type ${typeArms.join(" ")} END`;
+  return typeArms.length ? `CASE ${alias}type ${typeArms.join(" ")} END` : "NULL::INTEGER";
 }
 
 /** The highest stage an entry rule gives the event, or NULL. */

@@ -69,7 +69,12 @@ async function recompute(
   }
   const source = "events e JOIN jr_members m ON m.identity_id = e.identity_id";
   const p = new Params();
-  await conn.run(`INSERT INTO journey_events ${classificationSql(defs, p, source)}`, p.values);
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE jr_classified AS ${classificationSql(defs, p, source)}`,
+    p.values,
+  );
+  await conn.run(`INSERT INTO journey_events ${followUpSql(defs.model.stages.length)}`);
+  await conn.run("DROP TABLE jr_classified");
 
   // Behaviour over all of a customer's events (light columns only), then what journey_events knows.
   await conn.run(`INSERT INTO customer_facts
@@ -105,6 +110,28 @@ async function recompute(
               FROM stage_transitions WHERE ${inDirty("customer_id")} GROUP BY customer_id) s
      WHERE f.customer_id = s.customer_id`);
   await assignPersonas(conn, defs, now, scope);
+}
+
+/**
+ * jr_classified with what followed each event: the next signal of a later stage than its touchpoint's
+ * (for "conversion after a touchpoint") and the next feedback (for "satisfaction after it").
+ */
+function followUpSql(stages: number): string {
+  const arms = Array.from(
+    { length: Math.max(0, stages - 1) },
+    (_, i) => `WHEN ${i + 1} THEN min(CASE WHEN signal >= ${i + 2} THEN timestamp END) OVER after`,
+  ).join(" ");
+  return `
+    SELECT customer_id, timestamp, message_id, channel, touchpoint, stage, signal, kind, feedback,
+           response_minutes, subject, revenue,
+           ${arms ? `CASE stage ${arms} END` : "NULL::TIMESTAMP"} AS next_stage_at,
+           min(CASE WHEN feedback IS NOT NULL THEN timestamp END) OVER later AS next_feedback_at,
+           first_value(feedback IGNORE NULLS) OVER later AS next_feedback
+      FROM jr_classified
+    WINDOW after AS (PARTITION BY customer_id ORDER BY timestamp, message_id
+                     ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING),
+           later AS (PARTITION BY customer_id ORDER BY timestamp, message_id
+                     ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)`;
 }
 
 async function assignPersonas(

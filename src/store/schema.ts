@@ -150,7 +150,11 @@ export const migrations: readonly string[] = [
     feedback         DOUBLE,             -- −1 … 1
     response_minutes DOUBLE,
     subject          VARCHAR,
-    revenue          DOUBLE              -- for the purchase event
+    revenue          DOUBLE,             -- for the purchase event
+    -- What followed, in the customer's whole history (so a map of any period needs no window functions):
+    next_stage_at    TIMESTAMP,          -- next signal of a stage after this touchpoint's stage
+    next_feedback_at TIMESTAMP,          -- next feedback the customer gave after this event
+    next_feedback    DOUBLE
   );
   -- Derived: one row per customer: behaviour, latest traits, persona and current stage.
   CREATE TABLE customer_facts (

@@ -55,9 +55,9 @@ export function painAudience(defs: JourneyDefinitions, kind: PainKind, tp: strin
     case "repeat-contact":
       return `SELECT DISTINCT customer_id FROM (${repeatsSql(m.repeatContactDays)}) WHERE touchpoint = ${tp} AND repeated`;
     case "slow-response":
-      return `SELECT DISTINCT customer_id FROM m_jr WHERE in_period AND touchpoint = ${tp} AND ${slowSql(defs, p)}`;
+      return `SELECT DISTINCT customer_id FROM m_jr WHERE touchpoint = ${tp} AND ${slowSql(defs, p)}`;
     case "negative-feedback":
-      return `SELECT DISTINCT customer_id FROM m_jr WHERE in_period AND touchpoint = ${tp} AND feedback < 0`;
+      return `SELECT DISTINCT customer_id FROM m_jr WHERE touchpoint = ${tp} AND feedback < 0`;
   }
 }
 
@@ -65,7 +65,7 @@ const repeatsSql = (days: number) => `
   SELECT customer_id, touchpoint, ts,
          coalesce(lag(ts) OVER (PARTITION BY customer_id, touchpoint, coalesce(subject, '') ORDER BY ts)
                   >= ts - INTERVAL (${days}) DAY, false) AS repeated
-    FROM m_jr WHERE in_period AND kind = 'contact'`;
+    FROM m_jr WHERE kind = 'contact'`;
 
 function slowSql(defs: JourneyDefinitions, p: Params): string {
   const targets = Object.entries(defs.model.responseTargetMinutes);
@@ -141,7 +141,7 @@ export async function findPainPoints(
     conn,
     `SELECT stage, count(DISTINCT customer_id) AS reach,
             count(DISTINCT customer_id) FILTER (WHERE ${pred.converted}) AS converted
-       FROM m_jr WHERE in_period AND touchpoint IS NOT NULL GROUP BY stage`,
+       FROM m_jr WHERE touchpoint IS NOT NULL GROUP BY stage`,
   );
   const keyOf = (pos: number) => m.stages[pos - 1]?.key ?? "";
   const baseline = new Map(
@@ -194,7 +194,7 @@ export async function findPainPoints(
             avg(next_feedback) FILTER (WHERE NOT ${slow} AND ${pred.laterFeedback}) AS feedback_fast,
             count(next_feedback) FILTER (WHERE NOT ${slow} AND ${pred.laterFeedback}) AS answers_fast,
             string_agg(DISTINCT channel, ',') AS channels
-       FROM m_jr WHERE in_period AND kind = 'response' AND response_minutes IS NOT NULL GROUP BY touchpoint`,
+       FROM m_jr WHERE kind = 'response' AND response_minutes IS NOT NULL GROUP BY touchpoint`,
     sp.values,
   );
   for (const r of responses) {
@@ -237,19 +237,19 @@ export async function findPainPoints(
   // shows as unsubscribes that follow a heavy week.
   const negative = await all(
     conn,
-    `WITH n AS (SELECT customer_id, touchpoint, ts FROM m_jr WHERE in_period AND feedback < 0),
+    `WITH n AS (SELECT customer_id, touchpoint, ts FROM m_jr WHERE feedback < 0),
           before AS (SELECT n.touchpoint, n.customer_id, n.ts, count(x.ts) AS messages
                        FROM n LEFT JOIN m_jr x ON x.customer_id = n.customer_id AND x.kind = 'message'
                         AND x.ts >= n.ts - INTERVAL 7 DAY AND x.ts < n.ts
                       GROUP BY ALL),
           weekly AS (SELECT count(*) / greatest(count(DISTINCT (customer_id, date_trunc('week', ts))), 1) AS per_week
-                       FROM m_jr WHERE in_period AND kind = 'message')
+                       FROM m_jr WHERE kind = 'message')
      SELECT f.touchpoint, count(*) AS answers, avg(f.feedback) AS mean,
             count(*) FILTER (WHERE f.feedback < 0) AS negative,
             count(DISTINCT f.customer_id) FILTER (WHERE f.feedback < 0) AS negative_customers,
             (SELECT avg(messages) FROM before b WHERE b.touchpoint = f.touchpoint) AS messages_before,
             (SELECT per_week FROM weekly) AS messages_per_week
-       FROM m_jr f WHERE f.in_period AND f.feedback IS NOT NULL AND f.kind = 'feedback' GROUP BY f.touchpoint`,
+       FROM m_jr f WHERE f.feedback IS NOT NULL AND f.kind = 'feedback' GROUP BY f.touchpoint`,
   );
   for (const r of negative) {
     const t = name.get(String(r.touchpoint));

@@ -39,9 +39,7 @@ export async function resolvePeriod(
  * - m_cohort: the customers of the persona;
  * - m_reach: per customer and stage, first and last time they reached it in the period — a forward
  *   move from stage a to b reaches every stage in (a, b], a move back reaches only its target;
- * - m_jr: the cohort's journey events from the start of the period to `conversionDays` after its end,
- *   each with the next time the customer signalled each stage (for "conversion after a touchpoint")
- *   and the next feedback they gave (for "satisfaction after a touchpoint").
+ * - m_jr: the cohort's journey events in the period, with what followed each (see journey_events).
  */
 export async function buildScope(
   conn: DuckDBConnection,
@@ -70,30 +68,12 @@ export async function buildScope(
         GROUP BY ALL`,
     period,
   );
-  const nextSignal = Array.from(
-    { length: n - 1 },
-    (_, i) => `min(CASE WHEN j.signal >= ${i + 2} THEN j.timestamp END) OVER after AS next_${i + 2}`,
-  ).join(",\n           ");
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE m_jr AS
-       SELECT j.customer_id, j.timestamp AS ts, j.timestamp < $2::TIMESTAMP AS in_period, j.touchpoint, j.stage, j.signal, j.kind, j.channel, j.feedback,
-              j.response_minutes, j.subject,
-              ${nextSignal}${n > 1 ? "," : ""}
-              min(CASE WHEN j.feedback IS NOT NULL THEN j.timestamp END) OVER later AS next_feedback_at,
-              first_value(j.feedback IGNORE NULLS) OVER later AS next_feedback
+       SELECT j.customer_id, j.timestamp AS ts, j.touchpoint, j.stage, j.signal, j.kind, j.channel, j.feedback,
+              j.response_minutes, j.subject, j.next_stage_at, j.next_feedback_at, j.next_feedback
          FROM journey_events j SEMI JOIN m_cohort c ON c.customer_id = j.customer_id
-        WHERE j.timestamp >= $1::TIMESTAMP AND j.timestamp < $2::TIMESTAMP + INTERVAL ($3) DAY
-       WINDOW after AS (PARTITION BY j.customer_id ORDER BY j.timestamp, j.message_id
-                        ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING),
-              later AS (PARTITION BY j.customer_id ORDER BY j.timestamp, j.message_id
-                        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)`,
-    [...period, defs.model.conversionDays],
+        WHERE j.timestamp >= $1::TIMESTAMP AND j.timestamp < $2::TIMESTAMP`,
+    period,
   );
-}
-
-/** SQL: the time of the customer's next signal of the stage after `stage` (a column), or NULL. */
-export function nextStageAt(stages: number): string {
-  if (stages < 2) return "NULL";
-  const arms = Array.from({ length: stages - 1 }, (_, i) => `WHEN ${i + 1} THEN next_${i + 2}`).join(" ");
-  return `CASE stage ${arms} END`;
 }

@@ -37,7 +37,7 @@ export const stageAudiences = {
       WHERE a.stage = ${k}`,
   dropped: (k: number) => `${stageAudiences.reached(k)} EXCEPT ${stageAudiences.converted(k)}`,
   feedback: (k: number) =>
-    `SELECT DISTINCT customer_id FROM m_jr WHERE in_period AND stage = ${k} AND feedback IS NOT NULL`,
+    `SELECT DISTINCT customer_id FROM m_jr WHERE stage = ${k} AND feedback IS NOT NULL`,
 };
 
 export async function stageMetrics(
@@ -70,13 +70,13 @@ export async function stageMetrics(
   const emotion = await all(
     conn,
     `SELECT stage, avg(feedback) AS value, count(*) AS answers
-       FROM m_jr WHERE in_period AND feedback IS NOT NULL GROUP BY stage`,
+       FROM m_jr WHERE feedback IS NOT NULL GROUP BY stage`,
   );
   const after = await all(
     conn,
     `SELECT stage, avg(next_feedback) AS value, count(*) AS answers FROM (
        SELECT DISTINCT stage, customer_id, next_feedback_at, next_feedback FROM m_jr
-        WHERE in_period AND touchpoint IS NOT NULL AND ${touchpointPredicates(defs).laterFeedback})
+        WHERE touchpoint IS NOT NULL AND ${touchpointPredicates(defs).laterFeedback})
       GROUP BY stage`,
   );
   const by = (rows: Row[]) => new Map(rows.map((r) => [Number(r.stage), r]));

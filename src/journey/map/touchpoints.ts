@@ -4,7 +4,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { all } from "../../store/database.js";
 import type { JourneyDefinitions } from "../definitions.js";
-import { type MapScope, nextStageAt } from "./scope.js";
+import type { MapScope } from "./scope.js";
 
 export interface TouchpointMetrics {
   id: string;
@@ -29,25 +29,23 @@ export const TREND_DAYS = 7;
 
 /** SQL predicates over m_jr rows, shared by the counts and the customer lists. */
 export function touchpointPredicates(defs: JourneyDefinitions) {
-  const n = defs.model.stages.length;
   return {
-    converted: `(${nextStageAt(n)}) <= ts + INTERVAL (${defs.model.conversionDays}) DAY`,
-    convertedSoon: `(${nextStageAt(n)}) <= ts + INTERVAL (${Math.min(TREND_DAYS, defs.model.conversionDays)}) DAY`,
+    converted: `next_stage_at <= ts + INTERVAL (${defs.model.conversionDays}) DAY`,
+    convertedSoon: `next_stage_at <= ts + INTERVAL (${Math.min(TREND_DAYS, defs.model.conversionDays)}) DAY`,
     laterFeedback: `next_feedback_at <= ts + INTERVAL (${defs.model.satisfactionDays}) DAY`,
   };
 }
 
 export const touchpointAudiences = (defs: JourneyDefinitions) => {
   const pred = touchpointPredicates(defs);
-  const users = (id: string) =>
-    `SELECT DISTINCT customer_id FROM m_jr WHERE in_period AND touchpoint = ${id}`;
+  const users = (id: string) => `SELECT DISTINCT customer_id FROM m_jr WHERE touchpoint = ${id}`;
   return {
     /** `id` is a SQL parameter reference. */
     reach: users,
     converted: (id: string) =>
-      `SELECT DISTINCT customer_id FROM m_jr WHERE in_period AND touchpoint = ${id} AND ${pred.converted}`,
+      `SELECT DISTINCT customer_id FROM m_jr WHERE touchpoint = ${id} AND ${pred.converted}`,
     dropped: (id: string) =>
-      `${users(id)} EXCEPT SELECT DISTINCT customer_id FROM m_jr WHERE in_period AND touchpoint = ${id} AND ${pred.converted}`,
+      `${users(id)} EXCEPT SELECT DISTINCT customer_id FROM m_jr WHERE touchpoint = ${id} AND ${pred.converted}`,
   };
 };
 
@@ -59,26 +57,33 @@ export async function touchpointMetrics(
   const pred = touchpointPredicates(defs);
   const [bounds] = await all(
     conn,
-    "SELECT epoch_ms(min(ts)) AS lo, epoch_ms(max(ts)) AS hi FROM m_jr WHERE in_period AND touchpoint IS NOT NULL",
+    "SELECT epoch_ms(min(ts)) AS lo, epoch_ms(max(ts)) AS hi FROM m_jr WHERE touchpoint IS NOT NULL",
   );
   const lo = Number(bounds?.lo ?? scope.from.getTime());
   const cut =
     Number(bounds?.hi ?? scope.to.getTime()) - Math.min(TREND_DAYS, defs.model.conversionDays) * 86_400_000;
   const mid = new Date((lo + cut) / 2).toISOString();
+  // Per customer first, then per touchpoint: one pass instead of a DISTINCT count per figure.
   const rows = await all(
     conn,
-    `SELECT touchpoint, count(*) AS volume, count(DISTINCT customer_id) AS reach,
-            count(DISTINCT customer_id) FILTER (WHERE ${pred.converted}) AS converted,
-            CASE WHEN any_value(kind) = 'feedback' THEN avg(feedback)
-                 ELSE avg(next_feedback) FILTER (WHERE ${pred.laterFeedback}) END AS satisfaction,
-            CASE WHEN any_value(kind) = 'feedback' THEN count(feedback)
-                 ELSE count(next_feedback) FILTER (WHERE ${pred.laterFeedback}) END AS answers,
-            count(DISTINCT customer_id) FILTER (WHERE ts < $1::TIMESTAMP) AS early_reach,
-            count(DISTINCT customer_id) FILTER (WHERE ts < $1::TIMESTAMP AND ${pred.convertedSoon}) AS early_converted,
-            count(DISTINCT customer_id) FILTER (WHERE ts >= $1::TIMESTAMP AND ts < $2::TIMESTAMP) AS late_reach,
-            count(DISTINCT customer_id) FILTER (WHERE ts >= $1::TIMESTAMP AND ts < $2::TIMESTAMP AND ${pred.convertedSoon}) AS late_converted
-       FROM m_jr WHERE in_period AND touchpoint IS NOT NULL
-      GROUP BY touchpoint`,
+    `WITH per AS (
+       SELECT touchpoint, customer_id, any_value(kind) AS kind, count(*) AS volume,
+              bool_or(${pred.converted}) AS converted,
+              sum(feedback) AS fb_sum, count(feedback) AS fb_n,
+              sum(next_feedback) FILTER (WHERE ${pred.laterFeedback}) AS after_sum,
+              count(next_feedback) FILTER (WHERE ${pred.laterFeedback}) AS after_n,
+              bool_or(ts < $1::TIMESTAMP) AS early,
+              bool_or(ts < $1::TIMESTAMP AND ${pred.convertedSoon}) AS early_converted,
+              bool_or(ts >= $1::TIMESTAMP AND ts < $2::TIMESTAMP) AS late,
+              bool_or(ts >= $1::TIMESTAMP AND ts < $2::TIMESTAMP AND ${pred.convertedSoon}) AS late_converted
+         FROM m_jr WHERE touchpoint IS NOT NULL GROUP BY touchpoint, customer_id)
+     SELECT touchpoint, sum(volume) AS volume, count(*) AS reach, count(*) FILTER (WHERE converted) AS converted,
+            CASE WHEN any_value(kind) = 'feedback' THEN sum(fb_sum) / nullif(sum(fb_n), 0)
+                 ELSE sum(after_sum) / nullif(sum(after_n), 0) END AS satisfaction,
+            CASE WHEN any_value(kind) = 'feedback' THEN sum(fb_n) ELSE sum(after_n) END AS answers,
+            count(*) FILTER (WHERE early) AS early_reach, count(*) FILTER (WHERE early_converted) AS early_converted,
+            count(*) FILTER (WHERE late) AS late_reach, count(*) FILTER (WHERE late_converted) AS late_converted
+       FROM per GROUP BY touchpoint`,
     [mid, new Date(cut).toISOString()],
   );
   const byId = new Map(defs.touchpoints.map((t) => [t.id, t]));
