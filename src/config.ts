@@ -44,6 +44,11 @@ export const ConfigSchema = Type.Object({
   }),
   /** How long a messageId is remembered for deduplication. */
   dedupeWindowDays: Type.Integer({ minimum: 7 }),
+  /**
+   * How often the server brings the journey tables (stages, personas, journey map) up to date with new
+   * events; a map request also refreshes first, so this only keeps that wait short. 0 turns it off.
+   */
+  journeyRefreshSeconds: Type.Integer({ minimum: 0 }),
   writer: Type.Object({
     /** Most events in one group commit. */
     maxBatchEvents: Type.Integer({ minimum: 1 }),
@@ -68,6 +73,7 @@ export const defaultConfig: Config = {
   demoOnFirstRun: true,
   limits: { maxEventBytes: 32 * 1024, maxRequestBytes: 500 * 1024 },
   dedupeWindowDays: 30,
+  journeyRefreshSeconds: 60,
   writer: { maxBatchEvents: 5000, lingerMs: 2, maxQueuedEvents: 200_000 },
   identity: {
     traitIdentifiers: ["loyalty_card", "social_handle"],
@@ -118,6 +124,7 @@ const envVars: Record<string, (v: string) => ConfigOverrides> = {
   ITINERA_DEMO: (v) => ({ demoOnFirstRun: v !== "0" && v !== "false" }),
   ITINERA_DEDUPE_WINDOW_DAYS: (v) => ({ dedupeWindowDays: Number(v) }),
   ITINERA_MEMORY_LIMIT_MB: (v) => ({ memoryLimitMb: Number(v) }),
+  ITINERA_JOURNEY_REFRESH_SECONDS: (v) => ({ journeyRefreshSeconds: Number(v) }),
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>

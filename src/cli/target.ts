@@ -8,6 +8,8 @@ import { EventWriter } from "../collect/writer.js";
 import type { Config } from "../config.js";
 import { IdentityGraph } from "../identity/graph.js";
 import { IdentifierRules } from "../identity/identifiers.js";
+import { seedJourneyDefaults } from "../journey/definitions.js";
+import { JourneyRefresher } from "../journey/refresh.js";
 import { createLogger } from "../logger.js";
 import type { AppContext } from "../server/context.js";
 import { type RuntimeInfo, runtimeFileOf } from "../server/runtime.js";
@@ -27,7 +29,7 @@ function runningServer(config: Config): RuntimeInfo | undefined {
 }
 
 export interface ApiRequest {
-  method: "GET" | "POST" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
   body?: unknown;
 }
@@ -89,11 +91,13 @@ export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) =>
   const graph = new IdentityGraph(config.identity.caps);
   await graph.load(store.writer);
   const writer = new EventWriter(store, graph, config.writer, log);
+  await seedJourneyDefaults(store);
   const ctx: AppContext = {
     config,
     store,
     writer,
     rules: new IdentifierRules(config.identity),
+    journey: new JourneyRefresher(store, log),
     writeKeys: new CredentialVerifier(store, "write_key"),
     apiTokens: new CredentialVerifier(store, "api_token"),
     log,

@@ -34,7 +34,7 @@ const UNIT_MINUTES = { seconds: 1 / 60, minutes: 1, hours: 60 } as const;
  * The first touchpoint whose rule matches, as its index: rules are grouped by type and event name so
  * an event is compared only with the rules that could match it, keeping catalogue order within a group.
  */
-function touchpointIndexSql(tps: readonly Touchpoint[], p: Params, alias: string): string {
+export function touchpointIndexSql(tps: readonly Touchpoint[], p: Params, alias: string): string {
   const byType = new Map<string, number[]>();
   tps.forEach((t, i) => {
     const list = byType.get(typeOf(t.match)) ?? [];

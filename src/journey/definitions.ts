@@ -94,18 +94,16 @@ export async function seedJourneyDefaults(store: Store): Promise<boolean> {
     await conn.run("INSERT INTO journey_model VALUES (1, $1, now()) ON CONFLICT DO NOTHING", [
       JSON.stringify(defaultModel),
     ]);
-    let position = 0;
-    for (const t of defaultTouchpoints)
+    for (const [i, t] of defaultTouchpoints.entries())
       await conn.run("INSERT INTO touchpoints VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING", [
         touchpointId(t.name),
-        (position += 10),
+        (i + 1) * 10,
         JSON.stringify(withDefaults(t)),
       ]);
-    let priority = 0;
-    for (const p of defaultPersonas)
+    for (const [i, p] of defaultPersonas.entries())
       await conn.run("INSERT INTO personas VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING", [
         touchpointId(p.name),
-        ++priority,
+        i + 1,
         JSON.stringify(p),
       ]);
     await conn.run("INSERT INTO store_meta VALUES ($1, 1) ON CONFLICT DO UPDATE SET value = 1", [

@@ -2,12 +2,11 @@
 // persona, by priority, whose rules they match; the rules compile to SQL over customer_facts.
 import { type Static, Type } from "@sinclair/typebox";
 import { type Params, quoteString } from "../store/sql.js";
+import { StringEnum } from "../typebox.js";
 import { type Condition, checkCondition, conditionSql, Operators } from "./rules.js";
 
-const Op = Type.Union(
-  Operators.filter((o) => !["exists", "not_exists", "contains"].includes(o)).map((o) => Type.Literal(o)),
-);
-const NumberOp = Type.Union(["eq", "neq", "gt", "gte", "lt", "lte"].map((o) => Type.Literal(o)));
+const NumberOps = ["eq", "neq", "gt", "gte", "lt", "lte"] as const;
+const NumberOp = StringEnum(NumberOps);
 
 export const Measures = [
   "events",
@@ -25,7 +24,7 @@ export const PersonaCondition = Type.Union([
   Type.Object(
     {
       trait: Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$" }),
-      op: Type.Union([Op, Type.Literal("exists"), Type.Literal("not_exists"), Type.Literal("contains")]),
+      op: StringEnum(Operators),
       value: Type.Optional(
         Type.Union([
           Type.String(),
@@ -38,7 +37,7 @@ export const PersonaCondition = Type.Union([
     { additionalProperties: false, description: "A trait's latest value, e.g. age ≥ 55" },
   ),
   Type.Object(
-    { measure: Type.Union(Measures.map((m) => Type.Literal(m))), op: NumberOp, value: Type.Number() },
+    { measure: StringEnum(Measures), op: NumberOp, value: Type.Number() },
     {
       additionalProperties: false,
       description: "Counts, spend and recency over the customer's whole history",

@@ -163,6 +163,11 @@ export class JourneyRefresher {
     private readonly log?: Logger,
   ) {}
 
+  /** Resolves when no refresh is running (for a clean shutdown). */
+  async idle(): Promise<void> {
+    while (this.running || this.next) await (this.next ?? this.running)?.catch(() => undefined);
+  }
+
   /** Brings the derived tables up to date; resolves when they are. */
   refresh(): Promise<RefreshReport> {
     if (this.running) {

@@ -2,6 +2,7 @@
 // used by touchpoints, stage entry rules and persona trait rules, and compiled here (only here) to SQL.
 import { type Static, Type } from "@sinclair/typebox";
 import { type Params, quoteString } from "../store/sql.js";
+import { StringEnum } from "../typebox.js";
 
 export const Operators = [
   "eq",
@@ -29,10 +30,9 @@ export const Condition = Type.Object(
       description:
         "A property of the event (`total`, `properties.total`), of its context (`context.os.name`) or its traits (`traits.age`); dots go into nested objects",
     }),
-    op: Type.Union(
-      Operators.map((o) => Type.Literal(o)),
-      { description: "Comparison; `in`/`not_in` take a list, `exists`/`not_exists` take no value" },
-    ),
+    op: StringEnum(Operators, {
+      description: "Comparison; `in`/`not_in` take a list, `exists`/`not_exists` take no value",
+    }),
     value: Type.Optional(Type.Union([Scalar, Type.Array(Scalar, { maxItems: 200 })])),
   },
   { additionalProperties: false },
@@ -122,12 +122,9 @@ export function allSql(
 export const EventMatch = Type.Object(
   {
     type: Type.Optional(
-      Type.Union(
-        [Type.Literal("track"), Type.Literal("page"), Type.Literal("screen"), Type.Literal("identify")],
-        {
-          description: "Event type; default track (page/screen match page or screen views, by name if given)",
-        },
-      ),
+      StringEnum(["track", "page", "screen", "identify"], {
+        description: "Event type; default track (page/screen match page or screen views, by name if given)",
+      }),
     ),
     event: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Event or page name" })),
     channels: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 20 })),

@@ -1,6 +1,7 @@
 // Touchpoints: named kinds of interaction ("Checkout (web)", "Support call"), each a rule on events and
 // a stage. The catalogue is ordered: an event takes the first touchpoint whose rule it matches.
 import { type Static, Type } from "@sinclair/typebox";
+import { StringEnum } from "../typebox.js";
 import type { JourneyModel } from "./model.js";
 import { checkMatch, EventMatch } from "./rules.js";
 
@@ -43,13 +44,10 @@ export const Feedback = Type.Union(
 );
 export type Feedback = Static<typeof Feedback>;
 
-const Kind = Type.Union(
-  TouchpointKinds.map((k) => Type.Literal(k)),
-  {
-    description:
-      "interaction (default); contact: the customer asks for help; response: the brand answers; feedback: carries satisfaction; message: marketing sent; failure: something broke",
-  },
-);
+const Kind = StringEnum(TouchpointKinds, {
+  description:
+    "interaction (default); contact: the customer asks for help; response: the brand answers; feedback: carries satisfaction; message: marketing sent; failure: something broke",
+});
 
 export const TouchpointInput = Type.Object(
   {

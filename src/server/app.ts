@@ -19,7 +19,10 @@ import { credentialRoutes } from "./routes/credentials.js";
 import { customerRoutes } from "./routes/customers.js";
 import { importRoutes } from "./routes/imports.js";
 import { ingestRoutes } from "./routes/ingest.js";
+import { journeyRoutes } from "./routes/journey.js";
+import { personaRoutes } from "./routes/personas.js";
 import { statsRoutes } from "./routes/stats.js";
+import { touchpointRoutes } from "./routes/touchpoints.js";
 
 export type App = FastifyInstance<
   FastifyInstance["server"],
@@ -54,7 +57,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   installErrorHandlers(app);
-  await app.register(cors, { origin: true, methods: ["GET", "POST", "DELETE", "OPTIONS"] });
+  await app.register(cors, { origin: true, methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] });
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -122,5 +125,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   credentialRoutes(app, ctx);
   statsRoutes(app, ctx);
   importRoutes(app, ctx);
+  journeyRoutes(app, ctx);
+  touchpointRoutes(app, ctx);
+  personaRoutes(app, ctx);
   return app;
 }

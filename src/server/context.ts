@@ -4,6 +4,7 @@ import type { CredentialVerifier } from "../auth/credentials.js";
 import type { EventWriter } from "../collect/writer.js";
 import type { Config } from "../config.js";
 import type { IdentifierRules } from "../identity/identifiers.js";
+import type { JourneyRefresher } from "../journey/refresh.js";
 import type { Store } from "../store/database.js";
 
 export interface AppContext {
@@ -11,6 +12,8 @@ export interface AppContext {
   store: Store;
   writer: EventWriter;
   rules: IdentifierRules;
+  /** Keeps stages, personas and the journey map's tables up to date. */
+  journey: JourneyRefresher;
   writeKeys: CredentialVerifier;
   apiTokens: CredentialVerifier;
   log: Logger;

@@ -33,6 +33,7 @@ export const errorResponses = {
   400: ErrorEnvelope,
   401: ErrorEnvelope,
   404: ErrorEnvelope,
+  409: ErrorEnvelope,
   413: ErrorEnvelope,
   500: ErrorEnvelope,
   503: ErrorEnvelope,

@@ -8,6 +8,8 @@ import type { Config } from "../config.js";
 import { compactSearchTerms } from "../customers/terms.js";
 import { IdentityGraph } from "../identity/graph.js";
 import { IdentifierRules } from "../identity/identifiers.js";
+import { seedJourneyDefaults } from "../journey/definitions.js";
+import { JourneyRefresher } from "../journey/refresh.js";
 import { createLogger } from "../logger.js";
 import { err, ok, type Result } from "../result.js";
 import { openStore } from "../store/database.js";
@@ -43,6 +45,8 @@ export async function startServer(config: Config): Promise<Result<RunningServer,
   await graph.load(store.writer);
   const writer = new EventWriter(store, graph, config.writer, log);
   const writeKeys = new CredentialVerifier(store, "write_key");
+  await seedJourneyDefaults(store);
+  const journey = new JourneyRefresher(store, log);
   const apiTokens = new CredentialVerifier(store, "api_token");
   for (const key of config.devWriteKeys) writeKeys.allow(key, "dev");
   const ctx: AppContext = {
@@ -50,6 +54,7 @@ export async function startServer(config: Config): Promise<Result<RunningServer,
     store,
     writer,
     rules: new IdentifierRules(config.identity),
+    journey,
     writeKeys,
     apiTokens,
     log,
@@ -102,6 +107,13 @@ export async function startServer(config: Config): Promise<Result<RunningServer,
   // Every ten minutes: cheap when there is nothing to do (two counts).
   const housekeeping = setInterval(housekeep, 600_000);
   housekeeping.unref();
+  const refreshJourney = () =>
+    journey.refresh().catch((e: unknown) => log.warn({ err: e }, "journey refresh failed; will retry"));
+  const journeyTimer =
+    config.journeyRefreshSeconds > 0
+      ? setInterval(refreshJourney, config.journeyRefreshSeconds * 1000)
+      : undefined;
+  journeyTimer?.unref();
 
   let closing: Promise<void> | undefined;
   return ok({
@@ -111,6 +123,8 @@ export async function startServer(config: Config): Promise<Result<RunningServer,
     close() {
       closing ??= (async () => {
         clearInterval(housekeeping);
+        clearInterval(journeyTimer);
+        await journey.idle();
         await app.close();
         await writer.close();
         await store.close();

@@ -20,8 +20,10 @@ export class Params {
   /** One parameter used in many places, added only if used (DuckDB refuses unused parameters). */
   shared(name: string, v: DuckDBValue): () => string {
     return () => {
-      let ref = this.named.get(name);
-      if (!ref) this.named.set(name, (ref = this.add(v)));
+      const known = this.named.get(name);
+      if (known) return known;
+      const ref = this.add(v);
+      this.named.set(name, ref);
       return ref;
     };
   }

@@ -10,7 +10,8 @@ import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
 import { stagePosition } from "../model.js";
 import type { JourneyRefresher } from "../refresh.js";
 import { checkPersona, type MapProblem, type MapQuery } from "./map.js";
-import { type PainKind, PainKinds, painAudience } from "./painpoints.js";
+import { painAudience } from "./painpoints.js";
+import { type AudiencePage, type PainKind, PainKinds } from "./schema.js";
 import { buildScope, resolvePeriod } from "./scope.js";
 import { stageAudiences } from "./stages.js";
 import { touchpointAudiences } from "./touchpoints.js";
@@ -20,22 +21,6 @@ export interface AudienceQuery extends MapQuery {
   limit: number;
   /** Customer id after which the page starts. */
   after?: number | undefined;
-}
-
-export interface AudienceMember {
-  id: number;
-  name: string | null;
-  persona: string | null;
-  stage: string | null;
-  lastSeen: string;
-}
-
-export interface AudiencePage {
-  audience: string;
-  total: number;
-  customers: AudienceMember[];
-  /** Pass as `after` for the next page; null on the last. */
-  next: number | null;
 }
 
 function audienceSql(defs: JourneyDefinitions, audience: string, p: Params): Result<string, string> {
@@ -92,7 +77,7 @@ export async function listAudience(
         const [total] = await all(conn, "SELECT count(*) AS n FROM m_audience");
         const rows = await all(
           conn,
-          `SELECT a.customer_id AS id, c.name, f.persona, f.stage, epoch_ms(f.last_seen) AS last_seen
+          `SELECT a.customer_id AS id, coalesce(json_extract_string(f.traits, '$.name'), c.name) AS name, f.persona, f.stage, epoch_ms(f.last_seen) AS last_seen
              FROM m_audience a JOIN customer_facts f USING (customer_id) LEFT JOIN customers c ON c.id = a.customer_id
             WHERE a.customer_id > $1 ORDER BY a.customer_id LIMIT $2`,
           [q.after ?? 0, q.limit + 1],

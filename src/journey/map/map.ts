@@ -7,12 +7,12 @@ import { all, runQuery, type Store } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
 import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
 import { readLanes, type StageLanes } from "../lanes.js";
-import type { Narrative } from "../personas.js";
 import type { JourneyRefresher } from "../refresh.js";
-import { findPainPoints, type PainPoint } from "./painpoints.js";
+import { findPainPoints } from "./painpoints.js";
+import type { JourneyMap, MapComparison, MapStage, StageDifference } from "./schema.js";
 import { buildScope, type MapScope, resolvePeriod, UNASSIGNED } from "./scope.js";
-import { type StageMetrics, stageMetrics } from "./stages.js";
-import { type TouchpointMetrics, touchpointMetrics } from "./touchpoints.js";
+import { stageMetrics } from "./stages.js";
+import { touchpointMetrics } from "./touchpoints.js";
 
 export interface MapQuery {
   persona?: string | undefined;
@@ -20,21 +20,6 @@ export interface MapQuery {
   to?: Date | undefined;
   /** Touchpoints and pain points listed per stage. */
   top?: number | undefined;
-}
-
-export interface MapStage extends StageMetrics {
-  touchpoints: TouchpointMetrics[];
-  painPoints: PainPoint[];
-  lanes: StageLanes;
-}
-
-export interface JourneyMap {
-  persona: { id: string; name: string; narrative: Narrative | null } | null;
-  period: { from: string; to: string };
-  /** When the journey tables were last brought up to date. */
-  asOf: string;
-  customers: number;
-  stages: MapStage[];
 }
 
 export interface MapProblem {
@@ -107,21 +92,6 @@ export async function buildJourneyMap(
         });
       }),
   });
-}
-
-export interface StageDifference {
-  key: string;
-  reached: number;
-  conversion: number | null;
-  medianSecondsInStage: number | null;
-  emotion: number | null;
-}
-
-export interface MapComparison {
-  base: JourneyMap;
-  other: JourneyMap;
-  /** other − base, per stage. */
-  differences: StageDifference[];
 }
 
 const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);

@@ -6,30 +6,8 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { all } from "../../store/database.js";
 import type { Params } from "../../store/sql.js";
 import type { JourneyDefinitions } from "../definitions.js";
-import type { TouchpointMetrics } from "./touchpoints.js";
+import type { PainKind, PainPoint, TouchpointMetrics } from "./schema.js";
 import { TREND_DAYS, touchpointAudiences, touchpointPredicates } from "./touchpoints.js";
-
-export const PainKinds = [
-  "drop-off",
-  "failure",
-  "repeat-contact",
-  "slow-response",
-  "negative-feedback",
-] as const;
-export type PainKind = (typeof PainKinds)[number];
-
-export interface PainPoint {
-  id: string;
-  kind: PainKind;
-  stage: string;
-  touchpoint: { id: string; name: string };
-  title: string;
-  /** Customers affected: the size of the list behind the pain point. */
-  customers: number;
-  /** What ranks it: customers lost or contacts/answers affected beyond the expected. */
-  impact: number;
-  evidence: Record<string, number | string | null>;
-}
 
 /** |z| of two proportions; large means the difference is unlikely to be chance. */
 function zScore(x1: number, n1: number, x2: number, n2: number): number {

@@ -3,30 +3,9 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { all, type Row } from "../../store/database.js";
 import type { JourneyDefinitions } from "../definitions.js";
+import type { StageMetrics } from "./schema.js";
 import type { MapScope } from "./scope.js";
 import { touchpointPredicates } from "./touchpoints.js";
-
-export interface StageMetrics {
-  key: string;
-  name: string;
-  position: number;
-  reached: number;
-  /** Reached the next stage afterwards, in the period; null for the last stage. */
-  converted: number | null;
-  conversion: number | null;
-  dropped: number | null;
-  timeInStage: {
-    medianSeconds: number | null;
-    p90Seconds: number | null;
-    completedStays: number;
-    openStays: number;
-  };
-  /**
-   * Mean feedback (−1…1): "direct" from the stage's feedback touchpoints; for a stage without any,
-   * "after" — the distinct answers customers gave within `satisfactionDays` after its touchpoints.
-   */
-  emotion: { value: number | null; answers: number; source: "direct" | "after" | null };
-}
 
 /** Customer sets behind the stage numbers, as SELECTs of customer_id over the scope's temp tables. */
 export const stageAudiences = {

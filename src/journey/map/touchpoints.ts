@@ -4,25 +4,8 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { all } from "../../store/database.js";
 import type { JourneyDefinitions } from "../definitions.js";
+import type { TouchpointMetrics } from "./schema.js";
 import type { MapScope } from "./scope.js";
-
-export interface TouchpointMetrics {
-  id: string;
-  name: string;
-  stage: string;
-  kind: string;
-  volume: number;
-  reach: number;
-  /** Customers who reached a later stage after it; null in the last stage. */
-  converted: number | null;
-  conversion: number | null;
-  satisfaction: { value: number | null; answers: number };
-  /**
-   * Conversion within TREND_DAYS in the first and second half of the data in the period, leaving out
-   * its last TREND_DAYS (not yet observable), so the halves compare like with like.
-   */
-  halves: { early: { reach: number; converted: number }; late: { reach: number; converted: number } };
-}
 
 /** The short window trend checks use: long windows cannot compare the recent half with the earlier. */
 export const TREND_DAYS = 7;

@@ -1,0 +1,136 @@
+// The journey map's shapes, as schemas: the API validates and documents its answers with them, and the
+// map code takes its TypeScript types from them, so the two cannot drift.
+import { type Static, Type } from "@sinclair/typebox";
+import { StringEnum } from "../../typebox.js";
+import { Narrative } from "../personas.js";
+
+const Num = Type.Union([Type.Number(), Type.Null()]);
+
+export const PainKinds = [
+  "drop-off",
+  "failure",
+  "repeat-contact",
+  "slow-response",
+  "negative-feedback",
+] as const;
+export type PainKind = (typeof PainKinds)[number];
+
+export const PainPoint = Type.Object({
+  id: Type.String({ description: "<kind>:<touchpoint id>; `pain:<id>` lists its customers" }),
+  kind: StringEnum(PainKinds),
+  stage: Type.String(),
+  touchpoint: Type.Object({ id: Type.String(), name: Type.String() }),
+  title: Type.String(),
+  customers: Type.Integer({ description: "Customers affected: the length of the list behind it" }),
+  impact: Type.Number({ description: "What ranks it: customers lost, or contacts/answers affected" }),
+  evidence: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()])),
+});
+export type PainPoint = Static<typeof PainPoint>;
+
+const Half = Type.Object({ reach: Type.Integer(), converted: Type.Integer() });
+
+export const TouchpointMetrics = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  stage: Type.String(),
+  kind: Type.String(),
+  volume: Type.Integer({ description: "Events" }),
+  reach: Type.Integer({ description: "Customers" }),
+  converted: Type.Union([Type.Integer(), Type.Null()], {
+    description:
+      "Customers who signalled a later stage within conversionDays after it; null in the last stage",
+  }),
+  conversion: Num,
+  satisfaction: Type.Object({
+    value: Num,
+    answers: Type.Integer({ description: "Feedback answers (or uses followed by feedback) it rests on" }),
+  }),
+  halves: Type.Object(
+    { early: Half, late: Half },
+    { description: "Conversion within 7 days, per half of the data" },
+  ),
+});
+export type TouchpointMetrics = Static<typeof TouchpointMetrics>;
+
+export const StageMetrics = Type.Object({
+  key: Type.String(),
+  name: Type.String(),
+  position: Type.Integer(),
+  reached: Type.Integer({ description: "Customers who entered (or passed through) the stage in the period" }),
+  converted: Type.Union([Type.Integer(), Type.Null()]),
+  conversion: Num,
+  dropped: Type.Union([Type.Integer(), Type.Null()]),
+  timeInStage: Type.Object({
+    medianSeconds: Num,
+    p90Seconds: Num,
+    completedStays: Type.Integer(),
+    openStays: Type.Integer(),
+  }),
+  emotion: Type.Object({
+    value: Num,
+    answers: Type.Integer(),
+    source: Type.Union([Type.Literal("direct"), Type.Literal("after"), Type.Null()]),
+  }),
+});
+export type StageMetrics = Static<typeof StageMetrics>;
+
+export const Lanes = Type.Object({
+  goals: Type.Array(Type.String()),
+  questions: Type.Array(Type.String()),
+  actions: Type.Array(Type.String()),
+  opportunities: Type.Array(Type.String()),
+});
+
+export const MapStage = Type.Composite([
+  StageMetrics,
+  Type.Object({
+    touchpoints: Type.Array(TouchpointMetrics),
+    painPoints: Type.Array(PainPoint),
+    lanes: Lanes,
+  }),
+]);
+export type MapStage = Static<typeof MapStage>;
+
+export const JourneyMap = Type.Object({
+  persona: Type.Union([
+    Type.Object({ id: Type.String(), name: Type.String(), narrative: Type.Union([Narrative, Type.Null()]) }),
+    Type.Null(),
+  ]),
+  period: Type.Object({ from: Type.String(), to: Type.String() }),
+  asOf: Type.String({ description: "When the journey tables were last brought up to date" }),
+  customers: Type.Integer(),
+  stages: Type.Array(MapStage),
+});
+export type JourneyMap = Static<typeof JourneyMap>;
+
+export const StageDifference = Type.Object({
+  key: Type.String(),
+  reached: Type.Integer(),
+  conversion: Num,
+  medianSecondsInStage: Num,
+  emotion: Num,
+});
+export type StageDifference = Static<typeof StageDifference>;
+
+export const MapComparison = Type.Object({
+  base: JourneyMap,
+  other: JourneyMap,
+  differences: Type.Array(StageDifference, { description: "other − base, per stage" }),
+});
+export type MapComparison = Static<typeof MapComparison>;
+
+export const AudiencePage = Type.Object({
+  audience: Type.String(),
+  total: Type.Integer(),
+  customers: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      name: Type.Union([Type.String(), Type.Null()]),
+      persona: Type.Union([Type.String(), Type.Null()]),
+      stage: Type.Union([Type.String(), Type.Null()]),
+      lastSeen: Type.String(),
+    }),
+  ),
+  next: Type.Union([Type.Integer(), Type.Null()], { description: "Pass as `after` for the next page" }),
+});
+export type AudiencePage = Static<typeof AudiencePage>;

@@ -1,0 +1,251 @@
+// The journey map (with comparison and export), the customers behind its numbers, its authored lanes,
+// the journey model (stages) and the refresh of the journey tables.
+import { type Static, Type } from "@sinclair/typebox";
+import { loadDefinitions, putModel } from "../../journey/definitions.js";
+import { LaneItems, LaneNames, writeLane } from "../../journey/lanes.js";
+import { listAudience } from "../../journey/map/audience.js";
+import { mapToCsv } from "../../journey/map/export.js";
+import { buildJourneyMap, compareMaps, type MapProblem, type MapQuery } from "../../journey/map/map.js";
+import { AudiencePage, JourneyMap, MapComparison } from "../../journey/map/schema.js";
+import { JourneyModel } from "../../journey/model.js";
+import type { Result } from "../../result.js";
+import { StringEnum } from "../../typebox.js";
+import type { App } from "../app.js";
+import type { AppContext } from "../context.js";
+import { errorResponses, HttpError } from "../errors.js";
+
+const security = [{ bearerAuth: [] }];
+const tags = ["journey"];
+
+const Scope = {
+  persona: Type.Optional(
+    Type.String({ maxLength: 80, description: "Persona id, `unassigned`, or omit for all customers" }),
+  ),
+  from: Type.Optional(
+    Type.String({ format: "date-time", description: "Start (inclusive); default: 90 days before `to`" }),
+  ),
+  to: Type.Optional(
+    Type.String({ format: "date-time", description: "End (exclusive); default: the newest event" }),
+  ),
+};
+const ScopeQuery = Type.Object(Scope);
+
+const MapQuerystring = Type.Object({
+  ...Scope,
+  top: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 50, description: "Touchpoints and pain points per stage" }),
+  ),
+  compare: Type.Optional(
+    Type.String({
+      pattern: "^(persona:[^:]+|period:[^/]+/[^/]+)$",
+      description: "`persona:<id>` or `period:<from>/<to>`: a second map with the differences",
+    }),
+  ),
+});
+
+export function parseDate(value: string | undefined, name: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime()))
+    throw new HttpError(400, "invalid_request", `${name} is not an ISO-8601 date: ${value}`);
+  return d;
+}
+
+const scopeOf = (q: Static<typeof ScopeQuery>): MapQuery => ({
+  persona: q.persona,
+  from: parseDate(q.from, "from"),
+  to: parseDate(q.to, "to"),
+});
+
+function unwrap<T>(r: Result<T, MapProblem>): T {
+  if (r.ok) return r.value;
+  throw new HttpError(
+    r.error.code === "not_found" ? 404 : 400,
+    r.error.code === "not_found" ? "not_found" : "invalid_request",
+    r.error.message,
+  );
+}
+
+export function journeyRoutes(app: App, ctx: AppContext): void {
+  const map = async (q: MapQuery) => unwrap(await buildJourneyMap(ctx.store, ctx.journey, q));
+
+  app.get(
+    "/api/journey-map",
+    {
+      schema: {
+        summary: "The journey map of a persona (or everyone) for a period, measured from the data",
+        description:
+          "Per stage: customers who reached it, conversion to the next stage, median and p90 time in stage, top touchpoints (volume, reach, conversion after, satisfaction), emotion (−1…1) with its answers, pain points with evidence, and the authored lanes. `compare` adds a second map and the differences. Each number's customers: GET /api/journey-map/customers.",
+        tags,
+        security,
+        querystring: MapQuerystring,
+        response: { 200: Type.Union([JourneyMap, MapComparison]), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const base = { ...scopeOf(req.query), top: req.query.top };
+      const base_map = await map(base);
+      const compare = req.query.compare;
+      if (!compare) return base_map;
+      const other: MapQuery = compare.startsWith("persona:")
+        ? { ...base, persona: compare.slice("persona:".length) }
+        : (() => {
+            const [from, to] = compare.slice("period:".length).split("/");
+            return { ...base, from: parseDate(from, "compare from"), to: parseDate(to, "compare to") };
+          })();
+      return compareMaps(base_map, await map(other));
+    },
+  );
+
+  app.get(
+    "/api/journey-map/export",
+    {
+      schema: {
+        summary: "Download a journey map as JSON or CSV (one number per row)",
+        tags,
+        security,
+        querystring: Type.Object({
+          ...Scope,
+          top: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+          format: Type.Union([Type.Literal("json"), Type.Literal("csv")], { default: "json" }),
+        }),
+        response: { 200: Type.String({ description: "The file" }), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const m = await map({ ...scopeOf(req.query), top: req.query.top });
+      const name = `journey-map-${m.persona?.id ?? "all"}-${m.period.from.slice(0, 10)}-${m.period.to.slice(0, 10)}`;
+      const csv = req.query.format === "csv";
+      return reply
+        .header("content-disposition", `attachment; filename="${name}.${csv ? "csv" : "json"}"`)
+        .type(csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8")
+        .serializer((payload: unknown) => String(payload))
+        .send(csv ? mapToCsv(m) : JSON.stringify(m, null, 2));
+    },
+  );
+
+  app.get(
+    "/api/journey-map/customers",
+    {
+      schema: {
+        summary: "The customers behind a number of the journey map, page by page",
+        description:
+          "audience: `cohort`, `stage:<key>:reached|converted|dropped|feedback`, `touchpoint:<id>:reach|converted|dropped`, `pain:<kind>:<touchpoint id>`. Same persona and period as the map; `total` equals the map's number.",
+        tags,
+        security,
+        querystring: Type.Object({
+          ...Scope,
+          audience: Type.String({ minLength: 1, maxLength: 200 }),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+          after: Type.Optional(Type.Integer({ minimum: 0, description: "`next` of the previous page" })),
+        }),
+        response: { 200: AudiencePage, ...errorResponses },
+      },
+    },
+    async (req) =>
+      unwrap(
+        await listAudience(ctx.store, ctx.journey, {
+          ...scopeOf(req.query),
+          audience: req.query.audience,
+          limit: req.query.limit,
+          after: req.query.after,
+        }),
+      ),
+  );
+
+  app.put(
+    "/api/journey-map/lanes/:stage/:lane",
+    {
+      schema: {
+        summary: "Write an authored lane (goals, questions, actions or opportunities) of a stage",
+        tags,
+        security,
+        params: Type.Object({
+          stage: Type.String({ maxLength: 40 }),
+          lane: StringEnum(LaneNames),
+        }),
+        body: Type.Object(
+          { persona: Type.Optional(Type.String({ maxLength: 80 })), items: LaneItems },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            persona: Type.Union([Type.String(), Type.Null()]),
+            stage: Type.String(),
+            lane: Type.String(),
+            items: Type.Array(Type.String()),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const defs = await loadDefinitions(ctx.store);
+      const r = await writeLane(
+        ctx.store,
+        defs,
+        req.body.persona,
+        req.params.stage,
+        req.params.lane,
+        req.body.items,
+      );
+      if (!r.ok) throw new HttpError(404, "not_found", r.error);
+      return r.value;
+    },
+  );
+
+  app.get(
+    "/api/journey-model",
+    {
+      schema: {
+        summary:
+          "The journey model: stages in order with entry rules, lapse, and the figures pain points use",
+        tags,
+        security,
+        response: { 200: JourneyModel, ...errorResponses },
+      },
+    },
+    async () => (await loadDefinitions(ctx.store)).model,
+  );
+
+  app.put(
+    "/api/journey-model",
+    {
+      schema: {
+        summary: "Replace the journey model; stage history is recomputed from the events",
+        tags,
+        security,
+        body: JourneyModel,
+        response: { 200: JourneyModel, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const r = await putModel(ctx.store, req.body);
+      if (!r.ok) throw new HttpError(r.error.code === "conflict" ? 409 : 400, r.error.code, r.error.message);
+      void ctx.journey.refresh().catch((e: unknown) => ctx.log.warn({ err: e }, "journey refresh failed"));
+      return r.value;
+    },
+  );
+
+  app.post(
+    "/api/journey/refresh",
+    {
+      schema: {
+        summary: "Bring the journey tables up to date now and say what was done",
+        tags,
+        security,
+        response: {
+          200: Type.Object({
+            mode: Type.String({ description: "none | incremental | full | personas" }),
+            customers: Type.Integer(),
+            events: Type.Integer(),
+            ms: Type.Integer(),
+            refreshedAt: Type.String(),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async () => ctx.journey.refresh(),
+  );
+}

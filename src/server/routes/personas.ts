@@ -1,0 +1,99 @@
+// Personas: saved segments with a narrative, with how many customers each has now.
+import { Type } from "@sinclair/typebox";
+import { addPersona, editPersona, loadDefinitions, removePersona } from "../../journey/definitions.js";
+import { countPersonas } from "../../journey/personas-count.js";
+import { Persona, PersonaInput } from "../../journey/personas.js";
+import type { App } from "../app.js";
+import type { AppContext } from "../context.js";
+import { errorResponses } from "../errors.js";
+import { unwrapProblem } from "./touchpoints.js";
+
+const security = [{ bearerAuth: [] }];
+const tags = ["personas"];
+
+export function personaRoutes(app: App, ctx: AppContext): void {
+  const changed = <T>(value: T): T => {
+    void ctx.journey.refresh().catch((e: unknown) => ctx.log.warn({ err: e }, "journey refresh failed"));
+    return value;
+  };
+  const Id = Type.Object({ id: Type.String({ maxLength: 80 }) });
+
+  app.get(
+    "/api/personas",
+    {
+      schema: {
+        summary: "Personas by priority (a customer takes the first that matches) with their customer counts",
+        tags,
+        security,
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Composite([Persona, Type.Object({ customers: Type.Integer() })])),
+            unassigned: Type.Integer({ description: "Customers no persona matches" }),
+            asOf: Type.String(),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async () => {
+      const fresh = await ctx.journey.refresh();
+      const defs = await loadDefinitions(ctx.store);
+      const counts = await countPersonas(ctx.store);
+      return {
+        items: defs.personas.map((p) => ({ ...p, customers: counts.get(p.id) ?? 0 })),
+        unassigned: counts.get(null) ?? 0,
+        asOf: fresh.refreshedAt,
+      };
+    },
+  );
+
+  app.post(
+    "/api/personas",
+    {
+      schema: {
+        summary: "Add a persona (last, or at ?priority=n)",
+        tags,
+        security,
+        querystring: Type.Object({ priority: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        body: PersonaInput,
+        response: { 201: Persona, ...errorResponses },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(changed(unwrapProblem(await addPersona(ctx.store, req.body, req.query.priority)))),
+  );
+
+  app.patch(
+    "/api/personas/:id",
+    {
+      schema: {
+        summary: "Change a persona's name, rules, narrative or priority",
+        tags,
+        security,
+        params: Id,
+        body: Type.Composite([
+          Type.Partial(PersonaInput),
+          Type.Object({ priority: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        ]),
+        response: { 200: Persona, ...errorResponses },
+      },
+    },
+    async (req) => changed(unwrapProblem(await editPersona(ctx.store, req.params.id, req.body))),
+  );
+
+  app.delete(
+    "/api/personas/:id",
+    {
+      schema: {
+        summary: "Remove a persona",
+        tags,
+        security,
+        params: Id,
+        response: { 200: Type.Object({ id: Type.String() }), ...errorResponses },
+      },
+    },
+    async (req) => changed(unwrapProblem(await removePersona(ctx.store, req.params.id))),
+  );
+}

@@ -1,0 +1,125 @@
+// The touchpoint catalogue: list, add, edit, remove, and the events no touchpoint names. A change is
+// applied to the whole history by the next journey refresh, which it starts.
+import { Type } from "@sinclair/typebox";
+import {
+  addTouchpoint,
+  editTouchpoint,
+  loadDefinitions,
+  type Problem,
+  removeTouchpoint,
+} from "../../journey/definitions.js";
+import { Touchpoint, TouchpointInput } from "../../journey/touchpoints.js";
+import { findUnmatched } from "../../journey/unmatched.js";
+import type { Result } from "../../result.js";
+import type { App } from "../app.js";
+import type { AppContext } from "../context.js";
+import { errorResponses, HttpError } from "../errors.js";
+
+const security = [{ bearerAuth: [] }];
+const tags = ["touchpoints"];
+
+/** A definition problem as the HTTP error it is. */
+export function unwrapProblem<T>(r: Result<T, Problem>): T {
+  if (r.ok) return r.value;
+  const status = { not_found: 404, conflict: 409, invalid: 400 }[r.error.code];
+  throw new HttpError(status, r.error.code === "invalid" ? "invalid_request" : r.error.code, r.error.message);
+}
+
+export function touchpointRoutes(app: App, ctx: AppContext): void {
+  const changed = <T>(value: T): T => {
+    void ctx.journey.refresh().catch((e: unknown) => ctx.log.warn({ err: e }, "journey refresh failed"));
+    return value;
+  };
+  const Id = Type.Object({ id: Type.String({ maxLength: 80 }) });
+
+  app.get(
+    "/api/touchpoints",
+    {
+      schema: {
+        summary: "The touchpoint catalogue, in the order rules are checked (an event takes the first match)",
+        tags,
+        security,
+        response: { 200: Type.Object({ items: Type.Array(Touchpoint) }), ...errorResponses },
+      },
+    },
+    async () => ({ items: (await loadDefinitions(ctx.store)).touchpoints }),
+  );
+
+  app.post(
+    "/api/touchpoints",
+    {
+      schema: {
+        summary: "Add a touchpoint (last, or before another with ?before=<id>)",
+        tags,
+        security,
+        querystring: Type.Object({ before: Type.Optional(Type.String({ maxLength: 80 })) }),
+        body: TouchpointInput,
+        response: { 201: Touchpoint, ...errorResponses },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(changed(unwrapProblem(await addTouchpoint(ctx.store, req.body, req.query.before)))),
+  );
+
+  app.patch(
+    "/api/touchpoints/:id",
+    {
+      schema: {
+        summary: "Change a touchpoint; fields given replace the current ones (null removes an optional one)",
+        tags,
+        security,
+        params: Id,
+        body: Type.Partial(TouchpointInput),
+        response: { 200: Touchpoint, ...errorResponses },
+      },
+    },
+    async (req) => changed(unwrapProblem(await editTouchpoint(ctx.store, req.params.id, req.body))),
+  );
+
+  app.delete(
+    "/api/touchpoints/:id",
+    {
+      schema: {
+        summary: "Remove a touchpoint; its events become unmatched unless another rule names them",
+        tags,
+        security,
+        params: Id,
+        response: { 200: Type.Object({ id: Type.String() }), ...errorResponses },
+      },
+    },
+    async (req) => changed(unwrapProblem(await removeTouchpoint(ctx.store, req.params.id))),
+  );
+
+  app.get(
+    "/api/touchpoints/unmatched",
+    {
+      schema: {
+        summary: "Events no touchpoint names, grouped by type, name and channel, most frequent first",
+        tags,
+        security,
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }),
+        response: {
+          200: Type.Object({
+            events: Type.Integer(),
+            share: Type.Number(),
+            groups: Type.Array(
+              Type.Object({
+                type: Type.String(),
+                event: Type.Union([Type.String(), Type.Null()]),
+                channel: Type.String(),
+                events: Type.Integer(),
+                firstSeen: Type.String(),
+                lastSeen: Type.String(),
+                example: Type.String(),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => findUnmatched(ctx.store, req.query.limit),
+  );
+}
