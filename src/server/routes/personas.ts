@@ -1,8 +1,8 @@
 // Personas: saved segments with a narrative, with how many customers each has now.
 import { Type } from "@sinclair/typebox";
 import { addPersona, editPersona, loadDefinitions, removePersona } from "../../journey/definitions.js";
-import { countPersonas } from "../../journey/personas-count.js";
 import { Persona, PersonaInput } from "../../journey/personas.js";
+import { countPersonas } from "../../journey/personas-count.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses } from "../errors.js";
