@@ -6,7 +6,10 @@ import { credentialCommands } from "./commands/credentials.js";
 import { customerCommands } from "./commands/customers.js";
 import { demoCommand } from "./commands/demo.js";
 import { importCommand } from "./commands/import.js";
+import { journeyCommands } from "./commands/journey.js";
+import { personaCommands } from "./commands/personas.js";
 import { serveCommand } from "./commands/serve.js";
+import { touchpointCommands } from "./commands/touchpoints.js";
 
 const program = new Command()
   .name("itinera")
@@ -26,5 +29,8 @@ credentialCommands(program);
 customerCommands(program);
 importCommand(program);
 demoCommand(program);
+journeyCommands(program);
+touchpointCommands(program);
+personaCommands(program);
 
 await program.parseAsync(process.argv);

@@ -3,7 +3,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { type Params, quoteString } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
-import { type Condition, checkCondition, conditionSql, Operators } from "./rules.js";
+import { type Condition, checkCondition, conditionSql, Operators, Scalar } from "./rules.js";
 
 const NumberOps = ["eq", "neq", "gt", "gte", "lt", "lte"] as const;
 const NumberOp = StringEnum(NumberOps);
@@ -25,14 +25,7 @@ export const PersonaCondition = Type.Union([
     {
       trait: Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$" }),
       op: StringEnum(Operators),
-      value: Type.Optional(
-        Type.Union([
-          Type.String(),
-          Type.Number(),
-          Type.Boolean(),
-          Type.Array(Type.Union([Type.String(), Type.Number()])),
-        ]),
-      ),
+      value: Type.Optional(Type.Union([Scalar, Type.Array(Scalar, { maxItems: 200 })])),
     },
     { additionalProperties: false, description: "A trait's latest value, e.g. age ≥ 55" },
   ),

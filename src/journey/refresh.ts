@@ -7,6 +7,7 @@ import { all, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { classificationSql } from "./classify.js";
 import { type JourneyDefinitions, readDefinitions } from "./definitions.js";
+import { stagePosition } from "./model.js";
 import { personaCaseSql } from "./personas.js";
 import { stageTransitionsSql } from "./transitions.js";
 
@@ -79,15 +80,16 @@ async function recompute(
   // Behaviour over all of a customer's events (light columns only), then what journey_events knows.
   await conn.run(`INSERT INTO customer_facts
     SELECT m.customer_id, min(e.timestamp), max(e.timestamp), count(*), count(DISTINCT e.timestamp::DATE),
-           count(DISTINCT e.channel), 0, 0, NULL,
+           count(DISTINCT e.channel), 0, 0, NULL, NULL,
            histogram(e.channel), histogram(e.event) FILTER (WHERE e.type = 'track'), NULL, NULL, NULL, 0, NULL
       FROM ${source} GROUP BY m.customer_id`);
   await conn.run(`UPDATE customer_facts f SET orders = j.orders, spend = j.spend, last_order = j.last_order,
-                         touchpoint_counts = j.tps
+                         last_signal = j.last_signal, touchpoint_counts = j.tps
       FROM (SELECT customer_id,
                    count(*) FILTER (WHERE revenue IS NOT NULL) AS orders,
                    coalesce(sum(revenue), 0) AS spend,
                    max(timestamp) FILTER (WHERE revenue IS NOT NULL) AS last_order,
+                   max(timestamp) FILTER (WHERE signal IS NOT NULL) AS last_signal,
                    histogram(touchpoint) FILTER (WHERE touchpoint IS NOT NULL) AS tps
               FROM journey_events WHERE ${inDirty("customer_id")} GROUP BY customer_id) j
      WHERE f.customer_id = j.customer_id`);
@@ -133,6 +135,9 @@ function followUpSql(stages: number): string {
            later AS (PARTITION BY customer_id ORDER BY timestamp, message_id
                      ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)`;
 }
+
+const usesRecency = (defs: JourneyDefinitions): boolean =>
+  defs.personas.some((p) => p.conditions.some((c) => "measure" in c && c.measure.startsWith("days_since")));
 
 async function assignPersonas(
   conn: DuckDBConnection,
@@ -202,33 +207,48 @@ export class JourneyRefresher {
       let mode: RefreshReport["mode"] = "none";
       let customers = 0;
       if (st[STATE.classification] !== defs.classificationVersion) mode = "full";
-      else if (eventsEnd > eventsFrom || linksEnd > linksFrom) {
+      else {
         await conn.run(
           `CREATE OR REPLACE TEMP TABLE jr_stale AS
              SELECT DISTINCT absorbed_customer AS customer_id FROM identity_links
               WHERE rowid >= $1 AND accepted AND absorbed_customer IS NOT NULL`,
           [linksFrom],
         );
+        // Touched: new events, merges, and quiet customers whose lapse fell due since the last refresh.
+        const lapse = defs.model.lapse;
+        const p = new Params();
+        const due = lapse
+          ? `UNION SELECT customer_id FROM customer_facts
+              WHERE stage > ${p.add(stagePosition(defs.model, lapse.to))}
+                AND last_signal + INTERVAL (${p.add(lapse.afterDays)}) DAY <= ${p.add(now.toISOString())}::TIMESTAMP`
+          : "";
         await conn.run(
           `CREATE OR REPLACE TEMP TABLE jr_dirty AS
              SELECT DISTINCT c.canonical_id AS customer_id FROM (
-               SELECT DISTINCT identity_id FROM events WHERE rowid >= $1 AND identity_id IS NOT NULL) n
+               SELECT DISTINCT identity_id FROM events WHERE rowid >= ${p.add(eventsFrom)} AND identity_id IS NOT NULL) n
                JOIN identities i ON i.id = n.identity_id JOIN customers c ON c.id = i.customer_id
              UNION
              SELECT c.canonical_id FROM identity_links l JOIN customers c ON c.id = l.kept_customer
-              WHERE l.rowid >= $2 AND l.accepted AND l.absorbed_customer IS NOT NULL`,
-          [eventsFrom, linksFrom],
+              WHERE l.rowid >= ${p.add(linksFrom)} AND l.accepted AND l.absorbed_customer IS NOT NULL
+             ${due}`,
+          p.values,
         );
         customers = await count(conn, "SELECT count(*) AS n FROM jr_dirty");
         const total = await count(conn, "SELECT count(*) AS n FROM customer_facts");
-        mode = customers > total * FULL_SHARE ? "full" : "incremental";
-      } else if (st[STATE.personas] !== defs.personaVersion) mode = "personas";
+        if (customers > 0) mode = customers > total * FULL_SHARE ? "full" : "incremental";
+        else if (eventsEnd > eventsFrom || linksEnd > linksFrom) mode = "incremental";
+        else if (st[STATE.personas] !== defs.personaVersion || usesRecency(defs)) mode = "personas";
+      }
 
       if (mode === "full") {
         await recompute(conn, defs, now, "all");
         customers = await count(conn, "SELECT count(*) AS n FROM customer_facts");
       } else if (mode === "incremental") await recompute(conn, defs, now, "dirty");
-      if (mode === "personas" || (mode === "incremental" && st[STATE.personas] !== defs.personaVersion))
+      // Recency rules change with the clock, not only with events: re-assign everyone when they are used.
+      if (
+        mode === "personas" ||
+        (mode === "incremental" && (st[STATE.personas] !== defs.personaVersion || usesRecency(defs)))
+      )
         await assignPersonas(conn, defs, now, "all");
       if (mode !== "none") {
         await setState(conn, STATE.classification, defs.classificationVersion);

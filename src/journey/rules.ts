@@ -19,7 +19,7 @@ export const Operators = [
 ] as const;
 export type Operator = (typeof Operators)[number];
 
-const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
+export const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
 const PATH = "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$";
 
 export const Condition = Type.Object(

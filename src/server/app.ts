@@ -5,6 +5,8 @@ import { createGunzip, createInflate } from "node:zlib";
 import cors from "@fastify/cors";
 import swagger from "@fastify/swagger";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Ajv } from "ajv";
+import formats from "ajv-formats";
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -47,14 +49,33 @@ function decoded(payload: NodeJS.ReadableStream, decoder: Transform): Transform 
   return payload.pipe(out);
 }
 
+function validators(options: { coerceTypes: "array" | false }): Ajv {
+  const ajv = new Ajv({
+    ...options,
+    removeAdditional: false,
+    useDefaults: true,
+    allErrors: false,
+    strict: false,
+  });
+  // ajv-formats is CommonJS: its function is the default export's default.
+  (formats as unknown as { default: (a: Ajv) => void }).default(ajv);
+  return ajv;
+}
+
 export async function buildApp(ctx: AppContext): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.log,
     bodyLimit: ctx.config.limits.maxRequestBytes,
     // One line per request would cost more than the ingest itself at 50k events/s.
     logController: new LogController({ disableRequestLogging: true }),
-    ajv: { customOptions: { coerceTypes: "array", removeAdditional: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  // Query strings are text and need coercing, and Segment clients send ids as numbers; but product-API
+  // bodies are typed JSON, where coercion inside a union would turn a rule's 4 into "4".
+  const coercing = validators({ coerceTypes: "array" });
+  const strict = validators({ coerceTypes: false });
+  app.setValidatorCompiler(({ schema, httpPart, url }) =>
+    httpPart === "body" && url.startsWith("/api/") ? strict.compile(schema) : coercing.compile(schema),
+  );
 
   installErrorHandlers(app);
   await app.register(cors, { origin: true, methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] });

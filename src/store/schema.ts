@@ -167,6 +167,7 @@ export const migrations: readonly string[] = [
     orders            BIGINT    NOT NULL,
     spend             DOUBLE    NOT NULL,
     last_order        TIMESTAMP,
+    last_signal       TIMESTAMP,           -- the latest stage signal: when a lapse falls due
     channel_events    MAP(VARCHAR, BIGINT),
     event_counts      MAP(VARCHAR, BIGINT),
     touchpoint_counts MAP(VARCHAR, BIGINT),

@@ -1,0 +1,599 @@
+// `itinera journey …`: the journey map (text, JSON or CSV), the customers behind its numbers, the authored
+// lanes, the journey model and the refresh of the journey tables. Also the pieces the touchpoint and
+// persona commands share: rule text (`total gt 100`), JSON input files, library problems as CLI errors.
+import fs from "node:fs";
+import type { TSchema } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import type { Command } from "commander";
+import { loadDefinitions, putModel } from "../../journey/definitions.js";
+import { type LaneName, LaneNames, writeLane } from "../../journey/lanes.js";
+import { listAudience } from "../../journey/map/audience.js";
+import { mapToCsv } from "../../journey/map/export.js";
+import { buildJourneyMap, compareMaps, type MapQuery } from "../../journey/map/map.js";
+import type { AudiencePage, JourneyMap, MapComparison, MapStage } from "../../journey/map/schema.js";
+import { checkModel, JourneyModel } from "../../journey/model.js";
+import type { RefreshReport } from "../../journey/refresh.js";
+import { type Condition, checkCondition, type EventMatch, Operators } from "../../journey/rules.js";
+import type { Result } from "../../result.js";
+import type { AppContext } from "../../server/context.js";
+import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
+import { CliError, emit, fail, table } from "../output.js";
+import { viaServerOr } from "../target.js";
+
+// ---- shared by the journey, touchpoint and persona commands ----------------------------------------
+
+/**
+ * A library failure as the error the API would have answered, so both paths exit alike: not_found is
+ * a 404 there and exits 3; conflicts and invalid definitions exit 1.
+ */
+export function orFail<T>(r: Result<T, { code: string; message: string }>): T {
+  if (r.ok) return r.value;
+  throw new CliError(r.error.message, r.error.code === "not_found" ? 3 : 1);
+}
+
+/** Reads a JSON document given with a flag such as --file, or explains why it cannot. */
+export function readJsonFile(flag: string, file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new CliError(`${flag} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? e})`, 2);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`${flag} ${file} is not JSON: ${(e as Error).message}`, 2);
+  }
+}
+
+/**
+ * Checks a document against the schema the API validates it with, before it goes anywhere, so a bad
+ * file gets the same message with or without a server.
+ */
+export function checkShape<T>(schema: TSchema, value: unknown, what: string): T {
+  const first = [...Value.Errors(schema, value)][0];
+  if (first) throw new CliError(`${what}: ${first.path || "/"}: ${first.message}`);
+  return value as T;
+}
+
+/** An ISO-8601 flag, normalised to the full form the API's date-time format wants. */
+export function isoFlag(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const d = new Date(raw);
+  if (Number.isNaN(d.getTime()))
+    throw new CliError(`${name} must be an ISO-8601 date or time, e.g. 2026-05-01 (got "${raw}")`, 2);
+  return d.toISOString();
+}
+
+/** An API path with its query string; undefined values are left out, the rest URL-encoded. */
+export function withQuery(path: string, query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/** Collects a repeatable flag's values (commander option argument parser). */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+// ---- rule text: "total gt 100", "os eq Android", "coupon exists", "topic in a,b" ------------------
+
+const SYMBOLS: Record<string, string> = {
+  "=": "eq",
+  "==": "eq",
+  "!=": "neq",
+  ">": "gt",
+  ">=": "gte",
+  "<": "lt",
+  "<=": "lte",
+};
+
+export const CONDITION_FORM = `"PROPERTY OP [VALUE]", e.g. "total gt 100", "os eq Android", "coupon exists", "topic in a,b" (OP is one of ${Operators.join(", ")})`;
+
+type Scalar = string | number | boolean;
+
+/** Numbers become numbers and true/false booleans; quotes keep a value text ("100"). */
+function scalar(raw: string): Scalar {
+  const t = raw.trim();
+  const quoted = /^"(.*)"$|^'(.*)'$/.exec(t);
+  if (quoted) return quoted[1] ?? quoted[2] ?? "";
+  if (t === "true") return true;
+  if (t === "false") return false;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
+  return t;
+}
+
+/** Parses one condition written as text, naming the flag and the expected form when it cannot. */
+export function parseCondition(flag: string, text: string): Condition {
+  const bad = (why: string) => new CliError(`${flag} "${text}": ${why}; expected ${CONDITION_FORM}`, 2);
+  const m = /^\s*(\S+)\s+(\S+)(?:\s+(.*?))?\s*$/.exec(text);
+  if (!m) throw bad("needs a property and an operator");
+  const [, property, rawOp, rest] = m as unknown as [string, string, string, string | undefined];
+  const op = SYMBOLS[rawOp] ?? rawOp.toLowerCase();
+  if (!(Operators as readonly string[]).includes(op)) throw bad(`"${rawOp}" is not an operator`);
+  const c = { property, op } as Condition;
+  if (rest) {
+    if (op === "in" || op === "not_in") {
+      const items = rest.split(",").map((s) => s.trim());
+      if (items.some((s) => s === "")) throw bad("the list has an empty item");
+      c.value = items.map(scalar);
+    } else c.value = scalar(rest);
+  }
+  const why = checkCondition(c);
+  if (why) throw bad(why);
+  return c;
+}
+
+/** A value as parseCondition reads it back: text that would read as a number or boolean is quoted. */
+function showScalar(v: Scalar): string {
+  if (typeof v !== "string") return String(v);
+  return v === "" || typeof scalar(v) !== "string" || /[\s,"']/.test(v) ? JSON.stringify(v) : v;
+}
+
+export function formatCondition(c: Condition): string {
+  if (c.value === undefined) return `${c.property} ${c.op}`;
+  const value = Array.isArray(c.value) ? c.value.map(showScalar).join(",") : showScalar(c.value);
+  return `${c.property} ${c.op} ${value}`;
+}
+
+/** `track "Order Completed"`, `page`, `page "Home"`. */
+export const describeEvent = (m: EventMatch): string =>
+  `${m.type ?? "track"}${m.event ? ` "${m.event}"` : ""}`;
+export const describeChannels = (m: EventMatch): string => m.channels?.join(",") || "any";
+export const describeWhere = (conditions: readonly Condition[] | undefined): string =>
+  (conditions ?? []).map(formatCondition).join("; ");
+
+export function describeMatch(m: EventMatch): string {
+  const parts = [describeEvent(m)];
+  if (m.channels?.length) parts.push(`on ${m.channels.join(",")}`);
+  if (m.where?.length) parts.push(`where ${describeWhere(m.where)}`);
+  return parts.join(" ");
+}
+
+// ---- the journey map as text -----------------------------------------------------------------------
+
+function duration(seconds: number | null): string {
+  if (seconds === null) return "-";
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 36 * 3600) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} d`;
+}
+const pct = (v: number | null) => (v === null ? "-" : `${(v * 100).toFixed(1)}%`);
+const signed = (v: number | null) => (v === null ? "-" : `${v >= 0 ? "+" : ""}${v.toFixed(2)}`);
+const indent = (text: string, by = "     ") =>
+  text
+    .split("\n")
+    .map((l) => by + l)
+    .join("\n");
+const day = (iso: string) => iso.slice(0, 16).replace("T", " ");
+const who = (m: JourneyMap) => (m.persona ? `${m.persona.name} (${m.persona.id})` : "all customers");
+
+function renderStage(s: MapStage, last: boolean): string {
+  const out: string[] = [];
+  const next = last
+    ? "last stage"
+    : `conversion ${pct(s.conversion)} (${s.converted ?? 0} moved on, ${s.dropped ?? 0} dropped)`;
+  out.push(`${s.position}. ${s.name} [${s.key}]  ·  reached ${s.reached}  ·  ${next}`);
+  const t = s.timeInStage;
+  out.push(
+    `   time in stage: median ${duration(t.medianSeconds)}, p90 ${duration(t.p90Seconds)} (${t.completedStays} completed stays, ${t.openStays} still in it)`,
+  );
+  out.push(
+    s.emotion.answers > 0
+      ? `   emotion: ${signed(s.emotion.value)} on −1…1, from ${s.emotion.answers} answers${s.emotion.source === "after" ? " (feedback given after it)" : ""}`
+      : "   emotion: no answers",
+  );
+  if (s.touchpoints.length) {
+    out.push("   top touchpoints:");
+    const rows = s.touchpoints.map((tp) => ({
+      touchpoint: tp.name,
+      id: tp.id,
+      events: tp.volume,
+      customers: tp.reach,
+      "converted after": pct(tp.conversion),
+      satisfaction: tp.satisfaction.answers
+        ? `${signed(tp.satisfaction.value)} (${tp.satisfaction.answers})`
+        : "-",
+    }));
+    out.push(
+      indent(table(rows, ["touchpoint", "id", "events", "customers", "converted after", "satisfaction"])),
+    );
+  }
+  if (s.painPoints.length) {
+    out.push("   pain points:");
+    const rows = s.painPoints.map((p) => ({
+      "pain point": p.title,
+      customers: p.customers,
+      impact: Math.round(p.impact * 100) / 100,
+      audience: `pain:${p.id}`,
+    }));
+    out.push(indent(table(rows, ["pain point", "customers", "impact", "audience"])));
+  }
+  for (const lane of LaneNames)
+    if (s.lanes[lane].length) out.push(`   ${lane}: ${s.lanes[lane].join(" · ")}`);
+  return out.join("\n");
+}
+
+export function renderMap(m: JourneyMap): string {
+  const head = [
+    `Journey map of ${who(m)}  ·  ${day(m.period.from)} → ${day(m.period.to)}  ·  ${m.customers} customers  ·  as of ${m.asOf}`,
+  ];
+  if (m.persona?.narrative?.summary) head.push(m.persona.narrative.summary);
+  const stages = m.stages.map((s, i) => renderStage(s, i === m.stages.length - 1));
+  return [
+    ...head,
+    "",
+    stages.join("\n\n"),
+    "",
+    "The customers behind a number: itinera journey customers --audience stage:<key>:reached|converted|dropped|feedback (or a pain point's audience).",
+  ].join("\n");
+}
+
+function renderComparison(c: MapComparison): string {
+  const label = (m: JourneyMap) => `${who(m)}, ${day(m.period.from)} → ${day(m.period.to)}`;
+  const rows = c.base.stages.map((s) => {
+    const o = c.other.stages.find((x) => x.key === s.key);
+    const d = c.differences.find((x) => x.key === s.key);
+    return {
+      stage: s.name,
+      reached: `${s.reached} → ${o?.reached ?? 0} (${(d?.reached ?? 0) >= 0 ? "+" : ""}${d?.reached ?? 0})`,
+      conversion: `${pct(s.conversion)} → ${pct(o?.conversion ?? null)}`,
+      "median time": `${duration(s.timeInStage.medianSeconds)} → ${duration(o?.timeInStage.medianSeconds ?? null)}`,
+      emotion: `${signed(s.emotion.value)} → ${signed(o?.emotion.value ?? null)}`,
+    };
+  });
+  return [
+    `Base:  ${label(c.base)} (${c.base.customers} customers)`,
+    `Other: ${label(c.other)} (${c.other.customers} customers)`,
+    "",
+    table(rows, ["stage", "reached", "conversion", "median time", "emotion"]),
+  ].join("\n");
+}
+
+function renderModel(m: JourneyModel): string {
+  const stages = m.stages.map((s, i) => ({
+    "#": i + 1,
+    key: s.key,
+    name: s.name,
+    "also entered by": s.entry.map(describeMatch).join(" | "),
+  }));
+  const targets = Object.entries(m.responseTargetMinutes)
+    .map(([ch, min]) => `${ch} ${min < 120 ? `${min} min` : `${Math.round((min / 60) * 10) / 10} h`}`)
+    .join(", ");
+  return [
+    table(stages, ["#", "key", "name", "also entered by"]),
+    "",
+    `lapse: ${m.lapse ? `after ${m.lapse.afterDays} days without a stage signal, back to ${m.lapse.to}` : "off"}`,
+    `conversion window: ${m.conversionDays} days · satisfaction window: ${m.satisfactionDays} days · repeat contact within ${m.repeatContactDays} days`,
+    `first-response targets: ${targets || "none"}`,
+    `purchase: "${m.purchase.event}" with value in ${m.purchase.revenueProperties.join(" or ")}`,
+  ].join("\n");
+}
+
+// ---- commands --------------------------------------------------------------------------------------
+
+interface ScopeOptions {
+  persona?: string;
+  from?: string;
+  to?: string;
+}
+
+/** The persona and period flags, checked once, as the API's query and as the library's query. */
+function scopeOf(o: ScopeOptions) {
+  const from = isoFlag("--from", o.from);
+  const to = isoFlag("--to", o.to);
+  const query = { persona: o.persona, from, to };
+  const local: MapQuery = {
+    persona: o.persona,
+    from: from === undefined ? undefined : new Date(from),
+    to: to === undefined ? undefined : new Date(to),
+  };
+  return { query, local };
+}
+
+function topFlag(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = positiveInt("--top", raw, 6);
+  if (n > 50) throw new CliError(`--top must be at most 50 (got ${n})`, 2);
+  return n;
+}
+
+type Compare = { kind: "persona"; persona: string } | { kind: "period"; from: string; to: string };
+
+function compareFlag(raw: string | undefined): Compare | undefined {
+  if (raw === undefined) return undefined;
+  const form = 'expected "persona:<id>" or "period:<from>/<to>", e.g. period:2026-03-01/2026-04-01';
+  if (raw.startsWith("persona:")) {
+    const persona = raw.slice("persona:".length);
+    if (!persona || persona.includes(":")) throw new CliError(`--compare "${raw}": ${form}`, 2);
+    return { kind: "persona", persona };
+  }
+  if (raw.startsWith("period:")) {
+    const parts = raw.slice("period:".length).split("/");
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new CliError(`--compare "${raw}": ${form}`, 2);
+    return {
+      kind: "period",
+      from: isoFlag("--compare from", parts[0])!,
+      to: isoFlag("--compare to", parts[1])!,
+    };
+  }
+  throw new CliError(`--compare "${raw}": ${form}`, 2);
+}
+
+const mapOf = async (ctx: AppContext, q: MapQuery) =>
+  orFail(await buildJourneyMap(ctx.store, ctx.journey, q));
+
+interface MapOptions extends ScopeOptions {
+  top?: string;
+  compare?: string;
+  csv?: boolean;
+}
+
+async function journeyMap(o: MapOptions, g: GlobalOptions): Promise<void> {
+  const config = configFrom(g);
+  const scope = scopeOf(o);
+  const top = topFlag(o.top);
+  const compare = compareFlag(o.compare);
+  if (compare && o.csv) throw new CliError("--csv exports one map; leave out --compare", 2);
+  const compareText =
+    compare === undefined
+      ? undefined
+      : compare.kind === "persona"
+        ? `persona:${compare.persona}`
+        : `period:${compare.from}/${compare.to}`;
+  const result = await viaServerOr<JourneyMap | MapComparison>(
+    config,
+    { method: "GET", path: withQuery("/api/journey-map", { ...scope.query, top, compare: compareText }) },
+    async (ctx) => {
+      const base: MapQuery = { ...scope.local, top };
+      const map = await mapOf(ctx, base);
+      if (!compare) return map;
+      const other: MapQuery =
+        compare.kind === "persona"
+          ? { ...base, persona: compare.persona }
+          : { ...base, from: new Date(compare.from), to: new Date(compare.to) };
+      return compareMaps(map, await mapOf(ctx, other));
+    },
+  );
+  if (o.csv) {
+    process.stdout.write(mapToCsv(result as JourneyMap));
+    return;
+  }
+  emit(g, result, (r) => ("differences" in r ? renderComparison(r) : renderMap(r)));
+}
+
+function renderAudience(page: AudiencePage): string {
+  const lines = [
+    `${page.total} customers in ${page.audience}`,
+    "",
+    table(page.customers as unknown as Array<Record<string, unknown>>, [
+      "id",
+      "name",
+      "persona",
+      "stage",
+      "lastSeen",
+    ]),
+  ];
+  if (page.next !== null) lines.push("", `More: add --after ${page.next}`);
+  return lines.join("\n");
+}
+
+export function journeyCommands(program: Command): void {
+  const journey = program
+    .command("journey")
+    .description("the journey map, the customers behind its numbers, its lanes and the journey model");
+
+  journey
+    .command("map")
+    .description(
+      "the journey map per stage: customers reached, conversion, time in stage, emotion, top touchpoints, pain points",
+    )
+    .option("--persona <id>", "a persona id (see `itinera personas list`), or unassigned; default everyone")
+    .option("--from <iso>", "start of the period, inclusive (default: 90 days before --to)")
+    .option("--to <iso>", "end of the period, exclusive (default: just after the newest event)")
+    .option("--top <n>", "touchpoints and pain points shown per stage, 1–50 (default 6)")
+    .option("--compare <what>", "persona:<id> or period:<from>/<to>: a second map and the differences")
+    .option("--csv", "print the map as CSV (one number per row), as the API's export does")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ itinera journey map
+  $ itinera journey map --persona tech-savvy-tim --from 2026-03-01 --to 2026-06-01
+  $ itinera journey map --persona tech-savvy-tim --compare persona:traditional-trudy
+  $ itinera journey map --compare period:2026-02-01/2026-03-01
+  $ itinera journey map --csv > journey-map.csv
+  $ itinera --json journey map --top 10`,
+    )
+    .action(async (o: MapOptions, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        await journeyMap(o, g);
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+
+  journey
+    .command("customers")
+    .description("the customers behind a number of the journey map, page by page")
+    .requiredOption(
+      "--audience <audience>",
+      "cohort, stage:<key>:reached|converted|dropped|feedback, touchpoint:<id>:reach|converted|dropped or pain:<kind>:<touchpoint id>",
+    )
+    .option("--persona <id>", "the map's persona (or unassigned); default everyone")
+    .option("--from <iso>", "start of the map's period")
+    .option("--to <iso>", "end of the map's period")
+    .option("--limit <n>", "customers per page, 1–1000", "50")
+    .option("--after <id>", "the `next` of the previous page")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ itinera journey customers --audience stage:purchase:dropped
+  $ itinera journey customers --audience pain:drop-off:checkout-web --persona tech-savvy-tim --limit 100
+  $ itinera journey customers --audience touchpoint:support-call:reach --after 1234`,
+    )
+    .action(async (o: ScopeOptions & { audience: string; limit: string; after?: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        const config = configFrom(g);
+        const scope = scopeOf(o);
+        const limit = positiveInt("--limit", o.limit, 50);
+        if (limit > 1000) throw new CliError(`--limit must be at most 1000 (got ${limit})`, 2);
+        const after = o.after === undefined ? undefined : positiveInt("--after", o.after, 0);
+        const page = await viaServerOr<AudiencePage>(
+          config,
+          {
+            method: "GET",
+            path: withQuery("/api/journey-map/customers", {
+              ...scope.query,
+              audience: o.audience,
+              limit,
+              after,
+            }),
+          },
+          async (ctx) =>
+            orFail(
+              await listAudience(ctx.store, ctx.journey, {
+                ...scope.local,
+                audience: o.audience,
+                limit,
+                after,
+              }),
+            ),
+        );
+        emit(g, page, renderAudience);
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+
+  journey
+    .command("lanes")
+    .description("the authored lanes of the map: goals, questions, actions, opportunities")
+    .command("set <stage> <lane>")
+    .description(`replace a stage's lane (${LaneNames.join(", ")}) for a persona or for everyone`)
+    .option("--item <text>", "one entry of the lane; repeat for more", collect)
+    .option("--clear", "empty the lane")
+    .option("--persona <id>", "the persona's map (or unassigned); default the map of everyone")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ itinera journey lanes set purchase goals --item "Pay in one step" --item "Know the delivery date"
+  $ itinera journey lanes set retention opportunities --persona traditional-trudy --item "Call back within a day"
+  $ itinera journey lanes set purchase questions --clear`,
+    )
+    .action(
+      async (
+        stage: string,
+        lane: string,
+        o: { item?: string[]; clear?: boolean; persona?: string },
+        cmd: Command,
+      ) => {
+        const g = cmd.optsWithGlobals<GlobalOptions>();
+        try {
+          const config = configFrom(g);
+          const items = o.item ?? [];
+          if (!(LaneNames as readonly string[]).includes(lane))
+            throw new CliError(`lane must be one of ${LaneNames.join(", ")} (got "${lane}")`, 2);
+          if (o.clear && items.length) throw new CliError("give --item entries or --clear, not both", 2);
+          if (!o.clear && !items.length)
+            throw new CliError('give the lane\'s entries with --item "…" (repeat it), or --clear', 2);
+          if (items.length > 50) throw new CliError("a lane holds at most 50 entries", 2);
+          const long = items.find((i) => i.length < 1 || i.length > 500);
+          if (long !== undefined) throw new CliError("each --item must be 1–500 characters", 2);
+          const written = await viaServerOr(
+            config,
+            {
+              method: "PUT",
+              path: `/api/journey-map/lanes/${encodeURIComponent(stage)}/${encodeURIComponent(lane)}`,
+              body: { ...(o.persona === undefined ? {} : { persona: o.persona }), items },
+            },
+            async (ctx) => {
+              const defs = await loadDefinitions(ctx.store);
+              const r = await writeLane(ctx.store, defs, o.persona, stage, lane as LaneName, items);
+              if (!r.ok) throw new CliError(r.error, 3);
+              return r.value;
+            },
+          );
+          emit(
+            g,
+            written,
+            (w) =>
+              `${w.stage} · ${w.lane} (${w.persona ?? "everyone"}): ${w.items.length ? w.items.join(" · ") : "(empty)"}`,
+          );
+        } catch (e) {
+          fail(g, e);
+        }
+      },
+    );
+
+  journey
+    .command("model")
+    .description("print the journey model (stages, entry rules, lapse, windows), or replace it with --set")
+    .option(
+      "--set <file>",
+      "a JSON file with the whole JourneyModel (start from `itinera --json journey model`)",
+    )
+    .addHelpText(
+      "after",
+      `
+Replacing the model rebuilds every customer's stage history from the events on the next refresh.
+
+Examples:
+  $ itinera journey model
+  $ itinera --json journey model > model.json   # edit, then:
+  $ itinera journey model --set model.json`,
+    )
+    .action(async (o: { set?: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        const config = configFrom(g);
+        let model: JourneyModel;
+        if (o.set) {
+          const next = checkShape<JourneyModel>(JourneyModel, readJsonFile("--set", o.set), o.set);
+          const why = checkModel(next);
+          if (why) throw new CliError(`${o.set}: ${why}`);
+          model = await viaServerOr<JourneyModel>(
+            config,
+            { method: "PUT", path: "/api/journey-model", body: next },
+            async (ctx) => orFail(await putModel(ctx.store, next)),
+          );
+        } else {
+          model = await viaServerOr<JourneyModel>(
+            config,
+            { method: "GET", path: "/api/journey-model" },
+            async (ctx) => (await loadDefinitions(ctx.store)).model,
+          );
+        }
+        emit(g, model, (m) => (o.set ? `Journey model replaced.\n\n${renderModel(m)}` : renderModel(m)));
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+
+  journey
+    .command("refresh")
+    .description("bring the journey tables (classified events, stages, personas) up to date now")
+    .action(async (_o: unknown, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        const config = configFrom(g);
+        const report = await viaServerOr<RefreshReport>(
+          config,
+          { method: "POST", path: "/api/journey/refresh" },
+          (ctx) => ctx.journey.refresh(),
+        );
+        emit(g, report, (r) =>
+          r.mode === "none"
+            ? `Already up to date (as of ${r.refreshedAt}).`
+            : `Refreshed (${r.mode}): ${r.customers} customers, ${r.events} events in ${r.ms} ms, as of ${r.refreshedAt}.`,
+        );
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+}

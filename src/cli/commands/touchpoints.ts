@@ -1,0 +1,321 @@
+// `itinera touchpoints list|add|edit|remove|unmatched`: the touchpoint catalogue, whose rules name each
+// event and place it in a stage, and the events no rule names yet.
+import { Type } from "@sinclair/typebox";
+import { type Command, Option } from "commander";
+import {
+  addTouchpoint,
+  editTouchpoint,
+  loadDefinitions,
+  removeTouchpoint,
+} from "../../journey/definitions.js";
+import type { EventMatch } from "../../journey/rules.js";
+import { type Touchpoint, TouchpointInput, TouchpointKinds } from "../../journey/touchpoints.js";
+import { findUnmatched, type Unmatched } from "../../journey/unmatched.js";
+import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
+import { CliError, emit, fail, table } from "../output.js";
+import { viaServerOr } from "../target.js";
+import {
+  CONDITION_FORM,
+  checkShape,
+  collect,
+  describeChannels,
+  describeEvent,
+  describeMatch,
+  describeWhere,
+  orFail,
+  parseCondition,
+  readJsonFile,
+  withQuery,
+} from "./journey.js";
+
+const EventTypes = ["track", "page", "screen", "identify"] as const;
+const TouchpointPatch = Type.Partial(TouchpointInput);
+
+interface RuleOptions {
+  file?: string;
+  name?: string;
+  stage?: string;
+  event?: string;
+  type?: string;
+  channel?: string[];
+  where?: string[];
+  kind?: string;
+  advances?: boolean;
+  subject?: string;
+}
+interface EditOptions extends RuleOptions {
+  anyChannel?: boolean;
+  clearWhere?: boolean;
+}
+
+/** The flags both add and edit take; only the flags given change anything. */
+function ruleFlags(cmd: Command): Command {
+  return cmd
+    .option(
+      "--file <file>",
+      "a JSON file with the touchpoint (add) or the fields to change (edit); flags win",
+    )
+    .option("--name <name>", 'what people call it, e.g. "Checkout (web)"; the id is made from it')
+    .option("--stage <key>", "the stage it belongs to (see `itinera journey model`)")
+    .option("--event <name>", "the event (track) or page/screen name it matches")
+    .addOption(new Option("--type <type>", "event type to match (default track)").choices(EventTypes))
+    .option("--channel <channel>", "only on this channel (repeat, or a,b); default any channel", collect)
+    .option(
+      "--where <condition>",
+      `a property condition, all must hold (repeat): ${CONDITION_FORM}`,
+      collect,
+      [],
+    )
+    .addOption(
+      new Option("--kind <kind>", "what sort of touchpoint (default interaction)").choices(TouchpointKinds),
+    )
+    .option("--advances", "puts the customer in its stage (the default, except for response and message)")
+    .option("--no-advances", "does not move the customer (what the brand does, e.g. a reply or a newsletter)")
+    .option(
+      "--subject <property>",
+      "for contacts: the property saying what it is about (for repeat contacts)",
+    );
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+function fileDoc(o: RuleOptions): Record<string, unknown> {
+  if (!o.file) return {};
+  const doc = readJsonFile("--file", o.file);
+  if (!isObject(doc)) throw new CliError(`--file ${o.file} must hold one JSON object`, 2);
+  return doc;
+}
+
+const matchFlagsGiven = (o: EditOptions) =>
+  o.event !== undefined ||
+  o.type !== undefined ||
+  Boolean(o.channel?.length) ||
+  Boolean(o.where?.length) ||
+  Boolean(o.anyChannel) ||
+  Boolean(o.clearWhere);
+
+/** The rule the flags describe, on top of `base` (the file's or the current rule). */
+function matchFrom(o: EditOptions, base: EventMatch): EventMatch {
+  const m: EventMatch = { ...base };
+  if (o.type !== undefined) m.type = o.type as EventMatch["type"];
+  if (o.event !== undefined) m.event = o.event;
+  if (o.anyChannel) delete m.channels;
+  const channels = (o.channel ?? []).flatMap((c) => c.split(",")).map((c) => c.trim());
+  if (channels.some((c) => c === "")) throw new CliError("--channel has an empty channel name", 2);
+  if (channels.length) m.channels = channels;
+  if (o.clearWhere) delete m.where;
+  if (o.where?.length) m.where = o.where.map((w) => parseCondition("--where", w));
+  return m;
+}
+
+/** Name, stage, kind, advances and subject from the flags, over the file's fields. */
+function fieldsFrom(o: RuleOptions, doc: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...doc };
+  if (o.name !== undefined) out.name = o.name;
+  if (o.stage !== undefined) out.stage = o.stage;
+  if (o.kind !== undefined) out.kind = o.kind;
+  if (o.advances !== undefined) out.advances = o.advances;
+  if (o.subject !== undefined) out.subject = o.subject;
+  return out;
+}
+
+const summary = (t: Touchpoint) =>
+  `${t.name} (${t.id}) in ${t.stage}: ${describeMatch(t.match)}${t.kind === "interaction" ? "" : `, ${t.kind}`}${t.advances ? "" : ", does not advance"}`;
+
+const APPLIED = "The journey tables apply it to the whole history at the next refresh.";
+
+function renderList(items: Touchpoint[]): string {
+  const rows = items.map((t, i) => ({
+    "#": i + 1,
+    id: t.id,
+    name: t.name,
+    stage: t.stage,
+    kind: t.advances ? t.kind : `${t.kind} (no advance)`,
+    channels: describeChannels(t.match),
+    event: describeEvent(t.match),
+    where: describeWhere(t.match.where),
+  }));
+  return [
+    table(rows, ["#", "id", "name", "stage", "kind", "channels", "event", "where"]),
+    "",
+    "An event takes the first touchpoint whose rule it matches (# is that order).",
+  ].join("\n");
+}
+
+function renderUnmatched(u: Unmatched): string {
+  if (u.events === 0) return "Every event matches a touchpoint.";
+  const rows = u.groups.map((g) => ({
+    type: g.type,
+    event: g.event ?? "",
+    channel: g.channel,
+    events: g.events,
+    firstSeen: g.firstSeen,
+    lastSeen: g.lastSeen,
+    example: g.example,
+  }));
+  return [
+    `${u.events} events (${(u.share * 100).toFixed(1)}% of all) match no touchpoint:`,
+    "",
+    table(rows, ["type", "event", "channel", "events", "firstSeen", "lastSeen", "example"]),
+    "",
+    'Name one: itinera touchpoints add --name "…" --stage <key> --event "<event>" [--channel <channel>]',
+  ].join("\n");
+}
+
+export function touchpointCommands(program: Command): void {
+  const touchpoints = program
+    .command("touchpoints")
+    .description("the touchpoint catalogue: rules that name each event and place it in a journey stage");
+
+  touchpoints
+    .command("list")
+    .description("the touchpoints in the order their rules are checked")
+    .action(async (_o: unknown, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        const config = configFrom(g);
+        const list = await viaServerOr<{ items: Touchpoint[] }>(
+          config,
+          { method: "GET", path: "/api/touchpoints" },
+          async (ctx) => ({ items: (await loadDefinitions(ctx.store)).touchpoints }),
+        );
+        emit(g, list, (l) => renderList(l.items));
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+
+  ruleFlags(
+    touchpoints
+      .command("add")
+      .description("add a touchpoint; it goes last, or before another with --before")
+      .option("--before <id>", "check this rule before the touchpoint with this id"),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ itinera touchpoints add --name "Big order" --stage purchase --event "Order Completed" --where "total gt 100"
+  $ itinera touchpoints add --name "Android checkout" --stage purchase --event "Checkout Started" \\
+      --channel app --where "context.os.name eq Android" --before checkout-web
+  $ itinera touchpoints add --name "Pricing page" --stage consideration --type page --event Pricing
+  $ itinera touchpoints add --name "Coupon used" --stage purchase --event "Coupon Applied" --where "coupon exists"
+  $ itinera touchpoints add --file rule.json      # a whole TouchpointInput document`,
+    )
+    .action(async (o: RuleOptions & { before?: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        const config = configFrom(g);
+        const doc = fieldsFrom(o, fileDoc(o));
+        if (doc.name === undefined)
+          throw new CliError("give the touchpoint a --name (or a --file with one)", 2);
+        if (doc.stage === undefined)
+          throw new CliError("give the touchpoint a --stage (or a --file with one)", 2);
+        const base = isObject(doc.match) ? (doc.match as EventMatch) : {};
+        doc.match = matchFrom(o, base);
+        const input = checkShape<TouchpointInput>(TouchpointInput, doc, "touchpoint");
+        const added = await viaServerOr<Touchpoint>(
+          config,
+          { method: "POST", path: withQuery("/api/touchpoints", { before: o.before }), body: input },
+          async (ctx) => orFail(await addTouchpoint(ctx.store, input, o.before)),
+        );
+        emit(g, added, (t) => `Added ${summary(t)}.\n${APPLIED}`);
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+
+  ruleFlags(
+    touchpoints
+      .command("edit <id>")
+      .description("change a touchpoint; only the fields given change")
+      .option("--any-channel", "drop the channel restriction")
+      .option("--clear-where", "drop the property conditions (--where then gives new ones)"),
+  )
+    .addHelpText(
+      "after",
+      `
+--channel and --where replace the rule's channels and conditions; its other match fields stay.
+
+Examples:
+  $ itinera touchpoints edit big-order --stage retention
+  $ itinera touchpoints edit big-order --where "total gte 250" --channel web --channel app
+  $ itinera touchpoints edit support-call --kind contact --subject order_id
+  $ itinera touchpoints edit big-order --file patch.json   # e.g. {"feedback": {"value": 1}}`,
+    )
+    .action(async (id: string, o: EditOptions, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        const config = configFrom(g);
+        const patch = fieldsFrom(o, fileDoc(o));
+        if (matchFlagsGiven(o)) {
+          // Match flags change parts of the rule; the API replaces the match whole, so start from it.
+          let base = patch.match as EventMatch | undefined;
+          if (!isObject(base)) {
+            const { items } = await viaServerOr<{ items: Touchpoint[] }>(
+              config,
+              { method: "GET", path: "/api/touchpoints" },
+              async (ctx) => ({ items: (await loadDefinitions(ctx.store)).touchpoints }),
+            );
+            const current = items.find((t) => t.id === id);
+            if (!current) throw new CliError(`no touchpoint "${id}"`, 3);
+            base = current.match;
+          }
+          patch.match = matchFrom(o, base);
+        }
+        if (Object.keys(patch).length === 0)
+          throw new CliError("nothing to change: give flags such as --stage or --where, or --file", 2);
+        const checked = checkShape<Partial<TouchpointInput>>(TouchpointPatch, patch, "touchpoint change");
+        const edited = await viaServerOr<Touchpoint>(
+          config,
+          { method: "PATCH", path: `/api/touchpoints/${encodeURIComponent(id)}`, body: checked },
+          async (ctx) => orFail(await editTouchpoint(ctx.store, id, checked)),
+        );
+        emit(g, edited, (t) => `Changed ${summary(t)}.\n${APPLIED}`);
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+
+  touchpoints
+    .command("remove <id>")
+    .description("remove a touchpoint; its events go to the next rule that matches them, or to unmatched")
+    .addHelpText("after", "\nExample:\n  $ itinera touchpoints remove big-order")
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        const config = configFrom(g);
+        const removed = await viaServerOr<{ id: string }>(
+          config,
+          { method: "DELETE", path: `/api/touchpoints/${encodeURIComponent(id)}` },
+          async (ctx) => orFail(await removeTouchpoint(ctx.store, id)),
+        );
+        emit(g, removed, (r) => `Removed touchpoint ${r.id}.\n${APPLIED}`);
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+
+  touchpoints
+    .command("unmatched")
+    .description("events no touchpoint names, by type, name and channel, most frequent first")
+    .option("--limit <n>", "most groups shown, 1–1000", "100")
+    .addHelpText("after", "\nExample:\n  $ itinera touchpoints unmatched --limit 20")
+    .action(async (o: { limit: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        const config = configFrom(g);
+        const limit = positiveInt("--limit", o.limit, 100);
+        if (limit > 1000) throw new CliError(`--limit must be at most 1000 (got ${limit})`, 2);
+        const unmatched = await viaServerOr<Unmatched>(
+          config,
+          { method: "GET", path: withQuery("/api/touchpoints/unmatched", { limit }) },
+          (ctx) => findUnmatched(ctx.store, limit),
+        );
+        emit(g, unmatched, renderUnmatched);
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+}

@@ -1,0 +1,206 @@
+// The journey refresher: an incremental refresh after new events, late logins and merges must leave the
+// derived tables exactly as a full rebuild from the events would, and a quiet customer must lapse even
+// when nothing new arrives for them.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Row } from "../src/store/database.js";
+import { at, send } from "./helpers/customers.js";
+import { startTestServer, type TestServer, uid } from "./helpers/server.js";
+
+let server: TestServer;
+
+interface Refresh {
+  mode: string;
+  customers: number;
+}
+
+async function refresh(): Promise<Refresh> {
+  const res = await server.api<Refresh>("/api/journey/refresh", { method: "POST" });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+/** The derived tables in a canonical order, with JSON and maps as text so they compare as values. */
+async function snapshot(): Promise<Record<string, Row[]>> {
+  const text = (rows: Row[]) =>
+    rows.map((r) =>
+      Object.fromEntries(
+        Object.entries(r).map(([k, v]) => [k, typeof v === "object" && v !== null ? JSON.stringify(v) : v]),
+      ),
+    );
+  return {
+    events: text(
+      await server.query("SELECT * FROM journey_events ORDER BY customer_id, timestamp, message_id"),
+    ),
+    facts: text(
+      await server.query(
+        `SELECT * EXCLUDE (channel_events, event_counts, touchpoint_counts),
+                map_entries(channel_events)::VARCHAR AS ch, map_entries(event_counts)::VARCHAR AS ev,
+                map_entries(touchpoint_counts)::VARCHAR AS tp
+           FROM customer_facts ORDER BY customer_id`,
+      ),
+    ),
+    transitions: text(
+      await server.query("SELECT * FROM stage_transitions ORDER BY customer_id, changed_at, to_stage"),
+    ),
+  };
+}
+
+const anon = uid("anon");
+const user = uid("user");
+const phone = "010-4455-6677";
+const email = `${uid("mina")}@example.com`.toLowerCase();
+
+/** Customers the changes do not touch: an incremental refresh must leave them alone. */
+const BYSTANDERS = 20;
+
+beforeAll(async () => {
+  server = await startTestServer({ config: { journeyRefreshSeconds: 0 } });
+  const batch = Array.from({ length: BYSTANDERS }, (_, i) => [
+    { type: "page", anonymousId: `bystander-${i}`, name: "Home", timestamp: at(i) },
+    { type: "track", anonymousId: `bystander-${i}`, event: "Product Viewed", timestamp: at(i + 1) },
+  ]).flat();
+  const res = await server.collect("/v1/batch", { batch });
+  expect(res.status).toBe(200);
+  await send(
+    server,
+    { type: "page", anonymousId: anon, name: "Home", timestamp: at(0) },
+    {
+      type: "track",
+      anonymousId: anon,
+      event: "Product Viewed",
+      properties: { product_id: "tv" },
+      timestamp: at(1),
+    },
+    // A store customer known only by phone: a different customer for now.
+    {
+      type: "track",
+      userId: undefined,
+      anonymousId: uid("pos"),
+      event: "Order Completed",
+      context: { channel: "store", traits: { phone } },
+      properties: { order_id: uid("pos"), total: 300_000 },
+      timestamp: at(10),
+    },
+  );
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("journey refresh", () => {
+  it("an incremental refresh after a late login and a merge equals a full rebuild", async () => {
+    const first = await refresh();
+    expect(first.mode).toBe("full");
+    const before = await server.query("SELECT count(*)::INTEGER AS n FROM customer_facts");
+    expect(before[0]!.n).toBe(BYSTANDERS + 2);
+
+    // The anonymous browser logs in and buys; the login carries the phone the store knows: one customer.
+    await send(
+      server,
+      {
+        type: "identify",
+        anonymousId: anon,
+        userId: user,
+        traits: { email, phone, age: 41 },
+        timestamp: at(20),
+      },
+      {
+        type: "track",
+        userId: user,
+        event: "Checkout Started",
+        context: { channel: "web" },
+        timestamp: at(21),
+      },
+      {
+        type: "track",
+        userId: user,
+        event: "Order Completed",
+        properties: { order_id: uid("o"), total: 500_000 },
+        timestamp: at(25),
+      },
+      {
+        type: "track",
+        userId: user,
+        event: "Order Delivered",
+        properties: { days_late: 0 },
+        timestamp: at(3000),
+      },
+      // A new customer arrives too.
+      { type: "page", anonymousId: uid("anon"), name: "Home", timestamp: at(30) },
+    );
+    const second = await refresh();
+    expect(second.mode).toBe("incremental");
+    expect(second.customers).toBe(2);
+    const facts = await server.query("SELECT count(*)::INTEGER AS n FROM customer_facts");
+    expect(facts[0]!.n).toBe(BYSTANDERS + 2);
+    const incremental = await snapshot();
+
+    // Force a full rebuild and compare.
+    await server.query(
+      "UPDATE store_meta SET value = value + 1 WHERE key = 'journey_classification_version'",
+    );
+    const third = await refresh();
+    expect(third.mode).toBe("full");
+    const full = await snapshot();
+    expect(incremental.events).toEqual(full.events);
+    expect(incremental.transitions).toEqual(full.transitions);
+    expect(incremental.facts.map(({ stage_since: _s, ...rest }) => rest)).toEqual(
+      full.facts.map(({ stage_since: _s, ...rest }) => rest),
+    );
+  });
+
+  it("the merged customer's history is one journey: awareness through retention", async () => {
+    const rows = await server.query(
+      `SELECT t.from_stage, t.to_stage, t.cause FROM stage_transitions t
+         JOIN identities i ON i.key = $1 JOIN customers c ON c.id = i.customer_id
+        WHERE t.customer_id = c.canonical_id ORDER BY t.changed_at, t.to_stage`,
+      [`email:${email}`],
+    );
+    const path = rows.map((r) => `${r.from_stage}>${r.to_stage}:${r.cause}`);
+    // Home (awareness), product view (consideration), store order (straight to retention, entry rule),
+    // then 45 quiet days: back to consideration, and the web order and delivery bring them forward again.
+    expect(path.slice(0, 3)).toEqual(["0>1:signal", "1>2:signal", "2>4:signal"]);
+    expect(path).toContain("4>2:lapse");
+    expect(path.at(-1)).toMatch(/:lapse$/);
+  });
+
+  it("a customer whose quiet spell passes the lapse moves back without any new event of theirs", async () => {
+    const model = await server.api<{ lapse: unknown }>("/api/journey-model");
+    const put = await server.api("/api/journey-model", {
+      method: "PUT",
+      body: { ...model.body, lapse: { afterDays: 1, to: "consideration" } },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const quiet = uid("quiet");
+    // Delivered 1 day minus 3 seconds ago: in retention now, due to lapse 3 seconds from now.
+    const deliveredAt = Date.now() - 86_400_000 + 3_000;
+    await send(server, {
+      type: "track",
+      userId: quiet,
+      event: "Order Delivered",
+      timestamp: new Date(deliveredAt).toISOString(),
+    });
+    await refresh(); // the model change already started a full rebuild: this one waits for it and adds the event
+    const stageOf = async () =>
+      (
+        await server.query(
+          `SELECT f.stage FROM customer_facts f JOIN identities i ON i.key = $1
+             JOIN customers c ON c.id = i.customer_id WHERE f.customer_id = c.canonical_id`,
+          [`user_id:${quiet}`],
+        )
+      )[0]!.stage;
+    await expect(stageOf()).resolves.toBe(4);
+    await new Promise((r) => setTimeout(r, Math.max(0, deliveredAt + 86_400_000 - Date.now()) + 500));
+    const due = await refresh();
+    expect(due.mode).toBe("incremental");
+    expect(due.customers).toBe(1);
+    await expect(stageOf()).resolves.toBe(2);
+    await server.api("/api/journey-model", { method: "PUT", body: model.body });
+  });
+
+  it("a nothing-new refresh does nothing", async () => {
+    await refresh();
+    expect((await refresh()).mode).toBe("none");
+  });
+});
