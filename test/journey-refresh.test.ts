@@ -3,7 +3,7 @@
 // when nothing new arrives for them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Row } from "../src/store/database.js";
-import { at, send } from "./helpers/customers.js";
+import { at, customerOf, send } from "./helpers/customers.js";
 import { startTestServer, type TestServer, uid } from "./helpers/server.js";
 
 let server: TestServer;
@@ -150,19 +150,24 @@ describe("journey refresh", () => {
     );
   });
 
-  it("the merged customer's history is one journey: awareness through retention", async () => {
-    const rows = await server.query(
-      `SELECT t.from_stage, t.to_stage, t.cause FROM stage_transitions t
-         JOIN identities i ON i.key = $1 JOIN customers c ON c.id = i.customer_id
-        WHERE t.customer_id = c.canonical_id ORDER BY t.changed_at, t.to_stage`,
-      [`email:${email}`],
-    );
-    const path = rows.map((r) => `${r.from_stage}>${r.to_stage}:${r.cause}`);
-    // Home (awareness), product view (consideration), store order (straight to retention, entry rule),
-    // then 45 quiet days: back to consideration, and the web order and delivery bring them forward again.
-    expect(path.slice(0, 3)).toEqual(["0>1:signal", "1>2:signal", "2>4:signal"]);
-    expect(path).toContain("4>2:lapse");
-    expect(path.at(-1)).toMatch(/:lapse$/);
+  it("the merged customer's history is one journey: awareness through retention, then a lapse", async () => {
+    const id = await customerOf(server, email);
+    const res = await server.api<{
+      stage: string;
+      history: Array<{ from: string | null; to: string; cause: string }>;
+    }>(`/api/customers/${id}/journey`);
+    expect(res.status).toBe(200);
+    const path = res.body.history.map((h) => `${h.from ?? "-"}>${h.to}:${h.cause}`);
+    // Home (awareness), product view (consideration), the store order (straight to retention: an entry
+    // rule), the web order and delivery (no change), then 45 quiet days: back to consideration.
+    expect(path).toEqual([
+      "->awareness:signal",
+      "awareness>consideration:signal",
+      "consideration>retention:signal",
+      "retention>consideration:lapse",
+    ]);
+    expect(res.body.stage).toBe("consideration");
+    expect((await server.api("/api/customers/999999/journey")).status).toBe(404);
   });
 
   it("a customer whose quiet spell passes the lapse moves back without any new event of theirs", async () => {

@@ -3,6 +3,8 @@ import { Type } from "@sinclair/typebox";
 import { getCustomer } from "../../customers/profile.js";
 import { searchCustomers } from "../../customers/search.js";
 import { decodeCursor, getTimeline } from "../../customers/timeline.js";
+import { getCustomerJourney } from "../../journey/customer-journey.js";
+import { StringEnum } from "../../typebox.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, HttpError } from "../errors.js";
@@ -115,6 +117,42 @@ export function customerRoutes(app: App, ctx: AppContext): void {
       const profile = await getCustomer(ctx.store, req.params.id);
       if (!profile) throw new HttpError(404, "customer_not_found", `no customer ${req.params.id}`);
       return profile;
+    },
+  );
+
+  app.get(
+    "/api/customers/:id/journey",
+    {
+      schema: {
+        summary: "A customer's persona, current stage and stage history (forward by events, back by lapsing)",
+        tags: ["customers", "journey"],
+        security,
+        params: CustomerId,
+        response: {
+          200: Type.Object({
+            id: Type.Integer({ description: "Canonical customer id" }),
+            persona: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
+            stage: Type.Union([Type.String(), Type.Null()]),
+            stageSince: Type.Union([Type.String(), Type.Null()]),
+            history: Type.Array(
+              Type.Object({
+                at: Type.String(),
+                from: Type.Union([Type.String(), Type.Null()]),
+                to: Type.String(),
+                cause: StringEnum(["signal", "lapse"]),
+                messageId: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
+            asOf: Type.String(),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const journey = await getCustomerJourney(ctx.store, ctx.journey, req.params.id);
+      if (!journey) throw new HttpError(404, "customer_not_found", `no customer ${req.params.id}`);
+      return journey;
     },
   );
 
