@@ -9,7 +9,7 @@ import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
 import { readLanes, type StageLanes } from "../lanes.js";
 import type { JourneyRefresher } from "../refresh.js";
 import { findPainPoints } from "./painpoints.js";
-import type { JourneyMap, MapComparison, MapStage, StageDifference } from "./schema.js";
+import type { JourneyMap, MapComparison, MapStage } from "./schema.js";
 import { buildScope, type MapScope, resolvePeriod, UNASSIGNED } from "./scope.js";
 import { stageMetrics } from "./stages.js";
 import { touchpointMetrics } from "./touchpoints.js";
