@@ -99,7 +99,8 @@ function scalar(raw: string): Scalar {
   if (quoted) return quoted[1] ?? quoted[2] ?? "";
   if (t === "true") return true;
   if (t === "false") return false;
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
+  const n = Number(t);
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) && Number.isFinite(n)) return n;
   return t;
 }
 
