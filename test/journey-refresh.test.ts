@@ -20,7 +20,7 @@ async function refresh(): Promise<Refresh> {
 }
 
 /** The derived tables in a canonical order, with JSON and maps as text so they compare as values. */
-async function snapshot(): Promise<Record<string, Row[]>> {
+async function snapshot(): Promise<{ events: Row[]; facts: Row[]; transitions: Row[] }> {
   const text = (rows: Row[]) =>
     rows.map((r) =>
       Object.fromEntries(

@@ -12,6 +12,7 @@ import {
   checkTouchpoint,
   type Touchpoint,
   TouchpointInput,
+  type TouchpointPatch,
   touchpointId,
   withDefaults,
 } from "./touchpoints.js";
@@ -178,15 +179,19 @@ async function positions(conn: DuckDBConnection): Promise<number[]> {
 export async function editTouchpoint(
   store: Store,
   id: string,
-  patch: Partial<TouchpointInput>,
+  patch: TouchpointPatch,
 ): Promise<Result<Touchpoint, Problem>> {
   return change(store, async (conn) => {
     const defs = await readDefinitions(conn);
     const current = defs.touchpoints.find((t) => t.id === id);
     if (!current) return problem("not_found", `no touchpoint "${id}"`);
     const { id: _id, ...rest } = current;
-    const next = { ...rest, ...patch } as TouchpointInput;
-    for (const k of Object.keys(next) as Array<keyof TouchpointInput>) if (next[k] === null) delete next[k];
+    // null removes an optional field; kind and advances then fall back to their defaults.
+    const merged: Record<string, unknown> = { ...rest, ...patch };
+    for (const k of Object.keys(patch)) if (merged[k] === null) delete merged[k];
+    if (patch.kind === null || (patch.kind !== undefined && patch.advances === undefined))
+      delete merged.advances;
+    const next = merged as TouchpointInput;
     const why = invalid(TouchpointInput, next) ?? checkTouchpoint(next, defs.model);
     if (why) return problem("invalid", why);
     if (defs.touchpoints.some((t) => t.id !== id && t.name === next.name))

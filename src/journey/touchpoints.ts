@@ -1,6 +1,6 @@
 // Touchpoints: named kinds of interaction ("Checkout (web)", "Support call"), each a rule on events and
 // a stage. The catalogue is ordered: an event takes the first touchpoint whose rule it matches.
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { StringEnum } from "../typebox.js";
 import type { JourneyModel } from "./model.js";
 import { checkMatch, EventMatch } from "./rules.js";
@@ -49,6 +49,21 @@ const Kind = StringEnum(TouchpointKinds, {
     "interaction (default); contact: the customer asks for help; response: the brand answers; feedback: carries satisfaction; message: marketing sent; failure: something broke",
 });
 
+const ResponseMinutes = Type.Object(
+  {
+    property: Type.String({ pattern: PROPERTY }),
+    unit: Type.Optional(
+      Type.Union([Type.Literal("seconds"), Type.Literal("minutes"), Type.Literal("hours")]),
+    ),
+  },
+  { additionalProperties: false, description: "For responses: where the response time is" },
+);
+
+const Subject = Type.String({
+  pattern: PROPERTY,
+  description: "For contacts: the property that says what it is about (an order id, a topic)",
+});
+
 export const TouchpointInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 80 }),
@@ -61,27 +76,30 @@ export const TouchpointInput = Type.Object(
       }),
     ),
     feedback: Type.Optional(Feedback),
-    responseMinutes: Type.Optional(
-      Type.Object(
-        {
-          property: Type.String({ pattern: PROPERTY }),
-          unit: Type.Optional(
-            Type.Union([Type.Literal("seconds"), Type.Literal("minutes"), Type.Literal("hours")]),
-          ),
-        },
-        { additionalProperties: false, description: "For responses: where the response time is" },
-      ),
-    ),
-    subject: Type.Optional(
-      Type.String({
-        pattern: PROPERTY,
-        description: "For contacts: the property that says what it is about (an order id, a topic)",
-      }),
-    ),
+    responseMinutes: Type.Optional(ResponseMinutes),
+    subject: Type.Optional(Subject),
   },
   { additionalProperties: false },
 );
 export type TouchpointInput = Static<typeof TouchpointInput>;
+
+const nullable = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
+
+/** A change to a touchpoint: fields given replace the current ones; null removes an optional one. */
+export const TouchpointPatch = Type.Object(
+  {
+    name: Type.Optional(TouchpointInput.properties.name),
+    stage: Type.Optional(TouchpointInput.properties.stage),
+    match: Type.Optional(EventMatch),
+    kind: nullable(Kind),
+    advances: nullable(Type.Boolean()),
+    feedback: nullable(Feedback),
+    responseMinutes: nullable(ResponseMinutes),
+    subject: nullable(Subject),
+  },
+  { additionalProperties: false },
+);
+export type TouchpointPatch = Static<typeof TouchpointPatch>;
 
 export const Touchpoint = Type.Object(
   {

@@ -76,3 +76,14 @@ export function installErrorHandlers(app: FastifyInstance): void {
       .send(envelope(404, "not_found", `no route ${req.method} ${req.url.split("?")[0]}`));
   });
 }
+
+/** An expected failure of a domain operation (not found, conflict, invalid) as the HTTP error it is. */
+export function unwrapProblem<T>(
+  r:
+    | { ok: true; value: T }
+    | { ok: false; error: { code: "not_found" | "conflict" | "invalid"; message: string } },
+): T {
+  if (r.ok) return r.value;
+  const status = { not_found: 404, conflict: 409, invalid: 400 }[r.error.code];
+  throw new HttpError(status, r.error.code === "invalid" ? "invalid_request" : r.error.code, r.error.message);
+}

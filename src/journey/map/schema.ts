@@ -6,6 +6,16 @@ import { Narrative } from "../personas.js";
 
 const Num = Type.Union([Type.Number(), Type.Null()]);
 
+/**
+ * Means rounded to 6 decimals: a parallel sum adds in varying order, and the last digits would change
+ * from run to run on the same data (exports would not be byte-stable).
+ */
+export function settled(v: number): number;
+export function settled(v: number | null): number | null;
+export function settled(v: number | null): number | null {
+  return v === null ? null : Math.round(v * 1e6) / 1e6;
+}
+
 export const PainKinds = [
   "drop-off",
   "failure",

@@ -3,7 +3,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { all, type Row } from "../../store/database.js";
 import type { JourneyDefinitions } from "../definitions.js";
-import type { StageMetrics } from "./schema.js";
+import { type StageMetrics, settled } from "./schema.js";
 import type { MapScope } from "./scope.js";
 import { touchpointPredicates } from "./touchpoints.js";
 
@@ -84,9 +84,13 @@ export async function stageMetrics(
         openStays: Number(stay?.open ?? 0),
       },
       emotion: e.has(k)
-        ? { value: num(e.get(k)?.value), answers: Number(e.get(k)?.answers ?? 0), source: "direct" }
+        ? { value: settled(num(e.get(k)?.value)), answers: Number(e.get(k)?.answers ?? 0), source: "direct" }
         : ea.has(k)
-          ? { value: num(ea.get(k)?.value), answers: Number(ea.get(k)?.answers ?? 0), source: "after" }
+          ? {
+              value: settled(num(ea.get(k)?.value)),
+              answers: Number(ea.get(k)?.answers ?? 0),
+              source: "after",
+            }
           : { value: null, answers: 0, source: null },
     };
   });

@@ -4,7 +4,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { all } from "../../store/database.js";
 import type { JourneyDefinitions } from "../definitions.js";
-import type { TouchpointMetrics } from "./schema.js";
+import { settled, type TouchpointMetrics } from "./schema.js";
 import type { MapScope } from "./scope.js";
 
 /** The short window trend checks use: long windows cannot compare the recent half with the earlier. */
@@ -87,7 +87,7 @@ export async function touchpointMetrics(
         converted,
         conversion: converted === null || reach === 0 ? null : converted / reach,
         satisfaction: {
-          value: r.satisfaction === null ? null : Number(r.satisfaction),
+          value: r.satisfaction === null ? null : settled(Number(r.satisfaction)),
           answers: Number(r.answers),
         },
         halves: {

@@ -12,7 +12,7 @@ import type { Result } from "../../result.js";
 import { StringEnum } from "../../typebox.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
-import { errorResponses, HttpError } from "../errors.js";
+import { errorResponses, HttpError, unwrapProblem } from "../errors.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["journey"];
@@ -221,9 +221,9 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
     },
     async (req) => {
       const r = await putModel(ctx.store, req.body);
-      if (!r.ok) throw new HttpError(r.error.code === "conflict" ? 409 : 400, r.error.code, r.error.message);
+      const model = unwrapProblem(r);
       void ctx.journey.refresh().catch((e: unknown) => ctx.log.warn({ err: e }, "journey refresh failed"));
-      return r.value;
+      return model;
     },
   );
 

@@ -5,8 +5,7 @@ import { Persona, PersonaInput } from "../../journey/personas.js";
 import { countPersonas } from "../../journey/personas-count.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
-import { errorResponses } from "../errors.js";
-import { unwrapProblem } from "./touchpoints.js";
+import { errorResponses, unwrapProblem } from "../errors.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["personas"];

@@ -5,25 +5,16 @@ import {
   addTouchpoint,
   editTouchpoint,
   loadDefinitions,
-  type Problem,
   removeTouchpoint,
 } from "../../journey/definitions.js";
-import { Touchpoint, TouchpointInput } from "../../journey/touchpoints.js";
+import { Touchpoint, TouchpointInput, TouchpointPatch } from "../../journey/touchpoints.js";
 import { findUnmatched } from "../../journey/unmatched.js";
-import type { Result } from "../../result.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
-import { errorResponses, HttpError } from "../errors.js";
+import { errorResponses, unwrapProblem } from "../errors.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["touchpoints"];
-
-/** A definition problem as the HTTP error it is. */
-export function unwrapProblem<T>(r: Result<T, Problem>): T {
-  if (r.ok) return r.value;
-  const status = { not_found: 404, conflict: 409, invalid: 400 }[r.error.code];
-  throw new HttpError(status, r.error.code === "invalid" ? "invalid_request" : r.error.code, r.error.message);
-}
 
 export function touchpointRoutes(app: App, ctx: AppContext): void {
   const changed = <T>(value: T): T => {
@@ -71,7 +62,7 @@ export function touchpointRoutes(app: App, ctx: AppContext): void {
         tags,
         security,
         params: Id,
-        body: Type.Partial(TouchpointInput),
+        body: TouchpointPatch,
         response: { 200: Touchpoint, ...errorResponses },
       },
     },
