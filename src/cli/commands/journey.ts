@@ -1,9 +1,5 @@
 // `itinera journey …`: the journey map (text, JSON or CSV), the customers behind its numbers, the authored
-// lanes, the journey model and the refresh of the journey tables. Also the pieces the touchpoint and
-// persona commands share: rule text (`total gt 100`), JSON input files, library problems as CLI errors.
-import fs from "node:fs";
-import type { TSchema } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
+// lanes, the journey model and the refresh of the journey tables.
 import type { Command } from "commander";
 import { loadDefinitions, putModel } from "../../journey/definitions.js";
 import { type LaneName, LaneNames, writeLane } from "../../journey/lanes.js";
@@ -13,143 +9,12 @@ import { buildJourneyMap, compareMaps, type MapQuery } from "../../journey/map/m
 import type { AudiencePage, JourneyMap, MapComparison, MapStage } from "../../journey/map/schema.js";
 import { checkModel, JourneyModel } from "../../journey/model.js";
 import type { RefreshReport } from "../../journey/refresh.js";
-import { type Condition, checkCondition, type EventMatch, Operators } from "../../journey/rules.js";
-import type { Result } from "../../result.js";
 import type { AppContext } from "../../server/context.js";
+import { checkShape, collect, isoFlag, orFail, readJsonFile, withQuery } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail, table } from "../output.js";
+import { describeMatch } from "../rule-text.js";
 import { viaServerOr } from "../target.js";
-
-// ---- shared by the journey, touchpoint and persona commands ----------------------------------------
-
-/**
- * A library failure as the error the API would have answered, so both paths exit alike: not_found is
- * a 404 there and exits 3; conflicts and invalid definitions exit 1.
- */
-export function orFail<T>(r: Result<T, { code: string; message: string }>): T {
-  if (r.ok) return r.value;
-  throw new CliError(r.error.message, r.error.code === "not_found" ? 3 : 1);
-}
-
-/** Reads a JSON document given with a flag such as --file, or explains why it cannot. */
-export function readJsonFile(flag: string, file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new CliError(`${flag} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? e})`, 2);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new CliError(`${flag} ${file} is not JSON: ${(e as Error).message}`, 2);
-  }
-}
-
-/**
- * Checks a document against the schema the API validates it with, before it goes anywhere, so a bad
- * file gets the same message with or without a server.
- */
-export function checkShape<T>(schema: TSchema, value: unknown, what: string): T {
-  const first = [...Value.Errors(schema, value)][0];
-  if (first) throw new CliError(`${what}: ${first.path || "/"}: ${first.message}`);
-  return value as T;
-}
-
-/** An ISO-8601 flag, normalised to the full form the API's date-time format wants. */
-export function isoFlag(name: string, raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  const d = new Date(raw);
-  if (Number.isNaN(d.getTime()))
-    throw new CliError(`${name} must be an ISO-8601 date or time, e.g. 2026-05-01 (got "${raw}")`, 2);
-  return d.toISOString();
-}
-
-/** An API path with its query string; undefined values are left out, the rest URL-encoded. */
-export function withQuery(path: string, query: Record<string, string | number | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
-  const s = params.toString();
-  return s ? `${path}?${s}` : path;
-}
-
-/** Collects a repeatable flag's values (commander option argument parser). */
-export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-// ---- rule text: "total gt 100", "os eq Android", "coupon exists", "topic in a,b" ------------------
-
-const SYMBOLS: Record<string, string> = {
-  "=": "eq",
-  "==": "eq",
-  "!=": "neq",
-  ">": "gt",
-  ">=": "gte",
-  "<": "lt",
-  "<=": "lte",
-};
-
-export const CONDITION_FORM = `"PROPERTY OP [VALUE]", e.g. "total gt 100", "os eq Android", "coupon exists", "topic in a,b" (OP is one of ${Operators.join(", ")})`;
-
-type Scalar = string | number | boolean;
-
-/** Numbers become numbers and true/false booleans; quotes keep a value text ("100"). */
-function scalar(raw: string): Scalar {
-  const t = raw.trim();
-  const quoted = /^"(.*)"$|^'(.*)'$/.exec(t);
-  if (quoted) return quoted[1] ?? quoted[2] ?? "";
-  if (t === "true") return true;
-  if (t === "false") return false;
-  const n = Number(t);
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) && Number.isFinite(n)) return n;
-  return t;
-}
-
-/** Parses one condition written as text, naming the flag and the expected form when it cannot. */
-export function parseCondition(flag: string, text: string): Condition {
-  const bad = (why: string) => new CliError(`${flag} "${text}": ${why}; expected ${CONDITION_FORM}`, 2);
-  const m = /^\s*(\S+)\s+(\S+)(?:\s+(.*?))?\s*$/.exec(text);
-  if (!m) throw bad("needs a property and an operator");
-  const [, property, rawOp, rest] = m as unknown as [string, string, string, string | undefined];
-  const op = SYMBOLS[rawOp] ?? rawOp.toLowerCase();
-  if (!(Operators as readonly string[]).includes(op)) throw bad(`"${rawOp}" is not an operator`);
-  const c = { property, op } as Condition;
-  if (rest) {
-    if (op === "in" || op === "not_in") {
-      const items = rest.split(",").map((s) => s.trim());
-      if (items.some((s) => s === "")) throw bad("the list has an empty item");
-      c.value = items.map(scalar);
-    } else c.value = scalar(rest);
-  }
-  const why = checkCondition(c);
-  if (why) throw bad(why);
-  return c;
-}
-
-/** A value as parseCondition reads it back: text that would read as a number or boolean is quoted. */
-function showScalar(v: Scalar): string {
-  if (typeof v !== "string") return String(v);
-  return v === "" || typeof scalar(v) !== "string" || /[\s,"']/.test(v) ? JSON.stringify(v) : v;
-}
-
-export function formatCondition(c: Condition): string {
-  if (c.value === undefined) return `${c.property} ${c.op}`;
-  const value = Array.isArray(c.value) ? c.value.map(showScalar).join(",") : showScalar(c.value);
-  return `${c.property} ${c.op} ${value}`;
-}
-
-/** `track "Order Completed"`, `page`, `page "Home"`. */
-export const describeEvent = (m: EventMatch): string =>
-  `${m.type ?? "track"}${m.event ? ` "${m.event}"` : ""}`;
-export const describeChannels = (m: EventMatch): string => m.channels?.join(",") || "any";
-export const describeWhere = (conditions: readonly Condition[] | undefined): string =>
-  (conditions ?? []).map(formatCondition).join("; ");
-
-export function describeMatch(m: EventMatch): string {
-  const parts = [describeEvent(m)];
-  if (m.channels?.length) parts.push(`on ${m.channels.join(",")}`);
-  if (m.where?.length) parts.push(`where ${describeWhere(m.where)}`);
-  return parts.join(" ");
-}
 
 // ---- the journey map as text -----------------------------------------------------------------------
 

@@ -2,13 +2,14 @@
 // the first one, by priority, whose rules they match.
 import { Type } from "@sinclair/typebox";
 import type { Command } from "commander";
-import { addPersona, editPersona, loadDefinitions, removePersona } from "../../journey/definitions.js";
+import { addPersona, editPersona, removePersona } from "../../journey/definitions.js";
+import { listPersonas, type PersonaCounts } from "../../journey/persona-counts.js";
 import { type Persona, type PersonaCondition, PersonaInput } from "../../journey/personas.js";
-import { countPersonas } from "../../journey/personas-count.js";
+import { checkShape, orFail, readJsonFile, withQuery } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail, table } from "../output.js";
+import { formatCondition } from "../rule-text.js";
 import { viaServerOr } from "../target.js";
-import { checkShape, formatCondition, orFail, readJsonFile, withQuery } from "./journey.js";
 
 // As the API takes it: the fields to change, and the priority too.
 const PersonaPatch = Type.Composite([
@@ -16,12 +17,7 @@ const PersonaPatch = Type.Composite([
   Type.Object({ priority: Type.Optional(Type.Integer({ minimum: 1 })) }),
 ]);
 
-export interface PersonaList {
-  items: Array<Persona & { customers: number }>;
-  /** Customers no persona matches. */
-  unassigned: number;
-  asOf: string;
-}
+export type PersonaList = PersonaCounts;
 
 function describeCondition(c: PersonaCondition): string {
   if ("trait" in c) return formatCondition({ property: c.trait, op: c.op, value: c.value });
@@ -73,16 +69,7 @@ export function personaCommands(program: Command): void {
         const list = await viaServerOr<PersonaList>(
           config,
           { method: "GET", path: "/api/personas" },
-          async (ctx) => {
-            const fresh = await ctx.journey.refresh();
-            const defs = await loadDefinitions(ctx.store);
-            const counts = await countPersonas(ctx.store);
-            return {
-              items: defs.personas.map((p) => ({ ...p, customers: counts.get(p.id) ?? 0 })),
-              unassigned: counts.get(null) ?? 0,
-              asOf: fresh.refreshedAt,
-            };
-          },
+          async (ctx) => listPersonas(ctx.store, ctx.journey),
         );
         emit(g, list, renderList);
       } catch (e) {

@@ -11,22 +11,18 @@ import {
 import type { EventMatch } from "../../journey/rules.js";
 import { type Touchpoint, TouchpointInput, TouchpointKinds } from "../../journey/touchpoints.js";
 import { findUnmatched, type Unmatched } from "../../journey/unmatched.js";
+import { checkShape, collect, orFail, readJsonFile, withQuery } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail, table } from "../output.js";
-import { viaServerOr } from "../target.js";
 import {
   CONDITION_FORM,
-  checkShape,
-  collect,
   describeChannels,
   describeEvent,
   describeMatch,
   describeWhere,
-  orFail,
   parseCondition,
-  readJsonFile,
-  withQuery,
-} from "./journey.js";
+} from "../rule-text.js";
+import { viaServerOr } from "../target.js";
 
 const EventTypes = ["track", "page", "screen", "identify"] as const;
 const TouchpointPatch = Type.Partial(TouchpointInput);

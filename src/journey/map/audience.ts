@@ -9,10 +9,10 @@ import { Params } from "../../store/sql.js";
 import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
 import { stagePosition } from "../model.js";
 import type { JourneyRefresher } from "../refresh.js";
-import { checkPersona, type MapProblem, type MapQuery } from "./map.js";
+import type { MapQuery } from "./map.js";
 import { painAudience } from "./painpoints.js";
 import { type AudiencePage, type PainKind, PainKinds } from "./schema.js";
-import { buildScope, resolvePeriod } from "./scope.js";
+import { type MapProblem, openScope } from "./scope.js";
 import { stageAudiences } from "./stages.js";
 import { touchpointAudiences } from "./touchpoints.js";
 
@@ -63,13 +63,11 @@ export async function listAudience(
     duckdb: () =>
       store.read(async (conn) => {
         const defs = await readDefinitions(conn);
-        const bad = checkPersona(defs, q.persona);
-        if (bad) return err<MapProblem>({ code: "not_found", message: bad });
         const p = new Params();
         const sql = audienceSql(defs, q.audience, p);
         if (!sql.ok) return err<MapProblem>({ code: "invalid", message: sql.error });
-        const period = await resolvePeriod(conn, q.from, q.to);
-        await buildScope(conn, defs, { persona: q.persona, ...period });
+        const opened = await openScope(conn, q);
+        if (!opened.ok) return opened;
         await conn.run(
           `CREATE OR REPLACE TEMP TABLE m_audience AS SELECT DISTINCT customer_id FROM (${sql.value})`,
           p.values,

@@ -2,17 +2,19 @@
 // touchpoints, emotion, pain points and the authored lanes; optionally compared with another persona or
 // period. Everything is computed in SQL over the refreshed journey tables.
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { err, ok, type Result } from "../../result.js";
+import { ok, type Result } from "../../result.js";
 import { all, runQuery, type Store } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
-import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
+import type { JourneyDefinitions } from "../definitions.js";
 import { readLanes, type StageLanes } from "../lanes.js";
 import type { JourneyRefresher } from "../refresh.js";
 import { findPainPoints } from "./painpoints.js";
 import type { JourneyMap, MapComparison, MapStage } from "./schema.js";
-import { buildScope, type MapScope, resolvePeriod, UNASSIGNED } from "./scope.js";
+import { type MapProblem, type MapScope, openScope, UNASSIGNED } from "./scope.js";
 import { stageMetrics } from "./stages.js";
 import { touchpointMetrics } from "./touchpoints.js";
+
+export type { MapProblem };
 
 export interface MapQuery {
   persona?: string | undefined;
@@ -22,27 +24,15 @@ export interface MapQuery {
   top?: number | undefined;
 }
 
-export interface MapProblem {
-  code: "not_found" | "invalid";
-  message: string;
-}
-
 const EMPTY_LANES: StageLanes = { goals: [], questions: [], actions: [], opportunities: [] };
 
-export function checkPersona(defs: JourneyDefinitions, persona: string | undefined): string | undefined {
-  if (persona === undefined || persona === UNASSIGNED || defs.personas.some((p) => p.id === persona))
-    return undefined;
-  return `no persona "${persona}" (personas: ${[...defs.personas.map((p) => p.id), UNASSIGNED].join(", ")})`;
-}
-
-/** Computes the map on `conn` for a scope whose temp tables it builds. */
+/** Computes the map on `conn` for a scope whose temp tables are built. */
 async function compute(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   scope: MapScope,
   top: number,
 ): Promise<Omit<JourneyMap, "asOf" | "persona" | "stages"> & { stages: Omit<MapStage, "lanes">[] }> {
-  await buildScope(conn, defs, scope);
   const [cohort] = await all(conn, "SELECT count(*) AS n FROM m_cohort");
   const stages = await stageMetrics(conn, defs, scope);
   const tps = await touchpointMetrics(conn, defs, scope);
@@ -70,13 +60,10 @@ export async function buildJourneyMap(
   return runQuery(store, {
     duckdb: () =>
       store.read(async (conn) => {
-        const defs = await readDefinitions(conn);
-        const bad = checkPersona(defs, q.persona);
-        if (bad) return err<MapProblem>({ code: "not_found", message: bad });
-        const period = await resolvePeriod(conn, q.from, q.to);
-        if (period.from >= period.to)
-          return err<MapProblem>({ code: "invalid", message: "from must be before to" });
-        const body = await compute(conn, defs, { persona: q.persona, ...period }, q.top ?? 6);
+        const opened = await openScope(conn, q);
+        if (!opened.ok) return opened;
+        const { defs, scope } = opened.value;
+        const body = await compute(conn, defs, scope, q.top ?? 6);
         const lanes = await readLanes(store, q.persona);
         const persona = defs.personas.find((p) => p.id === q.persona);
         return ok({

@@ -1,9 +1,15 @@
 // What one journey map looks at: a persona (or everyone) and a period. Every number of the map and every
 // list of customers behind a number is computed from the same temp tables built here, on one connection.
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { err, ok, type Result } from "../../result.js";
 import { all } from "../../store/database.js";
 import { Params, quoteString } from "../../store/sql.js";
-import type { JourneyDefinitions } from "../definitions.js";
+import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
+
+export interface MapProblem {
+  code: "not_found" | "invalid";
+  message: string;
+}
 
 /** `persona`: a persona id, "unassigned" for customers no persona matched, or undefined for everyone. */
 export interface MapScope {
@@ -32,6 +38,27 @@ export async function resolvePeriod(
     end = new Date(newest + 1);
   }
   return { from: from ?? new Date(end.getTime() - DEFAULT_PERIOD_DAYS * DAY_MS), to: end };
+}
+
+/**
+ * Reads the definitions, checks the persona and the period, and builds the scope's temp tables: what
+ * every map and every list of customers starts from.
+ */
+export async function openScope(
+  conn: DuckDBConnection,
+  q: { persona?: string | undefined; from?: Date | undefined; to?: Date | undefined },
+): Promise<Result<{ defs: JourneyDefinitions; scope: MapScope }, MapProblem>> {
+  const defs = await readDefinitions(conn);
+  const persona = q.persona;
+  if (persona !== undefined && persona !== UNASSIGNED && !defs.personas.some((p) => p.id === persona)) {
+    const known = [...defs.personas.map((p) => p.id), UNASSIGNED].join(", ");
+    return err({ code: "not_found", message: `no persona "${persona}" (personas: ${known})` });
+  }
+  const period = await resolvePeriod(conn, q.from, q.to);
+  if (period.from >= period.to) return err({ code: "invalid", message: "from must be before to" });
+  const scope = { persona, ...period };
+  await buildScope(conn, defs, scope);
+  return ok({ defs, scope });
 }
 
 /**

@@ -5,10 +5,9 @@ import { loadDefinitions, putModel } from "../../journey/definitions.js";
 import { LaneItems, LaneNames, writeLane } from "../../journey/lanes.js";
 import { listAudience } from "../../journey/map/audience.js";
 import { mapToCsv } from "../../journey/map/export.js";
-import { buildJourneyMap, compareMaps, type MapProblem, type MapQuery } from "../../journey/map/map.js";
+import { buildJourneyMap, compareMaps, type MapQuery } from "../../journey/map/map.js";
 import { AudiencePage, JourneyMap, MapComparison } from "../../journey/map/schema.js";
 import { JourneyModel } from "../../journey/model.js";
-import type { Result } from "../../result.js";
 import { StringEnum } from "../../typebox.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
@@ -57,17 +56,8 @@ const scopeOf = (q: Static<typeof ScopeQuery>): MapQuery => ({
   to: parseDate(q.to, "to"),
 });
 
-function unwrap<T>(r: Result<T, MapProblem>): T {
-  if (r.ok) return r.value;
-  throw new HttpError(
-    r.error.code === "not_found" ? 404 : 400,
-    r.error.code === "not_found" ? "not_found" : "invalid_request",
-    r.error.message,
-  );
-}
-
 export function journeyRoutes(app: App, ctx: AppContext): void {
-  const map = async (q: MapQuery) => unwrap(await buildJourneyMap(ctx.store, ctx.journey, q));
+  const map = async (q: MapQuery) => unwrapProblem(await buildJourneyMap(ctx.store, ctx.journey, q));
 
   app.get(
     "/api/journey-map",
@@ -143,7 +133,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (req) =>
-      unwrap(
+      unwrapProblem(
         await listAudience(ctx.store, ctx.journey, {
           ...scopeOf(req.query),
           audience: req.query.audience,

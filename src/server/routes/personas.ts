@@ -1,8 +1,8 @@
 // Personas: saved segments with a narrative, with how many customers each has now.
 import { Type } from "@sinclair/typebox";
-import { addPersona, editPersona, loadDefinitions, removePersona } from "../../journey/definitions.js";
+import { addPersona, editPersona, removePersona } from "../../journey/definitions.js";
+import { listPersonas } from "../../journey/persona-counts.js";
 import { Persona, PersonaInput } from "../../journey/personas.js";
-import { countPersonas } from "../../journey/personas-count.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
@@ -34,16 +34,7 @@ export function personaRoutes(app: App, ctx: AppContext): void {
         },
       },
     },
-    async () => {
-      const fresh = await ctx.journey.refresh();
-      const defs = await loadDefinitions(ctx.store);
-      const counts = await countPersonas(ctx.store);
-      return {
-        items: defs.personas.map((p) => ({ ...p, customers: counts.get(p.id) ?? 0 })),
-        unassigned: counts.get(null) ?? 0,
-        asOf: fresh.refreshedAt,
-      };
-    },
+    async () => listPersonas(ctx.store, ctx.journey),
   );
 
   app.post(
