@@ -242,9 +242,6 @@ describe("the journey model", () => {
     }
   });
 
-  // BUG (reported): PUT /api/journey-model answers a model that fails checkModel with the code "invalid"
-  // (journey.ts passes the definitions' problem code through), where every other route says
-  // "invalid_request" for a 400. Un-skip when fixed.
   it("answers an invalid model with the code every 400 has", async () => {
     const model = expectOk(await server.api<JourneyModel>("/api/journey-model"));
     const body = { ...model, lapse: { afterDays: 7, to: "limbo" } };
@@ -381,10 +378,7 @@ describe("maps asked for at the same time", () => {
     }
   });
 
-  // BUG (reported): buildJourneyMap holds a pooled read connection while readLanes asks the pool for
-  // another; with four maps at once (the pool has four readers) every one waits for a connection the
-  // others hold, forever, and so does every later read. Un-skip when fixed.
-  it.skip("six at once all answer", async () => {
+  it("six at once all answer", async () => {
     const own = await startTestServer({ config: { journeyRefreshSeconds: 0 } });
     try {
       const maps = Promise.all(

@@ -411,10 +411,7 @@ describe("editing the touchpoint catalogue changes the map", () => {
     expect(comparable(back)).toEqual(comparable(all50));
   });
 
-  // BUG (reported): a slow-response pain point lists its channel targets with string_agg(DISTINCT channel)
-  // without an order, so the title ("… slower than the target (chat 5 min, phone 5 min, email 1440 min)")
-  // changes order from one rebuild of the same data to the next and the export with it. Un-skip when fixed.
-  it.skip("after the edits are undone, the export is the same file as before", async () => {
+  it("after the edits are undone, the export is the same file as before", async () => {
     expect(await exportCsv()).toBe(exported);
   });
 });

@@ -437,10 +437,7 @@ describe("personas", () => {
     expect((await factsOf(server, ids.p60))?.persona).toBe("traditional-trudy");
   });
 
-  // BUG (reported): traits a track call carries in context.traits never reach customer_facts.traits (the
-  // refresh reads traits only from rows with a traits column or of type identify), so this customer,
-  // whose age comes only that way, gets no persona. Un-skip when fixed.
-  it.skip("a trait carried in a track call's context counts for personas", async () => {
+  it("a trait carried in a track call's context counts for personas", async () => {
     const user = uid("context-age");
     await send(
       server,
@@ -453,10 +450,7 @@ describe("personas", () => {
     expect((await factsOf(server, id))?.persona).toBe("traditional-trudy");
   });
 
-  // BUG (reported): an Order Completed without a revenue or total property is not counted in
-  // customer_facts.orders or last_order (orders are counted where revenue IS NOT NULL), so persona rules
-  // on `orders` (Loyal advocate Liam: orders ≥ 3) and `days_since_last_order` miss them. Un-skip when fixed.
-  it.skip("an order without a value is still an order", async () => {
+  it("an order without a value is still an order", async () => {
     const user = uid("no-value");
     const orders = [0, 1, 2].map((i) =>
       track({ userId: user }, "Order Completed", ago(8, i), {

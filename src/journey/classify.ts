@@ -116,7 +116,7 @@ export function classificationSql(defs: JourneyDefinitions, p: Params, source: s
                : undefined,
            )} AS response_minutes,
            ${perTouchpoint(tps, (t) => (t.subject ? textAt(t.subject, "") : undefined))} AS subject,
-           CASE WHEN type = 'track' AND event = ${purchase} THEN coalesce(${revenue}) END AS revenue
+           CASE WHEN type = 'track' AND event = ${purchase} THEN coalesce(${revenue}, 0) END AS revenue
       FROM (${inner}) c
      WHERE tp IS NOT NULL OR entry_signal IS NOT NULL OR (type = 'track' AND event = ${purchase})`;
 }

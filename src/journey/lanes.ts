@@ -1,5 +1,6 @@
 // The authored lanes of a journey map — goals, questions, actions, opportunities — written by the CX team
 // per persona (or for all customers) and stage, and stored beside the measured lanes.
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
@@ -16,10 +17,14 @@ export type StageLanes = Record<LaneName, string[]>;
 /** Lanes are stored under '' for the map of all customers. */
 const personaKey = (persona: string | undefined) => persona ?? "";
 
-export async function readLanes(store: Store, persona: string | undefined): Promise<Map<string, StageLanes>> {
-  const rows = await store.read((conn) =>
-    all(conn, "SELECT stage, lane, items FROM journey_lanes WHERE persona = $1", [personaKey(persona)]),
-  );
+/** On the caller's connection: a map already holds one, and asking the pool for another can deadlock. */
+export async function readLanes(
+  conn: DuckDBConnection,
+  persona: string | undefined,
+): Promise<Map<string, StageLanes>> {
+  const rows = await all(conn, "SELECT stage, lane, items FROM journey_lanes WHERE persona = $1", [
+    personaKey(persona),
+  ]);
   const out = new Map<string, StageLanes>();
   for (const r of rows) {
     const stage = String(r.stage);

@@ -98,7 +98,7 @@ async function recompute(
       FROM (SELECT customer_id, json_group_object(key, value) AS traits FROM (
               SELECT m.customer_id, j.key, arg_max(j.value, e.timestamp) AS value
                 FROM ${source}, json_each(coalesce(e.traits, json_extract(e.context, '$.traits'))) j
-               WHERE e.traits IS NOT NULL OR e.type = 'identify'
+               WHERE e.traits IS NOT NULL OR json_extract(e.context, '$.traits') IS NOT NULL
                GROUP BY m.customer_id, j.key) GROUP BY customer_id) t
      WHERE f.customer_id = t.customer_id`);
 

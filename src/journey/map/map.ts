@@ -64,7 +64,7 @@ export async function buildJourneyMap(
         if (!opened.ok) return opened;
         const { defs, scope } = opened.value;
         const body = await compute(conn, defs, scope, q.top ?? 6);
-        const lanes = await readLanes(store, q.persona);
+        const lanes = await readLanes(conn, q.persona);
         const persona = defs.personas.find((p) => p.id === q.persona);
         return ok({
           persona: persona

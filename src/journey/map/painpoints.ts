@@ -171,7 +171,7 @@ export async function findPainPoints(
             count(next_feedback) FILTER (WHERE ${slow} AND ${pred.laterFeedback}) AS answers_slow,
             avg(next_feedback) FILTER (WHERE NOT ${slow} AND ${pred.laterFeedback}) AS feedback_fast,
             count(next_feedback) FILTER (WHERE NOT ${slow} AND ${pred.laterFeedback}) AS answers_fast,
-            string_agg(DISTINCT channel, ',') AS channels
+            string_agg(DISTINCT channel, ',' ORDER BY channel) AS channels
        FROM m_jr WHERE kind = 'response' AND response_minutes IS NOT NULL GROUP BY touchpoint`,
     sp.values,
   );

@@ -95,15 +95,21 @@ export async function buildScope(
         GROUP BY ALL`,
     period,
   );
-  // For everyone, a view: copying most of journey_events costs more than the few scans that read it.
-  // Its period goes in as literals (views take no parameters); they are ISO strings of parsed dates.
-  const everyone = scope.persona === undefined;
-  await conn.run("DROP VIEW IF EXISTS m_jr; DROP TABLE IF EXISTS m_jr");
-  await conn.run(
-    `CREATE TEMP ${everyone ? "VIEW" : "TABLE"} m_jr AS
-       SELECT j.customer_id, j.timestamp AS ts, j.touchpoint, j.stage, j.signal, j.kind, j.channel, j.feedback,
-              j.response_minutes, j.subject, j.next_stage_at, j.next_feedback_at, j.next_feedback
-         FROM journey_events j ${everyone ? "" : "SEMI JOIN m_cohort c ON c.customer_id = j.customer_id"}
-        WHERE j.timestamp >= ${quoteString(period[0]!)}::TIMESTAMP AND j.timestamp < ${quoteString(period[1]!)}::TIMESTAMP`,
-  );
+  // m_jr is always a view. For everyone it reads journey_events directly (copying most of the table
+  // costs more than the few scans that read it); for a persona it reads a copy of the cohort's rows.
+  // The period goes in as literals (views take no parameters): ISO strings of parsed dates.
+  const columns = `j.customer_id, j.timestamp AS ts, j.touchpoint, j.stage, j.signal, j.kind, j.channel, j.feedback,
+       j.response_minutes, j.subject, j.next_stage_at, j.next_feedback_at, j.next_feedback`;
+  const inPeriod = `j.timestamp >= ${quoteString(period[0]!)}::TIMESTAMP AND j.timestamp < ${quoteString(period[1]!)}::TIMESTAMP`;
+  if (scope.persona === undefined) {
+    await conn.run(
+      `CREATE OR REPLACE TEMP VIEW m_jr AS SELECT ${columns} FROM journey_events j WHERE ${inPeriod}`,
+    );
+  } else {
+    await conn.run(
+      `CREATE OR REPLACE TEMP TABLE m_jr_cohort AS SELECT ${columns}
+         FROM journey_events j SEMI JOIN m_cohort c ON c.customer_id = j.customer_id WHERE ${inPeriod}`,
+    );
+    await conn.run("CREATE OR REPLACE TEMP VIEW m_jr AS SELECT * FROM m_jr_cohort");
+  }
 }
