@@ -114,6 +114,8 @@ export async function startServer(config: Config): Promise<Result<RunningServer,
       ? setInterval(refreshJourney, config.journeyRefreshSeconds * 1000)
       : undefined;
   journeyTimer?.unref();
+  // Now rather than at the first map request: the demo world or an import may have added much.
+  void refreshJourney();
 
   let closing: Promise<void> | undefined;
   return ok({

@@ -66,6 +66,8 @@ export function serveCommand(program: Command): void {
             `  curl -H 'authorization: Bearer ${apiToken}' '${server.url}/api/customers?q=u-1'`,
             "  npm run itinera -- stats              (in another terminal)",
             "  npm run itinera -- customers search kim",
+            "  npm run itinera -- journey map --persona traditional-trudy",
+            `  curl -H 'authorization: Bearer ${apiToken}' '${server.url}/api/journey-map?persona=tech-savvy-tim'`,
             `  OpenAPI: ${server.url}/api/openapi.json`,
           );
         }
