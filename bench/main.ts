@@ -4,9 +4,10 @@ import { parseArgs } from "node:util";
 import { runDemo } from "./demo.js";
 import { runImport } from "./import.js";
 import { runIngest } from "./ingest.js";
+import { runJourney } from "./journey.js";
 import { runSearch } from "./search.js";
 
-const usage = `usage: npm run bench -- <ingest|search|import|demo> [options]
+const usage = `usage: npm run bench -- <ingest|search|import|demo|journey> [options]
 
   --json            machine-readable result on stdout, no progress
   --no-record       do not update bench/RESULTS.md
@@ -16,6 +17,7 @@ ingest:  --duration S (30)  --warmup S (5)  --clients N (8)  --batch N (100)
 search:  --events N (10000000)  --requests N (500 per kind)  --rebuild
 import:  --rows N (1000000)
 demo:    --events N (10000000)
+journey: --events N (10000000)  --runs N (5 per map, after 1 warm-up)  --rebuild
 `;
 
 const { values, positionals } = parseArgs({
@@ -32,6 +34,7 @@ const { values, positionals } = parseArgs({
     requests: { type: "string" },
     rebuild: { type: "boolean", default: false },
     rows: { type: "string" },
+    runs: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -72,6 +75,13 @@ async function main(): Promise<Record<string, unknown>> {
       return runImport({ ...common, rows: num("rows", 1_000_000) });
     case "demo":
       return runDemo({ ...common, events: num("events", 10_000_000) });
+    case "journey":
+      return runJourney({
+        ...common,
+        events: num("events", 10_000_000),
+        runs: num("runs", 5),
+        rebuild: values.rebuild,
+      });
     default:
       process.stderr.write(usage);
       process.exit(values.help ? 0 : 2);
