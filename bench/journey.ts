@@ -50,8 +50,15 @@ const SEED = 1;
 const END = "2026-06-01";
 /** The default 768 MB runs out of memory importing ~7.75M events; the journey tables want room too. */
 const MEMORY_LIMIT_MB = 6000;
-/** A 10M-event store built earlier on the bench machine with these options; copied, never written. */
-const PREBUILT = { db: "/work/benchdemo/demo-10M-orig.duckdb", base: "/work/benchdemo/demo-10M" };
+/**
+ * A store of this same world built earlier (ITINERA_BENCH_PREBUILT=path/to/file.duckdb, with its
+ * `<name>.demo-manifest.json` and `.demo-customers.jsonl` beside it, as `demo generate --into` leaves them)
+ * saves the 6–8 minutes of building one; it is copied, never written. The manifest must match.
+ */
+const PREBUILT_DB = process.env.ITINERA_BENCH_PREBUILT;
+const PREBUILT = PREBUILT_DB
+  ? { db: PREBUILT_DB, base: PREBUILT_DB.replace(/(-orig)?\.duckdb$/, "") }
+  : { db: "", base: "" };
 /** New events appended before the incremental refresh: new people over the window's last days. */
 const SLICE = { customers: 200, days: 2, firstSeed: 1000 };
 const TARGET_MS = 2000;
@@ -129,7 +136,7 @@ function runCli(args: string[], env: Record<string, string>): Promise<string> {
 /** The prebuilt store, when it is exactly the world this fixture asks for. */
 function prebuilt(customers: number): string | undefined {
   const manifest = `${PREBUILT.base}.demo-manifest.json`;
-  if (!fs.existsSync(PREBUILT.db) || !fs.existsSync(manifest)) return undefined;
+  if (!PREBUILT.db || !fs.existsSync(PREBUILT.db) || !fs.existsSync(manifest)) return undefined;
   const m = JSON.parse(fs.readFileSync(manifest, "utf8")) as Manifest;
   const same =
     m.seed === SEED && m.customers === customers && m.days === DAYS && m.window.end.startsWith(END);
