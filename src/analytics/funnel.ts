@@ -1,0 +1,435 @@
+// Funnels, computed in SQL per stitched customer. The semantics (README, "Funnels"):
+// - a customer counts at step k only if they did steps 1..k in order within the window, which runs from
+//   their step-1 event and includes its end;
+// - one event fills at most one step; every step-1 event starts an attempt, and the customer's best
+//   attempt counts (most steps, then the earliest);
+// - ordered allows other events between steps, strict does not, unordered takes the steps in any order;
+// - an exclusion event between the given steps of the counted attempt removes the customer;
+// - a breakdown takes its value from the counted attempt's step-1 event.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { type Static, Type } from "@sinclair/typebox";
+import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import type { JourneyRefresher } from "../journey/refresh.js";
+import { err, ok, type Result } from "../result.js";
+import { all, runQuery, type Store } from "../store/database.js";
+import { Params, quoteString } from "../store/sql.js";
+import { StringEnum } from "../typebox.js";
+import { checkStep, DurationText, parseDuration, Step, stepName } from "./steps.js";
+import { buildStream } from "./stream.js";
+
+export const FunnelOrders = ["ordered", "strict", "unordered"] as const;
+
+export const FunnelRequest = Type.Object(
+  {
+    steps: Type.Array(Step, { minItems: 2, maxItems: 30 }),
+    window: Type.Optional(DurationText),
+    order: Type.Optional(StringEnum(FunnelOrders)),
+    from: Type.Optional(
+      Type.String({ format: "date-time", description: "First step-1 event counted (inclusive)" }),
+    ),
+    to: Type.Optional(
+      Type.String({ format: "date-time", description: "Last step-1 event counted (exclusive)" }),
+    ),
+    exclusions: Type.Optional(
+      Type.Array(
+        Type.Composite([
+          Step,
+          Type.Object({
+            between: Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 1 })], {
+              description: "0-based step indexes: the exclusion counts after the first and before the second",
+            }),
+          }),
+        ]),
+        { maxItems: 10 },
+      ),
+    ),
+    breakdown: Type.Optional(
+      Type.Object(
+        { property: Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$" }) },
+        { additionalProperties: false },
+      ),
+    ),
+    interval: Type.Optional(
+      StringEnum(["day", "week"], { description: "Conversion over time, by attempt start" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type FunnelRequest = Static<typeof FunnelRequest>;
+
+const FunnelStep = Type.Object({
+  name: Type.String(),
+  count: Type.Integer(),
+  conversionFromFirst: Type.Number(),
+  conversionFromPrevious: Type.Number(),
+  medianSecondsFromPrevious: Type.Union([Type.Number(), Type.Null()]),
+});
+
+export const FunnelResult = Type.Object({
+  steps: Type.Array(FunnelStep),
+  breakdown: Type.Optional(
+    Type.Array(
+      Type.Object({ value: Type.Union([Type.String(), Type.Null()]), steps: Type.Array(FunnelStep) }),
+    ),
+  ),
+  overTime: Type.Optional(
+    Type.Array(
+      Type.Object({
+        start: Type.String(),
+        entered: Type.Integer(),
+        converted: Type.Integer(),
+        conversion: Type.Number(),
+      }),
+    ),
+  ),
+  excluded: Type.Integer({ description: "Customers removed by an exclusion" }),
+  period: Type.Object({ from: Type.String(), to: Type.String() }),
+  window: Type.String(),
+  order: StringEnum(FunnelOrders),
+});
+export type FunnelResult = Static<typeof FunnelResult>;
+
+export interface FunnelProblem {
+  code: "invalid";
+  message: string;
+}
+
+interface Plan {
+  names: string[];
+  n: number;
+  windowMs: number;
+  order: (typeof FunnelOrders)[number];
+  from: Date;
+  to: Date;
+}
+
+const DAY = 86_400_000;
+const DEFAULT_DAYS = 30;
+
+/** Checks the request against the definitions and settles its defaults. */
+async function plan(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: FunnelRequest,
+): Promise<Result<Plan, FunnelProblem>> {
+  const bad = (message: string) => err<FunnelProblem>({ code: "invalid", message });
+  for (const [i, s] of req.steps.entries()) {
+    const why = checkStep(s, defs, `steps[${i}]`);
+    if (why) return bad(why);
+  }
+  for (const [i, x] of (req.exclusions ?? []).entries()) {
+    const { between, ...step } = x;
+    const why = checkStep(step, defs, `exclusions[${i}]`);
+    if (why) return bad(why);
+    if (between[0] >= between[1] || between[1] >= req.steps.length)
+      return bad(`exclusions[${i}].between must be two step indexes a < b < ${req.steps.length}`);
+  }
+  if (req.breakdown && req.order === "unordered") return bad("a breakdown needs an ordered or strict funnel");
+  const windowMs = parseDuration(req.window ?? "14d");
+  if (windowMs === undefined) return bad(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
+  let to = req.to ? new Date(req.to) : undefined;
+  if (!to) {
+    const [row] = await all(conn, "SELECT epoch_ms(max(timestamp)) AS t FROM events");
+    to = new Date(row?.t === null || row?.t === undefined ? Date.now() : Number(row.t) + 1);
+  }
+  const from = req.from ? new Date(req.from) : new Date(to.getTime() - DEFAULT_DAYS * DAY);
+  if (!(from < to)) return bad("from must be before to");
+  return ok({
+    names: req.steps.map((s) => stepName(s, defs)),
+    n: req.steps.length,
+    windowMs,
+    order: req.order ?? "ordered",
+    from,
+    to,
+  });
+}
+
+const seconds = (ms: number) => `INTERVAL (${Math.round(ms / 1000)}) SECOND`;
+const cols = (n: number, f: (i: number) => string, sep = ", ") =>
+  Array.from({ length: n }, (_, i) => f(i)).join(sep);
+
+/**
+ * Ordered and strict funnels: every step-1 event starts an attempt; each next step is the customer's
+ * earliest later event of that step (the greedy choice is optimal for order-preserving funnels), and an
+ * attempt stops at the first step beyond its window. Leaves f_best: one counted attempt per customer.
+ */
+async function orderedAttempts(conn: DuckDBConnection, pl: Plan): Promise<void> {
+  const n = pl.n;
+  const fromSql = `${quoteString(pl.from.toISOString())}::TIMESTAMP`;
+  const toSql = `${quoteString(pl.to.toISOString())}::TIMESTAMP`;
+  // Events in order per customer (rn breaks ties of equal timestamps by message id).
+  await conn.run(`CREATE OR REPLACE TEMP TABLE f_rows AS
+    SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY ts, mid) AS rn FROM a_stream`);
+  const limit = `a.t0 + ${seconds(pl.windowMs)}`;
+  const inPeriod = `s0 AND ts >= ${fromSql} AND ts < ${toSql}`;
+  const ctes: string[] = [];
+  if (pl.order === "strict") {
+    // Strict: the next step must be the customer's very next event, so every attempt is its own chain.
+    ctes.push(`c0 AS (SELECT customer_id, rn AS r0, ts AS t0, bd FROM f_rows WHERE ${inPeriod})`);
+    for (let k = 1; k < n; k++)
+      ctes.push(`c${k} AS (SELECT a.*, CASE WHEN b.ts <= ${limit} THEN b.rn END AS r${k},
+                                 CASE WHEN b.ts <= ${limit} THEN b.ts END AS t${k}
+                            FROM c${k - 1} a LEFT JOIN f_rows b
+                              ON b.customer_id = a.customer_id AND b.rn = a.r${k - 1} + 1 AND b.s${k})`);
+  } else {
+    // A step-1 event followed by another before the step-2 event they both lead to starts the same chain
+    // later, and that later attempt reaches at least as far: so the attempts are the last step-1 event
+    // before each step-2 event, and the customer's last step-1 event.
+    ctes.push(`c0 AS (
+      SELECT DISTINCT z.customer_id, z.rn AS r0, z.ts AS t0, z.bd
+        FROM (SELECT customer_id, rn FROM f_rows WHERE s1) q
+        ASOF JOIN (SELECT customer_id, rn, ts, bd FROM f_rows WHERE ${inPeriod}) z
+          ON q.customer_id = z.customer_id AND q.rn > z.rn
+      UNION
+      SELECT customer_id, max(rn), arg_max(ts, rn), arg_max(bd, rn) FROM f_rows WHERE ${inPeriod} GROUP BY customer_id)`);
+    // Each next step: the earliest event of that step after the previous one (an as-of join).
+    for (let k = 1; k < n; k++)
+      // An as-of join matches a NULL key too: a chain that stopped must stay stopped.
+      ctes.push(`c${k} AS (SELECT a.*, CASE WHEN a.r${k - 1} IS NOT NULL AND b.ts <= ${limit} THEN b.rn END AS r${k},
+                                 CASE WHEN a.r${k - 1} IS NOT NULL AND b.ts <= ${limit} THEN b.ts END AS t${k}
+                            FROM c${k - 1} a ASOF LEFT JOIN (SELECT customer_id, rn, ts FROM f_rows WHERE s${k}) b
+                              ON a.customer_id = b.customer_id AND a.r${k - 1} < b.rn)`);
+  }
+  const reached = cols(n, (i) => `(r${i} IS NOT NULL)::INTEGER`, " + ");
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE f_best AS
+     WITH ${ctes.join(",\n")}
+     SELECT DISTINCT ON (customer_id) customer_id, bd, ${cols(n, (i) => `t${i}`)}, ${reached} AS reached
+       FROM c${n - 1} ORDER BY customer_id, reached DESC, t0, r0`,
+  );
+}
+
+/**
+ * Unordered funnels: from each step event, the distinct steps done within the window after it (a step
+ * listed twice needs two events); a customer's best start counts.
+ */
+async function unorderedAttempts(
+  conn: DuckDBConnection,
+  pl: Plan,
+  req: FunnelRequest,
+  p: Params,
+): Promise<void> {
+  // Steps with the same definition share their events: count each definition once, up to its multiplicity.
+  const groups = new Map<string, number[]>();
+  req.steps.forEach((s, i) => {
+    const key = JSON.stringify({ ...s, name: undefined });
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const frame = `(PARTITION BY customer_id ORDER BY ts RANGE BETWEEN CURRENT ROW AND ${seconds(pl.windowMs)} FOLLOWING)`;
+  const done = [...groups.values()]
+    .map((idx) => `least(count(*) FILTER (WHERE s${idx[0]}) OVER ${frame}, ${idx.length})`)
+    .join(" + ");
+  const any = cols(pl.n, (i) => `s${i}`, " OR ");
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE f_best AS
+     SELECT DISTINCT ON (customer_id) customer_id, NULL::VARCHAR AS bd, ts AS t0, ${cols(pl.n - 1, (i) => `NULL::TIMESTAMP AS t${i + 1}`)}, reached
+       FROM (SELECT customer_id, ts, ${done} AS reached FROM a_stream WHERE ${any})
+      WHERE ts >= ${p.add(pl.from.toISOString())}::TIMESTAMP AND ts < ${p.add(pl.to.toISOString())}::TIMESTAMP
+      ORDER BY customer_id, reached DESC, ts`,
+    p.values,
+  );
+}
+
+/** Removes customers whose counted attempt has an exclusion event between the given steps. */
+async function applyExclusions(conn: DuckDBConnection, pl: Plan, req: FunnelRequest): Promise<number> {
+  const xs = req.exclusions ?? [];
+  if (!xs.length) return 0;
+  const conds = xs.map((x, j) => {
+    const col = `s${pl.n + j}`;
+    const [a, b] = x.between;
+    // Not reaching step b: the exclusion counts up to the end of the window.
+    const end = `coalesce(f.t${b}, f.t0 + ${seconds(pl.windowMs)})`;
+    return `EXISTS (SELECT 1 FROM a_stream x WHERE x.customer_id = f.customer_id AND x.${col}
+                      AND f.t${a} IS NOT NULL AND x.ts > f.t${a} AND x.ts < ${end})`;
+  });
+  const removed = await all(conn, `DELETE FROM f_best f WHERE ${conds.join(" OR ")} RETURNING customer_id`);
+  return removed.length;
+}
+
+type StepRow = Static<typeof FunnelStep>;
+
+async function stepCounts(
+  conn: DuckDBConnection,
+  pl: Plan,
+  groupBy?: string,
+): Promise<Map<string | null, StepRow[]>> {
+  const counts = cols(pl.n, (i) => `count(*) FILTER (WHERE reached >= ${i + 1}) AS c${i}`);
+  const medians = cols(
+    pl.n - 1,
+    (i) => `median(epoch(t${i + 1}) - epoch(t${i})) FILTER (WHERE reached >= ${i + 2}) AS m${i + 1}`,
+  );
+  const rows = await all(
+    conn,
+    `SELECT ${groupBy ?? "NULL"} AS g, ${counts}${pl.n > 1 ? `, ${medians}` : ""} FROM f_best ${groupBy ? `GROUP BY ${groupBy}` : ""} ORDER BY c0 DESC, g`,
+  );
+  const out = new Map<string | null, StepRow[]>();
+  for (const r of rows) {
+    const c = (i: number) => Number(r[`c${i}`] ?? 0);
+    out.set(
+      r.g === null || r.g === undefined ? null : String(r.g),
+      pl.names.map((name, i) => ({
+        name,
+        count: c(i),
+        conversionFromFirst: c(0) ? c(i) / c(0) : 0,
+        conversionFromPrevious: i === 0 ? 1 : c(i - 1) ? c(i) / c(i - 1) : 0,
+        medianSecondsFromPrevious:
+          i === 0 || pl.order === "unordered" || r[`m${i}`] === null ? null : Number(r[`m${i}`]),
+      })),
+    );
+  }
+  if (!out.size && !groupBy)
+    out.set(
+      null,
+      pl.names.map((name, i) => ({
+        name,
+        count: 0,
+        conversionFromFirst: 0,
+        conversionFromPrevious: i === 0 ? 1 : 0,
+        medianSecondsFromPrevious: null,
+      })),
+    );
+  return out;
+}
+
+/** Builds f_best for the request on `conn`; the counts and the customer lists read it. */
+export async function prepareFunnel(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: FunnelRequest,
+): Promise<Result<{ plan: Plan; excluded: number }, FunnelProblem>> {
+  const planned = await plan(conn, defs, req);
+  if (!planned.ok) return planned;
+  const pl = planned.value;
+  const p = new Params();
+  const exclusionSteps = (req.exclusions ?? []).map(({ between: _b, ...s }) => s);
+  await buildStream(
+    conn,
+    defs,
+    {
+      steps: [...req.steps, ...exclusionSteps],
+      from: pl.from,
+      until: new Date(pl.to.getTime() + pl.windowMs),
+      allEvents: pl.order === "strict",
+      breakdown: req.breakdown?.property,
+    },
+    p,
+  );
+  const q = new Params();
+  if (pl.order === "unordered") await unorderedAttempts(conn, pl, req, q);
+  else await orderedAttempts(conn, pl);
+  const excluded = await applyExclusions(conn, pl, req);
+  return ok({ plan: pl, excluded });
+}
+
+export async function computeFunnel(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: FunnelRequest,
+): Promise<Result<FunnelResult, FunnelProblem>> {
+  const prepared = await prepareFunnel(conn, defs, req);
+  if (!prepared.ok) return prepared;
+  const { plan: pl, excluded } = prepared.value;
+  const total = await stepCounts(conn, pl);
+  const result: FunnelResult = {
+    steps: total.get(null) ?? [],
+    excluded,
+    period: { from: pl.from.toISOString(), to: pl.to.toISOString() },
+    window: req.window ?? "14d",
+    order: pl.order,
+  };
+  if (req.breakdown) {
+    const groups = await stepCounts(conn, pl, "bd");
+    result.breakdown = [...groups].map(([value, steps]) => ({ value, steps }));
+  }
+  if (req.interval) {
+    const rows = await all(
+      conn,
+      `SELECT epoch_ms(date_trunc('${req.interval === "week" ? "week" : "day"}', t0)) AS start, count(*) AS entered,
+              count(*) FILTER (WHERE reached = ${pl.n}) AS converted
+         FROM f_best GROUP BY 1 ORDER BY 1`,
+    );
+    result.overTime = rows.map((r) => ({
+      start: new Date(Number(r.start)).toISOString(),
+      entered: Number(r.entered),
+      converted: Number(r.converted),
+      conversion: Number(r.entered) ? Number(r.converted) / Number(r.entered) : 0,
+    }));
+  }
+  return ok(result);
+}
+
+export const FunnelCustomersRequest = Type.Composite([
+  FunnelRequest,
+  Type.Object({
+    step: Type.Integer({ minimum: 1, description: "1-based step" }),
+    kind: StringEnum(["reached", "dropped"], {
+      description: "reached: did the step; dropped: did the step and not the next",
+    }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+    after: Type.Optional(Type.Integer({ minimum: 0, description: "`next` of the previous page" })),
+  }),
+]);
+export type FunnelCustomersRequest = Static<typeof FunnelCustomersRequest>;
+
+/** Stage steps read the journey tables; event and touchpoint steps read events directly. */
+const needsJourney = (req: FunnelRequest) =>
+  [...req.steps, ...(req.exclusions ?? [])].some((s) => s.stage !== undefined);
+
+export async function runFunnel(
+  store: Store,
+  refresher: JourneyRefresher,
+  req: FunnelRequest,
+): Promise<Result<FunnelResult, FunnelProblem>> {
+  if (needsJourney(req)) await refresher.refresh();
+  return runQuery(store, {
+    duckdb: () => store.read(async (conn) => computeFunnel(conn, await readDefinitions(conn), req)),
+  });
+}
+
+export interface FunnelCustomerPage {
+  total: number;
+  customers: Array<{ id: number; name: string | null; reached: number; startedAt: string }>;
+  next: number | null;
+}
+
+/** The customers behind a step: those who did it, or who did it and went no further. */
+export async function funnelCustomers(
+  store: Store,
+  refresher: JourneyRefresher,
+  req: FunnelCustomersRequest,
+): Promise<Result<FunnelCustomerPage, FunnelProblem>> {
+  const { step, kind, limit = 50, after = 0, ...funnel } = req;
+  if (step > funnel.steps.length)
+    return err({
+      code: "invalid",
+      message: `step ${step} is beyond the funnel's ${funnel.steps.length} steps`,
+    });
+  if (needsJourney(funnel)) await refresher.refresh();
+  return runQuery(store, {
+    duckdb: () =>
+      store.read(async (conn) => {
+        const prepared = await prepareFunnel(conn, await readDefinitions(conn), funnel);
+        if (!prepared.ok) return prepared;
+        const which = kind === "reached" ? `reached >= ${step}` : `reached = ${step}`;
+        const [total] = await all(conn, `SELECT count(*) AS n FROM f_best WHERE ${which}`);
+        const rows = await all(
+          conn,
+          `SELECT b.customer_id AS id, c.name, b.reached, epoch_ms(b.t0) AS started
+             FROM f_best b LEFT JOIN customers c ON c.id = b.customer_id
+            WHERE ${which} AND b.customer_id > $1 ORDER BY b.customer_id LIMIT $2`,
+          [after, limit + 1],
+        );
+        const page = rows.slice(0, limit);
+        return ok({
+          total: Number(total?.n ?? 0),
+          customers: page.map((r) => ({
+            id: Number(r.id),
+            name: r.name === null ? null : String(r.name),
+            reached: Number(r.reached),
+            startedAt: new Date(Number(r.started)).toISOString(),
+          })),
+          next: rows.length > limit ? Number(page.at(-1)!.id) : null,
+        });
+      }),
+  });
+}

@@ -1,0 +1,61 @@
+// A step of an analysis — an event, a touchpoint or a stage, with property conditions — and the window
+// lengths analyses take ("14d", "30m"). Shared by funnels, paths, retention and time to convert.
+import { type Static, Type } from "@sinclair/typebox";
+import type { JourneyDefinitions } from "../journey/definitions.js";
+import { stagePosition } from "../journey/model.js";
+import { checkCondition, Condition } from "../journey/rules.js";
+
+export const Step = Type.Object(
+  {
+    event: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "A track event name" })),
+    touchpoint: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: "A touchpoint id" })),
+    stage: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: "Entering a stage (key)" })),
+    where: Type.Optional(
+      Type.Array(Condition, { maxItems: 20, description: "Conditions on the event (not for stages)" }),
+    ),
+    name: Type.Optional(Type.String({ maxLength: 120, description: "Label in the result" })),
+  },
+  { additionalProperties: false, description: "Exactly one of event, touchpoint or stage" },
+);
+export type Step = Static<typeof Step>;
+
+/** What the schema cannot check: one kind per step, known touchpoints and stages, valid conditions. */
+export function checkStep(step: Step, defs: JourneyDefinitions, label: string): string | undefined {
+  const kinds = [step.event, step.touchpoint, step.stage].filter((v) => v !== undefined).length;
+  if (kinds !== 1) return `${label}: give exactly one of event, touchpoint or stage`;
+  if (step.touchpoint !== undefined && !defs.touchpoints.some((t) => t.id === step.touchpoint))
+    return `${label}: no touchpoint "${step.touchpoint}" (GET /api/touchpoints lists them)`;
+  if (step.stage !== undefined) {
+    if (stagePosition(defs.model, step.stage) === 0)
+      return `${label}: no stage "${step.stage}" (stages: ${defs.model.stages.map((s) => s.key).join(", ")})`;
+    if (step.where?.length) return `${label}: a stage step takes no conditions`;
+  }
+  for (const c of step.where ?? []) {
+    const why = checkCondition(c);
+    if (why) return `${label}: ${why}`;
+  }
+  return undefined;
+}
+
+export function stepName(step: Step, defs: JourneyDefinitions): string {
+  if (step.name) return step.name;
+  if (step.event) return step.event;
+  if (step.touchpoint) return defs.touchpoints.find((t) => t.id === step.touchpoint)?.name ?? step.touchpoint;
+  const stage = defs.model.stages.find((s) => s.key === step.stage);
+  return `Entered ${stage?.name ?? step.stage}`;
+}
+
+const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** "14d", "90m", "2w" as milliseconds, or undefined when it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/.exec(text);
+  if (!m) return undefined;
+  const ms = Number(m[1]) * UNITS[m[2]!]!;
+  return ms > 0 && Number.isFinite(ms) ? ms : undefined;
+}
+
+export const DurationText = Type.String({
+  pattern: "^\\s*\\d+(\\.\\d+)?\\s*[smhdw]\\s*$",
+  description: "A length such as 30m, 12h, 14d, 2w",
+});
