@@ -5,6 +5,7 @@ import { version } from "../version.js";
 import { credentialCommands } from "./commands/credentials.js";
 import { customerCommands } from "./commands/customers.js";
 import { demoCommand } from "./commands/demo.js";
+import { funnelCommands } from "./commands/funnel.js";
 import { importCommand } from "./commands/import.js";
 import { journeyCommands } from "./commands/journey.js";
 import { personaCommands } from "./commands/personas.js";
@@ -32,5 +33,6 @@ demoCommand(program);
 journeyCommands(program);
 touchpointCommands(program);
 personaCommands(program);
+funnelCommands(program);
 
 await program.parseAsync(process.argv);

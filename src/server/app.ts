@@ -19,6 +19,7 @@ import { HttpError, installErrorHandlers } from "./errors.js";
 import { canUseApi } from "./permissions.js";
 import { credentialRoutes } from "./routes/credentials.js";
 import { customerRoutes } from "./routes/customers.js";
+import { funnelRoutes } from "./routes/funnels.js";
 import { importRoutes } from "./routes/imports.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { journeyRoutes } from "./routes/journey.js";
@@ -149,5 +150,6 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   journeyRoutes(app, ctx);
   touchpointRoutes(app, ctx);
   personaRoutes(app, ctx);
+  funnelRoutes(app, ctx);
   return app;
 }
