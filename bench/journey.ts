@@ -49,7 +49,7 @@ const DAYS = 90;
 const SEED = 1;
 const END = "2026-06-01";
 /** The default 768 MB runs out of memory importing ~7.75M events; the journey tables want room too. */
-const MEMORY_LIMIT_MB = 6000;
+export const MEMORY_LIMIT_MB = 6000;
 /**
  * A store of this same world built earlier (ITINERA_BENCH_PREBUILT=path/to/file.duckdb, with its
  * `<name>.demo-manifest.json` and `.demo-customers.jsonl` beside it, as `demo generate --into` leaves them)
@@ -144,7 +144,10 @@ function prebuilt(customers: number): string | undefined {
 }
 
 /** The cached demo-world store, built (or copied from the prebuilt one) when missing. */
-async function ensureFixture(o: JourneyOptions, say: (m: string) => void): Promise<Fixture> {
+export async function ensureFixture(
+  o: Pick<JourneyOptions, "events" | "rebuild">,
+  say: (m: string) => void,
+): Promise<Fixture> {
   const cached = o.rebuild ? undefined : cachedFixture(o.events);
   if (cached) {
     say(`using the cached store ${cached.file} (${cached.source}, ${fmt(cached.events)} events generated)`);
@@ -239,14 +242,14 @@ async function appendSlice(store: Store, fixture: Fixture, events: number): Prom
   }
 }
 
-interface Timing {
+export interface Timing {
   min: number;
   median: number;
   max: number;
 }
 
 /** One warm-up, then `runs` timed calls. */
-async function timeRuns<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: Timing; last: T }> {
+export async function timeRuns<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: Timing; last: T }> {
   let last = await fn();
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -260,7 +263,10 @@ async function timeRuns<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: Ti
   };
 }
 
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }, what: string): T {
+export function unwrap<T>(
+  r: { ok: true; value: T } | { ok: false; error: { message: string } },
+  what: string,
+): T {
   if (!r.ok) throw new Error(`${what}: ${r.error.message}`);
   return r.value;
 }

@@ -1,13 +1,14 @@
 // `npm run bench -- <name> [options]`: runs one benchmark, prints a short table, and records its
 // section in bench/RESULTS.md. Benchmarks are not tests: they measure, they do not pass or fail.
 import { parseArgs } from "node:util";
+import { runAnalytics } from "./analytics.js";
 import { runDemo } from "./demo.js";
 import { runImport } from "./import.js";
 import { runIngest } from "./ingest.js";
 import { runJourney } from "./journey.js";
 import { runSearch } from "./search.js";
 
-const usage = `usage: npm run bench -- <ingest|search|import|demo|journey> [options]
+const usage = `usage: npm run bench -- <ingest|search|import|demo|journey|analytics> [options]
 
   --json            machine-readable result on stdout, no progress
   --no-record       do not update bench/RESULTS.md
@@ -18,6 +19,7 @@ search:  --events N (10000000)  --requests N (500 per kind)  --rebuild
 import:  --rows N (1000000)
 demo:    --events N (10000000)
 journey: --events N (10000000)  --runs N (5 per map, after 1 warm-up)  --rebuild
+analytics: --events N (10000000, the journey store)  --runs N (5, after 1 warm-up)
 `;
 
 const { values, positionals } = parseArgs({
@@ -75,6 +77,8 @@ async function main(): Promise<Record<string, unknown>> {
       return runImport({ ...common, rows: num("rows", 1_000_000) });
     case "demo":
       return runDemo({ ...common, events: num("events", 10_000_000) });
+    case "analytics":
+      return runAnalytics({ ...common, events: num("events", 10_000_000), runs: num("runs", 5) });
     case "journey":
       return runJourney({
         ...common,
