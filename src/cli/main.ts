@@ -7,6 +7,7 @@ import { customerCommands } from "./commands/customers.js";
 import { demoCommand } from "./commands/demo.js";
 import { funnelCommands } from "./commands/funnel.js";
 import { importCommand } from "./commands/import.js";
+import { insightCommands } from "./commands/insights.js";
 import { journeyCommands } from "./commands/journey.js";
 import { personaCommands } from "./commands/personas.js";
 import { serveCommand } from "./commands/serve.js";
@@ -33,6 +34,7 @@ demoCommand(program);
 journeyCommands(program);
 touchpointCommands(program);
 personaCommands(program);
+insightCommands(program);
 funnelCommands(program);
 
 await program.parseAsync(process.argv);

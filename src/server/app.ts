@@ -24,7 +24,10 @@ import { importRoutes } from "./routes/imports.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { journeyRoutes } from "./routes/journey.js";
 import { personaRoutes } from "./routes/personas.js";
+import { retentionRoutes } from "./routes/retention.js";
+import { stageFlowRoutes } from "./routes/stage-flow.js";
 import { statsRoutes } from "./routes/stats.js";
+import { timeToConvertRoutes } from "./routes/time-to-convert.js";
 import { touchpointRoutes } from "./routes/touchpoints.js";
 
 export type App = FastifyInstance<
@@ -150,6 +153,9 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   journeyRoutes(app, ctx);
   touchpointRoutes(app, ctx);
   personaRoutes(app, ctx);
+  retentionRoutes(app, ctx);
+  stageFlowRoutes(app, ctx);
+  timeToConvertRoutes(app, ctx);
   funnelRoutes(app, ctx);
   return app;
 }

@@ -1,0 +1,256 @@
+// Retention cohorts, computed in SQL per stitched customer. The semantics follow PostHog's retention
+// insight (its RetentionQueryRunner):
+// - periods are UTC days, ISO weeks (Monday to Sunday) or calendar months; `from` is rounded down to the
+//   start of its period, and the cohorts are the periods from there up to the one holding `to`
+//   (exclusive); without `from`, the last `periods` periods up to `to`;
+// - first_time: a customer's cohort is the period of their first start event ever, which must fall in
+//   the range (a customer who started before it is in no cohort); recurring: every period in which a
+//   customer did the start event puts them in that period's cohort;
+// - period 0 is the cohort period itself and always holds the whole cohort (100%): as in PostHog, the
+//   start event counts and a return event in the same period adds nothing;
+// - period k (1 ≤ k < periods) counts the cohort's customers who did the return event at any time in
+//   the k-th period after the cohort's, read up to `to`; periods that begin at or after `to` are left
+//   out (the table is a triangle); the last one shown may be partial;
+// - totals weigh each period by cohort size: the retained customers of every cohort that reached that
+//   period over the sum of those cohorts' sizes.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { type Static, Type } from "@sinclair/typebox";
+import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import type { JourneyRefresher } from "../journey/refresh.js";
+import { err, ok, type Result } from "../result.js";
+import { all, runQuery, type Store } from "../store/database.js";
+import { Params } from "../store/sql.js";
+import { StringEnum } from "../typebox.js";
+import { checkStep, Step, stepName } from "./steps.js";
+import { buildStream } from "./stream.js";
+
+export const RetentionModes = ["first_time", "recurring"] as const;
+export const RetentionPeriods = ["day", "week", "month"] as const;
+export type RetentionPeriod = (typeof RetentionPeriods)[number];
+
+export const RetentionRequest = Type.Object(
+  {
+    start: Step,
+    return: Step,
+    mode: Type.Optional(
+      StringEnum(RetentionModes, {
+        description:
+          "first_time: cohort by each customer's first start event ever; recurring: every start event puts the customer in that period's cohort",
+        default: "first_time",
+      }),
+    ),
+    period: Type.Optional(StringEnum(RetentionPeriods, { description: "UTC day, ISO week or month" })),
+    periods: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 52,
+        default: 12,
+        description:
+          "Periods followed after each cohort (0 … periods−1), and cohorts when `from` is not given",
+      }),
+    ),
+    from: Type.Optional(
+      Type.String({ format: "date-time", description: "First cohort: the period holding this time" }),
+    ),
+    to: Type.Optional(
+      Type.String({
+        format: "date-time",
+        description: "End of the events read (exclusive); default: just after the newest event",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type RetentionRequest = Static<typeof RetentionRequest>;
+
+const RetentionValue = Type.Object({
+  period: Type.Integer({ description: "0 is the cohort period itself" }),
+  customers: Type.Integer(),
+  percentage: Type.Number({ description: "Of the cohort, 0–100, two decimals" }),
+});
+
+export const RetentionResult = Type.Object({
+  cohorts: Type.Array(
+    Type.Object({
+      start: Type.String({ description: "Start of the cohort period (UTC)" }),
+      size: Type.Integer(),
+      values: Type.Array(RetentionValue),
+    }),
+  ),
+  totals: Type.Array(
+    Type.Object({
+      period: Type.Integer(),
+      customers: Type.Integer({ description: "Retained customers of the cohorts that reached this period" }),
+      size: Type.Integer({ description: "Sum of the sizes of those cohorts" }),
+      percentage: Type.Number(),
+    }),
+  ),
+  steps: Type.Object({ start: Type.String(), return: Type.String() }),
+  mode: StringEnum(RetentionModes),
+  period: StringEnum(RetentionPeriods),
+  periods: Type.Integer(),
+  range: Type.Object({ from: Type.String(), to: Type.String() }),
+});
+export type RetentionResult = Static<typeof RetentionResult>;
+
+export interface RetentionProblem {
+  code: "invalid";
+  message: string;
+}
+
+const DAY = 86_400_000;
+/** More cohorts than this is a table nobody reads (a year of days fits). */
+const MAX_COHORTS = 400;
+
+/** The start of the UTC period holding `ms`, as date_trunc computes it in SQL. */
+export function periodStart(ms: number, unit: RetentionPeriod): number {
+  if (unit === "month") {
+    const d = new Date(ms);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  }
+  const day = Math.floor(ms / DAY) * DAY;
+  return unit === "day" ? day : day - ((new Date(day).getUTCDay() + 6) % 7) * DAY;
+}
+
+export function addPeriods(ms: number, unit: RetentionPeriod, k: number): number {
+  if (unit !== "month") return ms + k * (unit === "day" ? 1 : 7) * DAY;
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + k, 1);
+}
+
+interface Plan {
+  mode: (typeof RetentionModes)[number];
+  unit: RetentionPeriod;
+  periods: number;
+  /** Start of the first cohort period. */
+  from: number;
+  to: number;
+  /** Start of each cohort period. */
+  cohorts: number[];
+}
+
+async function plan(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: RetentionRequest,
+): Promise<Result<Plan, RetentionProblem>> {
+  const bad = (message: string) => err<RetentionProblem>({ code: "invalid", message });
+  for (const [label, s] of [
+    ["start", req.start],
+    ["return", req.return],
+  ] as const) {
+    const why = checkStep(s, defs, label);
+    if (why) return bad(why);
+  }
+  const unit = req.period ?? "week";
+  const periods = req.periods ?? 12;
+  let to = req.to ? Date.parse(req.to) : undefined;
+  if (to === undefined) {
+    const [row] = await all(conn, "SELECT epoch_ms(max(timestamp)) AS t FROM events");
+    to = row?.t === null || row?.t === undefined ? Date.now() : Number(row.t) + 1;
+  }
+  const last = periodStart(to - 1, unit);
+  const from = req.from ? periodStart(Date.parse(req.from), unit) : addPeriods(last, unit, 1 - periods);
+  if (!(from < to)) return bad("from must be before to");
+  const cohorts: number[] = [];
+  for (let c = from; c < to; c = addPeriods(c, unit, 1)) {
+    if (cohorts.length === MAX_COHORTS)
+      return bad(`the range holds more than ${MAX_COHORTS} ${unit}s: use a longer period or a shorter range`);
+    cohorts.push(c);
+  }
+  return ok({ mode: req.mode ?? "first_time", unit, periods, from, to, cohorts });
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const percent = (n: number, of: number) => (of ? Math.round((10_000 * n) / of) / 100 : 0);
+
+/** Cohort sizes (k = 0) and retained customers per cohort and period, from a_stream (s0 start, s1 return). */
+async function cells(conn: DuckDBConnection, pl: Plan): Promise<Map<number, Map<number, number>>> {
+  const p = new Params();
+  const from = `${p.add(iso(pl.from))}::TIMESTAMP`;
+  const to = `${p.add(iso(pl.to))}::TIMESTAMP`;
+  const trunc = (col: string) => `date_trunc('${pl.unit}', ${col})`;
+  const cohort =
+    pl.mode === "first_time"
+      ? // Start events are read from the beginning of the history: the first one ever decides.
+        `SELECT customer_id, ${trunc("min(ts)")} AS c FROM a_stream WHERE s0 AND ts < ${to}
+          GROUP BY customer_id HAVING min(ts) >= ${from}`
+      : `SELECT DISTINCT customer_id, ${trunc("ts")} AS c FROM a_stream WHERE s0 AND ts >= ${from} AND ts < ${to}`;
+  const rows = await all(
+    conn,
+    `WITH cohort AS (${cohort}),
+          ret AS (SELECT DISTINCT customer_id, ${trunc("ts")} AS r FROM a_stream
+                   WHERE s1 AND ts >= ${from} AND ts < ${to})
+     SELECT epoch_ms(c) AS c, 0 AS k, count(*) AS n FROM cohort GROUP BY c
+     UNION ALL
+     SELECT epoch_ms(c.c), date_diff('${pl.unit}', c.c, r.r), count(*)
+       FROM cohort c JOIN ret r ON r.customer_id = c.customer_id
+      WHERE r.r > c.c AND r.r < c.c + INTERVAL (${pl.periods}) ${pl.unit.toUpperCase()}
+      GROUP BY ALL`,
+    p.values,
+  );
+  const out = new Map<number, Map<number, number>>();
+  for (const r of rows) {
+    const c = Number(r.c);
+    if (!out.has(c)) out.set(c, new Map());
+    out.get(c)!.set(Number(r.k), Number(r.n));
+  }
+  return out;
+}
+
+export async function computeRetention(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: RetentionRequest,
+): Promise<Result<RetentionResult, RetentionProblem>> {
+  const planned = await plan(conn, defs, req);
+  if (!planned.ok) return planned;
+  const pl = planned.value;
+  await buildStream(
+    conn,
+    defs,
+    {
+      steps: [req.start, req.return],
+      from: new Date(pl.mode === "first_time" ? 0 : pl.from),
+      until: new Date(pl.to),
+    },
+    new Params(),
+  );
+  const counts = await cells(conn, pl);
+  const totals = Array.from({ length: pl.periods }, (_, k) => ({ period: k, customers: 0, size: 0 }));
+  const cohorts = pl.cohorts.map((c) => {
+    const row = counts.get(c);
+    const size = row?.get(0) ?? 0;
+    const values: RetentionResult["cohorts"][number]["values"] = [];
+    for (let k = 0; k < pl.periods && addPeriods(c, pl.unit, k) < pl.to; k++) {
+      const customers = row?.get(k) ?? 0;
+      values.push({ period: k, customers, percentage: percent(customers, size) });
+      totals[k]!.customers += customers;
+      totals[k]!.size += size;
+    }
+    return { start: iso(c), size, values };
+  });
+  return ok({
+    cohorts,
+    totals: totals
+      .filter((t) => cohorts.some((c) => c.values.length > t.period))
+      .map((t) => ({ ...t, percentage: percent(t.customers, t.size) })),
+    steps: { start: stepName(req.start, defs), return: stepName(req.return, defs) },
+    mode: pl.mode,
+    period: pl.unit,
+    periods: pl.periods,
+    range: { from: iso(pl.from), to: iso(pl.to) },
+  });
+}
+
+export async function runRetention(
+  store: Store,
+  refresher: JourneyRefresher,
+  req: RetentionRequest,
+): Promise<Result<RetentionResult, RetentionProblem>> {
+  // Stage steps read stage_transitions; event and touchpoint steps read events directly.
+  if (req.start.stage !== undefined || req.return.stage !== undefined) await refresher.refresh();
+  return runQuery(store, {
+    duckdb: () => store.read(async (conn) => computeRetention(conn, await readDefinitions(conn), req)),
+  });
+}

@@ -1,0 +1,180 @@
+// Stage flow: a Sankey of the journey's stage changes in a period, read from stage_transitions after
+// bringing the journey tables up to date. The semantics:
+// - every stage change whose time falls in the period [from, to) is one unit of a link from the stage
+//   left to the stage entered; a customer's first entry into the journey comes from "(start)";
+// - forward moves come from stage signals (they may skip stages: consideration → retention); moves
+//   back come from lapsing (the journey model's `lapse`) and are flagged `backward`;
+// - "(exit)": a customer leaves the flow from stage X when their last stage change ever (as of the
+//   refresh) falls in the period and leaves them in X, and no stage signal followed it for the model's
+//   lapse length (45 days when lapsing is off), counted up to the refresh. A customer above the lapse
+//   stage who goes quiet lapses first, so they exit from the lapse stage after a backward link;
+// - value counts stage changes, customers counts distinct customers (a customer who lapses and comes
+//   back twice adds 2 to value and 1 to customers);
+// - persona: customers whose current persona (customer_facts) it is, or "unassigned".
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { type Static, Type } from "@sinclair/typebox";
+import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import { resolvePeriod, UNASSIGNED } from "../journey/map/scope.js";
+import type { JourneyRefresher } from "../journey/refresh.js";
+import { err, ok, type Result } from "../result.js";
+import { all, runQuery, type Store } from "../store/database.js";
+import { Params } from "../store/sql.js";
+import { StringEnum } from "../typebox.js";
+
+export const StageFlowRequest = Type.Object(
+  {
+    from: Type.Optional(
+      Type.String({ format: "date-time", description: "Start (inclusive); default: 90 days before `to`" }),
+    ),
+    to: Type.Optional(
+      Type.String({ format: "date-time", description: "End (exclusive); default: the newest journey event" }),
+    ),
+    persona: Type.Optional(
+      Type.String({ maxLength: 80, description: "Persona id, `unassigned`, or omit for all customers" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type StageFlowRequest = Static<typeof StageFlowRequest>;
+
+export const START_NODE = "(start)";
+export const EXIT_NODE = "(exit)";
+
+export const StageFlowResult = Type.Object({
+  nodes: Type.Array(
+    Type.Object({
+      id: Type.String({ description: "A stage key, `(start)` or `(exit)`" }),
+      name: Type.String(),
+    }),
+    { description: "(start), the stages in journey order, (exit)" },
+  ),
+  links: Type.Array(
+    Type.Object({
+      source: Type.String({ description: "Node id" }),
+      target: Type.String({ description: "Node id" }),
+      value: Type.Integer({ description: "Stage changes (or exits)" }),
+      customers: Type.Integer({ description: "Distinct customers" }),
+      backward: Type.Boolean({ description: "A move back to an earlier stage (a lapse)" }),
+      cause: StringEnum(["signal", "lapse", "exit"]),
+    }),
+  ),
+  transitions: Type.Integer({ description: "Stage changes in the period" }),
+  customers: Type.Integer({ description: "Customers with a stage change in the period" }),
+  exitAfterDays: Type.Integer({ description: "Days without a stage signal after which a customer exits" }),
+  persona: Type.Union([Type.String(), Type.Null()]),
+  period: Type.Object({ from: Type.String(), to: Type.String() }),
+  asOf: Type.String({ description: "When the journey tables were refreshed" }),
+});
+export type StageFlowResult = Static<typeof StageFlowResult>;
+
+export interface StageFlowProblem {
+  code: "invalid" | "not_found";
+  message: string;
+}
+
+const DEFAULT_QUIET_DAYS = 45;
+
+export async function computeStageFlow(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: StageFlowRequest,
+  asOf: Date,
+): Promise<Result<StageFlowResult, StageFlowProblem>> {
+  const persona = req.persona;
+  if (persona !== undefined && persona !== UNASSIGNED && !defs.personas.some((p) => p.id === persona)) {
+    const known = [...defs.personas.map((p) => p.id), UNASSIGNED].join(", ");
+    return err({ code: "not_found", message: `no persona "${persona}" (personas: ${known})` });
+  }
+  const period = await resolvePeriod(
+    conn,
+    req.from ? new Date(req.from) : undefined,
+    req.to ? new Date(req.to) : undefined,
+  );
+  if (!(period.from < period.to)) return err({ code: "invalid", message: "from must be before to" });
+  const quietDays = defs.model.lapse?.afterDays ?? DEFAULT_QUIET_DAYS;
+
+  const p = new Params();
+  const from = `${p.add(period.from.toISOString())}::TIMESTAMP`;
+  const to = `${p.add(period.to.toISOString())}::TIMESTAMP`;
+  const cohort =
+    persona === undefined
+      ? ""
+      : `SEMI JOIN (SELECT customer_id FROM customer_facts WHERE ${
+          persona === UNASSIGNED ? "persona IS NULL" : `persona = ${p.add(persona)}`
+        }) c ON c.customer_id = t.customer_id`;
+  const rows = await all(
+    conn,
+    `WITH t AS (SELECT t.* FROM stage_transitions t ${cohort}),
+          moves AS (SELECT from_stage, to_stage, any_value(cause) AS cause, count(*) AS value,
+                           count(DISTINCT customer_id) AS customers
+                      FROM t WHERE changed_at >= ${from} AND changed_at < ${to} GROUP BY ALL),
+          last AS (SELECT customer_id, max(changed_at) AS at,
+                          -- A lapse and a signal at the same time: the signal comes after it.
+                          arg_max(to_stage, epoch_us(changed_at) * 2 + (cause <> 'lapse')::BIGINT) AS stage
+                     FROM t GROUP BY customer_id),
+          exits AS (SELECT l.stage AS from_stage, NULL::SMALLINT AS to_stage, 'exit' AS cause,
+                           count(*) AS value, count(*) AS customers
+                      FROM last l JOIN customer_facts f ON f.customer_id = l.customer_id
+                     WHERE l.at >= ${from} AND l.at < ${to}
+                       AND f.last_signal + INTERVAL (${quietDays}) DAY <= ${p.add(asOf.toISOString())}::TIMESTAMP
+                     GROUP BY ALL)
+     SELECT * FROM moves UNION ALL SELECT * FROM exits
+     UNION ALL
+     SELECT NULL, NULL, 'total', count(*), count(DISTINCT customer_id) FROM t
+      WHERE changed_at >= ${from} AND changed_at < ${to}`,
+    p.values,
+  );
+  const stages = defs.model.stages;
+  const nodeId = (position: number | null) =>
+    position === null
+      ? EXIT_NODE
+      : position === 0
+        ? START_NODE
+        : (stages[position - 1]?.key ?? `#${position}`);
+  const order = (position: number | null) => (position === null ? stages.length + 1 : position);
+  const total = rows.find((r) => r.cause === "total");
+  const links = rows
+    .filter((r) => r.cause !== "total")
+    .map((r) => ({
+      from: Number(r.from_stage),
+      to: r.to_stage === null ? null : Number(r.to_stage),
+      cause: String(r.cause) as "signal" | "lapse" | "exit",
+      value: Number(r.value),
+      customers: Number(r.customers),
+    }))
+    .sort((a, b) => a.from - b.from || order(a.to) - order(b.to))
+    .map((l) => ({
+      source: nodeId(l.from),
+      target: nodeId(l.to),
+      value: l.value,
+      customers: l.customers,
+      backward: l.to !== null && l.to < l.from,
+      cause: l.cause,
+    }));
+  return ok({
+    nodes: [
+      { id: START_NODE, name: START_NODE },
+      ...stages.map((s) => ({ id: s.key, name: s.name })),
+      { id: EXIT_NODE, name: EXIT_NODE },
+    ],
+    links,
+    transitions: Number(total?.value ?? 0),
+    customers: Number(total?.customers ?? 0),
+    exitAfterDays: quietDays,
+    persona: persona ?? null,
+    period: { from: period.from.toISOString(), to: period.to.toISOString() },
+    asOf: asOf.toISOString(),
+  });
+}
+
+export async function runStageFlow(
+  store: Store,
+  refresher: JourneyRefresher,
+  req: StageFlowRequest,
+): Promise<Result<StageFlowResult, StageFlowProblem>> {
+  const refreshed = await refresher.refresh();
+  const asOf = new Date(refreshed.refreshedAt);
+  return runQuery(store, {
+    duckdb: () => store.read(async (conn) => computeStageFlow(conn, await readDefinitions(conn), req, asOf)),
+  });
+}

@@ -1,0 +1,271 @@
+// Time to convert: how long stitched customers take from one step to another, computed in SQL. The
+// semantics:
+// - a customer enters with their first `from` step event in [since, until) — only the first counts;
+// - they convert at the first `to` step event after it (later in time, or at the same time with a later
+//   message id) within the window, which includes its end (default 14 days); `to` events after `until`
+//   count while the window is open;
+// - median and p90 interpolate between neighbouring conversions (DuckDB quantile_cont, as the funnel's
+//   median does);
+// - the histogram covers converted customers: by default in human steps (1 min, 5 min, 15 min, 1 h, 4 h,
+//   12 h, 1 d, 2 d, 4 d, 7 d, 14 d, 30 d, …) up to the window; with `bins`, that many bins evenly spaced
+//   on a log scale from the fastest to the slowest conversion. A bin holds [from, to), the last also its
+//   upper end.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { type Static, Type } from "@sinclair/typebox";
+import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import type { JourneyRefresher } from "../journey/refresh.js";
+import { err, ok, type Result } from "../result.js";
+import { all, runQuery, type Store } from "../store/database.js";
+import { Params } from "../store/sql.js";
+import { checkStep, DurationText, parseDuration, Step, stepName } from "./steps.js";
+import { buildStream } from "./stream.js";
+
+export const TimeToConvertRequest = Type.Object(
+  {
+    from: Step,
+    to: Step,
+    window: Type.Optional(DurationText),
+    since: Type.Optional(
+      Type.String({
+        format: "date-time",
+        description: "First `from` event counted (inclusive); default: 30 days before `until`",
+      }),
+    ),
+    until: Type.Optional(
+      Type.String({
+        format: "date-time",
+        description: "Last `from` event counted (exclusive); default: just after the newest event",
+      }),
+    ),
+    bins: Type.Optional(
+      Type.Integer({
+        minimum: 2,
+        maximum: 50,
+        description: "Log-spaced bins from the fastest to the slowest conversion (default: human steps)",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type TimeToConvertRequest = Static<typeof TimeToConvertRequest>;
+
+const Seconds = Type.Union([Type.Number(), Type.Null()]);
+
+export const TimeToConvertResult = Type.Object({
+  steps: Type.Object({ from: Type.String(), to: Type.String() }),
+  entered: Type.Integer({ description: "Customers with a `from` event in the range" }),
+  converted: Type.Integer(),
+  notConverted: Type.Integer(),
+  medianSeconds: Seconds,
+  p90Seconds: Seconds,
+  averageSeconds: Seconds,
+  fastestSeconds: Seconds,
+  slowestSeconds: Seconds,
+  histogram: Type.Array(
+    Type.Object({
+      label: Type.String({ description: "e.g. 1h–4h" }),
+      fromSeconds: Type.Number(),
+      toSeconds: Type.Number(),
+      customers: Type.Integer(),
+      percentage: Type.Number({ description: "Of the converted customers, 0–100, two decimals" }),
+    }),
+  ),
+  window: Type.String(),
+  range: Type.Object({ since: Type.String(), until: Type.String() }),
+});
+export type TimeToConvertResult = Static<typeof TimeToConvertResult>;
+
+export interface TimeToConvertProblem {
+  code: "invalid";
+  message: string;
+}
+
+const MINUTE = 60;
+const HOUR = 3600;
+const DAY_S = 86_400;
+const HUMAN_EDGES = [
+  MINUTE,
+  5 * MINUTE,
+  15 * MINUTE,
+  HOUR,
+  4 * HOUR,
+  12 * HOUR,
+  DAY_S,
+  2 * DAY_S,
+  4 * DAY_S,
+  7 * DAY_S,
+  14 * DAY_S,
+  30 * DAY_S,
+  60 * DAY_S,
+  90 * DAY_S,
+  180 * DAY_S,
+  365 * DAY_S,
+];
+const DEFAULT_DAYS = 30;
+
+/** 90 → "1.5m", 3600 → "1h", 12.3 → "12s": the largest unit that reads well, up to one decimal. */
+export function formatSeconds(s: number): string {
+  for (const [unit, size] of [
+    ["d", DAY_S],
+    ["h", HOUR],
+    ["m", MINUTE],
+  ] as const) {
+    if (s >= size) return `${Math.round((s / size) * 10) / 10}${unit}`;
+  }
+  return `${Math.round(s * 10) / 10}s`;
+}
+
+/** Bin edges [e0, e1, …, en]: bin i holds [e_i, e_i+1). */
+function binEdges(
+  windowSeconds: number,
+  bins: number | undefined,
+  fastest: number,
+  slowest: number,
+): number[] {
+  if (bins === undefined) return [0, ...HUMAN_EDGES.filter((e) => e < windowSeconds), windowSeconds];
+  const lo = Math.max(fastest, 1);
+  const hi = Math.max(slowest, lo);
+  if (hi === lo) return [fastest, slowest];
+  const edges = Array.from(
+    { length: bins + 1 },
+    (_, i) => Math.round(lo * (hi / lo) ** (i / bins) * 1000) / 1000,
+  );
+  edges[0] = Math.min(fastest, lo);
+  edges[bins] = hi;
+  return edges;
+}
+
+interface Plan {
+  windowMs: number;
+  since: Date;
+  until: Date;
+}
+
+async function plan(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: TimeToConvertRequest,
+): Promise<Result<Plan, TimeToConvertProblem>> {
+  const bad = (message: string) => err<TimeToConvertProblem>({ code: "invalid", message });
+  for (const [label, s] of [
+    ["from", req.from],
+    ["to", req.to],
+  ] as const) {
+    const why = checkStep(s, defs, label);
+    if (why) return bad(why);
+  }
+  const windowMs = parseDuration(req.window ?? "14d");
+  if (windowMs === undefined) return bad(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
+  let until = req.until ? new Date(req.until) : undefined;
+  if (!until) {
+    const [row] = await all(conn, "SELECT epoch_ms(max(timestamp)) AS t FROM events");
+    until = new Date(row?.t === null || row?.t === undefined ? Date.now() : Number(row.t) + 1);
+  }
+  const since = req.since ? new Date(req.since) : new Date(until.getTime() - DEFAULT_DAYS * DAY_S * 1000);
+  if (!(since < until)) return bad("since must be before until");
+  return ok({ windowMs, since, until });
+}
+
+const percent = (n: number, of: number) => (of ? Math.round((10_000 * n) / of) / 100 : 0);
+/** Seconds to the millisecond: interpolated quantiles and means carry float noise beyond it. */
+const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);
+
+export async function computeTimeToConvert(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: TimeToConvertRequest,
+): Promise<Result<TimeToConvertResult, TimeToConvertProblem>> {
+  const planned = await plan(conn, defs, req);
+  if (!planned.ok) return planned;
+  const pl = planned.value;
+  await buildStream(
+    conn,
+    defs,
+    { steps: [req.from, req.to], from: pl.since, until: new Date(pl.until.getTime() + pl.windowMs) },
+    new Params(),
+  );
+  // Events in order per customer (rn breaks ties of equal timestamps by message id), so a step that is
+  // both `from` and `to` converts on its next event, never on itself.
+  await conn.run(`CREATE OR REPLACE TEMP TABLE tc_rows AS
+    SELECT customer_id, ts, s0, s1, row_number() OVER (PARTITION BY customer_id ORDER BY ts, mid) AS rn
+      FROM a_stream`);
+  const p = new Params();
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE tc_conv AS
+     WITH f AS (SELECT customer_id, min(rn) AS rn, min(ts) AS t0 FROM tc_rows
+                 WHERE s0 AND ts >= ${p.add(pl.since.toISOString())}::TIMESTAMP
+                   AND ts < ${p.add(pl.until.toISOString())}::TIMESTAMP
+                 GROUP BY customer_id)
+     SELECT f.customer_id, f.t0,
+            CASE WHEN b.ts <= f.t0 + INTERVAL (${Math.round(pl.windowMs)}) MILLISECOND
+                 THEN (epoch_ms(b.ts) - epoch_ms(f.t0)) / 1000 END AS seconds
+       FROM f ASOF LEFT JOIN (SELECT customer_id, rn, ts FROM tc_rows WHERE s1) b
+         ON f.customer_id = b.customer_id AND f.rn < b.rn`,
+    p.values,
+  );
+  const [s] = await all(
+    conn,
+    `SELECT count(*) AS entered, count(seconds) AS converted, median(seconds) AS median,
+            quantile_cont(seconds, 0.9) AS p90, avg(seconds) AS average, min(seconds) AS fastest,
+            max(seconds) AS slowest
+       FROM tc_conv`,
+  );
+  const converted = Number(s?.converted ?? 0);
+  const fastest = num(s?.fastest);
+  const slowest = num(s?.slowest);
+  const windowSeconds = pl.windowMs / 1000;
+  let histogram: TimeToConvertResult["histogram"] = [];
+  if (req.bins === undefined || (fastest !== null && slowest !== null)) {
+    const edges = binEdges(windowSeconds, req.bins, fastest ?? 0, slowest ?? 0);
+    const last = edges.length - 2;
+    // Edges are numbers computed here, never user text.
+    const cases = edges
+      .slice(1, -1)
+      .map((e, i) => `WHEN seconds < ${e} THEN ${i}`)
+      .join(" ");
+    const rows = await all(
+      conn,
+      `SELECT ${cases ? `CASE ${cases} ELSE ${last} END` : "0"} AS bin, count(*) AS n
+         FROM tc_conv WHERE seconds IS NOT NULL GROUP BY 1`,
+    );
+    const counts = new Map(rows.map((r) => [Number(r.bin), Number(r.n)]));
+    histogram = edges.slice(0, -1).map((lo, i) => {
+      const hi = edges[i + 1]!;
+      const customers = counts.get(i) ?? 0;
+      return {
+        label: i === 0 && lo === 0 ? `< ${formatSeconds(hi)}` : `${formatSeconds(lo)}–${formatSeconds(hi)}`,
+        fromSeconds: lo,
+        toSeconds: hi,
+        customers,
+        percentage: percent(customers, converted),
+      };
+    });
+  }
+  const entered = Number(s?.entered ?? 0);
+  return ok({
+    steps: { from: stepName(req.from, defs), to: stepName(req.to, defs) },
+    entered,
+    converted,
+    notConverted: entered - converted,
+    medianSeconds: num(s?.median),
+    p90Seconds: num(s?.p90),
+    averageSeconds: num(s?.average),
+    fastestSeconds: fastest,
+    slowestSeconds: slowest,
+    histogram,
+    window: req.window ?? "14d",
+    range: { since: pl.since.toISOString(), until: pl.until.toISOString() },
+  });
+}
+
+export async function runTimeToConvert(
+  store: Store,
+  refresher: JourneyRefresher,
+  req: TimeToConvertRequest,
+): Promise<Result<TimeToConvertResult, TimeToConvertProblem>> {
+  // Stage steps read stage_transitions; event and touchpoint steps read events directly.
+  if (req.from.stage !== undefined || req.to.stage !== undefined) await refresher.refresh();
+  return runQuery(store, {
+    duckdb: () => store.read(async (conn) => computeTimeToConvert(conn, await readDefinitions(conn), req)),
+  });
+}
