@@ -3,6 +3,9 @@
 // run, a 20-step funnel, and the other analyses of issue 6 against their targets.
 import { performance } from "node:perf_hooks";
 import { type FunnelRequest, runFunnel } from "../src/analytics/funnel.js";
+import { runRetention } from "../src/analytics/retention.js";
+import { runStageFlow } from "../src/analytics/stage-flow.js";
+import { runTimeToConvert } from "../src/analytics/time-to-convert.js";
 import { seedJourneyDefaults } from "../src/journey/definitions.js";
 import { JourneyRefresher } from "../src/journey/refresh.js";
 import { all, openStore, type Store } from "../src/store/database.js";
@@ -140,6 +143,32 @@ export async function runAnalytics(o: AnalyticsOptions): Promise<Record<string, 
       "20-step funnel",
     );
     const twentyMs = performance.now() - t;
+    say("retention: 12 weekly cohorts…");
+    const retention = await timeRuns(o.runs, async () =>
+      unwrap(
+        await runRetention(store, refresher, {
+          start: { event: "Product Viewed" },
+          return: { event: "Order Completed" },
+          period: "week",
+          periods: 12,
+        }),
+        "retention",
+      ),
+    );
+    say("stage flow…");
+    const flow = await timeRuns(o.runs, async () =>
+      unwrap(await runStageFlow(store, refresher, {}), "stage flow"),
+    );
+    say("time to convert…");
+    const ttc = await timeRuns(o.runs, async () =>
+      unwrap(
+        await runTimeToConvert(store, refresher, {
+          from: { event: "Product Added" },
+          to: { event: "Order Completed" },
+        }),
+        "time to convert",
+      ),
+    );
     const events = Number((await store.read((c) => all(c, "SELECT count(*) AS n FROM events")))[0]?.n ?? 0);
 
     const ratio = funnel.ms.median / ref.ms.median;
@@ -165,11 +194,29 @@ export async function runAnalytics(o: AnalyticsOptions): Promise<Record<string, 
         kind: "atLeast",
         goal: 20,
       }),
+      check({
+        name: "12 weekly retention cohorts, median",
+        measured: round(retention.ms.median, 0),
+        unit: "ms",
+        kind: "atMost",
+        goal: 1000,
+      }),
     ];
     const rows: Array<Array<string | number>> = [
       ["request", "min ms", "median ms", "max ms", "answer"],
       ["funnel, 5 steps, 7-day window", ...ms(funnel.ms), ours.map((n) => fmt(n)).join(" → ")],
       ["hand-written SQL, same counts", ...ms(ref.ms), "equal"],
+      [
+        "retention, 12 weekly cohorts (Product Viewed → Order Completed)",
+        ...ms(retention.ms),
+        `${retention.last.cohorts.length} cohorts`,
+      ],
+      ["stage flow, default period", ...ms(flow.ms), `${flow.last.links.length} links`],
+      [
+        "time to convert, Product Added → Order Completed",
+        ...ms(ttc.ms),
+        `${fmt(ttc.last.converted)} converted`,
+      ],
       [
         "funnel, 20 steps, 30-day window (one run)",
         round(twentyMs, 0),

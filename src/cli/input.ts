@@ -1,7 +1,7 @@
 // Reading what a user typed or pointed at — flags, JSON files, dates — into checked values, and library
 // failures into CLI errors, the same way with or without a running server.
 import fs from "node:fs";
-import type { TSchema } from "@sinclair/typebox";
+import { FormatRegistry, type TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { Result } from "../result.js";
 import { CliError } from "./output.js";
@@ -29,6 +29,16 @@ export function readJsonFile(flag: string, file: string): unknown {
     throw new CliError(`${flag} ${file} is not JSON: ${(e as Error).message}`, 2);
   }
 }
+
+// TypeBox checks formats only when they are registered (the API checks them with ajv-formats): without
+// this, checkShape would refuse every date-time as an unknown format.
+if (!FormatRegistry.Has("date-time"))
+  FormatRegistry.Set(
+    "date-time",
+    (v) =>
+      /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v) &&
+      !Number.isNaN(Date.parse(v)),
+  );
 
 /**
  * Checks a document against the schema the API validates it with, before it goes anywhere, so a bad

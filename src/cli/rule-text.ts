@@ -1,4 +1,5 @@
 // Rule conditions as text, both ways: `total gt 100`, `os eq Android`, `coupon exists`, `topic in a,b`.
+import type { Step } from "../analytics/steps.js";
 import { type Condition, checkCondition, type EventMatch, Operators } from "../journey/rules.js";
 import { CliError } from "./output.js";
 
@@ -73,4 +74,15 @@ export function describeMatch(m: EventMatch): string {
   if (m.channels?.length) parts.push(`on ${m.channels.join(",")}`);
   if (m.where?.length) parts.push(`where ${describeWhere(m.where)}`);
   return parts.join(" ");
+}
+
+export const STEP_FORM = `an event name, "tp:<touchpoint id>" or "stage:<stage key>"`;
+
+/** A step as text: "Order Completed", "tp:checkout-web", "stage:purchase". */
+export function parseStep(flag: string, text: string): Step {
+  const t = text.trim();
+  if (!t) throw new CliError(`${flag}: an empty step; a step is ${STEP_FORM}`, 2);
+  if (t.startsWith("tp:")) return { touchpoint: t.slice(3) };
+  if (t.startsWith("stage:")) return { stage: t.slice(6) };
+  return { event: t };
 }

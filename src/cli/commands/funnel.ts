@@ -8,11 +8,10 @@ import {
   funnelCustomers,
   runFunnel,
 } from "../../analytics/funnel.js";
-import type { Step } from "../../analytics/steps.js";
 import { checkShape, collect, isoFlag, orFail, readJsonFile } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail, table } from "../output.js";
-import { parseCondition } from "../rule-text.js";
+import { parseCondition, parseStep, STEP_FORM } from "../rule-text.js";
 import { viaServerOr } from "../target.js";
 
 interface FunnelOptions {
@@ -29,23 +28,12 @@ interface FunnelOptions {
   file?: string;
 }
 
-const STEP_FORM = `an event name, "tp:<touchpoint id>" or "stage:<stage key>"`;
-
-/** "Order Completed", "tp:checkout-web", "stage:purchase". */
-function parseStep(text: string): Step {
-  const t = text.trim();
-  if (!t) throw new CliError(`an empty step; each step is ${STEP_FORM}`, 2);
-  if (t.startsWith("tp:")) return { touchpoint: t.slice(3) };
-  if (t.startsWith("stage:")) return { stage: t.slice(6) };
-  return { event: t };
-}
-
 /** "Support Call:0-1": an exclusion between two 0-based steps. */
 function parseExclusion(text: string): NonNullable<FunnelRequest["exclusions"]>[number] {
   const m = /^(.*):(\d+)-(\d+)$/.exec(text);
   if (!m)
     throw new CliError(`--exclude "${text}": expected STEP:A-B, e.g. "Support Call:0-1" (0-based steps)`, 2);
-  return { ...parseStep(m[1]!), between: [Number(m[2]), Number(m[3])] };
+  return { ...parseStep("--exclude", m[1]!), between: [Number(m[2]), Number(m[3])] };
 }
 
 /** The request from --file, or from the flags. */
@@ -55,7 +43,7 @@ function requestOf(o: FunnelOptions): FunnelRequest {
   const texts = [...(o.steps ? o.steps.split(",") : []), ...(o.step ?? [])];
   if (texts.length < 2)
     throw new CliError(`give at least two steps: --steps "A,B,C" or --step A --step B (${STEP_FORM})`, 2);
-  const steps = texts.map(parseStep);
+  const steps = texts.map((t) => parseStep("--steps", t));
   // --where "N:prop op value" adds a condition to step N (1-based).
   for (const w of o.where ?? []) {
     const m = /^(\d+):(.*)$/.exec(w);

@@ -1,6 +1,6 @@
 // `itinera retention`, `itinera stage-flow` and `itinera time-to-convert`: the journey analyses beside
 // funnels, through the running server's API or on the database file.
-import { FormatRegistry, type TSchema } from "@sinclair/typebox";
+import type { TSchema } from "@sinclair/typebox";
 import type { Command } from "commander";
 import { RetentionRequest, type RetentionResult, runRetention } from "../../analytics/retention.js";
 import { runStageFlow, StageFlowRequest, type StageFlowResult } from "../../analytics/stage-flow.js";
@@ -15,30 +15,12 @@ import type { AppContext } from "../../server/context.js";
 import { checkShape, collect, isoFlag, orFail, readJsonFile } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail, table } from "../output.js";
-import { parseCondition } from "../rule-text.js";
+import { parseCondition, parseStep, STEP_FORM } from "../rule-text.js";
 import { viaServerOr } from "../target.js";
-
-// TypeBox checks formats only when they are registered (the API checks them with ajv-formats): without
-// this, checkShape refuses every date-time as an unknown format. It belongs with checkShape in input.ts.
-if (!FormatRegistry.Has("date-time"))
-  FormatRegistry.Set(
-    "date-time",
-    (v) =>
-      /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v) &&
-      !Number.isNaN(Date.parse(v)),
-  );
-
-const STEP_FORM = `an event name, "tp:<touchpoint id>" or "stage:<stage key>"`;
 
 /** "Order Completed", "tp:checkout-web", "stage:purchase" (as `itinera funnel` reads steps), with --where. */
 function stepOf(flag: string, text: string, where: string[] | undefined, whereFlag: string): Step {
-  const t = text.trim();
-  if (!t) throw new CliError(`${flag} is empty; a step is ${STEP_FORM}`, 2);
-  const step: Step = t.startsWith("tp:")
-    ? { touchpoint: t.slice(3) }
-    : t.startsWith("stage:")
-      ? { stage: t.slice(6) }
-      : { event: t };
+  const step = parseStep(flag, text);
   if (where?.length) step.where = where.map((w) => parseCondition(whereFlag, w));
   return step;
 }
