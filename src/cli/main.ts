@@ -5,6 +5,7 @@ import { version } from "../version.js";
 import { credentialCommands } from "./commands/credentials.js";
 import { customerCommands } from "./commands/customers.js";
 import { demoCommand } from "./commands/demo.js";
+import { frictionCommands } from "./commands/frictions.js";
 import { funnelCommands } from "./commands/funnel.js";
 import { importCommand } from "./commands/import.js";
 import { insightCommands } from "./commands/insights.js";
@@ -34,6 +35,7 @@ demoCommand(program);
 journeyCommands(program);
 touchpointCommands(program);
 personaCommands(program);
+frictionCommands(program);
 insightCommands(program);
 funnelCommands(program);
 

@@ -19,6 +19,7 @@ import { HttpError, installErrorHandlers } from "./errors.js";
 import { canUseApi } from "./permissions.js";
 import { credentialRoutes } from "./routes/credentials.js";
 import { customerRoutes } from "./routes/customers.js";
+import { frictionRoutes } from "./routes/frictions.js";
 import { funnelRoutes } from "./routes/funnels.js";
 import { importRoutes } from "./routes/imports.js";
 import { ingestRoutes } from "./routes/ingest.js";
@@ -153,6 +154,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   journeyRoutes(app, ctx);
   touchpointRoutes(app, ctx);
   personaRoutes(app, ctx);
+  frictionRoutes(app, ctx);
   retentionRoutes(app, ctx);
   stageFlowRoutes(app, ctx);
   timeToConvertRoutes(app, ctx);

@@ -1,0 +1,96 @@
+// What every friction detector shares: the question it answers (a period, the journey definitions, the
+// settings, one connection), what it hands back (a friction and the SQL of the customers behind it), and
+// the small SQL and number helpers the detectors have in common.
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { touchpointIndexSql } from "../../journey/classify.js";
+import type { JourneyDefinitions } from "../../journey/definitions.js";
+import type { EventMatch } from "../../journey/rules.js";
+import type { Touchpoint } from "../../journey/touchpoints.js";
+import { type Params, quoteString } from "../../store/sql.js";
+import type { Friction, FrictionKind } from "./schema.js";
+import type { FrictionSettings } from "./settings.js";
+
+export interface Detection {
+  conn: DuckDBConnection;
+  defs: JourneyDefinitions;
+  settings: FrictionSettings;
+  from: Date;
+  to: Date;
+}
+
+export type Finding = Omit<Friction, "rank" | "customers">;
+
+/** A friction and its audience: SQL (with its parameters) selecting the customer_id of everyone behind it. */
+export interface Found {
+  friction: Finding;
+  audience: { sql: string; params: DuckDBValue[] };
+}
+
+export interface Detector {
+  /** The kinds of friction it finds: a friction's id starts with its kind. */
+  kinds: readonly FrictionKind[];
+  /**
+   * The events it reads from fr_events, the one scan of the events table all detectors share (see
+   * events.ts); called before the scan, it may prepare what it needs to know which events those are.
+   */
+  rules?(d: Detection): Promise<EventMatch[]> | EventMatch[];
+  find(d: Detection): Promise<Found[]>;
+}
+
+/** Signed two-proportion z of x1/n1 against x2/n2, as SQL over numeric expressions; NULL when undefined. */
+export function zSql(x1: string, n1: string, x2: string, n2: string): string {
+  const pooled = `((${x1}) + (${x2})) / ((${n1}) + (${n2}))`;
+  return `(((${x1}) / (${n1}) - (${x2}) / (${n2})) /
+          nullif(sqrt(${pooled} * (1 - ${pooled}) * (1 / (${n1}) + 1 / (${n2}))), 0))`;
+}
+
+/** The same z in JavaScript, for the few numbers a detector has already aggregated. */
+export function zScore(x1: number, n1: number, x2: number, n2: number): number | null {
+  if (n1 === 0 || n2 === 0) return null;
+  const p = (x1 + x2) / (n1 + n2);
+  const se = Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
+  return se === 0 ? null : (x1 / n1 - x2 / n2) / se;
+}
+
+/** The customer an event belongs to today: its identity's customer, followed to the surviving one. */
+export const EVENT_CUSTOMER =
+  "JOIN identities i ON i.id = e.identity_id JOIN customers c ON c.id = i.customer_id";
+
+/** `[from, to)` of `column` with the period as parameters. */
+export function inPeriod(d: Detection, p: Params, column: string): string {
+  return `${column} >= ${p.add(d.from.toISOString())}::TIMESTAMP AND ${column} < ${p.add(d.to.toISOString())}::TIMESTAMP`;
+}
+
+/** The id of the touchpoint an events-table row (`e.`) is classified as, by the catalogue's first match. */
+export function touchpointOfEvent(tps: readonly Touchpoint[], p: Params): string {
+  if (!tps.length) return "NULL::VARCHAR";
+  const ids = tps.map((t) => quoteString(t.id)).join(", ");
+  return `([${ids}]::VARCHAR[])[(${touchpointIndexSql(tps, p, "e.")}) + 1]`;
+}
+
+export const ref = (t: Touchpoint) => ({ id: t.id, name: t.name });
+
+export function touchpointById(
+  defs: JourneyDefinitions,
+  id: string | null | undefined,
+): Touchpoint | undefined {
+  return id === null || id === undefined ? undefined : defs.touchpoints.find((t) => t.id === id);
+}
+
+export const round = (v: number, digits = 4): number => Math.round(v * 10 ** digits) / 10 ** digits;
+export const pct = (v: number): string => `${Math.round(v * 1000) / 10}%`;
+export const dayOf = (d: Date | string): string => new Date(d).toISOString().slice(0, 10);
+export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+/** A segment value read back from the JSON text it was grouped by. */
+export function segmentValue(json: string): string | number | boolean {
+  const v = JSON.parse(json) as unknown;
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : String(v);
+}
+
+export function describeSegment(segment: Record<string, string | number | boolean>): string {
+  const parts = Object.entries(segment).map(([k, v]) =>
+    typeof v === "string" && /^[<>]=? /.test(v) ? `${k} ${v}` : `${k} = ${v}`,
+  );
+  return parts.length ? parts.join(", ") : "everyone";
+}

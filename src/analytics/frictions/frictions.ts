@@ -1,0 +1,214 @@
+// The friction finder: runs every detector over a period (in SQL, on one connection, after the journey
+// tables are brought up to date), counts the customers behind each friction from the same SQL that lists
+// them, and ranks the frictions by their estimated impact.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { readDefinitions } from "../../journey/definitions.js";
+import { resolvePeriod } from "../../journey/map/scope.js";
+import type { JourneyRefresher } from "../../journey/refresh.js";
+import type { EventMatch } from "../../journey/rules.js";
+import { err, ok, type Result } from "../../result.js";
+import { all, runQuery, type Store } from "../../store/database.js";
+import { abandonmentDetector } from "./abandonment.js";
+import type { Detection, Detector, Found } from "./detector.js";
+import { dropOffDetector } from "./dropoff.js";
+import { scanEvents } from "./events.js";
+import { pressureDetector } from "./pressure.js";
+import { repeatContactDetector } from "./repeats.js";
+import { slowResponseDetector } from "./responses.js";
+import {
+  type Friction,
+  type FrictionCustomers,
+  type FrictionKind,
+  FrictionKinds,
+  type FrictionList,
+} from "./schema.js";
+import { defaultFrictionSettings, type FrictionSettings } from "./settings.js";
+import { feedbackSpikeDetector } from "./spikes.js";
+import { channelSwitchDetector } from "./switching.js";
+
+export interface FrictionProblem {
+  code: "not_found" | "invalid";
+  message: string;
+}
+
+export interface FrictionQuery {
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** Frictions listed (the best first). */
+  limit?: number | undefined;
+}
+
+export interface FrictionCustomersQuery {
+  id: string;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** Customers per page. */
+  limit: number;
+  /** Customer id after which the page starts. */
+  after?: number | undefined;
+}
+
+export const DEFAULT_LIMIT = 20;
+
+const detectors: readonly Detector[] = [
+  dropOffDetector,
+  abandonmentDetector,
+  repeatContactDetector,
+  channelSwitchDetector,
+  slowResponseDetector,
+  pressureDetector,
+  feedbackSpikeDetector,
+];
+
+interface Detected {
+  period: { from: Date; to: Date };
+  frictions: Array<{ friction: Friction; found: Found }>;
+}
+
+/** Temp tables of the detectors start with this; they are dropped when the answer is ready. */
+const TEMP_PREFIX = "fr_";
+
+async function dropTemps(conn: DuckDBConnection): Promise<void> {
+  const rows = await all(
+    conn,
+    `SELECT table_name, table_type FROM information_schema.tables
+      WHERE table_schema = 'main' AND table_catalog = 'temp' AND starts_with(table_name, '${TEMP_PREFIX}')`,
+  );
+  for (const r of rows)
+    await conn.run(
+      `DROP ${r.table_type === "VIEW" ? "VIEW" : "TABLE"} IF EXISTS temp.main."${String(r.table_name)}"`,
+    );
+}
+
+/** Runs the detectors (all, or those of one kind), counts each friction's customers and ranks them. */
+async function detect(
+  conn: DuckDBConnection,
+  q: FrictionQuery,
+  settings: FrictionSettings,
+  only?: FrictionKind,
+): Promise<Result<Detected, FrictionProblem>> {
+  const defs = await readDefinitions(conn);
+  const period = await resolvePeriod(conn, q.from, q.to);
+  if (period.from >= period.to) return err({ code: "invalid", message: "from must be before to" });
+  const d: Detection = { conn, defs, settings, ...period };
+  const active = detectors.filter((x) => only === undefined || x.kinds.includes(only));
+  const rules: EventMatch[] = [];
+  for (const detector of active) rules.push(...((await detector.rules?.(d)) ?? []));
+  await scanEvents(d, rules);
+  const found: Found[] = [];
+  for (const detector of active) found.push(...(await detector.find(d)));
+  const counted: Array<{ friction: Friction; found: Found }> = [];
+  for (const f of found) {
+    const [row] = await all(
+      conn,
+      `SELECT count(DISTINCT customer_id) AS n FROM (${f.audience.sql})`,
+      f.audience.params,
+    );
+    counted.push({ friction: { ...f.friction, rank: 0, customers: Number(row?.n ?? 0) }, found: f });
+  }
+  counted.sort(
+    (a, b) =>
+      b.friction.impact - a.friction.impact ||
+      b.friction.customers - a.friction.customers ||
+      a.friction.id.localeCompare(b.friction.id),
+  );
+  counted.forEach((c, i) => {
+    c.friction.rank = i + 1;
+  });
+  return ok({ period, frictions: counted });
+}
+
+/** Runs `fn` on a read connection with the journey tables up to date; the detectors' temp tables go after. */
+async function withDetection<T>(
+  store: Store,
+  refresher: JourneyRefresher,
+  fn: (conn: DuckDBConnection, asOf: string) => Promise<T>,
+): Promise<T> {
+  const fresh = await refresher.refresh();
+  return runQuery(store, {
+    duckdb: () =>
+      store.read(async (conn) => {
+        try {
+          return await fn(conn, fresh.refreshedAt);
+        } finally {
+          await dropTemps(conn);
+        }
+      }),
+  });
+}
+
+export function findFrictions(
+  store: Store,
+  refresher: JourneyRefresher,
+  q: FrictionQuery,
+  settings: FrictionSettings = defaultFrictionSettings,
+): Promise<Result<FrictionList, FrictionProblem>> {
+  return withDetection(store, refresher, async (conn, asOf) => {
+    const r = await detect(conn, q, settings);
+    if (!r.ok) return r;
+    const { period, frictions } = r.value;
+    return ok({
+      period: { from: period.from.toISOString(), to: period.to.toISOString() },
+      asOf,
+      total: frictions.length,
+      frictions: frictions.slice(0, q.limit ?? DEFAULT_LIMIT).map((f) => f.friction),
+    });
+  });
+}
+
+/** The customers behind one friction of the same period, page by page; `total` is its `customers`. */
+export function listFrictionCustomers(
+  store: Store,
+  refresher: JourneyRefresher,
+  q: FrictionCustomersQuery,
+  settings: FrictionSettings = defaultFrictionSettings,
+): Promise<Result<FrictionCustomers, FrictionProblem>> {
+  const kind = q.id.split(":")[0] as FrictionKind;
+  if (!FrictionKinds.includes(kind))
+    return Promise.resolve(
+      err({
+        code: "not_found",
+        message: `no friction "${q.id}": an id starts with its kind (${FrictionKinds.join(", ")})`,
+      }),
+    );
+  return withDetection(store, refresher, async (conn) => {
+    const r = await detect(conn, { from: q.from, to: q.to }, settings, kind);
+    if (!r.ok) return r;
+    const hit = r.value.frictions.find((f) => f.friction.id === q.id);
+    if (!hit)
+      return err<FrictionProblem>({
+        code: "not_found",
+        message: `no friction "${q.id}" in this period (GET /api/frictions lists them; give the same from and to)`,
+      });
+    const { sql, params } = hit.found.audience;
+    await conn.run(
+      `CREATE OR REPLACE TEMP TABLE ${TEMP_PREFIX}audience AS SELECT DISTINCT customer_id FROM (${sql})`,
+      params,
+    );
+    const rows = await all(
+      conn,
+      `SELECT a.customer_id AS id, coalesce(json_extract_string(f.traits, '$.name'), c.name) AS name,
+              f.persona, f.stage, epoch_ms(f.last_seen) AS last_seen
+         FROM ${TEMP_PREFIX}audience a JOIN customer_facts f USING (customer_id)
+         LEFT JOIN customers c ON c.id = a.customer_id
+        WHERE a.customer_id > $1 ORDER BY a.customer_id LIMIT $2`,
+      [q.after ?? 0, q.limit + 1],
+    );
+    const defs = await readDefinitions(conn);
+    const stageKey = (pos: unknown) =>
+      pos === null || Number(pos) === 0 ? null : (defs.model.stages[Number(pos) - 1]?.key ?? null);
+    const page = rows.slice(0, q.limit);
+    return ok({
+      friction: q.id,
+      total: hit.friction.customers,
+      customers: page.map((row) => ({
+        id: Number(row.id),
+        name: row.name === null ? null : String(row.name),
+        persona: row.persona === null ? null : String(row.persona),
+        stage: stageKey(row.stage),
+        lastSeen: new Date(Number(row.last_seen)).toISOString(),
+      })),
+      next: rows.length > q.limit ? Number(page.at(-1)!.id) : null,
+    });
+  });
+}

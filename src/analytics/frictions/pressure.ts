@@ -1,0 +1,120 @@
+// Over-contact: marketing messages (touchpoints of kind message) per customer and week against opt-outs
+// (feedback touchpoints whose event itself is negative, such as an unsubscribe). Every threshold is
+// tried; the one where the weekly opt-out rate jumps most significantly is reported.
+import type { DuckDBValue } from "@duckdb/node-api";
+import { all } from "../../store/database.js";
+import { Params } from "../../store/sql.js";
+import {
+  type Detector,
+  type Found,
+  inPeriod,
+  num,
+  pct,
+  ref,
+  round,
+  touchpointById,
+  zSql,
+} from "./detector.js";
+
+export const pressureDetector: Detector = {
+  kinds: ["over-contact"],
+  async find(d) {
+    const tps = d.defs.touchpoints;
+    const optOuts = tps.filter(
+      (t) => t.kind === "feedback" && t.feedback && "value" in t.feedback && t.feedback.value < 0,
+    );
+    const messages = tps.filter((t) => t.kind === "message");
+    if (!optOuts.length || !messages.length) return [];
+    const p = new Params();
+    const outs = optOuts.map((t) => p.add(t.id)).join(", ");
+    // Weeks are counted from the day of the first message in the period.
+    await d.conn.run(
+      `CREATE OR REPLACE TEMP TABLE fr_weeks AS
+         WITH j AS (SELECT customer_id, timestamp, kind, touchpoint FROM journey_events
+                     WHERE (kind = 'message' OR touchpoint IN (${outs})) AND ${inPeriod(d, p, "timestamp")}),
+              origin AS (SELECT date_trunc('day', min(timestamp)) AS t FROM j WHERE kind = 'message')
+         SELECT customer_id, date_diff('day', origin.t, timestamp) // 7 AS week,
+                count(*) FILTER (WHERE kind = 'message') AS messages,
+                count(*) FILTER (WHERE touchpoint IN (${outs})) AS outs,
+                any_value(origin.t) AS origin
+           FROM j, origin WHERE timestamp >= origin.t GROUP BY ALL HAVING count(*) FILTER (WHERE kind = 'message') > 0`,
+      p.values,
+    );
+    const q = new Params();
+    const [r] = await all(
+      d.conn,
+      `WITH per AS (SELECT messages, count(*)::DOUBLE AS n, count(*) FILTER (WHERE outs > 0)::DOUBLE AS x
+                      FROM fr_weeks GROUP BY 1),
+            cum AS (SELECT messages AS threshold,
+                           coalesce(sum(n) OVER over, 0) AS n, coalesce(sum(x) OVER over, 0) AS x,
+                           sum(n) OVER () AS tn, sum(x) OVER () AS tx
+                      FROM per
+                    WINDOW over AS (ORDER BY messages DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
+       SELECT threshold, n, x, tn - n AS bn, tx - x AS bx, ${zSql("x", "n", "tx - x", "tn - n")} AS z,
+              (SELECT median(messages) FROM fr_weeks) AS median,
+              (SELECT epoch_ms(min(origin)) FROM fr_weeks) AS origin
+         FROM cum WHERE n >= ${q.add(d.settings.minUnits)} AND tn > n AND x >= ${q.add(d.settings.minCases)}
+        ORDER BY z DESC NULLS LAST, threshold LIMIT 1`,
+      q.values,
+    );
+    if (!r) return [];
+    const s = d.settings;
+    const n = num(r.n);
+    const x = num(r.x);
+    const bn = num(r.bn);
+    const bx = num(r.bx);
+    const z = num(r.z);
+    const rate = x / n;
+    const baseline = bn ? bx / bn : 0;
+    if (z < s.minZ || rate < baseline * s.minRatio) return [];
+    const threshold = num(r.threshold);
+    const t = new Params();
+    const [top] = await all(
+      d.conn,
+      `SELECT touchpoint FROM journey_events WHERE kind = 'message' AND ${inPeriod(d, t, "timestamp")}
+        GROUP BY 1 ORDER BY count(*) DESC, touchpoint LIMIT 1`,
+      t.values,
+    );
+    const main = touchpointById(d.defs, top?.touchpoint as string | undefined) ?? messages[0]!;
+    const excess = Math.max(0, x - n * baseline);
+    const a = new Params();
+    const found: Found = {
+      friction: {
+        id: "over-contact:messages",
+        kind: "over-contact",
+        title: `Customers sent more than ${threshold} messages in a week opt out in ${pct(rate)} of such weeks vs ${pct(baseline)} at ${threshold} or fewer`,
+        stage: main.stage,
+        touchpoint: ref(main),
+        touchpoints: [...messages, ...optOuts].map(ref),
+        events: [...messages, ...optOuts].flatMap((t) => (t.match.event ? [t.match.event] : [])),
+        segment: { marketing_messages_per_week: `> ${threshold}` },
+        since: null,
+        impact: round(excess, 1),
+        lostConversions: null,
+        lostRevenue: null,
+        evidence: {
+          measure: "share of customer-weeks with an opt-out (unsubscribe)",
+          value: round(rate),
+          cases: x,
+          units: n,
+          baseline: round(baseline),
+          baselineCases: bx,
+          baselineUnits: bn,
+          baselineLabel: `customer-weeks with 1 to ${threshold} messages`,
+          z: round(z, 2),
+          details: {
+            threshold,
+            medianMessagesPerWeek: num(r.median),
+            excessOptOuts: round(excess, 1),
+            weeksFrom: new Date(num(r.origin)).toISOString(),
+          },
+        },
+      },
+      audience: {
+        sql: `SELECT customer_id FROM fr_weeks WHERE messages > ${a.add(threshold)} AND outs > 0`,
+        params: a.values as DuckDBValue[],
+      },
+    };
+    return [found];
+  },
+};

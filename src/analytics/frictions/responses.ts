@@ -1,0 +1,135 @@
+// Slow responses: per response touchpoint and channel, the first responses slower than the channel's
+// target in the journey model, and the feedback customers gave after a slow answer against after one on
+// time (the customer's next feedback within the model's satisfaction window).
+import type { DuckDBValue } from "@duckdb/node-api";
+import { all } from "../../store/database.js";
+import { Params } from "../../store/sql.js";
+import {
+  type Detector,
+  type Found,
+  inPeriod,
+  num,
+  pct,
+  ref,
+  round,
+  touchpointById,
+  zScore,
+} from "./detector.js";
+
+const minutes = (m: number) => (m < 120 ? `${round(m, 1)} min` : `${round(m / 60, 1)} h`);
+
+export const slowResponseDetector: Detector = {
+  kinds: ["slow-response"],
+  async find(d) {
+    const targets = Object.entries(d.defs.model.responseTargetMinutes);
+    if (!targets.length) return [];
+    const p = new Params();
+    const target = `CASE channel ${targets.map(([ch, m]) => `WHEN ${p.add(ch)} THEN ${p.add(m)}::DOUBLE`).join(" ")} END`;
+    const days = Math.trunc(d.defs.model.satisfactionDays);
+    await d.conn.run(
+      `CREATE OR REPLACE TEMP TABLE fr_responses AS
+         SELECT customer_id, touchpoint, channel, response_minutes, ${target} AS target,
+                response_minutes > ${target} AS slow,
+                CASE WHEN next_feedback_at <= timestamp + INTERVAL ${days} DAY THEN next_feedback END AS feedback
+           FROM journey_events
+          WHERE kind = 'response' AND response_minutes IS NOT NULL AND ${target} IS NOT NULL
+            AND ${inPeriod(d, p, "timestamp")}`,
+      p.values,
+    );
+    const rows = await all(
+      d.conn,
+      `SELECT touchpoint, channel, any_value(target) AS target, count(*) AS n, count(*) FILTER (WHERE slow) AS x,
+              median(response_minutes) AS median, quantile_cont(response_minutes, 0.9) AS p90,
+              count(feedback) FILTER (WHERE slow) AS fs, count(*) FILTER (WHERE slow AND feedback < 0) AS fsn,
+              avg(feedback) FILTER (WHERE slow) AS mean_slow,
+              count(feedback) FILTER (WHERE NOT slow) AS ff, count(*) FILTER (WHERE NOT slow AND feedback < 0) AS ffn,
+              avg(feedback) FILTER (WHERE NOT slow) AS mean_fast
+         FROM fr_responses WHERE touchpoint IS NOT NULL GROUP BY ALL ORDER BY touchpoint, channel`,
+    );
+    const s = d.settings;
+    const found: Found[] = [];
+    for (const r of rows) {
+      const tp = touchpointById(d.defs, String(r.touchpoint));
+      const n = num(r.n);
+      const x = num(r.x);
+      if (!tp || x < s.minCases) continue;
+      const fs = num(r.fs);
+      const fsn = num(r.fsn);
+      const ff = num(r.ff);
+      const ffn = num(r.ffn);
+      const feedbackZ = fs >= s.minCases && ff >= s.minCases ? (zScore(fsn, fs, ffn, ff) ?? 0) : null;
+      const worse = feedbackZ !== null && feedbackZ >= s.minZ;
+      if (x / n < s.slowShare && !worse) continue;
+      const channel = String(r.channel);
+      const targetMin = num(r.target);
+      const property = tp.responseMinutes?.property.replace(/^properties\./, "") ?? "response_minutes";
+      const a = new Params();
+      const withFeedback = feedbackZ !== null;
+      found.push({
+        friction: {
+          id: `slow-response:${tp.id}:${channel}`,
+          kind: "slow-response",
+          title:
+            `${tp.name} on ${channel}: ${pct(x / n)} of ${n} first responses slower than the ${minutes(targetMin)} target (median ${minutes(num(r.median))})` +
+            (withFeedback
+              ? `; negative feedback after a slow one ${pct(fsn / fs)} vs ${pct(ff ? ffn / ff : 0)} after one on time`
+              : ""),
+          stage: tp.stage,
+          touchpoint: ref(tp),
+          touchpoints: [ref(tp)],
+          events: tp.match.event ? [tp.match.event] : [],
+          segment: { channel, [property]: `> ${targetMin}` },
+          since: null,
+          impact: x,
+          lostConversions: null,
+          lostRevenue: null,
+          evidence: withFeedback
+            ? {
+                measure: `share of answers followed by negative feedback within ${days} days`,
+                value: round(fsn / fs),
+                cases: fsn,
+                units: fs,
+                baseline: round(ff ? ffn / ff : 0),
+                baselineCases: ffn,
+                baselineUnits: ff,
+                baselineLabel: `answers within the ${minutes(targetMin)} target`,
+                z: round(feedbackZ, 2),
+                details: details(r, n, x, targetMin),
+              }
+            : {
+                measure: `share of first responses slower than the ${minutes(targetMin)} target`,
+                value: round(x / n),
+                cases: x,
+                units: n,
+                baseline: 0,
+                baselineCases: 0,
+                baselineUnits: n,
+                baselineLabel: "the target: no response slower than it",
+                z: null,
+                details: details(r, n, x, targetMin),
+              },
+        },
+        audience: {
+          sql: `SELECT customer_id FROM fr_responses
+                 WHERE touchpoint = ${a.add(tp.id)} AND channel = ${a.add(channel)} AND slow`,
+          params: a.values as DuckDBValue[],
+        },
+      });
+    }
+    return found;
+  },
+};
+
+function details(r: Record<string, unknown>, n: number, x: number, target: number) {
+  const mean = (v: unknown) => (v === null || v === undefined ? null : round(Number(v), 3));
+  return {
+    responses: n,
+    slowResponses: x,
+    slowShare: round(x / n),
+    targetMinutes: target,
+    medianMinutes: round(num(r.median), 1),
+    p90Minutes: round(num(r.p90), 1),
+    meanFeedbackAfterSlow: mean(r.mean_slow),
+    meanFeedbackOnTime: mean(r.mean_fast),
+  };
+}

@@ -1,0 +1,100 @@
+// Negative-feedback spikes: a feedback touchpoint whose share of negative answers in the last days of the
+// period is significantly above its own share before.
+import type { DuckDBValue } from "@duckdb/node-api";
+import { all } from "../../store/database.js";
+import { Params } from "../../store/sql.js";
+import {
+  type Detector,
+  dayOf,
+  type Found,
+  inPeriod,
+  num,
+  pct,
+  ref,
+  round,
+  touchpointById,
+  zScore,
+} from "./detector.js";
+
+const DAY_MS = 86_400_000;
+
+export const feedbackSpikeDetector: Detector = {
+  kinds: ["negative-feedback"],
+  async find(d) {
+    const s = d.settings;
+    const recent = new Date(Math.max(d.from.getTime(), d.to.getTime() - s.spikeDays * DAY_MS));
+    // A spike needs a baseline at least as long as the window it is compared with.
+    if (recent.getTime() - d.from.getTime() < s.spikeDays * DAY_MS) return [];
+    const p = new Params();
+    const since = p.add(recent.toISOString());
+    const rows = await all(
+      d.conn,
+      `SELECT touchpoint,
+              count(*) FILTER (WHERE timestamp >= ${since}::TIMESTAMP) AS n,
+              count(*) FILTER (WHERE timestamp >= ${since}::TIMESTAMP AND feedback < 0) AS x,
+              count(*) FILTER (WHERE timestamp < ${since}::TIMESTAMP) AS bn,
+              count(*) FILTER (WHERE timestamp < ${since}::TIMESTAMP AND feedback < 0) AS bx,
+              avg(feedback) FILTER (WHERE timestamp >= ${since}::TIMESTAMP) AS mean,
+              avg(feedback) FILTER (WHERE timestamp < ${since}::TIMESTAMP) AS base_mean
+         FROM journey_events
+        WHERE kind = 'feedback' AND feedback IS NOT NULL AND touchpoint IS NOT NULL AND ${inPeriod(d, p, "timestamp")}
+        GROUP BY 1 ORDER BY 1`,
+      p.values,
+    );
+    const found: Found[] = [];
+    for (const r of rows) {
+      const tp = touchpointById(d.defs, String(r.touchpoint));
+      const n = num(r.n);
+      const x = num(r.x);
+      const bn = num(r.bn);
+      const bx = num(r.bx);
+      if (!tp || x < s.minCases || bn < s.minUnits) continue;
+      const rate = x / n;
+      const baseline = bx / bn;
+      const z = zScore(x, n, bx, bn) ?? 0;
+      if (z < s.minZ || rate < baseline * s.minRatio) continue;
+      const excess = Math.max(0, x - n * baseline);
+      const a = new Params();
+      found.push({
+        friction: {
+          id: `negative-feedback:${tp.id}`,
+          kind: "negative-feedback",
+          title: `${tp.name}: ${pct(rate)} of answers negative since ${dayOf(recent)} vs ${pct(baseline)} before`,
+          stage: tp.stage,
+          touchpoint: ref(tp),
+          touchpoints: [ref(tp)],
+          events: tp.match.event ? [tp.match.event] : [],
+          segment: {},
+          since: recent.toISOString(),
+          impact: round(excess, 1),
+          lostConversions: null,
+          lostRevenue: null,
+          evidence: {
+            measure: "share of feedback answers that are negative",
+            value: round(rate),
+            cases: x,
+            units: n,
+            baseline: round(baseline),
+            baselineCases: bx,
+            baselineUnits: bn,
+            baselineLabel: `the same touchpoint before ${dayOf(recent)}`,
+            z: round(z, 2),
+            details: {
+              meanFeedback: r.mean === null ? null : round(num(r.mean), 3),
+              meanFeedbackBefore: r.base_mean === null ? null : round(num(r.base_mean), 3),
+              windowDays: s.spikeDays,
+            },
+          },
+        },
+        audience: {
+          sql: `SELECT customer_id FROM journey_events
+                 WHERE kind = 'feedback' AND feedback < 0 AND touchpoint = ${a.add(tp.id)}
+                   AND timestamp >= ${a.add(recent.toISOString())}::TIMESTAMP
+                   AND timestamp < ${a.add(d.to.toISOString())}::TIMESTAMP`,
+          params: a.values as DuckDBValue[],
+        },
+      });
+    }
+    return found;
+  },
+};

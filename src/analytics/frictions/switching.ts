@@ -1,0 +1,135 @@
+// Channel switching after failed self-service: customers whose self-service ended badly (an unresolved
+// chat, a bot's answer) contacting an assisted channel (the phone) soon after, against those whose
+// self-service went well.
+import type { DuckDBValue } from "@duckdb/node-api";
+import { allSql, type Condition, matchSql } from "../../journey/rules.js";
+import { all } from "../../store/database.js";
+import { Params } from "../../store/sql.js";
+import {
+  type Detector,
+  type Found,
+  inPeriod,
+  num,
+  pct,
+  ref,
+  round,
+  touchpointById,
+  touchpointOfEvent,
+  zScore,
+} from "./detector.js";
+
+/** A failure condition as a segment entry: `resolved: false`, `agent: "bot"`, `wait: "> 5"`. */
+function segmentOf(conditions: Condition[]): Record<string, string | number | boolean> {
+  const ops: Record<string, string> = { neq: "!=", gt: ">", gte: ">=", lt: "<", lte: "<=" };
+  return Object.fromEntries(
+    conditions.map((c) => {
+      const key = c.property.replace(/^properties\./, "");
+      const v = Array.isArray(c.value) ? c.value.join("|") : c.value;
+      if (c.op === "eq" && v !== undefined) return [key, v];
+      return [key, `${ops[c.op] ?? c.op}${v === undefined ? "" : ` ${v}`}`];
+    }),
+  );
+}
+
+export const channelSwitchDetector: Detector = {
+  kinds: ["channel-switch"],
+  rules: (d) => [d.settings.channelSwitch.selfService],
+  async find(d) {
+    const cs = d.settings.channelSwitch;
+    if (!cs.failed.length || !cs.assistedChannels.length) return [];
+    const tps = d.defs.touchpoints;
+    const p = new Params();
+    const failed = cs.failed.map((conditions, i) => `(${allSql(conditions, p, "e.")}) AS failed_${i}`);
+    const channels = cs.assistedChannels.map((c) => p.add(c)).join(", ");
+    const hours = Math.max(1, Math.trunc(cs.withinHours));
+    await d.conn.run(
+      `CREATE OR REPLACE TEMP TABLE fr_self_service AS
+         WITH s AS (
+           SELECT e.rowid AS rid, e.customer_id, e.timestamp AS ts, ${failed.join(", ")},
+                  ${touchpointOfEvent(tps, p)} AS touchpoint
+             FROM fr_events e
+            WHERE ${matchSql(cs.selfService, p)} AND ${inPeriod(d, p, "e.timestamp")}),
+         assisted AS (
+           SELECT customer_id, timestamp, touchpoint FROM journey_events
+            WHERE kind = 'contact' AND channel IN (${channels}) AND timestamp >= ${p.add(d.from.toISOString())}::TIMESTAMP)
+         SELECT s.*, count(a.customer_id) > 0 AS switched, mode(a.touchpoint) AS switched_to
+           FROM s LEFT JOIN assisted a ON a.customer_id = s.customer_id
+                                      AND a.timestamp > s.ts AND a.timestamp <= s.ts + INTERVAL ${hours} HOUR
+          GROUP BY ALL`,
+      p.values,
+    );
+    const q = new Params();
+    const [r] = await all(
+      d.conn,
+      `SELECT count(*) AS n, ${cs.failed
+        .map(
+          (_, i) => `count(*) FILTER (WHERE failed_${i}) AS n_${i},
+                     count(*) FILTER (WHERE failed_${i} AND switched) AS x_${i},
+                     count(*) FILTER (WHERE NOT failed_${i}) AS o_${i},
+                     count(*) FILTER (WHERE NOT failed_${i} AND switched) AS ox_${i}`,
+        )
+        .join(", ")},
+              mode(touchpoint) AS touchpoint, mode(switched_to) AS switched_to
+         FROM fr_self_service`,
+      q.values,
+    );
+    if (!r || !num(r.n)) return [];
+    const s = d.settings;
+    let best: { i: number; n: number; x: number; o: number; ox: number; z: number } | undefined;
+    cs.failed.forEach((_, i) => {
+      const n = num(r[`n_${i}`]);
+      const x = num(r[`x_${i}`]);
+      const o = num(r[`o_${i}`]);
+      const ox = num(r[`ox_${i}`]);
+      const z = zScore(x, n, ox, o) ?? 0;
+      if (n < s.minUnits || x < s.minCases || z < s.minZ || x / n < (o ? ox / o : 0) * s.minRatio) return;
+      if (!best || z > best.z) best = { i, n, x, o, ox, z };
+    });
+    if (!best) return [];
+    const b = best;
+    const tp = touchpointById(d.defs, r.touchpoint as string | null);
+    const to = touchpointById(d.defs, r.switched_to as string | null);
+    const conditions = cs.failed[b.i]!;
+    const segment = segmentOf(conditions);
+    const baseline = b.o ? b.ox / b.o : 0;
+    const excess = Math.max(0, b.x - b.n * baseline);
+    const a = new Params();
+    const found: Found = {
+      friction: {
+        id: `channel-switch:${tp?.id ?? "self-service"}`,
+        kind: "channel-switch",
+        title: `${tp?.name ?? cs.selfService.event ?? "Self-service"} that fails (${Object.entries(segment)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(
+            ", ",
+          )}): ${pct(b.x / b.n)} contact ${cs.assistedChannels.join("/")} within ${hours} h vs ${pct(baseline)} after it went well`,
+        stage: tp?.stage ?? null,
+        touchpoint: tp ? ref(tp) : null,
+        touchpoints: [tp, to].flatMap((t) => (t ? [ref(t)] : [])),
+        events: [cs.selfService.event, to?.match.event].filter((e): e is string => e !== undefined),
+        segment,
+        since: null,
+        impact: round(excess, 1),
+        lostConversions: null,
+        lostRevenue: null,
+        evidence: {
+          measure: `share of self-service sessions followed by a ${cs.assistedChannels.join("/")} contact within ${hours} h`,
+          value: round(b.x / b.n),
+          cases: b.x,
+          units: b.n,
+          baseline: round(baseline),
+          baselineCases: b.ox,
+          baselineUnits: b.o,
+          baselineLabel: "self-service sessions that did not fail this way",
+          z: round(b.z, 2),
+          details: { excessContacts: round(excess, 1), withinHours: hours },
+        },
+      },
+      audience: {
+        sql: `SELECT customer_id FROM fr_self_service WHERE failed_${b.i} AND switched`,
+        params: a.values as DuckDBValue[],
+      },
+    };
+    return [found];
+  },
+};

@@ -1,0 +1,81 @@
+// The friction finder: what is really wrong in a period, ranked, and the customers behind each friction.
+import { Type } from "@sinclair/typebox";
+import { findFrictions, listFrictionCustomers } from "../../analytics/frictions/frictions.js";
+import { FrictionCustomers, FrictionList } from "../../analytics/frictions/schema.js";
+import type { App } from "../app.js";
+import type { AppContext } from "../context.js";
+import { errorResponses, unwrapProblem } from "../errors.js";
+import { parseDate } from "./journey.js";
+
+const security = [{ bearerAuth: [] }];
+const tags = ["analytics"];
+
+const Period = {
+  from: Type.Optional(
+    Type.String({ format: "date-time", description: "Start (inclusive); default: 90 days before `to`" }),
+  ),
+  to: Type.Optional(
+    Type.String({
+      format: "date-time",
+      description: "End (exclusive); default: just after the newest event",
+    }),
+  ),
+};
+
+export function frictionRoutes(app: App, ctx: AppContext): void {
+  app.get(
+    "/api/frictions",
+    {
+      schema: {
+        summary: "Frictions: where customers measurably struggle, ranked by estimated impact",
+        description:
+          "Abnormal drop-off at a step with the segment (OS, app version, device, channel, persona, campaign, a property of the step, and the day it started) that explains it; abandoned carts, checkouts and forms with their value; repeat contacts about the same subject and what explains them; channel switching after failed self-service; responses slower than the channel's target with the feedback after them; messages per week against unsubscribes; negative-feedback spikes. Each comes with its evidence and baseline. Its customers: GET /api/frictions/{id}/customers with the same from and to.",
+        tags,
+        security,
+        querystring: Type.Object({
+          ...Period,
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: "Frictions listed" }),
+        }),
+        response: { 200: FrictionList, ...errorResponses },
+      },
+    },
+    async (req) =>
+      unwrapProblem(
+        await findFrictions(ctx.store, ctx.journey, {
+          from: parseDate(req.query.from, "from"),
+          to: parseDate(req.query.to, "to"),
+          limit: req.query.limit,
+        }),
+      ),
+  );
+
+  app.get(
+    "/api/frictions/:id/customers",
+    {
+      schema: {
+        summary: "The customers behind a friction, page by page",
+        description:
+          "Same period as the list (give the same from and to); `total` equals the friction's `customers`.",
+        tags,
+        security,
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
+        querystring: Type.Object({
+          ...Period,
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+          after: Type.Optional(Type.Integer({ minimum: 0, description: "`next` of the previous page" })),
+        }),
+        response: { 200: FrictionCustomers, ...errorResponses },
+      },
+    },
+    async (req) =>
+      unwrapProblem(
+        await listFrictionCustomers(ctx.store, ctx.journey, {
+          id: req.params.id,
+          from: parseDate(req.query.from, "from"),
+          to: parseDate(req.query.to, "to"),
+          limit: req.query.limit,
+          after: req.query.after,
+        }),
+      ),
+  );
+}
