@@ -2,6 +2,7 @@
 // in-process: a 5-step funnel against a hand-written DuckDB query computing the same counts in the same
 // run, a 20-step funnel, and the other analyses of issue 6 against their targets.
 import { performance } from "node:perf_hooks";
+import { findFrictions } from "../src/analytics/frictions/frictions.js";
 import { type FunnelRequest, runFunnel } from "../src/analytics/funnel.js";
 import { runRetention } from "../src/analytics/retention.js";
 import { runStageFlow } from "../src/analytics/stage-flow.js";
@@ -169,6 +170,10 @@ export async function runAnalytics(o: AnalyticsOptions): Promise<Record<string, 
         "time to convert",
       ),
     );
+    say("friction finder…");
+    const frictions = await timeRuns(Math.min(o.runs, 3), async () =>
+      unwrap(await findFrictions(store, refresher, {}), "friction finder"),
+    );
     const events = Number((await store.read((c) => all(c, "SELECT count(*) AS n FROM events")))[0]?.n ?? 0);
 
     const ratio = funnel.ms.median / ref.ms.median;
@@ -195,6 +200,13 @@ export async function runAnalytics(o: AnalyticsOptions): Promise<Record<string, 
         goal: 20,
       }),
       check({
+        name: "friction finder, median",
+        measured: round(frictions.ms.median, 0),
+        unit: "ms",
+        kind: "atMost",
+        goal: 10_000,
+      }),
+      check({
         name: "12 weekly retention cohorts, median",
         measured: round(retention.ms.median, 0),
         unit: "ms",
@@ -212,6 +224,7 @@ export async function runAnalytics(o: AnalyticsOptions): Promise<Record<string, 
         `${retention.last.cohorts.length} cohorts`,
       ],
       ["stage flow, default period", ...ms(flow.ms), `${flow.last.links.length} links`],
+      ["friction finder, default period", ...ms(frictions.ms), `${frictions.last.total} frictions`],
       [
         "time to convert, Product Added → Order Completed",
         ...ms(ttc.ms),
