@@ -26,7 +26,7 @@ import type { StepDefinition } from "./settings.js";
 import { buildUnits, stepRules } from "./steps.js";
 
 /** Single values that may pair up into two-dimension segments, per step. */
-const PAIR_CANDIDATES = 8;
+const PAIR_CANDIDATES = 6;
 /** A two-dimension segment must beat its best single dimension by this share of z to be preferred. */
 const PAIR_PENALTY = 0.03;
 /** The change point inside the chosen segment needs this |z| to count as a start. */
