@@ -10,6 +10,7 @@ import { funnelCommands } from "./commands/funnel.js";
 import { importCommand } from "./commands/import.js";
 import { insightCommands } from "./commands/insights.js";
 import { journeyCommands } from "./commands/journey.js";
+import { pathsCommand } from "./commands/paths.js";
 import { personaCommands } from "./commands/personas.js";
 import { serveCommand } from "./commands/serve.js";
 import { touchpointCommands } from "./commands/touchpoints.js";
@@ -36,6 +37,7 @@ journeyCommands(program);
 touchpointCommands(program);
 personaCommands(program);
 frictionCommands(program);
+pathsCommand(program);
 insightCommands(program);
 funnelCommands(program);
 

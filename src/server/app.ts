@@ -24,6 +24,7 @@ import { funnelRoutes } from "./routes/funnels.js";
 import { importRoutes } from "./routes/imports.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { journeyRoutes } from "./routes/journey.js";
+import { pathRoutes } from "./routes/paths.js";
 import { personaRoutes } from "./routes/personas.js";
 import { retentionRoutes } from "./routes/retention.js";
 import { stageFlowRoutes } from "./routes/stage-flow.js";
@@ -155,6 +156,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   touchpointRoutes(app, ctx);
   personaRoutes(app, ctx);
   frictionRoutes(app, ctx);
+  pathRoutes(app, ctx);
   retentionRoutes(app, ctx);
   stageFlowRoutes(app, ctx);
   timeToConvertRoutes(app, ctx);

@@ -1,0 +1,459 @@
+// Paths: what customers do in the N steps after a start event, or before an end event, within one session;
+// top paths, Sankey data and the share of paths that reach a goal — computed in SQL per stitched customer.
+//
+// Semantics:
+// - A customer's events are those of all their identifiers (resolved when reading, so a late login counts
+//   the anonymous events before it), in time order; events in the same millisecond are ordered by a hash
+//   of their message id (a fixed order, and one integer sort key instead of a string).
+// - A path step (a node) is an event's name — the track event, or the page or screen name — or, grouped
+//   by touchpoint, the name of the touchpoint the event is classified as (events no touchpoint names are
+//   no steps). Identify, group and alias calls are no steps. Events named in excludeEvents are no steps.
+//   The start (or end) step's own events are always steps, named after the step, and so are the goal's.
+// - Sessions: a gap of more than sessionGap (default 30m) between two steps starts a new session. Only
+//   steps count as activity, so an excluded event does not keep a session alive.
+// - Consecutive steps with the same name are one node: three Product Viewed in a row are one step.
+//   Events that match the start or goal step only merge with each other, so a start step with conditions
+//   starts at the first event that meets them.
+// - Every start node counts (not only the first of a session): from it, the next `steps` nodes of the
+//   same session; to an end node, the `steps` nodes of the same session before it. A path is shorter
+//   when the session ends sooner. Only start (end) nodes whose first event falls in [from, to) count;
+//   the events around them are read up to max(1 day, sessionGap) beyond the period's ends.
+// - Counts: `count` is the number of path occurrences (start nodes), `sessions` and `customers` the
+//   distinct sessions and customers that took the path. Sankey link values count occurrences too, so a
+//   link's value is the sum of `count` over the paths that pass through it.
+// - Goal (with a start step): an occurrence reaches the goal when a goal event follows the start node in
+//   the same session, however many steps later; the goal's paths are cut at the goal when it comes
+//   within the N steps.
+// References: Amplitude's Pathfinder counts every occurrence ("event totals") within sessions; PostHog
+// takes one path per session, from the first occurrence of its start point, and collapses repeats too.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { type Static, Type } from "@sinclair/typebox";
+import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import type { JourneyRefresher } from "../journey/refresh.js";
+import { err, ok, type Result } from "../result.js";
+import { all, runQuery, type Store } from "../store/database.js";
+import { Params } from "../store/sql.js";
+import { StringEnum } from "../typebox.js";
+import { checkStep, DurationText, parseDuration, Step, stepName } from "./steps.js";
+import { buildStream } from "./stream.js";
+
+export const PathGroups = ["event", "touchpoint"] as const;
+
+export const PathsRequest = Type.Object(
+  {
+    start: Type.Optional(Step),
+    end: Type.Optional(Step),
+    steps: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 10,
+        default: 5,
+        description: "Nodes after the start (before the end)",
+      }),
+    ),
+    sessionGap: Type.Optional(DurationText),
+    from: Type.Optional(
+      Type.String({ format: "date-time", description: "First start (end) event counted (inclusive)" }),
+    ),
+    to: Type.Optional(
+      Type.String({ format: "date-time", description: "Last start (end) event counted (exclusive)" }),
+    ),
+    group: Type.Optional(
+      StringEnum(PathGroups, { description: "A node is an event name (default) or a touchpoint name" }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20, description: "Top paths" })),
+    excludeEvents: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+        maxItems: 50,
+        description: "Event names that are no steps of a path",
+      }),
+    ),
+    goal: Type.Optional(Step),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "Exactly one of start (the paths after it) or end (the paths before it), each an event or touchpoint step; goal (with start) asks which share of the paths reach it within the session",
+  },
+);
+export type PathsRequest = Static<typeof PathsRequest>;
+
+const PathRow = Type.Object({
+  path: Type.Array(Type.String()),
+  count: Type.Integer({ description: "Occurrences: start (end) nodes followed (preceded) by this path" }),
+  sessions: Type.Integer(),
+  customers: Type.Integer(),
+});
+
+export const PathsResult = Type.Object({
+  direction: StringEnum(["next", "previous"]),
+  anchor: Type.String({ description: "The start (end) step's name" }),
+  steps: Type.Integer(),
+  sessionGap: Type.String(),
+  group: StringEnum(PathGroups),
+  period: Type.Object({ from: Type.String(), to: Type.String() }),
+  totals: Type.Object({
+    paths: Type.Integer({ description: "Start (end) nodes in the period" }),
+    sessions: Type.Integer(),
+    customers: Type.Integer(),
+  }),
+  paths: Type.Array(PathRow),
+  sankey: Type.Object({
+    nodes: Type.Array(
+      Type.Object({
+        id: Type.String({ description: "<step>:<name>" }),
+        step: Type.Integer({
+          description: "Position from the start (0, 1, 2…) or to the end (…, -2, -1, 0)",
+        }),
+        name: Type.String(),
+        value: Type.Integer({ description: "Occurrences that pass through the node" }),
+      }),
+    ),
+    links: Type.Array(
+      Type.Object({
+        source: Type.String(),
+        target: Type.String(),
+        value: Type.Integer({ description: "Occurrences that take the link" }),
+      }),
+    ),
+  }),
+  goal: Type.Optional(
+    Type.Object({
+      name: Type.String(),
+      reached: Type.Integer({ description: "Occurrences followed by the goal in the same session" }),
+      share: Type.Number({ description: "reached / totals.paths" }),
+      sessions: Type.Integer(),
+      customers: Type.Integer(),
+      paths: Type.Array(PathRow, { description: "The most common paths of those that reached it" }),
+    }),
+  ),
+});
+export type PathsResult = Static<typeof PathsResult>;
+
+export interface PathsProblem {
+  code: "invalid";
+  message: string;
+}
+
+interface Plan {
+  anchor: Step;
+  anchorName: string;
+  goal: Step | undefined;
+  goalName: string | undefined;
+  next: boolean;
+  n: number;
+  gapMs: number;
+  group: (typeof PathGroups)[number];
+  from: Date;
+  to: Date;
+  limit: number;
+}
+
+const DAY = 86_400_000;
+const DEFAULT_DAYS = 30;
+
+async function plan(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: PathsRequest,
+): Promise<Result<Plan, PathsProblem>> {
+  const bad = (message: string) => err<PathsProblem>({ code: "invalid", message });
+  if ((req.start === undefined) === (req.end === undefined))
+    return bad("give exactly one of start (paths after it) or end (paths before it)");
+  const label = req.start ? "start" : "end";
+  const anchor = (req.start ?? req.end)!;
+  for (const [s, l] of [
+    [anchor, label],
+    [req.goal, "goal"],
+  ] as const) {
+    if (s === undefined) continue;
+    const why = checkStep(s, defs, l);
+    if (why) return bad(why);
+    if (s.stage !== undefined)
+      return bad(`${l}: a path starts, ends or reaches an event or touchpoint, not a stage`);
+  }
+  if (req.goal && !req.start)
+    return bad("goal: give it with start (the paths after the start that reach it)");
+  const gapMs = parseDuration(req.sessionGap ?? "30m");
+  if (gapMs === undefined) return bad(`sessionGap "${req.sessionGap}" is not a length such as 30m, 2h or 1d`);
+  let to = req.to ? new Date(req.to) : undefined;
+  if (!to) {
+    const [row] = await all(conn, "SELECT epoch_ms(max(timestamp)) AS t FROM events");
+    to = new Date(row?.t === null || row?.t === undefined ? Date.now() : Number(row.t) + 1);
+  }
+  const from = req.from ? new Date(req.from) : new Date(to.getTime() - DEFAULT_DAYS * DAY);
+  if (!(from < to)) return bad("from must be before to");
+  const goalName = req.goal ? stepName(req.goal, defs) : undefined;
+  return ok({
+    anchor,
+    anchorName: stepName(anchor, defs),
+    goal: req.goal,
+    goalName,
+    next: req.start !== undefined,
+    n: req.steps ?? 5,
+    gapMs,
+    group: req.group ?? "event",
+    from,
+    to,
+    limit: req.limit ?? 20,
+  });
+}
+
+const cols = (n: number, f: (i: number) => string, sep = ", ") =>
+  Array.from({ length: n }, (_, i) => f(i + 1)).join(sep);
+
+/**
+ * p_nodes: one row per node (the first event of a run of same-named steps) of the customers who have a
+ * start node in the period: rn (its place among the customer's steps), key (a hash of its name; p_names
+ * turns keys back into names), brk (it opens a session) and start / goal flags. Runs merge on the name
+ * and on whether the events match the start or goal step. One window pass, sorted once on one integer:
+ * the millisecond, then a hash of the message id (a fixed order for events in the same millisecond that
+ * sorts much faster than the id itself, which matters on millions of events).
+ */
+async function buildNodes(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  pl: Plan,
+  req: PathsRequest,
+): Promise<void> {
+  const pad = Math.max(DAY, pl.gapMs);
+  const readFrom = new Date(pl.from.getTime() - pad);
+  const readTo = new Date(pl.to.getTime() + pad);
+  await buildStream(
+    conn,
+    defs,
+    { steps: pl.goal ? [pl.anchor, pl.goal] : [pl.anchor], from: readFrom, until: readTo },
+    new Params(),
+  );
+  const p = new Params();
+  const fromSql = `${p.add(pl.from.toISOString())}::TIMESTAMP`;
+  const toSql = `${p.add(pl.to.toISOString())}::TIMESTAMP`;
+  const inPeriod = (col: string) => `${col} >= ${fromSql} AND ${col} < ${toSql}`;
+  // A plain event step is matched in the scan itself; a step with conditions or a touchpoint step takes
+  // the stream's verdict, joined by message id (the join costs a third of the query on 10M events).
+  const plain = (s: Step) => s.event !== undefined && !s.where?.length;
+  const joined = !plain(pl.anchor) || (pl.goal !== undefined && !plain(pl.goal));
+  const mark = (s: Step | undefined, col: string) =>
+    s === undefined
+      ? "false"
+      : plain(s)
+        ? `(e.type = 'track' AND e.event = ${p.add(s.event!)})`
+        : `coalesce(k.${col}, false)`;
+  const anchorCol = mark(pl.anchor, "s0");
+  const goalCol = mark(pl.goal, "s1");
+  const excluded = req.excludeEvents?.length
+    ? `(e.event IS NULL OR e.event NOT IN (${req.excludeEvents.map((x) => p.add(x)).join(", ")}))`
+    : "true";
+  const readRange = `${p.add(readFrom.toISOString())}::TIMESTAMP AND ${p.add(readTo.toISOString())}::TIMESTAMP`;
+  let nameSql: string;
+  let isStep: string;
+  let joinJourney = "";
+  if (pl.group === "touchpoint") {
+    const arms = defs.touchpoints.map((t) => `WHEN ${p.add(t.id)} THEN ${p.add(t.name)}`).join(" ");
+    nameSql = arms ? `CASE j.touchpoint ${arms} END` : "NULL::VARCHAR";
+    isStep = `j.touchpoint IS NOT NULL AND ${excluded}`;
+    joinJourney = `LEFT JOIN (SELECT message_id, timestamp, touchpoint FROM journey_events
+                               WHERE touchpoint IS NOT NULL AND timestamp BETWEEN ${readRange}) j
+                     ON j.message_id = e.message_id AND j.timestamp = e.timestamp`;
+  } else {
+    nameSql = "CASE e.type WHEN 'track' THEN e.event ELSE coalesce(e.event, '(' || e.type || ')') END";
+    isStep = `e.type IN ('track', 'page', 'screen') AND ${excluded}`;
+  }
+  const anchorName = p.add(pl.anchorName);
+  const goalName = pl.goalName === undefined ? "NULL" : p.add(pl.goalName);
+  const readFromSql = `${p.add(readFrom.toISOString())}::TIMESTAMP`;
+  // The sort key: milliseconds since readFrom × 4096 + 12 bits of the message id's hash.
+  const order = `(epoch_ms(e.timestamp) - epoch_ms(${readFromSql})) * 4096 + (hash(e.message_id) >> 52)::BIGINT`;
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE p_nodes AS
+     WITH members AS (
+       SELECT * FROM a_members
+        WHERE customer_id IN (SELECT customer_id FROM a_stream WHERE s0 AND ${inPeriod("ts")})),
+     ev AS (
+       SELECT m.customer_id, ${order} AS o, ${anchorCol} AND ${inPeriod("e.timestamp")} AS start,
+              CASE WHEN ${anchorCol} THEN ${anchorName} WHEN ${goalCol} THEN ${goalName} ELSE ${nameSql} END AS name,
+              ${anchorCol} AS a, ${goalCol} AS g
+         FROM events e JOIN members m ON m.identity_id = e.identity_id
+         ${joined ? "LEFT JOIN a_stream k ON k.mid = e.message_id AND k.customer_id = m.customer_id AND k.ts = e.timestamp" : ""}
+         ${joinJourney}
+        WHERE e.timestamp BETWEEN ${readRange} AND (${anchorCol} OR ${goalCol} OR (${isStep}))),
+     keyed AS (SELECT customer_id, o, start, g, hash(name) AS key, hash(name, a, g) AS run FROM ev WHERE name IS NOT NULL)
+     SELECT customer_id, rn, key, brk, start, g FROM (
+       SELECT customer_id, key, start, g, row_number() OVER w AS rn,
+              coalesce((o >> 12) - (lag(o) OVER w >> 12) > ${Math.round(pl.gapMs)}, true) AS brk,
+              run IS DISTINCT FROM lag(run) OVER w AS differs
+         FROM keyed WINDOW w AS (PARTITION BY customer_id ORDER BY o))
+      WHERE brk OR differs`,
+    p.values,
+  );
+  // Node names by key, without carrying the names through the sort: every name the nodes can have.
+  const q = new Params();
+  const names =
+    pl.group === "touchpoint"
+      ? defs.touchpoints.map((t) => `SELECT ${q.add(t.name)} AS name`).join(" UNION ")
+      : `SELECT DISTINCT ${nameSql} AS name FROM events e
+          WHERE e.timestamp BETWEEN ${q.add(readFrom.toISOString())}::TIMESTAMP AND ${q.add(readTo.toISOString())}::TIMESTAMP
+            AND e.type IN ('track', 'page', 'screen')`;
+  const labels = [pl.anchorName, pl.goalName].filter((x) => x !== undefined).map((x) => `SELECT ${q.add(x)}`);
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE p_names AS
+     SELECT DISTINCT hash(name) AS key, name FROM (${[names, ...labels].filter(Boolean).join(" UNION ")}) WHERE name IS NOT NULL`,
+    q.values,
+  );
+}
+
+/**
+ * p_paths: per start (end) node its session and path (node keys, in time order), plus the goal nodes
+ * with their sessions. A second window pass over the nodes, ordered by rn.
+ */
+async function buildPaths(conn: DuckDBConnection, pl: Plan): Promise<void> {
+  const n = pl.n;
+  const shift = pl.next ? "lead" : "lag";
+  const keys = cols(n, (j) => `${shift}(key, ${j}) OVER w AS k${j}`);
+  const breaks = cols(n, (j) => `${shift}(brk, ${j}) OVER w AS b${j}`);
+  const goals = pl.goal ? `, ${cols(n, (j) => `lead(g, ${j}) OVER w AS g${j}`)}` : "";
+  // How many nodes the path has: the start (end) and its neighbours up to the session's edge. Going
+  // forward a node that opens a session (or the customer's last node) ends it; going back the node that
+  // opened the session is the path's first.
+  const arms = pl.next
+    ? cols(n, (j) => `WHEN coalesce(b${j}, true) THEN ${j}`, " ")
+    : `WHEN brk THEN 1 ${cols(n - 1, (j) => `WHEN b${j} THEN ${j + 1}`, " ")}`;
+  const list = `[key, ${cols(n, (j) => `k${j}`)}][1:CASE ${arms} ELSE ${n + 1} END]`;
+  const path = pl.next ? list : `list_reverse(${list})`;
+  const goalAt = pl.goal
+    ? `CASE WHEN start THEN list_position([false, ${cols(n, (j) => `coalesce(g${j}, false)`)}], true) END`
+    : "NULL::INTEGER";
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE p_paths AS
+     SELECT customer_id, session, rn, start, g, CASE WHEN start THEN ${path} END AS path, ${goalAt} AS goal_at
+       FROM (SELECT *, sum(brk::INTEGER) OVER (w ROWS UNBOUNDED PRECEDING) AS session, ${keys}, ${breaks}${goals}
+               FROM p_nodes WINDOW w AS (PARTITION BY customer_id ORDER BY rn))
+      WHERE start ${pl.goal ? "OR g" : ""}`,
+  );
+}
+
+/** A FROM item `names` with one MAP column `names`: node key → node name. */
+const NAMES = "(SELECT map_from_entries(list((key, name))) AS names FROM p_names) names";
+
+type PathRow = Static<typeof PathRow>;
+
+/** The most taken paths among the rows of `from` (a subquery with customer_id, session, path of keys). */
+async function topPaths(conn: DuckDBConnection, from: string, limit: number): Promise<PathRow[]> {
+  const rows = await all(
+    conn,
+    `WITH t AS (SELECT path, count(*) AS n, count(DISTINCT (customer_id, session)) AS sessions,
+                       count(DISTINCT customer_id) AS customers
+                  FROM ${from} GROUP BY path)
+     SELECT list_transform(path, x -> names.names[x]) AS path, n, sessions, customers FROM t, ${NAMES}
+      ORDER BY n DESC, sessions DESC, customers DESC, path LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    path: (r.path as string[]).map(String),
+    count: Number(r.n),
+    sessions: Number(r.sessions),
+    customers: Number(r.customers),
+  }));
+}
+
+async function sankey(conn: DuckDBConnection, pl: Plan): Promise<PathsResult["sankey"]> {
+  // Step of the i-th node of a path: from the start 0, 1, 2…; to the end …, -2, -1, 0.
+  const step = pl.next ? "i - 1" : "i - len(path)";
+  const nodes = await all(
+    conn,
+    `SELECT step, names.names[k] AS name, v
+       FROM (SELECT ${step} AS step, path[i] AS k, count(*) AS v
+               FROM (SELECT path, unnest(range(1, len(path) + 1)) AS i FROM p_paths WHERE start) GROUP BY ALL), ${NAMES}
+      ORDER BY step, v DESC, name`,
+  );
+  const links = await all(
+    conn,
+    `SELECT step, names.names[s] AS s, names.names[t] AS t, v
+       FROM (SELECT ${step} AS step, path[i] AS s, path[i + 1] AS t, count(*) AS v
+               FROM (SELECT path, unnest(range(1, len(path))) AS i FROM p_paths WHERE start) GROUP BY ALL), ${NAMES}
+      ORDER BY step, v DESC, s, t`,
+  );
+  const id = (s: number, name: string) => `${s}:${name}`;
+  return {
+    nodes: nodes.map((r) => ({
+      id: id(Number(r.step), String(r.name)),
+      step: Number(r.step),
+      name: String(r.name),
+      value: Number(r.v),
+    })),
+    links: links.map((r) => ({
+      source: id(Number(r.step), String(r.s)),
+      target: id(Number(r.step) + 1, String(r.t)),
+      value: Number(r.v),
+    })),
+  };
+}
+
+async function goalResult(conn: DuckDBConnection, pl: Plan, total: number): Promise<PathsResult["goal"]> {
+  // An occurrence reaches the goal when its session has a goal node after it.
+  await conn.run(`CREATE OR REPLACE TEMP TABLE p_reached AS
+    SELECT s.customer_id, s.session, s.path, s.goal_at FROM p_paths s
+     WHERE s.start AND EXISTS (SELECT 1 FROM p_paths x WHERE x.g AND x.customer_id = s.customer_id
+                                  AND x.session = s.session AND x.rn > s.rn)`);
+  const [row] = await all(
+    conn,
+    `SELECT count(*) AS n, count(DISTINCT (customer_id, session)) AS sessions, count(DISTINCT customer_id) AS customers
+       FROM p_reached`,
+  );
+  const reached = Number(row?.n ?? 0);
+  return {
+    name: pl.goalName!,
+    reached,
+    share: total ? reached / total : 0,
+    sessions: Number(row?.sessions ?? 0),
+    customers: Number(row?.customers ?? 0),
+    paths: await topPaths(
+      conn,
+      "(SELECT customer_id, session, CASE WHEN goal_at > 0 THEN path[1:goal_at] ELSE path END AS path FROM p_reached)",
+      pl.limit,
+    ),
+  };
+}
+
+export async function computePaths(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: PathsRequest,
+): Promise<Result<PathsResult, PathsProblem>> {
+  const planned = await plan(conn, defs, req);
+  if (!planned.ok) return planned;
+  const pl = planned.value;
+  await buildNodes(conn, defs, pl, req);
+  await buildPaths(conn, pl);
+  const [t] = await all(
+    conn,
+    `SELECT count(*) AS n, count(DISTINCT (customer_id, session)) AS sessions, count(DISTINCT customer_id) AS customers
+       FROM p_paths WHERE start`,
+  );
+  const total = Number(t?.n ?? 0);
+  const result: PathsResult = {
+    direction: pl.next ? "next" : "previous",
+    anchor: pl.anchorName,
+    steps: pl.n,
+    sessionGap: req.sessionGap ?? "30m",
+    group: pl.group,
+    period: { from: pl.from.toISOString(), to: pl.to.toISOString() },
+    totals: { paths: total, sessions: Number(t?.sessions ?? 0), customers: Number(t?.customers ?? 0) },
+    paths: await topPaths(conn, "(SELECT customer_id, session, path FROM p_paths WHERE start)", pl.limit),
+    sankey: await sankey(conn, pl),
+  };
+  if (pl.goal) result.goal = await goalResult(conn, pl, total);
+  return ok(result);
+}
+
+export async function runPaths(
+  store: Store,
+  refresher: JourneyRefresher,
+  req: PathsRequest,
+): Promise<Result<PathsResult, PathsProblem>> {
+  // Touchpoint nodes come from the journey tables; touchpoint steps are classified from the events.
+  if (req.group === "touchpoint") await refresher.refresh();
+  return runQuery(store, {
+    duckdb: () => store.read(async (conn) => computePaths(conn, await readDefinitions(conn), req)),
+  });
+}

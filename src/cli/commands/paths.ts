@@ -1,0 +1,119 @@
+// `itinera paths`: the steps customers take after a start event or before an end event, within a session.
+import type { Command } from "commander";
+import { PathGroups, PathsRequest, type PathsResult, runPaths } from "../../analytics/paths.js";
+import { checkShape, collect, isoFlag, orFail, readJsonFile } from "../input.js";
+import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
+import { CliError, emit, fail, table } from "../output.js";
+import { parseStep } from "../rule-text.js";
+import { viaServerOr } from "../target.js";
+
+interface PathsOptions {
+  from?: string;
+  to?: string;
+  steps?: string;
+  session?: string;
+  goal?: string;
+  fromDate?: string;
+  toDate?: string;
+  group?: string;
+  limit?: string;
+  exclude?: string[];
+  file?: string;
+}
+
+function requestOf(o: PathsOptions): PathsRequest {
+  if (o.file)
+    return checkShape<PathsRequest>(PathsRequest, readJsonFile("--file", o.file), `--file ${o.file}`);
+  if ((o.from === undefined) === (o.to === undefined))
+    throw new CliError(
+      "give one of --from EVENT (the paths after it) or --to EVENT (the paths before it)",
+      2,
+    );
+  const req: PathsRequest = o.from
+    ? { start: parseStep("--from", o.from) }
+    : { end: parseStep("--to", o.to!) };
+  if (o.steps !== undefined) req.steps = positiveInt("--steps", o.steps, 5);
+  if (o.session) req.sessionGap = o.session;
+  if (o.goal) req.goal = parseStep("--goal", o.goal);
+  const from = isoFlag("--from-date", o.fromDate);
+  const to = isoFlag("--to-date", o.toDate);
+  if (from) req.from = from;
+  if (to) req.to = to;
+  if (o.group) {
+    if (!(PathGroups as readonly string[]).includes(o.group))
+      throw new CliError(`--group must be one of ${PathGroups.join(", ")} (got "${o.group}")`, 2);
+    req.group = o.group as PathsRequest["group"];
+  }
+  if (o.limit !== undefined) req.limit = positiveInt("--limit", o.limit, 20);
+  if (o.exclude?.length) req.excludeEvents = o.exclude;
+  return checkShape<PathsRequest>(PathsRequest, req, "the request");
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+function pathRows(rows: PathsResult["paths"]) {
+  return rows.map((p, i) => ({
+    "#": i + 1,
+    count: p.count,
+    sessions: p.sessions,
+    customers: p.customers,
+    path: p.path.join(" → "),
+  }));
+}
+
+function render(r: PathsResult): string {
+  const way = r.direction === "next" ? `after ${r.anchor}` : `before ${r.anchor}`;
+  const parts = [
+    `Paths of up to ${r.steps} steps ${way} (sessions split after ${r.sessionGap}, steps by ${r.group}), from ${r.period.from} to ${r.period.to}:`,
+    `${r.totals.paths} occurrences in ${r.totals.sessions} sessions of ${r.totals.customers} customers.`,
+    "",
+    table(pathRows(r.paths), ["#", "count", "sessions", "customers", "path"]),
+  ];
+  if (r.goal)
+    parts.push(
+      "",
+      `${pct(r.goal.share)} of them (${r.goal.reached}, ${r.goal.customers} customers) reached ${r.goal.name} in the same session; their most common paths:`,
+      table(pathRows(r.goal.paths), ["#", "count", "sessions", "customers", "path"]),
+    );
+  return parts.join("\n");
+}
+
+export function pathsCommand(program: Command): void {
+  program
+    .command("paths")
+    .description("the steps customers take after an event (--from) or before one (--to), within a session")
+    .option("--from <event>", 'start event: paths after it (an event name or "tp:<touchpoint id>")')
+    .option("--to <event>", "end event: paths before it")
+    .option("--steps <n>", "steps after the start or before the end, 1 to 10 (default 5)")
+    .option("--session <length>", "inactivity that ends a session, e.g. 30m, 2h (default 30m)")
+    .option("--goal <event>", "with --from: the share of paths that reach this event in the session")
+    .option("--from-date <date>", "first start (end) event counted (default: 30 days before --to-date)")
+    .option("--to-date <date>", "end of the period (default: the newest event)")
+    .option("--group <what>", "what a step is: event (default) or touchpoint")
+    .option("--limit <n>", "top paths to list (default 20)")
+    .option("--exclude <event>", "an event name that is no step of a path (repeat)", collect)
+    .option("--file <request.json>", "the whole request as JSON (POST /api/insights/paths body)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ itinera paths --from "Product Viewed" --steps 5
+  $ itinera paths --from "Product Viewed" --goal "Order Completed" --session 1h
+  $ itinera paths --to "Order Completed" --steps 3 --from-date 2026-05-01 --to-date 2026-06-01 --json
+  $ itinera paths --from "tp:checkout-web" --group touchpoint`,
+    )
+    .action(async (o: PathsOptions, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        const req = requestOf(o);
+        const result = await viaServerOr<PathsResult>(
+          configFrom(g),
+          { method: "POST", path: "/api/insights/paths", body: req },
+          async (ctx) => orFail(await runPaths(ctx.store, ctx.journey, req)),
+        );
+        emit(g, result, render);
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+}
