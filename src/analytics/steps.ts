@@ -3,7 +3,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
 import { stagePosition } from "../journey/model.js";
-import { checkCondition, Condition } from "../journey/rules.js";
+import { Condition, checkCondition } from "../journey/rules.js";
 
 export const Step = Type.Object(
   {
