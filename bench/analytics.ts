@@ -4,6 +4,7 @@
 import { performance } from "node:perf_hooks";
 import { findFrictions } from "../src/analytics/frictions/frictions.js";
 import { type FunnelRequest, runFunnel } from "../src/analytics/funnel.js";
+import { runPaths } from "../src/analytics/paths.js";
 import { runRetention } from "../src/analytics/retention.js";
 import { runStageFlow } from "../src/analytics/stage-flow.js";
 import { runTimeToConvert } from "../src/analytics/time-to-convert.js";
@@ -144,6 +145,10 @@ export async function runAnalytics(o: AnalyticsOptions): Promise<Record<string, 
       "20-step funnel",
     );
     const twentyMs = performance.now() - t;
+    say("paths from Product Viewed…");
+    const paths = await timeRuns(o.runs, async () =>
+      unwrap(await runPaths(store, refresher, { start: { event: "Product Viewed" }, steps: 5 }), "paths"),
+    );
     say("retention: 12 weekly cohorts…");
     const retention = await timeRuns(o.runs, async () =>
       unwrap(
@@ -200,6 +205,13 @@ export async function runAnalytics(o: AnalyticsOptions): Promise<Record<string, 
         goal: 20,
       }),
       check({
+        name: "paths (next 5 steps from Product Viewed), median",
+        measured: round(paths.ms.median, 0),
+        unit: "ms",
+        kind: "atMost",
+        goal: 2000,
+      }),
+      check({
         name: "friction finder, median",
         measured: round(frictions.ms.median, 0),
         unit: "ms",
@@ -222,6 +234,11 @@ export async function runAnalytics(o: AnalyticsOptions): Promise<Record<string, 
         "retention, 12 weekly cohorts (Product Viewed → Order Completed)",
         ...ms(retention.ms),
         `${retention.last.cohorts.length} cohorts`,
+      ],
+      [
+        "paths, next 5 steps from Product Viewed, 30-minute sessions",
+        ...ms(paths.ms),
+        `${paths.last.paths.length} top paths`,
       ],
       ["stage flow, default period", ...ms(flow.ms), `${flow.last.links.length} links`],
       ["friction finder, default period", ...ms(frictions.ms), `${frictions.last.total} frictions`],
