@@ -14,7 +14,7 @@ import { err, ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params, quoteString } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
-import { checkStep, DurationText, parseDuration, Step, stepName } from "./steps.js";
+import { analysisPeriod, checkStep, DurationText, parseDuration, Step, stepName } from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const FunnelOrders = ["ordered", "strict", "unordered"] as const;
@@ -103,9 +103,6 @@ interface Plan {
   to: Date;
 }
 
-const DAY = 86_400_000;
-const DEFAULT_DAYS = 30;
-
 /** Checks the request against the definitions and settles its defaults. */
 async function plan(
   conn: DuckDBConnection,
@@ -127,13 +124,9 @@ async function plan(
   if (req.breakdown && req.order === "unordered") return bad("a breakdown needs an ordered or strict funnel");
   const windowMs = parseDuration(req.window ?? "14d");
   if (windowMs === undefined) return bad(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
-  let to = req.to ? new Date(req.to) : undefined;
-  if (!to) {
-    const [row] = await all(conn, "SELECT epoch_ms(max(timestamp)) AS t FROM events");
-    to = new Date(row?.t === null || row?.t === undefined ? Date.now() : Number(row.t) + 1);
-  }
-  const from = req.from ? new Date(req.from) : new Date(to.getTime() - DEFAULT_DAYS * DAY);
-  if (!(from < to)) return bad("from must be before to");
+  const period = await analysisPeriod(conn, req.from, req.to);
+  if (!period) return bad("from must be before to");
+  const { from, to } = period;
   return ok({
     names: req.steps.map((s) => stepName(s, defs)),
     n: req.steps.length,

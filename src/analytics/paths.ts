@@ -34,7 +34,7 @@ import { err, ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
-import { checkStep, DurationText, parseDuration, Step, stepName } from "./steps.js";
+import { analysisPeriod, checkStep, DurationText, parseDuration, Step, stepName } from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const PathGroups = ["event", "touchpoint"] as const;
@@ -150,7 +150,6 @@ interface Plan {
 }
 
 const DAY = 86_400_000;
-const DEFAULT_DAYS = 30;
 
 async function plan(
   conn: DuckDBConnection,
@@ -176,13 +175,9 @@ async function plan(
     return bad("goal: give it with start (the paths after the start that reach it)");
   const gapMs = parseDuration(req.sessionGap ?? "30m");
   if (gapMs === undefined) return bad(`sessionGap "${req.sessionGap}" is not a length such as 30m, 2h or 1d`);
-  let to = req.to ? new Date(req.to) : undefined;
-  if (!to) {
-    const [row] = await all(conn, "SELECT epoch_ms(max(timestamp)) AS t FROM events");
-    to = new Date(row?.t === null || row?.t === undefined ? Date.now() : Number(row.t) + 1);
-  }
-  const from = req.from ? new Date(req.from) : new Date(to.getTime() - DEFAULT_DAYS * DAY);
-  if (!(from < to)) return bad("from must be before to");
+  const period = await analysisPeriod(conn, req.from, req.to);
+  if (!period) return bad("from must be before to");
+  const { from, to } = period;
   const goalName = req.goal ? stepName(req.goal, defs) : undefined;
   return ok({
     anchor,

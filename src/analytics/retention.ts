@@ -21,7 +21,7 @@ import { err, ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
-import { checkStep, Step, stepName } from "./steps.js";
+import { checkStep, dataEnd, Step, stepName } from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const RetentionModes = ["first_time", "recurring"] as const;
@@ -144,11 +144,7 @@ async function plan(
   }
   const unit = req.period ?? "week";
   const periods = req.periods ?? 12;
-  let to = req.to ? Date.parse(req.to) : undefined;
-  if (to === undefined) {
-    const [row] = await all(conn, "SELECT epoch_ms(max(timestamp)) AS t FROM events");
-    to = row?.t === null || row?.t === undefined ? Date.now() : Number(row.t) + 1;
-  }
+  const to = req.to ? Date.parse(req.to) : await dataEnd(conn);
   const last = periodStart(to - 1, unit);
   const from = req.from ? periodStart(Date.parse(req.from), unit) : addPeriods(last, unit, 1 - periods);
   if (!(from < to)) return bad("from must be before to");

@@ -1,9 +1,11 @@
 // A step of an analysis — an event, a touchpoint or a stage, with property conditions — and the window
 // lengths analyses take ("14d", "30m"). Shared by funnels, paths, retention and time to convert.
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
 import { stagePosition } from "../journey/model.js";
 import { Condition, checkCondition } from "../journey/rules.js";
+import { all } from "../store/database.js";
 
 export const Step = Type.Object(
   {
@@ -59,3 +61,24 @@ export const DurationText = Type.String({
   pattern: "^\\s*\\d+(\\.\\d+)?\\s*[smhdw]\\s*$",
   description: "A length such as 30m, 12h, 14d, 2w",
 });
+
+const DAY = 86_400_000;
+/** Analyses look at this many days up to their end when no start is given. */
+export const DEFAULT_PERIOD_DAYS = 30;
+
+/** Just after the newest event (an imported history that ended last month still shows), or now. */
+export async function dataEnd(conn: DuckDBConnection): Promise<number> {
+  const [row] = await all(conn, "SELECT epoch_ms(max(timestamp)) AS t FROM events");
+  return row?.t === null || row?.t === undefined ? Date.now() : Number(row.t) + 1;
+}
+
+/** The period asked for, or the 30 days up to the end of the data; undefined when it runs backwards. */
+export async function analysisPeriod(
+  conn: DuckDBConnection,
+  from: string | undefined,
+  to: string | undefined,
+): Promise<{ from: Date; to: Date } | undefined> {
+  const end = to ? new Date(to) : new Date(await dataEnd(conn));
+  const start = from ? new Date(from) : new Date(end.getTime() - DEFAULT_PERIOD_DAYS * DAY);
+  return start < end ? { from: start, to: end } : undefined;
+}

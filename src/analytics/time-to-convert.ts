@@ -17,7 +17,7 @@ import type { JourneyRefresher } from "../journey/refresh.js";
 import { err, ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
-import { checkStep, DurationText, parseDuration, Step, stepName } from "./steps.js";
+import { analysisPeriod, checkStep, DurationText, parseDuration, Step, stepName } from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const TimeToConvertRequest = Type.Object(
@@ -101,7 +101,6 @@ const HUMAN_EDGES = [
   180 * DAY_S,
   365 * DAY_S,
 ];
-const DEFAULT_DAYS = 30;
 
 /** 90 → "1.5m", 3600 → "1h", 12.3 → "12s": the largest unit that reads well, up to one decimal. */
 export function formatSeconds(s: number): string {
@@ -156,13 +155,9 @@ async function plan(
   }
   const windowMs = parseDuration(req.window ?? "14d");
   if (windowMs === undefined) return bad(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
-  let until = req.until ? new Date(req.until) : undefined;
-  if (!until) {
-    const [row] = await all(conn, "SELECT epoch_ms(max(timestamp)) AS t FROM events");
-    until = new Date(row?.t === null || row?.t === undefined ? Date.now() : Number(row.t) + 1);
-  }
-  const since = req.since ? new Date(req.since) : new Date(until.getTime() - DEFAULT_DAYS * DAY_S * 1000);
-  if (!(since < until)) return bad("since must be before until");
+  const period = await analysisPeriod(conn, req.since, req.until);
+  if (!period) return bad("since must be before until");
+  const { from: since, to: until } = period;
   return ok({ windowMs, since, until });
 }
 
