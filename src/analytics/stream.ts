@@ -21,7 +21,7 @@ export interface StreamSpec {
 }
 
 /** A SQL predicate over events `e` for an event or touchpoint step. */
-function eventStepSql(step: Step, defs: JourneyDefinitions, p: Params): string {
+export function eventStepSql(step: Step, defs: JourneyDefinitions, p: Params): string {
   const where = allSql(step.where ?? [], p, "e.");
   if (step.event !== undefined) return `(e.type = 'track' AND e.event = ${p.add(step.event)} AND ${where})`;
   const index = defs.touchpoints.findIndex((t) => t.id === step.touchpoint);
