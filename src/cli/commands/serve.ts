@@ -38,7 +38,9 @@ export function serveCommand(program: Command): void {
           const s = await loadDemoWorld(ctx);
           demo = `Loaded the demo world: ${s.events} events from ${s.customers} customers (planted problems: ${s.manifest}).\n`;
           // Place it on the journey now, so the first map does not wait for it.
-          void ctx.journey.refresh().catch((e: unknown) => ctx.log.warn({ err: e }, "journey refresh failed"));
+          void ctx.journey
+            .refresh()
+            .catch((e: unknown) => ctx.log.warn({ err: e }, "journey refresh failed"));
         }
         const shutdown = async (signal: string) => {
           ctx.log.info({ signal }, "shutting down");
