@@ -196,6 +196,31 @@ describe("funnels", () => {
     expect(counts(staged)).toEqual([2, 2]);
   });
 
+  it("take a page or screen view, by name, as a step", async () => {
+    const { t, period } = stretch();
+    const [landed, other] = [uid("landed"), uid("other")];
+    await send(
+      server,
+      { type: "page", userId: landed, name: "Pricing", timestamp: t(0), properties: { path: "/pricing" } },
+      track(landed, "Signed Up", t(0.1)),
+      { type: "page", userId: other, name: "Home", timestamp: t(0) },
+      track(other, "Signed Up", t(0.1)),
+      // A track event with the page's name is not a page view.
+      track(other, "Pricing", t(0.2)),
+    );
+    const r = await funnel({
+      steps: [{ event: "Pricing", type: "page" }, { event: "Signed Up" }],
+      ...period,
+    });
+    expect(counts(r)).toEqual([1, 1]);
+    const bad = await server.api<ErrorReply>("/api/insights/funnel", {
+      method: "POST",
+      body: { steps: [{ touchpoint: "checkout-web", type: "page" }, { event: "Signed Up" }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/type goes with event/);
+  });
+
   it("count an anonymous step 1 and a logged-in step 2 as one customer", async () => {
     const { t, period } = stretch();
     const anon = uid("anon");

@@ -6,10 +6,23 @@ import type { JourneyDefinitions } from "../journey/definitions.js";
 import { stagePosition } from "../journey/model.js";
 import { Condition, checkCondition } from "../journey/rules.js";
 import { all } from "../store/database.js";
+import { StringEnum } from "../typebox.js";
 
 export const Step = Type.Object(
   {
-    event: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "A track event name" })),
+    event: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: "A track event name, or a page or screen name",
+      }),
+    ),
+    type: Type.Optional(
+      StringEnum(["track", "page", "screen"], {
+        description:
+          'With event: what kind of event the name is (default track); a page view named Home is {event: "Home", type: "page"}',
+      }),
+    ),
     touchpoint: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: "A touchpoint id" })),
     stage: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: "Entering a stage (key)" })),
     where: Type.Optional(
@@ -27,6 +40,8 @@ export function checkStep(step: Step, defs: JourneyDefinitions, label: string): 
   if (kinds !== 1) return `${label}: give exactly one of event, touchpoint or stage`;
   if (step.touchpoint !== undefined && !defs.touchpoints.some((t) => t.id === step.touchpoint))
     return `${label}: no touchpoint "${step.touchpoint}" (GET /api/touchpoints lists them)`;
+  if (step.type !== undefined && step.event === undefined)
+    return `${label}: type goes with event (a page or screen name)`;
   if (step.stage !== undefined) {
     if (stagePosition(defs.model, step.stage) === 0)
       return `${label}: no stage "${step.stage}" (stages: ${defs.model.stages.map((s) => s.key).join(", ")})`;

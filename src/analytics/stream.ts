@@ -23,7 +23,8 @@ export interface StreamSpec {
 /** A SQL predicate over events `e` for an event or touchpoint step. */
 export function eventStepSql(step: Step, defs: JourneyDefinitions, p: Params): string {
   const where = allSql(step.where ?? [], p, "e.");
-  if (step.event !== undefined) return `(e.type = 'track' AND e.event = ${p.add(step.event)} AND ${where})`;
+  if (step.event !== undefined)
+    return `(e.type = ${p.add(step.type ?? "track")} AND e.event = ${p.add(step.event)} AND ${where})`;
   const index = defs.touchpoints.findIndex((t) => t.id === step.touchpoint);
   const tp = defs.touchpoints[index]!;
   // The touchpoint's own rule first (cheap, narrows the rows); then that no earlier rule took the event.
