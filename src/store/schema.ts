@@ -186,4 +186,9 @@ export const migrations: readonly string[] = [
     message_id  VARCHAR
   );
   `,
+  // What the friction finder looks for (its steps, dimensions and thresholds), when a brand has changed
+  // the defaults.
+  `
+  CREATE TABLE friction_settings (id INTEGER PRIMARY KEY, doc JSON NOT NULL, updated_at TIMESTAMP NOT NULL);
+  `,
 ];

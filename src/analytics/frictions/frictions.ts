@@ -22,7 +22,8 @@ import {
   FrictionKinds,
   type FrictionList,
 } from "./schema.js";
-import { defaultFrictionSettings, type FrictionSettings } from "./settings.js";
+import type { FrictionSettings } from "./settings.js";
+import { readFrictionSettings } from "./settings-store.js";
 import { feedbackSpikeDetector } from "./spikes.js";
 import { channelSwitchDetector } from "./switching.js";
 
@@ -141,10 +142,11 @@ export function findFrictions(
   store: Store,
   refresher: JourneyRefresher,
   q: FrictionQuery,
-  settings: FrictionSettings = defaultFrictionSettings,
+  /** Default: the stored settings (the defaults until replaced). */
+  settings?: FrictionSettings,
 ): Promise<Result<FrictionList, FrictionProblem>> {
   return withDetection(store, refresher, async (conn, asOf) => {
-    const r = await detect(conn, q, settings);
+    const r = await detect(conn, q, settings ?? (await readFrictionSettings(conn)));
     if (!r.ok) return r;
     const { period, frictions } = r.value;
     return ok({
@@ -161,7 +163,8 @@ export function listFrictionCustomers(
   store: Store,
   refresher: JourneyRefresher,
   q: FrictionCustomersQuery,
-  settings: FrictionSettings = defaultFrictionSettings,
+  /** Default: the stored settings (the defaults until replaced). */
+  settings?: FrictionSettings,
 ): Promise<Result<FrictionCustomers, FrictionProblem>> {
   const kind = q.id.split(":")[0] as FrictionKind;
   if (!FrictionKinds.includes(kind))
@@ -172,7 +175,12 @@ export function listFrictionCustomers(
       }),
     );
   return withDetection(store, refresher, async (conn) => {
-    const r = await detect(conn, { from: q.from, to: q.to }, settings, kind);
+    const r = await detect(
+      conn,
+      { from: q.from, to: q.to },
+      settings ?? (await readFrictionSettings(conn)),
+      kind,
+    );
     if (!r.ok) return r;
     const hit = r.value.frictions.find((f) => f.friction.id === q.id);
     if (!hit)

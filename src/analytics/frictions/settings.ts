@@ -2,64 +2,139 @@
 // (Segment e-commerce names by default), the dimensions a segment is made of, the self-service that can
 // fail, and the thresholds that make a difference worth reporting. The detectors hold no event names of
 // their own: contacts, responses, messages and feedback come from the touchpoint catalogue's kinds.
-import type { Condition, EventMatch } from "../../journey/rules.js";
+import { type Static, Type } from "@sinclair/typebox";
+import { Condition, checkCondition, checkMatch, EventMatch } from "../../journey/rules.js";
+import { StringEnum } from "../../typebox.js";
 
 /**
  * A step with an outcome keyed on a property both events carry: a payment attempt that fails (outcome
  * `failure`), or a checkout that never becomes an order (outcome `success`, whose absence is the friction).
  */
-export interface StepDefinition {
-  /** Stable, url-safe: part of the friction's id. */
-  id: string;
-  /** What one unit is, in the singular ("payment attempt"). */
-  unit: string;
-  start: EventMatch;
-  outcome: EventMatch;
-  /** Property of both events that ties an outcome to its start (e.g. `checkout_id`). */
-  key: string;
-  outcomeIs: "failure" | "success";
-  /** Property of the start event with the money at stake (lost revenue). */
-  value?: string;
-  /** Also list the units that never reached the outcome as abandonment, per touchpoint. */
-  abandonment: boolean;
-}
+export const StepDefinition = Type.Object(
+  {
+    id: Type.String({
+      pattern: "^[a-z][a-z0-9_-]{0,39}$",
+      description: "Stable, url-safe: part of the friction's id",
+    }),
+    unit: Type.String({
+      minLength: 1,
+      maxLength: 60,
+      description: 'What one unit is, in the singular ("payment attempt")',
+    }),
+    start: EventMatch,
+    outcome: EventMatch,
+    key: Type.String({
+      pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+      description: "Property of both events that ties an outcome to its start (e.g. checkout_id)",
+    }),
+    outcomeIs: StringEnum(["failure", "success"]),
+    value: Type.Optional(
+      Type.String({
+        pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+        description: "Property of the start event with the money at stake",
+      }),
+    ),
+    abandonment: Type.Boolean({
+      description: "Also list units that never reached the outcome as abandonment",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type StepDefinition = Static<typeof StepDefinition>;
 
 /** A dimension read from every start event's context (or its channel). */
-export interface ContextDimension {
-  name: string;
-  /** `channel`, or a path inside the event's context such as `os.name`. */
-  path: string;
-}
+export const ContextDimension = Type.Object(
+  {
+    name: Type.String({ pattern: "^[a-z][a-z0-9_]{0,39}$" }),
+    path: Type.String({
+      pattern: "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$",
+      description: "`channel`, or a path inside the event's context such as `os.name`",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type ContextDimension = Static<typeof ContextDimension>;
 
-export interface FrictionSettings {
-  steps: StepDefinition[];
-  /** Segments are made of these, the customer's persona, and the start event's own scalar properties. */
-  dimensions: ContextDimension[];
-  /** A property of a start event is a dimension when it takes 2 to this many values. */
-  maxPropertyValues: number;
-  /** Self-service that can fail, and the assisted channels a customer switches to after it. */
-  channelSwitch: {
-    selfService: EventMatch;
-    /** Each list of conditions is one way of failing (e.g. unresolved; answered by a bot). */
-    failed: Condition[][];
-    assistedChannels: string[];
-    withinHours: number;
-  };
-  /** |z| a difference must reach; the scans test many segments and days, so this is well above 2. */
-  minZ: number;
-  /** A segment needs this many units and this many bad ones. */
-  minUnits: number;
-  minCases: number;
-  /** The rate in the segment must be at least this many times the baseline's. */
-  minRatio: number;
-  /** Abandonment is listed when at least this share of a touchpoint's units never reach the outcome. */
-  abandonmentShare: number;
-  /** Share of responses over the channel's target above which slow responses are a friction on their own. */
-  slowShare: number;
-  /** Negative-feedback spikes: the recent window compared with the rest of the period. */
-  spikeDays: number;
-  /** Repeat contacts: a follow-up in this many days after the window is the baseline (chance). */
-  laterWindowDays: number;
+export const FrictionSettings = Type.Object(
+  {
+    steps: Type.Array(StepDefinition, { maxItems: 30 }),
+    dimensions: Type.Array(ContextDimension, {
+      maxItems: 20,
+      description:
+        "Segments are made of these, the customer's persona, and the start event's own scalar properties",
+    }),
+    maxPropertyValues: Type.Integer({
+      minimum: 2,
+      maximum: 100,
+      description: "A property of a start event is a dimension when it takes 2 to this many values",
+    }),
+    channelSwitch: Type.Object(
+      {
+        selfService: EventMatch,
+        failed: Type.Array(Type.Array(Condition, { maxItems: 10 }), {
+          maxItems: 10,
+          description: "Each list of conditions is one way of failing (e.g. unresolved; answered by a bot)",
+        }),
+        assistedChannels: Type.Array(Type.String({ minLength: 1 }), { maxItems: 10 }),
+        withinHours: Type.Number({ exclusiveMinimum: 0, maximum: 720 }),
+      },
+      {
+        additionalProperties: false,
+        description: "Self-service that can fail, and where customers go after it",
+      },
+    ),
+    minZ: Type.Number({
+      minimum: 1,
+      description: "|z| a difference must reach; the scans test many segments and days, so well above 2",
+    }),
+    minUnits: Type.Integer({ minimum: 1, description: "A segment needs this many units" }),
+    minCases: Type.Integer({ minimum: 1, description: "…and this many bad ones" }),
+    minRatio: Type.Number({
+      minimum: 1,
+      description: "The segment's rate must be this many times the baseline's",
+    }),
+    abandonmentShare: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      description:
+        "Abandonment is listed when at least this share of a touchpoint's units never reach the outcome",
+    }),
+    slowShare: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      description: "Share of responses over the channel's target above which slow responses are a friction",
+    }),
+    spikeDays: Type.Integer({
+      minimum: 1,
+      maximum: 90,
+      description: "Negative-feedback spikes: the recent window",
+    }),
+    laterWindowDays: Type.Integer({
+      minimum: 1,
+      maximum: 90,
+      description: "Repeat contacts: a follow-up this many days after the window is the baseline (chance)",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type FrictionSettings = Static<typeof FrictionSettings>;
+
+/** What the schema cannot check: unique step ids, rules that compile. */
+export function checkFrictionSettings(f: FrictionSettings): string | undefined {
+  const ids = new Set<string>();
+  for (const [i, step] of f.steps.entries()) {
+    if (ids.has(step.id)) return `steps[${i}]: id "${step.id}" appears twice`;
+    ids.add(step.id);
+    const why = checkMatch(step.start) ?? checkMatch(step.outcome);
+    if (why) return `steps[${i}] (${step.id}): ${why}`;
+  }
+  const why = checkMatch(f.channelSwitch.selfService);
+  if (why) return `channelSwitch.selfService: ${why}`;
+  for (const c of f.channelSwitch.failed.flat()) {
+    const bad = checkCondition(c);
+    if (bad) return `channelSwitch.failed: ${bad}`;
+  }
+  return undefined;
 }
 
 const track = (event: string): EventMatch => ({ event });

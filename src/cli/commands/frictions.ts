@@ -2,7 +2,9 @@
 import type { Command } from "commander";
 import { findFrictions, listFrictionCustomers } from "../../analytics/frictions/frictions.js";
 import type { Friction, FrictionCustomers, FrictionList } from "../../analytics/frictions/schema.js";
-import { isoFlag, orFail, withQuery } from "../input.js";
+import { FrictionSettings } from "../../analytics/frictions/settings.js";
+import { loadFrictionSettings, putFrictionSettings } from "../../analytics/frictions/settings-store.js";
+import { checkShape, isoFlag, orFail, readJsonFile, withQuery } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail, table } from "../output.js";
 import { viaServerOr } from "../target.js";
@@ -142,6 +144,63 @@ Examples:
             ),
         );
         emit(g, page, renderCustomers);
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+
+  frictions
+    .command("settings")
+    .description(
+      "what the friction finder looks for: print it, replace it (--set FILE) or go back to the defaults (--reset)",
+    )
+    .option("--set <file>", "a JSON document like the one printed (GET/PUT /api/frictions/settings)")
+    .option("--reset", "go back to the default settings")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ itinera --json frictions settings > frictions.json   # edit steps, dimensions, thresholds
+  $ itinera frictions settings --set frictions.json
+  $ itinera frictions settings --reset`,
+    )
+    .action(async (o: { set?: string; reset?: boolean }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        if (o.set && o.reset) throw new CliError("give --set FILE or --reset, not both", 2);
+        const doc = o.set
+          ? checkShape<FrictionSettings>(FrictionSettings, readJsonFile("--set", o.set), `--set ${o.set}`)
+          : undefined;
+        const settings = await viaServerOr<FrictionSettings>(
+          configFrom(g),
+          doc
+            ? { method: "PUT", path: "/api/frictions/settings", body: doc }
+            : o.reset
+              ? { method: "DELETE", path: "/api/frictions/settings" }
+              : { method: "GET", path: "/api/frictions/settings" },
+          async (ctx) =>
+            doc
+              ? orFail(await putFrictionSettings(ctx.store, doc))
+              : o.reset
+                ? orFail(await putFrictionSettings(ctx.store, null))
+                : loadFrictionSettings(ctx.store),
+        );
+        emit(g, settings, (s) =>
+          [
+            `${o.set ? "Saved. " : o.reset ? "Back to the defaults. " : ""}Steps:`,
+            table(
+              s.steps.map((x) => ({
+                id: x.id,
+                start: x.start.event ?? x.start.type ?? "",
+                outcome: x.outcome.event ?? x.outcome.type ?? "",
+                key: x.key,
+                "outcome is": x.outcomeIs,
+              })),
+              ["id", "start", "outcome", "key", "outcome is"],
+            ),
+            `Dimensions: ${s.dimensions.map((d) => d.name).join(", ")}; min |z| ${s.minZ}, min units ${s.minUnits}, min ratio ${s.minRatio}.`,
+          ].join("\n"),
+        );
       } catch (e) {
         fail(g, e);
       }

@@ -2,6 +2,8 @@
 import { Type } from "@sinclair/typebox";
 import { findFrictions, listFrictionCustomers } from "../../analytics/frictions/frictions.js";
 import { FrictionCustomers, FrictionList } from "../../analytics/frictions/schema.js";
+import { FrictionSettings } from "../../analytics/frictions/settings.js";
+import { loadFrictionSettings, putFrictionSettings } from "../../analytics/frictions/settings-store.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
@@ -77,5 +79,45 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
           after: req.query.after,
         }),
       ),
+  );
+
+  app.get(
+    "/api/frictions/settings",
+    {
+      schema: {
+        summary: "What the friction finder looks for: steps, segment dimensions, self-service, thresholds",
+        tags,
+        security,
+        response: { 200: FrictionSettings, ...errorResponses },
+      },
+    },
+    async () => loadFrictionSettings(ctx.store),
+  );
+
+  app.put(
+    "/api/frictions/settings",
+    {
+      schema: {
+        summary: "Replace the friction finder's settings (e.g. your own step and event names)",
+        tags,
+        security,
+        body: FrictionSettings,
+        response: { 200: FrictionSettings, ...errorResponses },
+      },
+    },
+    async (req) => unwrapProblem(await putFrictionSettings(ctx.store, req.body)),
+  );
+
+  app.delete(
+    "/api/frictions/settings",
+    {
+      schema: {
+        summary: "Go back to the default friction settings",
+        tags,
+        security,
+        response: { 200: FrictionSettings, ...errorResponses },
+      },
+    },
+    async () => unwrapProblem(await putFrictionSettings(ctx.store, null)),
   );
 }

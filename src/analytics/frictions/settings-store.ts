@@ -1,0 +1,32 @@
+// Where the friction finder's settings are kept: the defaults until someone replaces them.
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { Value } from "@sinclair/typebox/value";
+import { err, ok, type Result } from "../../result.js";
+import { all, type Store } from "../../store/database.js";
+import { checkFrictionSettings, defaultFrictionSettings, FrictionSettings } from "./settings.js";
+
+export async function readFrictionSettings(conn: DuckDBConnection): Promise<FrictionSettings> {
+  const [row] = await all(conn, "SELECT doc FROM friction_settings WHERE id = 1");
+  return row ? (JSON.parse(String(row.doc)) as FrictionSettings) : defaultFrictionSettings;
+}
+
+export const loadFrictionSettings = (store: Store): Promise<FrictionSettings> =>
+  store.read(readFrictionSettings);
+
+/** Replaces the settings; `null` goes back to the defaults. */
+export async function putFrictionSettings(
+  store: Store,
+  settings: FrictionSettings | null,
+): Promise<Result<FrictionSettings, { code: "invalid"; message: string }>> {
+  if (settings === null) {
+    await store.exclusive((conn) => conn.run("DELETE FROM friction_settings"));
+    return ok(defaultFrictionSettings);
+  }
+  const first = [...Value.Errors(FrictionSettings, settings)][0];
+  const why = first ? `${first.path || "/"}: ${first.message}` : checkFrictionSettings(settings);
+  if (why) return err({ code: "invalid", message: why });
+  await store.exclusive((conn) =>
+    conn.run("INSERT OR REPLACE INTO friction_settings VALUES (1, $1, now())", [JSON.stringify(settings)]),
+  );
+  return ok(settings);
+}
