@@ -49,6 +49,8 @@ export const ConfigSchema = Type.Object({
    * events; a map request also refreshes first, so this only keeps that wait short. 0 turns it off.
    */
   journeyRefreshSeconds: Type.Integer({ minimum: 0 }),
+  /** How long a dashboard sign-in lasts. */
+  sessionHours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 90 }),
   writer: Type.Object({
     /** Most events in one group commit. */
     maxBatchEvents: Type.Integer({ minimum: 1 }),
@@ -74,6 +76,7 @@ export const defaultConfig: Config = {
   limits: { maxEventBytes: 32 * 1024, maxRequestBytes: 500 * 1024 },
   dedupeWindowDays: 30,
   journeyRefreshSeconds: 60,
+  sessionHours: 12,
   writer: { maxBatchEvents: 5000, lingerMs: 2, maxQueuedEvents: 200_000 },
   identity: {
     traitIdentifiers: ["loyalty_card", "social_handle"],
@@ -125,6 +128,7 @@ const envVars: Record<string, (v: string) => ConfigOverrides> = {
   ITINERA_DEDUPE_WINDOW_DAYS: (v) => ({ dedupeWindowDays: Number(v) }),
   ITINERA_MEMORY_LIMIT_MB: (v) => ({ memoryLimitMb: Number(v) }),
   ITINERA_JOURNEY_REFRESH_SECONDS: (v) => ({ journeyRefreshSeconds: Number(v) }),
+  ITINERA_SESSION_HOURS: (v) => ({ sessionHours: Number(v) }),
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>

@@ -2,6 +2,7 @@
 // The `itinera` command line.
 import { Command } from "commander";
 import { version } from "../version.js";
+import { accountCommands } from "./commands/accounts.js";
 import { credentialCommands } from "./commands/credentials.js";
 import { customerCommands } from "./commands/customers.js";
 import { demoCommand } from "./commands/demo.js";
@@ -30,6 +31,7 @@ const program = new Command()
 
 serveCommand(program);
 credentialCommands(program);
+accountCommands(program);
 customerCommands(program);
 importCommand(program);
 demoCommand(program);

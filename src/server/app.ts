@@ -17,6 +17,7 @@ import { version } from "../version.js";
 import type { AppContext } from "./context.js";
 import { HttpError, installErrorHandlers } from "./errors.js";
 import { canUseApi } from "./permissions.js";
+import { accountRoutes } from "./routes/accounts.js";
 import { credentialRoutes } from "./routes/credentials.js";
 import { customerRoutes } from "./routes/customers.js";
 import { frictionRoutes } from "./routes/frictions.js";
@@ -40,7 +41,7 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-const PUBLIC_PATHS = new Set(["/healthz", "/api/openapi.json"]);
+const PUBLIC_PATHS = new Set(["/healthz", "/api/openapi.json", "/api/auth/login"]);
 
 /**
  * Fastify compares Content-Length with `receivedEncodedLength` of a replaced stream (else with the
@@ -131,7 +132,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
 
   app.addHook("onRequest", async (req) => {
     const url = req.routeOptions.url;
-    if (url?.startsWith("/api/") && !PUBLIC_PATHS.has(url)) await canUseApi(req, ctx.apiTokens);
+    if (url?.startsWith("/api/") && !PUBLIC_PATHS.has(url)) await canUseApi(req, ctx.apiTokens, ctx.store);
   });
 
   app.get(
@@ -148,6 +149,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   ingestRoutes(app, ctx);
+  accountRoutes(app, ctx);
   customerRoutes(app, ctx);
   credentialRoutes(app, ctx);
   statsRoutes(app, ctx);

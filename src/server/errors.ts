@@ -32,8 +32,10 @@ export const envelope = (status: number, code: string, message: string): ErrorEn
 export const errorResponses = {
   400: ErrorEnvelope,
   401: ErrorEnvelope,
+  403: ErrorEnvelope,
   404: ErrorEnvelope,
   409: ErrorEnvelope,
+  429: ErrorEnvelope,
   413: ErrorEnvelope,
   500: ErrorEnvelope,
   503: ErrorEnvelope,

@@ -2,6 +2,7 @@
 // While it runs it owns the database file and leaves a runtime file (0600) beside it, so CLI
 // commands on the same machine can find it and talk to its API instead of opening the file.
 import fs from "node:fs";
+import { createAccount } from "../auth/accounts.js";
 import { CredentialVerifier, createCredential, newSecret } from "../auth/credentials.js";
 import { EventWriter } from "../collect/writer.js";
 import type { Config } from "../config.js";
@@ -23,13 +24,16 @@ export interface RuntimeInfo {
   token: string;
 }
 
+/** The account a new database starts with; its password is made up and printed once. */
+export const FIRST_ADMIN = "admin@itinera.local";
+
 export const runtimeFileOf = (databasePath: string) => `${databasePath}.server.json`;
 
 export interface RunningServer {
   url: string;
   ctx: AppContext;
   /** Secrets created because the database was new (shown once), else undefined. */
-  firstRun?: { writeKey: string; apiToken: string };
+  firstRun?: { writeKey: string; apiToken: string; admin: { email: string; password: string } };
   close(): Promise<void>;
 }
 
@@ -64,7 +68,17 @@ export async function startServer(config: Config): Promise<Result<RunningServer,
   if (store.created) {
     const key = await createCredential(store, "write_key", "default");
     const token = await createCredential(store, "api_token", "admin");
-    firstRun = { writeKey: key.secret, apiToken: token.secret };
+    const admin = await createAccount(store, { email: FIRST_ADMIN, name: "Administrator", role: "admin" });
+    if (!admin.ok) {
+      await writer.close();
+      await store.close();
+      return err(`creating the first admin account failed: ${admin.error.message}`);
+    }
+    firstRun = {
+      writeKey: key.secret,
+      apiToken: token.secret,
+      admin: { email: FIRST_ADMIN, password: admin.value.password },
+    };
   }
 
   // Before listening, so a store that grew while offline (imports) searches fast from the start.

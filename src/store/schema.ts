@@ -191,4 +191,22 @@ export const migrations: readonly string[] = [
   `
   CREATE TABLE friction_settings (id INTEGER PRIMARY KEY, doc JSON NOT NULL, updated_at TIMESTAMP NOT NULL);
   `,
+  // People who sign in to the dashboard, and their sessions (token hashes, like API tokens).
+  `
+  CREATE TABLE accounts (
+    id            VARCHAR PRIMARY KEY,
+    email         VARCHAR   NOT NULL UNIQUE,
+    name          VARCHAR   NOT NULL,
+    role          VARCHAR   NOT NULL,
+    password_hash VARCHAR   NOT NULL,
+    created_at    TIMESTAMP NOT NULL,
+    disabled_at   TIMESTAMP
+  );
+  CREATE TABLE sessions (
+    id         VARCHAR PRIMARY KEY,   -- SHA-256 of the token
+    account_id VARCHAR   NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL
+  );
+  `,
 ];

@@ -57,12 +57,13 @@ export function serveCommand(program: Command): void {
         }
         const lines = [`Itinera is running at ${server.url} (database ${ctx.store.path})`];
         if (server.firstRun) {
-          const { writeKey, apiToken } = server.firstRun;
+          const { writeKey, apiToken, admin } = server.firstRun;
           lines.push(
             demo,
             "New database: these secrets are shown once — keep them.",
             `  write key (collection):  ${writeKey}`,
             `  API token (everything else): ${apiToken}`,
+            `  sign-in (people):         ${admin.email} / ${admin.password}`,
             "",
             "Try:",
             `  curl -u ${writeKey}: ${server.url}/v1/track -H 'content-type: application/json' \\`,
