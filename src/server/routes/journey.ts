@@ -1,6 +1,7 @@
 // The journey map (with comparison and export), the customers behind its numbers, its authored lanes,
 // the journey model (stages) and the refresh of the journey tables.
 import { type Static, Type } from "@sinclair/typebox";
+import { getOverview, Overview } from "../../analytics/overview.js";
 import { loadDefinitions, putModel } from "../../journey/definitions.js";
 import { LaneItems, LaneNames, writeLane } from "../../journey/lanes.js";
 import { listAudience } from "../../journey/map/audience.js";
@@ -237,5 +238,26 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
       },
     },
     async () => ctx.journey.refresh(),
+  );
+
+  app.get(
+    "/api/overview",
+    {
+      schema: {
+        summary:
+          "A period at a glance: customers and events per channel, stages and conversion, NPS and CSAT",
+        tags,
+        security,
+        querystring: Type.Object({ from: Scope.from, to: Scope.to }),
+        response: { 200: Overview, ...errorResponses },
+      },
+    },
+    async (req) =>
+      unwrapProblem(
+        await getOverview(ctx.store, ctx.journey, {
+          from: parseDate(req.query.from, "from"),
+          to: parseDate(req.query.to, "to"),
+        }),
+      ),
   );
 }
