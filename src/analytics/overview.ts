@@ -3,11 +3,11 @@
 // NPS and CSAT come from the touchpoint catalogue, not from event names: a feedback touchpoint on a 0–10
 // scale is an NPS question, one on a 1–5 scale a CSAT question.
 import { type Static, Type } from "@sinclair/typebox";
-import { type MapProblem, openScope } from "../journey/map/scope.js";
-import { stageAudiences } from "../journey/map/stages.js";
+import { inScope, type MapProblem } from "../journey/map/scope.js";
+import { stageCounts } from "../journey/map/stages.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
 import { ok, type Result } from "../result.js";
-import { all, runQuery, type Store } from "../store/database.js";
+import { all, type Store } from "../store/database.js";
 import { quoteString } from "../store/sql.js";
 
 const Num = Type.Union([Type.Number(), Type.Null()]);
@@ -54,96 +54,81 @@ export async function getOverview(
   refresher: JourneyRefresher,
   q: { from?: Date | undefined; to?: Date | undefined },
 ): Promise<Result<Overview, MapProblem>> {
-  const fresh = await refresher.refresh();
-  return runQuery(store, {
-    duckdb: () =>
-      store.read(async (conn) => {
-        const opened = await openScope(conn, q);
-        if (!opened.ok) return opened;
-        const { defs, scope } = opened.value;
-        const range = `timestamp >= ${quoteString(scope.from.toISOString())}::TIMESTAMP AND timestamp < ${quoteString(scope.to.toISOString())}::TIMESTAMP`;
-        const channels = await all(
-          conn,
-          `SELECT e.channel, count(*) AS events, count(DISTINCT c.canonical_id) AS customers
+  return inScope(store, refresher, q, async (conn, defs, scope, asOf) => {
+    const range = `timestamp >= ${quoteString(scope.from.toISOString())}::TIMESTAMP AND timestamp < ${quoteString(scope.to.toISOString())}::TIMESTAMP`;
+    // One scan: per channel, and (the empty grouping set) the period's totals.
+    const rows = await all(
+      conn,
+      `SELECT e.channel, grouping(e.channel) AS total, count(*) AS events, count(DISTINCT c.canonical_id) AS customers
              FROM events e LEFT JOIN identities i ON i.id = e.identity_id LEFT JOIN customers c ON c.id = i.customer_id
-            WHERE e.${range} GROUP BY e.channel ORDER BY events DESC, e.channel`,
-        );
-        const [totals] = await all(
-          conn,
-          `SELECT count(*) AS events, count(DISTINCT c.canonical_id) AS customers
-             FROM events e LEFT JOIN identities i ON i.id = e.identity_id LEFT JOIN customers c ON c.id = i.customer_id
-            WHERE e.${range}`,
-        );
-        const current = new Map(
-          (await all(conn, "SELECT stage, count(*) AS n FROM customer_facts GROUP BY stage")).map((r) => [
-            Number(r.stage),
-            Number(r.n),
-          ]),
-        );
-        const n = defs.model.stages.length;
-        const stages = [];
-        for (let k = 1; k <= n; k++) {
-          const [reach] = await all(conn, `SELECT count(*) AS n FROM (${stageAudiences.reached(k)})`);
-          const reached = Number(reach?.n ?? 0);
-          let conversion: number | null = null;
-          if (k < n && reached > 0) {
-            const [conv] = await all(conn, `SELECT count(*) AS n FROM (${stageAudiences.converted(k)})`);
-            conversion = Number(conv?.n ?? 0) / reached;
-          }
-          const s = defs.model.stages[k - 1]!;
-          stages.push({ key: s.key, name: s.name, current: current.get(k) ?? 0, reached, conversion });
-        }
-        // Survey touchpoints by scale: 0–10 is NPS, 1–5 is CSAT.
-        const scaled = (min: number, max: number) =>
-          defs.touchpoints.filter(
-            (t) =>
-              t.feedback &&
-              "min" in t.feedback &&
-              t.feedback.min === min &&
-              t.feedback.max === max &&
-              !t.feedback.invert,
-          );
-        const list = (ids: string[]) => (ids.length ? ids.map(quoteString).join(", ") : "NULL");
-        const npsIds = scaled(0, 10).map((t) => t.id);
-        const csatIds = scaled(1, 5).map((t) => t.id);
-        const [nps] = await all(
-          conn,
-          `SELECT count(*) AS n, count(*) FILTER (WHERE s >= 8.999) AS promoters, count(*) FILTER (WHERE s <= 6.001) AS detractors
+            WHERE e.${range} GROUP BY GROUPING SETS ((e.channel), ()) ORDER BY events DESC, e.channel`,
+    );
+    const totals = rows.find((r) => Number(r.total) === 1);
+    const channels = rows.filter((r) => Number(r.total) === 0);
+    const current = new Map(
+      (await all(conn, "SELECT stage, count(*) AS n FROM customer_facts GROUP BY stage")).map((r) => [
+        Number(r.stage),
+        Number(r.n),
+      ]),
+    );
+    const counts = await stageCounts(conn);
+    const n = defs.model.stages.length;
+    const stages = defs.model.stages.map((s, i) => {
+      const k = i + 1;
+      const reached = counts.get(k)?.reached ?? 0;
+      const conversion = k < n && reached > 0 ? (counts.get(k)?.converted ?? 0) / reached : null;
+      return { key: s.key, name: s.name, current: current.get(k) ?? 0, reached, conversion };
+    });
+    // Survey touchpoints by scale: 0–10 is NPS, 1–5 is CSAT.
+    const scaled = (min: number, max: number) =>
+      defs.touchpoints.filter(
+        (t) =>
+          t.feedback &&
+          "min" in t.feedback &&
+          t.feedback.min === min &&
+          t.feedback.max === max &&
+          !t.feedback.invert,
+      );
+    const list = (ids: string[]) => (ids.length ? ids.map(quoteString).join(", ") : "NULL");
+    const npsIds = scaled(0, 10).map((t) => t.id);
+    const csatIds = scaled(1, 5).map((t) => t.id);
+    const [nps] = await all(
+      conn,
+      `SELECT count(*) AS n, count(*) FILTER (WHERE s >= 8.999) AS promoters, count(*) FILTER (WHERE s <= 6.001) AS detractors
              FROM (SELECT ${onScale(0, 10)} AS s FROM m_jr WHERE touchpoint IN (${list(npsIds)}) AND feedback IS NOT NULL)`,
-        );
-        const [csat] = await all(
-          conn,
-          `SELECT count(*) AS n, avg(s) AS mean, count(*) FILTER (WHERE s >= 3.999) AS satisfied
+    );
+    const [csat] = await all(
+      conn,
+      `SELECT count(*) AS n, avg(s) AS mean, count(*) FILTER (WHERE s >= 3.999) AS satisfied
              FROM (SELECT ${onScale(1, 5)} AS s FROM m_jr WHERE touchpoint IN (${list(csatIds)}) AND feedback IS NOT NULL)`,
-        );
-        const responses = Number(nps?.n ?? 0);
-        const promoters = Number(nps?.promoters ?? 0);
-        const detractors = Number(nps?.detractors ?? 0);
-        const csatN = Number(csat?.n ?? 0);
-        return ok({
-          period: { from: scope.from.toISOString(), to: scope.to.toISOString() },
-          asOf: fresh.refreshedAt,
-          customers: Number(totals?.customers ?? 0),
-          events: Number(totals?.events ?? 0),
-          channels: channels.map((r) => ({
-            channel: String(r.channel),
-            events: Number(r.events),
-            customers: Number(r.customers),
-          })),
-          stages,
-          nps: {
-            score: responses ? Math.round(((promoters - detractors) / responses) * 1000) / 10 : null,
-            responses,
-            promoters,
-            passives: responses - promoters - detractors,
-            detractors,
-          },
-          csat: {
-            mean: csatN ? Math.round(Number(csat?.mean) * 100) / 100 : null,
-            responses: csatN,
-            satisfiedShare: csatN ? Number(csat?.satisfied ?? 0) / csatN : null,
-          },
-        });
-      }),
+    );
+    const responses = Number(nps?.n ?? 0);
+    const promoters = Number(nps?.promoters ?? 0);
+    const detractors = Number(nps?.detractors ?? 0);
+    const csatN = Number(csat?.n ?? 0);
+    return ok({
+      period: { from: scope.from.toISOString(), to: scope.to.toISOString() },
+      asOf,
+      customers: Number(totals?.customers ?? 0),
+      events: Number(totals?.events ?? 0),
+      channels: channels.map((r) => ({
+        channel: String(r.channel),
+        events: Number(r.events),
+        customers: Number(r.customers),
+      })),
+      stages,
+      nps: {
+        score: responses ? Math.round(((promoters - detractors) / responses) * 1000) / 10 : null,
+        responses,
+        promoters,
+        passives: responses - promoters - detractors,
+        detractors,
+      },
+      csat: {
+        mean: csatN ? Math.round(Number(csat?.mean) * 100) / 100 : null,
+        responses: csatN,
+        satisfiedShare: csatN ? Number(csat?.satisfied ?? 0) / csatN : null,
+      },
+    });
   });
 }

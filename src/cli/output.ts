@@ -47,3 +47,23 @@ export function table(rows: Array<Record<string, unknown>>, columns: string[]): 
     ...rows.map((r) => line(columns.map((c) => cell(r[c])))),
   ].join("\n");
 }
+
+/** A page of customers behind a number (a map's, a friction's): the table and how to get the next page. */
+export function customerPage(
+  title: string,
+  page: { customers: ReadonlyArray<object>; next: number | null },
+): string {
+  const lines = [
+    title,
+    "",
+    table(page.customers as unknown as Array<Record<string, unknown>>, [
+      "id",
+      "name",
+      "persona",
+      "stage",
+      "lastSeen",
+    ]),
+  ];
+  if (page.next !== null) lines.push("", `More: add --after ${page.next}`);
+  return lines.join("\n");
+}

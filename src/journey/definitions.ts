@@ -10,10 +10,10 @@ import { defaultPersonas } from "./persona-defaults.js";
 import { checkPersona, type Persona, PersonaInput } from "./personas.js";
 import {
   checkTouchpoint,
+  idFromName,
   type Touchpoint,
   TouchpointInput,
   type TouchpointPatch,
-  touchpointId,
   withDefaults,
 } from "./touchpoints.js";
 
@@ -97,13 +97,13 @@ export async function seedJourneyDefaults(store: Store): Promise<boolean> {
     ]);
     for (const [i, t] of defaultTouchpoints.entries())
       await conn.run("INSERT INTO touchpoints VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING", [
-        touchpointId(t.name),
+        idFromName(t.name),
         (i + 1) * 10,
         JSON.stringify(withDefaults(t)),
       ]);
     for (const [i, p] of defaultPersonas.entries())
       await conn.run("INSERT INTO personas VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING", [
-        touchpointId(p.name),
+        idFromName(p.name),
         i + 1,
         JSON.stringify(p),
       ]);
@@ -154,7 +154,7 @@ export async function addTouchpoint(
     const defs = await readDefinitions(conn);
     const check = checkTouchpoint(input, defs.model);
     if (check) return problem("invalid", check);
-    const id = touchpointId(input.name);
+    const id = idFromName(input.name);
     if (defs.touchpoints.some((t) => t.id === id || t.name === input.name))
       return problem("conflict", `a touchpoint named "${input.name}" exists (${id})`);
     // Rules are checked in order; a new rule goes before `before`, or last.
@@ -226,7 +226,7 @@ export async function addPersona(
   if (why) return problem("invalid", why);
   return change(store, async (conn) => {
     const defs = await readDefinitions(conn);
-    const id = touchpointId(input.name);
+    const id = idFromName(input.name);
     if (defs.personas.some((p) => p.id === id))
       return problem("conflict", `a persona named "${input.name}" exists`);
     const at = Math.min(Math.max(1, priority ?? defs.personas.length + 1), defs.personas.length + 1);

@@ -112,8 +112,8 @@ export const Touchpoint = Type.Object(
 );
 export type Touchpoint = Static<typeof Touchpoint>;
 
-/** A url-safe id from a name: "Checkout (web)" → "checkout-web". */
-export function touchpointId(name: string): string {
+/** A url-safe id from a name (touchpoints and personas): "Checkout (web)" → "checkout-web". */
+export function idFromName(name: string): string {
   const slug = name
     .normalize("NFKD")
     .toLowerCase()

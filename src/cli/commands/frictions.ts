@@ -6,7 +6,7 @@ import { FrictionSettings } from "../../analytics/frictions/settings.js";
 import { loadFrictionSettings, putFrictionSettings } from "../../analytics/frictions/settings-store.js";
 import { checkShape, isoFlag, orFail, readJsonFile, withQuery } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
-import { CliError, emit, fail, table } from "../output.js";
+import { CliError, customerPage, emit, fail, table } from "../output.js";
 import { viaServerOr } from "../target.js";
 
 interface PeriodOptions {
@@ -59,21 +59,8 @@ function renderList(list: FrictionList): string {
   return [head, "", blocks.join("\n\n")].join("\n");
 }
 
-function renderCustomers(page: FrictionCustomers): string {
-  const lines = [
-    `${page.total} customers behind ${page.friction}`,
-    "",
-    table(page.customers as unknown as Array<Record<string, unknown>>, [
-      "id",
-      "name",
-      "persona",
-      "stage",
-      "lastSeen",
-    ]),
-  ];
-  if (page.next !== null) lines.push("", `More: add --after ${page.next}`);
-  return lines.join("\n");
-}
+const renderCustomers = (page: FrictionCustomers): string =>
+  customerPage(`${page.total} customers behind ${page.friction}`, page);
 
 export function frictionCommands(program: Command): void {
   const frictions = program

@@ -12,7 +12,7 @@ import type { RefreshReport } from "../../journey/refresh.js";
 import type { AppContext } from "../../server/context.js";
 import { checkShape, collect, isoFlag, orFail, readJsonFile, withQuery } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
-import { CliError, emit, fail, table } from "../output.js";
+import { CliError, customerPage, emit, fail, table } from "../output.js";
 import { describeMatch } from "../rule-text.js";
 import { viaServerOr } from "../target.js";
 
@@ -229,21 +229,8 @@ async function journeyMap(o: MapOptions, g: GlobalOptions): Promise<void> {
   emit(g, result, (r) => ("differences" in r ? renderComparison(r) : renderMap(r)));
 }
 
-function renderAudience(page: AudiencePage): string {
-  const lines = [
-    `${page.total} customers in ${page.audience}`,
-    "",
-    table(page.customers as unknown as Array<Record<string, unknown>>, [
-      "id",
-      "name",
-      "persona",
-      "stage",
-      "lastSeen",
-    ]),
-  ];
-  if (page.next !== null) lines.push("", `More: add --after ${page.next}`);
-  return lines.join("\n");
-}
+const renderAudience = (page: AudiencePage): string =>
+  customerPage(`${page.total} customers in ${page.audience}`, page);
 
 export function journeyCommands(program: Command): void {
   const journey = program

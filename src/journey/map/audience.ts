@@ -4,15 +4,15 @@
 // and is computed from the same temp tables and SQL predicates as the map, so the list is exactly as
 // long as the number.
 import { err, ok, type Result } from "../../result.js";
-import { all, runQuery, type Store } from "../../store/database.js";
+import { all, type Store } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
-import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
+import type { JourneyDefinitions } from "../definitions.js";
 import { stagePosition } from "../model.js";
 import type { JourneyRefresher } from "../refresh.js";
 import type { MapQuery } from "./map.js";
 import { painAudience } from "./painpoints.js";
 import { type AudiencePage, type PainKind, PainKinds } from "./schema.js";
-import { type MapProblem, openScope } from "./scope.js";
+import { inScope, type MapProblem } from "./scope.js";
 import { stageAudiences } from "./stages.js";
 import { touchpointAudiences } from "./touchpoints.js";
 
@@ -58,43 +58,43 @@ export async function listAudience(
   refresher: JourneyRefresher,
   q: AudienceQuery,
 ): Promise<Result<AudiencePage, MapProblem>> {
-  await refresher.refresh();
-  return runQuery(store, {
-    duckdb: () =>
-      store.read(async (conn) => {
-        const defs = await readDefinitions(conn);
-        const p = new Params();
-        const sql = audienceSql(defs, q.audience, p);
-        if (!sql.ok) return err<MapProblem>({ code: "invalid", message: sql.error });
-        const opened = await openScope(conn, q);
-        if (!opened.ok) return opened;
-        await conn.run(
-          `CREATE OR REPLACE TEMP TABLE m_audience AS SELECT DISTINCT customer_id FROM (${sql.value})`,
-          p.values,
-        );
-        const [total] = await all(conn, "SELECT count(*) AS n FROM m_audience");
-        const rows = await all(
-          conn,
-          `SELECT a.customer_id AS id, coalesce(json_extract_string(f.traits, '$.name'), c.name) AS name, f.persona, f.stage, epoch_ms(f.last_seen) AS last_seen
+  const p = new Params();
+  return inScope(
+    store,
+    refresher,
+    q,
+    async (conn, defs, _scope, _asOf, sql: string) => {
+      await conn.run(
+        `CREATE OR REPLACE TEMP TABLE m_audience AS SELECT DISTINCT customer_id FROM (${sql})`,
+        p.values,
+      );
+      const [total] = await all(conn, "SELECT count(*) AS n FROM m_audience");
+      const rows = await all(
+        conn,
+        `SELECT a.customer_id AS id, coalesce(json_extract_string(f.traits, '$.name'), c.name) AS name, f.persona, f.stage, epoch_ms(f.last_seen) AS last_seen
              FROM m_audience a JOIN customer_facts f USING (customer_id) LEFT JOIN customers c ON c.id = a.customer_id
             WHERE a.customer_id > $1 ORDER BY a.customer_id LIMIT $2`,
-          [q.after ?? 0, q.limit + 1],
-        );
-        const page = rows.slice(0, q.limit);
-        const stageKey = (pos: unknown) =>
-          pos === null || Number(pos) === 0 ? null : (defs.model.stages[Number(pos) - 1]?.key ?? null);
-        return ok({
-          audience: q.audience,
-          total: Number(total?.n ?? 0),
-          customers: page.map((r) => ({
-            id: Number(r.id),
-            name: r.name === null ? null : String(r.name),
-            persona: r.persona === null ? null : String(r.persona),
-            stage: stageKey(r.stage),
-            lastSeen: new Date(Number(r.last_seen)).toISOString(),
-          })),
-          next: rows.length > q.limit ? Number(page.at(-1)!.id) : null,
-        });
-      }),
-  });
+        [q.after ?? 0, q.limit + 1],
+      );
+      const page = rows.slice(0, q.limit);
+      const stageKey = (pos: unknown) =>
+        pos === null || Number(pos) === 0 ? null : (defs.model.stages[Number(pos) - 1]?.key ?? null);
+      return ok({
+        audience: q.audience,
+        total: Number(total?.n ?? 0),
+        customers: page.map((r) => ({
+          id: Number(r.id),
+          name: r.name === null ? null : String(r.name),
+          persona: r.persona === null ? null : String(r.persona),
+          stage: stageKey(r.stage),
+          lastSeen: new Date(Number(r.last_seen)).toISOString(),
+        })),
+        next: rows.length > q.limit ? Number(page.at(-1)!.id) : null,
+      });
+    },
+    (defs) => {
+      const r = audienceSql(defs, q.audience, p);
+      return r.ok ? r : err<MapProblem>({ code: "invalid", message: r.error });
+    },
+  );
 }

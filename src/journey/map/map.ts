@@ -10,7 +10,7 @@ import { readLanes, type StageLanes } from "../lanes.js";
 import type { JourneyRefresher } from "../refresh.js";
 import { findPainPoints } from "./painpoints.js";
 import type { JourneyMap, MapComparison, MapStage } from "./schema.js";
-import { type MapProblem, type MapScope, openScope, UNASSIGNED } from "./scope.js";
+import { inScope, type MapProblem, type MapScope, UNASSIGNED } from "./scope.js";
 import { stageMetrics } from "./stages.js";
 import { touchpointMetrics } from "./touchpoints.js";
 
@@ -56,28 +56,21 @@ export async function buildJourneyMap(
   refresher: JourneyRefresher,
   q: MapQuery,
 ): Promise<Result<JourneyMap, MapProblem>> {
-  const fresh = await refresher.refresh();
-  return runQuery(store, {
-    duckdb: () =>
-      store.read(async (conn) => {
-        const opened = await openScope(conn, q);
-        if (!opened.ok) return opened;
-        const { defs, scope } = opened.value;
-        const body = await compute(conn, defs, scope, q.top ?? 6);
-        const lanes = await readLanes(conn, q.persona);
-        const persona = defs.personas.find((p) => p.id === q.persona);
-        return ok({
-          persona: persona
-            ? { id: persona.id, name: persona.name, narrative: persona.narrative }
-            : q.persona === UNASSIGNED
-              ? { id: UNASSIGNED, name: "No persona", narrative: null }
-              : null,
-          period: body.period,
-          asOf: fresh.refreshedAt,
-          customers: body.customers,
-          stages: body.stages.map((s) => ({ ...s, lanes: lanes.get(s.key) ?? EMPTY_LANES })),
-        });
-      }),
+  return inScope(store, refresher, q, async (conn, defs, scope, asOf) => {
+    const body = await compute(conn, defs, scope, q.top ?? 6);
+    const lanes = await readLanes(conn, q.persona);
+    const persona = defs.personas.find((p) => p.id === q.persona);
+    return ok({
+      persona: persona
+        ? { id: persona.id, name: persona.name, narrative: persona.narrative }
+        : q.persona === UNASSIGNED
+          ? { id: UNASSIGNED, name: "No persona", narrative: null }
+          : null,
+      period: body.period,
+      asOf,
+      customers: body.customers,
+      stages: body.stages.map((s) => ({ ...s, lanes: lanes.get(s.key) ?? EMPTY_LANES })),
+    });
   });
 }
 

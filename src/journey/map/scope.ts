@@ -2,9 +2,10 @@
 // list of customers behind a number is computed from the same temp tables built here, on one connection.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { err, ok, type Result } from "../../result.js";
-import { all } from "../../store/database.js";
+import { all, runQuery, type Store } from "../../store/database.js";
 import { Params, quoteString } from "../../store/sql.js";
 import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
+import type { JourneyRefresher } from "../refresh.js";
 
 export interface MapProblem {
   code: "not_found" | "invalid";
@@ -46,9 +47,10 @@ export async function resolvePeriod(
  */
 export async function openScope(
   conn: DuckDBConnection,
-  q: { persona?: string | undefined; from?: Date | undefined; to?: Date | undefined },
+  q: ScopeQuery,
+  known?: JourneyDefinitions,
 ): Promise<Result<{ defs: JourneyDefinitions; scope: MapScope }, MapProblem>> {
-  const defs = await readDefinitions(conn);
+  const defs = known ?? (await readDefinitions(conn));
   const persona = q.persona;
   if (persona !== undefined && persona !== UNASSIGNED && !defs.personas.some((p) => p.id === persona)) {
     const known = [...defs.personas.map((p) => p.id), UNASSIGNED].join(", ");
@@ -59,6 +61,40 @@ export async function openScope(
   const scope = { persona, ...period };
   await buildScope(conn, defs, scope);
   return ok({ defs, scope });
+}
+
+export type ScopeQuery = { persona?: string | undefined; from?: Date | undefined; to?: Date | undefined };
+
+/**
+ * Runs `fn` on one read connection with the scope's temp tables built, after bringing the journey tables
+ * up to date: the frame of every map, list of customers and overview. `prepare` checks the rest of the
+ * request against the definitions first (its problem wins) and hands `fn` what it made of it.
+ */
+export async function inScope<T, P = undefined>(
+  store: Store,
+  refresher: JourneyRefresher,
+  q: ScopeQuery,
+  fn: (
+    conn: DuckDBConnection,
+    defs: JourneyDefinitions,
+    scope: MapScope,
+    asOf: string,
+    prepared: P,
+  ) => Promise<Result<T, MapProblem>>,
+  prepare?: (defs: JourneyDefinitions) => Result<P, MapProblem>,
+): Promise<Result<T, MapProblem>> {
+  const fresh = await refresher.refresh();
+  return runQuery(store, {
+    duckdb: () =>
+      store.read(async (conn) => {
+        const defs = await readDefinitions(conn);
+        const prepared = prepare ? prepare(defs) : ok(undefined as P);
+        if (!prepared.ok) return prepared;
+        const opened = await openScope(conn, q, defs);
+        if (!opened.ok) return opened;
+        return fn(conn, defs, opened.value.scope, fresh.refreshedAt, prepared.value);
+      }),
+  });
 }
 
 /**

@@ -19,19 +19,29 @@ export const stageAudiences = {
     `SELECT DISTINCT customer_id FROM m_jr WHERE stage = ${k} AND feedback IS NOT NULL`,
 };
 
-export async function stageMetrics(
+/** Per stage position: customers who reached it in the scope, and those of them who reached the next. */
+export async function stageCounts(
   conn: DuckDBConnection,
-  defs: JourneyDefinitions,
-  scope: MapScope,
-): Promise<StageMetrics[]> {
-  const n = defs.model.stages.length;
-  const counts = await all(
+): Promise<Map<number, { reached: number; converted: number }>> {
+  const rows = await all(
     conn,
     `SELECT a.stage, count(*) AS reached, count(b.customer_id) AS converted
        FROM m_reach a LEFT JOIN m_reach b
          ON b.customer_id = a.customer_id AND b.stage = a.stage + 1 AND b.last_at >= a.first_at
       GROUP BY a.stage`,
   );
+  return new Map(
+    rows.map((r) => [Number(r.stage), { reached: Number(r.reached), converted: Number(r.converted) }]),
+  );
+}
+
+export async function stageMetrics(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  scope: MapScope,
+): Promise<StageMetrics[]> {
+  const n = defs.model.stages.length;
+  const counts = await stageCounts(conn);
   // Stays that began in the period; a stay ends with the customer's next transition, whenever it came.
   const stays = await all(
     conn,
@@ -59,14 +69,13 @@ export async function stageMetrics(
       GROUP BY stage`,
   );
   const by = (rows: Row[]) => new Map(rows.map((r) => [Number(r.stage), r]));
-  const c = by(counts);
   const s = by(stays);
   const e = by(emotion);
   const ea = by(after);
   return defs.model.stages.map((stage, i) => {
     const k = i + 1;
-    const reached = Number(c.get(k)?.reached ?? 0);
-    const converted = k < n ? Number(c.get(k)?.converted ?? 0) : null;
+    const reached = counts.get(k)?.reached ?? 0;
+    const converted = k < n ? (counts.get(k)?.converted ?? 0) : null;
     const stay = s.get(k);
     const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
     return {
