@@ -11,7 +11,8 @@ const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: "inherit" })
 let failedChecks = 0;
 for (const [label, cmd, args] of [
   ["type-check", bin("tsc"), ["-p", "tsconfig.test.json"]],
-  ["lint", bin("biome"), ["check", "src", "test", "bench", "scripts"]],
+  ["type-check dashboard", bin("tsc"), ["-p", "web/tsconfig.json"]],
+  ["lint", bin("biome"), ["check", "src", "test", "bench", "scripts", "web"]],
   ["build", process.execPath, ["scripts/build-if-needed.mjs"]],
 ]) {
   process.stdout.write(`\n== ${label}\n`);

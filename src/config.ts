@@ -51,6 +51,8 @@ export const ConfigSchema = Type.Object({
   journeyRefreshSeconds: Type.Integer({ minimum: 0 }),
   /** How long a dashboard sign-in lasts. */
   sessionHours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 90 }),
+  /** The built dashboard (`npm run build` writes it); "" is the one built into this package. */
+  dashboardDir: Type.String(),
   writer: Type.Object({
     /** Most events in one group commit. */
     maxBatchEvents: Type.Integer({ minimum: 1 }),
@@ -77,6 +79,7 @@ export const defaultConfig: Config = {
   dedupeWindowDays: 30,
   journeyRefreshSeconds: 60,
   sessionHours: 12,
+  dashboardDir: "",
   writer: { maxBatchEvents: 5000, lingerMs: 2, maxQueuedEvents: 200_000 },
   identity: {
     traitIdentifiers: ["loyalty_card", "social_handle"],
@@ -129,6 +132,7 @@ const envVars: Record<string, (v: string) => ConfigOverrides> = {
   ITINERA_MEMORY_LIMIT_MB: (v) => ({ memoryLimitMb: Number(v) }),
   ITINERA_JOURNEY_REFRESH_SECONDS: (v) => ({ journeyRefreshSeconds: Number(v) }),
   ITINERA_SESSION_HOURS: (v) => ({ sessionHours: Number(v) }),
+  ITINERA_DASHBOARD_DIR: (v) => ({ dashboardDir: v }),
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>

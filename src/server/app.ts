@@ -15,6 +15,7 @@ import Fastify, {
 } from "fastify";
 import { version } from "../version.js";
 import type { AppContext } from "./context.js";
+import { serveDashboard } from "./dashboard.js";
 import { HttpError, installErrorHandlers } from "./errors.js";
 import { canUseApi } from "./permissions.js";
 import { accountRoutes } from "./routes/accounts.js";
@@ -41,7 +42,7 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-const PUBLIC_PATHS = new Set(["/healthz", "/api/openapi.json", "/api/auth/login"]);
+const PUBLIC_PATHS = new Set(["/healthz", "/api/openapi.json", "/api/auth/login", "/api/auth/session"]);
 
 /**
  * Fastify compares Content-Length with `receivedEncodedLength` of a replaced stream (else with the
@@ -84,7 +85,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     httpPart === "body" && url.startsWith("/api/") ? strict.compile(schema) : coercing.compile(schema),
   );
 
-  installErrorHandlers(app);
+  installErrorHandlers(app, await serveDashboard(app, ctx.config.dashboardDir));
   await app.register(cors, { origin: true, methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] });
   await app.register(swagger, {
     openapi: {

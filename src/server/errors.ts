@@ -1,6 +1,6 @@
 // The one error envelope every route answers with: { "error": { "code", "message", "status" } }.
 import { type Static, Type } from "@sinclair/typebox";
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 export const ErrorEnvelope = Type.Object(
   {
@@ -66,13 +66,21 @@ function classify(e: FastifyError): { status: number; code: string; message: str
     : { status, code: (e.code ?? "bad_request").toLowerCase(), message: e.message };
 }
 
-export function installErrorHandlers(app: FastifyInstance): void {
+/**
+ * `pages` answers unknown paths that are dashboard pages (the web app routes them itself); it returns
+ * false for anything else, which gets the 404 envelope.
+ */
+export function installErrorHandlers(
+  app: FastifyInstance,
+  pages: (req: FastifyRequest, reply: FastifyReply) => boolean = () => false,
+): void {
   app.setErrorHandler((e: FastifyError, req, reply) => {
     const { status, code, message } = classify(e);
     if (status >= 500) req.log.error({ err: e }, "request failed");
     void reply.status(status).send(envelope(status, code, message));
   });
   app.setNotFoundHandler((req, reply) => {
+    if (pages(req, reply)) return;
     void reply
       .status(404)
       .send(envelope(404, "not_found", `no route ${req.method} ${req.url.split("?")[0]}`));

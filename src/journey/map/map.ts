@@ -3,7 +3,7 @@
 // period. Everything is computed in SQL over the refreshed journey tables.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { ok, type Result } from "../../result.js";
-import { all, runQuery, type Store } from "../../store/database.js";
+import { all, type Store } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
 import type { JourneyDefinitions } from "../definitions.js";
 import { readLanes, type StageLanes } from "../lanes.js";

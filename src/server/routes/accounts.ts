@@ -8,6 +8,7 @@ import {
   Roles,
   resetPassword,
   SignInThrottle,
+  sessionAccount,
   signIn,
   signOut,
 } from "../../auth/accounts.js";
@@ -96,6 +97,23 @@ export function accountRoutes(app: App, ctx: AppContext): void {
       return reply
         .header("set-cookie", `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`)
         .send({ signedOut: signedIn });
+    },
+  );
+
+  // The dashboard asks this before anyone has signed in, so "nobody" is an answer here, not a 401.
+  app.get(
+    "/api/auth/session",
+    {
+      schema: {
+        summary: "The dashboard's sign-in, if the session cookie carries a live one (public: null when not)",
+        tags,
+        response: { 200: Type.Object({ account: Type.Union([Account, Type.Null()]) }), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const token = tokenOf(req);
+      const account = token?.startsWith("its_") ? await sessionAccount(ctx.store, token) : undefined;
+      return { account: account ?? null };
     },
   );
 

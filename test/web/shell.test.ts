@@ -1,0 +1,75 @@
+// The dashboard's frame in a real browser: served by `itinera serve` itself, sign-in and its redirects,
+// the language switch, and the headers and caching the pages and assets get.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN, browserAvailable, type Dashboard, startDashboard } from "../helpers/browser.js";
+
+describe.runIf(browserAvailable)("dashboard shell", () => {
+  let d: Dashboard;
+  beforeAll(async () => {
+    d = await startDashboard({ signedIn: false });
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  it("sends a visitor to sign-in, refuses a wrong password, and returns to the page asked for", async () => {
+    const { page } = d;
+    await d.open("/funnels?window=7d");
+    await page.waitForURL(/\/sign-in\?next=/);
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByRole("textbox", { name: "Password" }).fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByTestId("sign-in-error").isVisible()).toBe(true);
+    await d.screenshot("sign-in-error");
+    await page.getByRole("textbox", { name: "Password" }).fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/funnels\?window=7d$/);
+    await expect.poll(() => page.getByTestId("nav-funnels").getAttribute("aria-current")).toBe("page");
+    // The wrong password's 401 is the one error the browser may log.
+    d.expectNoErrors([/status of 401/]);
+  });
+
+  it("switches the whole UI to Korean and keeps the choice after a reload", async () => {
+    const { page } = d;
+    await d.open("/");
+    await page.getByTestId("language-switch").getByText("한국어").click();
+    await expect.poll(() => page.getByTestId("nav-journey-map").innerText()).toBe("고객 여정 지도");
+    expect(await page.locator("html").getAttribute("lang")).toBe("ko");
+    await page.reload();
+    await expect.poll(() => page.getByTestId("nav-frictions").innerText()).toBe("마찰 지점");
+    await d.screenshot("shell-korean");
+    await page.getByTestId("language-switch").getByText("EN").click();
+    await expect.poll(() => page.getByTestId("nav-frictions").innerText()).toBe("Frictions");
+    d.expectNoErrors();
+  });
+
+  it("signs out and the API refuses the old session", async () => {
+    const { page } = d;
+    await d.open("/");
+    await page.getByRole("button", { name: /Signed in as/ }).click();
+    await page.getByTestId("sign-out").click();
+    await page.waitForURL(/\/sign-in/);
+    const me = await d.context.request.get("/api/auth/me");
+    expect(me.status()).toBe(401);
+    d.expectNoErrors();
+  });
+
+  it("serves pages with index.html and strict headers, assets cached and compressed, the API's 404 unchanged", async () => {
+    const page = await d.server.raw<string>("/journey-map?persona=x", { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    expect(String(page.body)).toContain('<div id="root">');
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(page.headers.get("cache-control")).toBe("no-cache");
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(String(page.body))?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(d.server.url + script, { headers: { "accept-encoding": "gzip" } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-encoding")).toBe("gzip");
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+    const api404 = await d.server.raw("/api/no-such-thing", { headers: { accept: "text/html" } });
+    expect(api404.status).toBe(404);
+    expect(api404.body).toMatchObject({ error: { code: "not_found" } });
+    const session = await d.server.raw("/api/auth/session", {});
+    expect(session.body).toEqual({ account: null });
+  });
+});

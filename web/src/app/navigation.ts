@@ -1,0 +1,26 @@
+// The dashboard's views in navigation order: one entry per view, with its path and icon.
+import {
+  IconAlertTriangle,
+  IconArrowsSplit,
+  IconChartFunnel,
+  IconClockHour4,
+  IconGauge,
+  IconMap2,
+  IconRepeat,
+  IconRoute,
+  IconSettings,
+  IconUsers,
+} from "@tabler/icons-react";
+
+export const NAVIGATION = [
+  { id: "overview", path: "/", label: "nav.overview", icon: IconGauge },
+  { id: "journey-map", path: "/journey-map", label: "nav.journeyMap", icon: IconMap2 },
+  { id: "funnels", path: "/funnels", label: "nav.funnels", icon: IconChartFunnel },
+  { id: "paths", path: "/paths", label: "nav.paths", icon: IconRoute },
+  { id: "retention", path: "/retention", label: "nav.retention", icon: IconRepeat },
+  { id: "stage-flow", path: "/stage-flow", label: "nav.stageFlow", icon: IconArrowsSplit },
+  { id: "time-to-convert", path: "/time-to-convert", label: "nav.timeToConvert", icon: IconClockHour4 },
+  { id: "frictions", path: "/frictions", label: "nav.frictions", icon: IconAlertTriangle },
+  { id: "customers", path: "/customers", label: "nav.customers", icon: IconUsers },
+  { id: "settings", path: "/settings", label: "nav.settings", icon: IconSettings },
+] as const;

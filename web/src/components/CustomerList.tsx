@@ -1,0 +1,119 @@
+// The customers behind a number, in a side drawer, page by page. Every view that shows a count of
+// customers opens this with the API call that lists exactly those customers.
+import { Anchor, Badge, Button, Drawer, Group, Stack, Table, Text } from "@mantine/core";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { useFormat } from "../i18n/format.js";
+import { ErrorState, Loading } from "./states.js";
+
+export interface CustomerRow {
+  id: number;
+  name: string | null;
+  stage?: string | null;
+  persona?: string | null;
+  lastSeen?: string;
+  /** Anything else the list knows about the customer (e.g. the funnel step reached). */
+  detail?: ReactNode;
+}
+
+export interface CustomerPage {
+  total: number;
+  customers: CustomerRow[];
+  next: number | null;
+}
+
+export interface CustomerListRequest {
+  /** Stable identity of the list (the query key). */
+  key: readonly unknown[];
+  title: string;
+  /** Fetches one page; `after` is the previous page's `next`. */
+  page: (after: number | undefined, signal: AbortSignal) => Promise<CustomerPage>;
+}
+
+export function CustomerListDrawer({
+  request,
+  onClose,
+}: {
+  request: CustomerListRequest | null;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Drawer
+      opened={request !== null}
+      onClose={onClose}
+      position="right"
+      size="lg"
+      title={<Text fw={600}>{request?.title ?? t("customers.title")}</Text>}
+      closeButtonProps={{ "aria-label": t("action.close") }}
+    >
+      {request && <CustomerPages request={request} />}
+    </Drawer>
+  );
+}
+
+function CustomerPages({ request }: { request: CustomerListRequest }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const pages = useInfiniteQuery({
+    queryKey: ["customer-list", ...request.key],
+    queryFn: ({ pageParam, signal }) => request.page(pageParam, signal),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => last.next ?? undefined,
+  });
+  if (pages.isPending) return <Loading />;
+  if (pages.isError) return <ErrorState error={pages.error} onRetry={() => void pages.refetch()} />;
+  const rows = pages.data.pages.flatMap((p) => p.customers);
+  const total = pages.data.pages[0]?.total ?? 0;
+  return (
+    <Stack gap="sm" data-testid="customer-list">
+      <Text size="sm" c="dimmed" data-testid="customer-list-total" data-total={total}>
+        {t("customers.total", { n: format.number(total) })}
+      </Text>
+      {rows.length === 0 ? (
+        <Text c="dimmed">{t("customers.none")}</Text>
+      ) : (
+        <Table striped highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t("customers.name")}</Table.Th>
+              <Table.Th>{t("customers.stage")}</Table.Th>
+              <Table.Th>{t("customers.persona")}</Table.Th>
+              <Table.Th>{t("customers.lastSeen")}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((c) => (
+              <Table.Tr key={c.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/customers/${c.id}`}>
+                    {c.name ?? `#${c.id}`}
+                  </Anchor>
+                  {c.detail && <div>{c.detail}</div>}
+                </Table.Td>
+                <Table.Td>
+                  {c.stage ? <Badge variant="light">{t(`stage.${c.stage}`, c.stage)}</Badge> : "–"}
+                </Table.Td>
+                <Table.Td>{c.persona ?? "–"}</Table.Td>
+                <Table.Td>{format.dateTime(c.lastSeen)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {pages.hasNextPage && (
+        <Group justify="center">
+          <Button
+            variant="light"
+            loading={pages.isFetchingNextPage}
+            onClick={() => void pages.fetchNextPage()}
+          >
+            {t("customers.more")}
+          </Button>
+        </Group>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,83 @@
+// The filters most views share: which persona, and which period.
+import { Group, Select, TextInput } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { usePersonas } from "../api/shared.js";
+
+/** A persona picker; "" is all customers. */
+export function PersonaSelect({
+  value,
+  onChange,
+  label,
+  allowAll = true,
+}: {
+  value: string;
+  onChange: (id: string) => void;
+  label?: string;
+  allowAll?: boolean;
+}) {
+  const { t } = useTranslation();
+  const personas = usePersonas();
+  const data = [
+    ...(allowAll ? [{ value: "", label: t("filter.allCustomers") }] : []),
+    ...(personas.data?.items ?? []).map((p) => ({ value: p.id, label: p.name })),
+  ];
+  return (
+    <Select
+      label={label ?? t("filter.persona")}
+      data={data}
+      value={value}
+      onChange={(v) => onChange(v ?? "")}
+      allowDeselect={false}
+      disabled={personas.isPending}
+      w={220}
+      data-testid="persona-select"
+      comboboxProps={{ withinPortal: true }}
+    />
+  );
+}
+
+/** A period as two dates (YYYY-MM-DD, inclusive); empty means the API's default period. */
+export function PeriodInputs({
+  from,
+  to,
+  onChange,
+}: {
+  from: string;
+  to: string;
+  onChange: (period: { from: string; to: string }) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Group gap="xs" align="end">
+      <TextInput
+        type="date"
+        label={t("filter.from")}
+        value={from}
+        max={to || undefined}
+        onChange={(e) => onChange({ from: e.currentTarget.value, to })}
+        w={160}
+        data-testid="period-from"
+      />
+      <TextInput
+        type="date"
+        label={t("filter.to")}
+        value={to}
+        min={from || undefined}
+        onChange={(e) => onChange({ from, to: e.currentTarget.value })}
+        w={160}
+        data-testid="period-to"
+      />
+    </Group>
+  );
+}
+
+/**
+ * A period from the URL as the API takes it: `from` at the start of its day and `to` at the end of
+ * its day, both UTC ISO timestamps (undefined leaves the API's default).
+ */
+export function periodQuery(from: string, to: string): { from?: string; to?: string } {
+  return {
+    ...(from ? { from: `${from}T00:00:00.000Z` } : {}),
+    ...(to ? { to: `${to}T23:59:59.999Z` } : {}),
+  };
+}
