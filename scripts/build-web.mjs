@@ -6,7 +6,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
-const out = path.join(root, "dist", "web");
+const out = process.env.ITINERA_WEB_OUT ?? path.join(root, "dist", "web");
 
 execFileSync(
   process.execPath,

@@ -11,7 +11,8 @@ export default defineConfig({
   base: "/",
   plugins: [react()],
   build: {
-    outDir: path.join(root, "..", "dist", "web"),
+    // ITINERA_WEB_OUT builds elsewhere (e.g. to test one change while another build is served).
+    outDir: process.env.ITINERA_WEB_OUT ?? path.join(root, "..", "dist", "web"),
     emptyOutDir: true,
     manifest: true,
     sourcemap: true,

@@ -20,7 +20,11 @@ if (!fs.existsSync(CHROMIUM) && !REQUIRED)
     `Dashboard tests skipped: no browser at ${CHROMIUM}. Install Debian's chromium (apt-get install chromium) or set ITINERA_CHROMIUM.\n`,
   );
 
-const SCREENS = path.join(path.dirname(path.dirname(path.dirname(new URL(import.meta.url).pathname))), "test-results", "screens");
+const SCREENS = path.join(
+  path.dirname(path.dirname(path.dirname(new URL(import.meta.url).pathname))),
+  "test-results",
+  "screens",
+);
 
 export const ADMIN = { email: "analyst@itinera.test", password: "correct-horse-battery-staple" };
 
@@ -61,7 +65,8 @@ function copyDemoDatabase(): string {
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
   const server = await startTestServer({
     ...(options.empty ? {} : { databasePath: copyDemoDatabase() }),
-    config: { journeyRefreshSeconds: 0 },
+    // A build elsewhere than dist/web (parallel work) is named by ITINERA_DASHBOARD_DIR.
+    config: { journeyRefreshSeconds: 0, dashboardDir: process.env.ITINERA_DASHBOARD_DIR ?? "" },
   });
   const created = await createAccount(server.running.ctx.store, {
     email: ADMIN.email,
