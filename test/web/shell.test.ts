@@ -33,13 +33,13 @@ describe.runIf(browserAvailable)("dashboard shell", () => {
     const { page } = d;
     await d.open("/");
     await page.getByTestId("language-switch").getByText("한국어").click();
-    await expect.poll(() => page.getByTestId("nav-journey-map").innerText()).toBe("고객 여정 지도");
+    await expect.poll(() => page.getByTestId("nav-journey-map").textContent()).toBe("고객 여정 지도");
     expect(await page.locator("html").getAttribute("lang")).toBe("ko");
     await page.reload();
-    await expect.poll(() => page.getByTestId("nav-frictions").innerText()).toBe("마찰 지점");
+    await expect.poll(() => page.getByTestId("nav-frictions").textContent()).toBe("마찰 지점");
     await d.screenshot("shell-korean");
     await page.getByTestId("language-switch").getByText("EN").click();
-    await expect.poll(() => page.getByTestId("nav-frictions").innerText()).toBe("Frictions");
+    await expect.poll(() => page.getByTestId("nav-frictions").textContent()).toBe("Frictions");
     d.expectNoErrors();
   });
 
