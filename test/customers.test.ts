@@ -88,6 +88,10 @@ describe("search", () => {
     );
     // Anonymous ids find the customer but are not listed as the customer's identifiers.
     expect(byUser[0]!.identifiers.some((i) => i.kind === "anonymous_id")).toBe(false);
+    // A result row also says where the journey has the customer now.
+    const journey = await server.api<{ stage: string | null }>(`/api/customers/${customerId}/journey`);
+    expect(byUser[0]).toMatchObject({ stage: journey.body.stage, lastSeen: at(50) });
+    expect(journey.body.stage).not.toBeNull();
     const byAnon = await search(server, anonymousId);
     expect(byAnon.map((c) => c.id)).toEqual([customerId]);
     expect(byAnon[0]!.matchedBy).toEqual(["anonymous_id"]);
@@ -216,6 +220,18 @@ describe("timeline", () => {
     );
     expect(both.map((e) => e.properties?.total)).toEqual([10]);
     expect(await timelineAll(server, customerId, "channel=ads")).toEqual([]);
+  });
+
+  it("names the touchpoint each event matched, and nothing for events no touchpoint names", async () => {
+    const events = await timelineAll(server, customerId, "limit=100");
+    const store = events.find((e) => e.event === "Order Completed" && e.channel === "store");
+    expect(store?.touchpoint).toMatchObject({
+      id: "order-store",
+      name: "Order (store)",
+      kind: "interaction",
+    });
+    const ties = events.filter((e) => e.event === "Tie");
+    expect(ties.map((e) => e.touchpoint)).toEqual([null, null, null]);
   });
 
   it("rejects a cursor it did not issue with a 400 envelope", async () => {

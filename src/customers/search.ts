@@ -3,6 +3,7 @@
 // phone number wants that customer, not everyone whose address starts the same way.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { IdentifierRules } from "../identity/identifiers.js";
+import { readDefinitions } from "../journey/definitions.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { indexedLookup, placeholders } from "./members.js";
 import { prefixUpperBound } from "./terms.js";
@@ -13,6 +14,10 @@ export interface CustomerMatch {
   identifiers: Array<{ kind: string; value: string }>;
   /** How the query matched: the identifier kind, or "name". */
   matchedBy: string[];
+  /** Where the last journey refresh placed the customer (null before it has seen them). */
+  stage: string | null;
+  persona: { id: string; name: string } | null;
+  lastSeen: string | null;
 }
 
 interface Hit {
@@ -93,7 +98,18 @@ async function describe(conn: DuckDBConnection, hits: Hit[], limit: number): Pro
     originals,
   );
   const byCustomer = new Map<number, CustomerMatch>(
-    ids.map((id) => [id, { id, name: null, identifiers: [], matchedBy: [...matched.get(id)!].sort() }]),
+    ids.map((id) => [
+      id,
+      {
+        id,
+        name: null,
+        identifiers: [],
+        matchedBy: [...matched.get(id)!].sort(),
+        stage: null,
+        persona: null,
+        lastSeen: null,
+      },
+    ]),
   );
   for (const r of identities) {
     byCustomer
@@ -107,5 +123,28 @@ async function describe(conn: DuckDBConnection, hits: Hit[], limit: number): Pro
     const m = byCustomer.get(Number(r.canonical_id));
     if (m && r.name !== null) m.name = String(r.name);
   }
+  await placeOnJourney(conn, byCustomer);
   return [...byCustomer.values()];
+}
+
+/** Stage, persona and last seen from the journey's customer facts, for a result row. */
+async function placeOnJourney(conn: DuckDBConnection, byCustomer: Map<number, CustomerMatch>): Promise<void> {
+  const ids = [...byCustomer.keys()];
+  const facts = await all(
+    conn,
+    `SELECT customer_id, persona, stage, epoch_ms(last_seen) AS last_seen FROM customer_facts
+      WHERE customer_id IN (${placeholders(ids.length)})`,
+    ids,
+  );
+  if (facts.length === 0) return;
+  const defs = await readDefinitions(conn);
+  for (const f of facts) {
+    const m = byCustomer.get(Number(f.customer_id));
+    if (!m) continue;
+    const position = f.stage === null ? 0 : Number(f.stage);
+    m.stage = position === 0 ? null : (defs.model.stages[position - 1]?.key ?? null);
+    const persona = defs.personas.find((p) => p.id === f.persona);
+    m.persona = persona ? { id: persona.id, name: persona.name } : null;
+    m.lastSeen = new Date(Number(f.last_seen)).toISOString();
+  }
 }

@@ -1,7 +1,11 @@
 // One customer's events across every channel, newest first, with cursor pagination.
+
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { listValue } from "@duckdb/node-api";
+import { readDefinitions } from "../journey/definitions.js";
+import type { TouchpointKind } from "../journey/touchpoints.js";
 import { all, runQuery, type Store } from "../store/database.js";
-import { customerEventsCte, findMembers } from "./members.js";
+import { customerEventsCte, findMembers, placeholders } from "./members.js";
 
 export interface TimelineQuery {
   limit: number;
@@ -24,6 +28,8 @@ export interface TimelineEvent {
   traits: Record<string, unknown> | null;
   context: Record<string, unknown> | null;
   source: string;
+  /** The catalogue touchpoint the event matched at the last journey refresh, with its satisfaction. */
+  touchpoint: { id: string; name: string; kind: TouchpointKind; feedback: number | null } | null;
 }
 
 export interface TimelinePage {
@@ -88,6 +94,10 @@ export async function getTimeline(
         );
         const page = rows.slice(0, q.limit);
         const last = page[page.length - 1];
+        const touchpoints = await matchedTouchpoints(
+          conn,
+          page.map((r) => String(r.message_id)),
+        );
         return {
           customerId: members.id,
           events: page.map((r) => ({
@@ -103,6 +113,7 @@ export async function getTimeline(
             traits: parse(r.traits),
             context: parse(r.context),
             source: String(r.source),
+            touchpoint: touchpoints.get(String(r.message_id)) ?? null,
           })),
           nextCursor:
             rows.length > q.limit && last
@@ -111,4 +122,33 @@ export async function getTimeline(
         };
       }),
   });
+}
+
+/** The touchpoints the journey refresh matched to these events (by message id), named from the catalogue. */
+async function matchedTouchpoints(
+  conn: DuckDBConnection,
+  messageIds: string[],
+): Promise<Map<string, NonNullable<TimelineEvent["touchpoint"]>>> {
+  const out = new Map<string, NonNullable<TimelineEvent["touchpoint"]>>();
+  if (messageIds.length === 0) return out;
+  const rows = await all(
+    conn,
+    `SELECT message_id, touchpoint, feedback FROM journey_events
+      WHERE touchpoint IS NOT NULL AND message_id IN (${placeholders(messageIds.length)})`,
+    messageIds,
+  );
+  if (rows.length === 0) return out;
+  const catalogue = new Map((await readDefinitions(conn)).touchpoints.map((t) => [t.id, t]));
+  for (const r of rows) {
+    const t = catalogue.get(String(r.touchpoint));
+    // A touchpoint removed since the last refresh no longer names anything.
+    if (!t) continue;
+    out.set(String(r.message_id), {
+      id: t.id,
+      name: t.name,
+      kind: t.kind,
+      feedback: r.feedback === null ? null : Number(r.feedback),
+    });
+  }
+  return out;
 }

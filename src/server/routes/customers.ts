@@ -4,6 +4,7 @@ import { getCustomer } from "../../customers/profile.js";
 import { searchCustomers } from "../../customers/search.js";
 import { decodeCursor, getTimeline } from "../../customers/timeline.js";
 import { getCustomerJourney } from "../../journey/customer-journey.js";
+import { TouchpointKinds } from "../../journey/touchpoints.js";
 import { StringEnum } from "../../typebox.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
@@ -18,6 +19,11 @@ const CustomerMatch = Type.Object({
   name: Type.Union([Type.String(), Type.Null()]),
   identifiers: Type.Array(Identifier),
   matchedBy: Type.Array(Type.String()),
+  stage: Type.Union([Type.String(), Type.Null()], {
+    description: "Current stage key, as of the last refresh",
+  }),
+  persona: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
+  lastSeen: Type.Union([Type.String(), Type.Null()]),
 });
 
 const Profile = Type.Object({
@@ -75,6 +81,18 @@ const TimelineEvent = Type.Object({
   traits: Json,
   context: Json,
   source: Type.String(),
+  touchpoint: Type.Union(
+    [
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        kind: StringEnum(TouchpointKinds),
+        feedback: Type.Union([Type.Number({ description: "Satisfaction, −1 … 1" }), Type.Null()]),
+      }),
+      Type.Null(),
+    ],
+    { description: "The catalogue touchpoint the event matched at the last journey refresh" },
+  ),
 });
 
 const csv = (v: string | undefined) =>
@@ -99,7 +117,11 @@ export function customerRoutes(app: App, ctx: AppContext): void {
         response: { 200: Type.Object({ customers: Type.Array(CustomerMatch) }), ...errorResponses },
       },
     },
-    async (req) => ({ customers: await searchCustomers(ctx.store, ctx.rules, req.query.q, req.query.limit) }),
+    async (req) => {
+      // Results show each customer's stage and persona: bring the journey up to date first (cheap when it is).
+      await ctx.journey.refresh();
+      return { customers: await searchCustomers(ctx.store, ctx.rules, req.query.q, req.query.limit) };
+    },
   );
 
   app.get(
@@ -191,6 +213,8 @@ export function customerRoutes(app: App, ctx: AppContext): void {
           "cursor is not one this API issued; start again without it",
         );
       }
+      // Events name the touchpoint they matched, which the journey refresh decides.
+      await ctx.journey.refresh();
       const page = await getTimeline(ctx.store, req.params.id, {
         limit,
         cursor,
