@@ -21,6 +21,7 @@ import { canUseApi } from "./permissions.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { credentialRoutes } from "./routes/credentials.js";
 import { customerRoutes } from "./routes/customers.js";
+import { eventRoutes } from "./routes/events.js";
 import { frictionRoutes } from "./routes/frictions.js";
 import { funnelRoutes } from "./routes/funnels.js";
 import { importRoutes } from "./routes/imports.js";
@@ -164,5 +165,6 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   stageFlowRoutes(app, ctx);
   timeToConvertRoutes(app, ctx);
   funnelRoutes(app, ctx);
+  eventRoutes(app, ctx);
   return app;
 }

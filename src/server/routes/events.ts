@@ -1,0 +1,125 @@
+// Event names and their property keys, for the pickers of analysis builders (funnel steps, time to
+// convert): what can be chosen, most frequent first, never the whole list.
+import { Type } from "@sinclair/typebox";
+import { all, runQuery, type Store } from "../../store/database.js";
+import { Params } from "../../store/sql.js";
+import { StringEnum } from "../../typebox.js";
+import type { App } from "../app.js";
+import type { AppContext } from "../context.js";
+import { errorResponses } from "../errors.js";
+
+const security = [{ bearerAuth: [] }];
+const tags = ["events"];
+/** The kinds of event a step can name (identify, group and alias carry no step name). */
+const NAMED_TYPES = ["track", "page", "screen"] as const;
+
+const EventName = Type.Object({
+  type: StringEnum(NAMED_TYPES),
+  event: Type.String(),
+  events: Type.Integer(),
+  lastSeen: Type.String(),
+});
+
+const PropertyKey = Type.Object({
+  property: Type.String(),
+  events: Type.Integer({ description: "Sampled events that carry it" }),
+});
+
+/** Distinct named events, most frequent first; `q` keeps names containing it (case-insensitive). */
+export async function findEventNames(
+  store: Store,
+  q: string | undefined,
+  limit: number,
+): Promise<Array<{ type: (typeof NAMED_TYPES)[number]; event: string; events: number; lastSeen: string }>> {
+  return runQuery(store, {
+    duckdb: () =>
+      store.read(async (conn) => {
+        const p = new Params();
+        const types = NAMED_TYPES.map((t) => p.add(t)).join(", ");
+        const search = q ? `AND contains(lower(event), lower(${p.add(q)}))` : "";
+        const rows = await all(
+          conn,
+          `SELECT type, event, count(*) AS events, epoch_ms(max(timestamp)) AS last
+             FROM events WHERE type IN (${types}) AND event IS NOT NULL ${search}
+            GROUP BY 1, 2 ORDER BY events DESC, event, type LIMIT ${p.add(limit)}`,
+          p.values,
+        );
+        return rows.map((r) => ({
+          type: String(r.type) as (typeof NAMED_TYPES)[number],
+          event: String(r.event),
+          events: Number(r.events),
+          lastSeen: new Date(Number(r.last)).toISOString(),
+        }));
+      }),
+  });
+}
+
+/** How many recent events of a name are read for their property keys: enough to see them all, and fast. */
+const PROPERTY_SAMPLE = 5000;
+
+/** Top-level property keys of one named event (from its latest events), most common first. */
+export async function findEventProperties(
+  store: Store,
+  type: string,
+  event: string,
+  limit: number,
+): Promise<Array<{ property: string; events: number }>> {
+  return runQuery(store, {
+    duckdb: () =>
+      store.read(async (conn) => {
+        const p = new Params();
+        const rows = await all(
+          conn,
+          `SELECT k AS property, count(*) AS events
+             FROM (SELECT unnest(json_keys(properties)) AS k
+                     FROM (SELECT properties FROM events
+                            WHERE type = ${p.add(type)} AND event = ${p.add(event)}
+                              AND json_type(properties) = 'OBJECT'
+                            ORDER BY timestamp DESC LIMIT ${p.add(PROPERTY_SAMPLE)}))
+            GROUP BY 1 ORDER BY events DESC, property LIMIT ${p.add(limit)}`,
+          p.values,
+        );
+        return rows.map((r) => ({ property: String(r.property), events: Number(r.events) }));
+      }),
+  });
+}
+
+export function eventRoutes(app: App, ctx: AppContext): void {
+  app.get(
+    "/api/events/names",
+    {
+      schema: {
+        summary:
+          "Distinct event names (track, page and screen) with how many events each, most frequent first",
+        tags,
+        security,
+        querystring: Type.Object({
+          q: Type.Optional(Type.String({ maxLength: 200, description: "Names containing this text" })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(EventName) }), ...errorResponses },
+      },
+    },
+    async (req) => ({ items: await findEventNames(ctx.store, req.query.q, req.query.limit) }),
+  );
+
+  app.get(
+    "/api/events/properties",
+    {
+      schema: {
+        summary: "Property keys of one named event, from its latest events, most common first",
+        tags,
+        security,
+        querystring: Type.Object({
+          event: Type.String({ minLength: 1, maxLength: 200 }),
+          type: StringEnum(NAMED_TYPES, { default: "track" }),
+          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(PropertyKey) }), ...errorResponses },
+      },
+    },
+    async (req) => ({
+      items: await findEventProperties(ctx.store, req.query.type, req.query.event, req.query.limit),
+    }),
+  );
+}
