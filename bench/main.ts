@@ -7,8 +7,9 @@ import { runImport } from "./import.js";
 import { runIngest } from "./ingest.js";
 import { runJourney } from "./journey.js";
 import { runSearch } from "./search.js";
+import { runWeb } from "./web.js";
 
-const usage = `usage: npm run bench -- <ingest|search|import|demo|journey|analytics> [options]
+const usage = `usage: npm run bench -- <ingest|search|import|demo|journey|analytics|web> [options]
 
   --json            machine-readable result on stdout, no progress
   --no-record       do not update bench/RESULTS.md
@@ -20,6 +21,7 @@ import:  --rows N (1000000)
 demo:    --events N (10000000)
 journey: --events N (10000000)  --runs N (5 per map, after 1 warm-up)  --rebuild
 analytics: --events N (10000000, the journey store)  --runs N (5, after 1 warm-up)
+web:     --runs N (5 per view, after 1 warm-up; the first-run demo world in Chromium)
 `;
 
 const { values, positionals } = parseArgs({
@@ -79,6 +81,8 @@ async function main(): Promise<Record<string, unknown>> {
       return runDemo({ ...common, events: num("events", 10_000_000) });
     case "analytics":
       return runAnalytics({ ...common, events: num("events", 10_000_000), runs: num("runs", 5) });
+    case "web":
+      return runWeb({ ...common, runs: num("runs", 5) });
     case "journey":
       return runJourney({
         ...common,

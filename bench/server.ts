@@ -30,6 +30,8 @@ export interface ServerOptions {
   nodeArgs?: string[];
   env?: Record<string, string>;
   startTimeoutMs?: number;
+  /** Load the demo world into the (new) database, as `npm start` does. */
+  demo?: boolean;
 }
 
 function procStatus(pid: number, field: string): number {
@@ -65,7 +67,7 @@ export async function startBenchServer(opts: ServerOptions): Promise<BenchServer
     "0",
     "--db",
     opts.db,
-    "--no-demo",
+    ...(opts.demo ? [] : ["--no-demo"]),
     "--write-key",
     opts.writeKey,
   ];

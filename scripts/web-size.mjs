@@ -29,3 +29,10 @@ export function initialAssets(outDir) {
   }
   return { files: [...files], jsGzip, jsRaw, cssGzip };
 }
+
+// `node scripts/web-size.mjs [DIR]` prints the first screen's assets and sizes as JSON (for the bench).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+  const dir = process.argv[2] ?? process.env.ITINERA_WEB_OUT ?? path.join(root, "dist", "web");
+  process.stdout.write(`${JSON.stringify(initialAssets(dir))}\n`);
+}

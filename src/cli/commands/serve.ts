@@ -55,7 +55,10 @@ export function serveCommand(program: Command): void {
           );
           return;
         }
-        const lines = [`Itinera is running at ${server.url} (database ${ctx.store.path})`];
+        const lines = [
+          `Itinera is running at ${server.url} (database ${ctx.store.path})`,
+          `Dashboard: open ${server.url} in a browser and sign in.`,
+        ];
         if (server.firstRun) {
           const { writeKey, apiToken, admin } = server.firstRun;
           lines.push(
@@ -66,6 +69,7 @@ export function serveCommand(program: Command): void {
             `  sign-in (people):         ${admin.email} / ${admin.password}`,
             "",
             "Try:",
+            `  open ${server.url} and sign in as ${admin.email}`,
             `  curl -u ${writeKey}: ${server.url}/v1/track -H 'content-type: application/json' \\`,
             `       -d '{"userId":"u-1","event":"Product Viewed","properties":{"product_id":"tv-55"}}'`,
             `  curl -H 'authorization: Bearer ${apiToken}' '${server.url}/api/customers?q=u-1'`,
