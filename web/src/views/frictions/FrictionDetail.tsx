@@ -1,0 +1,324 @@
+// One friction opened: what and where it is, its evidence against the baseline (charts per kind), the
+// numbers behind it, and the customers behind it, page by page.
+import {
+  Anchor,
+  Badge,
+  Button,
+  CloseButton,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { usePersonas } from "../../api/shared.js";
+import { Chart } from "../../components/Chart.js";
+import { ErrorState, Loading } from "../../components/states.js";
+import { type Format, useFormat } from "../../i18n/format.js";
+import { type Friction, useFrictionCustomers } from "./api.js";
+import { evidencePanels, panelLabel, panelOption } from "./evidence.js";
+import { KindBadge, lostText, SegmentBadges, useStageName } from "./parts.js";
+
+const SHARE_KEYS = new Set([
+  "segmentBefore",
+  "restSince",
+  "segmentShare",
+  "restShare",
+  "boughtAgainAfter",
+  "boughtAgainAfterRest",
+  "slowShare",
+]);
+const MINUTE_KEYS = new Set(["targetMinutes", "medianMinutes", "p90Minutes"]);
+const MONEY_KEYS = new Set(["lostValue", "meanValue"]);
+const FEEDBACK_KEYS = new Set([
+  "meanFeedback",
+  "meanFeedbackBefore",
+  "meanFeedbackAfterSlow",
+  "meanFeedbackOnTime",
+]);
+
+/** A number of the evidence's details in its own unit (details are keyed by what they measure). */
+function detailValue(key: string, value: string | number | boolean | null, format: Format): string {
+  if (value === null) return "–";
+  if (typeof value !== "number") return String(value);
+  if (SHARE_KEYS.has(key)) return format.percent(value);
+  if (MINUTE_KEYS.has(key)) return format.duration(value * 60_000);
+  if (MONEY_KEYS.has(key)) return format.money(value);
+  if (FEEDBACK_KEYS.has(key) || key === "segmentZ") return format.number(value, 2);
+  if (key === "withinHours") return format.duration(value * 3_600_000);
+  if (key === "windowDays") return format.duration(value * 86_400_000);
+  return format.number(value, 1);
+}
+
+function detailText(key: string, value: string | number | boolean | null, format: Format): string {
+  // weeksFrom is the one date among the details.
+  if (key === "weeksFrom" && typeof value === "string") return format.date(value);
+  return detailValue(key, value, format);
+}
+
+function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <Stack gap={2} data-testid={testId}>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <div>{children}</div>
+    </Stack>
+  );
+}
+
+export function FrictionDetail({
+  friction: f,
+  from,
+  to,
+  closeHref,
+}: {
+  friction: Friction;
+  from: string;
+  to: string;
+  closeHref: string;
+}) {
+  const { t } = useTranslation(["frictions", "common"]);
+  const format = useFormat();
+  const stageName = useStageName();
+  const e = f.evidence;
+  const panels = evidencePanels(f, t, format);
+  const details = Object.entries(e.details);
+  return (
+    <Paper withBorder p="md" radius="md" data-testid="friction-detail" data-id={f.id}>
+      <Stack gap="md">
+        <Group justify="space-between" align="flex-start" wrap="nowrap">
+          <Stack gap={4}>
+            <Group gap="xs">
+              <Badge variant="filled" color="dark" size="sm">
+                #{f.rank}
+              </Badge>
+              <KindBadge kind={f.kind} />
+            </Group>
+            <Title order={3} size="h4" data-testid="friction-detail-title">
+              {f.title}
+            </Title>
+          </Stack>
+          <CloseButton component={Link} to={closeHref} aria-label={t("detail.close")} />
+        </Group>
+
+        <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="md">
+          <Fact label={t("column.stage")}>
+            <Text size="sm">{stageName(f.stage)}</Text>
+          </Fact>
+          <Fact label={t("column.touchpoint")}>
+            <Text size="sm">{f.touchpoint?.name ?? "–"}</Text>
+          </Fact>
+          <Fact label={t("column.segment")}>
+            <SegmentBadges segment={f.segment} />
+          </Fact>
+          <Fact label={t("detail.since")}>
+            <Text size="sm">{f.since ? format.date(f.since) : t("wholePeriod")}</Text>
+          </Fact>
+          <Fact label={t("column.customers")} testId="friction-detail-customers">
+            <Text size="sm" fw={600} data-value={f.customers}>
+              {format.number(f.customers)}
+            </Text>
+          </Fact>
+          <Fact label={t("column.lost")}>
+            <Text size="sm">{lostText(f, format)}</Text>
+          </Fact>
+        </SimpleGrid>
+
+        <Stack gap="xs" data-testid="friction-evidence">
+          <Title order={4} size="h5">
+            {t("detail.evidence")}
+          </Title>
+          <Text size="sm">
+            <Text span c="dimmed">
+              {t("detail.measure")}:{" "}
+            </Text>
+            {e.measure}
+          </Text>
+          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+            <Paper bg="red.0" p="sm" radius="sm">
+              <Text size="xs" c="dimmed">
+                {t("detail.friction")}
+              </Text>
+              <Text fw={700} size="xl" data-testid="evidence-value">
+                {format.percent(e.value)}
+              </Text>
+              <Text size="xs">
+                {t("detail.cases", { cases: format.number(e.cases), units: format.number(e.units) })}
+              </Text>
+            </Paper>
+            <Paper bg="gray.1" p="sm" radius="sm">
+              <Text size="xs" c="dimmed">
+                {t("detail.baseline")}
+              </Text>
+              <Text fw={700} size="xl" data-testid="evidence-baseline">
+                {format.percent(e.baseline)}
+              </Text>
+              <Text size="xs">
+                {t("detail.cases", {
+                  cases: format.number(e.baselineCases),
+                  units: format.number(e.baselineUnits),
+                })}{" "}
+                · {e.baselineLabel}
+              </Text>
+            </Paper>
+            <Paper bg="blue.0" p="sm" radius="sm">
+              <Text size="xs" c="dimmed">
+                {t("detail.z")}
+              </Text>
+              <Text fw={700} size="xl" data-testid="evidence-z">
+                {e.z === null ? "–" : format.number(e.z, 2)}
+              </Text>
+              <Text size="xs">
+                {e.z === null
+                  ? t("detail.zNone")
+                  : Math.abs(e.z) >= 3
+                    ? t("detail.significant")
+                    : t("detail.notSignificant")}
+              </Text>
+            </Paper>
+          </SimpleGrid>
+          <SimpleGrid cols={{ base: 1, lg: panels.length > 1 ? 2 : 1 }} spacing="md">
+            {panels.map((panel) => (
+              <Stack key={panel.key} gap={4}>
+                <Text size="sm" fw={600}>
+                  {panel.title}
+                </Text>
+                <Chart
+                  option={panelOption(panel, format)}
+                  height={Math.max(140, 48 * panel.bars.length + 40)}
+                  label={panelLabel(panel, format)}
+                  testId={`evidence-chart-${panel.key}`}
+                />
+              </Stack>
+            ))}
+          </SimpleGrid>
+        </Stack>
+
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+          {details.length > 0 && (
+            <Stack gap={4}>
+              <Title order={4} size="h5">
+                {t("detail.numbers")}
+              </Title>
+              <Table.ScrollContainer minWidth={320}>
+                <Table fz="sm" verticalSpacing={4} data-testid="friction-details">
+                  <Table.Tbody>
+                    {details.map(([key, value]) => (
+                      <Table.Tr key={key}>
+                        <Table.Td c="dimmed">{t(`details.${key}`, { defaultValue: key })}</Table.Td>
+                        <Table.Td ta="right">{detailText(key, value, format)}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </Stack>
+          )}
+          <Stack gap="xs">
+            <Fact label={t("detail.touchpoints")}>
+              <Group gap={4}>
+                {f.touchpoints.map((tp) => (
+                  <Badge key={tp.id} variant="light" color="blue" tt="none">
+                    {tp.name}
+                  </Badge>
+                ))}
+              </Group>
+            </Fact>
+            <Fact label={t("detail.events")}>
+              <Group gap={4}>
+                {f.events.map((name) => (
+                  <Badge key={name} variant="outline" color="gray" tt="none">
+                    {name}
+                  </Badge>
+                ))}
+              </Group>
+            </Fact>
+            <Fact label={t("detail.impact")}>
+              <Text size="sm">{format.number(f.impact, 1)}</Text>
+            </Fact>
+          </Stack>
+        </SimpleGrid>
+
+        <FrictionCustomers id={f.id} from={from} to={to} />
+      </Stack>
+    </Paper>
+  );
+}
+
+function FrictionCustomers({ id, from, to }: { id: string; from: string; to: string }) {
+  const { t } = useTranslation(["frictions", "common"]);
+  const format = useFormat();
+  const pages = useFrictionCustomers(id, from, to);
+  const stageName = useStageName();
+  const personas = usePersonas();
+  const personaName = (id: string | null) =>
+    id === null ? "–" : (personas.data?.items.find((p) => p.id === id)?.name ?? id);
+  return (
+    <Stack gap="xs">
+      <Title order={4} size="h5">
+        {t("detail.customers")}
+      </Title>
+      {pages.isPending ? (
+        <Loading />
+      ) : pages.isError ? (
+        <ErrorState error={pages.error} onRetry={() => void pages.refetch()} />
+      ) : (
+        <Stack gap="xs" data-testid="friction-customers">
+          <Text
+            size="sm"
+            c="dimmed"
+            data-testid="friction-customers-total"
+            data-total={pages.data.pages[0]?.total ?? 0}
+          >
+            {t("detail.customersTotal", { n: format.number(pages.data.pages[0]?.total ?? 0) })}
+          </Text>
+          <Table.ScrollContainer minWidth={560}>
+            <Table striped highlightOnHover fz="sm">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t("common:customers.name")}</Table.Th>
+                  <Table.Th>{t("common:customers.stage")}</Table.Th>
+                  <Table.Th>{t("common:customers.persona")}</Table.Th>
+                  <Table.Th>{t("common:customers.lastSeen")}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {pages.data.pages
+                  .flatMap((p) => p.customers)
+                  .map((c) => (
+                    <Table.Tr key={c.id} data-testid="friction-customer-row">
+                      <Table.Td>
+                        <Anchor component={Link} to={`/customers/${c.id}`}>
+                          {c.name ?? `#${c.id}`}
+                        </Anchor>
+                      </Table.Td>
+                      <Table.Td>{stageName(c.stage)}</Table.Td>
+                      <Table.Td>{personaName(c.persona)}</Table.Td>
+                      <Table.Td>{format.dateTime(c.lastSeen)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          {pages.hasNextPage && (
+            <Group justify="center">
+              <Button
+                variant="light"
+                loading={pages.isFetchingNextPage}
+                onClick={() => void pages.fetchNextPage()}
+                data-testid="friction-customers-more"
+              >
+                {t("detail.more")}
+              </Button>
+            </Group>
+          )}
+        </Stack>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,74 @@
+// Small pieces of a friction shown in the list, the detail and the overview: its kind, its segment and
+// what it costs.
+import { Badge, Group, Text } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { queryString } from "../../api/client.js";
+import type { Format } from "../../i18n/format.js";
+import type { Friction, FrictionKind } from "./api.js";
+import "./messages.js";
+
+const KIND_COLOR: Record<FrictionKind, string> = {
+  "drop-off": "red",
+  abandonment: "orange",
+  "repeat-contact": "grape",
+  "channel-switch": "violet",
+  "slow-response": "yellow",
+  "over-contact": "pink",
+  "negative-feedback": "red",
+};
+
+/** The link that opens a friction in the frictions view, keeping the period it was found in. */
+export function frictionHref(id: string, period: { from: string; to: string }, limit?: string): string {
+  return `/frictions${queryString({ id, from: period.from, to: period.to, limit })}`;
+}
+
+export function KindBadge({ kind }: { kind: FrictionKind }) {
+  const { t } = useTranslation("frictions");
+  return (
+    <Badge color={KIND_COLOR[kind]} variant="light" size="sm" style={{ flexShrink: 0 }}>
+      {t(`kind.${kind}`)}
+    </Badge>
+  );
+}
+
+/** `os = Android`, `days_late > 0`: a comparison arrives as a string that starts with its operator. */
+export function segmentParts(segment: Friction["segment"]): string[] {
+  return Object.entries(segment).map(([k, v]) =>
+    typeof v === "string" && /^[<>]=? /.test(v) ? `${k} ${v}` : `${k} = ${String(v)}`,
+  );
+}
+
+export function SegmentBadges({ segment }: { segment: Friction["segment"] }) {
+  const { t } = useTranslation("frictions");
+  const parts = segmentParts(segment);
+  if (parts.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        {t("everyone")}
+      </Text>
+    );
+  return (
+    <Group gap={4}>
+      {parts.map((p) => (
+        <Badge key={p} variant="outline" color="gray" size="sm" tt="none" fw={500}>
+          {p}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
+
+/** Lost conversions and revenue, whichever the friction estimates. */
+export function lostText(f: Friction, format: Format): string {
+  const parts = [
+    f.lostConversions === null ? null : format.number(f.lostConversions, 1),
+    f.lostRevenue === null ? null : format.money(f.lostRevenue),
+  ].filter((p): p is string => p !== null);
+  return parts.length ? parts.join(" · ") : "–";
+}
+
+/** A stage key in the reader's language ("–" when the friction has no stage). */
+export function useStageName(): (stage: string | null) => string {
+  const { t } = useTranslation("common");
+  return (stage) => (stage ? t(`stage.${stage}`, { defaultValue: stage }) : "–");
+}
