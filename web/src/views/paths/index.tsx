@@ -1,6 +1,371 @@
-// Placeholder while the view is being built (replaced in this issue's work).
-import { Title } from "@mantine/core";
+// Paths: what customers do in the steps after (or before) an event or touchpoint within one session — a
+// Sankey of the steps, the most common paths, and how many reach a goal.
+import {
+  Badge,
+  Card,
+  Group,
+  NumberInput,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
+import { IconArrowRight } from "@tabler/icons-react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { useTranslation } from "react-i18next";
+import type { PathsRequest, PathsResult } from "../../../../src/analytics/paths.js";
+import { api } from "../../api/client.js";
+import { useUrlState } from "../../app/url-state.js";
+import { Chart } from "../../components/Chart.js";
+import { PeriodInputs, periodQuery } from "../../components/filters.js";
+import { EmptyState, QueryState } from "../../components/states.js";
+import { formatFor, useFormat } from "../../i18n/format.js";
+import { registerMessages } from "../../i18n/index.js";
+import { pathsSankeyOption, sankeyGraph } from "./chart.js";
+import { decodeStep, encodeStep, StepPicker, stepRequest } from "./steps.js";
 
-export default function View() {
-  return <Title order={2}>paths</Title>;
+registerMessages("paths", {
+  en: {
+    title: "Paths",
+    intro: "The steps customers take after (or before) an event or touchpoint, within one session.",
+    direction: { label: "Direction", next: "Paths after", previous: "Paths before" },
+    anchor: { next: "Starting at", previous: "Ending at" },
+    steps: "Steps",
+    gap: "Session ends after",
+    group: { label: "Steps are", event: "Events", touchpoint: "Touchpoints" },
+    goal: "Goal (optional)",
+    totals: {
+      paths: "Occurrences of {{name}}",
+      sessions: "Sessions",
+      customers: "Customers",
+    },
+    chart: "Sankey of the paths {{direction}} {{name}}",
+    top: "Top paths",
+    goalTitle: "Paths that reach {{goal}}",
+    goalReached: "{{share}} of the occurrences reach {{goal}} in the same session ({{reached}}).",
+    col: {
+      rank: "#",
+      path: "Path",
+      count: "Occurrences",
+      sessions: "Sessions",
+      customers: "Customers",
+      share: "Share",
+    },
+    empty: "No {{name}} in this period",
+    emptyHint: "Pick another step or a longer period.",
+    pickStep: "Pick a step to start from",
+    period: "{{from}} – {{to}}",
+  },
+  ko: {
+    title: "경로",
+    intro: "한 세션 안에서 고객이 어떤 이벤트나 터치포인트 다음(또는 이전)에 거친 단계입니다.",
+    direction: { label: "방향", next: "이후 경로", previous: "이전 경로" },
+    anchor: { next: "시작 단계", previous: "마지막 단계" },
+    steps: "단계 수",
+    gap: "세션 종료 간격",
+    group: { label: "단계 기준", event: "이벤트", touchpoint: "터치포인트" },
+    goal: "목표 (선택)",
+    totals: {
+      paths: "{{name}} 발생 수",
+      sessions: "세션",
+      customers: "고객",
+    },
+    chart: "{{name}} {{direction}} 생키 차트",
+    top: "상위 경로",
+    goalTitle: "{{goal}}에 도달한 경로",
+    goalReached: "발생의 {{share}}가 같은 세션에서 {{goal}}에 도달했습니다 ({{reached}}).",
+    col: {
+      rank: "#",
+      path: "경로",
+      count: "발생 수",
+      sessions: "세션",
+      customers: "고객",
+      share: "비율",
+    },
+    empty: "이 기간에 {{name}}이(가) 없습니다",
+    emptyHint: "다른 단계나 더 긴 기간을 선택하세요.",
+    pickStep: "시작할 단계를 선택하세요",
+    period: "{{from}} – {{to}}",
+  },
+});
+
+const GAPS = ["5m", "15m", "30m", "1h", "2h", "6h", "1d"];
+const GAP_MS: Record<string, number> = {
+  "5m": 300_000,
+  "15m": 900_000,
+  "30m": 1_800_000,
+  "1h": 3_600_000,
+  "2h": 7_200_000,
+  "6h": 21_600_000,
+  "1d": 86_400_000,
+};
+
+const DEFAULTS = {
+  anchor: "event:Product Viewed",
+  direction: "next",
+  steps: "4",
+  gap: "30m",
+  group: "event",
+  goal: "",
+  from: "",
+  to: "",
+};
+
+export default function PathsView() {
+  const { t } = useTranslation(["paths", "common"]);
+  const f = useFormat();
+  const [state, set] = useUrlState(DEFAULTS);
+  const anchor = decodeStep(state.anchor);
+  const goal = decodeStep(state.goal);
+  const next = state.direction !== "previous";
+  const steps = Math.min(10, Math.max(1, Number.parseInt(state.steps, 10) || 4));
+  const gap = GAPS.includes(state.gap) ? state.gap : DEFAULTS.gap;
+  const group = state.group === "touchpoint" ? "touchpoint" : "event";
+
+  // React Query compares keys by value, so the body needs no memo.
+  const body: PathsRequest | undefined = anchor && {
+    ...(next ? { start: stepRequest(anchor) } : { end: stepRequest(anchor) }),
+    steps,
+    sessionGap: gap,
+    group,
+    ...periodQuery(state.from, state.to),
+    ...(next && goal ? { goal: stepRequest(goal) } : {}),
+  };
+
+  const query = useQuery({
+    queryKey: ["insights", "paths", body],
+    queryFn: ({ signal }) =>
+      api<PathsResult>("/api/insights/paths", { method: "POST", body: body as PathsRequest, signal }),
+    enabled: body !== undefined,
+    placeholderData: keepPreviousData,
+  });
+
+  return (
+    <Stack gap="md">
+      <div>
+        <Title order={2}>{t("title")}</Title>
+        <Text c="dimmed" size="sm">
+          {t("intro")}
+        </Text>
+      </div>
+      <Card withBorder padding="md">
+        <Group gap="md" align="end" wrap="wrap">
+          <SegmentedControl
+            aria-label={t("direction.label")}
+            data-testid="paths-direction"
+            value={next ? "next" : "previous"}
+            onChange={(v) => set({ direction: v })}
+            data={[
+              { value: "next", label: t("direction.next") },
+              { value: "previous", label: t("direction.previous") },
+            ]}
+          />
+          <StepPicker
+            label={t(next ? "anchor.next" : "anchor.previous")}
+            value={anchor}
+            onChange={(s) => set({ anchor: s ? encodeStep(s) : "" })}
+            testId="paths-anchor"
+          />
+          <NumberInput
+            label={t("steps")}
+            value={steps}
+            min={1}
+            max={10}
+            clampBehavior="strict"
+            allowDecimal={false}
+            onChange={(v) => typeof v === "number" && set({ steps: String(v) })}
+            w={100}
+            data-testid="paths-steps"
+          />
+          <Select
+            label={t("gap")}
+            data={GAPS.map((g) => ({ value: g, label: f.duration(GAP_MS[g]) }))}
+            value={gap}
+            onChange={(v) => v && set({ gap: v })}
+            allowDeselect={false}
+            w={140}
+            data-testid="paths-gap"
+            comboboxProps={{ withinPortal: true }}
+          />
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="paths-group-label">
+              {t("group.label")}
+            </Text>
+            <SegmentedControl
+              aria-labelledby="paths-group-label"
+              data-testid="paths-group"
+              value={group}
+              onChange={(v) => set({ group: v })}
+              data={[
+                { value: "event", label: t("group.event") },
+                { value: "touchpoint", label: t("group.touchpoint") },
+              ]}
+            />
+          </Stack>
+          {next && (
+            <StepPicker
+              label={t("goal")}
+              value={goal}
+              onChange={(s) => set({ goal: s ? encodeStep(s) : "" })}
+              clearable
+              testId="paths-goal"
+              w={220}
+            />
+          )}
+          <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
+        </Group>
+      </Card>
+      {body === undefined ? (
+        <EmptyState title={t("pickStep")} />
+      ) : (
+        <QueryState
+          query={query}
+          isEmpty={(r) => r.totals.paths === 0}
+          empty={
+            <EmptyState title={t("empty", { name: query.data?.anchor ?? anchor?.value ?? "" })}>
+              <Text c="dimmed" size="sm">
+                {t("emptyHint")}
+              </Text>
+            </EmptyState>
+          }
+        >
+          {(r) => <PathsResultView result={r} />}
+        </QueryState>
+      )}
+    </Stack>
+  );
+}
+
+function PathsResultView({ result }: { result: PathsResult }) {
+  const { t } = useTranslation(["paths", "common"]);
+  const f = useFormat();
+  const { locale } = f;
+  // A new option redraws the chart, so it is rebuilt only for a new result or language.
+  const option = useMemo(() => {
+    const fmt = formatFor(locale);
+    const total = result.totals.paths;
+    return pathsSankeyOption(result, {
+      value: (n) => `${fmt.number(n)} (${fmt.percent(total ? n / total : 0)})`,
+    });
+  }, [result, locale]);
+  const height = Math.max(360, sankeyGraph(result.sankey).tallest * 34);
+  return (
+    <Stack gap="md" data-testid="paths-result">
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
+        <Stat
+          label={t("totals.paths", { name: result.anchor })}
+          value={f.number(result.totals.paths)}
+          testId="paths-total"
+          raw={result.totals.paths}
+        />
+        <Stat label={t("totals.sessions")} value={f.number(result.totals.sessions)} />
+        <Stat label={t("totals.customers")} value={f.number(result.totals.customers)} />
+      </SimpleGrid>
+      <Card withBorder padding="md">
+        <Text size="xs" c="dimmed" mb="xs">
+          {t("period", { from: f.dateTime(result.period.from), to: f.dateTime(result.period.to) })}
+        </Text>
+        <Chart
+          option={option}
+          height={height}
+          label={t("chart", {
+            name: result.anchor,
+            direction: t(result.direction === "next" ? "direction.next" : "direction.previous"),
+          })}
+          testId="paths-sankey"
+        />
+      </Card>
+      {result.goal && (
+        <Card withBorder padding="md" data-testid="paths-goal-result">
+          <Title order={4}>{t("goalTitle", { goal: result.goal.name })}</Title>
+          <Text size="sm" mb="sm" data-testid="paths-goal-reached" data-reached={result.goal.reached}>
+            {t("goalReached", {
+              share: f.percent(result.goal.share),
+              goal: result.goal.name,
+              reached: f.number(result.goal.reached),
+            })}
+          </Text>
+          <PathTable rows={result.goal.paths} total={result.totals.paths} testId="goal-path-row" />
+        </Card>
+      )}
+      <Card withBorder padding="md">
+        <Title order={4} mb="sm">
+          {t("top")}
+        </Title>
+        <PathTable rows={result.paths} total={result.totals.paths} testId="path-row" />
+      </Card>
+    </Stack>
+  );
+}
+
+function Stat({
+  label,
+  value,
+  testId,
+  raw,
+}: {
+  label: string;
+  value: string;
+  testId?: string;
+  raw?: number;
+}) {
+  return (
+    <Card withBorder padding="sm">
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text fw={700} size="xl" data-testid={testId} data-value={raw}>
+        {value}
+      </Text>
+    </Card>
+  );
+}
+
+function PathTable({ rows, total, testId }: { rows: PathsResult["paths"]; total: number; testId: string }) {
+  const { t } = useTranslation("paths");
+  const f = useFormat();
+  return (
+    <Table.ScrollContainer minWidth={640}>
+      <Table striped highlightOnHover verticalSpacing="xs">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th w={40}>{t("col.rank")}</Table.Th>
+            <Table.Th>{t("col.path")}</Table.Th>
+            <Table.Th ta="right">{t("col.count")}</Table.Th>
+            <Table.Th ta="right">{t("col.sessions")}</Table.Th>
+            <Table.Th ta="right">{t("col.customers")}</Table.Th>
+            <Table.Th ta="right">{t("col.share")}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((row, i) => (
+            <Table.Tr key={row.path.join("\u0000")} data-testid={testId} data-count={row.count}>
+              <Table.Td>{i + 1}</Table.Td>
+              <Table.Td>
+                <Group gap={4} wrap="wrap">
+                  {row.path.map((step, j) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: a path's steps are identified by their position
+                    <Group key={`${j}:${step}`} gap={4} wrap="nowrap">
+                      {j > 0 && <IconArrowRight size={12} aria-hidden="true" />}
+                      <Badge variant="light" tt="none" size="sm">
+                        {step}
+                      </Badge>
+                    </Group>
+                  ))}
+                </Group>
+              </Table.Td>
+              <Table.Td ta="right">{f.number(row.count)}</Table.Td>
+              <Table.Td ta="right">{f.number(row.sessions)}</Table.Td>
+              <Table.Td ta="right">{f.number(row.customers)}</Table.Td>
+              <Table.Td ta="right">{f.percent(total ? row.count / total : 0)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
 }

@@ -1,6 +1,229 @@
-// Placeholder while the view is being built (replaced in this issue's work).
-import { Title } from "@mantine/core";
+// Stage flow: how customers moved between journey stages in a period — entries, moves forward, lapses
+// back and exits — as a Sankey and a table of its links.
+import { Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useCallback, useMemo } from "react";
+import { useTranslation } from "react-i18next";
+import type { StageFlowRequest, StageFlowResult } from "../../../../src/analytics/stage-flow.js";
+import { api } from "../../api/client.js";
+import { useUrlState } from "../../app/url-state.js";
+import { Chart } from "../../components/Chart.js";
+import { PeriodInputs, PersonaSelect, periodQuery } from "../../components/filters.js";
+import { EmptyState, QueryState } from "../../components/states.js";
+import { formatFor, useFormat } from "../../i18n/format.js";
+import { registerMessages } from "../../i18n/index.js";
+import { stageFlowOption } from "./chart.js";
 
-export default function View() {
-  return <Title order={2}>stage-flow</Title>;
+registerMessages("stageFlow", {
+  en: {
+    title: "Stage flow",
+    intro:
+      "How customers moved between journey stages in the period: first entries, moves forward, lapses back and exits.",
+    start: "Entered the journey",
+    exit: "Left (no signal for {{days}} days)",
+    totals: {
+      transitions: "Stage changes",
+      customers: "Customers who moved",
+      lapses: "Lapses back",
+      exits: "Exits",
+    },
+    chart: "Sankey of stage changes: stages left on the left, stages entered on the right",
+    links: "Moves",
+    col: {
+      from: "From",
+      to: "To",
+      kind: "Kind",
+      value: "Changes",
+      customers: "Customers",
+      share: "Share of moves from the stage",
+    },
+    cause: { signal: "Forward", lapse: "Lapse", exit: "Exit" },
+    period: "{{from}} – {{to}}, journey as of {{asOf}}",
+    empty: "No stage changes in this period",
+    emptyHint: "Pick a longer period or another persona.",
+  },
+  ko: {
+    title: "단계 흐름",
+    intro:
+      "기간 동안 고객이 여정 단계 사이를 어떻게 이동했는지 보여 줍니다: 첫 진입, 전진, 이탈로 인한 후퇴, 종료.",
+    start: "여정 진입",
+    exit: "종료 ({{days}}일간 신호 없음)",
+    totals: {
+      transitions: "단계 변경",
+      customers: "이동한 고객",
+      lapses: "후퇴",
+      exits: "종료",
+    },
+    chart: "단계 변경 생키 차트: 왼쪽은 떠난 단계, 오른쪽은 진입한 단계",
+    links: "이동",
+    col: {
+      from: "출발",
+      to: "도착",
+      kind: "유형",
+      value: "변경 수",
+      customers: "고객",
+      share: "출발 단계 이동 중 비율",
+    },
+    cause: { signal: "전진", lapse: "후퇴", exit: "종료" },
+    period: "{{from}} – {{to}}, 여정 기준 시각 {{asOf}}",
+    empty: "이 기간에 단계 변경이 없습니다",
+    emptyHint: "더 긴 기간이나 다른 페르소나를 선택하세요.",
+  },
+});
+
+const DEFAULTS = { persona: "", from: "", to: "" };
+const CAUSE_COLOR = { signal: "blue", lapse: "red", exit: "gray" } as const;
+
+export default function StageFlowView() {
+  const { t } = useTranslation(["stageFlow", "common"]);
+  const [state, set] = useUrlState(DEFAULTS);
+  const body = useMemo(
+    (): StageFlowRequest => ({
+      ...(state.persona ? { persona: state.persona } : {}),
+      ...periodQuery(state.from, state.to),
+    }),
+    [state.persona, state.from, state.to],
+  );
+  const query = useQuery({
+    queryKey: ["insights", "stage-flow", body],
+    queryFn: ({ signal }) =>
+      api<StageFlowResult>("/api/insights/stage-flow", { method: "POST", body, signal }),
+    placeholderData: keepPreviousData,
+  });
+
+  return (
+    <Stack gap="md">
+      <div>
+        <Title order={2}>{t("title")}</Title>
+        <Text c="dimmed" size="sm">
+          {t("intro")}
+        </Text>
+      </div>
+      <Card withBorder padding="md">
+        <Group gap="md" align="end" wrap="wrap">
+          <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
+          <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
+        </Group>
+      </Card>
+      <QueryState
+        query={query}
+        isEmpty={(r) => r.links.length === 0}
+        empty={
+          <EmptyState title={t("empty")}>
+            <Text c="dimmed" size="sm">
+              {t("emptyHint")}
+            </Text>
+          </EmptyState>
+        }
+      >
+        {(r) => <StageFlowResultView result={r} />}
+      </QueryState>
+    </Stack>
+  );
+}
+
+/** A node's name in the reader's language: the model's stages by key, the API's name otherwise. */
+function useNodeName(result: StageFlowResult): (id: string) => string {
+  const { t, i18n } = useTranslation(["stageFlow", "common"]);
+  return useCallback(
+    (id: string) => {
+      if (id === "(start)") return t("start");
+      if (id === "(exit)") return t("exit", { days: result.exitAfterDays });
+      if (i18n.exists(`common:stage.${id}`)) return t(`common:stage.${id}`);
+      return result.nodes.find((n) => n.id === id)?.name ?? id;
+    },
+    [t, i18n, result],
+  );
+}
+
+function StageFlowResultView({ result }: { result: StageFlowResult }) {
+  const { t } = useTranslation(["stageFlow", "common"]);
+  const f = useFormat();
+  const name = useNodeName(result);
+  const sum = (cause: string) =>
+    result.links.filter((l) => l.cause === cause).reduce((s, l) => s + l.value, 0);
+  const outflow = new Map<string, number>();
+  for (const l of result.links) outflow.set(l.source, (outflow.get(l.source) ?? 0) + l.value);
+  const { locale } = f;
+  // A new option redraws the chart, so it is rebuilt only for a new result or language.
+  const option = useMemo(
+    () => stageFlowOption(result, { name, value: (n) => formatFor(locale).number(n) }),
+    [result, name, locale],
+  );
+  return (
+    <Stack gap="md" data-testid="stage-flow-result">
+      <SimpleGrid cols={{ base: 2, md: 4 }}>
+        <Stat label={t("totals.transitions")} value={result.transitions} testId="stage-flow-transitions" />
+        <Stat label={t("totals.customers")} value={result.customers} testId="stage-flow-customers" />
+        <Stat label={t("totals.lapses")} value={sum("lapse")} testId="stage-flow-lapses" />
+        <Stat label={t("totals.exits")} value={sum("exit")} testId="stage-flow-exits" />
+      </SimpleGrid>
+      <Card withBorder padding="md">
+        <Text size="xs" c="dimmed" mb="xs">
+          {t("period", {
+            from: f.dateTime(result.period.from),
+            to: f.dateTime(result.period.to),
+            asOf: f.dateTime(result.asOf),
+          })}
+        </Text>
+        <Chart option={option} height={420} label={t("chart")} testId="stage-flow-sankey" />
+      </Card>
+      <Card withBorder padding="md">
+        <Title order={4} mb="sm">
+          {t("links")}
+        </Title>
+        <Table.ScrollContainer minWidth={640}>
+          <Table striped highlightOnHover verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t("col.from")}</Table.Th>
+                <Table.Th>{t("col.to")}</Table.Th>
+                <Table.Th>{t("col.kind")}</Table.Th>
+                <Table.Th ta="right">{t("col.value")}</Table.Th>
+                <Table.Th ta="right">{t("col.customers")}</Table.Th>
+                <Table.Th ta="right">{t("col.share")}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {result.links.map((l) => (
+                <Table.Tr
+                  key={`${l.source}>${l.target}`}
+                  data-testid="stage-flow-link"
+                  data-source={l.source}
+                  data-target={l.target}
+                  data-value={l.value}
+                  data-customers={l.customers}
+                >
+                  <Table.Td>{name(l.source)}</Table.Td>
+                  <Table.Td>{name(l.target)}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color={CAUSE_COLOR[l.cause]}>
+                      {t(`cause.${l.cause}`)}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td ta="right">{f.number(l.value)}</Table.Td>
+                  <Table.Td ta="right">{f.number(l.customers)}</Table.Td>
+                  <Table.Td ta="right">{f.percent(l.value / (outflow.get(l.source) || 1))}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </Card>
+    </Stack>
+  );
+}
+
+function Stat({ label, value, testId }: { label: string; value: number; testId: string }) {
+  const f = useFormat();
+  return (
+    <Card withBorder padding="sm">
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text fw={700} size="xl" data-testid={testId} data-value={value}>
+        {f.number(value)}
+      </Text>
+    </Card>
+  );
 }

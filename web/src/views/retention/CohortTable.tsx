@@ -1,0 +1,94 @@
+// The cohort triangle as a table whose cells are shaded by their share: a heatmap that stays readable
+// by screen readers and keyboard (each cell's counts are in its title and its accessible name).
+import { Table, Text } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import type { RetentionResult } from "../../../../src/analytics/retention.js";
+import { useFormat } from "../../i18n/format.js";
+
+/** Blue of the palette (#228be6) at an opacity that grows with the share. */
+function shade(share: number): { background: string; color: string } {
+  const alpha = 0.06 + 0.84 * Math.min(1, Math.max(0, share));
+  return { background: `rgba(34, 139, 230, ${alpha.toFixed(3)})`, color: alpha > 0.55 ? "white" : "inherit" };
+}
+
+export function CohortTable({ result, show }: { result: RetentionResult; show: "percent" | "count" }) {
+  const { t } = useTranslation("retention");
+  const f = useFormat();
+  const label = cohortLabel(result.period, f.locale);
+  // Period 0 is always the whole cohort; scale the colours on the later periods so their differences show.
+  const later = result.cohorts.flatMap((c) => c.values.filter((v) => v.period > 0).map((v) => v.percentage));
+  const top = Math.max(1, ...later);
+  const columns = Array.from({ length: result.periods }, (_, k) => k);
+
+  const cell = (value: { customers: number; percentage: number; period: number }, size: number) => {
+    const percent = f.percent(value.percentage / 100);
+    const title = t("cell", { customers: f.number(value.customers), size: f.number(size), percent });
+    const style = shade(value.period === 0 ? 1 : value.percentage / top);
+    return (
+      <Table.Td
+        key={value.period}
+        ta="center"
+        title={title}
+        aria-label={title}
+        style={{ ...style, whiteSpace: "nowrap" }}
+        data-testid="cohort-cell"
+        data-period={value.period}
+        data-customers={value.customers}
+        data-percentage={value.percentage}
+      >
+        {show === "percent" ? percent : f.number(value.customers)}
+      </Table.Td>
+    );
+  };
+
+  return (
+    <Table.ScrollContainer minWidth={Math.max(560, 180 + columns.length * 72)}>
+      <Table withColumnBorders verticalSpacing={6} horizontalSpacing="xs" fz="sm" data-testid="cohort-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t("cohort")}</Table.Th>
+            <Table.Th ta="right">{t("size")}</Table.Th>
+            {columns.map((k) => (
+              <Table.Th key={k} ta="center" style={{ whiteSpace: "nowrap" }}>
+                {t(`periodN.${result.period}`, { n: k })}
+              </Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          <Table.Tr data-testid="cohort-totals" fw={600}>
+            <Table.Th scope="row">{t("all")}</Table.Th>
+            <Table.Td ta="right">{f.number(result.totals[0]?.size ?? 0)}</Table.Td>
+            {columns.map((k) => {
+              const total = result.totals.find((p) => p.period === k);
+              return total ? cell(total, total.size) : <Table.Td key={k} />;
+            })}
+          </Table.Tr>
+          {result.cohorts.map((c) => (
+            <Table.Tr key={c.start} data-testid="cohort-row" data-start={c.start} data-size={c.size}>
+              <Table.Th scope="row" style={{ whiteSpace: "nowrap" }}>
+                <Text size="sm" fw={500}>
+                  {label(c.start)}
+                </Text>
+              </Table.Th>
+              <Table.Td ta="right">{f.number(c.size)}</Table.Td>
+              {columns.map((k) => {
+                const value = c.values.find((v) => v.period === k);
+                return value ? cell(value, c.size) : <Table.Td key={k} />;
+              })}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** Cohorts are UTC periods, so their names are UTC dates (a day, a week's Monday, or a month). */
+function cohortLabel(unit: RetentionResult["period"], locale: string): (iso: string) => string {
+  const format =
+    unit === "month"
+      ? new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", timeZone: "UTC" })
+      : new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
+  return (iso) => format.format(new Date(iso));
+}
