@@ -43,6 +43,56 @@ describe.runIf(browserAvailable)("dashboard shell", () => {
     d.expectNoErrors();
   });
 
+  it("works from the keyboard: skip link, sign-in form and navigation", async () => {
+    const { page } = d;
+    await d.context.clearCookies();
+    await d.open("/sign-in");
+    await page.getByLabel("Email").focus();
+    await page.keyboard.type(ADMIN.email);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(ADMIN.password);
+    await page.keyboard.press("Enter");
+    await page.waitForURL((url) => url.pathname === "/");
+    // A fresh page: the first Tab must reach the skip link.
+    await d.open("/frictions");
+    await page.getByTestId("nav-overview").waitFor();
+    await page.keyboard.press("Tab");
+    const skip = page.getByRole("link", { name: "Skip to content" });
+    await expect
+      .poll(() => page.evaluate("document.activeElement && document.activeElement.textContent"))
+      .toBe(await skip.textContent());
+    await page.keyboard.press("Enter");
+    await expect
+      .poll(() => page.evaluate("document.activeElement && document.activeElement.id"))
+      .toBe("main");
+    await page.getByTestId("nav-retention").focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/retention/);
+    d.expectNoErrors();
+  });
+
+  it("fits a tablet: the navigation folds behind a menu button", async () => {
+    const { page } = d;
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await d.open("/");
+    const menu = page.getByRole("button", { name: "Menu" });
+    await menu.waitFor();
+    // A folded navigation is moved off the screen (not removed), so look at where it is.
+    const onScreen = async () => {
+      const box = await page.getByTestId("nav-retention").boundingBox();
+      return box !== null && box.x + box.width > 0;
+    };
+    expect(await onScreen()).toBe(false);
+    await menu.click();
+    await expect.poll(onScreen).toBe(true);
+    await page.getByTestId("nav-retention").click();
+    await page.waitForURL(/\/retention/);
+    await expect.poll(onScreen).toBe(false);
+    await d.screenshot("shell-tablet");
+    await page.setViewportSize({ width: 1280, height: 800 });
+    d.expectNoErrors();
+  });
+
   it("signs out and the API refuses the old session", async () => {
     const { page } = d;
     await d.open("/");
