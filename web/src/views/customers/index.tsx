@@ -32,23 +32,25 @@ export default function CustomerSearch() {
           {t("search.intro")}
         </Text>
       </div>
-      <form onSubmit={submit} role="search">
-        <Group align="flex-end" wrap="wrap">
-          <TextInput
-            label={t("search.label")}
-            placeholder={t("search.placeholder")}
-            value={text}
-            onChange={(e) => setText(e.currentTarget.value)}
-            maxLength={256}
-            leftSection={<IconSearch size={16} aria-hidden="true" />}
-            style={{ flex: "1 1 320px" }}
-            data-testid="customer-search-input"
-          />
-          <Button type="submit" disabled={text.trim() === ""} data-testid="customer-search-submit">
-            {t("search.submit")}
-          </Button>
-        </Group>
-      </form>
+      <search>
+        <form onSubmit={submit}>
+          <Group align="flex-end" wrap="wrap">
+            <TextInput
+              label={t("search.label")}
+              placeholder={t("search.placeholder")}
+              value={text}
+              onChange={(e) => setText(e.currentTarget.value)}
+              maxLength={256}
+              leftSection={<IconSearch size={16} aria-hidden="true" />}
+              style={{ flex: "1 1 320px" }}
+              data-testid="customer-search-input"
+            />
+            <Button type="submit" disabled={text.trim() === ""} data-testid="customer-search-submit">
+              {t("search.submit")}
+            </Button>
+          </Group>
+        </form>
+      </search>
       {state.q === "" ? (
         <EmptyState title={t("search.prompt")} />
       ) : (
