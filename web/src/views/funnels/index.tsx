@@ -1,6 +1,129 @@
-// Placeholder while the view is being built (replaced in this issue's work).
-import { Title } from "@mantine/core";
+// The funnels view: build a funnel, see how many customers reach each step and open the customers
+// behind any count. The whole definition is one URL parameter (`funnel`), the period two more.
+import { Badge, Group, Loader, Stack, Text, Title } from "@mantine/core";
+import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { FunnelRequest } from "../../../../src/analytics/funnel.js";
+import { useStats } from "../../api/shared.js";
+import { decodeJson, useUrlState } from "../../app/url-state.js";
+import { CustomerListDrawer, type CustomerListRequest } from "../../components/CustomerList.js";
+import { FirstEvent } from "../../components/FirstEvent.js";
+import { PeriodInputs, periodQuery } from "../../components/filters.js";
+import { EmptyState, ErrorState, Loading } from "../../components/states.js";
+import { useFormat } from "../../i18n/format.js";
+import { funnelCustomerList, useFunnel } from "./api.js";
+import {
+  DEFAULT_FUNNEL,
+  definitionOf,
+  draftOf,
+  type FunnelDefinition,
+  type FunnelDraft,
+  isDefinition,
+} from "./definition.js";
+import { FunnelBuilder } from "./FunnelBuilder.js";
+import { FunnelResults } from "./FunnelResults.js";
+import { NS } from "./messages.js";
+import { useStepLabel } from "./StepPicker.js";
 
-export default function View() {
-  return <Title order={2}>funnels</Title>;
+function readDefinition(text: string): FunnelDefinition {
+  const value = decodeJson<unknown>(text, null);
+  return isDefinition(value) ? value : DEFAULT_FUNNEL;
+}
+
+export default function FunnelsView() {
+  const { t } = useTranslation([NS, "common"]);
+  const format = useFormat();
+  const [state, set] = useUrlState({ funnel: "", from: "", to: "" });
+  const definition = useMemo(() => readDefinition(state.funnel), [state.funnel]);
+  const [draft, setDraft] = useState<FunnelDraft>(() => draftOf(definition));
+  // A new definition in the URL (back, a pasted link, the reset) replaces the draft.
+  useEffect(() => setDraft(draftOf(definition)), [definition]);
+  const checked = definitionOf(draft);
+  const dirty = !checked.ok || JSON.stringify(checked.value) !== JSON.stringify(definition);
+
+  const request = useMemo<FunnelRequest>(
+    () => ({ ...definition, ...periodQuery(state.from, state.to) }),
+    [definition, state.from, state.to],
+  );
+  const stats = useStats();
+  const funnel = useFunnel(stats.data?.events === 0 ? null : request);
+  const stepLabel = useStepLabel();
+  const labels = useMemo(() => definition.steps.map(stepLabel), [definition, stepLabel]);
+  const [list, setList] = useState<CustomerListRequest | null>(null);
+
+  const open = (step: number, kind: "reached" | "dropped") => {
+    // The numbers on screen are the previous funnel's until the new one arrives.
+    if (funnel.isPlaceholderData) return;
+    const name = labels[step - 1] ?? "";
+    setList(
+      funnelCustomerList(
+        request,
+        step,
+        kind,
+        t(kind === "reached" ? "result.reachedTitle" : "result.droppedTitle", { step: name }),
+        (c) =>
+          t("result.detail", {
+            reached: format.number(c.reached),
+            total: format.number(definition.steps.length),
+            when: format.dateTime(c.startedAt),
+          }),
+      ),
+    );
+  };
+
+  if (stats.data?.events === 0) return <FirstEvent />;
+
+  return (
+    <Stack gap="lg" data-testid="funnels-view">
+      <Group justify="space-between" align="end" wrap="wrap">
+        <div>
+          <Title order={2}>{t("title")}</Title>
+          <Text c="dimmed" size="sm">
+            {t("subtitle")}
+          </Text>
+        </div>
+        <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
+      </Group>
+
+      <FunnelBuilder
+        draft={draft}
+        onChange={setDraft}
+        dirty={dirty}
+        invalid={checked.ok ? null : checked.reason}
+        onApply={() => checked.ok && set({ funnel: JSON.stringify(checked.value) }, { push: true })}
+        onReset={() => {
+          set({ funnel: "" }, { push: true });
+          setDraft(draftOf(DEFAULT_FUNNEL));
+        }}
+      />
+
+      {funnel.isPending ? (
+        <Loading />
+      ) : funnel.isError ? (
+        <ErrorState error={funnel.error} onRetry={() => void funnel.refetch()} />
+      ) : (
+        <Stack gap="xs" pos="relative">
+          {funnel.isPlaceholderData && (
+            <Group gap="xs" role="status" aria-live="polite" data-testid="funnel-refreshing">
+              <Loader size="xs" />
+              <Badge variant="light">{t("result.refreshing")}</Badge>
+            </Group>
+          )}
+          {(funnel.data.steps[0]?.count ?? 0) === 0 ? (
+            <EmptyState title={t("result.noneEntered")} />
+          ) : (
+            <div style={{ opacity: funnel.isPlaceholderData ? 0.5 : 1 }}>
+              <FunnelResults
+                result={funnel.data}
+                labels={funnel.isPlaceholderData ? [] : labels}
+                breakdown={definition.breakdown?.property}
+                open={open}
+              />
+            </div>
+          )}
+        </Stack>
+      )}
+      <CustomerListDrawer request={list} onClose={() => setList(null)} />
+    </Stack>
+  );
 }

@@ -1,6 +1,324 @@
-// Placeholder while the view is being built (replaced in this issue's work).
-import { Title } from "@mantine/core";
+// Time to convert: how long customers take from one step to another — median, p90 and a histogram.
+// The two steps (`start`, `end`, JSON), the window and the period live in the URL.
+import { Button, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { IconArrowRight } from "@tabler/icons-react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { Step } from "../../../../src/analytics/steps.js";
+import type { TimeToConvertRequest, TimeToConvertResult } from "../../../../src/analytics/time-to-convert.js";
+import { api } from "../../api/client.js";
+import { useStats } from "../../api/shared.js";
+import { decodeJson, useUrlState } from "../../app/url-state.js";
+import { Chart, type ChartOption } from "../../components/Chart.js";
+import { FirstEvent } from "../../components/FirstEvent.js";
+import { PeriodInputs, periodQuery } from "../../components/filters.js";
+import { EmptyState, ErrorState, Loading } from "../../components/states.js";
+import { registerMessages } from "../../i18n/index.js";
+import { useStableFormat } from "../funnels/api.js";
+import { DEFAULT_WINDOW, type DraftStep, draftStep, stepOf } from "../funnels/definition.js";
+import { useWindowLabel, WindowSelect } from "../funnels/FunnelBuilder.js";
+import { StepEditor, useStepLabel } from "../funnels/StepPicker.js";
 
-export default function View() {
-  return <Title order={2}>time-to-convert</Title>;
+const NS = "timeToConvert";
+
+registerMessages(NS, {
+  en: {
+    title: "Time to convert",
+    subtitle: "How long customers take from one step to another, counted from their first start step.",
+    builder: "Steps to measure",
+    start: "From",
+    end: "To",
+    apply: "Show",
+    incomplete: "Choose both steps and complete their filters.",
+    entered: "Started",
+    converted: "Converted",
+    conversion: "{{share}} of those who started, within {{window}}",
+    median: "Median",
+    p90: "90th percentile",
+    average: "Average",
+    histogram: "Customers by time to convert",
+    chart: "Histogram of time from {{start}} to {{end}}",
+    customers: "Customers",
+    share: "{{share}} of converted",
+    under: "< {{to}}",
+    range: "{{from}}–{{to}}",
+    noneStarted: "No customer did the start step in this period.",
+    noneConverted: "Nobody converted within the window.",
+    period: "Start steps from {{from}} to {{to}}",
+  },
+  ko: {
+    title: "전환 소요 시간",
+    subtitle: "고객이 한 단계에서 다른 단계까지 걸리는 시간입니다. 첫 시작 단계부터 셉니다.",
+    builder: "측정할 단계",
+    start: "시작",
+    end: "도착",
+    apply: "보기",
+    incomplete: "두 단계를 모두 선택하고 필터를 완성하세요.",
+    entered: "시작한 고객",
+    converted: "전환한 고객",
+    conversion: "시작한 고객의 {{share}}, {{window}} 이내",
+    median: "중앙값",
+    p90: "90번째 백분위수",
+    average: "평균",
+    histogram: "전환 소요 시간별 고객 수",
+    chart: "{{start}}에서 {{end}}까지 걸린 시간의 분포",
+    customers: "고객",
+    share: "전환 고객의 {{share}}",
+    under: "{{to}} 미만",
+    range: "{{from}}~{{to}}",
+    noneStarted: "이 기간에 시작 단계를 한 고객이 없습니다.",
+    noneConverted: "전환 기간 안에 전환한 고객이 없습니다.",
+    period: "시작 단계 기간 {{from}} ~ {{to}}",
+  },
+});
+
+const DEFAULT_START: Step = { event: "Product Viewed" };
+const DEFAULT_END: Step = { event: "Order Completed" };
+
+const readStep = (text: string, fallback: Step): Step => {
+  const value = decodeJson<unknown>(text, null);
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Step) : fallback;
+};
+
+function Figure({
+  label,
+  value,
+  testId,
+  seconds,
+}: {
+  label: string;
+  value: string;
+  testId: string;
+  seconds?: number | null;
+}) {
+  return (
+    <Paper withBorder p="sm" radius="md">
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text fz={26} fw={700} data-testid={testId} data-seconds={seconds ?? ""}>
+        {value}
+      </Text>
+    </Paper>
+  );
+}
+
+function Results({ result, start, end }: { result: TimeToConvertResult; start: string; end: string }) {
+  const { t } = useTranslation(NS);
+  const format = useStableFormat();
+  const windowLabel = useWindowLabel();
+  const seconds = (s: number | null) => (s === null ? null : format.duration(s * 1000));
+  const option = useMemo<ChartOption>(() => {
+    const binLabel = (b: TimeToConvertResult["histogram"][number], i: number) =>
+      i === 0 && b.fromSeconds === 0
+        ? t("under", { to: format.duration(b.toSeconds * 1000) })
+        : t("range", {
+            from: format.duration(b.fromSeconds * 1000),
+            to: format.duration(b.toSeconds * 1000),
+          });
+    return {
+      grid: { left: 56, right: 16, top: 24, bottom: 64 },
+      tooltip: {
+        trigger: "axis",
+        axisPointer: { type: "shadow" },
+        formatter: (items: Array<{ dataIndex: number }>) => {
+          const b = result.histogram[items[0]?.dataIndex ?? 0];
+          if (!b) return "";
+          return `${binLabel(b, items[0]?.dataIndex ?? 0)}<br/>${t("customers")}: ${format.number(b.customers)}<br/>${t("share", { share: format.percent(b.percentage / 100) })}`;
+        },
+      },
+      xAxis: {
+        type: "category",
+        data: result.histogram.map(binLabel),
+        axisLabel: { interval: 0, rotate: 30 },
+      },
+      yAxis: {
+        type: "value",
+        name: t("customers"),
+        axisLabel: { formatter: (v: number) => format.number(v) },
+      },
+      series: [
+        {
+          type: "bar",
+          name: t("customers"),
+          data: result.histogram.map((b) => b.customers),
+          barMaxWidth: 64,
+        },
+      ],
+    };
+  }, [result, format, t]);
+  if (result.entered === 0) return <EmptyState title={t("noneStarted")} />;
+  return (
+    <Stack gap="md" data-testid="ttc-result">
+      <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }}>
+        <Figure label={t("entered")} value={format.number(result.entered)} testId="ttc-entered" />
+        <Paper withBorder p="sm" radius="md">
+          <Text size="xs" c="dimmed">
+            {t("converted")}
+          </Text>
+          <Text fz={26} fw={700} data-testid="ttc-converted" data-value={result.converted}>
+            {format.number(result.converted)}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {t("conversion", {
+              share: format.percent(result.entered ? result.converted / result.entered : 0),
+              window: windowLabel(result.window),
+            })}
+          </Text>
+        </Paper>
+        <Figure
+          label={t("median")}
+          value={seconds(result.medianSeconds) ?? "–"}
+          testId="ttc-median"
+          seconds={result.medianSeconds}
+        />
+        <Figure
+          label={t("p90")}
+          value={seconds(result.p90Seconds) ?? "–"}
+          testId="ttc-p90"
+          seconds={result.p90Seconds}
+        />
+        <Figure
+          label={t("average")}
+          value={seconds(result.averageSeconds) ?? "–"}
+          testId="ttc-average"
+          seconds={result.averageSeconds}
+        />
+      </SimpleGrid>
+      <Text size="sm" c="dimmed">
+        {t("period", {
+          from: format.date(result.range.since),
+          to: format.date(new Date(new Date(result.range.until).getTime() - 1).toISOString()),
+        })}
+      </Text>
+      <Paper withBorder p="sm" radius="md">
+        <Text fw={600} mb="xs">
+          {t("histogram")}
+        </Text>
+        {result.converted === 0 ? (
+          <EmptyState title={t("noneConverted")} />
+        ) : (
+          <Chart option={option} height={340} label={t("chart", { start, end })} testId="ttc-histogram" />
+        )}
+      </Paper>
+    </Stack>
+  );
+}
+
+export default function TimeToConvertView() {
+  const { t } = useTranslation([NS, "common"]);
+  const [state, set] = useUrlState({ start: "", end: "", window: DEFAULT_WINDOW, from: "", to: "" });
+  const start = useMemo(() => readStep(state.start, DEFAULT_START), [state.start]);
+  const end = useMemo(() => readStep(state.end, DEFAULT_END), [state.end]);
+  const [draft, setDraft] = useState<{ start: DraftStep; end: DraftStep; window: string }>(() => ({
+    start: draftStep(start),
+    end: draftStep(end),
+    window: state.window,
+  }));
+  // A new definition in the URL (back, a pasted link) replaces the draft.
+  useEffect(
+    () => setDraft({ start: draftStep(start), end: draftStep(end), window: state.window }),
+    [start, end, state.window],
+  );
+  const nextStart = stepOf(draft.start);
+  const nextEnd = stepOf(draft.end);
+  const complete = nextStart !== null && nextEnd !== null;
+  const dirty =
+    !complete ||
+    JSON.stringify([nextStart, nextEnd, draft.window]) !== JSON.stringify([start, end, state.window]);
+
+  const { from, to } = periodQuery(state.from, state.to);
+  const request: TimeToConvertRequest = {
+    from: start,
+    to: end,
+    window: state.window,
+    ...(from ? { since: from } : {}),
+    ...(to ? { until: to } : {}),
+  };
+  const stats = useStats();
+  const result = useQuery({
+    queryKey: ["time-to-convert", request],
+    queryFn: ({ signal }) =>
+      api<TimeToConvertResult>("/api/insights/time-to-convert", { method: "POST", body: request, signal }),
+    enabled: stats.data !== undefined && stats.data.events > 0,
+    placeholderData: keepPreviousData,
+  });
+  const stepLabel = useStepLabel();
+
+  if (stats.data?.events === 0) return <FirstEvent />;
+
+  return (
+    <Stack gap="lg" data-testid="ttc-view">
+      <Group justify="space-between" align="end" wrap="wrap">
+        <div>
+          <Title order={2}>{t("title")}</Title>
+          <Text c="dimmed" size="sm">
+            {t("subtitle")}
+          </Text>
+        </div>
+        <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
+      </Group>
+      <Paper withBorder p="md" radius="md" component="section" aria-label={t("builder")}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (nextStart && nextEnd)
+              set(
+                { start: JSON.stringify(nextStart), end: JSON.stringify(nextEnd), window: draft.window },
+                { push: true },
+              );
+          }}
+        >
+          <Stack gap="sm">
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+              <StepEditor
+                value={draft.start}
+                label={t("start")}
+                testId="ttc-start"
+                onChange={(s) => setDraft({ ...draft, start: s })}
+              />
+              <StepEditor
+                value={draft.end}
+                label={t("end")}
+                testId="ttc-end"
+                onChange={(s) => setDraft({ ...draft, end: s })}
+              />
+            </SimpleGrid>
+            <Group justify="space-between" align="end">
+              <WindowSelect
+                value={draft.window}
+                onChange={(window) => setDraft({ ...draft, window })}
+                testId="ttc-window"
+              />
+              <Group gap="sm">
+                {!complete && (
+                  <Text size="sm" c="orange.8">
+                    {t("incomplete")}
+                  </Text>
+                )}
+                <Button
+                  type="submit"
+                  disabled={!complete || !dirty}
+                  rightSection={<IconArrowRight size={16} />}
+                  data-testid="ttc-apply"
+                >
+                  {t("apply")}
+                </Button>
+              </Group>
+            </Group>
+          </Stack>
+        </form>
+      </Paper>
+      {result.isPending ? (
+        <Loading />
+      ) : result.isError ? (
+        <ErrorState error={result.error} onRetry={() => void result.refetch()} />
+      ) : (
+        <div style={{ opacity: result.isPlaceholderData ? 0.5 : 1 }} aria-busy={result.isPlaceholderData}>
+          <Results result={result.data} start={stepLabel(start)} end={stepLabel(end)} />
+        </div>
+      )}
+    </Stack>
+  );
 }
