@@ -23,6 +23,8 @@ const en = {
     z: "z",
   },
   everyone: "Everyone",
+  lostConversionsN: "{{n}} lost conversions",
+  lostRevenueN: "{{money}} lost revenue",
   wholePeriod: "Whole period",
   kind: {
     "drop-off": "Drop-off",
@@ -140,6 +142,8 @@ export const frictionMessages = {
       z: "z",
     },
     everyone: "전체",
+    lostConversionsN: "잃은 전환 {{n}}건",
+    lostRevenueN: "잃은 매출 {{money}}",
     wholePeriod: "기간 전체",
     kind: {
       "drop-off": "이탈",

@@ -3,7 +3,7 @@
 import { Badge, Group, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { queryString } from "../../api/client.js";
-import type { Format } from "../../i18n/format.js";
+import { type Format, useFormat } from "../../i18n/format.js";
 import type { Friction, FrictionKind } from "./api.js";
 import "./messages.js";
 
@@ -58,7 +58,18 @@ export function SegmentBadges({ segment }: { segment: Friction["segment"] }) {
   );
 }
 
-/** Lost conversions and revenue, whichever the friction estimates. */
+/** Lost conversions and revenue in words, whichever the friction estimates (empty when neither). */
+export function useLostWords(): (f: Friction) => string[] {
+  const { t } = useTranslation("frictions");
+  const format = useFormat();
+  return (f) =>
+    [
+      f.lostConversions === null ? null : t("lostConversionsN", { n: format.number(f.lostConversions, 1) }),
+      f.lostRevenue === null ? null : t("lostRevenueN", { money: format.money(f.lostRevenue) }),
+    ].filter((p): p is string => p !== null);
+}
+
+/** Lost conversions and revenue, whichever the friction estimates (a table cell under its heading). */
 export function lostText(f: Friction, format: Format): string {
   const parts = [
     f.lostConversions === null ? null : format.number(f.lostConversions, 1),

@@ -1,6 +1,75 @@
-// Placeholder while the view is being built (replaced in this work).
-import { Title } from "@mantine/core";
+// The home page: the period at a glance (headline numbers, stages with conversion, top frictions,
+// channels). An empty database shows how to send the first event instead.
+import { Group, Stack, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { type Stats, useStats } from "../../api/shared.js";
+import { useUrlState } from "../../app/url-state.js";
+import { FirstEvent } from "../../components/FirstEvent.js";
+import { PeriodInputs } from "../../components/filters.js";
+import { ErrorState, Loading } from "../../components/states.js";
+import { useFormat } from "../../i18n/format.js";
+import { useOverview } from "./api.js";
+import { ChannelCharts } from "./ChannelCharts.js";
+import { KpiCards } from "./KpiCards.js";
+import { StageStrip } from "./StageStrip.js";
+import { TopFrictions } from "./TopFrictions.js";
+import "./messages.js";
+import "../frictions/messages.js";
 
-export default function View() {
-  return <Title order={2}>overview</Title>;
+export default function OverviewView() {
+  const { t } = useTranslation("overview");
+  const stats = useStats();
+  return (
+    <Stack gap="md">
+      <Title order={2}>{t("title")}</Title>
+      {stats.isPending ? (
+        <Loading />
+      ) : stats.isError ? (
+        <ErrorState error={stats.error} onRetry={() => void stats.refetch()} />
+      ) : stats.data.events === 0 ? (
+        <FirstEvent />
+      ) : (
+        <PeriodOverview stats={stats.data} />
+      )}
+    </Stack>
+  );
+}
+
+function PeriodOverview({ stats }: { stats: Stats }) {
+  const { t } = useTranslation("overview");
+  const format = useFormat();
+  const [state, set] = useUrlState({ from: "", to: "" });
+  const overview = useOverview(state.from, state.to);
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="end" wrap="wrap">
+        <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
+        {overview.data && (
+          <Stack gap={0} align="flex-end">
+            <Text size="sm" data-testid="overview-period">
+              {t("period", {
+                from: format.date(overview.data.period.from),
+                to: format.date(overview.data.period.to),
+              })}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {t("asOf", { time: format.dateTime(overview.data.asOf) })}
+            </Text>
+          </Stack>
+        )}
+      </Group>
+      {overview.isPending ? (
+        <Loading />
+      ) : overview.isError ? (
+        <ErrorState error={overview.error} onRetry={() => void overview.refetch()} />
+      ) : (
+        <Stack gap="md" data-testid="overview">
+          <KpiCards overview={overview.data} stats={stats} />
+          <StageStrip stages={overview.data.stages} from={state.from} to={state.to} />
+          <TopFrictions from={state.from} to={state.to} />
+          <ChannelCharts channels={overview.data.channels} />
+        </Stack>
+      )}
+    </Stack>
+  );
 }

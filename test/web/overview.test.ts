@@ -1,0 +1,183 @@
+// The overview in a real browser: its numbers are the API's (KPIs, stages and conversion, channels, top
+// frictions), a stage's reach opens exactly its customers, a top friction opens in the frictions view,
+// Korean works, and an empty database shows how to send the first event instead of charts.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FrictionList } from "../../src/analytics/frictions/schema.js";
+import type { Overview } from "../../src/analytics/overview.js";
+import { browserAvailable, type Dashboard, startDashboard } from "../helpers/browser.js";
+
+interface Stats {
+  events: number;
+  eventsLast24h: number;
+  customers: number;
+}
+
+const number = (n: number, digits = 0) =>
+  new Intl.NumberFormat("en-US", { maximumFractionDigits: digits }).format(n);
+const percent = (share: number) =>
+  new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 }).format(share);
+const CHANNEL_NAMES: Record<string, string> = {
+  web: "Web",
+  app: "App",
+  email: "Email",
+  sms: "SMS",
+  phone: "Phone",
+  chat: "Chat",
+  social: "Social",
+  store: "Store",
+  ads: "Ads",
+  server: "Server",
+};
+
+describe.runIf(browserAvailable)("overview", () => {
+  let d: Dashboard;
+  beforeAll(async () => {
+    d = await startDashboard();
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  it("shows the API's numbers: KPIs, stages with conversion, channels and the top frictions", async () => {
+    const { page } = d;
+    const overview = (await d.server.api<Overview>("/api/overview")).body;
+    const stats = (await d.server.api<Stats>("/api/stats")).body;
+    const frictions = (await d.server.api<FrictionList>("/api/frictions")).body;
+    await d.open("/");
+    await page.getByTestId("overview").waitFor();
+
+    const kpi = (id: string) => page.getByTestId(`kpi-${id}-value`).textContent();
+    expect(await kpi("customers")).toBe(number(overview.customers));
+    expect(await kpi("events")).toBe(number(overview.events));
+    expect(await kpi("last24h")).toBe(number(stats.eventsLast24h));
+    expect(overview.nps.score).not.toBeNull();
+    expect(await kpi("nps")).toBe(number(overview.nps.score ?? 0, 1));
+    expect(await kpi("csat")).toBe(number(overview.csat.mean ?? 0, 2));
+
+    for (const [i, s] of overview.stages.entries()) {
+      expect(await page.getByTestId(`stage-${s.key}-current`).textContent()).toBe(number(s.current));
+      expect(await page.getByTestId(`stage-${s.key}-reached`).textContent()).toBe(
+        `${number(s.reached)} reached`,
+      );
+      if (i < overview.stages.length - 1)
+        expect(await page.getByTestId(`conversion-${s.key}-value`).textContent()).toBe(
+          s.conversion === null ? "–" : percent(s.conversion),
+        );
+    }
+
+    expect(overview.channels.length).toBeGreaterThan(3);
+    const customersLabel = await page.getByTestId("channels-customers").getAttribute("aria-label");
+    const eventsLabel = await page.getByTestId("channels-events").getAttribute("aria-label");
+    for (const c of overview.channels) {
+      const name = CHANNEL_NAMES[c.channel] ?? c.channel;
+      expect(customersLabel).toContain(`${name} ${number(c.customers)}`);
+      expect(eventsLabel).toContain(`${name} ${number(c.events)}`);
+    }
+    // The charts are drawn (SVG bars), not just labelled.
+    expect(await page.getByTestId("channels-events").locator("svg path").count()).toBeGreaterThan(
+      overview.channels.length,
+    );
+
+    const top = page.getByTestId("top-friction");
+    await top.first().waitFor();
+    const expected = frictions.frictions.slice(0, 5);
+    expect(await top.count()).toBe(expected.length);
+    const ids: Array<string | null> = [];
+    for (let i = 0; i < expected.length; i++) ids.push(await top.nth(i).getAttribute("data-id"));
+    expect(ids).toEqual(expected.map((f) => f.id));
+    expect(await page.getByTestId("top-friction-link").allTextContents()).toEqual(
+      expected.map((f) => f.title),
+    );
+    await d.screenshot("overview");
+    d.expectNoErrors();
+  });
+
+  it("opens the customers who reached a stage: as many as the stage's reach", async () => {
+    const { page } = d;
+    const overview = (await d.server.api<Overview>("/api/overview")).body;
+    const purchase = overview.stages.find((s) => s.key === "purchase");
+    expect(purchase?.reached).toBeGreaterThan(0);
+    await d.open("/");
+    await page.getByTestId("stage-purchase-reached").click();
+    const total = page.getByTestId("customer-list-total");
+    await total.waitFor();
+    expect(Number(await total.getAttribute("data-total"))).toBe(purchase?.reached);
+    await d.screenshot("overview-stage-customers");
+    await page.keyboard.press("Escape");
+    d.expectNoErrors();
+  });
+
+  it("opens a top friction in the frictions view", async () => {
+    const { page } = d;
+    const frictions = (await d.server.api<FrictionList>("/api/frictions")).body;
+    const second = frictions.frictions[1];
+    expect(second).toBeDefined();
+    await d.open("/");
+    await page.getByTestId("top-friction-link").nth(1).click();
+    await page.waitForURL(/\/frictions\?id=/);
+    expect(new URL(page.url()).searchParams.get("id")).toBe(second?.id);
+    await expect.poll(() => page.getByTestId("friction-detail").getAttribute("data-id")).toBe(second?.id);
+    d.expectNoErrors();
+  });
+
+  it("keeps the period in the URL and asks the API for it", async () => {
+    const { page } = d;
+    const period = { from: "2026-01-01", to: "2026-01-31" };
+    const full = (await d.server.api<Overview>("/api/overview")).body;
+    // A month inside the demo world: its last 30 days.
+    const end = new Date(full.period.to);
+    const start = new Date(end.getTime() - 29 * 86_400_000);
+    period.from = start.toISOString().slice(0, 10);
+    period.to = end.toISOString().slice(0, 10);
+    const expected = (
+      await d.server.api<Overview>(
+        `/api/overview?from=${period.from}T00:00:00.000Z&to=${period.to}T23:59:59.999Z`,
+      )
+    ).body;
+    expect(expected.events).toBeLessThan(full.events);
+    await d.open(`/?from=${period.from}&to=${period.to}`);
+    await page.getByTestId("overview").waitFor();
+    await expect.poll(() => page.getByTestId("kpi-events-value").textContent()).toBe(number(expected.events));
+    expect(await page.getByTestId("period-from").inputValue()).toBe(period.from);
+    d.expectNoErrors();
+  });
+
+  it("speaks Korean and fits a tablet", async () => {
+    const { page } = d;
+    await d.open("/");
+    await page.getByTestId("overview").waitFor();
+    await page.getByTestId("language-switch").getByText("한국어").click();
+    await expect.poll(() => page.getByRole("heading", { level: 2 }).textContent()).toBe("개요");
+    await expect.poll(() => page.getByTestId("stage-strip").textContent()).toContain("구매");
+    await page.getByTestId("top-friction").first().waitFor();
+    await d.screenshot("overview-ko");
+    await page.getByTestId("language-switch").getByText("EN").click();
+    await page.setViewportSize({ width: 820, height: 1100 });
+    await page.getByTestId("overview").waitFor();
+    await d.screenshot("overview-tablet");
+    await page.setViewportSize({ width: 1280, height: 800 });
+    d.expectNoErrors();
+  });
+});
+
+describe.runIf(browserAvailable)("overview of an empty database", () => {
+  let d: Dashboard;
+  beforeAll(async () => {
+    d = await startDashboard({ empty: true });
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  it("shows how to send the first event instead of charts", async () => {
+    const { page } = d;
+    await d.open("/");
+    await page.getByTestId("first-event").waitFor();
+    const snippet = await page.getByTestId("first-event").locator("pre").textContent();
+    expect(snippet).toContain(`${d.server.url}/v1/track`);
+    expect(await page.getByTestId("overview").count()).toBe(0);
+    expect(await page.locator(".itinera-chart").count()).toBe(0);
+    await d.screenshot("overview-empty");
+    d.expectNoErrors();
+  });
+});

@@ -1,0 +1,77 @@
+// The five frictions of the period with the most impact, each a link into the frictions view. It shares
+// the frictions view's query (same period, same length), so following a link does not search again.
+import { Anchor, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { queryString } from "../../api/client.js";
+import { EmptyState, ErrorState, Loading } from "../../components/states.js";
+import { useFormat } from "../../i18n/format.js";
+import { useFrictions } from "../frictions/api.js";
+import { frictionHref, KindBadge, useLostWords } from "../frictions/parts.js";
+
+const TOP = 5;
+
+export function TopFrictions({ from, to }: { from: string; to: string }) {
+  const { t } = useTranslation(["overview", "frictions"]);
+  const format = useFormat();
+  const list = useFrictions(from, to);
+  const lostWords = useLostWords();
+  return (
+    <Paper withBorder p="md" radius="md" data-testid="top-frictions">
+      <Stack gap="sm">
+        <Group justify="space-between">
+          <Title order={3} size="h4">
+            {t("frictions.title")}
+          </Title>
+          <Anchor component={Link} to={`/frictions${queryString({ from, to })}`} size="sm">
+            {t("frictions.all")}
+          </Anchor>
+        </Group>
+        {list.isPending ? (
+          <Loading label={t("frictions:searching")} />
+        ) : list.isError ? (
+          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+        ) : list.data.frictions.length === 0 ? (
+          <EmptyState title={t("frictions.none")} />
+        ) : (
+          <Stack gap="xs" component="ol" p={0} m={0} style={{ listStyle: "none" }}>
+            {list.data.frictions.slice(0, TOP).map((f) => (
+              <Group
+                component="li"
+                key={f.id}
+                gap="sm"
+                wrap="nowrap"
+                align="flex-start"
+                data-testid="top-friction"
+                data-id={f.id}
+              >
+                <Text fw={700} w={24} c="dimmed">
+                  {f.rank}
+                </Text>
+                <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
+                  <Group gap="xs" wrap="nowrap" align="flex-start">
+                    <KindBadge kind={f.kind} />
+                    <Anchor
+                      component={Link}
+                      to={frictionHref(f.id, { from, to })}
+                      size="sm"
+                      fw={500}
+                      data-testid="top-friction-link"
+                    >
+                      {f.title}
+                    </Anchor>
+                  </Group>
+                  <Text size="xs" c="dimmed">
+                    {[t("frictions.customers", { n: format.number(f.customers) }), ...lostWords(f)].join(
+                      " · ",
+                    )}
+                  </Text>
+                </Stack>
+              </Group>
+            ))}
+          </Stack>
+        )}
+      </Stack>
+    </Paper>
+  );
+}

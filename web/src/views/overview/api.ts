@@ -1,0 +1,30 @@
+// The overview's call: one answer for the period (customers and events per channel, stages, NPS, CSAT).
+import { useQuery } from "@tanstack/react-query";
+import type { Overview } from "../../../../src/analytics/overview.js";
+import type { AudiencePage } from "../../../../src/journey/map/schema.js";
+import { api } from "../../api/client.js";
+import { periodQuery } from "../../components/filters.js";
+
+export type { Overview };
+
+export function useOverview(from: string, to: string) {
+  return useQuery({
+    queryKey: ["overview", from, to],
+    queryFn: ({ signal }) => api<Overview>("/api/overview", { query: periodQuery(from, to), signal }),
+    staleTime: 30_000,
+  });
+}
+
+/** A page of the customers who reached a stage in the period (the journey map's audience, same numbers). */
+export function stageAudience(
+  stage: string,
+  from: string,
+  to: string,
+  after: number | undefined,
+  signal: AbortSignal,
+) {
+  return api<AudiencePage>("/api/journey-map/customers", {
+    query: { ...periodQuery(from, to), audience: `stage:${stage}:reached`, limit: 50, after },
+    signal,
+  });
+}
