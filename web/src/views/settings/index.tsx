@@ -1,6 +1,61 @@
-// Placeholder while the view is being built (replaced in this issue's work).
-import { Title } from "@mantine/core";
+// Settings: one tab per thing an admin configures, the tab in the path (/settings/<tab>) so a link opens it.
+import { Tabs, Title } from "@mantine/core";
+import {
+  IconBraces,
+  IconKey,
+  IconRoute,
+  IconStairs,
+  IconUserCircle,
+  IconUsersGroup,
+} from "@tabler/icons-react";
+import { useTranslation } from "react-i18next";
+import { Navigate, useNavigate, useParams } from "react-router";
+import { Accounts } from "./Accounts.js";
+import { Credentials } from "./Credentials.js";
+import { NS } from "./messages.js";
+import { Personas } from "./Personas.js";
+import { Stages } from "./Stages.js";
+import { Touchpoints } from "./Touchpoints.js";
 
-export default function View() {
-  return <Title order={2}>settings</Title>;
+const TABS = [
+  { key: "keys", icon: IconKey, view: () => <Credentials kind="keys" /> },
+  { key: "tokens", icon: IconBraces, view: () => <Credentials kind="tokens" /> },
+  { key: "touchpoints", icon: IconRoute, view: () => <Touchpoints /> },
+  { key: "stages", icon: IconStairs, view: () => <Stages /> },
+  { key: "personas", icon: IconUserCircle, view: () => <Personas /> },
+  { key: "accounts", icon: IconUsersGroup, view: () => <Accounts /> },
+] as const;
+
+export default function Settings() {
+  const { t } = useTranslation(NS);
+  const { tab } = useParams();
+  const navigate = useNavigate();
+  const current = TABS.find((x) => x.key === tab);
+  if (!current) return <Navigate to="/settings/keys" replace />;
+  return (
+    <>
+      <Title order={2} mb="md">
+        {t("title")}
+      </Title>
+      <Tabs value={current.key} onChange={(v) => v && navigate(`/settings/${v}`)} keepMounted={false}>
+        <Tabs.List mb="md">
+          {TABS.map(({ key, icon: Icon }) => (
+            <Tabs.Tab
+              key={key}
+              value={key}
+              leftSection={<Icon size={16} aria-hidden="true" />}
+              data-testid={`tab-${key}`}
+            >
+              {t(`tabs.${key}`)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        {TABS.map(({ key, view }) => (
+          <Tabs.Panel key={key} value={key}>
+            {key === current.key && view()}
+          </Tabs.Panel>
+        ))}
+      </Tabs>
+    </>
+  );
 }

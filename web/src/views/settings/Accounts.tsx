@@ -1,0 +1,236 @@
+// Accounts (admins only): who can sign in, a new account with its password shown once, disable, and a
+// password reset that shows the new one once.
+import { Badge, Button, Group, Modal, Paper, Select, Stack, Table, Text, TextInput } from "@mantine/core";
+import { IconUserPlus } from "@tabler/icons-react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { Account } from "../../../../src/auth/accounts.js";
+import { api } from "../../api/client.js";
+import { useAuth } from "../../app/auth.js";
+import { QueryState } from "../../components/states.js";
+import { useFormat } from "../../i18n/format.js";
+import { NS } from "./messages.js";
+import { ActionError, ConfirmButton, SecretModal } from "./parts.js";
+
+/** The server's minimum (MIN_PASSWORD in src/auth/accounts.ts); the server checks it again. */
+const MIN_PASSWORD = 12;
+
+interface WithPassword {
+  account: Account;
+  password: string;
+}
+
+export function Accounts() {
+  const { t } = useTranslation([NS, "common"]);
+  const format = useFormat();
+  const client = useQueryClient();
+  const { account: me } = useAuth();
+  const list = useQuery({
+    queryKey: ["accounts"],
+    queryFn: ({ signal }) => api<{ items: Account[] }>("/api/accounts", { signal }),
+  });
+  const [creating, setCreating] = useState(false);
+  const [secret, setSecret] = useState<{ title: string; password: string } | null>(null);
+  const refresh = () => client.invalidateQueries({ queryKey: ["accounts"] });
+  const disable = async (id: string) => {
+    await api(`/api/accounts/${encodeURIComponent(id)}`, { method: "DELETE" });
+    await refresh();
+  };
+  const reset = async (a: Account) => {
+    const r = await api<WithPassword>(`/api/accounts/${encodeURIComponent(a.id)}/password`, {
+      method: "POST",
+      body: {},
+    });
+    setSecret({ title: t("accounts.passwordFor", { email: a.email }), password: r.password });
+  };
+
+  return (
+    <Stack gap="md" data-testid="settings-accounts">
+      <Group justify="space-between" wrap="wrap">
+        <Text size="sm" c="dimmed">
+          {t("accounts.intro")}
+        </Text>
+        <Button
+          leftSection={<IconUserPlus size={16} />}
+          onClick={() => setCreating(true)}
+          data-testid="account-add"
+        >
+          {t("accounts.invite")}
+        </Button>
+      </Group>
+      <QueryState query={list}>
+        {(data) => (
+          <Paper withBorder>
+            <Table.ScrollContainer minWidth={720}>
+              <Table>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t("common.name")}</Table.Th>
+                    <Table.Th>{t("accounts.email")}</Table.Th>
+                    <Table.Th>{t("accounts.role")}</Table.Th>
+                    <Table.Th>{t("common.created")}</Table.Th>
+                    <Table.Th>{t("common.status")}</Table.Th>
+                    <Table.Th>{t("common.actions")}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.items.map((a) => (
+                    <Table.Tr key={a.id} data-testid="account-row" data-email={a.email}>
+                      <Table.Td>
+                        {a.name}
+                        {a.id === me?.id && (
+                          <Text span size="xs" c="dimmed">
+                            {" "}
+                            ({t("accounts.you")})
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>{a.email}</Table.Td>
+                      <Table.Td>
+                        <Badge variant="light" color={a.role === "admin" ? "grape" : "gray"}>
+                          {t(`accounts.${a.role}`)}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td>{format.date(a.createdAt)}</Table.Td>
+                      <Table.Td>
+                        {a.disabledAt ? (
+                          <Badge color="gray" variant="light">
+                            {t("common.disabled", { at: format.date(a.disabledAt) })}
+                          </Badge>
+                        ) : (
+                          <Badge color="teal" variant="light">
+                            {t("common.active")}
+                          </Badge>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        {!a.disabledAt && (
+                          <Group gap="xs" wrap="nowrap">
+                            <ConfirmButton
+                              label={t("accounts.reset")}
+                              title={t("accounts.resetTitle", { email: a.email })}
+                              body={t("accounts.resetBody")}
+                              onConfirm={() => reset(a)}
+                              testId="account-reset"
+                            />
+                            {a.id !== me?.id && (
+                              <ConfirmButton
+                                label={t("accounts.disable")}
+                                title={t("accounts.disableTitle", { email: a.email })}
+                                body={t("accounts.disableBody")}
+                                onConfirm={() => disable(a.id)}
+                                testId="account-disable"
+                              />
+                            )}
+                          </Group>
+                        )}
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Paper>
+        )}
+      </QueryState>
+      {creating && (
+        <AccountForm
+          onClose={() => setCreating(false)}
+          onCreated={(r) => {
+            setCreating(false);
+            setSecret({ title: t("accounts.passwordFor", { email: r.account.email }), password: r.password });
+            void refresh();
+          }}
+        />
+      )}
+      <SecretModal secret={secret?.password ?? null} title={secret?.title} onClose={() => setSecret(null)} />
+    </Stack>
+  );
+}
+
+function AccountForm({ onClose, onCreated }: { onClose: () => void; onCreated: (r: WithPassword) => void }) {
+  const { t } = useTranslation([NS, "common"]);
+  const [email, setEmail] = useState("");
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<"admin" | "member">("member");
+  const [password, setPassword] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const create = useMutation({
+    mutationFn: (body: Record<string, unknown>) =>
+      api<WithPassword>("/api/accounts", { method: "POST", body }),
+    onSuccess: onCreated,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const problems: Record<string, string> = {};
+    if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) problems.email = t("accounts.badEmail");
+    if (name.trim() === "") problems.name = t("common.required");
+    if (password !== "" && password.length < MIN_PASSWORD)
+      problems.password = t("accounts.tooShort", { n: MIN_PASSWORD });
+    setErrors(problems);
+    if (Object.keys(problems).length > 0) return;
+    create.mutate({ email: email.trim(), name: name.trim(), role, ...(password ? { password } : {}) });
+  };
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      title={<Text fw={600}>{t("accounts.invite")}</Text>}
+      closeButtonProps={{ "aria-label": t("common:action.close") }}
+    >
+      <form onSubmit={submit} noValidate data-testid="account-form">
+        <Stack gap="sm">
+          <TextInput
+            label={t("accounts.email")}
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            maxLength={200}
+            required
+            error={errors.email}
+            data-testid="account-email"
+          />
+          <TextInput
+            label={t("common.name")}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            maxLength={100}
+            required
+            error={errors.name}
+            data-testid="account-name"
+          />
+          <Select
+            label={t("accounts.role")}
+            data={[
+              { value: "member", label: t("accounts.member") },
+              { value: "admin", label: t("accounts.admin") },
+            ]}
+            value={role}
+            onChange={(v) => v && setRole(v as "admin" | "member")}
+            allowDeselect={false}
+          />
+          <TextInput
+            label={t("accounts.password")}
+            description={t("accounts.passwordHint", { n: MIN_PASSWORD })}
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            maxLength={200}
+            error={errors.password}
+            autoComplete="new-password"
+          />
+          <ActionError error={create.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t("common:action.cancel")}
+            </Button>
+            <Button type="submit" loading={create.isPending} data-testid="account-save">
+              {t("common:action.create")}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,312 @@
+// The journey model's stages: names and order, descriptions, lapsing and the windows analyses use; the
+// whole model is saved at once (PUT), and stage history is recomputed from the events.
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  Group,
+  NumberInput,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from "@mantine/core";
+import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { JourneyModel } from "../../../../src/journey/model.js";
+import { api } from "../../api/client.js";
+import { QueryState } from "../../components/states.js";
+import { NS } from "./messages.js";
+import { ActionError } from "./parts.js";
+import { useJourneyModel } from "./Touchpoints.js";
+
+const KEY = /^[a-z][a-z0-9_-]{0,39}$/;
+
+export function Stages() {
+  const model = useJourneyModel();
+  // Outside the form: saving replaces the form (fresh from the saved model) and the notice must stay.
+  const [done, setDone] = useState(false);
+  return (
+    <QueryState query={model}>
+      {(m) => <StagesForm key={JSON.stringify(m)} saved={m} done={done} setDone={setDone} />}
+    </QueryState>
+  );
+}
+
+function StagesForm({
+  saved,
+  done,
+  setDone,
+}: {
+  saved: JourneyModel;
+  done: boolean;
+  setDone: (done: boolean) => void;
+}) {
+  const { t } = useTranslation([NS, "common"]);
+  const client = useQueryClient();
+  const [m, setM] = useState<JourneyModel>(saved);
+  const [problem, setProblem] = useState<string | null>(null);
+  const save = useMutation({
+    mutationFn: (body: JourneyModel) => api<JourneyModel>("/api/journey-model", { method: "PUT", body }),
+    onSuccess: (next) => {
+      client.setQueryData(["journey-model"], next);
+      setDone(true);
+    },
+  });
+  const stages = m.stages;
+  const setStage = (i: number, change: Partial<JourneyModel["stages"][number]>) => {
+    setDone(false);
+    setM({ ...m, stages: stages.map((s, j) => (j === i ? { ...s, ...change } : s)) });
+  };
+  const move = (i: number, by: number) => {
+    const next = [...stages];
+    const [s] = next.splice(i, 1);
+    next.splice(i + by, 0, s!);
+    setDone(false);
+    setM({ ...m, stages: next });
+  };
+  const remove = (i: number) => {
+    const next = stages.filter((_, j) => j !== i);
+    setDone(false);
+    setM({
+      ...m,
+      stages: next,
+      lapse:
+        m.lapse && next.some((s) => s.key === m.lapse!.to)
+          ? m.lapse
+          : m.lapse
+            ? { ...m.lapse, to: next[0]?.key ?? "" }
+            : null,
+    });
+  };
+  const add = () => {
+    let n = stages.length + 1;
+    while (stages.some((s) => s.key === `stage-${n}`)) n++;
+    setDone(false);
+    setM({ ...m, stages: [...stages, { key: `stage-${n}`, name: `Stage ${n}`, entry: [] }] });
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setProblem(null);
+    if (stages.length < 2 || stages.length > 12) return setProblem(t("stages.tooFew"));
+    const seen = new Set<string>();
+    for (const s of stages) {
+      if (!KEY.test(s.key)) return setProblem(t("stages.badKey", { key: s.key }));
+      if (seen.has(s.key)) return setProblem(t("stages.duplicateKey", { key: s.key }));
+      if (s.name.trim() === "") return setProblem(`${s.key}: ${t("common.required")}`);
+      seen.add(s.key);
+    }
+    save.mutate({ ...m, stages: stages.map((s) => ({ ...s, name: s.name.trim() })) });
+  };
+  const originalKeys = new Set(saved.stages.map((s) => s.key));
+
+  return (
+    <form onSubmit={submit} noValidate data-testid="settings-stages">
+      <Stack gap="md">
+        <Text size="sm" c="dimmed" maw={720}>
+          {t("stages.intro")}
+        </Text>
+        <Paper withBorder>
+          <Table.ScrollContainer minWidth={720}>
+            <Table>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th w={40}>#</Table.Th>
+                  <Table.Th>{t("stages.key")}</Table.Th>
+                  <Table.Th>{t("common.name")}</Table.Th>
+                  <Table.Th>{t("stages.description")}</Table.Th>
+                  <Table.Th>{t("stages.entryRules")}</Table.Th>
+                  <Table.Th>{t("common.actions")}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {stages.map((s, i) => (
+                  <Table.Tr key={originalKeys.has(s.key) ? s.key : `new-${i}`} data-testid="stage-row">
+                    <Table.Td>{i + 1}</Table.Td>
+                    <Table.Td>
+                      {originalKeys.has(s.key) ? (
+                        <Text size="sm" ff="monospace">
+                          {s.key}
+                        </Text>
+                      ) : (
+                        <TextInput
+                          aria-label={t("stages.key")}
+                          description={t("stages.keyHint")}
+                          value={s.key}
+                          onChange={(e) => setStage(i, { key: e.currentTarget.value })}
+                          error={KEY.test(s.key) ? undefined : t("stages.badKey", { key: s.key })}
+                          size="xs"
+                        />
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <TextInput
+                        aria-label={`${t("common.name")} ${i + 1}`}
+                        value={s.name}
+                        onChange={(e) => setStage(i, { name: e.currentTarget.value })}
+                        maxLength={80}
+                        size="xs"
+                        data-testid="stage-name"
+                      />
+                    </Table.Td>
+                    <Table.Td>
+                      <TextInput
+                        aria-label={`${t("stages.description")} ${i + 1}`}
+                        value={s.description ?? ""}
+                        onChange={(e) => setStage(i, { description: e.currentTarget.value || undefined })}
+                        maxLength={1000}
+                        size="xs"
+                      />
+                    </Table.Td>
+                    <Table.Td>{s.entry.length}</Table.Td>
+                    <Table.Td>
+                      <Group gap={2} wrap="nowrap">
+                        <Tooltip label={t("common.moveUp", { name: s.name })}>
+                          <ActionIcon
+                            variant="subtle"
+                            disabled={i === 0}
+                            onClick={() => move(i, -1)}
+                            aria-label={t("common.moveUp", { name: s.name })}
+                          >
+                            <IconArrowUp size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                        <Tooltip label={t("common.moveDown", { name: s.name })}>
+                          <ActionIcon
+                            variant="subtle"
+                            disabled={i === stages.length - 1}
+                            onClick={() => move(i, 1)}
+                            aria-label={t("common.moveDown", { name: s.name })}
+                          >
+                            <IconArrowDown size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                        <Tooltip label={t("common.removeItem", { name: s.name })}>
+                          <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            disabled={stages.length <= 2}
+                            onClick={() => remove(i)}
+                            aria-label={t("common.removeItem", { name: s.name })}
+                          >
+                            <IconTrash size={16} />
+                          </ActionIcon>
+                        </Tooltip>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
+        <Group>
+          <Button
+            variant="light"
+            leftSection={<IconPlus size={16} />}
+            onClick={add}
+            disabled={stages.length >= 12}
+          >
+            {t("stages.add")}
+          </Button>
+        </Group>
+        <Title order={3} size="h4">
+          {t("stages.lapse")}
+        </Title>
+        <Switch
+          label={t("stages.lapseOn")}
+          checked={m.lapse !== null}
+          onChange={(e) => {
+            setDone(false);
+            setM({
+              ...m,
+              lapse: e.currentTarget.checked ? { afterDays: 45, to: stages[0]?.key ?? "" } : null,
+            });
+          }}
+          data-testid="lapse-switch"
+        />
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+          {m.lapse && (
+            <>
+              <NumberInput
+                label={t("stages.afterDays")}
+                value={m.lapse.afterDays}
+                min={1}
+                max={3650}
+                allowDecimal={false}
+                onChange={(v) => {
+                  setDone(false);
+                  setM({ ...m, lapse: { ...m.lapse!, afterDays: Number(v) || 1 } });
+                }}
+                data-testid="lapse-days"
+              />
+              <Select
+                label={t("stages.lapseTo")}
+                data={stages.map((s) => ({ value: s.key, label: s.name }))}
+                value={m.lapse.to}
+                allowDeselect={false}
+                onChange={(v) => {
+                  if (!v) return;
+                  setDone(false);
+                  setM({ ...m, lapse: { ...m.lapse!, to: v } });
+                }}
+              />
+            </>
+          )}
+          <NumberInput
+            label={t("stages.conversionDays")}
+            value={m.conversionDays}
+            min={1}
+            max={365}
+            allowDecimal={false}
+            onChange={(v) => setM({ ...m, conversionDays: Number(v) || 1 })}
+          />
+          <NumberInput
+            label={t("stages.satisfactionDays")}
+            value={m.satisfactionDays}
+            min={1}
+            max={90}
+            allowDecimal={false}
+            onChange={(v) => setM({ ...m, satisfactionDays: Number(v) || 1 })}
+          />
+          <NumberInput
+            label={t("stages.repeatContactDays")}
+            value={m.repeatContactDays}
+            min={1}
+            max={90}
+            allowDecimal={false}
+            onChange={(v) => setM({ ...m, repeatContactDays: Number(v) || 1 })}
+          />
+        </SimpleGrid>
+        {problem && (
+          <Alert color="red" role="alert" data-testid="action-error">
+            {problem}
+          </Alert>
+        )}
+        <ActionError error={save.error} />
+        {done && (
+          <Alert color="teal" data-testid="stages-saved">
+            {t("stages.saved")}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => setM(saved)}>
+            {t("stages.reset")}
+          </Button>
+          <Button type="submit" loading={save.isPending} data-testid="stages-save">
+            {t("common:action.save")}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
