@@ -105,6 +105,7 @@ export function StepSelect({
       value={value || null}
       onChange={(v) => onChange(v ?? "")}
       searchable
+      allowDeselect={false}
       searchValue={search}
       onSearchChange={setSearch}
       nothingFoundMessage={names.isFetching ? t("common:state.loading") : t("picker.nothing")}
