@@ -1,6 +1,6 @@
 // The step picker paths and retention share: a touchpoint from the catalogue or an event by name, kept in
-// the URL as "touchpoint:<id>" or "event:<name>". Event names are suggested from the catalogue's rules,
-// the events no touchpoint names, and Segment's e-commerce spec; any other name can be typed.
+// the URL as "touchpoint:<id>" or "event:<name>". Event names are suggested from the store's most
+// frequent track events, the catalogue's rules and Segment's e-commerce spec; any other name can be typed.
 import { Select } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
@@ -68,8 +68,8 @@ export function stepRequest(step: StepChoice): Step {
 export interface TouchpointList {
   items: Touchpoint[];
 }
-interface UnmatchedEvents {
-  groups: Array<{ type: string; event: string | null; events: number }>;
+interface EventNames {
+  items: Array<{ type: string; event: string; events: number }>;
 }
 
 export function useTouchpoints() {
@@ -80,13 +80,12 @@ export function useTouchpoints() {
   });
 }
 
-/** Track event names worth offering: those the catalogue's rules name, the unnamed ones, Segment's. */
+/** Track event names worth offering: the most frequent ones, those the catalogue names, Segment's. */
 function useEventNames(): string[] {
   const touchpoints = useTouchpoints();
-  const unmatched = useQuery({
-    queryKey: ["touchpoints", "unmatched", 200],
-    queryFn: ({ signal }) =>
-      api<UnmatchedEvents>("/api/touchpoints/unmatched", { query: { limit: 200 }, signal }),
+  const frequent = useQuery({
+    queryKey: ["events", "names", 200],
+    queryFn: ({ signal }) => api<EventNames>("/api/events/names", { query: { limit: 200 }, signal }),
     staleTime: 60_000,
   });
   return useMemo(() => {
@@ -94,10 +93,10 @@ function useEventNames(): string[] {
     for (const t of touchpoints.data?.items ?? []) {
       if ((t.match.type ?? "track") === "track" && t.match.event) names.add(t.match.event);
     }
-    for (const g of unmatched.data?.groups ?? []) if (g.type === "track" && g.event) names.add(g.event);
+    for (const e of frequent.data?.items ?? []) if (e.type === "track") names.add(e.event);
     for (const n of SEGMENT_ECOMMERCE) names.add(n);
     return [...names].sort((a, b) => a.localeCompare(b));
-  }, [touchpoints.data, unmatched.data]);
+  }, [touchpoints.data, frequent.data]);
 }
 
 /**

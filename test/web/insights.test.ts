@@ -1,0 +1,300 @@
+// The paths, retention and stage-flow views in a real browser on the demo world: each shows the numbers
+// the API gives for the same request, a link reproduces the view after a reload, a changed control
+// changes the URL and the numbers, and there are no console errors.
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PathsRequest, PathsResult } from "../../src/analytics/paths.js";
+import type { RetentionRequest, RetentionResult } from "../../src/analytics/retention.js";
+import type { StageFlowRequest, StageFlowResult } from "../../src/analytics/stage-flow.js";
+import { browserAvailable, type Dashboard, startDashboard } from "../helpers/browser.js";
+
+const attr = (page: Page, testId: string, name: string) =>
+  page.getByTestId(testId).first().getAttribute(name);
+const attrsOf = async (locator: Locator, name: string) =>
+  Promise.all((await locator.all()).map((l) => l.getAttribute(name)));
+const attrs = (page: Page, testId: string, name: string) => attrsOf(page.getByTestId(testId), name);
+const query = (page: Page) => new URL(page.url()).searchParams;
+
+/** Picks an option of a Mantine select by its visible text. */
+async function choose(page: Page, testId: string, text: string) {
+  const input = page.getByTestId(testId);
+  await input.click();
+  await input.fill(text);
+  await page.getByRole("option", { name: text, exact: true }).click();
+}
+
+describe.runIf(browserAvailable)("insights views", () => {
+  let d: Dashboard;
+  beforeAll(async () => {
+    d = await startDashboard();
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  /** The API's answer (a 200) to what the view asks. */
+  const fromApi = async <T>(route: string, body?: unknown): Promise<T> => {
+    const res = await d.server.api<T>(route, body === undefined ? {} : { method: "POST", body });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
+  };
+  const paths = (body: PathsRequest) => fromApi<PathsResult>("/api/insights/paths", body);
+  const retention = (body: RetentionRequest) => fromApi<RetentionResult>("/api/insights/retention", body);
+  const stageFlow = (body: StageFlowRequest) => fromApi<StageFlowResult>("/api/insights/stage-flow", body);
+
+  /** The paths view's numbers: the total, and each top path's count. */
+  const pathsShown = async (page: Page) => ({
+    total: Number(await attr(page, "paths-total", "data-value")),
+    counts: (await attrs(page, "path-row", "data-count")).map(Number),
+  });
+  const pathsExpected = (r: PathsResult) => ({ total: r.totals.paths, counts: r.paths.map((p) => p.count) });
+
+  describe("paths", () => {
+    it("shows the API's top paths and Sankey for the default request, and the same after a reload", async () => {
+      const { page } = d;
+      const want = await paths({
+        start: { event: "Product Viewed" },
+        steps: 4,
+        sessionGap: "30m",
+        group: "event",
+      });
+      expect(want.paths.length).toBeGreaterThan(0);
+      await d.open("/paths");
+      await page.getByTestId("path-row").first().waitFor();
+      expect(await pathsShown(page)).toEqual(pathsExpected(want));
+      // The top path reads as the API's steps, and the Sankey drew a band per link.
+      const firstRow = await page.getByTestId("path-row").first().textContent();
+      for (const step of want.paths[0]!.path) expect(firstRow).toContain(step);
+      const bands = await page.getByTestId("paths-sankey").locator("svg path").count();
+      expect(bands).toBeGreaterThanOrEqual(want.sankey.links.length);
+      await d.screenshot("paths");
+      d.expectNoErrors();
+    });
+
+    it("changes the URL and the numbers with the controls, and a link reproduces the view", async () => {
+      const { page } = d;
+      await d.open("/paths");
+      await page.getByTestId("path-row").first().waitFor();
+
+      await page.getByTestId("paths-direction").getByText("Paths before").click();
+      await choose(page, "paths-anchor", "Order Completed");
+      const steps = page.getByTestId("paths-steps");
+      await steps.fill("3");
+      await page.getByTestId("paths-gap").click();
+      await page.getByRole("option", { name: "1 hr", exact: true }).click();
+      await expect.poll(() => query(page).get("anchor")).toBe("event:Order Completed");
+      expect(query(page).get("direction")).toBe("previous");
+      expect(query(page).get("steps")).toBe("3");
+      expect(query(page).get("gap")).toBe("1h");
+
+      const want = await paths({
+        end: { event: "Order Completed" },
+        steps: 3,
+        sessionGap: "1h",
+        group: "event",
+      });
+      expect(want.paths.length).toBeGreaterThan(0);
+      await expect.poll(() => pathsShown(page)).toEqual(pathsExpected(want));
+      // Paths before an end finish at it.
+      expect(want.paths[0]!.path.at(-1)).toBe("Order Completed");
+
+      const link = page.url();
+      await page.reload();
+      await page.getByTestId("path-row").first().waitFor();
+      expect(page.url()).toBe(link);
+      expect(await pathsShown(page)).toEqual(pathsExpected(want));
+      await d.screenshot("paths-before-order");
+      d.expectNoErrors();
+    });
+
+    it("groups steps by touchpoint and shows the share that reaches a goal", async () => {
+      const { page } = d;
+      const touchpoints = await fromApi<{ items: Array<{ id: string; name: string }> }>("/api/touchpoints");
+      const start = touchpoints.items[0]!;
+      const want = await paths({
+        start: { touchpoint: start.id },
+        steps: 3,
+        sessionGap: "30m",
+        group: "touchpoint",
+        goal: { event: "Order Completed" },
+      });
+      const url = `/paths?anchor=${encodeURIComponent(`touchpoint:${start.id}`)}&steps=3&group=touchpoint&goal=${encodeURIComponent("event:Order Completed")}`;
+      await d.open(url);
+      await page.getByTestId("paths-result").waitFor();
+      if (want.totals.paths === 0) {
+        await page.getByTestId("empty-state").waitFor();
+      } else {
+        expect(await pathsShown(page)).toEqual(pathsExpected(want));
+        expect(Number(await attr(page, "paths-goal-reached", "data-reached"))).toBe(want.goal!.reached);
+        expect(await page.getByTestId("paths-anchor").inputValue()).toBe(start.name);
+      }
+      await d.screenshot("paths-touchpoints-goal");
+      d.expectNoErrors();
+    });
+  });
+
+  describe("retention", () => {
+    const rows = async (page: Page) => ({
+      sizes: (await attrs(page, "cohort-row", "data-size")).map(Number),
+      period1: await Promise.all(
+        (await page.getByTestId("cohort-row").all()).map(async (row) => {
+          const cell = row.locator('[data-period="1"]');
+          return (await cell.count()) ? cell.getAttribute("data-percentage") : null;
+        }),
+      ),
+    });
+    const expected = (r: RetentionResult) => ({
+      sizes: r.cohorts.map((c) => c.size),
+      period1: r.cohorts.map((c) => {
+        const v = c.values.find((x) => x.period === 1);
+        return v ? String(v.percentage) : null;
+      }),
+    });
+
+    it("shows the API's cohorts, period-1 shares and curve; the hover text holds the counts", async () => {
+      const { page } = d;
+      const want = await retention({
+        start: { event: "Product Viewed" },
+        return: { event: "Order Completed" },
+        mode: "first_time",
+        period: "week",
+        periods: 8,
+      });
+      expect(want.cohorts.length).toBeGreaterThan(1);
+      await d.open("/retention");
+      await page.getByTestId("cohort-row").first().waitFor();
+      expect(await rows(page)).toEqual(expected(want));
+      const first = want.cohorts[0]!;
+      const cell = page.getByTestId("cohort-row").first().locator('[data-period="1"]');
+      const v1 = first.values.find((v) => v.period === 1)!;
+      expect(await cell.getAttribute("title")).toContain(`${v1.customers.toLocaleString("en-US")} of`);
+      // The totals row is the API's weighted curve.
+      const totals = await attrsOf(
+        page.getByTestId("cohort-totals").locator("[data-period]"),
+        "data-percentage",
+      );
+      expect(totals.map(Number)).toEqual(want.totals.map((p) => p.percentage));
+      expect(await page.getByTestId("retention-curve").locator("svg path").count()).toBeGreaterThan(0);
+      await d.screenshot("retention");
+      d.expectNoErrors();
+    });
+
+    it("changes the URL and the cohorts with the controls, and a link reproduces the view", async () => {
+      const { page } = d;
+      await d.open("/retention");
+      await page.getByTestId("cohort-row").first().waitFor();
+      await choose(page, "retention-start", "Order Completed");
+      await page.getByTestId("retention-mode").getByText("Recurring").click();
+      await page.getByTestId("retention-period").click();
+      await page.getByRole("option", { name: "Day", exact: true }).click();
+      await page.getByTestId("retention-periods").fill("10");
+      await page.getByTestId("retention-show").getByText("Customers").click();
+      await expect.poll(() => query(page).get("periods")).toBe("10");
+      expect(query(page).get("start")).toBe("event:Order Completed");
+      expect(query(page).get("mode")).toBe("recurring");
+      expect(query(page).get("period")).toBe("day");
+      expect(query(page).get("show")).toBe("count");
+
+      const want = await retention({
+        start: { event: "Order Completed" },
+        return: { event: "Order Completed" },
+        mode: "recurring",
+        period: "day",
+        periods: 10,
+      });
+      await expect.poll(() => rows(page)).toEqual(expected(want));
+      // Counts instead of shares in the cells.
+      const cell = page.getByTestId("cohort-row").first().locator('[data-period="0"]');
+      expect(await cell.textContent()).toBe(want.cohorts[0]!.size.toLocaleString("en-US"));
+
+      const link = page.url();
+      await page.reload();
+      await page.getByTestId("cohort-row").first().waitFor();
+      expect(page.url()).toBe(link);
+      expect(await rows(page)).toEqual(expected(want));
+      await d.screenshot("retention-daily-recurring");
+      d.expectNoErrors();
+    });
+  });
+
+  describe("stage flow", () => {
+    const links = async (page: Page) => {
+      const [sources, targets, values] = await Promise.all(
+        ["data-source", "data-target", "data-value"].map((a) => attrs(page, "stage-flow-link", a)),
+      );
+      return sources!.map((s, i) => `${s}>${targets![i]}=${values![i]}`);
+    };
+    const expected = (r: StageFlowResult) => r.links.map((l) => `${l.source}>${l.target}=${l.value}`);
+
+    it("shows the API's stage changes as a Sankey (lapses included) and a table", async () => {
+      const { page } = d;
+      const want = await stageFlow({});
+      expect(want.links.some((l) => l.backward)).toBe(true);
+      await d.open("/stage-flow");
+      await page.getByTestId("stage-flow-link").first().waitFor();
+      expect(await links(page)).toEqual(expected(want));
+      expect(Number(await attr(page, "stage-flow-transitions", "data-value"))).toBe(want.transitions);
+      expect(Number(await attr(page, "stage-flow-customers", "data-value"))).toBe(want.customers);
+      const bands = await page.getByTestId("stage-flow-sankey").locator("svg path").count();
+      expect(bands).toBeGreaterThanOrEqual(want.links.length);
+      await d.screenshot("stage-flow");
+      d.expectNoErrors();
+    });
+
+    it("filters by persona and period through the URL, and a link reproduces the view", async () => {
+      const { page } = d;
+      const personas = await fromApi<{ items: Array<{ id: string; name: string }> }>("/api/personas");
+      const persona = personas.items[0]!;
+      await d.open("/stage-flow");
+      await page.getByTestId("stage-flow-link").first().waitFor();
+      await page.getByTestId("persona-select").click();
+      await page.getByRole("option", { name: persona.name, exact: true }).click();
+      await expect.poll(() => query(page).get("persona")).toBe(persona.id);
+      const want = await stageFlow({ persona: persona.id });
+      await expect.poll(() => links(page)).toEqual(expected(want));
+
+      const to = new Date(want.period.to);
+      const from = new Date(to.getTime() - 14 * 86_400_000);
+      const day = (t: Date) => t.toISOString().slice(0, 10);
+      await page.getByTestId("period-from").fill(day(from));
+      await page.getByTestId("period-to").fill(day(to));
+      await expect.poll(() => query(page).get("to")).toBe(day(to));
+      const twoWeeks = await stageFlow({
+        persona: persona.id,
+        from: `${day(from)}T00:00:00.000Z`,
+        to: `${day(to)}T23:59:59.999Z`,
+      });
+      expect(twoWeeks.transitions).toBeLessThan(want.transitions);
+      await expect.poll(() => links(page)).toEqual(expected(twoWeeks));
+
+      const link = page.url();
+      await page.reload();
+      await page.getByTestId("stage-flow-link").first().waitFor();
+      expect(page.url()).toBe(link);
+      expect(await links(page)).toEqual(expected(twoWeeks));
+      d.expectNoErrors();
+    });
+
+    it("speaks Korean, stage names included", async () => {
+      const { page } = d;
+      await d.open("/stage-flow");
+      await page.getByTestId("language-switch").getByText("한국어").click();
+      await expect
+        .poll(() => page.getByRole("heading", { level: 2 }).first().textContent())
+        .toBe("단계 흐름");
+      const table = await page.getByTestId("stage-flow-link").first().locator("td").nth(1).textContent();
+      expect(["인지", "고려", "구매", "유지", "옹호"]).toContain(table);
+      await d.screenshot("stage-flow-korean");
+      await d.open("/retention");
+      await page.getByTestId("cohort-row").first().waitFor();
+      await expect.poll(() => page.getByRole("heading", { level: 2 }).first().textContent()).toBe("리텐션");
+      await d.screenshot("retention-korean");
+      await d.open("/paths");
+      await page.getByTestId("path-row").first().waitFor();
+      await expect.poll(() => page.getByRole("heading", { level: 2 }).first().textContent()).toBe("경로");
+      await d.screenshot("paths-korean");
+      await page.getByTestId("language-switch").getByText("EN").click();
+      d.expectNoErrors();
+    });
+  });
+});
