@@ -29,6 +29,9 @@ const CHANNEL_NAMES: Record<string, string> = {
   server: "Server",
 };
 
+/** The finder and the overview take seconds on a busy machine: polls wait for them. */
+const slow = { timeout: 15_000 };
+
 describe.runIf(browserAvailable)("overview", () => {
   let d: Dashboard;
   beforeAll(async () => {
@@ -116,19 +119,21 @@ describe.runIf(browserAvailable)("overview", () => {
     await page.getByTestId("top-friction-link").nth(1).click();
     await page.waitForURL(/\/frictions\?id=/);
     expect(new URL(page.url()).searchParams.get("id")).toBe(second?.id);
-    await expect.poll(() => page.getByTestId("friction-detail").getAttribute("data-id")).toBe(second?.id);
+    await expect
+      .poll(() => page.getByTestId("friction-detail").getAttribute("data-id"), slow)
+      .toBe(second?.id);
     d.expectNoErrors();
   });
 
   it("keeps the period in the URL and asks the API for it", async () => {
     const { page } = d;
-    const period = { from: "2026-01-01", to: "2026-01-31" };
     const full = (await d.server.api<Overview>("/api/overview")).body;
     // A month inside the demo world: its last 30 days.
     const end = new Date(full.period.to);
-    const start = new Date(end.getTime() - 29 * 86_400_000);
-    period.from = start.toISOString().slice(0, 10);
-    period.to = end.toISOString().slice(0, 10);
+    const period = {
+      from: new Date(end.getTime() - 29 * 86_400_000).toISOString().slice(0, 10),
+      to: end.toISOString().slice(0, 10),
+    };
     const expected = (
       await d.server.api<Overview>(
         `/api/overview?from=${period.from}T00:00:00.000Z&to=${period.to}T23:59:59.999Z`,
@@ -137,7 +142,9 @@ describe.runIf(browserAvailable)("overview", () => {
     expect(expected.events).toBeLessThan(full.events);
     await d.open(`/?from=${period.from}&to=${period.to}`);
     await page.getByTestId("overview").waitFor();
-    await expect.poll(() => page.getByTestId("kpi-events-value").textContent()).toBe(number(expected.events));
+    await expect
+      .poll(() => page.getByTestId("kpi-events-value").textContent(), slow)
+      .toBe(number(expected.events));
     expect(await page.getByTestId("period-from").inputValue()).toBe(period.from);
     d.expectNoErrors();
   });
@@ -147,8 +154,8 @@ describe.runIf(browserAvailable)("overview", () => {
     await d.open("/");
     await page.getByTestId("overview").waitFor();
     await page.getByTestId("language-switch").getByText("한국어").click();
-    await expect.poll(() => page.getByRole("heading", { level: 2 }).textContent()).toBe("개요");
-    await expect.poll(() => page.getByTestId("stage-strip").textContent()).toContain("구매");
+    await expect.poll(() => page.getByRole("heading", { level: 2 }).textContent(), slow).toBe("개요");
+    await expect.poll(() => page.getByTestId("stage-strip").textContent(), slow).toContain("구매");
     await page.getByTestId("top-friction").first().waitFor();
     await d.screenshot("overview-ko");
     await page.getByTestId("language-switch").getByText("EN").click();
