@@ -58,9 +58,12 @@ describe.runIf(browserAvailable)("funnels view", () => {
     const started = Date.now();
     await d.open("/funnels");
     await page.getByTestId("funnel-table").waitFor();
-    // The funnel shows within 2 s of opening the page (the brief's budget), on the demo world.
+    // The page (cold: its chunk, the pickers' lists and the funnel) is up well within a few seconds…
     expect(Date.now() - started).toBeLessThan(5_000);
+    // …and the funnel's data within the 2 s budget.
+    const asked = Date.now();
     const expected = await api(DEFAULT);
+    expect(Date.now() - asked).toBeLessThan(2_000);
     expect(expected.steps[0]?.count).toBeGreaterThan(0);
     expect(await tableCounts(page, 4)).toEqual(expected.steps.map((s) => s.count));
     const dropped = Number(await page.getByTestId("funnel-dropped-2").getAttribute("data-count"));
@@ -192,14 +195,14 @@ describe.runIf(browserAvailable)("funnels view", () => {
   it("reads in Korean", async () => {
     const { page } = d;
     await d.open("/funnels");
-    await page.evaluate(() => localStorage.setItem("itinera.lang", "ko"));
+    await page.evaluate(`localStorage.setItem("itinera.lang", "ko")`);
     await page.reload();
     await page.getByTestId("funnel-table").waitFor();
     await expect.poll(() => page.getByRole("heading", { level: 2 }).textContent()).toBe("퍼널");
     expect(await page.getByTestId("funnel-apply").textContent()).toBe("퍼널 보기");
     expect(await page.getByTestId("funnel-table").locator("th").first().textContent()).toBe("단계");
     await d.screenshot("funnels-korean");
-    await page.evaluate(() => localStorage.setItem("itinera.lang", "en"));
+    await page.evaluate(`localStorage.setItem("itinera.lang", "en")`);
     d.expectNoErrors();
   });
 
@@ -208,7 +211,7 @@ describe.runIf(browserAvailable)("funnels view", () => {
     await page.setViewportSize({ width: 820, height: 1100 });
     await d.open("/funnels");
     await page.getByTestId("funnel-table").waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    const overflow = await page.evaluate<boolean>("document.documentElement.scrollWidth > window.innerWidth");
     expect(overflow).toBe(false);
     await d.screenshot("funnels-tablet");
     await page.setViewportSize({ width: 1280, height: 800 });

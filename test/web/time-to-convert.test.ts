@@ -108,13 +108,13 @@ describe.runIf(browserAvailable)("time to convert view", () => {
     d.expectNoErrors([/status of 400/]);
 
     await d.open("/time-to-convert");
-    await page.evaluate(() => localStorage.setItem("itinera.lang", "ko"));
+    await page.evaluate(`localStorage.setItem("itinera.lang", "ko")`);
     await page.reload();
     await page.getByTestId("ttc-histogram").waitFor();
     await expect.poll(() => page.getByRole("heading", { level: 2 }).textContent()).toBe("전환 소요 시간");
     expect(await page.getByTestId("ttc-apply").textContent()).toBe("보기");
     await d.screenshot("time-to-convert-korean");
-    await page.evaluate(() => localStorage.setItem("itinera.lang", "en"));
+    await page.evaluate(`localStorage.setItem("itinera.lang", "en")`);
     d.expectNoErrors();
   });
 });

@@ -179,14 +179,14 @@ export function FunnelBuilder({
 
           <Divider />
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-            <Group gap="md" align="end" wrap="wrap">
+            <Group gap="md" align="start" wrap="wrap">
               <WindowSelect
                 value={draft.window}
                 onChange={(window) => onChange({ ...draft, window })}
                 testId="funnel-window"
               />
               <Stack gap={4}>
-                <Text size="sm" fw={500} id="funnel-order-label">
+                <Text size="sm" fw={600} id="funnel-order-label">
                   {t("builder.order")}
                 </Text>
                 <SegmentedControl
@@ -196,6 +196,9 @@ export function FunnelBuilder({
                   onChange={(order) => onChange({ ...draft, order: order as FunnelOrder })}
                   data-testid="funnel-order"
                 />
+                <Text size="xs" c="dimmed">
+                  {t(`builder.ordersHelp.${draft.order}`)}
+                </Text>
               </Stack>
             </Group>
             <Autocomplete
@@ -211,9 +214,6 @@ export function FunnelBuilder({
               data-testid="funnel-breakdown"
             />
           </SimpleGrid>
-          <Text size="xs" c="dimmed">
-            {t(`builder.ordersHelp.${draft.order}`)}
-          </Text>
 
           <Divider />
           <Stack gap="xs">
