@@ -1,5 +1,6 @@
 // Customer search and the customer 360 in a real browser, on the demo world: a search by email opens the
 // right customer, whose timeline is the API's, with identifiers, merge evidence and stage; in Korean too.
+import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, type Dashboard, startDashboard } from "../helpers/browser.js";
 
@@ -12,6 +13,10 @@ interface TimelinePage {
   events: Array<{ messageId: string; channel: string }>;
   nextCursor: string | null;
 }
+
+/** The message ids of the timeline rows, in the order shown. */
+const messageIds = async (rows: Locator) =>
+  Promise.all((await rows.all()).map((row) => row.getAttribute("data-message-id")));
 
 describe.runIf(browserAvailable)("customers", () => {
   let d: Dashboard;
@@ -54,7 +59,7 @@ describe.runIf(browserAvailable)("customers", () => {
     const events = page.getByTestId("timeline-event");
     await events.first().waitFor();
     const api = await d.server.api<TimelinePage>(`/api/customers/${customer.id}/timeline?limit=25`);
-    const shown = await events.evaluateAll((els) => els.map((e) => e.getAttribute("data-message-id")));
+    const shown = await messageIds(events);
     expect(shown).toEqual(api.body.events.map((e) => e.messageId));
 
     // "Load more" continues exactly where the API's next page starts.
@@ -64,7 +69,7 @@ describe.runIf(browserAvailable)("customers", () => {
       );
       await page.getByTestId("timeline-more").click();
       await expect.poll(() => events.count()).toBe(api.body.events.length + next.body.events.length);
-      const all = await events.evaluateAll((els) => els.map((e) => e.getAttribute("data-message-id")));
+      const all = await messageIds(events);
       expect(all.slice(api.body.events.length)).toEqual(next.body.events.map((e) => e.messageId));
     }
     d.expectNoErrors();
@@ -93,6 +98,10 @@ describe.runIf(browserAvailable)("customers", () => {
     if (journey.body.history.length > 0) await page.getByTestId("stage-history").waitFor();
     await page.getByTestId("timeline-event").first().waitFor();
     await d.screenshot("customers-360");
+    // Tablet width: the columns stack and the timeline scrolls inside its container.
+    await page.setViewportSize({ width: 820, height: 1000 });
+    await d.screenshot("customers-360-tablet");
+    await page.setViewportSize({ width: 1280, height: 800 });
     d.expectNoErrors();
   });
 
@@ -105,9 +114,7 @@ describe.runIf(browserAvailable)("customers", () => {
     const api = await d.server.api<TimelinePage>(
       `/api/customers/${customer.id}/timeline?limit=25&channel=${channel}`,
     );
-    const shown = await page
-      .getByTestId("timeline-event")
-      .evaluateAll((els) => els.map((e) => e.getAttribute("data-message-id")));
+    const shown = await messageIds(page.getByTestId("timeline-event"));
     expect(shown).toEqual(api.body.events.map((e) => e.messageId));
     // Unticking the channel widens the timeline again and clears the URL.
     await page.getByTestId(`channel-chip-${channel}`).click();

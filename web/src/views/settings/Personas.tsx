@@ -111,7 +111,8 @@ export function Personas() {
                     <NarrativeList title={t("personas.needsTitle")} items={p.narrative.needs} />
                     <NarrativeList title={t("personas.frustrationsTitle")} items={p.narrative.frustrations} />
                     <Text size="xs" c="dimmed" ff="monospace" style={{ wordBreak: "break-word" }}>
-                      {p.match}: {p.conditions.map((c) => JSON.stringify(c)).join(", ")}
+                      {p.match === "all" ? t("personas.matchAll") : t("personas.matchAny")}:{" "}
+                      {p.conditions.map((c) => JSON.stringify(c)).join(", ")}
                     </Text>
                   </Stack>
                 </Card>
