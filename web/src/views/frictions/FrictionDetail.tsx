@@ -7,6 +7,7 @@ import {
   CloseButton,
   Group,
   Paper,
+  ScrollArea,
   SimpleGrid,
   Stack,
   Table,
@@ -277,8 +278,8 @@ function FrictionCustomers({ id, from, to }: { id: string; from: string; to: str
           >
             {t("detail.customersTotal", { n: format.number(pages.data.pages[0]?.total ?? 0) })}
           </Text>
-          <Table.ScrollContainer minWidth={560}>
-            <Table striped highlightOnHover fz="sm">
+          <ScrollArea.Autosize mah={420} type="auto" offsetScrollbars>
+            <Table striped highlightOnHover stickyHeader fz="sm" miw={560}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t("common:customers.name")}</Table.Th>
@@ -304,7 +305,7 @@ function FrictionCustomers({ id, from, to }: { id: string; from: string; to: str
                   ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollArea.Autosize>
           {pages.hasNextPage && (
             <Group justify="center">
               <Button

@@ -19,7 +19,7 @@ export function FrictionTable({
   const format = useFormat();
   const stageName = useStageName();
   return (
-    <Table.ScrollContainer minWidth={960}>
+    <Table.ScrollContainer minWidth={1080}>
       <Table
         highlightOnHover
         verticalSpacing="sm"
@@ -30,7 +30,7 @@ export function FrictionTable({
         <Table.Thead>
           <Table.Tr>
             <Table.Th w={40}>{t("column.rank")}</Table.Th>
-            <Table.Th>{t("column.friction")}</Table.Th>
+            <Table.Th miw={280}>{t("column.friction")}</Table.Th>
             <Table.Th>{t("column.stage")}</Table.Th>
             <Table.Th>{t("column.touchpoint")}</Table.Th>
             <Table.Th>{t("column.segment")}</Table.Th>
@@ -67,12 +67,12 @@ export function FrictionTable({
                     </Anchor>
                   </Stack>
                 </Table.Td>
-                <Table.Td>{stageName(f.stage)}</Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>{stageName(f.stage)}</Table.Td>
                 <Table.Td>{f.touchpoint?.name ?? "–"}</Table.Td>
                 <Table.Td>
                   <SegmentBadges segment={f.segment} />
                 </Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>
                   <Text size="sm" c={f.since ? undefined : "dimmed"}>
                     {f.since ? format.date(f.since) : t("wholePeriod")}
                   </Text>

@@ -135,7 +135,8 @@ export function panelOption(panel: Panel, format: Format): ChartOption {
   const text = (v: number) => formatUnit(panel.unit, v, format);
   const bars = [...panel.bars].reverse(); // ECharts draws the first category at the bottom
   return {
-    grid: { left: 8, right: 72, top: 8, bottom: 24, containLabel: true },
+    // Room above the bars for the target's label.
+    grid: { left: 8, right: 72, top: panel.mark ? 28 : 8, bottom: 24, containLabel: true },
     tooltip: {
       trigger: "item",
       formatter: (p: { dataIndex: number }) => {
@@ -151,7 +152,8 @@ export function panelOption(panel: Panel, format: Format): ChartOption {
     xAxis: {
       type: "value",
       ...(panel.unit === "feedback" ? { min: -1, max: 1 } : { min: 0 }),
-      axisLabel: { formatter: (v: number) => text(v) },
+      splitNumber: 4,
+      axisLabel: { formatter: (v: number) => text(v), hideOverlap: true },
     },
     yAxis: { type: "category", data: bars.map((b) => b.label), axisLabel: { width: 220, overflow: "break" } },
     series: [
@@ -165,7 +167,7 @@ export function panelOption(panel: Panel, format: Format): ChartOption {
               markLine: {
                 symbol: "none",
                 lineStyle: { color: "#fab005", width: 2 },
-                label: { formatter: `${panel.mark.label}: ${text(panel.mark.value)}` },
+                label: { formatter: `${panel.mark.label}: ${text(panel.mark.value)}`, position: "end" },
                 data: [{ xAxis: panel.mark.value }],
               },
             }

@@ -1,6 +1,6 @@
 // Small pieces of a friction shown in the list, the detail and the overview: its kind, its segment and
 // what it costs.
-import { Badge, Group, Text } from "@mantine/core";
+import { Badge, Code, Group, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { queryString } from "../../api/client.js";
 import { type Format, useFormat } from "../../i18n/format.js";
@@ -50,9 +50,9 @@ export function SegmentBadges({ segment }: { segment: Friction["segment"] }) {
   return (
     <Group gap={4}>
       {parts.map((p) => (
-        <Badge key={p} variant="outline" color="gray" size="sm" tt="none" fw={500}>
+        <Code key={p} style={{ whiteSpace: "normal", overflowWrap: "anywhere" }}>
           {p}
-        </Badge>
+        </Code>
       ))}
     </Group>
   );
