@@ -114,7 +114,7 @@ export function MapGrid({
   );
   return (
     <div className="jm-scroll" data-testid={testId}>
-      <table className="jm-map" style={{ minWidth: 150 + stages.length * 210 }}>
+      <table className="jm-map" style={{ minWidth: 130 + stages.length * 175 }}>
         <colgroup>
           <col className="jm-lane-col" />
           {stages.map((s) => (

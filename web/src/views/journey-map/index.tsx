@@ -2,7 +2,17 @@
 // customers behind each number, the lanes the CX team writes, a second persona or period to compare,
 // and a printable layout. Everything it shows is named by the URL.
 import "./journey-map.css";
-import { Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, Title } from "@mantine/core";
+import {
+  Button,
+  Group,
+  Paper,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
 import { IconDownload, IconPrinter } from "@tabler/icons-react";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -22,6 +32,9 @@ import { MapGrid, useStageName } from "./MapGrid.js";
 import { NS } from "./messages.js";
 import { PersonaCard } from "./PersonaCard.js";
 import { audienceTitle } from "./titles.js";
+
+/** No customer reached any stage in the period: the map would be a table of zeros. */
+const unvisited = (m: JourneyMap) => m.stages.every((s) => s.reached === 0);
 
 type CompareMode = "none" | "persona" | "period";
 const modeOf = (compare: string): CompareMode =>
@@ -181,9 +194,7 @@ export default function JourneyMapView() {
       ) : (
         <QueryState
           query={query}
-          isEmpty={(d) =>
-            d.kind === "single" ? d.map.customers === 0 : d.base.customers === 0 && d.other.customers === 0
-          }
+          isEmpty={(d) => (d.kind === "single" ? unvisited(d.map) : unvisited(d.base) && unvisited(d.other))}
           empty={
             <EmptyState title={t("empty.title")}>
               <Text size="sm" c="dimmed">
@@ -213,10 +224,12 @@ export default function JourneyMapView() {
                 </>
               ) : (
                 <>
-                  {d.base.persona && <PersonaCard persona={d.base.persona} />}
-                  {d.other.persona && d.other.persona.id !== d.base.persona?.id && (
-                    <PersonaCard persona={d.other.persona} />
-                  )}
+                  <SimpleGrid cols={{ base: 1, md: 2 }}>
+                    {d.base.persona && <PersonaCard persona={d.base.persona} />}
+                    {d.other.persona && d.other.persona.id !== d.base.persona?.id && (
+                      <PersonaCard persona={d.other.persona} />
+                    )}
+                  </SimpleGrid>
                   <MapHeading
                     map={d.base}
                     label={`${t("compare.base")}: ${mapLabel(d.base)}`}
