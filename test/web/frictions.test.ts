@@ -38,6 +38,21 @@ describe.runIf(browserAvailable)("frictions", () => {
     d.expectNoErrors();
   });
 
+  it("says it is searching while the finder runs", async () => {
+    const { page } = d;
+    // Hold the finder's answer back, as a large store would, to see the loading state.
+    await page.route(/\/api\/frictions\?/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await d.open("/frictions");
+    await expect.poll(() => page.getByRole("status").textContent(), slow).toContain("Looking for frictions");
+    await d.screenshot("frictions-loading");
+    await page.getByTestId("friction-row").first().waitFor();
+    await page.unroute(/\/api\/frictions\?/);
+    d.expectNoErrors();
+  });
+
   it("opens each friction with its evidence drawn and exactly its customers", async () => {
     const { page } = d;
     await d.open("/frictions");

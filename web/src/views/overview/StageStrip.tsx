@@ -27,16 +27,16 @@ export function StageStrip({ stages, from, to }: { stages: Overview["stages"]; f
           </Anchor>
         </Group>
         <ScrollArea type="auto" offsetScrollbars>
-          <Group gap={4} wrap="nowrap" align="stretch" data-testid="stage-strip" miw={720}>
+          <Group gap={4} wrap="nowrap" align="stretch" data-testid="stage-strip">
             {stages.map((s, i) => {
               const next = stages[i + 1];
               return (
                 <Fragment key={s.key}>
                   <Paper
                     bg="gray.0"
-                    p="sm"
+                    p="xs"
                     radius="md"
-                    style={{ flex: "1 1 0", minWidth: 120 }}
+                    style={{ flex: "1 1 0", minWidth: 104 }}
                     data-testid={`stage-${s.key}`}
                   >
                     <Text size="sm" fw={600}>
@@ -77,7 +77,7 @@ export function StageStrip({ stages, from, to }: { stages: Overview["stages"]; f
                       gap={0}
                       align="center"
                       justify="center"
-                      miw={72}
+                      miw={48}
                       data-testid={`conversion-${s.key}`}
                       aria-label={t("stages.conversionLabel", {
                         p: format.percent(s.conversion),
