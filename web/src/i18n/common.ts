@@ -81,6 +81,7 @@ const en = {
     store: "Store",
     ads: "Ads",
     push: "Push",
+    server: "Server",
     other: "Other",
   },
   action: {
@@ -178,6 +179,7 @@ export const common = {
       store: "매장",
       ads: "광고",
       push: "푸시",
+      server: "서버",
       other: "기타",
     },
     action: {
