@@ -117,11 +117,7 @@ export function customerRoutes(app: App, ctx: AppContext): void {
         response: { 200: Type.Object({ customers: Type.Array(CustomerMatch) }), ...errorResponses },
       },
     },
-    async (req) => {
-      // Results show each customer's stage and persona: bring the journey up to date first (cheap when it is).
-      await ctx.journey.refresh();
-      return { customers: await searchCustomers(ctx.store, ctx.rules, req.query.q, req.query.limit) };
-    },
+    async (req) => ({ customers: await searchCustomers(ctx.store, ctx.rules, req.query.q, req.query.limit) }),
   );
 
   app.get(
@@ -213,8 +209,6 @@ export function customerRoutes(app: App, ctx: AppContext): void {
           "cursor is not one this API issued; start again without it",
         );
       }
-      // Events name the touchpoint they matched, which the journey refresh decides.
-      await ctx.journey.refresh();
       const page = await getTimeline(ctx.store, req.params.id, {
         limit,
         cursor,
