@@ -10,6 +10,7 @@ import {
 } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useNavigate, useParams } from "react-router";
+import { useAuth } from "../../app/auth.js";
 import { Accounts } from "./Accounts.js";
 import { Credentials } from "./Credentials.js";
 import { NS } from "./messages.js";
@@ -30,7 +31,10 @@ export default function Settings() {
   const { t } = useTranslation(NS);
   const { tab } = useParams();
   const navigate = useNavigate();
-  const current = TABS.find((x) => x.key === tab);
+  const { account } = useAuth();
+  // Only admins manage accounts (the API refuses the others); members do not see the tab.
+  const tabs = TABS.filter((x) => x.key !== "accounts" || account?.role === "admin");
+  const current = tabs.find((x) => x.key === tab);
   if (!current) return <Navigate to="/settings/keys" replace />;
   return (
     <>
@@ -39,7 +43,7 @@ export default function Settings() {
       </Title>
       <Tabs value={current.key} onChange={(v) => v && navigate(`/settings/${v}`)} keepMounted={false}>
         <Tabs.List mb="md">
-          {TABS.map(({ key, icon: Icon }) => (
+          {tabs.map(({ key, icon: Icon }) => (
             <Tabs.Tab
               key={key}
               value={key}
@@ -50,7 +54,7 @@ export default function Settings() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
-        {TABS.map(({ key, view }) => (
+        {tabs.map(({ key, view }) => (
           <Tabs.Panel key={key} value={key}>
             {key === current.key && view()}
           </Tabs.Panel>
