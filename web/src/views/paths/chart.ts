@@ -11,6 +11,8 @@ export interface SankeyText {
 }
 
 const LABEL_CHARS = 26;
+/** Nodes thinner than this share of all paths go unlabelled (their names would overlap); hover shows them. */
+const LABEL_MIN_SHARE = 0.015;
 const short = (s: string) => (s.length > LABEL_CHARS ? `${s.slice(0, LABEL_CHARS - 1)}…` : s);
 export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -34,6 +36,7 @@ export function pathsSankeyOption(result: PathsResult, text: SankeyText): ChartO
   const graph = sankeyGraph(result.sankey);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const nameOf = (id: string) => byId.get(id)?.name ?? id;
+  const labelFrom = result.totals.paths * LABEL_MIN_SHARE;
   return {
     tooltip: {
       trigger: "item",
@@ -58,9 +61,14 @@ export function pathsSankeyOption(result: PathsResult, text: SankeyText): ChartO
         nodeAlign: result.direction === "next" ? "left" : "right",
         layoutIterations: 32,
         emphasis: { focus: "adjacency" },
-        data: graph.nodes.map((n) => ({ name: n.id, value: n.value, depth: n.step - graph.first })),
+        data: graph.nodes.map((n) => ({
+          name: n.id,
+          value: n.value,
+          depth: n.step - graph.first,
+          label: { show: n.value >= labelFrom },
+        })),
         links: graph.links.map((l) => ({ source: l.source, target: l.target, value: l.value })),
-        label: { formatter: (p: { name: string }) => short(nameOf(p.name)), fontSize: 11 },
+        label: { position: "right", formatter: (p: { name: string }) => short(nameOf(p.name)), fontSize: 11 },
         lineStyle: { color: "gradient", opacity: 0.35 },
       },
     ],

@@ -35,7 +35,7 @@ registerMessages("paths", {
     direction: { label: "Direction", next: "Paths after", previous: "Paths before" },
     anchor: { next: "Starting at", previous: "Ending at" },
     steps: "Steps",
-    gap: "Session ends after",
+    gap: "Session gap",
     group: { label: "Steps are", event: "Events", touchpoint: "Touchpoints" },
     goal: "Goal (optional)",
     totals: {
@@ -66,7 +66,7 @@ registerMessages("paths", {
     direction: { label: "방향", next: "이후 경로", previous: "이전 경로" },
     anchor: { next: "시작 단계", previous: "마지막 단계" },
     steps: "단계 수",
-    gap: "세션 종료 간격",
+    gap: "세션 간격",
     group: { label: "단계 기준", event: "이벤트", touchpoint: "터치포인트" },
     goal: "목표 (선택)",
     totals: {
@@ -145,7 +145,8 @@ export default function PathsView() {
   });
 
   return (
-    <Stack gap="md">
+    // The state this render shows (tests wait for it: a URL change renders in a transition).
+    <Stack gap="md" data-testid="paths-view" data-state={JSON.stringify(state)}>
       <div>
         <Title order={2}>{t("title")}</Title>
         <Text c="dimmed" size="sm">
@@ -289,7 +290,9 @@ function PathsResultView({ result }: { result: PathsResult }) {
               reached: f.number(result.goal.reached),
             })}
           </Text>
-          <PathTable rows={result.goal.paths} total={result.totals.paths} testId="goal-path-row" />
+          {result.goal.paths.length > 0 && (
+            <PathTable rows={result.goal.paths} total={result.totals.paths} testId="goal-path-row" />
+          )}
         </Card>
       )}
       <Card withBorder padding="md">

@@ -113,7 +113,8 @@ export default function RetentionView() {
   });
 
   return (
-    <Stack gap="md">
+    // The state this render shows (tests wait for it: a URL change renders in a transition).
+    <Stack gap="md" data-testid="retention-view" data-state={JSON.stringify(state)}>
       <div>
         <Title order={2}>{t("title")}</Title>
         <Text c="dimmed" size="sm">
