@@ -232,7 +232,8 @@ describe.runIf(browserAvailable)("insights views", () => {
       await expect.poll(() => rows(page)).toEqual(expected(want));
       // Counts instead of shares in the cells.
       const cell = page.getByTestId("cohort-row").first().locator('[data-period="0"]');
-      expect(await cell.textContent()).toBe(want.cohorts[0]!.size.toLocaleString("en-US"));
+      await expect.poll(() => cell.textContent()).toBe(want.cohorts[0]!.size.toLocaleString("en-US"));
+      expect(query(page).get("show")).toBe("count");
 
       const link = page.url();
       await page.reload();
@@ -302,6 +303,39 @@ describe.runIf(browserAvailable)("insights views", () => {
       await page.getByTestId("stage-flow-link").first().waitFor();
       expect(page.url()).toBe(link);
       expect(await links(page)).toEqual(expected(twoWeeks));
+      d.expectNoErrors();
+    });
+
+    it("shows an empty state for a step nobody took, an error for an unknown touchpoint, and fits a tablet", async () => {
+      const { page } = d;
+      await d.open(`/paths?anchor=${encodeURIComponent("event:No Such Event")}`);
+      await page.getByTestId("empty-state").waitFor();
+      expect(await page.getByTestId("empty-state").textContent()).toContain("No Such Event");
+      await d.screenshot("paths-empty");
+      await d.open(`/retention?start=${encodeURIComponent("touchpoint:no-such-touchpoint")}`);
+      await page.getByTestId("error-state").waitFor();
+      expect(await page.getByTestId("error-state").textContent()).toContain("no-such-touchpoint");
+      await d.screenshot("retention-error");
+      d.expectNoErrors([/status of 400/]);
+
+      await page.setViewportSize({ width: 820, height: 1180 });
+      try {
+        for (const [view, row] of [
+          ["paths", "path-row"],
+          ["retention", "cohort-row"],
+          ["stage-flow", "stage-flow-link"],
+        ] as const) {
+          await d.open(`/${view}`);
+          await page.getByTestId(row).first().waitFor();
+          // Nothing wider than the window: wide tables scroll inside their own container.
+          const overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth");
+          expect(overflow).toBeLessThanOrEqual(0);
+          if (view !== "retention") await sankeyDrawn(page, `${view}-sankey`);
+          await d.screenshot(`${view}-tablet`);
+        }
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
       d.expectNoErrors();
     });
 
