@@ -26,8 +26,10 @@ export function useUrlState<K extends string>(
   const set = useCallback(
     (change: Partial<UrlValues<K>>, options?: { push?: boolean }) => {
       setParams(
-        (prev) => {
-          const next = new URLSearchParams(prev);
+        () => {
+          // Not the `prev` react-router passes: it is the URL of the last render, and a navigation is
+          // drawn in a transition, so a second change made before it lands would undo the first.
+          const next = new URLSearchParams(window.location.search);
           for (const [k, v] of Object.entries(change) as Array<[K, string | undefined]>) {
             if (v === undefined || v === "" || v === defaultsRef.current[k]) next.delete(k);
             else next.set(k, v);

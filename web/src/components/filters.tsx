@@ -1,5 +1,6 @@
 // The filters most views share: which persona, and which period.
 import { Group, Select, TextInput } from "@mantine/core";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { usePersonas } from "../api/shared.js";
 
@@ -47,6 +48,15 @@ export function PeriodInputs({
   onChange: (period: { from: string; to: string }) => void;
 }) {
   const { t } = useTranslation();
+  // The latest dates typed, not the props: two quick edits would otherwise report a stale other date.
+  const latest = useRef({ from, to });
+  useEffect(() => {
+    latest.current = { from, to };
+  }, [from, to]);
+  const change = (part: Partial<{ from: string; to: string }>) => {
+    latest.current = { ...latest.current, ...part };
+    onChange(latest.current);
+  };
   return (
     <Group gap="xs" align="end">
       <TextInput
@@ -54,7 +64,7 @@ export function PeriodInputs({
         label={t("filter.from")}
         value={from}
         max={to || undefined}
-        onChange={(e) => onChange({ from: e.currentTarget.value, to })}
+        onChange={(e) => change({ from: e.currentTarget.value })}
         w={160}
         data-testid="period-from"
       />
@@ -63,7 +73,7 @@ export function PeriodInputs({
         label={t("filter.to")}
         value={to}
         min={from || undefined}
-        onChange={(e) => onChange({ from, to: e.currentTarget.value })}
+        onChange={(e) => change({ to: e.currentTarget.value })}
         w={160}
         data-testid="period-to"
       />
