@@ -47,18 +47,18 @@ const VIEWS: ViewProbe[] = [
   {
     name: "journey map (all customers)",
     path: "/journey-map",
-    ready: '[data-testid="journey-map"]',
+    ready: '[data-testid="jm-count"]',
     target: true,
   },
   {
     name: "journey map (Tech-savvy Tim)",
     path: "/journey-map?persona=tech-savvy-tim",
-    ready: '[data-testid="journey-map"]',
+    ready: '[data-testid="jm-count"]',
     target: true,
   },
   { name: "funnel (default 4 steps)", path: "/funnels", ready: '[data-testid="funnel-table"]', target: true },
   { name: "overview", path: "/", ready: '[data-testid="overview"]', target: false },
-  { name: "frictions", path: "/frictions", ready: '[data-testid="friction-list"]', target: false },
+  { name: "frictions", path: "/frictions", ready: '[data-testid="friction-table"]', target: false },
 ];
 
 interface InitialAssets {
@@ -106,7 +106,7 @@ export async function runWeb(o: WebOptions): Promise<Record<string, unknown>> {
     };
     // The demo world is placed on the journey before any timing: a visitor's first map should not
     // include the one-off initial refresh.
-    await api("/api/journey/refresh", { method: "POST" });
+    await api("/api/journey/refresh", { method: "POST", body: {} });
     const account = (await api("/api/accounts", {
       method: "POST",
       body: { email: "bench@itinera.local", name: "Bench", role: "member" },
