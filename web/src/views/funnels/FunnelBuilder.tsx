@@ -16,8 +16,8 @@ import {
 } from "@mantine/core";
 import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
+import { StepEditor, stepOf, useEventProperties } from "../../components/StepPicker.js";
 import { useFormat } from "../../i18n/format.js";
-import { useEventProperties } from "./api.js";
 import {
   clampExclusions,
   type DraftExclusion,
@@ -26,11 +26,9 @@ import {
   type FunnelDraft,
   type FunnelOrder,
   ORDERS,
-  stepOf,
   WINDOWS,
 } from "./definition.js";
 import { NS } from "./messages.js";
-import { StepEditor } from "./StepPicker.js";
 
 const MAX_STEPS = 30;
 const MAX_EXCLUSIONS = 10;

@@ -9,6 +9,7 @@ import { decodeJson, useUrlState } from "../../app/url-state.js";
 import { CustomerListDrawer, type CustomerListRequest } from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, periodQuery } from "../../components/filters.js";
+import { useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
 import { funnelCustomerList, useFunnel } from "./api.js";
@@ -23,7 +24,6 @@ import {
 import { FunnelBuilder } from "./FunnelBuilder.js";
 import { FunnelResults } from "./FunnelResults.js";
 import { NS } from "./messages.js";
-import { useStepLabel } from "./StepPicker.js";
 
 function readDefinition(text: string): FunnelDefinition {
   const value = decodeJson<unknown>(text, null);

@@ -22,11 +22,11 @@ import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart } from "../../components/Chart.js";
 import { PeriodInputs, periodQuery } from "../../components/filters.js";
+import { type StepKind, StepSelect, stepFromChoice } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
 import { formatFor, useFormat } from "../../i18n/format.js";
 import { registerMessages } from "../../i18n/index.js";
 import { pathsSankeyOption, sankeyGraph } from "./chart.js";
-import { decodeStep, encodeStep, StepPicker, stepRequest } from "./steps.js";
 
 registerMessages("paths", {
   en: {
@@ -104,6 +104,10 @@ const GAP_MS: Record<string, number> = {
   "1d": 86_400_000,
 };
 
+/** What a path can start, end or reach: the API takes events and touchpoints, not stages. */
+const PATH_STEPS: readonly StepKind[] = ["event", "page", "screen", "touchpoint"];
+
+// A step is in the URL in the picker's compact form: `event:<name>`, `touchpoint:<id>`, `page:<name>`.
 const DEFAULTS = {
   anchor: "event:Product Viewed",
   direction: "next",
@@ -119,8 +123,8 @@ export default function PathsView() {
   const { t } = useTranslation(["paths", "common"]);
   const f = useFormat();
   const [state, set] = useUrlState(DEFAULTS);
-  const anchor = decodeStep(state.anchor);
-  const goal = decodeStep(state.goal);
+  const anchor = stepFromChoice(state.anchor, PATH_STEPS);
+  const goal = stepFromChoice(state.goal, PATH_STEPS);
   const next = state.direction !== "previous";
   const steps = Math.min(10, Math.max(1, Number.parseInt(state.steps, 10) || 4));
   const gap = GAPS.includes(state.gap) ? state.gap : DEFAULTS.gap;
@@ -128,12 +132,12 @@ export default function PathsView() {
 
   // React Query compares keys by value, so the body needs no memo.
   const body: PathsRequest | undefined = anchor && {
-    ...(next ? { start: stepRequest(anchor) } : { end: stepRequest(anchor) }),
+    ...(next ? { start: anchor } : { end: anchor }),
     steps,
     sessionGap: gap,
     group,
     ...periodQuery(state.from, state.to),
-    ...(next && goal ? { goal: stepRequest(goal) } : {}),
+    ...(next && goal ? { goal } : {}),
   };
 
   const query = useQuery({
@@ -165,11 +169,13 @@ export default function PathsView() {
               { value: "previous", label: t("direction.previous") },
             ]}
           />
-          <StepPicker
+          <StepSelect
             label={t(next ? "anchor.next" : "anchor.previous")}
-            value={anchor}
-            onChange={(s) => set({ anchor: s ? encodeStep(s) : "" })}
+            value={state.anchor}
+            onChange={(anchor) => set({ anchor })}
+            kinds={PATH_STEPS}
             testId="paths-anchor"
+            w={260}
           />
           <NumberInput
             label={t("steps")}
@@ -208,10 +214,11 @@ export default function PathsView() {
             />
           </Stack>
           {next && (
-            <StepPicker
+            <StepSelect
               label={t("goal")}
-              value={goal}
-              onChange={(s) => set({ goal: s ? encodeStep(s) : "" })}
+              value={state.goal}
+              onChange={(goal) => set({ goal })}
+              kinds={PATH_STEPS}
               clearable
               testId="paths-goal"
               w={220}
@@ -227,7 +234,7 @@ export default function PathsView() {
           query={query}
           isEmpty={(r) => r.totals.paths === 0}
           empty={
-            <EmptyState title={t("empty", { name: query.data?.anchor ?? anchor?.value ?? "" })}>
+            <EmptyState title={t("empty", { name: query.data?.anchor ?? "" })}>
               <Text c="dimmed" size="sm">
                 {t("emptyHint")}
               </Text>

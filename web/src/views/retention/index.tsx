@@ -9,10 +9,10 @@ import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
 import { PeriodInputs, periodQuery } from "../../components/filters.js";
+import { StepSelect, stepFromChoice } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
 import { formatFor, useFormat } from "../../i18n/format.js";
 import { registerMessages } from "../../i18n/index.js";
-import { decodeStep, encodeStep, StepPicker, stepRequest } from "../paths/steps.js";
 import { CohortTable } from "./CohortTable.js";
 
 registerMessages("retention", {
@@ -66,6 +66,7 @@ registerMessages("retention", {
 export type PeriodUnit = RetentionResult["period"];
 const UNITS: PeriodUnit[] = ["day", "week", "month"];
 
+// A step is in the URL in the step picker's compact form: `event:<name>`, `touchpoint:<id>`, `stage:<key>`.
 const DEFAULTS = {
   start: "event:Product Viewed",
   return: "event:Order Completed",
@@ -80,8 +81,8 @@ const DEFAULTS = {
 export default function RetentionView() {
   const { t } = useTranslation(["retention", "common"]);
   const [state, set] = useUrlState(DEFAULTS);
-  const start = decodeStep(state.start);
-  const ret = decodeStep(state.return);
+  const start = stepFromChoice(state.start);
+  const ret = stepFromChoice(state.return);
   const mode = state.mode === "recurring" ? "recurring" : "first_time";
   const period = UNITS.find((u) => u === state.period) ?? "week";
   const periods = Math.min(52, Math.max(1, Number.parseInt(state.periods, 10) || 8));
@@ -91,8 +92,8 @@ export default function RetentionView() {
   const body: RetentionRequest | undefined =
     start && ret
       ? {
-          start: stepRequest(start),
-          return: stepRequest(ret),
+          start,
+          return: ret,
           mode,
           period,
           periods,
@@ -123,17 +124,19 @@ export default function RetentionView() {
       </div>
       <Card withBorder padding="md">
         <Group gap="md" align="end" wrap="wrap">
-          <StepPicker
+          <StepSelect
             label={t("start")}
-            value={start}
-            onChange={(s) => set({ start: s ? encodeStep(s) : "" })}
+            value={state.start}
+            onChange={(choice) => set({ start: choice })}
             testId="retention-start"
+            w={260}
           />
-          <StepPicker
+          <StepSelect
             label={t("return")}
-            value={ret}
-            onChange={(s) => set({ return: s ? encodeStep(s) : "" })}
+            value={state.return}
+            onChange={(choice) => set({ return: choice })}
             testId="retention-return"
+            w={260}
           />
           <Stack gap={4}>
             <Text size="sm" fw={500} id="retention-mode-label">
@@ -196,7 +199,7 @@ export default function RetentionView() {
           query={query}
           isEmpty={(r) => r.cohorts.every((c) => c.size === 0)}
           empty={
-            <EmptyState title={t("empty", { start: query.data?.steps.start ?? start?.value ?? "" })}>
+            <EmptyState title={t("empty", { start: query.data?.steps.start ?? "" })}>
               <Text c="dimmed" size="sm">
                 {t("emptyHint")}
               </Text>

@@ -13,12 +13,12 @@ import { decodeJson, useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, periodQuery } from "../../components/filters.js";
+import { type StepDraft, StepEditor, stepDraft, stepOf, useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
 import { registerMessages } from "../../i18n/index.js";
 import { useStableFormat } from "../funnels/api.js";
-import { DEFAULT_WINDOW, type DraftStep, draftStep, stepOf } from "../funnels/definition.js";
+import { DEFAULT_WINDOW } from "../funnels/definition.js";
 import { useWindowLabel, WindowSelect } from "../funnels/FunnelBuilder.js";
-import { StepEditor, useStepLabel } from "../funnels/StepPicker.js";
 
 const NS = "timeToConvert";
 
@@ -211,14 +211,14 @@ export default function TimeToConvertView() {
   const [state, set] = useUrlState({ start: "", end: "", window: DEFAULT_WINDOW, from: "", to: "" });
   const start = useMemo(() => readStep(state.start, DEFAULT_START), [state.start]);
   const end = useMemo(() => readStep(state.end, DEFAULT_END), [state.end]);
-  const [draft, setDraft] = useState<{ start: DraftStep; end: DraftStep; window: string }>(() => ({
-    start: draftStep(start),
-    end: draftStep(end),
+  const [draft, setDraft] = useState<{ start: StepDraft; end: StepDraft; window: string }>(() => ({
+    start: stepDraft(start),
+    end: stepDraft(end),
     window: state.window,
   }));
   // A new definition in the URL (back, a pasted link) replaces the draft.
   useEffect(
-    () => setDraft({ start: draftStep(start), end: draftStep(end), window: state.window }),
+    () => setDraft({ start: stepDraft(start), end: stepDraft(end), window: state.window }),
     [start, end, state.window],
   );
   const nextStart = stepOf(draft.start);
