@@ -1,6 +1,6 @@
 // Accounts (admins only): who can sign in, a new account with its password shown once, disable, and a
 // password reset that shows the new one once.
-import { Badge, Button, Group, Modal, Paper, Select, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Badge, Button, Group, Select, Stack, Table, Text, TextInput } from "@mantine/core";
 import { IconUserPlus } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
@@ -11,7 +11,15 @@ import { useAuth } from "../../app/auth.js";
 import { QueryState } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
 import { NS } from "./messages.js";
-import { ActionError, ConfirmButton, SecretModal } from "./parts.js";
+import {
+  ConfirmButton,
+  FormModal,
+  ListTable,
+  NameInput,
+  SecretModal,
+  StatusBadge,
+  TabHeader,
+} from "./parts.js";
 
 /** The server's minimum (MIN_PASSWORD in src/auth/accounts.ts); the server checks it again. */
 const MIN_PASSWORD = 12;
@@ -47,91 +55,79 @@ export function Accounts() {
 
   return (
     <Stack gap="md" data-testid="settings-accounts">
-      <Group justify="space-between" wrap="wrap">
-        <Text size="sm" c="dimmed">
-          {t("accounts.intro")}
-        </Text>
-        <Button
-          leftSection={<IconUserPlus size={16} />}
-          onClick={() => setCreating(true)}
-          data-testid="account-add"
-        >
-          {t("accounts.invite")}
-        </Button>
-      </Group>
+      <TabHeader
+        intro={t("accounts.intro")}
+        action={
+          <Button
+            leftSection={<IconUserPlus size={16} />}
+            onClick={() => setCreating(true)}
+            data-testid="account-add"
+          >
+            {t("accounts.invite")}
+          </Button>
+        }
+      />
       <QueryState query={list}>
         {(data) => (
-          <Paper withBorder>
-            <Table.ScrollContainer minWidth={720}>
-              <Table>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t("common.name")}</Table.Th>
-                    <Table.Th>{t("accounts.email")}</Table.Th>
-                    <Table.Th>{t("accounts.role")}</Table.Th>
-                    <Table.Th>{t("common.created")}</Table.Th>
-                    <Table.Th>{t("common.status")}</Table.Th>
-                    <Table.Th>{t("common.actions")}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.items.map((a) => (
-                    <Table.Tr key={a.id} data-testid="account-row" data-email={a.email}>
-                      <Table.Td>
-                        {a.name}
-                        {a.id === me?.id && (
-                          <Text span size="xs" c="dimmed">
-                            {" "}
-                            ({t("accounts.you")})
-                          </Text>
-                        )}
-                      </Table.Td>
-                      <Table.Td>{a.email}</Table.Td>
-                      <Table.Td>
-                        <Badge variant="light" color={a.role === "admin" ? "grape" : "gray"}>
-                          {t(`accounts.${a.role}`)}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>{format.date(a.createdAt)}</Table.Td>
-                      <Table.Td>
-                        {a.disabledAt ? (
-                          <Badge color="gray" variant="light">
-                            {t("common.disabled", { at: format.date(a.disabledAt) })}
-                          </Badge>
-                        ) : (
-                          <Badge color="teal" variant="light">
-                            {t("common.active")}
-                          </Badge>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        {!a.disabledAt && (
-                          <Group gap="xs" wrap="nowrap">
-                            <ConfirmButton
-                              label={t("accounts.reset")}
-                              title={t("accounts.resetTitle", { email: a.email })}
-                              body={t("accounts.resetBody")}
-                              onConfirm={() => reset(a)}
-                              testId="account-reset"
-                            />
-                            {a.id !== me?.id && (
-                              <ConfirmButton
-                                label={t("accounts.disable")}
-                                title={t("accounts.disableTitle", { email: a.email })}
-                                body={t("accounts.disableBody")}
-                                onConfirm={() => disable(a.id)}
-                                testId="account-disable"
-                              />
-                            )}
-                          </Group>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </Paper>
+          <ListTable
+            minWidth={720}
+            headers={[
+              t("common.name"),
+              t("accounts.email"),
+              t("accounts.role"),
+              t("common.created"),
+              t("common.status"),
+              t("common.actions"),
+            ]}
+          >
+            {data.items.map((a) => (
+              <Table.Tr key={a.id} data-testid="account-row" data-email={a.email}>
+                <Table.Td>
+                  {a.name}
+                  {a.id === me?.id && (
+                    <Text span size="xs" c="dimmed">
+                      {" "}
+                      ({t("accounts.you")})
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>{a.email}</Table.Td>
+                <Table.Td>
+                  <Badge variant="light" color={a.role === "admin" ? "grape" : "gray"}>
+                    {t(`accounts.${a.role}`)}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>{format.date(a.createdAt)}</Table.Td>
+                <Table.Td>
+                  <StatusBadge
+                    endedLabel={a.disabledAt && t("common.disabled", { at: format.date(a.disabledAt) })}
+                  />
+                </Table.Td>
+                <Table.Td>
+                  {!a.disabledAt && (
+                    <Group gap="xs" wrap="nowrap">
+                      <ConfirmButton
+                        label={t("accounts.reset")}
+                        title={t("accounts.resetTitle", { email: a.email })}
+                        body={t("accounts.resetBody")}
+                        onConfirm={() => reset(a)}
+                        testId="account-reset"
+                      />
+                      {a.id !== me?.id && (
+                        <ConfirmButton
+                          label={t("accounts.disable")}
+                          title={t("accounts.disableTitle", { email: a.email })}
+                          body={t("accounts.disableBody")}
+                          onConfirm={() => disable(a.id)}
+                          testId="account-disable"
+                        />
+                      )}
+                    </Group>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </ListTable>
         )}
       </QueryState>
       {creating && (
@@ -173,64 +169,46 @@ function AccountForm({ onClose, onCreated }: { onClose: () => void; onCreated: (
     create.mutate({ email: email.trim(), name: name.trim(), role, ...(password ? { password } : {}) });
   };
   return (
-    <Modal
-      opened
+    <FormModal
+      title={t("accounts.invite")}
+      testId="account-form"
+      onSubmit={submit}
       onClose={onClose}
-      title={<Text fw={600}>{t("accounts.invite")}</Text>}
-      closeButtonProps={{ "aria-label": t("common:action.close") }}
+      mutation={create}
+      submitLabel={t("common:action.create")}
+      submitTestId="account-save"
     >
-      <form onSubmit={submit} noValidate data-testid="account-form">
-        <Stack gap="sm">
-          <TextInput
-            label={t("accounts.email")}
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.currentTarget.value)}
-            maxLength={200}
-            required
-            error={errors.email}
-            data-testid="account-email"
-          />
-          <TextInput
-            label={t("common.name")}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            maxLength={100}
-            required
-            error={errors.name}
-            data-testid="account-name"
-          />
-          <Select
-            label={t("accounts.role")}
-            data={[
-              { value: "member", label: t("accounts.member") },
-              { value: "admin", label: t("accounts.admin") },
-            ]}
-            value={role}
-            onChange={(v) => v && setRole(v as "admin" | "member")}
-            allowDeselect={false}
-          />
-          <TextInput
-            label={t("accounts.password")}
-            description={t("accounts.passwordHint", { n: MIN_PASSWORD })}
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            maxLength={200}
-            error={errors.password}
-            autoComplete="new-password"
-          />
-          <ActionError error={create.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t("common:action.cancel")}
-            </Button>
-            <Button type="submit" loading={create.isPending} data-testid="account-save">
-              {t("common:action.create")}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label={t("accounts.email")}
+        type="email"
+        value={email}
+        onChange={(e) => setEmail(e.currentTarget.value)}
+        maxLength={200}
+        required
+        error={errors.email}
+        data-testid="account-email"
+      />
+      <NameInput value={name} onChange={setName} error={errors.name} maxLength={100} testId="account-name" />
+      <Select
+        label={t("accounts.role")}
+        data={[
+          { value: "member", label: t("accounts.member") },
+          { value: "admin", label: t("accounts.admin") },
+        ]}
+        value={role}
+        onChange={(v) => v && setRole(v as "admin" | "member")}
+        allowDeselect={false}
+      />
+      <TextInput
+        label={t("accounts.password")}
+        description={t("accounts.passwordHint", { n: MIN_PASSWORD })}
+        type="password"
+        value={password}
+        onChange={(e) => setPassword(e.currentTarget.value)}
+        maxLength={200}
+        error={errors.password}
+        autoComplete="new-password"
+      />
+    </FormModal>
   );
 }

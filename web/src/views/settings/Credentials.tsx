@@ -1,20 +1,14 @@
 // Write keys and API tokens: the list (never the secrets), a new one with its secret shown once, revoke.
-import { Badge, Button, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Button, Group, Stack, Table, Text, TextInput } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Credential } from "../../../../src/auth/credentials.js";
 import { api } from "../../api/client.js";
 import { QueryState } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
 import { NS } from "./messages.js";
-import { ActionError, ConfirmButton, SecretModal } from "./parts.js";
-
-interface Credential {
-  id: string;
-  name: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+import { ActionError, ConfirmButton, ListTable, SecretModal, StatusBadge } from "./parts.js";
 
 export function Credentials({ kind }: { kind: "keys" | "tokens" }) {
   const { t } = useTranslation([NS, "common"]);
@@ -76,59 +70,41 @@ export function Credentials({ kind }: { kind: "keys" | "tokens" }) {
           data.items.length === 0 ? (
             <Text c="dimmed">{t("credentials.none")}</Text>
           ) : (
-            <Paper withBorder>
-              <Table.ScrollContainer minWidth={560}>
-                <Table>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>{t("common.name")}</Table.Th>
-                      <Table.Th>{t("common.created")}</Table.Th>
-                      <Table.Th>{t("common.status")}</Table.Th>
-                      <Table.Th>{t("common.actions")}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.items.map((c) => (
-                      <Table.Tr key={c.id} data-testid="credential-row" data-id={c.id} data-name={c.name}>
-                        <Table.Td>
-                          <Text size="sm" fw={500}>
-                            {c.name}
-                          </Text>
-                          <Text size="xs" c="dimmed">
-                            {c.id}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td>{format.dateTime(c.createdAt)}</Table.Td>
-                        <Table.Td>
-                          {c.revokedAt ? (
-                            <Badge color="gray" variant="light" data-testid="credential-revoked">
-                              {t("common.revoked", { at: format.date(c.revokedAt) })}
-                            </Badge>
-                          ) : (
-                            <Badge color="teal" variant="light">
-                              {t("common.active")}
-                            </Badge>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          {!c.revokedAt && (
-                            <ConfirmButton
-                              label={t("credentials.revoke")}
-                              title={t("credentials.revokeTitle", { name: c.name })}
-                              body={
-                                kind === "keys" ? t("credentials.revokeKey") : t("credentials.revokeToken")
-                              }
-                              onConfirm={() => revoke(c.id)}
-                              testId="credential-revoke"
-                            />
-                          )}
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            </Paper>
+            <ListTable
+              minWidth={560}
+              headers={[t("common.name"), t("common.created"), t("common.status"), t("common.actions")]}
+            >
+              {data.items.map((c) => (
+                <Table.Tr key={c.id} data-testid="credential-row" data-id={c.id} data-name={c.name}>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {c.name}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {c.id}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{format.dateTime(c.createdAt)}</Table.Td>
+                  <Table.Td>
+                    <StatusBadge
+                      endedLabel={c.revokedAt && t("common.revoked", { at: format.date(c.revokedAt) })}
+                      testId="credential-revoked"
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    {!c.revokedAt && (
+                      <ConfirmButton
+                        label={t("credentials.revoke")}
+                        title={t("credentials.revokeTitle", { name: c.name })}
+                        body={kind === "keys" ? t("credentials.revokeKey") : t("credentials.revokeToken")}
+                        onConfirm={() => revoke(c.id)}
+                        testId="credential-revoke"
+                      />
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </ListTable>
           )
         }
       </QueryState>

@@ -1,22 +1,19 @@
 // Personas: by priority, with how many customers each has and its story; add, edit (conditions and
 // narrative) and remove through a form.
 import {
-  ActionIcon,
   Badge,
   Button,
   Card,
   Group,
   List,
-  Modal,
   SegmentedControl,
   SimpleGrid,
   Stack,
   Text,
   Textarea,
   TextInput,
-  Tooltip,
 } from "@mantine/core";
-import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
+import { IconPlus } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -26,7 +23,7 @@ import { usePersonas } from "../../api/shared.js";
 import { QueryState } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
 import { NS } from "./messages.js";
-import { ActionError, ConfirmButton, parseJson } from "./parts.js";
+import { EditRemoveActions, FormModal, JsonTextarea, NameInput, parseJson, TabHeader } from "./parts.js";
 
 export function Personas() {
   const { t } = useTranslation([NS, "common"]);
@@ -41,18 +38,18 @@ export function Personas() {
 
   return (
     <Stack gap="md" data-testid="settings-personas">
-      <Group justify="space-between" wrap="wrap">
-        <Text size="sm" c="dimmed" maw={720}>
-          {t("personas.intro")}
-        </Text>
-        <Button
-          leftSection={<IconPlus size={16} />}
-          onClick={() => setEditing("new")}
-          data-testid="persona-add"
-        >
-          {t("personas.add")}
-        </Button>
-      </Group>
+      <TabHeader
+        intro={t("personas.intro")}
+        action={
+          <Button
+            leftSection={<IconPlus size={16} />}
+            onClick={() => setEditing("new")}
+            data-testid="persona-add"
+          >
+            {t("personas.add")}
+          </Button>
+        }
+      />
       <QueryState query={personas}>
         {(data) => (
           <>
@@ -76,24 +73,13 @@ export function Personas() {
                         </Group>
                       </div>
                       <Group gap={2} wrap="nowrap">
-                        <Tooltip label={t("common.editItem", { name: p.name })}>
-                          <ActionIcon
-                            variant="subtle"
-                            onClick={() => setEditing(p)}
-                            aria-label={t("common.editItem", { name: p.name })}
-                            data-testid="persona-edit"
-                          >
-                            <IconPencil size={16} />
-                          </ActionIcon>
-                        </Tooltip>
-                        <ConfirmButton
-                          label={t("common:action.delete")}
-                          ariaLabel={t("common.removeItem", { name: p.name })}
-                          icon={<IconTrash size={16} />}
-                          title={t("personas.removeTitle", { name: p.name })}
-                          body={t("personas.removeBody")}
-                          onConfirm={() => remove(p.id)}
-                          testId="persona-remove"
+                        <EditRemoveActions
+                          name={p.name}
+                          onEdit={() => setEditing(p)}
+                          onRemove={() => remove(p.id)}
+                          removeTitle={t("personas.removeTitle", { name: p.name })}
+                          removeBody={t("personas.removeBody")}
+                          testIdPrefix="persona"
                         />
                       </Group>
                     </Group>
@@ -107,9 +93,13 @@ export function Personas() {
                         “{p.narrative.quote}”
                       </Text>
                     )}
-                    <NarrativeList title={t("personas.goalsTitle")} items={p.narrative.goals} />
-                    <NarrativeList title={t("personas.needsTitle")} items={p.narrative.needs} />
-                    <NarrativeList title={t("personas.frustrationsTitle")} items={p.narrative.frustrations} />
+                    {LISTS.map((list) => (
+                      <NarrativeList
+                        key={list}
+                        title={t(`personas.${list}Title`)}
+                        items={p.narrative[list]}
+                      />
+                    ))}
                     <Text size="xs" c="dimmed" ff="monospace" style={{ wordBreak: "break-word" }}>
                       {p.match === "all" ? t("personas.matchAll") : t("personas.matchAny")}:{" "}
                       {p.conditions.map((c) => JSON.stringify(c)).join(", ")}
@@ -144,6 +134,10 @@ function NarrativeList({ title, items }: { title: string; items: string[] }) {
   );
 }
 
+/** The narrative's lists, shown on a card and edited one item a line. */
+const LISTS = ["goals", "needs", "frustrations"] as const;
+type ListName = (typeof LISTS)[number];
+
 const lines = (text: string) =>
   text
     .split("\n")
@@ -161,9 +155,13 @@ function PersonaForm({ persona, onClose }: { persona: Persona | null; onClose: (
       : '[{"measure": "orders", "op": "gte", "value": 1}]',
   );
   const [summary, setSummary] = useState(persona?.narrative.summary ?? "");
-  const [goals, setGoals] = useState(persona?.narrative.goals.join("\n") ?? "");
-  const [needs, setNeeds] = useState(persona?.narrative.needs.join("\n") ?? "");
-  const [frustrations, setFrustrations] = useState(persona?.narrative.frustrations.join("\n") ?? "");
+  const [lists, setLists] = useState(
+    () =>
+      Object.fromEntries(LISTS.map((l) => [l, persona?.narrative[l].join("\n") ?? ""])) as Record<
+        ListName,
+        string
+      >,
+  );
   const [quote, setQuote] = useState(persona?.narrative.quote ?? "");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const save = useMutation({
@@ -192,106 +190,78 @@ function PersonaForm({ persona, onClose }: { persona: Persona | null; onClose: (
       conditions: parsed.value,
       narrative: {
         ...(summary.trim() ? { summary: summary.trim() } : {}),
-        goals: lines(goals),
-        needs: lines(needs),
-        frustrations: lines(frustrations),
+        goals: lines(lists.goals),
+        needs: lines(lists.needs),
+        frustrations: lines(lists.frustrations),
         ...(quote.trim() ? { quote: quote.trim() } : {}),
       },
     });
   };
   return (
-    <Modal
-      opened
-      onClose={onClose}
+    <FormModal
+      title={persona ? t("personas.edit") : t("personas.add")}
       size="lg"
-      title={<Text fw={600}>{persona ? t("personas.edit") : t("personas.add")}</Text>}
-      closeButtonProps={{ "aria-label": t("common:action.close") }}
+      testId="persona-form"
+      onSubmit={submit}
+      onClose={onClose}
+      mutation={save}
+      submitLabel={t("common:action.save")}
+      submitTestId="persona-save"
     >
-      <form onSubmit={submit} noValidate data-testid="persona-form">
-        <Stack gap="sm">
-          <TextInput
-            label={t("common.name")}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            maxLength={80}
-            required
-            error={errors.name}
-            data-testid="persona-name"
-          />
-          <div>
-            <Text size="sm" fw={500} id="persona-match">
-              {t("personas.match")}
-            </Text>
-            <SegmentedControl
-              aria-labelledby="persona-match"
-              value={match}
-              onChange={(v) => setMatch(v as "all" | "any")}
-              data={[
-                { value: "all", label: t("personas.matchAll") },
-                { value: "any", label: t("personas.matchAny") },
-              ]}
-            />
-          </div>
+      <NameInput value={name} onChange={setName} error={errors.name} maxLength={80} testId="persona-name" />
+      <div>
+        <Text size="sm" fw={500} id="persona-match">
+          {t("personas.match")}
+        </Text>
+        <SegmentedControl
+          aria-labelledby="persona-match"
+          value={match}
+          onChange={(v) => setMatch(v as "all" | "any")}
+          data={[
+            { value: "all", label: t("personas.matchAll") },
+            { value: "any", label: t("personas.matchAny") },
+          ]}
+        />
+      </div>
+      <JsonTextarea
+        label={t("personas.conditions")}
+        description={t("personas.conditionsHint")}
+        value={conditions}
+        onChange={(e) => setConditions(e.currentTarget.value)}
+        minRows={3}
+        error={errors.conditions}
+        data-testid="persona-conditions"
+      />
+      <Textarea
+        label={t("personas.summary")}
+        value={summary}
+        onChange={(e) => setSummary(e.currentTarget.value)}
+        autosize
+        minRows={2}
+        maxLength={2000}
+        data-testid="persona-summary-input"
+      />
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
+        {LISTS.map((l) => (
           <Textarea
-            label={t("personas.conditions")}
-            description={t("personas.conditionsHint")}
-            value={conditions}
-            onChange={(e) => setConditions(e.currentTarget.value)}
+            key={l}
+            label={t(`personas.${l}`)}
+            value={lists[l]}
+            onChange={(e) => {
+              const value = e.currentTarget.value;
+              setLists((now) => ({ ...now, [l]: value }));
+            }}
             autosize
             minRows={3}
-            error={errors.conditions}
-            styles={{ input: { fontFamily: "monospace" } }}
-            data-testid="persona-conditions"
           />
-          <Textarea
-            label={t("personas.summary")}
-            value={summary}
-            onChange={(e) => setSummary(e.currentTarget.value)}
-            autosize
-            minRows={2}
-            maxLength={2000}
-            data-testid="persona-summary-input"
-          />
-          <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <Textarea
-              label={t("personas.goals")}
-              value={goals}
-              onChange={(e) => setGoals(e.currentTarget.value)}
-              autosize
-              minRows={3}
-            />
-            <Textarea
-              label={t("personas.needs")}
-              value={needs}
-              onChange={(e) => setNeeds(e.currentTarget.value)}
-              autosize
-              minRows={3}
-            />
-            <Textarea
-              label={t("personas.frustrations")}
-              value={frustrations}
-              onChange={(e) => setFrustrations(e.currentTarget.value)}
-              autosize
-              minRows={3}
-            />
-          </SimpleGrid>
-          <TextInput
-            label={t("personas.quote")}
-            value={quote}
-            onChange={(e) => setQuote(e.currentTarget.value)}
-            maxLength={500}
-          />
-          <ActionError error={save.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t("common:action.cancel")}
-            </Button>
-            <Button type="submit" loading={save.isPending} data-testid="persona-save">
-              {t("common:action.save")}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        ))}
+      </SimpleGrid>
+      <TextInput
+        label={t("personas.quote")}
+        value={quote}
+        onChange={(e) => setQuote(e.currentTarget.value)}
+        maxLength={500}
+      />
+    </FormModal>
   );
 }

@@ -1,12 +1,10 @@
 // The journey model's stages: names and order, descriptions, lapsing and the windows analyses use; the
 // whole model is saved at once (PUT), and stage history is recomputed from the events.
 import {
-  ActionIcon,
   Alert,
   Button,
   Group,
   NumberInput,
-  Paper,
   Select,
   SimpleGrid,
   Stack,
@@ -15,7 +13,6 @@ import {
   Text,
   TextInput,
   Title,
-  Tooltip,
 } from "@mantine/core";
 import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -25,10 +22,17 @@ import type { JourneyModel } from "../../../../src/journey/model.js";
 import { api } from "../../api/client.js";
 import { QueryState } from "../../components/states.js";
 import { NS } from "./messages.js";
-import { ActionError } from "./parts.js";
+import { ActionError, IconAction, ListTable } from "./parts.js";
 import { useJourneyModel } from "./Touchpoints.js";
 
 const KEY = /^[a-z][a-z0-9_-]{0,39}$/;
+
+/** The windows analyses use, in days, with the server's upper bounds. */
+const WINDOWS = [
+  { key: "conversionDays", max: 365 },
+  { key: "satisfactionDays", max: 90 },
+  { key: "repeatContactDays", max: 90 },
+] as const;
 
 export function Stages() {
   const model = useJourneyModel();
@@ -115,100 +119,82 @@ function StagesForm({
         <Text size="sm" c="dimmed" maw={720}>
           {t("stages.intro")}
         </Text>
-        <Paper withBorder>
-          <Table.ScrollContainer minWidth={720}>
-            <Table>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th w={40}>#</Table.Th>
-                  <Table.Th>{t("stages.key")}</Table.Th>
-                  <Table.Th>{t("common.name")}</Table.Th>
-                  <Table.Th>{t("stages.description")}</Table.Th>
-                  <Table.Th>{t("stages.entryRules")}</Table.Th>
-                  <Table.Th>{t("common.actions")}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {stages.map((s, i) => (
-                  <Table.Tr key={originalKeys.has(s.key) ? s.key : `new-${i}`} data-testid="stage-row">
-                    <Table.Td>{i + 1}</Table.Td>
-                    <Table.Td>
-                      {originalKeys.has(s.key) ? (
-                        <Text size="sm" ff="monospace">
-                          {s.key}
-                        </Text>
-                      ) : (
-                        <TextInput
-                          aria-label={t("stages.key")}
-                          description={t("stages.keyHint")}
-                          value={s.key}
-                          onChange={(e) => setStage(i, { key: e.currentTarget.value })}
-                          error={KEY.test(s.key) ? undefined : t("stages.badKey", { key: s.key })}
-                          size="xs"
-                        />
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <TextInput
-                        aria-label={`${t("common.name")} ${i + 1}`}
-                        value={s.name}
-                        onChange={(e) => setStage(i, { name: e.currentTarget.value })}
-                        maxLength={80}
-                        size="xs"
-                        data-testid="stage-name"
-                      />
-                    </Table.Td>
-                    <Table.Td>
-                      <TextInput
-                        aria-label={`${t("stages.description")} ${i + 1}`}
-                        value={s.description ?? ""}
-                        onChange={(e) => setStage(i, { description: e.currentTarget.value || undefined })}
-                        maxLength={1000}
-                        size="xs"
-                      />
-                    </Table.Td>
-                    <Table.Td>{s.entry.length}</Table.Td>
-                    <Table.Td>
-                      <Group gap={2} wrap="nowrap">
-                        <Tooltip label={t("common.moveUp", { name: s.name })}>
-                          <ActionIcon
-                            variant="subtle"
-                            disabled={i === 0}
-                            onClick={() => move(i, -1)}
-                            aria-label={t("common.moveUp", { name: s.name })}
-                          >
-                            <IconArrowUp size={16} />
-                          </ActionIcon>
-                        </Tooltip>
-                        <Tooltip label={t("common.moveDown", { name: s.name })}>
-                          <ActionIcon
-                            variant="subtle"
-                            disabled={i === stages.length - 1}
-                            onClick={() => move(i, 1)}
-                            aria-label={t("common.moveDown", { name: s.name })}
-                          >
-                            <IconArrowDown size={16} />
-                          </ActionIcon>
-                        </Tooltip>
-                        <Tooltip label={t("common.removeItem", { name: s.name })}>
-                          <ActionIcon
-                            variant="subtle"
-                            color="red"
-                            disabled={stages.length <= 2}
-                            onClick={() => remove(i)}
-                            aria-label={t("common.removeItem", { name: s.name })}
-                          >
-                            <IconTrash size={16} />
-                          </ActionIcon>
-                        </Tooltip>
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
+        <ListTable
+          minWidth={720}
+          headers={[
+            { label: "#", width: 40 },
+            t("stages.key"),
+            t("common.name"),
+            t("stages.description"),
+            t("stages.entryRules"),
+            t("common.actions"),
+          ]}
+        >
+          {stages.map((s, i) => (
+            <Table.Tr key={originalKeys.has(s.key) ? s.key : `new-${i}`} data-testid="stage-row">
+              <Table.Td>{i + 1}</Table.Td>
+              <Table.Td>
+                {originalKeys.has(s.key) ? (
+                  <Text size="sm" ff="monospace">
+                    {s.key}
+                  </Text>
+                ) : (
+                  <TextInput
+                    aria-label={t("stages.key")}
+                    description={t("stages.keyHint")}
+                    value={s.key}
+                    onChange={(e) => setStage(i, { key: e.currentTarget.value })}
+                    error={KEY.test(s.key) ? undefined : t("stages.badKey", { key: s.key })}
+                    size="xs"
+                  />
+                )}
+              </Table.Td>
+              <Table.Td>
+                <TextInput
+                  aria-label={`${t("common.name")} ${i + 1}`}
+                  value={s.name}
+                  onChange={(e) => setStage(i, { name: e.currentTarget.value })}
+                  maxLength={80}
+                  size="xs"
+                  data-testid="stage-name"
+                />
+              </Table.Td>
+              <Table.Td>
+                <TextInput
+                  aria-label={`${t("stages.description")} ${i + 1}`}
+                  value={s.description ?? ""}
+                  onChange={(e) => setStage(i, { description: e.currentTarget.value || undefined })}
+                  maxLength={1000}
+                  size="xs"
+                />
+              </Table.Td>
+              <Table.Td>{s.entry.length}</Table.Td>
+              <Table.Td>
+                <Group gap={2} wrap="nowrap">
+                  <IconAction
+                    label={t("common.moveUp", { name: s.name })}
+                    icon={<IconArrowUp size={16} />}
+                    disabled={i === 0}
+                    onClick={() => move(i, -1)}
+                  />
+                  <IconAction
+                    label={t("common.moveDown", { name: s.name })}
+                    icon={<IconArrowDown size={16} />}
+                    disabled={i === stages.length - 1}
+                    onClick={() => move(i, 1)}
+                  />
+                  <IconAction
+                    label={t("common.removeItem", { name: s.name })}
+                    icon={<IconTrash size={16} />}
+                    color="red"
+                    disabled={stages.length <= 2}
+                    onClick={() => remove(i)}
+                  />
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
         <Group>
           <Button
             variant="light"
@@ -262,30 +248,17 @@ function StagesForm({
               />
             </>
           )}
-          <NumberInput
-            label={t("stages.conversionDays")}
-            value={m.conversionDays}
-            min={1}
-            max={365}
-            allowDecimal={false}
-            onChange={(v) => setM({ ...m, conversionDays: Number(v) || 1 })}
-          />
-          <NumberInput
-            label={t("stages.satisfactionDays")}
-            value={m.satisfactionDays}
-            min={1}
-            max={90}
-            allowDecimal={false}
-            onChange={(v) => setM({ ...m, satisfactionDays: Number(v) || 1 })}
-          />
-          <NumberInput
-            label={t("stages.repeatContactDays")}
-            value={m.repeatContactDays}
-            min={1}
-            max={90}
-            allowDecimal={false}
-            onChange={(v) => setM({ ...m, repeatContactDays: Number(v) || 1 })}
-          />
+          {WINDOWS.map(({ key, max }) => (
+            <NumberInput
+              key={key}
+              label={t(`stages.${key}`)}
+              value={m[key]}
+              min={1}
+              max={max}
+              allowDecimal={false}
+              onChange={(v) => setM({ ...m, [key]: Number(v) || 1 })}
+            />
+          ))}
         </SimpleGrid>
         {problem && (
           <Alert color="red" role="alert" data-testid="action-error">

@@ -1,53 +1,44 @@
 // The touchpoint catalogue: its rules in the order they are checked, add/edit/remove through a form, and
 // the events no touchpoint names yet (each a candidate for a new touchpoint).
 import {
-  ActionIcon,
   Badge,
   Button,
   Group,
-  Modal,
-  Paper,
   Select,
   Stack,
   Switch,
   Table,
   TagsInput,
   Text,
-  Textarea,
   TextInput,
   Title,
-  Tooltip,
 } from "@mantine/core";
-import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
+import { IconPlus } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { JourneyModel } from "../../../../src/journey/model.js";
 import type { EventMatch } from "../../../../src/journey/rules.js";
 import type { Touchpoint, TouchpointKind } from "../../../../src/journey/touchpoints.js";
+import type { Unmatched } from "../../../../src/journey/unmatched.js";
 import { api } from "../../api/client.js";
 import { QueryState } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
 import { NS as CUSTOMERS_NS } from "../customers/messages.js";
 import { NS } from "./messages.js";
-import { ActionError, ConfirmButton, parseJson } from "./parts.js";
+import {
+  EditRemoveActions,
+  FormModal,
+  IconAction,
+  JsonTextarea,
+  ListTable,
+  NameInput,
+  parseJson,
+  TabHeader,
+} from "./parts.js";
 
 // The server's list (a value import would bring server code into the page); the type keeps them in step.
 const KINDS: TouchpointKind[] = ["interaction", "contact", "response", "feedback", "message", "failure"];
-
-interface Unmatched {
-  events: number;
-  share: number;
-  groups: Array<{
-    type: string;
-    event: string | null;
-    channel: string;
-    events: number;
-    firstSeen: string;
-    lastSeen: string;
-    example: string;
-  }>;
-}
 
 export function useJourneyModel() {
   return useQuery({
@@ -81,83 +72,67 @@ export function Touchpoints() {
 
   return (
     <Stack gap="md" data-testid="settings-touchpoints">
-      <Group justify="space-between" wrap="wrap">
-        <Text size="sm" c="dimmed" maw={720}>
-          {t("touchpoints.intro")}
-        </Text>
-        <Button
-          leftSection={<IconPlus size={16} />}
-          onClick={() => setDraft({ touchpoint: null, initial: {} })}
-          data-testid="touchpoint-add"
-        >
-          {t("touchpoints.add")}
-        </Button>
-      </Group>
+      <TabHeader
+        intro={t("touchpoints.intro")}
+        action={
+          <Button
+            leftSection={<IconPlus size={16} />}
+            onClick={() => setDraft({ touchpoint: null, initial: {} })}
+            data-testid="touchpoint-add"
+          >
+            {t("touchpoints.add")}
+          </Button>
+        }
+      />
       <QueryState query={list}>
         {(data) => (
-          <Paper withBorder>
-            <Table.ScrollContainer minWidth={760}>
-              <Table striped>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t("common.name")}</Table.Th>
-                    <Table.Th>{t("touchpoints.stage")}</Table.Th>
-                    <Table.Th>{t("touchpoints.kind")}</Table.Th>
-                    <Table.Th>{t("touchpoints.rule")}</Table.Th>
-                    <Table.Th>{t("common.actions")}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.items.map((tp) => (
-                    <Table.Tr key={tp.id} data-testid="touchpoint-row" data-id={tp.id}>
-                      <Table.Td>
-                        <Text size="sm" fw={500}>
-                          {tp.name}
-                        </Text>
-                        {tp.advances && (
-                          <Text size="xs" c="dimmed">
-                            {t("touchpoints.advancesShort")}
-                          </Text>
-                        )}
-                      </Table.Td>
-                      <Table.Td>{stageName(tp.stage)}</Table.Td>
-                      <Table.Td>
-                        <Badge variant="light" size="sm">
-                          {t(`${CUSTOMERS_NS}:touchKind.${tp.kind}`, { defaultValue: tp.kind })}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>
-                        <RuleSummary match={tp.match} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Group gap={4} wrap="nowrap">
-                          <Tooltip label={t("common.editItem", { name: tp.name })}>
-                            <ActionIcon
-                              variant="subtle"
-                              onClick={() => setDraft({ touchpoint: tp, initial: tp.match })}
-                              aria-label={t("common.editItem", { name: tp.name })}
-                              data-testid="touchpoint-edit"
-                            >
-                              <IconPencil size={16} />
-                            </ActionIcon>
-                          </Tooltip>
-                          <ConfirmButton
-                            label={t("common:action.delete")}
-                            ariaLabel={t("common.removeItem", { name: tp.name })}
-                            icon={<IconTrash size={16} />}
-                            title={t("touchpoints.removeTitle", { name: tp.name })}
-                            body={t("touchpoints.removeBody")}
-                            onConfirm={() => remove(tp.id)}
-                            testId="touchpoint-remove"
-                          />
-                        </Group>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </Paper>
+          <ListTable
+            minWidth={760}
+            striped
+            headers={[
+              t("common.name"),
+              t("touchpoints.stage"),
+              t("touchpoints.kind"),
+              t("touchpoints.rule"),
+              t("common.actions"),
+            ]}
+          >
+            {data.items.map((tp) => (
+              <Table.Tr key={tp.id} data-testid="touchpoint-row" data-id={tp.id}>
+                <Table.Td>
+                  <Text size="sm" fw={500}>
+                    {tp.name}
+                  </Text>
+                  {tp.advances && (
+                    <Text size="xs" c="dimmed">
+                      {t("touchpoints.advancesShort")}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>{stageName(tp.stage)}</Table.Td>
+                <Table.Td>
+                  <Badge variant="light" size="sm">
+                    {t(`${CUSTOMERS_NS}:touchKind.${tp.kind}`, { defaultValue: tp.kind })}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <RuleSummary match={tp.match} />
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4} wrap="nowrap">
+                    <EditRemoveActions
+                      name={tp.name}
+                      onEdit={() => setDraft({ touchpoint: tp, initial: tp.match })}
+                      onRemove={() => remove(tp.id)}
+                      removeTitle={t("touchpoints.removeTitle", { name: tp.name })}
+                      removeBody={t("touchpoints.removeBody")}
+                      testIdPrefix="touchpoint"
+                    />
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </ListTable>
         )}
       </QueryState>
       <UnmatchedEvents onAdd={(initial) => setDraft({ touchpoint: null, initial })} />
@@ -249,113 +224,97 @@ function TouchpointForm({
   };
 
   return (
-    <Modal
-      opened
-      onClose={onClose}
+    <FormModal
+      title={tp ? t("touchpoints.edit") : t("touchpoints.add")}
       size="lg"
-      title={<Text fw={600}>{tp ? t("touchpoints.edit") : t("touchpoints.add")}</Text>}
-      closeButtonProps={{ "aria-label": t("common:action.close") }}
+      testId="touchpoint-form"
+      onSubmit={submit}
+      onClose={onClose}
+      mutation={save}
+      submitLabel={t("common:action.save")}
+      submitTestId="touchpoint-save"
     >
-      <form onSubmit={submit} noValidate data-testid="touchpoint-form">
-        <Stack gap="sm">
-          <TextInput
-            label={t("common.name")}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            maxLength={80}
-            required
-            error={errors.name}
-            data-testid="touchpoint-name"
-          />
-          <Group grow wrap="wrap">
-            <Select
-              label={t("touchpoints.stage")}
-              data={model.stages.map((s) => ({
-                value: s.key,
-                label: t(`common:stage.${s.key}`, { defaultValue: s.name }),
-              }))}
-              value={stage}
-              onChange={(v) => v && setStage(v)}
-              allowDeselect={false}
-            />
-            <Select
-              label={t("touchpoints.kind")}
-              data={KINDS.map((k) => ({
-                value: k,
-                label: t(`${CUSTOMERS_NS}:touchKind.${k}`, { defaultValue: k }),
-              }))}
-              value={kind}
-              onChange={(v) => v && setKind(v)}
-              allowDeselect={false}
-            />
-          </Group>
-          <Switch
-            label={t("touchpoints.advances")}
-            checked={advances}
-            onChange={(e) => setAdvances(e.currentTarget.checked)}
-          />
-          <Group grow wrap="wrap">
-            <Select
-              label={t("touchpoints.type")}
-              data={["track", "page", "screen", "identify"]}
-              value={type}
-              onChange={(v) => v && setType(v)}
-              allowDeselect={false}
-            />
-            <TextInput
-              label={t("touchpoints.event")}
-              value={event}
-              onChange={(e) => setEvent(e.currentTarget.value)}
-              maxLength={200}
-              error={errors.event}
-              data-testid="touchpoint-event"
-            />
-          </Group>
-          <TagsInput
-            label={t("touchpoints.channels")}
-            description={t("touchpoints.channelsHint")}
-            value={channels}
-            onChange={setChannels}
-            maxTags={20}
-          />
-          <Textarea
-            label={t("touchpoints.where")}
-            description={t("touchpoints.whereHint")}
-            value={where}
-            onChange={(e) => setWhere(e.currentTarget.value)}
-            autosize
-            minRows={2}
-            error={errors.where}
-            styles={{ input: { fontFamily: "monospace" } }}
-          />
-          <Textarea
-            label={t("touchpoints.feedback")}
-            description={t("touchpoints.feedbackHint")}
-            value={feedback}
-            onChange={(e) => setFeedback(e.currentTarget.value)}
-            autosize
-            minRows={1}
-            error={errors.feedback}
-            styles={{ input: { fontFamily: "monospace" } }}
-          />
-          <TextInput
-            label={t("touchpoints.subject")}
-            description={t("touchpoints.subjectHint")}
-            value={subject}
-            onChange={(e) => setSubject(e.currentTarget.value)}
-          />
-          <ActionError error={save.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t("common:action.cancel")}
-            </Button>
-            <Button type="submit" loading={save.isPending} data-testid="touchpoint-save">
-              {t("common:action.save")}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <NameInput
+        value={name}
+        onChange={setName}
+        error={errors.name}
+        maxLength={80}
+        testId="touchpoint-name"
+      />
+      <Group grow wrap="wrap">
+        <Select
+          label={t("touchpoints.stage")}
+          data={model.stages.map((s) => ({
+            value: s.key,
+            label: t(`common:stage.${s.key}`, { defaultValue: s.name }),
+          }))}
+          value={stage}
+          onChange={(v) => v && setStage(v)}
+          allowDeselect={false}
+        />
+        <Select
+          label={t("touchpoints.kind")}
+          data={KINDS.map((k) => ({
+            value: k,
+            label: t(`${CUSTOMERS_NS}:touchKind.${k}`, { defaultValue: k }),
+          }))}
+          value={kind}
+          onChange={(v) => v && setKind(v)}
+          allowDeselect={false}
+        />
+      </Group>
+      <Switch
+        label={t("touchpoints.advances")}
+        checked={advances}
+        onChange={(e) => setAdvances(e.currentTarget.checked)}
+      />
+      <Group grow wrap="wrap">
+        <Select
+          label={t("touchpoints.type")}
+          data={["track", "page", "screen", "identify"]}
+          value={type}
+          onChange={(v) => v && setType(v)}
+          allowDeselect={false}
+        />
+        <TextInput
+          label={t("touchpoints.event")}
+          value={event}
+          onChange={(e) => setEvent(e.currentTarget.value)}
+          maxLength={200}
+          error={errors.event}
+          data-testid="touchpoint-event"
+        />
+      </Group>
+      <TagsInput
+        label={t("touchpoints.channels")}
+        description={t("touchpoints.channelsHint")}
+        value={channels}
+        onChange={setChannels}
+        maxTags={20}
+      />
+      <JsonTextarea
+        label={t("touchpoints.where")}
+        description={t("touchpoints.whereHint")}
+        value={where}
+        onChange={(e) => setWhere(e.currentTarget.value)}
+        minRows={2}
+        error={errors.where}
+      />
+      <JsonTextarea
+        label={t("touchpoints.feedback")}
+        description={t("touchpoints.feedbackHint")}
+        value={feedback}
+        onChange={(e) => setFeedback(e.currentTarget.value)}
+        minRows={1}
+        error={errors.feedback}
+      />
+      <TextInput
+        label={t("touchpoints.subject")}
+        description={t("touchpoints.subjectHint")}
+        value={subject}
+        onChange={(e) => setSubject(e.currentTarget.value)}
+      />
+    </FormModal>
   );
 }
 
@@ -385,58 +344,48 @@ function UnmatchedEvents({ onAdd }: { onAdd: (initial: Partial<EventMatch>) => v
                   share: format.percent(u.share),
                 })}
               </Text>
-              <Paper withBorder>
-                <Table.ScrollContainer minWidth={560}>
-                  <Table>
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>{t("touchpoints.event")}</Table.Th>
-                        <Table.Th>{t("touchpoints.channels")}</Table.Th>
-                        <Table.Th>{t("touchpoints.events")}</Table.Th>
-                        <Table.Th>{t("touchpoints.lastSeen")}</Table.Th>
-                        <Table.Th>{t("common.actions")}</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {u.groups.map((g) => {
-                        const label = `${g.type} ${g.event ?? ""}`.trim();
-                        return (
-                          <Table.Tr key={`${g.type}-${g.event}-${g.channel}`}>
-                            <Table.Td>
-                              <Text size="sm">
-                                <Text span size="xs" c="dimmed">
-                                  {g.type}
-                                </Text>{" "}
-                                {g.event ?? "–"}
-                              </Text>
-                            </Table.Td>
-                            <Table.Td>{g.channel}</Table.Td>
-                            <Table.Td>{format.number(g.events)}</Table.Td>
-                            <Table.Td>{format.date(g.lastSeen)}</Table.Td>
-                            <Table.Td>
-                              <Tooltip label={t("touchpoints.addFor", { name: label })}>
-                                <ActionIcon
-                                  variant="subtle"
-                                  aria-label={t("touchpoints.addFor", { name: label })}
-                                  onClick={() =>
-                                    onAdd({
-                                      type: g.type as EventMatch["type"],
-                                      ...(g.event ? { event: g.event } : {}),
-                                      channels: [g.channel],
-                                    })
-                                  }
-                                >
-                                  <IconPlus size={16} />
-                                </ActionIcon>
-                              </Tooltip>
-                            </Table.Td>
-                          </Table.Tr>
-                        );
-                      })}
-                    </Table.Tbody>
-                  </Table>
-                </Table.ScrollContainer>
-              </Paper>
+              <ListTable
+                minWidth={560}
+                headers={[
+                  t("touchpoints.event"),
+                  t("touchpoints.channels"),
+                  t("touchpoints.events"),
+                  t("touchpoints.lastSeen"),
+                  t("common.actions"),
+                ]}
+              >
+                {u.groups.map((g) => {
+                  const label = `${g.type} ${g.event ?? ""}`.trim();
+                  return (
+                    <Table.Tr key={`${g.type}-${g.event}-${g.channel}`}>
+                      <Table.Td>
+                        <Text size="sm">
+                          <Text span size="xs" c="dimmed">
+                            {g.type}
+                          </Text>{" "}
+                          {g.event ?? "–"}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>{g.channel}</Table.Td>
+                      <Table.Td>{format.number(g.events)}</Table.Td>
+                      <Table.Td>{format.date(g.lastSeen)}</Table.Td>
+                      <Table.Td>
+                        <IconAction
+                          label={t("touchpoints.addFor", { name: label })}
+                          icon={<IconPlus size={16} />}
+                          onClick={() =>
+                            onAdd({
+                              type: g.type as EventMatch["type"],
+                              ...(g.event ? { event: g.event } : {}),
+                              channels: [g.channel],
+                            })
+                          }
+                        />
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </ListTable>
             </>
           )
         }
