@@ -1,12 +1,13 @@
 // Customer search: one box for any identifier (email, phone, user id, name…), results linking to the
 // customer 360. The query lives in the URL (`q`), so a search can be shared or reloaded.
-import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
 import { IconSearch } from "@tabler/icons-react";
 import { type FormEvent, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useUrlState } from "../../app/url-state.js";
 import { EmptyState, QueryState } from "../../components/states.js";
+import { ViewHeader } from "../../components/ViewHeader.js";
 import { useFormat } from "../../i18n/format.js";
 import { type CustomerMatch, useCustomerSearch } from "./api.js";
 import { NS } from "./messages.js";
@@ -26,12 +27,7 @@ export default function CustomerSearch() {
 
   return (
     <Stack gap="md">
-      <div>
-        <Title order={2}>{t("search.title")}</Title>
-        <Text c="dimmed" size="sm">
-          {t("search.intro")}
-        </Text>
-      </div>
+      <ViewHeader title={t("search.title")} intro={t("search.intro")} />
       <search>
         <form onSubmit={submit}>
           <Group align="flex-end" wrap="wrap">

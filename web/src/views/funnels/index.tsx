@@ -1,6 +1,6 @@
 // The funnels view: build a funnel, see how many customers reach each step and open the customers
 // behind any count. The whole definition is one URL parameter (`funnel`), the period two more.
-import { Badge, Group, Loader, Stack, Text, Title } from "@mantine/core";
+import { Badge, Group, Loader, Stack } from "@mantine/core";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FunnelRequest } from "../../../../src/analytics/funnel.js";
@@ -11,6 +11,7 @@ import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, periodQuery } from "../../components/filters.js";
 import { useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
+import { ViewHeader } from "../../components/ViewHeader.js";
 import { useFormat } from "../../i18n/format.js";
 import { funnelCustomerList, useFunnel } from "./api.js";
 import {
@@ -75,15 +76,9 @@ export default function FunnelsView() {
 
   return (
     <Stack gap="lg" data-testid="funnels-view">
-      <Group justify="space-between" align="end" wrap="wrap">
-        <div>
-          <Title order={2}>{t("title")}</Title>
-          <Text c="dimmed" size="sm">
-            {t("subtitle")}
-          </Text>
-        </div>
+      <ViewHeader title={t("title")} intro={t("subtitle")}>
         <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
-      </Group>
+      </ViewHeader>
 
       <FunnelBuilder
         draft={draft}

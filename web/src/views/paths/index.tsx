@@ -24,6 +24,7 @@ import { Chart } from "../../components/Chart.js";
 import { PeriodInputs, periodQuery } from "../../components/filters.js";
 import { type StepKind, StepSelect, stepFromChoice } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
+import { ViewHeader } from "../../components/ViewHeader.js";
 import { formatFor, useFormat } from "../../i18n/format.js";
 import { registerMessages } from "../../i18n/index.js";
 import { pathsSankeyOption, sankeyGraph } from "./chart.js";
@@ -151,12 +152,7 @@ export default function PathsView() {
   return (
     // The state this render shows (tests wait for it: a URL change renders in a transition).
     <Stack gap="md" data-testid="paths-view" data-state={JSON.stringify(state)}>
-      <div>
-        <Title order={2}>{t("title")}</Title>
-        <Text c="dimmed" size="sm">
-          {t("intro")}
-        </Text>
-      </div>
+      <ViewHeader title={t("title")} intro={t("intro")} />
       <Card withBorder padding="md">
         <Group gap="md" align="end" wrap="wrap">
           <SegmentedControl

@@ -11,6 +11,7 @@ import { Chart, type ChartOption } from "../../components/Chart.js";
 import { PeriodInputs, periodQuery } from "../../components/filters.js";
 import { StepSelect, stepFromChoice } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
+import { ViewHeader } from "../../components/ViewHeader.js";
 import { formatFor, useFormat } from "../../i18n/format.js";
 import { registerMessages } from "../../i18n/index.js";
 import { CohortTable } from "./CohortTable.js";
@@ -116,12 +117,7 @@ export default function RetentionView() {
   return (
     // The state this render shows (tests wait for it: a URL change renders in a transition).
     <Stack gap="md" data-testid="retention-view" data-state={JSON.stringify(state)}>
-      <div>
-        <Title order={2}>{t("title")}</Title>
-        <Text c="dimmed" size="sm">
-          {t("intro")}
-        </Text>
-      </div>
+      <ViewHeader title={t("title")} intro={t("intro")} />
       <Card withBorder padding="md">
         <Group gap="md" align="end" wrap="wrap">
           <StepSelect

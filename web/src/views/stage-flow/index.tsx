@@ -10,6 +10,7 @@ import { useUrlState } from "../../app/url-state.js";
 import { Chart } from "../../components/Chart.js";
 import { PeriodInputs, PersonaSelect, periodQuery } from "../../components/filters.js";
 import { EmptyState, QueryState } from "../../components/states.js";
+import { ViewHeader } from "../../components/ViewHeader.js";
 import { formatFor, useFormat } from "../../i18n/format.js";
 import { registerMessages } from "../../i18n/index.js";
 import { stageFlowOption } from "./chart.js";
@@ -94,12 +95,7 @@ export default function StageFlowView() {
   return (
     // The state this render shows (tests wait for it: a URL change renders in a transition).
     <Stack gap="md" data-testid="stage-flow-view" data-state={JSON.stringify(state)}>
-      <div>
-        <Title order={2}>{t("title")}</Title>
-        <Text c="dimmed" size="sm">
-          {t("intro")}
-        </Text>
-      </div>
+      <ViewHeader title={t("title")} intro={t("intro")} />
       <Card withBorder padding="md">
         <Group gap="md" align="end" wrap="wrap">
           <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />

@@ -1,6 +1,6 @@
 // Time to convert: how long customers take from one step to another — median, p90 and a histogram.
 // The two steps (`start`, `end`, JSON), the window and the period live in the URL.
-import { Button, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Button, Group, Paper, SimpleGrid, Stack, Text } from "@mantine/core";
 import { IconArrowRight } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
@@ -15,6 +15,7 @@ import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, periodQuery } from "../../components/filters.js";
 import { type StepDraft, StepEditor, stepDraft, stepOf, useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
+import { ViewHeader } from "../../components/ViewHeader.js";
 import { registerMessages } from "../../i18n/index.js";
 import { useStableFormat } from "../funnels/api.js";
 import { DEFAULT_WINDOW } from "../funnels/definition.js";
@@ -250,15 +251,9 @@ export default function TimeToConvertView() {
 
   return (
     <Stack gap="lg" data-testid="ttc-view">
-      <Group justify="space-between" align="end" wrap="wrap">
-        <div>
-          <Title order={2}>{t("title")}</Title>
-          <Text c="dimmed" size="sm">
-            {t("subtitle")}
-          </Text>
-        </div>
+      <ViewHeader title={t("title")} intro={t("subtitle")}>
         <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
-      </Group>
+      </ViewHeader>
       <Paper withBorder p="md" radius="md" component="section" aria-label={t("builder")}>
         <form
           onSubmit={(e) => {
