@@ -22,6 +22,7 @@ demo:    --events N (10000000)
 journey: --events N (10000000)  --runs N (5 per map, after 1 warm-up)  --rebuild
 analytics: --events N (10000000, the journey store)  --runs N (5, after 1 warm-up)
 web:     --runs N (5 per view, after 1 warm-up; the first-run demo world in Chromium)
+         --db FILE (serve a copy of this store instead, e.g. the journey bench's 10M-event one)
 `;
 
 const { values, positionals } = parseArgs({
@@ -39,6 +40,7 @@ const { values, positionals } = parseArgs({
     rebuild: { type: "boolean", default: false },
     rows: { type: "string" },
     runs: { type: "string" },
+    db: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -82,7 +84,7 @@ async function main(): Promise<Record<string, unknown>> {
     case "analytics":
       return runAnalytics({ ...common, events: num("events", 10_000_000), runs: num("runs", 5) });
     case "web":
-      return runWeb({ ...common, runs: num("runs", 5) });
+      return runWeb({ ...common, runs: num("runs", 5), db: values.db });
     case "journey":
       return runJourney({
         ...common,

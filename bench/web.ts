@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { chromium } from "playwright-core";
+import { MEMORY_LIMIT_MB } from "./journey.js";
 import { machine } from "./machine.js";
 import {
   check,
@@ -28,6 +29,8 @@ export interface WebOptions {
   record: boolean;
   command: string;
   runs: number;
+  /** A database to serve (copied first, never written) instead of a new one with the first-run world. */
+  db?: string | undefined;
 }
 
 const CHROMIUM = process.env.ITINERA_CHROMIUM ?? "/usr/bin/chromium";
@@ -77,12 +80,20 @@ export async function runWeb(o: WebOptions): Promise<Record<string, unknown>> {
   ) as InitialAssets;
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "itinera-bench-web-"));
-  say("starting itinera serve on a new database with the first-run demo world…");
+  const db = path.join(dir, "itinera.duckdb");
+  if (o.db) {
+    say(`copying ${o.db} (the bench never writes the original)…`);
+    fs.copyFileSync(o.db, db);
+    if (fs.existsSync(`${o.db}.wal`)) fs.copyFileSync(`${o.db}.wal`, `${db}.wal`);
+  }
+  say(o.db ? "starting itinera serve on the copy…" : "starting itinera serve with the first-run demo world…");
   const server = await startBenchServer({
-    db: path.join(dir, "itinera.duckdb"),
+    db,
     writeKey: "wk_bench_web_0000000001",
-    demo: true,
-    startTimeoutMs: 300_000,
+    demo: !o.db,
+    startTimeoutMs: 600_000,
+    // A large store gets the memory the journey bench gives it; the first-run world runs at the default.
+    ...(o.db ? { env: { ITINERA_MEMORY_LIMIT_MB: String(MEMORY_LIMIT_MB) } } : {}),
   });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -177,12 +188,14 @@ export async function runWeb(o: WebOptions): Promise<Record<string, unknown>> {
     if (!o.json) printOutcome([table(rows)], targets, []);
     if (o.record)
       recordSection({
-        bench: "web",
-        title: "Dashboard: first-screen size and time to data",
+        bench: o.db ? "web-large" : "web",
+        title: o.db
+          ? "Dashboard on a large store: time to data"
+          : "Dashboard: first-screen size and time to data",
         command: o.command,
         machine: await machine(),
         body: [
-          `The first-run demo world (${fmt(Number(stats.events))} events, ${fmt(Number(stats.customers))} customers), ` +
+          `${o.db ? `A copy of ${path.basename(o.db)}` : "The first-run demo world"} (${fmt(Number(stats.events))} events, ${fmt(Number(stats.customers))} customers), ` +
             `served by \`itinera serve\` on this machine and opened in Debian's Chromium (headless, 1280×800). ` +
             `Each run is a new browser context (a first visit: no cached JavaScript or data); time from navigation ` +
             `to the view's data on screen. ${o.runs} runs per view after one warm-up.`,
