@@ -82,8 +82,10 @@ describe.runIf(browserAvailable)("insights views", () => {
       // The top path reads as the API's steps, and the Sankey drew a band per link.
       const firstRow = await page.getByTestId("path-row").first().textContent();
       for (const step of want.paths[0]!.path) expect(firstRow).toContain(step);
-      const bands = await page.getByTestId("paths-sankey").locator("svg path").count();
-      expect(bands).toBeGreaterThanOrEqual(want.sankey.links.length);
+      // Charts load in a chunk of their own, after the table.
+      await expect
+        .poll(() => page.getByTestId("paths-sankey").locator("svg path").count())
+        .toBeGreaterThanOrEqual(want.sankey.links.length);
       await sankeyDrawn(page, "paths-sankey");
       await d.screenshot("paths");
       d.expectNoErrors();
@@ -195,7 +197,9 @@ describe.runIf(browserAvailable)("insights views", () => {
       // The totals row is the API's weighted curve.
       const totals = await attrsAt(page, '[data-testid="cohort-totals"] [data-period]', "data-percentage");
       expect(totals.map(Number)).toEqual(want.totals.map((p) => p.percentage));
-      expect(await page.getByTestId("retention-curve").locator("svg path").count()).toBeGreaterThan(0);
+      await expect
+        .poll(() => page.getByTestId("retention-curve").locator("svg path").count())
+        .toBeGreaterThan(0);
       await d.screenshot("retention");
       d.expectNoErrors();
     });
@@ -263,8 +267,9 @@ describe.runIf(browserAvailable)("insights views", () => {
       expect(await links(page)).toEqual(expected(want));
       expect(Number(await attr(page, "stage-flow-transitions", "data-value"))).toBe(want.transitions);
       expect(Number(await attr(page, "stage-flow-customers", "data-value"))).toBe(want.customers);
-      const bands = await page.getByTestId("stage-flow-sankey").locator("svg path").count();
-      expect(bands).toBeGreaterThanOrEqual(want.links.length);
+      await expect
+        .poll(() => page.getByTestId("stage-flow-sankey").locator("svg path").count())
+        .toBeGreaterThanOrEqual(want.links.length);
       await sankeyDrawn(page, "stage-flow-sankey");
       await d.screenshot("stage-flow");
       d.expectNoErrors();

@@ -79,9 +79,9 @@ describe.runIf(browserAvailable)("overview", () => {
       expect(eventsLabel).toContain(`${name} ${number(c.events)}`);
     }
     // The charts are drawn (SVG bars), not just labelled.
-    expect(await page.getByTestId("channels-events").locator("svg path").count()).toBeGreaterThan(
-      overview.channels.length,
-    );
+    await expect
+      .poll(() => page.getByTestId("channels-events").locator("svg path").count())
+      .toBeGreaterThan(overview.channels.length);
 
     const top = page.getByTestId("top-friction");
     await top.first().waitFor();

@@ -1,14 +1,72 @@
 // Routes: sign-in outside the shell, every view inside it, each view a lazy chunk of its own.
-import { lazy } from "react";
-import { createBrowserRouter, Outlet, RouterProvider } from "react-router";
+import { type ComponentType, type LazyExoticComponent, lazy, type ReactElement } from "react";
+import { createBrowserRouter, matchPath, Outlet, RouterProvider } from "react-router";
 import { AuthProvider, RequireAuth } from "./auth.js";
 import { NotFound } from "./NotFound.js";
 import { Shell } from "./Shell.js";
 
-const view = (load: () => Promise<{ default: React.ComponentType }>) => {
-  const Component = lazy(load);
-  return <Component />;
-};
+type Loader = () => Promise<{ default: ComponentType }>;
+
+/** Each view's path and chunk, in the order they are matched. */
+const VIEWS: Array<{ path: string; load: Loader }> = [
+  { path: "/journey-map", load: () => import("../views/journey-map/index.js") },
+  { path: "/funnels", load: () => import("../views/funnels/index.js") },
+  { path: "/paths", load: () => import("../views/paths/index.js") },
+  { path: "/retention", load: () => import("../views/retention/index.js") },
+  { path: "/stage-flow", load: () => import("../views/stage-flow/index.js") },
+  { path: "/time-to-convert", load: () => import("../views/time-to-convert/index.js") },
+  { path: "/frictions", load: () => import("../views/frictions/index.js") },
+  { path: "/customers", load: () => import("../views/customers/index.js") },
+  { path: "/customers/:id", load: () => import("../views/customers/Customer360.js") },
+  { path: "/settings/:tab?", load: () => import("../views/settings/index.js") },
+];
+const loadOverview: Loader = () => import("../views/overview/index.js");
+const loadSignIn: Loader = () => import("../views/sign-in/index.js");
+
+/**
+ * A lazy view that can be loaded ahead of rendering. Once its chunk is in, it renders directly: a lazy
+ * component that suspends on its first render costs React's reveal throttle (~300 ms) even when the
+ * chunk is already there.
+ */
+interface Preloadable {
+  loaded?: ComponentType;
+  Lazy: LazyExoticComponent<ComponentType>;
+  preload(): Promise<{ default: ComponentType }>;
+  element: ReactElement;
+}
+
+function PreloadedView({ view }: { view: Preloadable }) {
+  const Loaded = view.loaded;
+  return Loaded ? <Loaded /> : <view.Lazy />;
+}
+
+function preloadable(load: Loader): Preloadable {
+  const view = {
+    preload: () =>
+      load().then((m) => {
+        view.loaded = m.default;
+        return m;
+      }),
+  } as Preloadable;
+  view.Lazy = lazy(view.preload);
+  view.element = <PreloadedView view={view} />;
+  return view;
+}
+
+const overview = preloadable(loadOverview);
+const signIn = preloadable(loadSignIn);
+const views = VIEWS.map((v) => ({ path: v.path, ...preloadable(v.load) }));
+
+// The chunk of the page being opened starts loading now, alongside the sign-in check, instead of after
+// it: on a first visit the view can ask for its data as soon as the sign-in is confirmed.
+const opening = window.location.pathname;
+const first =
+  opening === "/"
+    ? overview
+    : opening.startsWith("/sign-in")
+      ? signIn
+      : views.find((v) => matchPath(v.path, opening));
+void first?.preload().catch(() => undefined);
 
 const router = createBrowserRouter([
   {
@@ -18,7 +76,7 @@ const router = createBrowserRouter([
       </AuthProvider>
     ),
     children: [
-      { path: "/sign-in", element: view(() => import("../views/sign-in/index.js")) },
+      { path: "/sign-in", element: signIn.element },
       {
         element: (
           <RequireAuth>
@@ -26,17 +84,8 @@ const router = createBrowserRouter([
           </RequireAuth>
         ),
         children: [
-          { index: true, element: view(() => import("../views/overview/index.js")) },
-          { path: "/journey-map", element: view(() => import("../views/journey-map/index.js")) },
-          { path: "/funnels", element: view(() => import("../views/funnels/index.js")) },
-          { path: "/paths", element: view(() => import("../views/paths/index.js")) },
-          { path: "/retention", element: view(() => import("../views/retention/index.js")) },
-          { path: "/stage-flow", element: view(() => import("../views/stage-flow/index.js")) },
-          { path: "/time-to-convert", element: view(() => import("../views/time-to-convert/index.js")) },
-          { path: "/frictions", element: view(() => import("../views/frictions/index.js")) },
-          { path: "/customers", element: view(() => import("../views/customers/index.js")) },
-          { path: "/customers/:id", element: view(() => import("../views/customers/Customer360.js")) },
-          { path: "/settings/:tab?", element: view(() => import("../views/settings/index.js")) },
+          { index: true, element: overview.element },
+          ...views.map((v) => ({ path: v.path, element: v.element })),
           { path: "*", element: <NotFound /> },
         ],
       },

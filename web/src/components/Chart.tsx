@@ -1,34 +1,10 @@
-// Apache ECharts, tree-shaken to the charts the views draw (funnel, Sankey, heatmap, lines, bars), with
-// the SVG renderer so charts print sharply. It lives in the views' chunks, never in the first load.
-import { BarChart, FunnelChart, HeatmapChart, LineChart, SankeyChart } from "echarts/charts";
-import {
-  DataZoomComponent,
-  GridComponent,
-  LegendComponent,
-  MarkLineComponent,
-  TooltipComponent,
-  VisualMapComponent,
-} from "echarts/components";
-import * as echarts from "echarts/core";
-import { SVGRenderer } from "echarts/renderers";
-import { useEffect, useRef } from "react";
+// A chart for any view. ECharts is large, so it loads in its own chunk the first time a chart is drawn:
+// a view's data requests start at once instead of waiting for the chart library, and the space the
+// chart will take is held meanwhile so nothing jumps.
+import type { EChartsCoreOption } from "echarts/core";
+import { lazy, Suspense } from "react";
 
-echarts.use([
-  BarChart,
-  FunnelChart,
-  HeatmapChart,
-  LineChart,
-  SankeyChart,
-  DataZoomComponent,
-  GridComponent,
-  LegendComponent,
-  MarkLineComponent,
-  TooltipComponent,
-  VisualMapComponent,
-  SVGRenderer,
-]);
-
-export type ChartOption = echarts.EChartsCoreOption;
+export type ChartOption = EChartsCoreOption;
 export interface ChartClick {
   componentType: string;
   seriesType?: string;
@@ -51,54 +27,26 @@ export const PALETTE = [
   "#e64980",
 ];
 
-/**
- * One chart. `label` is what a screen reader hears (charts are drawn, not read), and `onClick` gets
- * the clicked item, so a bar or a link can open the customers behind it.
- */
-export function Chart({
-  option,
-  height = 320,
-  label,
-  onClick,
-  testId,
-}: {
+export interface ChartProps {
   option: ChartOption;
   height?: number;
+  /** What a screen reader hears: charts are drawn, not read. */
   label: string;
+  /** The clicked item, so a bar or a link can open the customers behind it. */
   onClick?: (item: ChartClick) => void;
   testId?: string;
-}) {
-  const element = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-  const clickHandler = useRef(onClick);
-  clickHandler.current = onClick;
+}
 
-  useEffect(() => {
-    if (!element.current) return;
-    const instance = echarts.init(element.current, undefined, { renderer: "svg" });
-    chart.current = instance;
-    instance.on("click", (params) => clickHandler.current?.(params as unknown as ChartClick));
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(element.current);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
+const EChart = lazy(() => import("./EChart.js"));
 
-  useEffect(() => {
-    chart.current?.setOption({ color: PALETTE, animationDuration: 300, ...option }, { notMerge: true });
-  }, [option]);
-
+export function Chart(props: ChartProps) {
   return (
-    <div
-      ref={element}
-      role="img"
-      aria-label={label}
-      data-testid={testId}
-      className="itinera-chart"
-      style={{ width: "100%", height }}
-    />
+    <Suspense
+      fallback={
+        <div role="img" aria-label={props.label} aria-busy="true" style={{ height: props.height ?? 320 }} />
+      }
+    >
+      <EChart {...props} />
+    </Suspense>
   );
 }

@@ -132,18 +132,24 @@ interface EventName {
 }
 
 /** Most frequent event names, narrowed by `q` on the server (so names beyond the first page are found). */
-function useEventNames(q: string) {
+function useEventNames(q: string, wanted: boolean) {
   return useQuery({
     queryKey: ["event-names", q],
     queryFn: ({ signal }) =>
       api<{ items: EventName[] }>("/api/events/names", { query: { q, limit: 100 }, signal }),
+    // Listing names scans the events: ask only when someone opens the list, not while the analysis
+    // the page is about is being computed.
+    enabled: wanted,
     staleTime: 60_000,
     placeholderData: keepPreviousData,
   });
 }
 
 /** The property keys seen on an event: suggestions for filters and breakdowns. */
-export function useEventProperties(step: { event?: string | undefined; type?: string | undefined }) {
+export function useEventProperties(
+  step: { event?: string | undefined; type?: string | undefined },
+  wanted = true,
+) {
   return useQuery({
     queryKey: ["event-properties", step.type ?? "track", step.event],
     queryFn: ({ signal }) =>
@@ -151,7 +157,7 @@ export function useEventProperties(step: { event?: string | undefined; type?: st
         query: { event: step.event, type: step.type ?? "track", limit: 50 },
         signal,
       }),
-    enabled: Boolean(step.event),
+    enabled: wanted && Boolean(step.event),
     staleTime: 60_000,
   });
 }
@@ -228,6 +234,7 @@ export function StepSelect({
   const format = useFormat();
   const [search, setSearch] = useState("");
   const [q] = useDebouncedValue(search, 250);
+  const [opened, setOpened] = useState(false);
   const touchpoints = useTouchpoints();
   const model = useJourneyModel();
   const stepLabel = useStepLabel();
@@ -236,7 +243,7 @@ export function StepSelect({
   const selectedLabel = chosen ? stepLabel(chosen) : "";
   // The selected step's label is in the box after a choice: that is not a search.
   const typed = search.trim() === selectedLabel ? "" : search.trim();
-  const names = useEventNames(q.trim() === selectedLabel ? "" : q.trim());
+  const names = useEventNames(q.trim() === selectedLabel ? "" : q.trim(), opened);
 
   const { data, counts } = useMemo(() => {
     const groups = new Map<StepKind, Array<{ value: string; label: string }>>(kinds.map((k) => [k, []]));
@@ -283,6 +290,7 @@ export function StepSelect({
       allowDeselect={clearable}
       searchValue={search}
       onSearchChange={setSearch}
+      onDropdownOpen={() => setOpened(true)}
       nothingFoundMessage={names.isFetching ? t("common:state.loading") : t("nothing")}
       maxDropdownHeight={320}
       comboboxProps={{ withinPortal: true }}
@@ -387,7 +395,11 @@ export function StepEditor<T extends StepDraft>({
 }) {
   const { t } = useTranslation(NS);
   const step = stepFromChoice(value.choice, kinds);
-  const props = useEventProperties(step?.event === undefined ? {} : { event: step.event, type: step.type });
+  // Property names are suggestions for filters: fetched once the step has one.
+  const props = useEventProperties(
+    step?.event === undefined ? {} : { event: step.event, type: step.type },
+    value.where.length > 0,
+  );
   const properties = (props.data?.items ?? []).map((p) => p.property);
   const setCondition = (i: number, c: DraftCondition) =>
     onChange({ ...value, where: value.where.map((x, j) => (j === i ? c : x)) });

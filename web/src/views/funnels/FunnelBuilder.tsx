@@ -15,6 +15,7 @@ import {
   Text,
 } from "@mantine/core";
 import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from "@tabler/icons-react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { StepEditor, stepOf, useEventProperties } from "../../components/StepPicker.js";
 import { useFormat } from "../../i18n/format.js";
@@ -89,8 +90,11 @@ export function FunnelBuilder({
   const { t } = useTranslation(NS);
   const n = draft.steps.length;
   const first = stepOf(draft.steps[0] ?? emptyStep());
+  // Suggestions for the breakdown, fetched once someone goes to the field (or a link filled it).
+  const [breakdownWanted, setBreakdownWanted] = useState(false);
   const firstProps = useEventProperties(
     first?.event === undefined ? {} : { event: first.event, type: first.type },
+    breakdownWanted || draft.breakdown !== "",
   );
 
   const setSteps = (steps: DraftStep[]) =>
@@ -207,6 +211,7 @@ export function FunnelBuilder({
               data={(firstProps.data?.items ?? []).map((p) => p.property)}
               value={draft.breakdown}
               onChange={(breakdown) => onChange({ ...draft, breakdown })}
+              onFocus={() => setBreakdownWanted(true)}
               disabled={draft.order === "unordered"}
               comboboxProps={{ withinPortal: true }}
               data-testid="funnel-breakdown"
