@@ -56,6 +56,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [client],
   );
   const signOut = useCallback(async () => {
+    // Requests still running would come back 401 once the session ends: stop them first.
+    await client.cancelQueries();
     await api("/api/auth/logout", { method: "POST", body: {} }).catch(() => undefined);
     client.clear();
     client.setQueryData(ME, { account: null });
