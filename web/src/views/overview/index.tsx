@@ -19,6 +19,9 @@ import "../frictions/messages.js";
 export default function OverviewView() {
   const { t } = useTranslation("overview");
   const stats = useStats();
+  // Asked together with the store check, not after it: on a large store each takes a second or more.
+  const [period] = useUrlState({ from: "", to: "" });
+  useOverview(period.from, period.to);
   return (
     <Stack gap="md">
       <Title order={2}>{t("title")}</Title>
