@@ -70,6 +70,10 @@ export async function openStore(file: string, opts: StoreOptions = {}): Promise<
   const idle = [...readers];
   const waiting: Array<(c: DuckDBConnection) => void> = [];
   let writerChain: Promise<unknown> = Promise.resolve();
+  // Closing a connection while a query runs on it crashes the process (native use after free), and a
+  // request whose client has gone away can still be reading when the server stops: close waits for them.
+  let closing = false;
+  let allIdle: (() => void) | undefined;
 
   const store: Store = {
     backend: Backend.duckdb,
@@ -77,6 +81,7 @@ export async function openStore(file: string, opts: StoreOptions = {}): Promise<
     created,
     writer,
     async read(fn) {
+      if (closing) throw new Error("the database is closing");
       const conn = idle.pop() ?? (await new Promise<DuckDBConnection>((resolve) => waiting.push(resolve)));
       try {
         return await fn(conn);
@@ -84,6 +89,7 @@ export async function openStore(file: string, opts: StoreOptions = {}): Promise<
         const next = waiting.shift();
         if (next) next(conn);
         else idle.push(conn);
+        if (closing && idle.length === readers.length) allIdle?.();
       }
     },
     exclusive(fn) {
@@ -92,6 +98,13 @@ export async function openStore(file: string, opts: StoreOptions = {}): Promise<
       return run;
     },
     async close() {
+      closing = true;
+      if (idle.length < readers.length) {
+        const done = new Promise<void>((resolve) => {
+          allIdle = resolve;
+        });
+        await done;
+      }
       await writerChain;
       for (const c of readers) c.closeSync();
       // A checkpoint folds the WAL into the file so the next open is fast.
