@@ -5,6 +5,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { usePersonas } from "../api/shared.js";
 import { useFormat } from "../i18n/format.js";
 import { ErrorState, Loading } from "./states.js";
 
@@ -72,37 +73,7 @@ function CustomerPages({ request }: { request: CustomerListRequest }) {
       <Text size="sm" c="dimmed" data-testid="customer-list-total" data-total={total}>
         {t("customers.total", { n: format.number(total) })}
       </Text>
-      {rows.length === 0 ? (
-        <Text c="dimmed">{t("customers.none")}</Text>
-      ) : (
-        <Table striped highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t("customers.name")}</Table.Th>
-              <Table.Th>{t("customers.stage")}</Table.Th>
-              <Table.Th>{t("customers.persona")}</Table.Th>
-              <Table.Th>{t("customers.lastSeen")}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((c) => (
-              <Table.Tr key={c.id}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/customers/${c.id}`}>
-                    {c.name ?? `#${c.id}`}
-                  </Anchor>
-                  {c.detail && <div>{c.detail}</div>}
-                </Table.Td>
-                <Table.Td>
-                  {c.stage ? <Badge variant="light">{t(`stage.${c.stage}`, c.stage)}</Badge> : "–"}
-                </Table.Td>
-                <Table.Td>{c.persona ?? "–"}</Table.Td>
-                <Table.Td>{format.dateTime(c.lastSeen)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+      {rows.length === 0 ? <Text c="dimmed">{t("customers.none")}</Text> : <CustomerTable rows={rows} />}
       {pages.hasNextPage && (
         <Group justify="center">
           <Button
@@ -115,5 +86,48 @@ function CustomerPages({ request }: { request: CustomerListRequest }) {
         </Group>
       )}
     </Stack>
+  );
+}
+
+/**
+ * Customers as a table: name (linking to the 360), stage, persona and last seen. The drawer above and
+ * the friction detail both list customers with it.
+ */
+export function CustomerTable({ rows, rowTestId }: { rows: CustomerRow[]; rowTestId?: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const personas = usePersonas();
+  const personaName = (id: string | null | undefined) =>
+    id ? (personas.data?.items.find((p) => p.id === id)?.name ?? id) : "–";
+  return (
+    <Table.ScrollContainer minWidth={560}>
+      <Table striped highlightOnHover stickyHeader fz="sm">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t("customers.name")}</Table.Th>
+            <Table.Th>{t("customers.stage")}</Table.Th>
+            <Table.Th>{t("customers.persona")}</Table.Th>
+            <Table.Th>{t("customers.lastSeen")}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((c) => (
+            <Table.Tr key={c.id} data-testid={rowTestId}>
+              <Table.Td>
+                <Anchor component={Link} to={`/customers/${c.id}`}>
+                  {c.name ?? `#${c.id}`}
+                </Anchor>
+                {c.detail && <div>{c.detail}</div>}
+              </Table.Td>
+              <Table.Td>
+                {c.stage ? <Badge variant="light">{t(`stage.${c.stage}`, c.stage)}</Badge> : "–"}
+              </Table.Td>
+              <Table.Td>{personaName(c.persona)}</Table.Td>
+              <Table.Td>{format.dateTime(c.lastSeen)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }

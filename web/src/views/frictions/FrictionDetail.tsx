@@ -1,7 +1,6 @@
 // One friction opened: what and where it is, its evidence against the baseline (charts per kind), the
 // numbers behind it, and the customers behind it, page by page.
 import {
-  Anchor,
   Badge,
   Button,
   CloseButton,
@@ -16,8 +15,8 @@ import {
 } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { usePersonas } from "../../api/shared.js";
 import { Chart } from "../../components/Chart.js";
+import { CustomerTable } from "../../components/CustomerList.js";
 import { ErrorState, Loading } from "../../components/states.js";
 import { type Format, useFormat } from "../../i18n/format.js";
 import { type Friction, useFrictionCustomers } from "./api.js";
@@ -255,10 +254,6 @@ function FrictionCustomers({ id, from, to }: { id: string; from: string; to: str
   const { t } = useTranslation(["frictions", "common"]);
   const format = useFormat();
   const pages = useFrictionCustomers(id, from, to);
-  const stageName = useStageName();
-  const personas = usePersonas();
-  const personaName = (id: string | null) =>
-    id === null ? "–" : (personas.data?.items.find((p) => p.id === id)?.name ?? id);
   return (
     <Stack gap="xs">
       <Title order={4} size="h5">
@@ -279,32 +274,10 @@ function FrictionCustomers({ id, from, to }: { id: string; from: string; to: str
             {t("detail.customersTotal", { n: format.number(pages.data.pages[0]?.total ?? 0) })}
           </Text>
           <ScrollArea.Autosize mah={420} type="auto" offsetScrollbars>
-            <Table striped highlightOnHover stickyHeader fz="sm" miw={560}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t("common:customers.name")}</Table.Th>
-                  <Table.Th>{t("common:customers.stage")}</Table.Th>
-                  <Table.Th>{t("common:customers.persona")}</Table.Th>
-                  <Table.Th>{t("common:customers.lastSeen")}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {pages.data.pages
-                  .flatMap((p) => p.customers)
-                  .map((c) => (
-                    <Table.Tr key={c.id} data-testid="friction-customer-row">
-                      <Table.Td>
-                        <Anchor component={Link} to={`/customers/${c.id}`}>
-                          {c.name ?? `#${c.id}`}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td>{stageName(c.stage)}</Table.Td>
-                      <Table.Td>{personaName(c.persona)}</Table.Td>
-                      <Table.Td>{format.dateTime(c.lastSeen)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-              </Table.Tbody>
-            </Table>
+            <CustomerTable
+              rows={pages.data.pages.flatMap((p) => p.customers)}
+              rowTestId="friction-customer-row"
+            />
           </ScrollArea.Autosize>
           {pages.hasNextPage && (
             <Group justify="center">
