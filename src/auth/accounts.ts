@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import { hashSecret } from "./credentials.js";
+import type { Role } from "./roles.js";
 
 const scryptAsync = promisify(scrypt) as (
   pw: string,
@@ -17,8 +18,7 @@ const SCRYPT = { N: 16_384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 export const MIN_PASSWORD = 12;
 
-export const Roles = ["admin", "member"] as const;
-export type Role = (typeof Roles)[number];
+export { type Role, Roles } from "./roles.js";
 
 export interface Account {
   id: string;

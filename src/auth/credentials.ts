@@ -2,6 +2,7 @@
 // secrets are 190-bit random strings, so a slow password hash would add latency and no safety.
 import { createHash, randomBytes } from "node:crypto";
 import { all, runQuery, type Store } from "../store/database.js";
+import type { Role } from "./roles.js";
 
 export type CredentialKind = "write_key" | "api_token";
 
@@ -12,6 +13,8 @@ const prefixes = { write_key: "wk_", api_token: "itk_" } as const;
 export interface Credential {
   id: string;
   name: string;
+  /** What an API token may do (write keys only collect: null). */
+  role: Role | null;
   createdAt: string;
   revokedAt: string | null;
 }
@@ -27,6 +30,7 @@ export async function createCredential(
   store: Store,
   kind: CredentialKind,
   name: string,
+  role: Role = "admin",
 ): Promise<Credential & { secret: string }> {
   const secret = newSecret(kind);
   const id = `${kind === "write_key" ? "key" : "tok"}_${randomBytes(6).toString("hex")}`;
@@ -34,14 +38,28 @@ export async function createCredential(
   await runQuery(store, {
     duckdb: () =>
       store.exclusive((c) =>
-        c.run(
-          `INSERT INTO ${tables[kind]} (id, name, ${hashColumns[kind]}, created_at) VALUES ($1, $2, $3, $4::TIMESTAMP)`,
-          [id, name, hashSecret(secret), createdAt.toISOString()],
-        ),
+        kind === "api_token"
+          ? c.run(
+              "INSERT INTO api_tokens (id, name, token_hash, created_at, role) VALUES ($1, $2, $3, $4::TIMESTAMP, $5)",
+              [id, name, hashSecret(secret), createdAt.toISOString(), role],
+            )
+          : c.run(
+              "INSERT INTO write_keys (id, name, key_hash, created_at) VALUES ($1, $2, $3, $4::TIMESTAMP)",
+              [id, name, hashSecret(secret), createdAt.toISOString()],
+            ),
       ),
   });
-  return { id, name, createdAt: createdAt.toISOString(), revokedAt: null, secret };
+  return {
+    id,
+    name,
+    role: kind === "api_token" ? role : null,
+    createdAt: createdAt.toISOString(),
+    revokedAt: null,
+    secret,
+  };
 }
+
+const roleColumn = { write_key: "NULL", api_token: "role" } as const;
 
 export async function listCredentials(store: Store, kind: CredentialKind): Promise<Credential[]> {
   const rows = await runQuery(store, {
@@ -49,7 +67,7 @@ export async function listCredentials(store: Store, kind: CredentialKind): Promi
       store.read((c) =>
         all(
           c,
-          `SELECT id, name, strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS created_at,
+          `SELECT id, name, ${roleColumn[kind]} AS role, strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS created_at,
                   strftime(revoked_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS revoked_at
              FROM ${tables[kind]} ORDER BY created_at`,
         ),
@@ -58,6 +76,7 @@ export async function listCredentials(store: Store, kind: CredentialKind): Promi
   return rows.map((r) => ({
     id: String(r.id),
     name: String(r.name),
+    role: r.role === null ? null : (String(r.role) as Role),
     createdAt: String(r.created_at),
     revokedAt: r.revoked_at === null ? null : String(r.revoked_at),
   }));
@@ -78,14 +97,21 @@ export async function revokeCredential(store: Store, kind: CredentialKind, id: s
   return rows.length > 0;
 }
 
+/** A live credential as the verifier knows it. */
+export interface VerifiedCredential {
+  id: string;
+  name: string;
+  role: Role | null;
+}
+
 /**
  * Verifies secrets against live credentials. Hashes are cached for a few seconds so a busy
  * collector does not query per request, while a revocation takes effect quickly.
  */
 export class CredentialVerifier {
-  private cache = new Map<string, string>(); // hash → credential name
+  private cache = new Map<string, VerifiedCredential>(); // hash → credential
   private loadedAt = 0;
-  private readonly extra = new Map<string, string>();
+  private readonly extra = new Map<string, VerifiedCredential>();
 
   constructor(
     private readonly store: Store,
@@ -94,25 +120,31 @@ export class CredentialVerifier {
   ) {}
 
   /** Accepts a secret that is not stored (a development write key given on the command line). */
-  allow(secret: string, name: string): void {
-    this.extra.set(hashSecret(secret), name);
+  allow(secret: string, name: string, role: Role | null = this.kind === "api_token" ? "admin" : null): void {
+    this.extra.set(hashSecret(secret), { id: `${this.kind === "write_key" ? "key" : "tok"}_${name}`, name, role });
   }
 
   invalidate(): void {
     this.loadedAt = 0;
   }
 
-  /** The credential's name, or undefined when the secret is unknown or revoked. */
-  async verify(secret: string | undefined): Promise<string | undefined> {
+  /** The live credential, or undefined when the secret is unknown or revoked. */
+  async verify(secret: string | undefined): Promise<VerifiedCredential | undefined> {
     if (!secret) return undefined;
     if (Date.now() - this.loadedAt > this.ttlMs) {
       const rows = await this.store.read((c) =>
         all(
           c,
-          `SELECT name, ${hashColumns[this.kind]} AS h FROM ${tables[this.kind]} WHERE revoked_at IS NULL`,
+          `SELECT id, name, ${roleColumn[this.kind]} AS role, ${hashColumns[this.kind]} AS h
+             FROM ${tables[this.kind]} WHERE revoked_at IS NULL`,
         ),
       );
-      this.cache = new Map(rows.map((r) => [String(r.h), String(r.name)]));
+      this.cache = new Map(
+        rows.map((r) => [
+          String(r.h),
+          { id: String(r.id), name: String(r.name), role: r.role === null ? null : (String(r.role) as Role) },
+        ]),
+      );
       this.loadedAt = Date.now();
     }
     // Looking up the hash, not the secret, leaks nothing useful through timing.

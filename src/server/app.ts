@@ -17,7 +17,7 @@ import { version } from "../version.js";
 import type { AppContext } from "./context.js";
 import { serveDashboard } from "./dashboard.js";
 import { HttpError, installErrorHandlers } from "./errors.js";
-import { canUseApi } from "./permissions.js";
+import { enforceAccess } from "./permissions.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { credentialRoutes } from "./routes/credentials.js";
 import { customerRoutes } from "./routes/customers.js";
@@ -42,8 +42,6 @@ export type App = FastifyInstance<
   FastifyInstance["log"],
   TypeBoxTypeProvider
 >;
-
-const PUBLIC_PATHS = new Set(["/healthz", "/api/openapi.json", "/api/auth/login", "/api/auth/session"]);
 
 /**
  * Fastify compares Content-Length with `receivedEncodedLength` of a replaced stream (else with the
@@ -89,6 +87,19 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   installErrorHandlers(app, await serveDashboard(app, ctx.config.dashboardDir));
   await app.register(cors, { origin: true, methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] });
   await app.register(swagger, {
+    // Each operation states the access its route declares (`x-access`), and its security follows from it,
+    // so the document cannot drift from what the hooks enforce.
+    transform: ({ schema, url, route }) => {
+      const access = route.config?.access;
+      if (!schema || access === undefined) return { schema, url };
+      const security =
+        access === "public"
+          ? []
+          : access === "collect"
+            ? [{ basicAuth: [] }, { writeKeyInBody: [] }]
+            : [{ bearerAuth: [] }];
+      return { schema: { ...schema, security, "x-access": access } as typeof schema, url };
+    },
     openapi: {
       openapi: "3.1.0",
       info: {
@@ -132,14 +143,12 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     return payload;
   });
 
-  app.addHook("onRequest", async (req) => {
-    const url = req.routeOptions.url;
-    if (url?.startsWith("/api/") && !PUBLIC_PATHS.has(url)) await canUseApi(req, ctx.apiTokens, ctx.store);
-  });
+  enforceAccess(app, ctx);
 
   app.get(
     "/healthz",
     {
+      config: { access: "public" },
       schema: {
         summary: "Liveness",
         tags: ["operations"],
@@ -148,7 +157,9 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     },
     async () => ({ status: "ok", version }),
   );
-  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/api/openapi.json", { config: { access: "public" }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   ingestRoutes(app, ctx);
   accountRoutes(app, ctx);

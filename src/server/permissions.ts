@@ -1,9 +1,23 @@
-// Who may call what, in one place: /v1 takes a write key, /api an API token or a signed-in person's session.
-import type { FastifyRequest } from "fastify";
+// Who may call what, in one place. Every route declares its access in `config.access` next to its schema:
+// "public", "collect" (a write key, /v1) or a permission of src/auth/roles.ts (an API token or a
+// signed-in person's session whose role grants it). The hooks installed by `enforceAccess` check it; a
+// route that declares nothing is refused, so a forgotten declaration fails closed.
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { type Account, sessionAccount } from "../auth/accounts.js";
 import type { CredentialVerifier } from "../auth/credentials.js";
+import { canGrant, hasPermission, type Permission, type Role } from "../auth/roles.js";
 import type { Store } from "../store/database.js";
 import { HttpError } from "./errors.js";
+import type { Actor } from "../audit/log.js";
+
+/** What a route needs: nothing, a write key, or a permission. */
+export type Access = "public" | "collect" | Permission;
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
 
 /** Segment SDKs send the write key as the Basic-auth user name, or as `writeKey` in the body. */
 export function writeKeyOf(req: FastifyRequest): string | undefined {
@@ -27,28 +41,37 @@ export async function canCollect(req: FastifyRequest, keys: CredentialVerifier):
       "send a write key as the Basic-auth user name or as writeKey in the body",
     );
   }
-  const name = await keys.verify(key);
-  if (!name)
+  const verified = await keys.verify(key);
+  if (!verified)
     throw new HttpError(
       401,
       "invalid_write_key",
       "the write key is unknown or revoked; create one with `itinera keys create`",
     );
-  return name;
+  return verified.name;
 }
 
 /** Who is calling /api: a script with an API token, or a person signed in to the dashboard. */
-export type Principal = { kind: "token"; name: string } | { kind: "account"; account: Account };
+export type Principal =
+  | { kind: "token"; id: string; name: string; role: Role }
+  | { kind: "account"; id: string; name: string; role: Role; account: Account };
 
 const principals = new WeakMap<FastifyRequest, Principal>();
+const sources = new WeakMap<FastifyRequest, string>();
 
 export const SESSION_COOKIE = "itinera_session";
 
 /** The session cookie's value, if the request has one. */
-function sessionCookie(req: FastifyRequest): string | undefined {
+export function sessionCookie(req: FastifyRequest): string | undefined {
   for (const part of (req.headers.cookie ?? "").split(";")) {
     const [name, ...value] = part.trim().split("=");
-    if (name === SESSION_COOKIE) return decodeURIComponent(value.join("="));
+    if (name === SESSION_COOKIE) {
+      try {
+        return decodeURIComponent(value.join("="));
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
@@ -63,7 +86,7 @@ export function tokenOf(req: FastifyRequest): string | undefined {
  * API tokens and session tokens come as `Authorization: Bearer <token>` (the dashboard's session also as
  * a cookie). Remembers who called for the route (principalOf).
  */
-export async function canUseApi(
+export async function authenticate(
   req: FastifyRequest,
   tokens: CredentialVerifier,
   store: Store,
@@ -75,16 +98,16 @@ export async function canUseApi(
       "missing_token",
       "send an API token as `Authorization: Bearer <token>` (create one with `itinera tokens create`), or sign in",
     );
-  let principal: Principal | undefined;
+  let principal: Principal;
   if (token.startsWith("its_")) {
     const account = await sessionAccount(store, token);
     if (!account)
       throw new HttpError(401, "invalid_session", "the sign-in has expired or ended; sign in again");
-    principal = { kind: "account", account };
+    principal = { kind: "account", id: account.id, name: account.email, role: account.role, account };
   } else {
-    const name = await tokens.verify(token);
-    if (!name) throw new HttpError(401, "invalid_token", "the API token is unknown or revoked");
-    principal = { kind: "token", name };
+    const verified = await tokens.verify(token);
+    if (!verified?.role) throw new HttpError(401, "invalid_token", "the API token is unknown or revoked");
+    principal = { kind: "token", id: verified.id, name: verified.name, role: verified.role };
   }
   principals.set(req, principal);
   return principal;
@@ -94,9 +117,62 @@ export function principalOf(req: FastifyRequest): Principal | undefined {
   return principals.get(req);
 }
 
-/** Managing accounts takes an admin: an API token (scripts are set up by admins) or an admin account. */
-export function canManageAccounts(req: FastifyRequest): void {
-  const p = principalOf(req);
-  if (p?.kind === "token" || (p?.kind === "account" && p.account.role === "admin")) return;
-  throw new HttpError(403, "forbidden", "managing accounts needs an admin account or an API token");
+/** The write key's name a /v1 request was accepted under. */
+export function sourceOf(req: FastifyRequest): string {
+  return sources.get(req) ?? "unknown";
+}
+
+/** The caller's permission check for the parts of a route that depend on the role (e.g. masking). */
+export function may(req: FastifyRequest, permission: Permission): boolean {
+  const p = principals.get(req);
+  return p !== undefined && hasPermission(p.role, permission);
+}
+
+/** Refuses to hand out a role with rights the caller does not have itself. */
+export function canGrantRole(req: FastifyRequest, role: Role): void {
+  const p = principals.get(req);
+  if (p && canGrant(p.role, role)) return;
+  throw new HttpError(
+    403,
+    "role_exceeds_caller",
+    `a ${p?.role ?? "caller"} cannot give the role ${role}: it has rights the caller does not have`,
+  );
+}
+
+function denied(principal: Principal, permission: Permission): HttpError {
+  return new HttpError(
+    403,
+    "forbidden",
+    `the role ${principal.role} does not allow this (it needs the permission ${permission}); ask an admin`,
+  );
+}
+
+/**
+ * Installs the checks: /api routes authenticate in onRequest (before any body is read), /v1 routes
+ * check the write key once the body is parsed (it may carry the key).
+ */
+export function enforceAccess(
+  app: FastifyInstance,
+  deps: { apiTokens: CredentialVerifier; writeKeys: CredentialVerifier; store: Store },
+): void {
+  app.addHook("onRequest", async (req) => {
+    // Unknown paths reach the not-found handler, which has no route config: nothing to protect there.
+    if (req.is404) return;
+    const access = req.routeOptions.config.access;
+    if (access === undefined)
+      throw new HttpError(403, "undeclared_access", "this route declares no permission and is refused");
+    if (access === "public" || access === "collect") return;
+    const principal = await authenticate(req, deps.apiTokens, deps.store);
+    if (!hasPermission(principal.role, access)) throw denied(principal, access);
+  });
+  app.addHook("preValidation", async (req) => {
+    if (req.routeOptions.config.access === "collect") sources.set(req, await canCollect(req, deps.writeKeys));
+  });
+}
+
+/** The audit trail's "who" for a request. */
+export function actorOf(req: FastifyRequest): Actor {
+  const p = principals.get(req);
+  if (!p) return { kind: "system", id: null, name: "server" };
+  return { kind: p.kind, id: p.id, name: p.name };
 }

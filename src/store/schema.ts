@@ -209,4 +209,27 @@ export const migrations: readonly string[] = [
     expires_at TIMESTAMP NOT NULL
   );
   `,
+  // Roles (src/auth/roles.ts): API tokens carry one too (tokens made before roles were admins' scripts),
+  // and the old catch-all 'member' becomes 'analyst', which is what it could do short of accounts.
+  `
+  ALTER TABLE api_tokens ADD COLUMN role VARCHAR DEFAULT 'admin';
+  UPDATE api_tokens SET role = 'admin' WHERE role IS NULL;
+  UPDATE accounts SET role = 'analyst' WHERE role = 'member';
+  `,
+  // The audit trail (src/audit/log.ts): append-only.
+  `
+  CREATE SEQUENCE audit_seq START 1;
+  CREATE TABLE audit_log (
+    id         BIGINT PRIMARY KEY,
+    at         TIMESTAMP NOT NULL,
+    actor_kind VARCHAR   NOT NULL,  -- account | token | cli | system
+    actor_id   VARCHAR,
+    actor_name VARCHAR   NOT NULL,
+    action     VARCHAR   NOT NULL,  -- noun.verb
+    target     VARCHAR,
+    before     JSON,
+    after      JSON,
+    detail     JSON
+  );
+  `,
 ];
