@@ -41,6 +41,45 @@ export const ConfigSchema = Type.Object({
     /** Segment's documented limits: 32 KB per event, 500 KB per request. */
     maxEventBytes: Type.Integer({ minimum: 1024 }),
     maxRequestBytes: Type.Integer({ minimum: 1024 }),
+    /**
+     * Deepest nesting of objects and arrays in one event or /api body. Real events nest a few levels; a
+     * body thousands deep exists only to overflow a recursive parser, serialiser or JSON function.
+     */
+    maxJsonDepth: Type.Integer({ minimum: 8, maximum: 1000 }),
+  }),
+  /**
+   * Requests per window and caller, counted per request (not per event: a batch of 500 is one). The
+   * write key (Basic-auth user name, else the client address) on /v1; the API token or session on /api
+   * (else the client address). 0 requests turns a limit off.
+   */
+  rateLimit: Type.Object({
+    collectRequests: Type.Integer({ minimum: 0 }),
+    collectWindowSeconds: Type.Number({ exclusiveMinimum: 0 }),
+    apiRequests: Type.Integer({ minimum: 0 }),
+    apiWindowSeconds: Type.Number({ exclusiveMinimum: 0 }),
+  }),
+  /** The HTTP edge: proxies, cookies, cross-origin callers, slow clients. */
+  http: Type.Object({
+    /**
+     * Behind a reverse proxy (TLS terminator, load balancer): believe its X-Forwarded-For, -Proto and
+     * -Host. Off, they are ignored, since any client could send them.
+     */
+    trustProxy: Type.Boolean(),
+    /** The session cookie's Secure flag: "auto" sets it when the request came over HTTPS. */
+    cookieSecure: Type.Union([Type.Literal("auto"), Type.Boolean()]),
+    /** Web origins (e.g. https://admin.example.com) allowed to call /api from a browser; the dashboard needs none. */
+    apiCorsOrigins: Type.Array(Type.String({ pattern: "^https?://[^/]+$" })),
+    /** From connection to the end of the request headers (node's headersTimeout): slow-header clients. */
+    headersTimeoutMs: Type.Integer({ minimum: 100 }),
+    /** From connection to the end of the request body (node's requestTimeout): slow-body clients. 0 is none. */
+    requestTimeoutMs: Type.Integer({ minimum: 0 }),
+    /** How long an idle kept-alive connection stays open after a response. */
+    keepAliveTimeoutMs: Type.Integer({ minimum: 100 }),
+    /**
+     * A socket silent this long is closed (Fastify's connectionTimeout). Long operations (imports) turn
+     * it off for their own request. 0 is none.
+     */
+    connectionTimeoutMs: Type.Integer({ minimum: 0 }),
   }),
   /** How long a messageId is remembered for deduplication. */
   dedupeWindowDays: Type.Integer({ minimum: 7 }),
@@ -75,7 +114,19 @@ export const defaultConfig: Config = {
   logLevel: "info",
   devWriteKeys: [],
   demoOnFirstRun: true,
-  limits: { maxEventBytes: 32 * 1024, maxRequestBytes: 500 * 1024 },
+  limits: { maxEventBytes: 32 * 1024, maxRequestBytes: 500 * 1024, maxJsonDepth: 64 },
+  // The ingest target, 50,000 events/s in batches of 500, is 100 requests/s: 5,000/s per write key leaves
+  // room for browser SDKs that send one event per request under one shared key.
+  rateLimit: { collectRequests: 5000, collectWindowSeconds: 1, apiRequests: 1200, apiWindowSeconds: 60 },
+  http: {
+    trustProxy: false,
+    cookieSecure: "auto",
+    apiCorsOrigins: [],
+    headersTimeoutMs: 30_000,
+    requestTimeoutMs: 120_000,
+    keepAliveTimeoutMs: 72_000,
+    connectionTimeoutMs: 300_000,
+  },
   dedupeWindowDays: 30,
   journeyRefreshSeconds: 60,
   sessionHours: 12,
@@ -133,6 +184,10 @@ const envVars: Record<string, (v: string) => ConfigOverrides> = {
   ITINERA_JOURNEY_REFRESH_SECONDS: (v) => ({ journeyRefreshSeconds: Number(v) }),
   ITINERA_SESSION_HOURS: (v) => ({ sessionHours: Number(v) }),
   ITINERA_DASHBOARD_DIR: (v) => ({ dashboardDir: v }),
+  ITINERA_TRUST_PROXY: (v) => ({ http: { trustProxy: v === "1" || v === "true" } }),
+  ITINERA_COOKIE_SECURE: (v) => ({ http: { cookieSecure: v === "auto" ? "auto" : v === "1" || v === "true" } }),
+  ITINERA_RATE_LIMIT_COLLECT: (v) => ({ rateLimit: { collectRequests: Number(v) } }),
+  ITINERA_RATE_LIMIT_API: (v) => ({ rateLimit: { apiRequests: Number(v) } }),
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -185,5 +240,11 @@ export function loadConfig(
       `invalid configuration:\n${lines.join("\n")}\nFix the flag, ITINERA_* variable or config file entry named above.`,
     );
   }
+  const { headersTimeoutMs, requestTimeoutMs } = config.http;
+  // node refuses a headers timeout longer than the whole request's.
+  if (requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs)
+    return err(
+      `invalid configuration: http.headersTimeoutMs (${headersTimeoutMs}) must not exceed http.requestTimeoutMs (${requestTimeoutMs})`,
+    );
   return ok(config);
 }

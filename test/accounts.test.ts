@@ -77,7 +77,7 @@ describe("accounts and sign-in", () => {
     expect(blocked.body.error.code).toBe("too_many_attempts");
   });
 
-  it("let admins manage accounts and keep members out of that", async () => {
+  it("let admins manage accounts and keep analysts out of that", async () => {
     const adminSession = (await login(admin.email, admin.password)).body.token;
     const email = `${uid("analyst")}@example.com`;
     const created = await server.api<{ account: { id: string; role: string }; password: string }>(
@@ -89,7 +89,7 @@ describe("accounts and sign-in", () => {
       },
     );
     expect(created.status).toBe(201);
-    expect(created.body.account.role).toBe("member");
+    expect(created.body.account.role).toBe("analyst");
     const member = (await login(email, created.body.password)).body.token;
     expect((await server.api("/api/touchpoints", as(member))).status).toBe(200);
     const denied = await server.api<ErrorReply>("/api/accounts", as(member));
@@ -154,7 +154,7 @@ describe("accounts and sign-in", () => {
       "owner",
     ]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--role must be admin or member/);
+    expect(bad.stderr).toMatch(/--role must be one of admin, analyst, marketer, agent, viewer/);
   });
 
   it("end a session on sign-out", async () => {

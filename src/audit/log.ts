@@ -29,7 +29,7 @@ export async function recordAudit(store: Store, entry: AuditEntry): Promise<void
     duckdb: () =>
       store.exclusive((c) =>
         c.run(
-          `INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_name, action, target, before, after, detail)
+          `INSERT INTO audit_log (id, occurred_at, actor_kind, actor_id, actor_name, action, target, before, after, detail)
            VALUES (nextval('audit_seq'), $1::TIMESTAMP, $2, $3, $4, $5, $6, $7::JSON, $8::JSON, $9::JSON)`,
           [
             new Date().toISOString(),

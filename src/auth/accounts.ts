@@ -109,6 +109,30 @@ export async function listAccounts(store: Store): Promise<Account[]> {
   return rows.map(toAccount);
 }
 
+export async function findAccount(store: Store, id: string): Promise<Account | undefined> {
+  const [row] = await store.read((conn) => all(conn, `${SELECT} WHERE id = $1`, [id]));
+  return row ? toAccount(row) : undefined;
+}
+
+/** Renames an account or changes its role (sessions read the role on every request: it applies at once). */
+export async function updateAccount(
+  store: Store,
+  id: string,
+  change: { name?: string | undefined; role?: Role | undefined },
+): Promise<Result<Account, AccountProblem>> {
+  return store.exclusive(async (conn) => {
+    const [exists] = await all(conn, "SELECT 1 FROM accounts WHERE id = $1", [id]);
+    if (!exists) return err<AccountProblem>({ code: "not_found", message: `no account ${id}` });
+    await conn.run("UPDATE accounts SET name = coalesce($2, name), role = coalesce($3, role) WHERE id = $1", [
+      id,
+      change.name ?? null,
+      change.role ?? null,
+    ]);
+    const [row] = await all(conn, `${SELECT} WHERE id = $1`, [id]);
+    return ok(toAccount(row!));
+  });
+}
+
 /** Disables an account and ends its sessions. */
 export async function disableAccount(store: Store, id: string): Promise<Result<Account, AccountProblem>> {
   return store.exclusive(async (conn) => {

@@ -121,7 +121,11 @@ export class CredentialVerifier {
 
   /** Accepts a secret that is not stored (a development write key given on the command line). */
   allow(secret: string, name: string, role: Role | null = this.kind === "api_token" ? "admin" : null): void {
-    this.extra.set(hashSecret(secret), { id: `${this.kind === "write_key" ? "key" : "tok"}_${name}`, name, role });
+    this.extra.set(hashSecret(secret), {
+      id: `${this.kind === "write_key" ? "key" : "tok"}_${name}`,
+      name,
+      role,
+    });
   }
 
   invalidate(): void {

@@ -60,4 +60,5 @@ export function canGrant(callerRole: Role, role: Role): boolean {
   return true;
 }
 
-export const isRole = (v: unknown): v is Role => typeof v === "string" && (Roles as readonly string[]).includes(v);
+export const isRole = (v: unknown): v is Role =>
+  typeof v === "string" && (Roles as readonly string[]).includes(v);

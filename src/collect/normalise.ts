@@ -1,6 +1,7 @@
 // Validates one Segment message and turns it into the event Itinera stores: skew-corrected UTC time,
 // a channel, normalised identifiers. A bad message becomes a reason, never an exception.
 import { randomUUID } from "node:crypto";
+import { nestsDeeperThan } from "../json-depth.js";
 import { type Identifier, type IdentifierRules, searchNames } from "../identity/identifiers.js";
 import { err, ok, type Result } from "../result.js";
 import { type Channel, inferChannel } from "./channel.js";
@@ -36,6 +37,8 @@ export interface Envelope {
   sentAt?: unknown;
   context?: Record<string, unknown>;
   maxEventBytes: number;
+  /** Deepest nesting an event may have (the message object is level 1); 64 when not given. */
+  maxJsonDepth?: number;
 }
 
 const typeSet = new Set<string>(messageTypes);
@@ -74,6 +77,10 @@ export function normalise(
   if (typeHint && raw.type !== undefined && raw.type !== typeHint) {
     return err(`"type" is "${String(raw.type)}" but this route takes "${typeHint}"`);
   }
+  // Before anything recursive (JSON.stringify below) meets it: thousands of levels overflow the stack.
+  const maxDepth = env.maxJsonDepth ?? 64;
+  if (nestsDeeperThan(raw, maxDepth) || nestsDeeperThan(env.context, maxDepth - 1))
+    return err(`message nests objects or arrays more than ${maxDepth} levels deep; flatten its properties, traits or context`);
   const t = type as MessageType;
   const checker = messageCheckers[t];
   // Checked through an `unknown` alias so `raw` keeps its plain record type below.

@@ -2,7 +2,6 @@
 // generated from the same schemas that validate requests, one error envelope everywhere.
 import type { Transform } from "node:stream";
 import { createGunzip, createInflate } from "node:zlib";
-import cors from "@fastify/cors";
 import swagger from "@fastify/swagger";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Ajv } from "ajv";
@@ -18,6 +17,7 @@ import type { AppContext } from "./context.js";
 import { serveDashboard } from "./dashboard.js";
 import { HttpError, installErrorHandlers } from "./errors.js";
 import { enforceAccess } from "./permissions.js";
+import { edgeOptions, installWebSafety } from "./web-safety.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { credentialRoutes } from "./routes/credentials.js";
 import { customerRoutes } from "./routes/customers.js";
@@ -72,6 +72,7 @@ function validators(options: { coerceTypes: "array" | false }): Ajv {
 export async function buildApp(ctx: AppContext): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.log,
+    ...edgeOptions(ctx.config),
     bodyLimit: ctx.config.limits.maxRequestBytes,
     // One line per request would cost more than the ingest itself at 50k events/s.
     logController: new LogController({ disableRequestLogging: true }),
@@ -85,7 +86,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   );
 
   installErrorHandlers(app, await serveDashboard(app, ctx.config.dashboardDir));
-  await app.register(cors, { origin: true, methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] });
+  await installWebSafety(app, ctx.config);
   await app.register(swagger, {
     // Each operation states the access its route declares (`x-access`), and its security follows from it,
     // so the document cannot drift from what the hooks enforce.

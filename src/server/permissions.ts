@@ -3,12 +3,12 @@
 // signed-in person's session whose role grants it). The hooks installed by `enforceAccess` check it; a
 // route that declares nothing is refused, so a forgotten declaration fails closed.
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Actor } from "../audit/log.js";
 import { type Account, sessionAccount } from "../auth/accounts.js";
 import type { CredentialVerifier } from "../auth/credentials.js";
 import { canGrant, hasPermission, type Permission, type Role } from "../auth/roles.js";
 import type { Store } from "../store/database.js";
 import { HttpError } from "./errors.js";
-import type { Actor } from "../audit/log.js";
 
 /** What a route needs: nothing, a write key, or a permission. */
 export type Access = "public" | "collect" | Permission;

@@ -24,6 +24,11 @@ export interface Store {
   read<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
   /** Runs `fn` holding the writer alone (for configuration changes outside ingest). */
   exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
+  /**
+   * Copies the database into a fresh file and swaps it in, holding the writer and every reader: DuckDB
+   * does not zero the blocks deleted rows leave, so an erasure compacts to leave no bytes of them behind.
+   */
+  compact(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,13 +66,19 @@ export async function openStore(file: string, opts: StoreOptions = {}): Promise<
     if (/lock/i.test(message)) return err(`${absolute}: ${LOCK_HINT}`);
     return err(`cannot open database ${absolute}: ${message}`);
   }
-  const writer = await instance.connect();
-  await writer.run(`SET checkpoint_threshold = '${Math.trunc(opts.checkpointThresholdMb ?? 128)}MB'`);
-  if (opts.memoryLimitMb) await writer.run(`SET memory_limit = '${Math.trunc(opts.memoryLimitMb)}MB'`);
+  const connectWriter = async () => {
+    const conn = await instance.connect();
+    await conn.run(`SET checkpoint_threshold = '${Math.trunc(opts.checkpointThresholdMb ?? 128)}MB'`);
+    if (opts.memoryLimitMb) await conn.run(`SET memory_limit = '${Math.trunc(opts.memoryLimitMb)}MB'`);
+    return conn;
+  };
+  let writer = await connectWriter();
   await migrate(writer);
   const readers: DuckDBConnection[] = [];
   for (let i = 0; i < (opts.readers ?? 4); i++) readers.push(await instance.connect());
   const idle = [...readers];
+  // While a compaction swaps the file, new reads wait here.
+  let paused: Promise<void> | undefined;
   const waiting: Array<(c: DuckDBConnection) => void> = [];
   let writerChain: Promise<unknown> = Promise.resolve();
   // Closing a connection while a query runs on it crashes the process (native use after free), and a
@@ -79,8 +90,11 @@ export async function openStore(file: string, opts: StoreOptions = {}): Promise<
     backend: Backend.duckdb,
     path: absolute,
     created,
-    writer,
+    get writer() {
+      return writer;
+    },
     async read(fn) {
+      while (paused) await paused;
       if (closing) throw new Error("the database is closing");
       const conn = idle.pop() ?? (await new Promise<DuckDBConnection>((resolve) => waiting.push(resolve)));
       try {
@@ -89,13 +103,52 @@ export async function openStore(file: string, opts: StoreOptions = {}): Promise<
         const next = waiting.shift();
         if (next) next(conn);
         else idle.push(conn);
-        if (closing && idle.length === readers.length) allIdle?.();
+        if ((closing || paused) && idle.length === readers.length) allIdle?.();
       }
     },
     exclusive(fn) {
       const run = writerChain.then(() => fn(writer));
       writerChain = run.catch(() => undefined);
       return run;
+    },
+    compact() {
+      return store.exclusive(async () => {
+        let resume = () => {};
+        paused = new Promise<void>((r) => {
+          resume = r;
+        });
+        try {
+          if (idle.length < readers.length)
+            await new Promise<void>((r) => {
+              allIdle = r;
+            });
+          allIdle = undefined;
+          const fresh = `${absolute}.compact`;
+          fs.rmSync(fresh, { force: true });
+          fs.rmSync(`${fresh}.wal`, { force: true });
+          const [db] = await all(writer, "SELECT current_database() AS name");
+          const name = String(db?.name).replaceAll('"', '""');
+          await writer.run(`ATTACH '${fresh.replaceAll("'", "''")}' AS itinera_compact`);
+          try {
+            await writer.run(`COPY FROM DATABASE "${name}" TO itinera_compact`);
+          } finally {
+            await writer.run("DETACH itinera_compact");
+          }
+          for (const c of readers) c.closeSync();
+          writer.closeSync();
+          instance.closeSync();
+          // The rename replaces the old file; its WAL was folded into the copy.
+          fs.renameSync(fresh, absolute);
+          fs.rmSync(`${absolute}.wal`, { force: true });
+          instance = await DuckDBInstance.create(absolute);
+          writer = await connectWriter();
+          for (let i = 0; i < readers.length; i++) readers[i] = await instance.connect();
+          idle.splice(0, idle.length, ...readers);
+        } finally {
+          paused = undefined;
+          resume();
+        }
+      });
     },
     async close() {
       closing = true;

@@ -221,7 +221,7 @@ export const migrations: readonly string[] = [
   CREATE SEQUENCE audit_seq START 1;
   CREATE TABLE audit_log (
     id         BIGINT PRIMARY KEY,
-    at         TIMESTAMP NOT NULL,
+    occurred_at TIMESTAMP NOT NULL,
     actor_kind VARCHAR   NOT NULL,  -- account | token | cli | system
     actor_id   VARCHAR,
     actor_name VARCHAR   NOT NULL,
@@ -231,5 +231,23 @@ export const migrations: readonly string[] = [
     after      JSON,
     detail     JSON
   );
+  `,
+  // Erasure (src/privacy/): a tombstone per erased person keeps keyed hashes of their identifiers, so later
+  // events from them are dropped; the secret keys those hashes. Files Itinera wrote that may hold personal
+  // data (import rejects) are listed so an erasure can clean them too.
+  `
+  CREATE TABLE privacy_secret (id INTEGER PRIMARY KEY, secret VARCHAR NOT NULL);
+  CREATE SEQUENCE tombstone_seq START 1;
+  CREATE TABLE tombstones (
+    id          BIGINT PRIMARY KEY,
+    customer_id BIGINT    NOT NULL,   -- the canonical id the person had
+    deleted_at  TIMESTAMP NOT NULL,
+    kinds       VARCHAR[] NOT NULL,   -- identifier kinds hashed, e.g. [email, phone, anonymous_id]
+    dropped     BIGINT    NOT NULL,   -- events refused since
+    last_dropped_at TIMESTAMP,
+    lifted_at   TIMESTAMP             -- undeleted: the keys are gone, the row stays as the record
+  );
+  CREATE TABLE tombstone_keys (tombstone_id BIGINT NOT NULL, kind VARCHAR NOT NULL, hash VARCHAR NOT NULL);
+  CREATE TABLE privacy_files (path VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, written_at TIMESTAMP NOT NULL);
   `,
 ];

@@ -9,7 +9,9 @@ import {
   type Role,
   Roles,
   resetPassword,
+  updateAccount,
 } from "../../auth/accounts.js";
+import { isRole } from "../../auth/roles.js";
 import { orFail } from "../input.js";
 import { configFrom, type GlobalOptions } from "../options.js";
 import { CliError, emit, fail, table } from "../output.js";
@@ -31,7 +33,10 @@ export function accountCommands(program: Command): void {
     .description("create an account; without --password one is made up and printed once")
     .requiredOption("--email <email>", "what the person signs in with")
     .requiredOption("--name <name>", "their name")
-    .option("--role <role>", `${Roles.join(" or ")} (default member; admins manage accounts)`)
+    .option(
+      "--role <role>",
+      `${Roles.join(", ")} (default analyst; only admins manage accounts and credentials)`,
+    )
     .option("--password <password>", "at least 12 characters (default: made up)")
     .addHelpText(
       "after",
@@ -40,9 +45,9 @@ export function accountCommands(program: Command): void {
     .action(async (o: { email: string; name: string; role?: string; password?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       try {
-        const role = (o.role ?? "member") as Role;
+        const role = (o.role ?? "analyst") as Role;
         if (!Roles.includes(role))
-          throw new CliError(`--role must be ${Roles.join(" or ")} (got "${o.role}")`, 2);
+          throw new CliError(`--role must be one of ${Roles.join(", ")} (got "${o.role}")`, 2);
         const body = { email: o.email, name: o.name, role, ...(o.password ? { password: o.password } : {}) };
         const created = await viaServerOr<WithPassword>(
           configFrom(g),
@@ -76,6 +81,29 @@ export function accountCommands(program: Command): void {
             "disabledAt",
           ]),
         );
+      } catch (e) {
+        fail(g, e);
+      }
+    });
+
+  accounts
+    .command("update <id>")
+    .description("rename an account or change its role (takes effect on its next request)")
+    .option("--name <name>", "the new display name")
+    .option("--role <role>", Roles.join(", "))
+    .action(async (id: string, o: { name?: string; role?: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        if (o.role !== undefined && !isRole(o.role))
+          throw new CliError(`--role must be one of ${Roles.join(", ")} (got "${o.role}")`, 2);
+        if (o.name === undefined && o.role === undefined) throw new CliError("give --name or --role", 2);
+        const change = { ...(o.name ? { name: o.name } : {}), ...(o.role ? { role: o.role as Role } : {}) };
+        const out = await viaServerOr<Account>(
+          configFrom(g),
+          { method: "PATCH", path: `/api/accounts/${encodeURIComponent(id)}`, body: change },
+          async (ctx) => orFail(await updateAccount(ctx.store, id, change)),
+        );
+        emit(g, out, (a) => `Updated ${a.email} (${a.id}): ${a.name}, ${a.role}.`);
       } catch (e) {
         fail(g, e);
       }

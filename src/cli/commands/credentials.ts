@@ -7,6 +7,7 @@ import {
   listCredentials,
   revokeCredential,
 } from "../../auth/credentials.js";
+import { isRole, Roles } from "../../auth/roles.js";
 import { configFrom, type GlobalOptions } from "../options.js";
 import { CliError, emit, fail, table } from "../output.js";
 import { viaServerOr } from "../target.js";
@@ -20,24 +21,35 @@ export function credentialCommands(program: Command): void {
     const group = program
       .command(name)
       .description(`manage ${label}s (${kind === "write_key" ? "for /v1 collection" : "for /api"})`);
-    group
+    const create = group
       .command("create")
       .description(`create a ${label}; the secret is printed once`)
-      .requiredOption("--name <name>", "what the credential is for, e.g. web-site")
-      .action(async (opts: { name: string }, cmd: Command) => {
-        const g = cmd.optsWithGlobals<GlobalOptions>();
-        try {
-          const config = configFrom(g);
-          const created = await viaServerOr(
-            config,
-            { method: "POST", path: `/api/${name}`, body: { name: opts.name } },
-            (ctx) => createCredential(ctx.store, kind, opts.name),
-          );
-          emit(g, created, (c) => `Created ${label} "${c.name}" (${c.id}). Secret, shown once:\n${c.secret}`);
-        } catch (e) {
-          fail(g, e);
-        }
-      });
+      .requiredOption("--name <name>", "what the credential is for, e.g. web-site");
+    if (kind === "api_token")
+      create.option(
+        "--role <role>",
+        `what the token may do: ${Roles.join(", ")} (default analyst; never more than your own)`,
+      );
+    create.action(async (opts: { name: string; role?: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      try {
+        const config = configFrom(g);
+        const role = opts.role ?? "analyst";
+        if (!isRole(role)) throw new CliError(`--role must be one of ${Roles.join(", ")} (got "${role}")`, 2);
+        const body = kind === "api_token" ? { name: opts.name, role } : { name: opts.name };
+        const created = await viaServerOr(config, { method: "POST", path: `/api/${name}`, body }, (ctx) =>
+          createCredential(ctx.store, kind, opts.name, role),
+        );
+        emit(
+          g,
+          created,
+          (c) =>
+            `Created ${label} "${c.name}" (${c.id}${c.role ? `, ${c.role}` : ""}). Secret, shown once:\n${c.secret}`,
+        );
+      } catch (e) {
+        fail(g, e);
+      }
+    });
     group
       .command("list")
       .description(`list ${label}s (never their secrets)`)

@@ -1,8 +1,10 @@
 // Sign-in for people (the dashboard) and the accounts they sign in with. Scripts keep using API tokens.
 import { Type } from "@sinclair/typebox";
+import type { FastifyRequest } from "fastify";
 import {
   createAccount,
   disableAccount,
+  findAccount,
   listAccounts,
   MIN_PASSWORD,
   Roles,
@@ -11,12 +13,14 @@ import {
   sessionAccount,
   signIn,
   signOut,
+  updateAccount,
 } from "../../auth/accounts.js";
+import { Permissions, permissionsOf } from "../../auth/roles.js";
 import { StringEnum } from "../../typebox.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, HttpError, unwrapProblem } from "../errors.js";
-import { canManageAccounts, principalOf, SESSION_COOKIE, tokenOf } from "../permissions.js";
+import { canGrantRole, principalOf, SESSION_COOKIE, tokenOf } from "../permissions.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["accounts"];
@@ -37,9 +41,23 @@ const WithPassword = Type.Object({
 export function accountRoutes(app: App, ctx: AppContext): void {
   const throttle = new SignInThrottle();
 
+  /**
+   * Nobody acts on their own account through these routes (no self-promotion, no locking oneself out),
+   * nor on an account with rights they lack (a lesser manager cannot take over an admin).
+   */
+  async function mayActOn(req: FastifyRequest, id: string, verb: string): Promise<void> {
+    const caller = principalOf(req);
+    if (caller?.kind === "account" && caller.id === id)
+      throw new HttpError(403, "own_account", `you cannot ${verb} your own account here; ask another admin`);
+    const target = await findAccount(ctx.store, id);
+    if (!target) throw new HttpError(404, "not_found", `no account ${id}`);
+    canGrantRole(req, target.role);
+  }
+
   app.post(
     "/api/auth/login",
     {
+      config: { access: "public" },
       schema: {
         summary: "Sign in with email and password: a session token (also set as an HttpOnly cookie)",
         tags,
@@ -83,6 +101,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/auth/logout",
     {
+      config: { access: "session" },
       schema: {
         summary: "End this session",
         tags,
@@ -104,22 +123,32 @@ export function accountRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/auth/session",
     {
+      config: { access: "public" },
       schema: {
         summary: "The dashboard's sign-in, if the session cookie carries a live one (public: null when not)",
         tags,
-        response: { 200: Type.Object({ account: Type.Union([Account, Type.Null()]) }), ...errorResponses },
+        response: {
+          200: Type.Object({
+            account: Type.Union([Account, Type.Null()]),
+            permissions: Type.Array(StringEnum(Permissions), {
+              description: "What the signed-in account may do (empty when nobody is signed in)",
+            }),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (req) => {
       const token = tokenOf(req);
       const account = token?.startsWith("its_") ? await sessionAccount(ctx.store, token) : undefined;
-      return { account: account ?? null };
+      return { account: account ?? null, permissions: account ? permissionsOf(account.role) : [] };
     },
   );
 
   app.get(
     "/api/auth/me",
     {
+      config: { access: "session" },
       schema: {
         summary: "Who this request is: a signed-in account, or an API token",
         tags,
@@ -129,6 +158,8 @@ export function accountRoutes(app: App, ctx: AppContext): void {
             kind: StringEnum(["account", "token"]),
             account: Type.Union([Account, Type.Null()]),
             token: Type.Union([Type.String({ description: "The API token's name" }), Type.Null()]),
+            role: StringEnum(Roles),
+            permissions: Type.Array(StringEnum(Permissions)),
           }),
           ...errorResponses,
         },
@@ -136,31 +167,32 @@ export function accountRoutes(app: App, ctx: AppContext): void {
     },
     async (req) => {
       const p = principalOf(req);
-      return p?.kind === "account"
-        ? { kind: "account" as const, account: p.account, token: null }
-        : { kind: "token" as const, account: null, token: p?.name ?? null };
+      if (!p) throw new HttpError(401, "missing_token", "sign in or send an API token");
+      const rights = { role: p.role, permissions: permissionsOf(p.role) };
+      return p.kind === "account"
+        ? { kind: "account" as const, account: p.account, token: null, ...rights }
+        : { kind: "token" as const, account: null, token: p.name, ...rights };
     },
   );
 
   app.get(
     "/api/accounts",
     {
+      config: { access: "accounts.manage" },
       schema: {
-        summary: "Accounts that can sign in (admins and API tokens only)",
+        summary: "Accounts that can sign in",
         tags,
         security,
         response: { 200: Type.Object({ items: Type.Array(Account) }), ...errorResponses },
       },
     },
-    async (req) => {
-      canManageAccounts(req);
-      return { items: await listAccounts(ctx.store) };
-    },
+    async () => ({ items: await listAccounts(ctx.store) }),
   );
 
   app.post(
     "/api/accounts",
     {
+      config: { access: "accounts.manage" },
       schema: {
         summary: "Create an account; without a password one is made up and shown once",
         tags,
@@ -169,7 +201,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
           {
             email: Type.String({ minLength: 3, maxLength: 200 }),
             name: Type.String({ minLength: 1, maxLength: 100 }),
-            role: Type.Optional(StringEnum(Roles, { default: "member" })),
+            role: Type.Optional(StringEnum(Roles, { default: "analyst" })),
             password: Type.Optional(Type.String({ minLength: MIN_PASSWORD, maxLength: 200 })),
           },
           { additionalProperties: false },
@@ -178,10 +210,9 @@ export function accountRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (req, reply) => {
-      canManageAccounts(req);
-      const created = unwrapProblem(
-        await createAccount(ctx.store, { ...req.body, role: req.body.role ?? "member" }),
-      );
+      const role = req.body.role ?? "analyst";
+      canGrantRole(req, role);
+      const created = unwrapProblem(await createAccount(ctx.store, { ...req.body, role }));
       return reply.status(201).send(created);
     },
   );
@@ -189,6 +220,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
   app.delete(
     "/api/accounts/:id",
     {
+      config: { access: "accounts.manage" },
       schema: {
         summary: "Disable an account and end its sessions",
         tags,
@@ -198,14 +230,41 @@ export function accountRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (req) => {
-      canManageAccounts(req);
+      await mayActOn(req, req.params.id, "disable");
       return unwrapProblem(await disableAccount(ctx.store, req.params.id));
+    },
+  );
+
+  app.patch(
+    "/api/accounts/:id",
+    {
+      config: { access: "accounts.manage" },
+      schema: {
+        summary: "Rename an account or change its role (never your own, never to more rights than yours)",
+        tags,
+        security,
+        params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            role: Type.Optional(StringEnum(Roles)),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: Account, ...errorResponses },
+      },
+    },
+    async (req) => {
+      await mayActOn(req, req.params.id, "change");
+      if (req.body.role) canGrantRole(req, req.body.role);
+      return unwrapProblem(await updateAccount(ctx.store, req.params.id, req.body));
     },
   );
 
   app.post(
     "/api/accounts/:id/password",
     {
+      config: { access: "accounts.manage" },
       schema: {
         summary: "Set a new password (made up and shown once when not given); ends the account's sessions",
         tags,
@@ -219,7 +278,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (req) => {
-      canManageAccounts(req);
+      await mayActOn(req, req.params.id, "reset the password of");
       return unwrapProblem(await resetPassword(ctx.store, req.params.id, req.body.password));
     },
   );

@@ -6,13 +6,19 @@ import {
   listCredentials,
   revokeCredential,
 } from "../../auth/credentials.js";
+import { type Role, Roles } from "../../auth/roles.js";
+import { StringEnum } from "../../typebox.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, HttpError } from "../errors.js";
+import { canGrantRole } from "../permissions.js";
 
 const Credential = Type.Object({
   id: Type.String(),
   name: Type.String(),
+  role: Type.Union([StringEnum(Roles), Type.Null()], {
+    description: "An API token's role; null for write keys",
+  }),
   createdAt: Type.String(),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
 });
@@ -28,11 +34,29 @@ export function credentialRoutes(app: App, ctx: AppContext): void {
     app.post(
       `/api/${path}`,
       {
+        config: { access: "credentials.manage" },
         schema: {
           summary: `Create a ${label}; its secret is shown once`,
           tags: ["credentials"],
           security,
-          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }),
+          body:
+            kind === "api_token"
+              ? Type.Object(
+                  {
+                    name: Type.String({ minLength: 1, maxLength: 100 }),
+                    role: Type.Optional(
+                      StringEnum(Roles, {
+                        default: "analyst",
+                        description: "What the token may do; never more than the caller may",
+                      }),
+                    ),
+                  },
+                  { additionalProperties: false },
+                )
+              : Type.Object(
+                  { name: Type.String({ minLength: 1, maxLength: 100 }) },
+                  { additionalProperties: false },
+                ),
           response: {
             201: Type.Composite([Credential, Type.Object({ secret: Type.String() })]),
             ...errorResponses,
@@ -40,7 +64,10 @@ export function credentialRoutes(app: App, ctx: AppContext): void {
         },
       },
       async (req, reply) => {
-        const created = await createCredential(ctx.store, kind, req.body.name);
+        const body = req.body as { name: string; role?: Role };
+        const role = body.role ?? "analyst";
+        if (kind === "api_token") canGrantRole(req, role);
+        const created = await createCredential(ctx.store, kind, body.name, role);
         verifier.invalidate();
         return reply.status(201).send(created);
       },
@@ -48,6 +75,7 @@ export function credentialRoutes(app: App, ctx: AppContext): void {
     app.get(
       `/api/${path}`,
       {
+        config: { access: "credentials.manage" },
         schema: {
           summary: `List ${label}s (never their secrets)`,
           tags: ["credentials"],
@@ -60,6 +88,7 @@ export function credentialRoutes(app: App, ctx: AppContext): void {
     app.delete(
       `/api/${path}/:id`,
       {
+        config: { access: "credentials.manage" },
         schema: {
           summary: `Revoke a ${label}`,
           tags: ["credentials"],

@@ -106,6 +106,7 @@ export function customerRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/customers",
     {
+      config: { access: "customers.search" },
       schema: {
         summary: "Find customers by any identifier, or by the start of an email or name",
         tags: ["customers"],
@@ -123,6 +124,7 @@ export function customerRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/customers/:id",
     {
+      config: { access: "customers.read" },
       schema: {
         summary: "A customer's identifiers (and why they are linked), traits, first/last seen and channels",
         tags: ["customers"],
@@ -141,6 +143,7 @@ export function customerRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/customers/:id/journey",
     {
+      config: { access: "customers.read" },
       schema: {
         summary: "A customer's persona, current stage and stage history (forward by events, back by lapsing)",
         tags: ["customers", "journey"],
@@ -177,6 +180,7 @@ export function customerRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/customers/:id/timeline",
     {
+      config: { access: "customers.read" },
       schema: {
         summary: "Every event of a customer across channels, newest first",
         tags: ["customers"],

@@ -88,6 +88,7 @@ export function eventRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/events/names",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary:
           "Distinct event names (track, page and screen) with how many events each, most frequent first",
@@ -106,6 +107,7 @@ export function eventRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/events/properties",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary: "Property keys of one named event, from its latest events, most common first",
         tags,

@@ -28,6 +28,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/frictions",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary: "Frictions: where customers measurably struggle, ranked by estimated impact",
         description:
@@ -54,6 +55,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/frictions/:id/customers",
     {
+      config: { access: "customers.list" },
       schema: {
         summary: "The customers behind a friction, page by page",
         description:
@@ -84,6 +86,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/frictions/settings",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary: "What the friction finder looks for: steps, segment dimensions, self-service, thresholds",
         tags,
@@ -97,6 +100,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
   app.put(
     "/api/frictions/settings",
     {
+      config: { access: "journey.edit" },
       schema: {
         summary: "Replace the friction finder's settings (e.g. your own step and event names)",
         tags,
@@ -111,6 +115,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
   app.delete(
     "/api/frictions/settings",
     {
+      config: { access: "journey.edit" },
       schema: {
         summary: "Go back to the default friction settings",
         tags,

@@ -18,6 +18,7 @@ export function funnelRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/insights/funnel",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary: "A funnel: customers who did steps 1..k in order within the window, per step",
         description:
@@ -34,6 +35,7 @@ export function funnelRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/insights/funnel/customers",
     {
+      config: { access: "customers.list" },
       schema: {
         summary: "The customers who reached a funnel step, or dropped off after it, page by page",
         tags,

@@ -10,6 +10,7 @@ export function importRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/imports",
     {
+      config: { access: "events.import" },
       schema: {
         summary: "Import a CSV, JSONL or Parquet file from the server's disk; answers with the summary",
         description:

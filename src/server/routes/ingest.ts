@@ -12,7 +12,7 @@ import {
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, HttpError } from "../errors.js";
-import { canCollect } from "../permissions.js";
+import { sourceOf } from "../permissions.js";
 
 const asBag = (v: unknown): Record<string, unknown> | undefined =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
@@ -20,7 +20,7 @@ const asBag = (v: unknown): Record<string, unknown> | undefined =>
 const security: Array<Record<string, string[]>> = [{ basicAuth: [] }, { writeKeyInBody: [] }];
 
 export function ingestRoutes(app: App, ctx: AppContext): void {
-  const { config, writer, rules, writeKeys } = ctx;
+  const { config, writer, rules } = ctx;
 
   async function store(events: NormalisedEvent[], rejected: Rejection[], reply: FastifyReply) {
     const result = await writer.write(events);
@@ -35,10 +35,8 @@ export function ingestRoutes(app: App, ctx: AppContext): void {
     return { success: rejected.length === 0, ...result.value, rejected };
   }
 
-  const authorise = async (req: FastifyRequest) => {
-    (req as FastifyRequest & { source?: string }).source = await canCollect(req, writeKeys);
-  };
-  const sourceOf = (req: FastifyRequest) => (req as FastifyRequest & { source?: string }).source ?? "unknown";
+  // The write key is checked by the access hooks (src/server/permissions.ts) once the body is parsed.
+  const collect = { access: "collect" } as const;
 
   for (const type of messageTypes) {
     const handler = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -54,9 +52,9 @@ export function ingestRoutes(app: App, ctx: AppContext): void {
       body: messageSchemas[type],
       response: { 200: IngestResponse, ...errorResponses },
     };
-    app.post(`/v1/${type}`, { schema, preValidation: authorise }, handler);
+    app.post(`/v1/${type}`, { schema, config: collect }, handler);
     // analytics.js posts to one-letter paths (/v1/t, /v1/p, …).
-    app.post(`/v1/${type[0]}`, { schema: { ...schema, hide: true }, preValidation: authorise }, handler);
+    app.post(`/v1/${type[0]}`, { schema: { ...schema, hide: true }, config: collect }, handler);
   }
 
   const batchHandler = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -84,9 +82,9 @@ export function ingestRoutes(app: App, ctx: AppContext): void {
     body: BatchRequest,
     response: { 200: IngestResponse, ...errorResponses },
   };
-  app.post("/v1/batch", { schema: batchSchema, preValidation: authorise }, batchHandler);
-  app.post("/v1/b", { schema: { ...batchSchema, hide: true }, preValidation: authorise }, batchHandler);
-  app.post("/v1/import", { schema: { ...batchSchema, hide: true }, preValidation: authorise }, batchHandler);
+  app.post("/v1/batch", { schema: batchSchema, config: collect }, batchHandler);
+  app.post("/v1/b", { schema: { ...batchSchema, hide: true }, config: collect }, batchHandler);
+  app.post("/v1/import", { schema: { ...batchSchema, hide: true }, config: collect }, batchHandler);
 
   function envelopeOf(req: FastifyRequest, source: string) {
     const body = req.body as Record<string, unknown>;
@@ -96,6 +94,7 @@ export function ingestRoutes(app: App, ctx: AppContext): void {
       sentAt: body.sentAt,
       context: asBag(body.context),
       maxEventBytes: config.limits.maxEventBytes,
+      maxJsonDepth: config.limits.maxJsonDepth,
     };
   }
 }

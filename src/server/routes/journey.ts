@@ -63,6 +63,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/journey-map",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary: "The journey map of a persona (or everyone) for a period, measured from the data",
         description:
@@ -91,6 +92,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/journey-map/export",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary: "Download a journey map as JSON or CSV (one number per row)",
         tags,
@@ -118,6 +120,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/journey-map/customers",
     {
+      config: { access: "customers.list" },
       schema: {
         summary: "The customers behind a number of the journey map, page by page",
         description:
@@ -147,6 +150,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
   app.put(
     "/api/journey-map/lanes/:stage/:lane",
     {
+      config: { access: "journey.edit" },
       schema: {
         summary: "Write an authored lane (goals, questions, actions or opportunities) of a stage",
         tags,
@@ -188,6 +192,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/journey-model",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary:
           "The journey model: stages in order with entry rules, lapse, and the figures pain points use",
@@ -202,6 +207,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
   app.put(
     "/api/journey-model",
     {
+      config: { access: "journey.edit" },
       schema: {
         summary: "Replace the journey model; stage history is recomputed from the events",
         tags,
@@ -221,6 +227,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/journey/refresh",
     {
+      config: { access: "journey.edit" },
       schema: {
         summary: "Bring the journey tables up to date now and say what was done",
         tags,
@@ -243,6 +250,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/overview",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary:
           "A period at a glance: customers and events per channel, stages and conversion, NPS and CSAT",

@@ -11,6 +11,7 @@ export function pathRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/insights/paths",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary:
           "Paths: the next N steps after a start event, or the N steps before an end event, per session",

@@ -20,6 +20,7 @@ export function personaRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/personas",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary: "Personas by priority (a customer takes the first that matches) with their customer counts",
         tags,
@@ -40,6 +41,7 @@ export function personaRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/personas",
     {
+      config: { access: "journey.edit" },
       schema: {
         summary: "Add a persona (last, or at ?priority=n)",
         tags,
@@ -58,6 +60,7 @@ export function personaRoutes(app: App, ctx: AppContext): void {
   app.patch(
     "/api/personas/:id",
     {
+      config: { access: "journey.edit" },
       schema: {
         summary: "Change a persona's name, rules, narrative or priority",
         tags,
@@ -76,6 +79,7 @@ export function personaRoutes(app: App, ctx: AppContext): void {
   app.delete(
     "/api/personas/:id",
     {
+      config: { access: "journey.edit" },
       schema: {
         summary: "Remove a persona",
         tags,

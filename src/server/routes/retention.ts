@@ -8,6 +8,7 @@ export function retentionRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/insights/retention",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary: "Retention cohorts: of the customers who did the start step in a period, who came back",
         description:

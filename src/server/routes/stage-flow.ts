@@ -8,6 +8,7 @@ export function stageFlowRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/insights/stage-flow",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary:
           "Stage flow: how customers moved between journey stages in a period (Sankey nodes and links)",

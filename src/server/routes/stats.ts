@@ -25,6 +25,7 @@ export function statsRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/stats",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary: "Events, customers and identifiers stored, per channel and type",
         tags: ["operations"],

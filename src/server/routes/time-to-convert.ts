@@ -12,6 +12,7 @@ export function timeToConvertRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/insights/time-to-convert",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary: "Time to convert: how long customers take from one step to another (histogram, median, p90)",
         description:

@@ -26,6 +26,7 @@ export function touchpointRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/touchpoints",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary: "The touchpoint catalogue, in the order rules are checked (an event takes the first match)",
         tags,
@@ -39,6 +40,7 @@ export function touchpointRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/touchpoints",
     {
+      config: { access: "journey.edit" },
       schema: {
         summary: "Add a touchpoint (last, or before another with ?before=<id>)",
         tags,
@@ -57,6 +59,7 @@ export function touchpointRoutes(app: App, ctx: AppContext): void {
   app.patch(
     "/api/touchpoints/:id",
     {
+      config: { access: "journey.edit" },
       schema: {
         summary: "Change a touchpoint; fields given replace the current ones (null removes an optional one)",
         tags,
@@ -72,6 +75,7 @@ export function touchpointRoutes(app: App, ctx: AppContext): void {
   app.delete(
     "/api/touchpoints/:id",
     {
+      config: { access: "journey.edit" },
       schema: {
         summary: "Remove a touchpoint; its events become unmatched unless another rule names them",
         tags,
@@ -86,6 +90,7 @@ export function touchpointRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/touchpoints/unmatched",
     {
+      config: { access: "analytics.read" },
       schema: {
         summary: "Events no touchpoint names, grouped by type, name and channel, most frequent first",
         tags,
