@@ -1,24 +1,31 @@
-// Routes: sign-in outside the shell, every view inside it, each view a lazy chunk of its own.
+// Routes: sign-in outside the shell, every view inside it, each view a lazy chunk of its own and opened
+// only for a role that may use it (./access.ts).
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactElement } from "react";
 import { createBrowserRouter, matchPath, Outlet, RouterProvider } from "react-router";
+import type { ViewId } from "./access.js";
 import { AuthProvider, RequireAuth } from "./auth.js";
+import { Landing, RequireView } from "./NoAccess.js";
 import { NotFound } from "./NotFound.js";
 import { Shell } from "./Shell.js";
 
 type Loader = () => Promise<{ default: ComponentType }>;
 
 /** Each view's path and chunk, in the order they are matched. */
-const VIEWS: Array<{ path: string; load: Loader }> = [
-  { path: "/journey-map", load: () => import("../views/journey-map/index.js") },
-  { path: "/funnels", load: () => import("../views/funnels/index.js") },
-  { path: "/paths", load: () => import("../views/paths/index.js") },
-  { path: "/retention", load: () => import("../views/retention/index.js") },
-  { path: "/stage-flow", load: () => import("../views/stage-flow/index.js") },
-  { path: "/time-to-convert", load: () => import("../views/time-to-convert/index.js") },
-  { path: "/frictions", load: () => import("../views/frictions/index.js") },
-  { path: "/customers", load: () => import("../views/customers/index.js") },
-  { path: "/customers/:id", load: () => import("../views/customers/Customer360.js") },
-  { path: "/settings/:tab?", load: () => import("../views/settings/index.js") },
+const VIEWS: Array<{ id: ViewId; path: string; load: Loader }> = [
+  { id: "journey-map", path: "/journey-map", load: () => import("../views/journey-map/index.js") },
+  { id: "funnels", path: "/funnels", load: () => import("../views/funnels/index.js") },
+  { id: "paths", path: "/paths", load: () => import("../views/paths/index.js") },
+  { id: "retention", path: "/retention", load: () => import("../views/retention/index.js") },
+  { id: "stage-flow", path: "/stage-flow", load: () => import("../views/stage-flow/index.js") },
+  {
+    id: "time-to-convert",
+    path: "/time-to-convert",
+    load: () => import("../views/time-to-convert/index.js"),
+  },
+  { id: "frictions", path: "/frictions", load: () => import("../views/frictions/index.js") },
+  { id: "customers", path: "/customers", load: () => import("../views/customers/index.js") },
+  { id: "customer", path: "/customers/:id", load: () => import("../views/customers/Customer360.js") },
+  { id: "settings", path: "/settings/:tab?", load: () => import("../views/settings/index.js") },
 ];
 const loadOverview: Loader = () => import("../views/overview/index.js");
 const loadSignIn: Loader = () => import("../views/sign-in/index.js");
@@ -55,7 +62,7 @@ function preloadable(load: Loader): Preloadable {
 
 const overview = preloadable(loadOverview);
 const signIn = preloadable(loadSignIn);
-const views = VIEWS.map((v) => ({ path: v.path, ...preloadable(v.load) }));
+const views = VIEWS.map((v) => ({ id: v.id, path: v.path, ...preloadable(v.load) }));
 
 // The chunk of the page being opened starts loading now, alongside the sign-in check, instead of after
 // it: on a first visit the view can ask for its data as soon as the sign-in is confirmed.
@@ -84,8 +91,11 @@ const router = createBrowserRouter([
           </RequireAuth>
         ),
         children: [
-          { index: true, element: overview.element },
-          ...views.map((v) => ({ path: v.path, element: v.element })),
+          { index: true, element: <Landing overview={overview.element} /> },
+          ...views.map((v) => ({
+            path: v.path,
+            element: <RequireView view={v.id}>{v.element}</RequireView>,
+          })),
           { path: "*", element: <NotFound /> },
         ],
       },

@@ -15,12 +15,13 @@ import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation } from "react-router";
 import { Loading } from "../components/states.js";
 import { changeLanguage, type Language } from "../i18n/index.js";
+import { mayOpen } from "./access.js";
 import { useAuth } from "./auth.js";
 import { NAVIGATION } from "./navigation.js";
 
 export function Shell() {
   const { t, i18n } = useTranslation();
-  const { account, signOut } = useAuth();
+  const { account, can, signOut } = useAuth();
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
   return (
@@ -63,6 +64,7 @@ export function Shell() {
               </Menu.Target>
               <Menu.Dropdown>
                 <Menu.Label>{account?.email}</Menu.Label>
+                <Menu.Label data-testid="account-role">{account && t(`role.${account.role}`)}</Menu.Label>
                 <Menu.Item onClick={() => void signOut()} data-testid="sign-out">
                   {t("account.signOut")}
                 </Menu.Item>
@@ -72,7 +74,7 @@ export function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" className="itinera-noprint" aria-label={t("nav.menu")}>
-        {NAVIGATION.map((item) => {
+        {NAVIGATION.filter((item) => mayOpen(item.id, can)).map((item) => {
           const active =
             item.path === "/" ? location.pathname === "/" : location.pathname.startsWith(item.path);
           return (

@@ -1,27 +1,33 @@
-// Who is signed in. The session is an HttpOnly cookie set by POST /api/auth/login, so the dashboard
-// never holds the token; it asks /api/auth/me and sends people to sign-in when the API answers 401.
+// Who is signed in and what their role lets them do. The session is an HttpOnly cookie set by POST
+// /api/auth/login, so the dashboard never holds the token; it asks /api/auth/session and sends people to
+// sign-in when the API answers 401. The permissions come from the server (src/auth/roles.ts): the
+// dashboard never decides rights itself, it only hides what the server would refuse.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo } from "react";
 import { Navigate, useLocation, useNavigate } from "react-router";
+import type { Account } from "../../../src/auth/accounts.js";
+import type { Permission, Role } from "../../../src/auth/roles.js";
 import { api, setUnauthorizedHandler } from "../api/client.js";
 import { ErrorState, Loading } from "../components/states.js";
 
-export interface Account {
-  id: string;
-  email: string;
-  name: string;
-  role: "admin" | "member";
-}
+export type { Account, Permission, Role };
 
+/** GET /api/auth/session's answer (src/server/routes/accounts.ts). */
 interface Session {
   account: Account | null;
+  permissions: Permission[];
 }
 
 interface AuthState {
   account: Account | null;
+  permissions: ReadonlySet<Permission>;
+  /** Whether the signed-in account's role grants this permission. */
+  can(permission: Permission): boolean;
   signIn(email: string, password: string): Promise<void>;
   signOut(): Promise<void>;
 }
+
+const SIGNED_OUT: Session = { account: null, permissions: [] };
 
 const AuthContext = createContext<AuthState | null>(null);
 const ME = ["auth", "session"] as const;
@@ -33,13 +39,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const me = useQuery({
     queryKey: ME,
     queryFn: ({ signal }) => api<Session>("/api/auth/session", { signal }),
-    staleTime: Number.POSITIVE_INFINITY,
+    // An admin may change this account's role meanwhile: look again now and then, and on coming back.
+    staleTime: 5 * 60_000,
+    refetchOnWindowFocus: true,
     retry: false,
   });
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
-      client.setQueryData(ME, { account: null });
+      client.setQueryData(ME, SIGNED_OUT);
       if (!location.pathname.startsWith("/sign-in"))
         navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
     });
@@ -47,11 +55,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (email: string, password: string) => {
-      const r = await api<{ account: Account }>("/api/auth/login", {
-        method: "POST",
-        body: { email, password },
-      });
-      client.setQueryData(ME, { account: r.account });
+      await api<{ account: Account }>("/api/auth/login", { method: "POST", body: { email, password } });
+      // The login answer has no permissions; the session (now carried by the cookie) has both.
+      client.setQueryData(ME, await api<Session>("/api/auth/session"));
     },
     [client],
   );
@@ -60,16 +66,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     await client.cancelQueries();
     await api("/api/auth/logout", { method: "POST", body: {} }).catch(() => undefined);
     client.clear();
-    client.setQueryData(ME, { account: null });
+    client.setQueryData(ME, SIGNED_OUT);
     navigate("/sign-in");
   }, [client, navigate]);
 
-  const value = useMemo(
-    () => ({ account: me.data?.account ?? null, signIn, signOut }),
-    [me.data, signIn, signOut],
-  );
+  const value = useMemo(() => {
+    const account = me.data?.account ?? null;
+    const permissions = new Set<Permission>(account ? me.data?.permissions : []);
+    return { account, permissions, can: (p: Permission) => permissions.has(p), signIn, signOut };
+  }, [me.data, signIn, signOut]);
   if (me.isPending) return <Loading />;
-  if (me.isError) return <ErrorState error={me.error} onRetry={() => void me.refetch()} />;
+  // A failed look-again keeps the session already known; only a first failure stops here.
+  if (me.isError && !me.data) return <ErrorState error={me.error} onRetry={() => void me.refetch()} />;
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 
@@ -77,6 +85,11 @@ export function useAuth(): AuthState {
   const state = useContext(AuthContext);
   if (!state) throw new Error("useAuth outside AuthProvider");
   return state;
+}
+
+/** `can(permission)`: whether the signed-in role grants it (false when nobody is signed in). */
+export function useCan(): (permission: Permission) => boolean {
+  return useAuth().can;
 }
 
 /** Renders its children for a signed-in account, else sends the visitor to sign-in and back. */

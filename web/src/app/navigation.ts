@@ -1,4 +1,5 @@
-// The dashboard's views in navigation order: one entry per view, with its path and icon.
+// The dashboard's views in navigation order: one entry per view, with its path and icon. The shell shows
+// only those the role may open (./access.ts).
 import {
   IconAlertTriangle,
   IconArrowsSplit,
@@ -11,6 +12,7 @@ import {
   IconSettings,
   IconUsers,
 } from "@tabler/icons-react";
+import type { ViewId } from "./access.js";
 
 export const NAVIGATION = [
   { id: "overview", path: "/", label: "nav.overview", icon: IconGauge },
@@ -23,4 +25,4 @@ export const NAVIGATION = [
   { id: "frictions", path: "/frictions", label: "nav.frictions", icon: IconAlertTriangle },
   { id: "customers", path: "/customers", label: "nav.customers", icon: IconUsers },
   { id: "settings", path: "/settings", label: "nav.settings", icon: IconSettings },
-] as const;
+] as const satisfies ReadonlyArray<{ id: ViewId; path: string; label: string; icon: unknown }>;

@@ -36,6 +36,26 @@ const en = {
     notFound: "This page does not exist",
     backHome: "Back to the overview",
   },
+  access: {
+    title: "No access to this page",
+    body: "Your role ({{role}}) does not include this page. An admin can change your role in Settings → Accounts.",
+    home: "Go to your start page",
+    readOnly: "View only: your role ({{role}}) cannot change these.",
+  },
+  role: {
+    admin: "Admin",
+    analyst: "Analyst",
+    marketer: "Marketer",
+    agent: "Agent",
+    viewer: "Viewer",
+  },
+  roleInfo: {
+    admin: "Everything: analyses, customers, journey settings, keys, tokens, accounts and the audit log.",
+    analyst: "Analyses and customers with their personal data; edits touchpoints, stages and personas.",
+    marketer: "Analyses and customers with their personal data; flows and surveys. Cannot edit the journey model.",
+    agent: "Finds and opens one customer at a time (support); no analyses.",
+    viewer: "Reads the analyses and the customers behind them, with personal data hidden.",
+  },
   empty: {
     title: "No events yet",
     body: "Send your first event with a write key (Settings → Write keys), from any Segment or RudderStack SDK or with curl:",
@@ -133,6 +153,26 @@ export const common = {
       noData: "이 조건에 해당하는 데이터가 없습니다",
       notFound: "존재하지 않는 페이지입니다",
       backHome: "개요로 돌아가기",
+    },
+    access: {
+      title: "이 페이지에 접근할 수 없습니다",
+      body: "내 역할({{role}})에는 이 페이지가 포함되지 않습니다. 관리자가 설정 → 계정에서 역할을 바꿀 수 있습니다.",
+      home: "시작 페이지로 가기",
+      readOnly: "보기 전용: 내 역할({{role}})로는 변경할 수 없습니다.",
+    },
+    role: {
+      admin: "관리자",
+      analyst: "분석가",
+      marketer: "마케터",
+      agent: "상담원",
+      viewer: "열람자",
+    },
+    roleInfo: {
+      admin: "모든 권한: 분석, 고객, 여정 설정, 키·토큰, 계정, 감사 로그.",
+      analyst: "분석과 개인 정보를 포함한 고객 조회, 접점·단계·페르소나 편집.",
+      marketer: "분석과 개인 정보를 포함한 고객 조회, 플로·설문 관리. 여정 모델은 편집할 수 없습니다.",
+      agent: "고객을 한 명씩 찾아 조회합니다(고객 지원). 분석은 볼 수 없습니다.",
+      viewer: "분석과 그 뒤의 고객 목록을 봅니다. 개인 정보는 가려집니다.",
     },
     empty: {
       title: "아직 이벤트가 없습니다",
