@@ -1,5 +1,5 @@
 // Structured logs (pino). Secrets never reach a log line: credentials are redacted by path.
-import { type Logger, pino } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 import type { Config } from "./config.js";
 
 export const redactPaths = [
@@ -10,6 +10,10 @@ export const redactPaths = [
   "password",
 ];
 
-export function createLogger(config: Pick<Config, "logLevel">): Logger {
-  return pino({ level: config.logLevel, redact: { paths: redactPaths, censor: "[redacted]" } });
+export type { DestinationStream };
+
+/** Logs to stdout, or to `destination` (a test's capture). */
+export function createLogger(config: Pick<Config, "logLevel">, destination?: DestinationStream): Logger {
+  const options = { level: config.logLevel, redact: { paths: redactPaths, censor: "[redacted]" } };
+  return destination ? pino(options, destination) : pino(options);
 }

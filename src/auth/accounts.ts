@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import { hashSecret } from "./credentials.js";
+import { passwordProblem } from "./password-policy.js";
 import type { Role } from "./roles.js";
 
 const scryptAsync = promisify(scrypt) as (
@@ -16,7 +17,7 @@ const scryptAsync = promisify(scrypt) as (
 ) => Promise<Buffer>;
 const SCRYPT = { N: 16_384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
-export const MIN_PASSWORD = 12;
+export { MAX_PASSWORD, MIN_PASSWORD } from "./password-policy.js";
 
 export { type Role, Roles } from "./roles.js";
 
@@ -83,9 +84,10 @@ export async function createAccount(
   const email = normalEmail(input.email);
   if (!EMAIL.test(email))
     return err({ code: "invalid", message: `"${input.email}" is not an email address` });
+  // A made-up password is long and random; a chosen one must pass the policy.
+  const problem = input.password === undefined ? undefined : await passwordProblem(input.password, email);
+  if (problem) return err({ code: "invalid", message: problem });
   const password = input.password ?? newPassword();
-  if (password.length < MIN_PASSWORD)
-    return err({ code: "invalid", message: `a password needs at least ${MIN_PASSWORD} characters` });
   const hash = await hashPassword(password);
   const id = `acc_${randomBytes(6).toString("hex")}`;
   return store.exclusive(async (conn) => {
@@ -154,9 +156,13 @@ export async function resetPassword(
   id: string,
   password?: string,
 ): Promise<Result<{ account: Account; password: string }, AccountProblem>> {
+  if (password !== undefined) {
+    const [row] = await store.read((conn) => all(conn, "SELECT email FROM accounts WHERE id = $1", [id]));
+    if (!row) return err({ code: "not_found", message: `no account ${id}` });
+    const problem = await passwordProblem(password, String(row.email));
+    if (problem) return err({ code: "invalid", message: problem });
+  }
   const next = password ?? newPassword();
-  if (next.length < MIN_PASSWORD)
-    return err({ code: "invalid", message: `a password needs at least ${MIN_PASSWORD} characters` });
   const hash = await hashPassword(next);
   return store.exclusive(async (conn) => {
     const rows = await all(conn, "UPDATE accounts SET password_hash = $2 WHERE id = $1 RETURNING id", [

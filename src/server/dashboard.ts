@@ -51,17 +51,24 @@ export async function serveDashboard(
   const index = path.join(dir, "index.html");
   const built = fs.existsSync(index);
   if (built) {
-    await app.register(fastifyStatic, {
-      root: dir,
-      prefix: "/",
-      index: false,
-      wildcard: false,
-      preCompressed: true,
-      // Only hashed files live under assets/, so they never change under the same name.
-      setHeaders: (res, file) => {
-        if (file.includes(`${path.sep}assets${path.sep}`))
-          res.header("cache-control", "public, max-age=31536000, immutable");
-      },
+    // The dashboard's files are public (sign-in happens in the page); routes must say so, since a route
+    // that declares no access is refused (src/server/permissions.ts).
+    await app.register(async (scope) => {
+      scope.addHook("onRoute", (route) => {
+        route.config = { ...route.config, access: "public" };
+      });
+      await scope.register(fastifyStatic, {
+        root: dir,
+        prefix: "/",
+        index: false,
+        wildcard: false,
+        preCompressed: true,
+        // Only hashed files live under assets/, so they never change under the same name.
+        setHeaders: (res, file) => {
+          if (file.includes(`${path.sep}assets${path.sep}`))
+            res.header("cache-control", "public, max-age=31536000, immutable");
+        },
+      });
     });
   }
   const html = built ? fs.readFileSync(index) : undefined;

@@ -11,7 +11,7 @@ import { IdentityGraph } from "../identity/graph.js";
 import { IdentifierRules } from "../identity/identifiers.js";
 import { seedJourneyDefaults } from "../journey/definitions.js";
 import { JourneyRefresher } from "../journey/refresh.js";
-import { createLogger } from "../logger.js";
+import { createLogger, type DestinationStream } from "../logger.js";
 import { err, ok, type Result } from "../result.js";
 import { openStore } from "../store/database.js";
 import { buildApp } from "./app.js";
@@ -37,8 +37,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config): Promise<Result<RunningServer, string>> {
-  const log = createLogger(config);
+export interface StartOptions {
+  /** Where log lines go instead of stdout (tests read them). */
+  logTo?: DestinationStream;
+}
+
+export async function startServer(
+  config: Config,
+  opts: StartOptions = {},
+): Promise<Result<RunningServer, string>> {
+  const log = createLogger(config, opts.logTo);
   const opened = await openStore(config.databasePath, {
     checkpointThresholdMb: config.checkpointThresholdMb,
     memoryLimitMb: config.memoryLimitMb,

@@ -6,7 +6,8 @@ import { createHash } from "node:crypto";
 import type { Socket } from "node:net";
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from "fastify";
+import type { Server } from "node:http";
+import type { FastifyError, FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config.js";
 import { nestsDeeperThan } from "../json-depth.js";
 import { envelope, HttpError } from "./errors.js";
@@ -34,7 +35,7 @@ type Http = Config["http"];
  * - connectionTimeoutMs (socket inactivity): a connection silent this long is closed, also while the
  *   server works on the answer, hence `longRunning` routes turn it off.
  */
-export function edgeOptions(config: Pick<Config, "http">): FastifyServerOptions {
+export function edgeOptions(config: Pick<Config, "http">): FastifyHttpOptions<Server> {
   const { trustProxy, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, connectionTimeoutMs } =
     config.http;
   return {

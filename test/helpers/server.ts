@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type ConfigOverrides, loadConfig } from "../../src/config.js";
+import type { DestinationStream } from "../../src/logger.js";
 import { type RunningServer, startServer } from "../../src/server/runtime.js";
 import { all, type Row } from "../../src/store/database.js";
 
@@ -78,6 +79,8 @@ export interface StartOptions {
   config?: ConfigOverrides;
   /** Reuse this database file instead of a new one in a new temp dir. */
   databasePath?: string;
+  /** Where the server's log lines go (e.g. a capture; set config.logLevel too, it is silent by default). */
+  logTo?: DestinationStream;
 }
 
 export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
@@ -96,7 +99,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     noConfigFile(dir),
   );
   if (!loaded.ok) throw new Error(loaded.error);
-  const started = await startServer(loaded.value);
+  const started = await startServer(loaded.value, { logTo: opts.logTo });
   if (!started.ok) throw new Error(started.error);
   const running = started.value;
   let apiToken = running.firstRun?.apiToken;

@@ -19,8 +19,9 @@ import { Permissions, permissionsOf } from "../../auth/roles.js";
 import { StringEnum } from "../../typebox.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
+import { sessionCookieHeader } from "../web-safety.js";
 import { errorResponses, HttpError, unwrapProblem } from "../errors.js";
-import { canGrantRole, principalOf, SESSION_COOKIE, tokenOf } from "../permissions.js";
+import { canGrantRole, principalOf, tokenOf } from "../permissions.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["accounts"];
@@ -90,10 +91,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
       throttle.succeeded(email);
       const maxAge = Math.round(ctx.config.sessionHours * 3600);
       return reply
-        .header(
-          "set-cookie",
-          `${SESSION_COOKIE}=${encodeURIComponent(session.token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}`,
-        )
+        .header("set-cookie", sessionCookieHeader(req, ctx.config.http, session.token, maxAge))
         .send(session);
     },
   );
@@ -114,7 +112,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
       const signedIn = principalOf(req)?.kind === "account";
       if (token && signedIn) await signOut(ctx.store, token);
       return reply
-        .header("set-cookie", `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`)
+        .header("set-cookie", sessionCookieHeader(req, ctx.config.http, "", 0))
         .send({ signedOut: signedIn });
     },
   );

@@ -10,7 +10,8 @@ export function importRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/imports",
     {
-      config: { access: "events.import" },
+      // An import runs for minutes with no byte on the socket: the connection timeout must not close it.
+      config: { access: "events.import", longRunning: true },
       schema: {
         summary: "Import a CSV, JSONL or Parquet file from the server's disk; answers with the summary",
         description:
