@@ -185,7 +185,9 @@ const envVars: Record<string, (v: string) => ConfigOverrides> = {
   ITINERA_SESSION_HOURS: (v) => ({ sessionHours: Number(v) }),
   ITINERA_DASHBOARD_DIR: (v) => ({ dashboardDir: v }),
   ITINERA_TRUST_PROXY: (v) => ({ http: { trustProxy: v === "1" || v === "true" } }),
-  ITINERA_COOKIE_SECURE: (v) => ({ http: { cookieSecure: v === "auto" ? "auto" : v === "1" || v === "true" } }),
+  ITINERA_COOKIE_SECURE: (v) => ({
+    http: { cookieSecure: v === "auto" ? "auto" : v === "1" || v === "true" },
+  }),
   ITINERA_RATE_LIMIT_COLLECT: (v) => ({ rateLimit: { collectRequests: Number(v) } }),
   ITINERA_RATE_LIMIT_API: (v) => ({ rateLimit: { apiRequests: Number(v) } }),
 };

@@ -4,7 +4,15 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { passwordProblem } from "../src/auth/password-policy.js";
-import { basicAuth, type ErrorReply, type IngestReply, startTestServer, storedCounts, type TestServer, uid } from "./helpers/server.js";
+import {
+  basicAuth,
+  type ErrorReply,
+  type IngestReply,
+  startTestServer,
+  storedCounts,
+  type TestServer,
+  uid,
+} from "./helpers/server.js";
 
 const OTHER_KEY = "wk_test_dev_key_0002";
 
@@ -95,7 +103,11 @@ describe("rate limits", () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
     // A batch is one request, however many events it holds.
-    const batch = await server.collect("/v1/batch", { batch: [track(), track(), track(), track()] }, { key: OTHER_KEY });
+    const batch = await server.collect(
+      "/v1/batch",
+      { batch: [track(), track(), track(), track()] },
+      { key: OTHER_KEY },
+    );
     expect(batch.status).toBe(200);
     expect(batch.body.accepted).toBe(4);
   });
@@ -126,7 +138,10 @@ describe("the edge of a server with default settings", () => {
       body: JSON.stringify(admin),
     });
     expect(res.status).toBe(200);
-    return { cookie: `itinera_session=${encodeURIComponent(res.body.token)}`, setCookie: res.headers.get("set-cookie") };
+    return {
+      cookie: `itinera_session=${encodeURIComponent(res.body.token)}`,
+      setCookie: res.headers.get("set-cookie"),
+    };
   }
 
   const newAccount = () => JSON.stringify({ email: `${uid("csrf")}@example.com`, name: "C" });
@@ -211,9 +226,13 @@ describe("the edge of a server with default settings", () => {
       expect(pre.status).toBe(204);
       expect(pre.headers.get("access-control-allow-origin")).toBe("*");
       expect(pre.headers.get("access-control-allow-credentials")).toBeNull();
-      const post = await server.collect("/v1/track", { event: "Viewed", userId: uid("u") }, {
-        headers: { origin: "https://shop.example" },
-      });
+      const post = await server.collect(
+        "/v1/track",
+        { event: "Viewed", userId: uid("u") },
+        {
+          headers: { origin: "https://shop.example" },
+        },
+      );
       expect(post.status).toBe(200);
       expect(post.headers.get("access-control-allow-origin")).toBe("*");
     });
@@ -233,7 +252,9 @@ describe("the edge of a server with default settings", () => {
 
   it("set the session cookie without Secure over plain HTTP, X-Forwarded-Proto ignored without trustProxy", async () => {
     const { setCookie } = await signIn({ "x-forwarded-proto": "https" });
-    expect(setCookie).toMatch(/^itinera_session=its_[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+    expect(setCookie).toMatch(
+      /^itinera_session=its_[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/,
+    );
   });
 
   describe("passwords", () => {
@@ -266,7 +287,9 @@ describe("the edge of a server with default settings", () => {
       const created = await create(`${uid("p")}@example.com`, long);
       expect(created.status).toBe(201);
       expect((await create(`${uid("p")}@example.com`, "correct horse battery staple")).status).toBe(201);
-      expect((await create(`${uid("p")}@example.com`, "x".repeat(10) + "y".repeat(191))).status).toBe(400);
+      expect((await create(`${uid("p")}@example.com`, `${"x".repeat(10)}${"y".repeat(191)}`)).status).toBe(
+        400,
+      );
     });
 
     it("apply the same policy to a reset", async () => {
@@ -281,8 +304,10 @@ describe("the edge of a server with default settings", () => {
     });
 
     it("count code points, ignore case for the list, and keep made-up passwords out of the email check", async () => {
-      expect(await passwordProblem("ñ".repeat(7) + "日本語の文章です", "a@b.c")).toBeUndefined();
-      expect(await passwordProblem("日本語の文章です", "a@b.c")).toMatch(/at least 15 characters \(it has 8\)/);
+      expect(await passwordProblem(`${"ñ".repeat(7)}日本語の文章です`, "a@b.c")).toBeUndefined();
+      expect(await passwordProblem("日本語の文章です", "a@b.c")).toMatch(
+        /at least 15 characters \(it has 8\)/,
+      );
       expect(await passwordProblem("QWERTY123456789", "a@b.c")).toMatch(/commonly used/);
       expect(await passwordProblem("itinera rocks every day", "a@b.c")).toMatch(/"itinera"/);
     });
@@ -303,7 +328,11 @@ describe("the edge of a server with default settings", () => {
           "message nests objects or arrays more than 64 levels deep; flatten its properties, traits or context",
         );
       }
-      const atLimit = await server.collect("/v1/track", { event: "Deep", userId: uid("u"), properties: { x: nested(62) } });
+      const atLimit = await server.collect("/v1/track", {
+        event: "Deep",
+        userId: uid("u"),
+        properties: { x: nested(62) },
+      });
       expect(atLimit.status).toBe(200);
     });
 
@@ -315,7 +344,13 @@ describe("the edge of a server with default settings", () => {
           { type: "identify", userId: "deep-u", traits: "DEEP", messageId: ids[1] },
           { type: "page", name: "Home", anonymousId: "deep-a", messageId: ids[2] },
           { type: "track", event: "B", userId: "deep-u", context: { app: [["DEEP"]] }, messageId: ids[3] },
-          { type: "track", event: "C", userId: "deep-u", properties: { list: [1, 2, [3, [4]]] }, messageId: ids[4] },
+          {
+            type: "track",
+            event: "C",
+            userId: "deep-u",
+            properties: { list: [1, 2, [3, [4]]] },
+            messageId: ids[4],
+          },
         ],
       }).replaceAll('"DEEP"', nestedText(4000));
       const res = await server.raw<IngestReply>("/v1/batch", {
@@ -370,7 +405,11 @@ describe("the edge of a server with default settings", () => {
       expect(big.status).toBe(431);
       expect(big.headers).toMatch(/content-type: application\/json/i);
       expect(big.body).toEqual({
-        error: { code: "headers_too_large", message: "the request headers are too large (16 KB at most)", status: 431 },
+        error: {
+          code: "headers_too_large",
+          message: "the request headers are too large (16 KB at most)",
+          status: 431,
+        },
       });
       const garbage = await rawRequest(server.url, "HELLO THERE\r\n\r\n");
       expect(garbage.status).toBe(400);
@@ -435,7 +474,9 @@ describe("behind a proxy, with short timeouts", () => {
       method: "POST",
       headers: { authorization: `Bearer ${https.body.token}`, "x-forwarded-proto": "https" },
     });
-    expect(logout.headers.get("set-cookie")).toBe("itinera_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure");
+    expect(logout.headers.get("set-cookie")).toBe(
+      "itinera_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure",
+    );
   });
 
   it("compare Origin with X-Forwarded-Host when the proxy is trusted", async () => {
@@ -456,11 +497,10 @@ describe("behind a proxy, with short timeouts", () => {
   });
 
   it("cut a client that sends its headers too slowly after headersTimeoutMs, with 408", async () => {
-    const res = await rawRequest(
-      server.url,
-      `GET /healthz HTTP/1.1\r\nHost: ${hostOf(server.url)}\r\n`,
-      { text: "X-Slow: 1\r\n", everyMs: 100 },
-    );
+    const res = await rawRequest(server.url, `GET /healthz HTTP/1.1\r\nHost: ${hostOf(server.url)}\r\n`, {
+      text: "X-Slow: 1\r\n",
+      everyMs: 100,
+    });
     expect(res.status).toBe(408);
     expect(res.body).toEqual({
       error: { code: "request_timeout", message: "the request did not arrive in time", status: 408 },

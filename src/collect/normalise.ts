@@ -1,8 +1,8 @@
 // Validates one Segment message and turns it into the event Itinera stores: skew-corrected UTC time,
 // a channel, normalised identifiers. A bad message becomes a reason, never an exception.
 import { randomUUID } from "node:crypto";
-import { nestsDeeperThan } from "../json-depth.js";
 import { type Identifier, type IdentifierRules, searchNames } from "../identity/identifiers.js";
+import { nestsDeeperThan } from "../json-depth.js";
 import { err, ok, type Result } from "../result.js";
 import { type Channel, inferChannel } from "./channel.js";
 import { type MessageType, messageCheckers, messageTypes } from "./schemas.js";
@@ -80,7 +80,9 @@ export function normalise(
   // Before anything recursive (JSON.stringify below) meets it: thousands of levels overflow the stack.
   const maxDepth = env.maxJsonDepth ?? 64;
   if (nestsDeeperThan(raw, maxDepth) || nestsDeeperThan(env.context, maxDepth - 1))
-    return err(`message nests objects or arrays more than ${maxDepth} levels deep; flatten its properties, traits or context`);
+    return err(
+      `message nests objects or arrays more than ${maxDepth} levels deep; flatten its properties, traits or context`,
+    );
   const t = type as MessageType;
   const checker = messageCheckers[t];
   // Checked through an `unknown` alias so `raw` keeps its plain record type below.

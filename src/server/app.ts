@@ -17,7 +17,6 @@ import type { AppContext } from "./context.js";
 import { serveDashboard } from "./dashboard.js";
 import { HttpError, installErrorHandlers } from "./errors.js";
 import { enforceAccess } from "./permissions.js";
-import { edgeOptions, installWebSafety } from "./web-safety.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { credentialRoutes } from "./routes/credentials.js";
 import { customerRoutes } from "./routes/customers.js";
@@ -34,6 +33,7 @@ import { stageFlowRoutes } from "./routes/stage-flow.js";
 import { statsRoutes } from "./routes/stats.js";
 import { timeToConvertRoutes } from "./routes/time-to-convert.js";
 import { touchpointRoutes } from "./routes/touchpoints.js";
+import { edgeOptions, installWebSafety } from "./web-safety.js";
 
 export type App = FastifyInstance<
   FastifyInstance["server"],

@@ -3,11 +3,17 @@
 // state changes made with the session cookie, the Secure cookie flag, timeouts for slow clients, and the
 // error envelope for the errors the framework and node answer before any route runs.
 import { createHash } from "node:crypto";
+import type { Server } from "node:http";
 import type { Socket } from "node:net";
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
-import type { Server } from "node:http";
-import type { FastifyError, FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type {
+  FastifyError,
+  FastifyHttpOptions,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+} from "fastify";
 import type { Config } from "../config.js";
 import { nestsDeeperThan } from "../json-depth.js";
 import { envelope, HttpError } from "./errors.js";
@@ -83,7 +89,12 @@ function clientErrorHandler(this: FastifyInstance, e: NodeJS.ErrnoException, soc
   this.log.debug({ code: e.code }, "client error");
   if (socket.writable) {
     const body = JSON.stringify(envelope(status, code, message));
-    const reason = { 400: "Bad Request", 408: "Request Timeout", 414: "URI Too Long", 431: "Request Header Fields Too Large" }[status];
+    const reason = {
+      400: "Bad Request",
+      408: "Request Timeout",
+      414: "URI Too Long",
+      431: "Request Header Fields Too Large",
+    }[status];
     socket.write(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
@@ -92,7 +103,12 @@ function clientErrorHandler(this: FastifyInstance, e: NodeJS.ErrnoException, soc
 }
 
 /** The Set-Cookie value for the session (an empty value and age 0 end it). */
-export function sessionCookieHeader(req: FastifyRequest, http: Pick<Http, "cookieSecure">, value: string, maxAgeSeconds: number): string {
+export function sessionCookieHeader(
+  req: FastifyRequest,
+  http: Pick<Http, "cookieSecure">,
+  value: string,
+  maxAgeSeconds: number,
+): string {
   // req.protocol reads X-Forwarded-Proto only when trustProxy is on.
   const secure = http.cookieSecure === "auto" ? req.protocol === "https" : http.cookieSecure;
   return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? "; Secure" : ""}`;
@@ -141,7 +157,10 @@ export async function installWebSafety(
   await app.register(cors, {
     strictPreflight: false,
     delegator: (req, cb) =>
-      cb(null, req.url.startsWith("/v1/") ? collectCors : req.url.startsWith("/api/") ? apiCors : { origin: false }),
+      cb(
+        null,
+        req.url.startsWith("/v1/") ? collectCors : req.url.startsWith("/api/") ? apiCors : { origin: false },
+      ),
   });
 
   await app.register(rateLimit, { global: false });
