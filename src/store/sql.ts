@@ -9,6 +9,13 @@ export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""
 /** A single-quoted string literal (DuckDB strings take backslashes literally). */
 export const quoteString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
+/**
+ * The JSON path of the top-level key held in a SQL expression (e.g. a json_keys element), or NULL when the
+ * key is not a plain name: stored keys such as "", "*" or "[" are no valid path and would fail the query.
+ */
+export const plainKeyPath = (key: string): string =>
+  `CASE WHEN regexp_full_match(${key}, '[A-Za-z_][A-Za-z0-9_]*') THEN '$.' || ${key} END`;
+
 /** Collects positional parameters while a statement is assembled: `p.add(v)` returns `$n`. */
 export class Params {
   readonly values: DuckDBValue[] = [];

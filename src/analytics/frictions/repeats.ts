@@ -8,7 +8,7 @@ import type { DuckDBValue } from "@duckdb/node-api";
 import { splitPath } from "../../journey/rules.js";
 import type { Touchpoint } from "../../journey/touchpoints.js";
 import { all } from "../../store/database.js";
-import { Params, quoteString } from "../../store/sql.js";
+import { Params, plainKeyPath, quoteString } from "../../store/sql.js";
 import {
   type Detection,
   type Detector,
@@ -176,7 +176,7 @@ async function explain(d: Detection, c: Candidate): Promise<Explanation | undefi
     d.conn,
     `SELECT event, key, bool_and(json_type(v) IN ('BIGINT', 'UBIGINT', 'DOUBLE')) AS numeric,
             count(DISTINCT v::VARCHAR) AS k
-       FROM (SELECT event, key, json_extract(properties, '$.' || key) AS v
+       FROM (SELECT event, key, json_extract(properties, ${plainKeyPath("key")}) AS v
                FROM (SELECT event, properties, unnest(json_keys(properties)) AS key
                        FROM (FROM fr_subject_events USING SAMPLE reservoir(20000 ROWS) REPEATABLE (1))))
       WHERE json_type(v) IN ('BOOLEAN', 'VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE') AND key <> ${quoteString(key)}

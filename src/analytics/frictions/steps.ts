@@ -5,7 +5,7 @@
 // the drop-off and abandonment detectors.
 import { type EventMatch, matchSql, splitPath } from "../../journey/rules.js";
 import { all } from "../../store/database.js";
-import { Params, quoteIdent, quoteString } from "../../store/sql.js";
+import { Params, plainKeyPath, quoteIdent, quoteString } from "../../store/sql.js";
 import { type Detection, inPeriod, touchpointOfEvent } from "./detector.js";
 import type { StepDefinition } from "./settings.js";
 
@@ -99,7 +99,7 @@ async function buildDimensions(d: Detection, steps: StepDefinition[]): Promise<v
   const keys = await all(
     d.conn,
     `SELECT step, list(key ORDER BY key) AS keys FROM (
-       SELECT step, key, count(DISTINCT json_extract(properties, '$.' || key)::VARCHAR) AS k
+       SELECT step, key, count(DISTINCT json_extract(properties, ${plainKeyPath("key")})::VARCHAR) AS k
          FROM (SELECT step, properties, unnest(json_keys(properties)) AS key
                  FROM (FROM fr_starts USING SAMPLE reservoir(20000 ROWS) REPEATABLE (1)))
         GROUP BY ALL HAVING k BETWEEN 2 AND ${Math.trunc(d.settings.maxPropertyValues)})
