@@ -8,6 +8,8 @@ export const redactPaths = [
   "writeKey",
   "token",
   "password",
+  // node's parse errors carry the request's raw bytes (cookies, query strings, bodies).
+  "err.rawPacket",
 ];
 
 export type { DestinationStream };

@@ -32,7 +32,7 @@ describe("loadConfig", () => {
     expect(c).toEqual(defaultConfig);
     expect(c.port).toBe(8700);
     expect(c.databasePath).toBe("./data/itinera.duckdb");
-    expect(c.limits).toEqual({ maxEventBytes: 32 * 1024, maxRequestBytes: 500 * 1024 });
+    expect(c.limits).toEqual({ maxEventBytes: 32 * 1024, maxRequestBytes: 500 * 1024, maxJsonDepth: 64 });
     expect(c.dedupeWindowDays).toBeGreaterThanOrEqual(7);
   });
 
@@ -74,7 +74,7 @@ describe("loadConfig", () => {
 
   it("a partial nested setting keeps the defaults beside it", () => {
     const c = expectOk(loadConfig({ limits: { maxEventBytes: 4096 } }, envWithFile()));
-    expect(c.limits).toEqual({ maxEventBytes: 4096, maxRequestBytes: 500 * 1024 });
+    expect(c.limits).toEqual({ maxEventBytes: 4096, maxRequestBytes: 500 * 1024, maxJsonDepth: 64 });
     // Lowering one cap must not drop the others (user_id: 1 is what keeps shared devices apart).
     const capped = expectOk(loadConfig({ identity: { caps: { email: 1 } } }, envWithFile()));
     expect(capped.identity.caps.email).toBe(1);
