@@ -3,6 +3,7 @@
 // hashes, like API tokens, since they are long random secrets.
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
+import { type Actor, auditedChange } from "../audit/log.js";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import { hashSecret } from "./credentials.js";
@@ -17,6 +18,7 @@ const scryptAsync = promisify(scrypt) as (
 ) => Promise<Buffer>;
 const SCRYPT = { N: 16_384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
+
 export { MAX_PASSWORD, MIN_PASSWORD } from "./password-policy.js";
 
 export { type Role, Roles } from "./roles.js";
@@ -80,6 +82,7 @@ export interface AccountProblem {
 export async function createAccount(
   store: Store,
   input: { email: string; name: string; role: Role; password?: string | undefined },
+  actor: Actor,
 ): Promise<Result<{ account: Account; password: string }, AccountProblem>> {
   const email = normalEmail(input.email);
   if (!EMAIL.test(email))
@@ -90,20 +93,33 @@ export async function createAccount(
   const password = input.password ?? newPassword();
   const hash = await hashPassword(password);
   const id = `acc_${randomBytes(6).toString("hex")}`;
-  return store.exclusive(async (conn) => {
-    const taken = await all(conn, "SELECT 1 FROM accounts WHERE email = $1", [email]);
-    if (taken.length)
-      return err<AccountProblem>({ code: "conflict", message: `an account for ${email} exists` });
-    await conn.run("INSERT INTO accounts VALUES ($1, $2, $3, $4, $5, now(), NULL)", [
-      id,
-      email,
-      input.name,
-      input.role,
-      hash,
-    ]);
-    const [row] = await all(conn, `${SELECT} WHERE id = $1`, [id]);
-    return ok({ account: toAccount(row!), password });
-  });
+  return auditedChange<Result<{ account: Account; password: string }, AccountProblem>>(
+    store,
+    async (conn) => {
+      const taken = await all(conn, "SELECT 1 FROM accounts WHERE email = $1", [email]);
+      if (taken.length)
+        return {
+          value: err<AccountProblem>({ code: "conflict", message: `an account for ${email} exists` }),
+          entry: null,
+        };
+      await conn.run("INSERT INTO accounts VALUES ($1, $2, $3, $4, $5, now(), NULL)", [
+        id,
+        email,
+        input.name,
+        input.role,
+        hash,
+      ]);
+      const [row] = await all(conn, `${SELECT} WHERE id = $1`, [id]);
+      const account = toAccount(row!);
+      // The password never: only whether it was made up here.
+      const after = { id, email, name: account.name, role: account.role };
+      const detail = { passwordGenerated: input.password === undefined };
+      return {
+        value: ok({ account, password }),
+        entry: { actor, action: "account.create", target: id, before: null, after, detail },
+      };
+    },
+  );
 }
 
 export async function listAccounts(store: Store): Promise<Account[]> {
@@ -121,32 +137,62 @@ export async function updateAccount(
   store: Store,
   id: string,
   change: { name?: string | undefined; role?: Role | undefined },
+  actor: Actor,
 ): Promise<Result<Account, AccountProblem>> {
-  return store.exclusive(async (conn) => {
-    const [exists] = await all(conn, "SELECT 1 FROM accounts WHERE id = $1", [id]);
-    if (!exists) return err<AccountProblem>({ code: "not_found", message: `no account ${id}` });
+  return auditedChange<Result<Account, AccountProblem>>(store, async (conn) => {
+    const [old] = await all(conn, `${SELECT} WHERE id = $1`, [id]);
+    if (!old)
+      return { value: err<AccountProblem>({ code: "not_found", message: `no account ${id}` }), entry: null };
     await conn.run("UPDATE accounts SET name = coalesce($2, name), role = coalesce($3, role) WHERE id = $1", [
       id,
       change.name ?? null,
       change.role ?? null,
     ]);
     const [row] = await all(conn, `${SELECT} WHERE id = $1`, [id]);
-    return ok(toAccount(row!));
+    const [was, is] = [toAccount(old), toAccount(row!)];
+    return {
+      value: ok(is),
+      entry: {
+        actor,
+        action: "account.update",
+        target: id,
+        before: { name: was.name, role: was.role },
+        after: { name: is.name, role: is.role },
+      },
+    };
   });
 }
 
 /** Disables an account and ends its sessions. */
-export async function disableAccount(store: Store, id: string): Promise<Result<Account, AccountProblem>> {
-  return store.exclusive(async (conn) => {
+export async function disableAccount(
+  store: Store,
+  id: string,
+  actor: Actor,
+): Promise<Result<Account, AccountProblem>> {
+  return auditedChange<Result<Account, AccountProblem>>(store, async (conn) => {
     const rows = await all(
       conn,
       "UPDATE accounts SET disabled_at = now() WHERE id = $1 AND disabled_at IS NULL RETURNING id",
       [id],
     );
-    if (!rows.length) return err<AccountProblem>({ code: "not_found", message: `no active account ${id}` });
+    if (!rows.length)
+      return {
+        value: err<AccountProblem>({ code: "not_found", message: `no active account ${id}` }),
+        entry: null,
+      };
     await conn.run("DELETE FROM sessions WHERE account_id = $1", [id]);
     const [row] = await all(conn, `${SELECT} WHERE id = $1`, [id]);
-    return ok(toAccount(row!));
+    const account = toAccount(row!);
+    return {
+      value: ok(account),
+      entry: {
+        actor,
+        action: "account.disable",
+        target: id,
+        before: { disabledAt: null },
+        after: { disabledAt: account.disabledAt },
+      },
+    };
   });
 }
 
@@ -154,7 +200,8 @@ export async function disableAccount(store: Store, id: string): Promise<Result<A
 export async function resetPassword(
   store: Store,
   id: string,
-  password?: string,
+  password: string | undefined,
+  actor: Actor,
 ): Promise<Result<{ account: Account; password: string }, AccountProblem>> {
   if (password !== undefined) {
     const [row] = await store.read((conn) => all(conn, "SELECT email FROM accounts WHERE id = $1", [id]));
@@ -164,16 +211,28 @@ export async function resetPassword(
   }
   const next = password ?? newPassword();
   const hash = await hashPassword(next);
-  return store.exclusive(async (conn) => {
-    const rows = await all(conn, "UPDATE accounts SET password_hash = $2 WHERE id = $1 RETURNING id", [
-      id,
-      hash,
-    ]);
-    if (!rows.length) return err<AccountProblem>({ code: "not_found", message: `no account ${id}` });
-    await conn.run("DELETE FROM sessions WHERE account_id = $1", [id]);
-    const [row] = await all(conn, `${SELECT} WHERE id = $1`, [id]);
-    return ok({ account: toAccount(row!), password: next });
-  });
+  return auditedChange<Result<{ account: Account; password: string }, AccountProblem>>(
+    store,
+    async (conn) => {
+      const rows = await all(conn, "UPDATE accounts SET password_hash = $2 WHERE id = $1 RETURNING id", [
+        id,
+        hash,
+      ]);
+      if (!rows.length)
+        return {
+          value: err<AccountProblem>({ code: "not_found", message: `no account ${id}` }),
+          entry: null,
+        };
+      await conn.run("DELETE FROM sessions WHERE account_id = $1", [id]);
+      const [row] = await all(conn, `${SELECT} WHERE id = $1`, [id]);
+      // Neither password nor hash: only that it changed, and whether it was made up here.
+      const detail = { passwordGenerated: password === undefined };
+      return {
+        value: ok({ account: toAccount(row!), password: next }),
+        entry: { actor, action: "account.password_reset", target: id, detail },
+      };
+    },
+  );
 }
 
 export interface Session {

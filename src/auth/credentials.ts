@@ -1,6 +1,7 @@
 // Write keys (collection) and API tokens (everything else). Only SHA-256 hashes are stored: the
 // secrets are 190-bit random strings, so a slow password hash would add latency and no safety.
 import { createHash, randomBytes } from "node:crypto";
+import { type Actor, auditedChange } from "../audit/log.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import type { Role } from "./roles.js";
 
@@ -25,38 +26,45 @@ export function newSecret(kind: CredentialKind): string {
   return prefixes[kind] + randomBytes(24).toString("base64url");
 }
 
-/** Creates a credential; the secret is returned once and never stored. */
+/** The audit trail's noun for each kind. */
+const nouns = { write_key: "write_key", api_token: "token" } as const;
+
+/** Creates a credential; the secret is returned once and never stored (nor audited: its role is). */
 export async function createCredential(
   store: Store,
   kind: CredentialKind,
   name: string,
-  role: Role = "admin",
+  role: Role,
+  actor: Actor,
 ): Promise<Credential & { secret: string }> {
   const secret = newSecret(kind);
   const id = `${kind === "write_key" ? "key" : "tok"}_${randomBytes(6).toString("hex")}`;
   const createdAt = new Date();
-  await runQuery(store, {
-    duckdb: () =>
-      store.exclusive((c) =>
-        kind === "api_token"
-          ? c.run(
-              "INSERT INTO api_tokens (id, name, token_hash, created_at, role) VALUES ($1, $2, $3, $4::TIMESTAMP, $5)",
-              [id, name, hashSecret(secret), createdAt.toISOString(), role],
-            )
-          : c.run(
-              "INSERT INTO write_keys (id, name, key_hash, created_at) VALUES ($1, $2, $3, $4::TIMESTAMP)",
-              [id, name, hashSecret(secret), createdAt.toISOString()],
-            ),
-      ),
-  });
-  return {
+  const credential: Credential = {
     id,
     name,
     role: kind === "api_token" ? role : null,
     createdAt: createdAt.toISOString(),
     revokedAt: null,
-    secret,
   };
+  await runQuery(store, {
+    duckdb: () =>
+      auditedChange(store, async (c) => {
+        if (kind === "api_token")
+          await c.run(
+            "INSERT INTO api_tokens (id, name, token_hash, created_at, role) VALUES ($1, $2, $3, $4::TIMESTAMP, $5)",
+            [id, name, hashSecret(secret), createdAt.toISOString(), role],
+          );
+        else
+          await c.run(
+            "INSERT INTO write_keys (id, name, key_hash, created_at) VALUES ($1, $2, $3, $4::TIMESTAMP)",
+            [id, name, hashSecret(secret), createdAt.toISOString()],
+          );
+        const after = { id, name, role: credential.role };
+        return { value: undefined, entry: { actor, action: `${nouns[kind]}.create`, target: id, after } };
+      }),
+  });
+  return { ...credential, secret };
 }
 
 const roleColumn = { write_key: "NULL", api_token: "role" } as const;
@@ -83,18 +91,36 @@ export async function listCredentials(store: Store, kind: CredentialKind): Promi
 }
 
 /** Revokes by id; false when no live credential has that id. */
-export async function revokeCredential(store: Store, kind: CredentialKind, id: string): Promise<boolean> {
-  const rows = await runQuery(store, {
+export async function revokeCredential(
+  store: Store,
+  kind: CredentialKind,
+  id: string,
+  actor: Actor,
+): Promise<boolean> {
+  return runQuery(store, {
     duckdb: () =>
-      store.exclusive((c) =>
-        all(
+      auditedChange(store, async (c) => {
+        const rows = await all(
           c,
-          `UPDATE ${tables[kind]} SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
+          `UPDATE ${tables[kind]} SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL
+           RETURNING name, ${roleColumn[kind]} AS role, strftime(revoked_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS revoked_at`,
           [id],
-        ),
-      ),
+        );
+        const [row] = rows;
+        if (!row) return { value: false, entry: null };
+        const what = { id, name: String(row.name), role: row.role === null ? null : String(row.role) };
+        return {
+          value: true,
+          entry: {
+            actor,
+            action: `${nouns[kind]}.revoke`,
+            target: id,
+            before: { ...what, revokedAt: null },
+            after: { ...what, revokedAt: String(row.revoked_at) },
+          },
+        };
+      }),
   });
-  return rows.length > 0;
 }
 
 /** A live credential as the verifier knows it. */

@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { version } from "../version.js";
 import { accountCommands } from "./commands/accounts.js";
+import { auditCommand } from "./commands/audit.js";
 import { credentialCommands } from "./commands/credentials.js";
 import { customerCommands } from "./commands/customers.js";
 import { demoCommand } from "./commands/demo.js";
@@ -32,6 +33,7 @@ const program = new Command()
 serveCommand(program);
 credentialCommands(program);
 accountCommands(program);
+auditCommand(program);
 customerCommands(program);
 importCommand(program);
 demoCommand(program);

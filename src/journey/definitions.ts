@@ -1,7 +1,9 @@
 // Where the journey model, the touchpoint catalogue and the personas are stored, and every change to them.
-// Each change bumps a version in store_meta, which tells the refresher what to recompute.
+// Each change bumps a version in store_meta, which tells the refresher what to recompute, and is audited
+// (who, before, after) in the same transaction.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { Value } from "@sinclair/typebox/value";
+import { type Actor, insertAudit } from "../audit/log.js";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import { defaultTouchpoints } from "./catalogue.js";
@@ -123,7 +125,11 @@ function invalid(schema: Parameters<typeof Value.Errors>[0], value: unknown): st
 
 // ---- the model -------------------------------------------------------------------------------------
 
-export async function putModel(store: Store, model: JourneyModel): Promise<Result<JourneyModel, Problem>> {
+export async function putModel(
+  store: Store,
+  model: JourneyModel,
+  actor: Actor,
+): Promise<Result<JourneyModel, Problem>> {
   const why = invalid(JourneyModel, model) ?? checkModel(model);
   if (why) return problem("invalid", why);
   return change(store, async (conn) => {
@@ -137,6 +143,7 @@ export async function putModel(store: Store, model: JourneyModel): Promise<Resul
       );
     await conn.run("INSERT OR REPLACE INTO journey_model VALUES (1, $1, now())", [JSON.stringify(model)]);
     await bump(conn, META.classification);
+    await insertAudit(conn, { actor, action: "journey_model.update", before: defs.model, after: model });
     return ok(model);
   });
 }
@@ -146,7 +153,8 @@ export async function putModel(store: Store, model: JourneyModel): Promise<Resul
 export async function addTouchpoint(
   store: Store,
   input: TouchpointInput,
-  before?: string,
+  before: string | undefined,
+  actor: Actor,
 ): Promise<Result<Touchpoint, Problem>> {
   const why = invalid(TouchpointInput, input);
   if (why) return problem("invalid", why);
@@ -168,7 +176,9 @@ export async function addTouchpoint(
     const doc = withDefaults(input);
     await conn.run("INSERT INTO touchpoints VALUES ($1, $2, $3, now())", [id, position, JSON.stringify(doc)]);
     await bump(conn, META.classification);
-    return ok({ id, ...doc });
+    const after = { id, ...doc };
+    await insertAudit(conn, { actor, action: "touchpoint.create", target: id, before: null, after });
+    return ok(after);
   });
 }
 
@@ -180,6 +190,7 @@ export async function editTouchpoint(
   store: Store,
   id: string,
   patch: TouchpointPatch,
+  actor: Actor,
 ): Promise<Result<Touchpoint, Problem>> {
   return change(store, async (conn) => {
     const defs = await readDefinitions(conn);
@@ -202,15 +213,23 @@ export async function editTouchpoint(
       JSON.stringify(doc),
     ]);
     await bump(conn, META.classification);
-    return ok({ id, ...doc });
+    const after = { id, ...doc };
+    await insertAudit(conn, { actor, action: "touchpoint.update", target: id, before: current, after });
+    return ok(after);
   });
 }
 
-export async function removeTouchpoint(store: Store, id: string): Promise<Result<{ id: string }, Problem>> {
+export async function removeTouchpoint(
+  store: Store,
+  id: string,
+  actor: Actor,
+): Promise<Result<{ id: string }, Problem>> {
   return change(store, async (conn) => {
-    const gone = await all(conn, "DELETE FROM touchpoints WHERE id = $1 RETURNING id", [id]);
-    if (!gone.length) return problem("not_found", `no touchpoint "${id}"`);
+    const current = (await readDefinitions(conn)).touchpoints.find((t) => t.id === id);
+    if (!current) return problem("not_found", `no touchpoint "${id}"`);
+    await conn.run("DELETE FROM touchpoints WHERE id = $1", [id]);
     await bump(conn, META.classification);
+    await insertAudit(conn, { actor, action: "touchpoint.delete", target: id, before: current, after: null });
     return ok({ id });
   });
 }
@@ -220,7 +239,8 @@ export async function removeTouchpoint(store: Store, id: string): Promise<Result
 export async function addPersona(
   store: Store,
   input: PersonaInput,
-  priority?: number,
+  priority: number | undefined,
+  actor: Actor,
 ): Promise<Result<Persona, Problem>> {
   const why = invalid(PersonaInput, input) ?? checkPersona(input);
   if (why) return problem("invalid", why);
@@ -233,7 +253,9 @@ export async function addPersona(
     await conn.run("UPDATE personas SET priority = priority + 1 WHERE priority >= $1", [at]);
     await conn.run("INSERT INTO personas VALUES ($1, $2, $3, now())", [id, at, JSON.stringify(input)]);
     await bump(conn, META.personas);
-    return ok({ id, priority: at, ...input });
+    const after = { id, priority: at, ...input };
+    await insertAudit(conn, { actor, action: "persona.create", target: id, before: null, after });
+    return ok(after);
   });
 }
 
@@ -241,6 +263,7 @@ export async function editPersona(
   store: Store,
   id: string,
   patch: Partial<PersonaInput> & { priority?: number },
+  actor: Actor,
 ): Promise<Result<Persona, Problem>> {
   return change(store, async (conn) => {
     const defs = await readDefinitions(conn);
@@ -269,18 +292,24 @@ export async function editPersona(
       JSON.stringify(next),
     ]);
     await bump(conn, META.personas);
-    return ok({ id, priority: at, ...next });
+    const after = { id, priority: at, ...next };
+    await insertAudit(conn, { actor, action: "persona.update", target: id, before: current, after });
+    return ok(after);
   });
 }
 
-export async function removePersona(store: Store, id: string): Promise<Result<{ id: string }, Problem>> {
+export async function removePersona(
+  store: Store,
+  id: string,
+  actor: Actor,
+): Promise<Result<{ id: string }, Problem>> {
   return change(store, async (conn) => {
-    const gone = await all(conn, "DELETE FROM personas WHERE id = $1 RETURNING priority", [id]);
-    if (!gone.length) return problem("not_found", `no persona "${id}"`);
-    await conn.run("UPDATE personas SET priority = priority - 1 WHERE priority > $1", [
-      Number(gone[0]!.priority),
-    ]);
+    const current = (await readDefinitions(conn)).personas.find((p) => p.id === id);
+    if (!current) return problem("not_found", `no persona "${id}"`);
+    await conn.run("DELETE FROM personas WHERE id = $1", [id]);
+    await conn.run("UPDATE personas SET priority = priority - 1 WHERE priority > $1", [current.priority]);
     await bump(conn, META.personas);
+    await insertAudit(conn, { actor, action: "persona.delete", target: id, before: current, after: null });
     return ok({ id });
   });
 }

@@ -2,6 +2,7 @@
 // per persona (or for all customers) and stage, and stored beside the measured lanes.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
+import { type Actor, auditedChange } from "../audit/log.js";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import type { JourneyDefinitions } from "./definitions.js";
@@ -42,18 +43,35 @@ export async function writeLane(
   stage: string,
   lane: LaneName,
   items: string[],
+  actor: Actor,
 ): Promise<Result<{ persona: string | null; stage: string; lane: LaneName; items: string[] }, string>> {
   if (!defs.model.stages.some((s) => s.key === stage))
     return err(`stage "${stage}" is not in the journey model`);
   if (persona !== undefined && persona !== "unassigned" && !defs.personas.some((p) => p.id === persona))
     return err(`no persona "${persona}"`);
-  await store.exclusive((conn) =>
-    conn.run("INSERT OR REPLACE INTO journey_lanes VALUES ($1, $2, $3, $4, now())", [
-      personaKey(persona),
-      stage,
-      lane,
+  const written = { persona: persona ?? null, stage, lane, items };
+  await auditedChange(store, async (conn) => {
+    const key = [personaKey(persona), stage, lane];
+    const [old] = await all(
+      conn,
+      "SELECT items FROM journey_lanes WHERE persona = $1 AND stage = $2 AND lane = $3",
+      key,
+    );
+    await conn.run("INSERT OR REPLACE INTO journey_lanes VALUES ($1, $2, $3, $4, now())", [
+      ...key,
       JSON.stringify(items),
-    ]),
-  );
-  return ok({ persona: persona ?? null, stage, lane, items });
+    ]);
+    const before = { ...written, items: old ? (JSON.parse(String(old.items)) as string[]) : [] };
+    return {
+      value: written,
+      entry: {
+        actor,
+        action: "lane.update",
+        target: `${persona ?? "*"}/${stage}/${lane}`,
+        before,
+        after: written,
+      },
+    };
+  });
+  return ok(written);
 }

@@ -18,6 +18,7 @@ import { serveDashboard } from "./dashboard.js";
 import { HttpError, installErrorHandlers } from "./errors.js";
 import { enforceAccess } from "./permissions.js";
 import { accountRoutes } from "./routes/accounts.js";
+import { auditRoutes } from "./routes/audit.js";
 import { credentialRoutes } from "./routes/credentials.js";
 import { customerRoutes } from "./routes/customers.js";
 import { eventRoutes } from "./routes/events.js";
@@ -164,6 +165,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
 
   ingestRoutes(app, ctx);
   accountRoutes(app, ctx);
+  auditRoutes(app, ctx);
   customerRoutes(app, ctx);
   credentialRoutes(app, ctx);
   statsRoutes(app, ctx);

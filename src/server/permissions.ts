@@ -3,7 +3,7 @@
 // signed-in person's session whose role grants it). The hooks installed by `enforceAccess` check it; a
 // route that declares nothing is refused, so a forgotten declaration fails closed.
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { Actor } from "../audit/log.js";
+import { type Actor, recordAudit } from "../audit/log.js";
 import { type Account, sessionAccount } from "../auth/accounts.js";
 import type { CredentialVerifier } from "../auth/credentials.js";
 import { canGrant, hasPermission, type Permission, type Role } from "../auth/roles.js";
@@ -128,10 +128,19 @@ export function may(req: FastifyRequest, permission: Permission): boolean {
   return p !== undefined && hasPermission(p.role, permission);
 }
 
-/** Refuses to hand out a role with rights the caller does not have itself. */
-export function canGrantRole(req: FastifyRequest, role: Role): void {
+/**
+ * Refuses to hand out (or act on an account with) a role with rights the caller does not have itself. The
+ * attempt is audited as `access.denied`: someone tried to gain rights they lack.
+ */
+export async function canGrantRole(req: FastifyRequest, role: Role, store: Store): Promise<void> {
   const p = principals.get(req);
   if (p && canGrant(p.role, role)) return;
+  await recordAudit(store, {
+    actor: actorOf(req),
+    action: "access.denied",
+    target: `${req.method} ${req.routeOptions.url ?? req.url}`,
+    detail: { reason: "role_exceeds_caller", role, callerRole: p?.role ?? null },
+  });
   throw new HttpError(
     403,
     "role_exceeds_caller",

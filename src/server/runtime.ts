@@ -74,9 +74,14 @@ export async function startServer(
 
   let firstRun: RunningServer["firstRun"];
   if (store.created) {
-    const key = await createCredential(store, "write_key", "default");
-    const token = await createCredential(store, "api_token", "admin");
-    const admin = await createAccount(store, { email: FIRST_ADMIN, name: "Administrator", role: "admin" });
+    const firstRunActor = { kind: "system", id: null, name: "first run" } as const;
+    const key = await createCredential(store, "write_key", "default", "admin", firstRunActor);
+    const token = await createCredential(store, "api_token", "admin", "admin", firstRunActor);
+    const admin = await createAccount(
+      store,
+      { email: FIRST_ADMIN, name: "Administrator", role: "admin" },
+      firstRunActor,
+    );
     if (!admin.ok) {
       await writer.close();
       await store.close();

@@ -68,12 +68,16 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     // A build elsewhere than dist/web (parallel work) is named by ITINERA_DASHBOARD_DIR.
     config: { journeyRefreshSeconds: 0, dashboardDir: process.env.ITINERA_DASHBOARD_DIR ?? "" },
   });
-  const created = await createAccount(server.running.ctx.store, {
-    email: ADMIN.email,
-    name: "Ada Analyst",
-    role: "admin",
-    password: ADMIN.password,
-  });
+  const created = await createAccount(
+    server.running.ctx.store,
+    {
+      email: ADMIN.email,
+      name: "Ada Analyst",
+      role: "admin",
+      password: ADMIN.password,
+    },
+    { kind: "system", id: null, name: "test setup" },
+  );
   if (!created.ok) throw new Error(created.error.message);
 
   const browser = await chromium.launch({

@@ -1,6 +1,7 @@
 // `itinera accounts …`: the people who sign in to the dashboard. Passwords are made up and printed once
 // (or given with --password); only their hashes are stored.
 import type { Command } from "commander";
+import { cliActor } from "../../audit/log.js";
 import {
   type Account,
   createAccount,
@@ -52,7 +53,7 @@ export function accountCommands(program: Command): void {
         const created = await viaServerOr<WithPassword>(
           configFrom(g),
           { method: "POST", path: "/api/accounts", body },
-          async (ctx) => orFail(await createAccount(ctx.store, body)),
+          async (ctx) => orFail(await createAccount(ctx.store, body, cliActor())),
         );
         emit(g, created, (c) => shown(c, "Created"));
       } catch (e) {
@@ -101,7 +102,7 @@ export function accountCommands(program: Command): void {
         const out = await viaServerOr<Account>(
           configFrom(g),
           { method: "PATCH", path: `/api/accounts/${encodeURIComponent(id)}`, body: change },
-          async (ctx) => orFail(await updateAccount(ctx.store, id, change)),
+          async (ctx) => orFail(await updateAccount(ctx.store, id, change, cliActor())),
         );
         emit(g, out, (a) => `Updated ${a.email} (${a.id}): ${a.name}, ${a.role}.`);
       } catch (e) {
@@ -118,7 +119,7 @@ export function accountCommands(program: Command): void {
         const out = await viaServerOr<Account>(
           configFrom(g),
           { method: "DELETE", path: `/api/accounts/${encodeURIComponent(id)}` },
-          async (ctx) => orFail(await disableAccount(ctx.store, id)),
+          async (ctx) => orFail(await disableAccount(ctx.store, id, cliActor())),
         );
         emit(g, out, (a) => `Disabled ${a.email} (${a.id}).`);
       } catch (e) {
@@ -142,7 +143,7 @@ export function accountCommands(program: Command): void {
             path: `/api/accounts/${encodeURIComponent(id)}/password`,
             body: o.password ? { password: o.password } : {},
           },
-          async (ctx) => orFail(await resetPassword(ctx.store, id, o.password)),
+          async (ctx) => orFail(await resetPassword(ctx.store, id, o.password, cliActor())),
         );
         emit(g, out, (w) => shown(w, "New password for"));
       } catch (e) {

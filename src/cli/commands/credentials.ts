@@ -1,5 +1,6 @@
 // `itinera keys …` and `itinera tokens …`: write keys for collection, API tokens for the rest.
 import type { Command } from "commander";
+import { cliActor } from "../../audit/log.js";
 import {
   type Credential,
   type CredentialKind,
@@ -38,7 +39,7 @@ export function credentialCommands(program: Command): void {
         if (!isRole(role)) throw new CliError(`--role must be one of ${Roles.join(", ")} (got "${role}")`, 2);
         const body = kind === "api_token" ? { name: opts.name, role } : { name: opts.name };
         const created = await viaServerOr(config, { method: "POST", path: `/api/${name}`, body }, (ctx) =>
-          createCredential(ctx.store, kind, opts.name, role),
+          createCredential(ctx.store, kind, opts.name, role, cliActor()),
         );
         emit(
           g,
@@ -83,7 +84,7 @@ export function credentialCommands(program: Command): void {
             config,
             { method: "DELETE", path: `/api/${name}/${encodeURIComponent(id)}` },
             async (ctx) => {
-              if (!(await revokeCredential(ctx.store, kind, id)))
+              if (!(await revokeCredential(ctx.store, kind, id, cliActor())))
                 throw new CliError(`no live ${label} with id ${id}`, 3);
               return { revoked: id };
             },

@@ -4,6 +4,7 @@ import { findFrictions, listFrictionCustomers } from "../../analytics/frictions/
 import type { Friction, FrictionCustomers, FrictionList } from "../../analytics/frictions/schema.js";
 import { FrictionSettings } from "../../analytics/frictions/settings.js";
 import { loadFrictionSettings, putFrictionSettings } from "../../analytics/frictions/settings-store.js";
+import { cliActor } from "../../audit/log.js";
 import { checkShape, isoFlag, orFail, readJsonFile, withQuery } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, customerPage, emit, fail, table } from "../output.js";
@@ -167,9 +168,9 @@ Examples:
               : { method: "GET", path: "/api/frictions/settings" },
           async (ctx) =>
             doc
-              ? orFail(await putFrictionSettings(ctx.store, doc))
+              ? orFail(await putFrictionSettings(ctx.store, doc, cliActor()))
               : o.reset
-                ? orFail(await putFrictionSettings(ctx.store, null))
+                ? orFail(await putFrictionSettings(ctx.store, null, cliActor()))
                 : loadFrictionSettings(ctx.store),
         );
         emit(g, settings, (s) =>

@@ -4,6 +4,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { cliActor } from "../../audit/log.js";
+import { auditImport } from "../../collect/import/audit.js";
 import type { ImportRequest, ImportSummary } from "../../collect/import/contract.js";
 import { importFile, type ImportOptions as RunOptions } from "../../collect/import/importer.js";
 import { parseMapFlags, parseMappingFile } from "../../collect/import/mapping.js";
@@ -78,6 +80,7 @@ export function importVia(
     async (ctx) => {
       const result = await importFile(ctx, request, opts);
       if (!result.ok) throw new CliError(result.error);
+      await auditImport(ctx.store, cliActor(), result.value);
       return result.value;
     },
   );

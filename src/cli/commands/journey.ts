@@ -1,6 +1,7 @@
 // `itinera journey …`: the journey map (text, JSON or CSV), the customers behind its numbers, the authored
 // lanes, the journey model and the refresh of the journey tables.
 import type { Command } from "commander";
+import { cliActor, recordAudit } from "../../audit/log.js";
 import { loadDefinitions, putModel } from "../../journey/definitions.js";
 import { type LaneName, LaneNames, writeLane } from "../../journey/lanes.js";
 import { listAudience } from "../../journey/map/audience.js";
@@ -367,7 +368,15 @@ Examples:
             },
             async (ctx) => {
               const defs = await loadDefinitions(ctx.store);
-              const r = await writeLane(ctx.store, defs, o.persona, stage, lane as LaneName, items);
+              const r = await writeLane(
+                ctx.store,
+                defs,
+                o.persona,
+                stage,
+                lane as LaneName,
+                items,
+                cliActor(),
+              );
               if (!r.ok) throw new CliError(r.error, 3);
               return r.value;
             },
@@ -413,7 +422,7 @@ Examples:
           model = await viaServerOr<JourneyModel>(
             config,
             { method: "PUT", path: "/api/journey-model", body: next },
-            async (ctx) => orFail(await putModel(ctx.store, next)),
+            async (ctx) => orFail(await putModel(ctx.store, next, cliActor())),
           );
         } else {
           model = await viaServerOr<JourneyModel>(
@@ -438,7 +447,11 @@ Examples:
         const report = await viaServerOr<RefreshReport>(
           config,
           { method: "POST", path: "/api/journey/refresh" },
-          (ctx) => ctx.journey.refresh(),
+          async (ctx) => {
+            const r = await ctx.journey.refresh();
+            await recordAudit(ctx.store, { actor: cliActor(), action: "journey.refresh", detail: { ...r } });
+            return r;
+          },
         );
         emit(g, report, (r) =>
           r.mode === "none"

@@ -2,6 +2,7 @@
 // the first one, by priority, whose rules they match.
 import { Type } from "@sinclair/typebox";
 import type { Command } from "commander";
+import { cliActor } from "../../audit/log.js";
 import { addPersona, editPersona, removePersona } from "../../journey/definitions.js";
 import { listPersonas, type PersonaCounts } from "../../journey/persona-counts.js";
 import { type Persona, type PersonaCondition, PersonaInput } from "../../journey/personas.js";
@@ -103,7 +104,7 @@ Examples:
         const added = await viaServerOr<Persona>(
           config,
           { method: "POST", path: withQuery("/api/personas", { priority }), body: input },
-          async (ctx) => orFail(await addPersona(ctx.store, input, priority)),
+          async (ctx) => orFail(await addPersona(ctx.store, input, priority, cliActor())),
         );
         emit(g, added, (p) => `Added ${summary(p)}.`);
       } catch (e) {
@@ -140,7 +141,7 @@ Examples:
         const edited = await viaServerOr<Persona>(
           config,
           { method: "PATCH", path: `/api/personas/${encodeURIComponent(id)}`, body },
-          async (ctx) => orFail(await editPersona(ctx.store, id, body)),
+          async (ctx) => orFail(await editPersona(ctx.store, id, body, cliActor())),
         );
         emit(g, edited, (p) => `Changed ${summary(p)}.`);
       } catch (e) {
@@ -159,7 +160,7 @@ Examples:
         const removed = await viaServerOr<{ id: string }>(
           config,
           { method: "DELETE", path: `/api/personas/${encodeURIComponent(id)}` },
-          async (ctx) => orFail(await removePersona(ctx.store, id)),
+          async (ctx) => orFail(await removePersona(ctx.store, id, cliActor())),
         );
         emit(g, removed, (r) => `Removed persona ${r.id}.`);
       } catch (e) {

@@ -2,6 +2,7 @@
 // event and place it in a stage, and the events no rule names yet.
 import { Type } from "@sinclair/typebox";
 import { type Command, Option } from "commander";
+import { cliActor } from "../../audit/log.js";
 import {
   addTouchpoint,
   editTouchpoint,
@@ -214,7 +215,7 @@ Examples:
         const added = await viaServerOr<Touchpoint>(
           config,
           { method: "POST", path: withQuery("/api/touchpoints", { before: o.before }), body: input },
-          async (ctx) => orFail(await addTouchpoint(ctx.store, input, o.before)),
+          async (ctx) => orFail(await addTouchpoint(ctx.store, input, o.before, cliActor())),
         );
         emit(g, added, (t) => `Added ${summary(t)}.\n${APPLIED}`);
       } catch (e) {
@@ -266,7 +267,7 @@ Examples:
         const edited = await viaServerOr<Touchpoint>(
           config,
           { method: "PATCH", path: `/api/touchpoints/${encodeURIComponent(id)}`, body: checked },
-          async (ctx) => orFail(await editTouchpoint(ctx.store, id, checked)),
+          async (ctx) => orFail(await editTouchpoint(ctx.store, id, checked, cliActor())),
         );
         emit(g, edited, (t) => `Changed ${summary(t)}.\n${APPLIED}`);
       } catch (e) {
@@ -285,7 +286,7 @@ Examples:
         const removed = await viaServerOr<{ id: string }>(
           config,
           { method: "DELETE", path: `/api/touchpoints/${encodeURIComponent(id)}` },
-          async (ctx) => orFail(await removeTouchpoint(ctx.store, id)),
+          async (ctx) => orFail(await removeTouchpoint(ctx.store, id, cliActor())),
         );
         emit(g, removed, (r) => `Removed touchpoint ${r.id}.\n${APPLIED}`);
       } catch (e) {

@@ -19,9 +19,9 @@ import { Permissions, permissionsOf } from "../../auth/roles.js";
 import { StringEnum } from "../../typebox.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
-import { sessionCookieHeader } from "../web-safety.js";
 import { errorResponses, HttpError, unwrapProblem } from "../errors.js";
-import { canGrantRole, principalOf, tokenOf } from "../permissions.js";
+import { actorOf, canGrantRole, principalOf, tokenOf } from "../permissions.js";
+import { sessionCookieHeader } from "../web-safety.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["accounts"];
@@ -52,7 +52,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
       throw new HttpError(403, "own_account", `you cannot ${verb} your own account here; ask another admin`);
     const target = await findAccount(ctx.store, id);
     if (!target) throw new HttpError(404, "not_found", `no account ${id}`);
-    canGrantRole(req, target.role);
+    await canGrantRole(req, target.role, ctx.store);
   }
 
   app.post(
@@ -209,8 +209,8 @@ export function accountRoutes(app: App, ctx: AppContext): void {
     },
     async (req, reply) => {
       const role = req.body.role ?? "analyst";
-      canGrantRole(req, role);
-      const created = unwrapProblem(await createAccount(ctx.store, { ...req.body, role }));
+      await canGrantRole(req, role, ctx.store);
+      const created = unwrapProblem(await createAccount(ctx.store, { ...req.body, role }, actorOf(req)));
       return reply.status(201).send(created);
     },
   );
@@ -229,7 +229,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
     },
     async (req) => {
       await mayActOn(req, req.params.id, "disable");
-      return unwrapProblem(await disableAccount(ctx.store, req.params.id));
+      return unwrapProblem(await disableAccount(ctx.store, req.params.id, actorOf(req)));
     },
   );
 
@@ -254,8 +254,8 @@ export function accountRoutes(app: App, ctx: AppContext): void {
     },
     async (req) => {
       await mayActOn(req, req.params.id, "change");
-      if (req.body.role) canGrantRole(req, req.body.role);
-      return unwrapProblem(await updateAccount(ctx.store, req.params.id, req.body));
+      if (req.body.role) await canGrantRole(req, req.body.role, ctx.store);
+      return unwrapProblem(await updateAccount(ctx.store, req.params.id, req.body, actorOf(req)));
     },
   );
 
@@ -277,7 +277,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
     },
     async (req) => {
       await mayActOn(req, req.params.id, "reset the password of");
-      return unwrapProblem(await resetPassword(ctx.store, req.params.id, req.body.password));
+      return unwrapProblem(await resetPassword(ctx.store, req.params.id, req.body.password, actorOf(req)));
     },
   );
 }

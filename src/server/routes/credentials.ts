@@ -11,7 +11,7 @@ import { StringEnum } from "../../typebox.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, HttpError } from "../errors.js";
-import { canGrantRole } from "../permissions.js";
+import { actorOf, canGrantRole } from "../permissions.js";
 
 const Credential = Type.Object({
   id: Type.String(),
@@ -66,8 +66,8 @@ export function credentialRoutes(app: App, ctx: AppContext): void {
       async (req, reply) => {
         const body = req.body as { name: string; role?: Role };
         const role = body.role ?? "analyst";
-        if (kind === "api_token") canGrantRole(req, role);
-        const created = await createCredential(ctx.store, kind, body.name, role);
+        if (kind === "api_token") await canGrantRole(req, role, ctx.store);
+        const created = await createCredential(ctx.store, kind, body.name, role, actorOf(req));
         verifier.invalidate();
         return reply.status(201).send(created);
       },
@@ -98,7 +98,7 @@ export function credentialRoutes(app: App, ctx: AppContext): void {
         },
       },
       async (req) => {
-        if (!(await revokeCredential(ctx.store, kind, req.params.id))) {
+        if (!(await revokeCredential(ctx.store, kind, req.params.id, actorOf(req)))) {
           throw new HttpError(404, "not_found", `no live ${label} with id ${req.params.id}`);
         }
         verifier.invalidate();

@@ -7,6 +7,7 @@ import { loadFrictionSettings, putFrictionSettings } from "../../analytics/frict
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
+import { actorOf } from "../permissions.js";
 import { parseDate } from "./journey.js";
 
 const security = [{ bearerAuth: [] }];
@@ -109,7 +110,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
         response: { 200: FrictionSettings, ...errorResponses },
       },
     },
-    async (req) => unwrapProblem(await putFrictionSettings(ctx.store, req.body)),
+    async (req) => unwrapProblem(await putFrictionSettings(ctx.store, req.body, actorOf(req))),
   );
 
   app.delete(
@@ -123,6 +124,6 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
         response: { 200: FrictionSettings, ...errorResponses },
       },
     },
-    async () => unwrapProblem(await putFrictionSettings(ctx.store, null)),
+    async (req) => unwrapProblem(await putFrictionSettings(ctx.store, null, actorOf(req))),
   );
 }

@@ -1,10 +1,12 @@
 // POST /api/imports: a bulk import run inside the server, which owns the database file. The file is read
 // from the server's own disk (the CLI on the same machine sends its absolute path, never its contents).
+import { auditImport } from "../../collect/import/audit.js";
 import { ImportRequest, ImportSummary } from "../../collect/import/contract.js";
 import { importFile } from "../../collect/import/importer.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, HttpError } from "../errors.js";
+import { actorOf } from "../permissions.js";
 
 export function importRoutes(app: App, ctx: AppContext): void {
   app.post(
@@ -26,6 +28,7 @@ export function importRoutes(app: App, ctx: AppContext): void {
       const result = await importFile(ctx, req.body);
       if (!result.ok) throw new HttpError(400, "invalid_import", result.error);
       ctx.log.info({ import: result.value }, "import finished");
+      await auditImport(ctx.store, actorOf(req), result.value);
       return result.value;
     },
   );

@@ -2,6 +2,7 @@
 // the journey model (stages) and the refresh of the journey tables.
 import { type Static, Type } from "@sinclair/typebox";
 import { getOverview, Overview } from "../../analytics/overview.js";
+import { recordAudit } from "../../audit/log.js";
 import { loadDefinitions, putModel } from "../../journey/definitions.js";
 import { LaneItems, LaneNames, writeLane } from "../../journey/lanes.js";
 import { listAudience } from "../../journey/map/audience.js";
@@ -13,6 +14,7 @@ import { StringEnum } from "../../typebox.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, HttpError, unwrapProblem } from "../errors.js";
+import { actorOf } from "../permissions.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["journey"];
@@ -183,6 +185,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
         req.params.stage,
         req.params.lane,
         req.body.items,
+        actorOf(req),
       );
       if (!r.ok) throw new HttpError(404, "not_found", r.error);
       return r.value;
@@ -217,7 +220,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const r = await putModel(ctx.store, req.body);
+      const r = await putModel(ctx.store, req.body, actorOf(req));
       const model = unwrapProblem(r);
       void ctx.journey.refresh().catch((e: unknown) => ctx.log.warn({ err: e }, "journey refresh failed"));
       return model;
@@ -244,7 +247,12 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
         },
       },
     },
-    async () => ctx.journey.refresh(),
+    async (req) => {
+      const report = await ctx.journey.refresh();
+      // Asked for by someone (the periodic refresh is not audited).
+      await recordAudit(ctx.store, { actor: actorOf(req), action: "journey.refresh", detail: { ...report } });
+      return report;
+    },
   );
 
   app.get(

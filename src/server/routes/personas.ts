@@ -6,6 +6,7 @@ import { Persona, PersonaInput } from "../../journey/personas.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
+import { actorOf } from "../permissions.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["personas"];
@@ -54,7 +55,9 @@ export function personaRoutes(app: App, ctx: AppContext): void {
     async (req, reply) =>
       reply
         .status(201)
-        .send(changed(unwrapProblem(await addPersona(ctx.store, req.body, req.query.priority)))),
+        .send(
+          changed(unwrapProblem(await addPersona(ctx.store, req.body, req.query.priority, actorOf(req)))),
+        ),
   );
 
   app.patch(
@@ -73,7 +76,8 @@ export function personaRoutes(app: App, ctx: AppContext): void {
         response: { 200: Persona, ...errorResponses },
       },
     },
-    async (req) => changed(unwrapProblem(await editPersona(ctx.store, req.params.id, req.body))),
+    async (req) =>
+      changed(unwrapProblem(await editPersona(ctx.store, req.params.id, req.body, actorOf(req)))),
   );
 
   app.delete(
@@ -88,6 +92,6 @@ export function personaRoutes(app: App, ctx: AppContext): void {
         response: { 200: Type.Object({ id: Type.String() }), ...errorResponses },
       },
     },
-    async (req) => changed(unwrapProblem(await removePersona(ctx.store, req.params.id))),
+    async (req) => changed(unwrapProblem(await removePersona(ctx.store, req.params.id, actorOf(req)))),
   );
 }

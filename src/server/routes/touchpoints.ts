@@ -12,6 +12,7 @@ import { findUnmatched } from "../../journey/unmatched.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
+import { actorOf } from "../permissions.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["touchpoints"];
@@ -53,7 +54,9 @@ export function touchpointRoutes(app: App, ctx: AppContext): void {
     async (req, reply) =>
       reply
         .status(201)
-        .send(changed(unwrapProblem(await addTouchpoint(ctx.store, req.body, req.query.before)))),
+        .send(
+          changed(unwrapProblem(await addTouchpoint(ctx.store, req.body, req.query.before, actorOf(req)))),
+        ),
   );
 
   app.patch(
@@ -69,7 +72,8 @@ export function touchpointRoutes(app: App, ctx: AppContext): void {
         response: { 200: Touchpoint, ...errorResponses },
       },
     },
-    async (req) => changed(unwrapProblem(await editTouchpoint(ctx.store, req.params.id, req.body))),
+    async (req) =>
+      changed(unwrapProblem(await editTouchpoint(ctx.store, req.params.id, req.body, actorOf(req)))),
   );
 
   app.delete(
@@ -84,7 +88,7 @@ export function touchpointRoutes(app: App, ctx: AppContext): void {
         response: { 200: Type.Object({ id: Type.String() }), ...errorResponses },
       },
     },
-    async (req) => changed(unwrapProblem(await removeTouchpoint(ctx.store, req.params.id))),
+    async (req) => changed(unwrapProblem(await removeTouchpoint(ctx.store, req.params.id, actorOf(req)))),
   );
 
   app.get(
