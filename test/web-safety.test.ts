@@ -1,9 +1,14 @@
 // Abuse and web safety on real servers: rate limits per write key and per token, cross-site requests
 // made with the sign-in cookie, CORS, the Secure cookie flag, the password policy, bodies nested too
 // deep, errors the framework and node answer themselves (in the envelope), and slow clients cut off.
+import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { passwordProblem } from "../src/auth/password-policy.js";
+import { type ConfigOverrides, loadConfig } from "../src/config.js";
+import { nestsDeeperThan } from "../src/json-depth.js";
 import {
   basicAuth,
   type ErrorReply,
@@ -15,6 +20,50 @@ import {
 } from "./helpers/server.js";
 
 const OTHER_KEY = "wk_test_dev_key_0002";
+
+describe("settings", () => {
+  const noFile = { ITINERA_CONFIG: "/dev/null/none" };
+  it("default to limits that leave the ingest target room, and read ITINERA_* for the edge", () => {
+    const defaults = loadConfig({}, { ITINERA_CONFIG: emptyConfigFile() });
+    expect(defaults.ok && defaults.value.rateLimit).toEqual({
+      collectRequests: 5000,
+      collectWindowSeconds: 1,
+      apiRequests: 1200,
+      apiWindowSeconds: 60,
+    });
+    expect(defaults.ok && defaults.value.http.cookieSecure).toBe("auto");
+    expect(defaults.ok && defaults.value.http.trustProxy).toBe(false);
+    const env = loadConfig(
+      {},
+      {
+        ITINERA_CONFIG: emptyConfigFile(),
+        ITINERA_TRUST_PROXY: "1",
+        ITINERA_COOKIE_SECURE: "true",
+        ITINERA_RATE_LIMIT_COLLECT: "0",
+        ITINERA_RATE_LIMIT_API: "30",
+      },
+    );
+    expect(env.ok && [env.value.http.trustProxy, env.value.http.cookieSecure]).toEqual([true, true]);
+    expect(env.ok && [env.value.rateLimit.collectRequests, env.value.rateLimit.apiRequests]).toEqual([0, 30]);
+    expect(loadConfig({}, noFile).ok).toBe(false);
+  });
+
+  it("refuse a headers timeout longer than the request timeout", () => {
+    const r = loadConfig({ http: { headersTimeoutMs: 10_000, requestTimeoutMs: 5_000 } } as ConfigOverrides, {
+      ITINERA_CONFIG: emptyConfigFile(),
+    });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toBe(
+      "invalid configuration: http.headersTimeoutMs (10000) must not exceed http.requestTimeoutMs (5000)",
+    );
+  });
+});
+
+function emptyConfigFile(): string {
+  const file = path.join(os.tmpdir(), "itinera-web-safety-empty.config.json");
+  fs.writeFileSync(file, "{}");
+  return file;
+}
 
 /** An object nested `depth` levels deep (the outer object is level 1). */
 function nested(depth: number): Record<string, unknown> {
@@ -149,7 +198,7 @@ describe("the edge of a server with default settings", () => {
   describe("cross-site requests with the sign-in cookie", () => {
     it("refuse a cookie POST marked cross-site or from another origin, with 403 cross_site_request", async () => {
       const { cookie } = await signIn();
-      for (const headers of [
+      for (const headers of <Array<Record<string, string>>>[
         { "sec-fetch-site": "cross-site" },
         { "sec-fetch-site": "same-site" },
         { origin: "https://evil.example" },
@@ -168,7 +217,7 @@ describe("the edge of a server with default settings", () => {
 
     it("allow the same cookie POST from the same origin, and a typed-in navigation (none)", async () => {
       const { cookie } = await signIn();
-      for (const headers of [
+      for (const headers of <Array<Record<string, string>>>[
         { "sec-fetch-site": "same-origin", origin: server.url },
         { "sec-fetch-site": "none" },
         {},
@@ -369,6 +418,15 @@ describe("the edge of a server with default settings", () => {
       expect([...counts.values()]).toEqual([1, 0, 1, 0, 1]);
     });
 
+    it("count arrays and objects alike, the value itself as level 1, scalars as no level", () => {
+      expect(nestsDeeperThan([[[]]], 3)).toBe(false);
+      expect(nestsDeeperThan([[[]]], 2)).toBe(true);
+      expect(nestsDeeperThan({ a: [{ b: "x" }] }, 3)).toBe(false);
+      expect(nestsDeeperThan({ a: [{ b: {} }] }, 3)).toBe(true);
+      expect(nestsDeeperThan("text", 1)).toBe(false);
+      expect(nestsDeeperThan(JSON.parse(nestedText(100_000)), 64)).toBe(true);
+    });
+
     it("answer a deep /api body 400 too_deep", async () => {
       const res = await server.raw<ErrorReply>("/api/accounts", {
         method: "POST",
@@ -506,7 +564,7 @@ describe("behind a proxy, with short timeouts", () => {
       error: { code: "request_timeout", message: "the request did not arrive in time", status: 408 },
     });
     expect(res.closedAfterMs).toBeGreaterThanOrEqual(450);
-    expect(res.closedAfterMs).toBeLessThan(1400);
+    expect(res.closedAfterMs).toBeLessThan(2000);
   });
 
   it("cut a client that sends its body too slowly after requestTimeoutMs, with 408", async () => {
@@ -518,7 +576,7 @@ describe("behind a proxy, with short timeouts", () => {
     expect(res.status).toBe(408);
     expect((res.body as ErrorReply).error.code).toBe("request_timeout");
     expect(res.closedAfterMs).toBeGreaterThanOrEqual(1400);
-    expect(res.closedAfterMs).toBeLessThan(2800);
+    expect(res.closedAfterMs).toBeLessThan(3500);
     expect(await server.query("SELECT 1 FROM events WHERE event = 'Slow'")).toEqual([]);
   });
 
@@ -526,6 +584,7 @@ describe("behind a proxy, with short timeouts", () => {
     const res = await rawRequest(server.url, `GET /healthz HTTP/1.1\r\nHost: ${hostOf(server.url)}\r\n\r\n`);
     expect(res.status).toBe(200);
     expect(res.closedAfterMs).toBeGreaterThanOrEqual(750);
-    expect(res.closedAfterMs).toBeLessThan(2500);
+    // node 20 closes an idle kept-alive socket about a second after its keepAliveTimeout.
+    expect(res.closedAfterMs).toBeLessThan(3500);
   });
 });

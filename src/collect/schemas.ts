@@ -100,6 +100,9 @@ export const IngestResponse = Type.Object({
   success: Type.Boolean({ description: "True when every message was accepted (as Segment answers)" }),
   accepted: Type.Integer({ description: "Messages committed to disk by this request" }),
   duplicates: Type.Integer({ description: "Messages whose messageId was already stored" }),
+  suppressed: Type.Integer({
+    description: "Messages of erased people (an identifier under a tombstone): dropped, not stored",
+  }),
   rejected: Type.Array(Rejection),
 });
 

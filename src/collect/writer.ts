@@ -14,6 +14,14 @@ import type { NormalisedEvent } from "./normalise.js";
 export interface WriteOutcome {
   accepted: number;
   duplicates: number;
+  /** Events of erased people (src/privacy/tombstones.ts), dropped and counted, not stored. */
+  suppressed: number;
+}
+
+/** Decides which events are dropped before they are stored; the tombstones of erased people. */
+export interface EventSuppression {
+  readonly active: boolean;
+  drops(e: NormalisedEvent): boolean;
 }
 
 interface Pending {
@@ -32,6 +40,8 @@ export class EventWriter {
   private carefulFlushes = 0;
   /** Search terms written lately, so repeated identify calls do not rewrite them. */
   private readonly recentTerms = new Set<string>();
+  /** Set once the tombstones are loaded; checked inside the group commit, after any erasure before it. */
+  suppression: EventSuppression | undefined;
 
   constructor(
     private readonly store: Store,
@@ -44,7 +54,7 @@ export class EventWriter {
   /** Resolves once the events are durable. Fails fast (as a value) when the queue is full. */
   write(events: NormalisedEvent[]): Promise<Result<WriteOutcome, "overloaded" | "closed">> {
     if (this.closed) return Promise.resolve(err("closed"));
-    if (events.length === 0) return Promise.resolve(ok({ accepted: 0, duplicates: 0 }));
+    if (events.length === 0) return Promise.resolve(ok({ accepted: 0, duplicates: 0, suppressed: 0 }));
     if (this.queuedEvents + events.length > this.settings.maxQueuedEvents)
       return Promise.resolve(err("overloaded"));
     return new Promise<WriteOutcome>((resolve, reject) => {
@@ -98,12 +108,14 @@ export class EventWriter {
   private async commit(conn: DuckDBConnection, batch: Pending[]): Promise<WriteOutcome[]> {
     const optimistic = this.carefulFlushes === 0;
     if (!optimistic) this.carefulFlushes--;
+    // Here, holding the writer: an erasure that ran before this group is already in the tombstones.
+    const suppressed = batch.map((p) => this.suppress(p));
     try {
-      return await this.commitOnce(conn, batch, optimistic);
+      return await this.commitOnce(conn, batch, optimistic, suppressed);
     } catch (e) {
       if (!optimistic || !isConstraintError(e)) throw e;
       this.carefulFlushes = CAREFUL_AFTER_DUPLICATE;
-      return this.commitOnce(conn, batch, false);
+      return this.commitOnce(conn, batch, false, suppressed);
     }
   }
 
@@ -111,6 +123,7 @@ export class EventWriter {
     conn: DuckDBConnection,
     batch: Pending[],
     optimistic: boolean,
+    suppressed: number[],
   ): Promise<WriteOutcome[]> {
     await ensureScratchTables(conn);
     const all = batch.flatMap((p) => p.events);
@@ -129,7 +142,7 @@ export class EventWriter {
       }
       const outcomes: WriteOutcome[] = [];
       const stored: NormalisedEvent[] = [];
-      for (const p of batch) {
+      for (const [i, p] of batch.entries()) {
         let accepted = 0;
         for (const e of p.events) {
           // delete() makes a repeat inside the same group commit a duplicate too.
@@ -138,7 +151,7 @@ export class EventWriter {
             accepted++;
           }
         }
-        outcomes.push({ accepted, duplicates: p.events.length - accepted });
+        outcomes.push({ accepted, duplicates: p.events.length - accepted, suppressed: suppressed[i]! });
       }
       const pending = await this.graph.resolve(
         conn,
@@ -185,6 +198,15 @@ export class EventWriter {
       await conn.run(clearScratchTables).catch(() => undefined);
       throw e;
     }
+  }
+
+  /** Removes a request's events of erased people; returns how many. */
+  private suppress(p: Pending): number {
+    if (!this.suppression?.active) return 0;
+    const kept = p.events.filter((e) => !this.suppression!.drops(e));
+    const n = p.events.length - kept.length;
+    p.events = kept;
+    return n;
   }
 
   /** Stops taking requests and waits until every queued one is committed. */

@@ -5,6 +5,7 @@ import type { EventWriter } from "../collect/writer.js";
 import type { Config } from "../config.js";
 import type { IdentifierRules } from "../identity/identifiers.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
+import type { Tombstones } from "../privacy/tombstones.js";
 import type { Store } from "../store/database.js";
 
 export interface AppContext {
@@ -14,6 +15,8 @@ export interface AppContext {
   rules: IdentifierRules;
   /** Keeps stages, personas and the journey map's tables up to date. */
   journey: JourneyRefresher;
+  /** Erased people's identifiers (keyed hashes); the writer drops their events. */
+  tombstones: Tombstones;
   writeKeys: CredentialVerifier;
   apiTokens: CredentialVerifier;
   log: Logger;
