@@ -101,6 +101,24 @@ export const ConfigSchema = Type.Object({
     maxQueuedEvents: Type.Integer({ minimum: 1 }),
   }),
   identity: IdentityConfig,
+  /**
+   * How long events are kept. A rule matches the events that fit every field it names (channel, event
+   * name, message type; none: every event); an event older than the days of any rule matching it is
+   * deleted with its derived journey rows, once at start and then daily (src/privacy/retention.ts).
+   */
+  retention: Type.Array(
+    Type.Object(
+      {
+        channel: Type.Optional(Type.String({ minLength: 1 })),
+        event: Type.Optional(Type.String({ minLength: 1 })),
+        type: Type.Optional(
+          Type.Union(["track", "identify", "page", "screen", "group", "alias"].map((t) => Type.Literal(t))),
+        ),
+        days: Type.Integer({ minimum: 1 }),
+      },
+      { additionalProperties: false },
+    ),
+  ),
 });
 export type Config = Static<typeof ConfigSchema>;
 export type IdentitySettings = Static<typeof IdentityConfig>;
@@ -132,6 +150,7 @@ export const defaultConfig: Config = {
   sessionHours: 12,
   dashboardDir: "",
   writer: { maxBatchEvents: 5000, lingerMs: 2, maxQueuedEvents: 200_000 },
+  retention: [],
   identity: {
     traitIdentifiers: ["loyalty_card", "social_handle"],
     blockedValues: [

@@ -14,6 +14,7 @@ import { insightCommands } from "./commands/insights.js";
 import { journeyCommands } from "./commands/journey.js";
 import { pathsCommand } from "./commands/paths.js";
 import { personaCommands } from "./commands/personas.js";
+import { privacyCommands } from "./commands/privacy.js";
 import { serveCommand } from "./commands/serve.js";
 import { touchpointCommands } from "./commands/touchpoints.js";
 
@@ -35,6 +36,7 @@ credentialCommands(program);
 accountCommands(program);
 auditCommand(program);
 customerCommands(program);
+privacyCommands(program);
 importCommand(program);
 demoCommand(program);
 journeyCommands(program);

@@ -11,6 +11,7 @@ import { IdentifierRules } from "../identity/identifiers.js";
 import { seedJourneyDefaults } from "../journey/definitions.js";
 import { JourneyRefresher } from "../journey/refresh.js";
 import { createLogger } from "../logger.js";
+import { Tombstones } from "../privacy/tombstones.js";
 import type { AppContext } from "../server/context.js";
 import { type RuntimeInfo, runtimeFileOf } from "../server/runtime.js";
 import { openStore } from "../store/database.js";
@@ -91,6 +92,8 @@ export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) =>
   const graph = new IdentityGraph(config.identity.caps);
   await graph.load(store.writer);
   const writer = new EventWriter(store, graph, config.writer, log);
+  const tombstones = await Tombstones.load(store);
+  writer.suppression = tombstones;
   await seedJourneyDefaults(store);
   const ctx: AppContext = {
     config,
@@ -98,6 +101,7 @@ export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) =>
     writer,
     rules: new IdentifierRules(config.identity),
     journey: new JourneyRefresher(store, log),
+    tombstones,
     writeKeys: new CredentialVerifier(store, "write_key"),
     apiTokens: new CredentialVerifier(store, "api_token"),
     log,
@@ -106,6 +110,7 @@ export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) =>
     return await fn(ctx);
   } finally {
     await writer.close();
+    await tombstones.flush();
     await store.close();
   }
 }

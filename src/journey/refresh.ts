@@ -30,6 +30,14 @@ const STATE = {
 /** Above this share of customers, recomputing everything is cheaper than finding the touched ones. */
 const FULL_SHARE = 0.3;
 
+/**
+ * Makes the next refresh a full one: events were deleted (an erasure, retention) and row ids may have
+ * been renumbered, so the incremental bookmarks no longer mean anything.
+ */
+export async function requireFullRefresh(conn: DuckDBConnection): Promise<void> {
+  await conn.run("DELETE FROM store_meta WHERE key = $1", [STATE.classification]);
+}
+
 async function state(conn: DuckDBConnection): Promise<Record<string, number>> {
   const rows = await all(conn, "SELECT key, value FROM store_meta WHERE key LIKE 'journey_%'");
   return Object.fromEntries(rows.map((r) => [String(r.key), Number(r.value)]));

@@ -3,7 +3,7 @@
 // The records are produced page by page, so a JSONL export of a large customer streams in flat memory.
 import type { DuckDBConnection, DuckDBType } from "@duckdb/node-api";
 import { type CustomerProfile, getCustomer } from "../customers/profile.js";
-import { all, runQuery, type Row, type Store } from "../store/database.js";
+import { all, type Row, runQuery, type Store } from "../store/database.js";
 import { dropPerson, personalTables, selectPerson } from "./personal-data.js";
 
 export type ExportRecord = { record: string } & Record<string, unknown>;
@@ -66,7 +66,7 @@ export async function forEachRecord(
   store: Store,
   customerId: number,
   onRecord: (r: ExportRecord) => void | Promise<void>,
-): Promise<{ customerId: number; counts: Record<string, number> } | undefined> {
+): Promise<{ customerId: number; profile: CustomerProfile; counts: Record<string, number> } | undefined> {
   const profile = await getCustomer(store, customerId);
   if (!profile) return undefined;
   await onRecord({ record: "profile", ...profile });
@@ -92,7 +92,7 @@ export async function forEachRecord(
         } finally {
           await dropPerson(conn);
         }
-        return { customerId: profile.id, counts };
+        return { customerId: profile.id, profile, counts };
       }),
   });
 }
@@ -100,17 +100,18 @@ export async function forEachRecord(
 /** The whole export as one document. */
 export async function exportCustomer(store: Store, customerId: number): Promise<CustomerExport | undefined> {
   const records: Record<string, Array<Record<string, unknown>>> = {};
-  let profile: CustomerProfile | undefined;
   const done = await forEachRecord(store, customerId, ({ record, ...rest }) => {
-    if (record === "profile") profile = rest as unknown as CustomerProfile;
-    else (records[record] ??= []).push(rest);
+    if (record === "profile") return;
+    const list = records[record] ?? [];
+    list.push(rest);
+    records[record] = list;
   });
-  if (!done || !profile) return undefined;
+  if (!done) return undefined;
   for (const record of Object.keys(done.counts)) records[record] ??= [];
   return {
     customerId: done.customerId,
     exportedAt: new Date().toISOString(),
-    profile,
+    profile: done.profile,
     counts: done.counts,
     records,
   };

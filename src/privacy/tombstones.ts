@@ -9,11 +9,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { NormalisedEvent } from "../collect/normalise.js";
-import { identifierKey, type Identifier } from "../identity/identifiers.js";
+import { type Identifier, identifierKey } from "../identity/identifiers.js";
 import { all, runQuery, type Store } from "../store/database.js";
 
 export const tombstoneHash = (secret: string, key: string): string =>
-  createHash("sha256").update(secret + key, "utf8").digest("hex");
+  createHash("sha256")
+    .update(secret + key, "utf8")
+    .digest("hex");
 
 /** The hash as DuckDB computes it, for a key expression of the statement. */
 export const tombstoneHashSql = (keyExpr: string): string =>

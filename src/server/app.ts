@@ -29,6 +29,7 @@ import { ingestRoutes } from "./routes/ingest.js";
 import { journeyRoutes } from "./routes/journey.js";
 import { pathRoutes } from "./routes/paths.js";
 import { personaRoutes } from "./routes/personas.js";
+import { privacyRoutes } from "./routes/privacy.js";
 import { retentionRoutes } from "./routes/retention.js";
 import { stageFlowRoutes } from "./routes/stage-flow.js";
 import { statsRoutes } from "./routes/stats.js";
@@ -167,6 +168,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   accountRoutes(app, ctx);
   auditRoutes(app, ctx);
   customerRoutes(app, ctx);
+  privacyRoutes(app, ctx);
   credentialRoutes(app, ctx);
   statsRoutes(app, ctx);
   importRoutes(app, ctx);

@@ -12,6 +12,8 @@ import { IdentifierRules } from "../identity/identifiers.js";
 import { seedJourneyDefaults } from "../journey/definitions.js";
 import { JourneyRefresher } from "../journey/refresh.js";
 import { createLogger, type DestinationStream } from "../logger.js";
+import { applyRetention } from "../privacy/retention.js";
+import { Tombstones } from "../privacy/tombstones.js";
 import { err, ok, type Result } from "../result.js";
 import { openStore } from "../store/database.js";
 import { buildApp } from "./app.js";
@@ -56,6 +58,8 @@ export async function startServer(
   const graph = new IdentityGraph(config.identity.caps);
   await graph.load(store.writer);
   const writer = new EventWriter(store, graph, config.writer, log);
+  const tombstones = await Tombstones.load(store);
+  writer.suppression = tombstones;
   const writeKeys = new CredentialVerifier(store, "write_key");
   await seedJourneyDefaults(store);
   const journey = new JourneyRefresher(store, log);
@@ -67,6 +71,7 @@ export async function startServer(
     writer,
     rules: new IdentifierRules(config.identity),
     journey,
+    tombstones,
     writeKeys,
     apiTokens,
     log,
@@ -143,6 +148,14 @@ export async function startServer(
   journeyTimer?.unref();
   // Now rather than at the first map request: the demo world or an import may have added much.
   void refreshJourney();
+  // Retention (config.retention): once at start, then daily.
+  const applyRetentionNow = () =>
+    applyRetention(ctx, { actor: { kind: "system", id: null, name: "retention" } }).catch((e: unknown) =>
+      log.warn({ err: e }, "applying retention failed; will retry tomorrow"),
+    );
+  const retentionTimer = config.retention.length > 0 ? setInterval(applyRetentionNow, 86_400_000) : undefined;
+  retentionTimer?.unref();
+  if (config.retention.length > 0) void applyRetentionNow();
 
   let closing: Promise<void> | undefined;
   return ok({
@@ -153,9 +166,11 @@ export async function startServer(
       closing ??= (async () => {
         clearInterval(housekeeping);
         clearInterval(journeyTimer);
+        clearInterval(retentionTimer);
         await journey.idle();
         await app.close();
         await writer.close();
+        await tombstones.flush();
         await store.close();
         fs.rmSync(runtimeFile, { force: true });
       })();

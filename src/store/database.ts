@@ -27,8 +27,10 @@ export interface Store {
   /**
    * Copies the database into a fresh file and swaps it in, holding the writer and every reader: DuckDB
    * does not zero the blocks deleted rows leave, so an erasure compacts to leave no bytes of them behind.
+   * Row ids are renumbered; `after` runs on the new file before anything else does (e.g. to reset state
+   * kept by row id).
    */
-  compact(): Promise<void>;
+  compact(after?: (conn: DuckDBConnection) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,7 +113,7 @@ export async function openStore(file: string, opts: StoreOptions = {}): Promise<
       writerChain = run.catch(() => undefined);
       return run;
     },
-    compact() {
+    compact(after) {
       return store.exclusive(async () => {
         let resume = () => {};
         paused = new Promise<void>((r) => {
@@ -144,6 +146,7 @@ export async function openStore(file: string, opts: StoreOptions = {}): Promise<
           writer = await connectWriter();
           for (let i = 0; i < readers.length; i++) readers[i] = await instance.connect();
           idle.splice(0, idle.length, ...readers);
+          await after?.(writer);
         } finally {
           paused = undefined;
           resume();

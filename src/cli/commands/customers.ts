@@ -7,6 +7,7 @@ import { getStats, type StoreStats } from "../../store/stats.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail, table } from "../output.js";
 import { viaServerOr } from "../target.js";
+import { customerPrivacyCommands } from "./privacy.js";
 
 function showProfile(p: CustomerProfile & { timeline?: TimelinePage }): string {
   const out = [
@@ -98,9 +99,9 @@ export function customerCommands(program: Command): void {
       }
     });
 
-  program
-    .command("customer")
-    .description("one customer")
+  const customer = program.command("customer").description("one customer");
+  customerPrivacyCommands(customer);
+  customer
     .command("show <id>")
     .description("profile, identifiers and why they were linked, traits, channels and latest events")
     .option("--events <n>", "how many latest events to show", "20")

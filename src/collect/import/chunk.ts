@@ -5,6 +5,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { IdentityGraph } from "../../identity/graph.js";
 import type { LinkEvent } from "../../identity/resolve.js";
+import { suppressStaged } from "../../privacy/tombstones.js";
 import { ensureScratchTables } from "../../store/scratch.js";
 import { quoteString } from "./sql.js";
 
@@ -127,6 +128,9 @@ export async function storeChunk(
   await conn.run("BEGIN TRANSACTION");
   try {
     await conn.run(selectChunkSql(t, s), [from, to]);
+    // Rows of erased people are dropped (and counted on their tombstone) before anything is claimed.
+    const idColumns = slots(s.traitIdentifiers).map(([col, kind]): [string, string] => [`v_${col}`, kind]);
+    await suppressStaged(conn, t.chunk, idColumns, "previous_id");
     const received = `make_timestamp(${Math.trunc(s.receivedAt) * 1000})`;
     const inserted = await conn.runAndReadAll(
       `INSERT INTO seen_messages SELECT message_id, ${received} FROM ${t.chunk}`,

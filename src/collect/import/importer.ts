@@ -6,6 +6,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../../config.js";
 import type { IdentityGraph } from "../../identity/graph.js";
 import type { IdentifierRules } from "../../identity/identifiers.js";
+import { rememberFile } from "../../privacy/erase.js";
 import { err, ok, type Result } from "../../result.js";
 import type { Store } from "../../store/database.js";
 import { storeChunk } from "./chunk.js";
@@ -64,6 +65,9 @@ async function stage(plan: ImportPlan, deps: ImportDeps, run: Run): Promise<Resu
   const staged = await run((c) => c.runAndReadAll(`SELECT count(*) FROM ${t.staged}`));
   const stagedRows = Number(staged.getColumnsJS()[0]?.[0] ?? 0);
   const rejects = await run((c) => writeRejects(c, t.staged, t.csvErrors, plan.rejectsFile));
+  // An erasure must find every file holding someone's rows (src/privacy/erase.ts).
+  if (rejects.invalid + rejects.unreadable > 0)
+    await run((c) => rememberFile(c, plan.rejectsFile, "import-rejects"));
   return ok({
     rows: stagedRows + rejects.unreadable,
     staged: stagedRows,

@@ -1,0 +1,162 @@
+// Right to erasure: removes one person from every per-person table (personal-data.ts) in one transaction,
+// leaves a tombstone of keyed hashes so their later events are dropped, removes their lines from the
+// files Itinera keeps (import rejects, the demo's ground truth), and compacts the database into a fresh
+// file: DuckDB does not zero the blocks deleted rows occupied, so without that the bytes would remain.
+import fs from "node:fs";
+import path from "node:path";
+import type { IdentityGraph } from "../identity/graph.js";
+import { type Identifier, normalisePhone } from "../identity/identifiers.js";
+import { requireFullRefresh } from "../journey/refresh.js";
+import { all, type Store } from "../store/database.js";
+import { canonicalCustomer } from "./export.js";
+import { dropPerson, personalTables, selectPerson } from "./personal-data.js";
+import { createTombstone, type Tombstones } from "./tombstones.js";
+
+export interface ErasureDeps {
+  store: Store;
+  graph: IdentityGraph;
+  tombstones: Tombstones | undefined;
+  defaultPhoneRegion: string;
+}
+
+export interface Erasure {
+  /** The id asked for, and the canonical customer it resolved to. */
+  requestedId: number;
+  customerId: number;
+  /** Rows removed per table. */
+  tables: Record<string, number>;
+  /** Lines removed per file Itinera keeps. */
+  files: Array<{ path: string; lines: number }>;
+  tombstone: { id: number; identifiers: number };
+  /** Time to rewrite the database file without the deleted rows. */
+  compactMs: number;
+  totalMs: number;
+}
+
+/** Files Itinera wrote that may hold personal data: recorded rejects files, and known ones beside the database. */
+export async function keptFiles(store: Store): Promise<string[]> {
+  const recorded = await store.read((c) => all(c, "SELECT path FROM privacy_files ORDER BY path"));
+  const dir = path.dirname(store.path);
+  const beside = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".rejects.jsonl") || f.endsWith(".demo-customers.jsonl"))
+    .map((f) => path.join(dir, f));
+  return [...new Set([...recorded.map((r) => String(r.path)), ...beside])].filter((f) => fs.existsSync(f));
+}
+
+/** Records a file that may hold personal data, so an erasure cleans it (called by the importer). */
+export async function rememberFile(
+  conn: import("@duckdb/node-api").DuckDBConnection,
+  file: string,
+  kind: string,
+): Promise<void> {
+  await conn.run(
+    "INSERT INTO privacy_files VALUES ($1, $2, now()::TIMESTAMP) ON CONFLICT DO UPDATE SET written_at = excluded.written_at",
+    [path.resolve(file), kind],
+  );
+}
+
+/**
+ * Whether a line of a kept file is about the person: a JSON value equal to one of their identifiers
+ * (a phone in any format), or a long identifier (an email, a phone's national digits) inside any text,
+ * e.g. a CSV line DuckDB could not read.
+ */
+export function lineMentions(line: string, ids: Identifier[], region: string): boolean {
+  const values = new Set(ids.map((i) => i.value.toLowerCase()));
+  const phones = new Set(ids.filter((i) => i.kind === "phone").map((i) => i.value));
+  const lower = line.toLowerCase();
+  for (const v of values) if (v.length >= 6 && lower.includes(v)) return true;
+  const digits = line.replace(/\D/g, "");
+  for (const p of phones) {
+    const national = p.replace(/^\+\d{1,3}/, "").replace(/\D/g, "");
+    if (national.length >= 8 && digits.includes(national)) return true;
+  }
+  let leaves: unknown[] = [];
+  try {
+    const walk = (v: unknown): void => {
+      if (v && typeof v === "object") for (const x of Object.values(v)) walk(x);
+      else leaves.push(v);
+    };
+    walk(JSON.parse(line));
+  } catch {
+    leaves = [];
+  }
+  for (const leaf of leaves) {
+    if (typeof leaf !== "string" && typeof leaf !== "number") continue;
+    const text = String(leaf).trim().toLowerCase();
+    if (values.has(text)) return true;
+    if (phones.size > 0 && /\d{6}/.test(text.replace(/\D/g, ""))) {
+      const p = normalisePhone(leaf, region);
+      if (p && phones.has(p)) return true;
+    }
+  }
+  return false;
+}
+
+/** Rewrites a file without the person's lines (into a new file renamed over it); returns lines removed. */
+function cleanFile(file: string, ids: Identifier[], region: string): number {
+  const lines = fs.readFileSync(file, "utf8").split("\n");
+  const kept = lines.filter((l) => l === "" || !lineMentions(l, ids, region));
+  const removed = lines.length - kept.length;
+  if (removed > 0) {
+    const tmp = `${file}.erasing`;
+    fs.writeFileSync(tmp, kept.join("\n"), { mode: fs.statSync(file).mode });
+    fs.renameSync(tmp, file);
+  }
+  return removed;
+}
+
+/** Erases one person; undefined when there is no such customer. */
+export async function eraseCustomer(deps: ErasureDeps, requestedId: number): Promise<Erasure | undefined> {
+  const started = performance.now();
+  const { store } = deps;
+  const done = await store.exclusive(async (conn) => {
+    const customerId = await canonicalCustomer(conn, requestedId);
+    if (customerId === undefined) return undefined;
+    await selectPerson(conn, customerId);
+    try {
+      const identifiers = (
+        await all(conn, "SELECT kind, value FROM identities WHERE id IN (SELECT id FROM person_identities)")
+      ).map((r) => ({ kind: String(r.kind), value: String(r.value) }));
+      const tables: Record<string, number> = {};
+      await conn.run("BEGIN TRANSACTION");
+      let tombstone: { id: number; hashes: string[] };
+      try {
+        for (const t of personalTables) {
+          const reader = await conn.runAndReadAll(`DELETE FROM ${t.table} WHERE ${t.where}`);
+          tables[t.table] = Number(reader.getColumnsJS()[0]?.[0] ?? 0);
+        }
+        tombstone = await createTombstone(conn, customerId, identifiers);
+        await conn.run("COMMIT");
+      } catch (e) {
+        await conn.run("ROLLBACK").catch(() => undefined);
+        throw e;
+      }
+      // Before the writer runs again: its next group must already drop this person's events, and the
+      // graph must forget the deleted identities it has cached.
+      deps.tombstones?.add(tombstone.id, tombstone.hashes);
+      await deps.graph.load(conn);
+      return { customerId, tables, identifiers, tombstone };
+    } finally {
+      await dropPerson(conn);
+    }
+  });
+  if (!done) return undefined;
+  const files: Erasure["files"] = [];
+  for (const file of await keptFiles(store)) {
+    const lines = cleanFile(file, done.identifiers, deps.defaultPhoneRegion);
+    if (lines > 0) files.push({ path: file, lines });
+  }
+  const compactStarted = performance.now();
+  await store.compact(requireFullRefresh);
+  const now = performance.now();
+  return {
+    requestedId,
+    customerId: done.customerId,
+    tables: done.tables,
+    files,
+    tombstone: { id: done.tombstone.id, identifiers: done.identifiers.length },
+    compactMs: Math.round(now - compactStarted),
+    totalMs: Math.round(now - started),
+  };
+}

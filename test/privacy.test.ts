@@ -1,0 +1,620 @@
+// A person's rights over their data, on a real server and a real DuckDB file: export (JSON and JSONL),
+// erasure from every table and from the files' bytes, tombstones dropping later events (HTTP and import),
+// undelete, retention, the audit trail, and the CLI on the file.
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importFile } from "../src/collect/import/importer.js";
+import { normalisePhone } from "../src/identity/identifiers.js";
+import { notPersonalTables, personalTables, tablesNamingPeople } from "../src/privacy/personal-data.js";
+import { ensureBuilt, runCli } from "./helpers/cli.js";
+import { type IngestReply, startTestServer, type TestServer, tempDir, uid } from "./helpers/server.js";
+
+interface Person {
+  userId: string;
+  email: string;
+  phoneRaw: string;
+  phone: string;
+  anon: string;
+  messages: string[];
+}
+
+function person(label: string): Person {
+  const digits = String(Math.floor(1000 + Math.random() * 8999));
+  const phoneRaw = `010-5550-${digits}`;
+  return {
+    userId: uid(`${label}-user`),
+    email: `${uid(label)}@privacy.example`,
+    phoneRaw,
+    phone: normalisePhone(phoneRaw, "KR")!,
+    anon: uid(`${label}-anon`),
+    messages: [],
+  };
+}
+
+const DAY = 86_400_000;
+
+type Reply = IngestReply & { suppressed: number };
+
+/** Sends messages one request each (so identity decisions happen in this order); returns the replies. */
+async function send(server: TestServer, p: Person | null, messages: Array<Record<string, unknown>>) {
+  const replies: Reply[] = [];
+  for (const m of messages) {
+    const messageId = uid("m");
+    const r = await server.collect<Reply>(`/v1/${m.type ?? "track"}`, { messageId, ...m });
+    expect(r.status).toBe(200);
+    replies.push(r.body);
+    if (p && r.body.accepted === 1) p.messages.push(messageId);
+  }
+  return replies;
+}
+
+/**
+ * A person whose anonymous browsing became a customer row of its own before they identified, so one of
+ * their customer ids is merged away; then `events` tracked events across channels.
+ */
+async function seed(server: TestServer, p: Person, name: string, events: number) {
+  await send(server, p, [
+    { type: "track", event: "Viewed Product", anonymousId: p.anon, context: { channel: "web" } },
+    {
+      type: "identify",
+      userId: p.userId,
+      traits: { email: p.email, phone: p.phoneRaw, name, loyalty_card: `card-${p.userId}` },
+      context: { channel: "store" },
+    },
+    { type: "identify", userId: p.userId, anonymousId: p.anon, context: { channel: "web" } },
+  ]);
+  const channels = ["web", "email", "app", "phone", "chat"];
+  const batch = Array.from({ length: events }, (_, i) => ({
+    type: "track",
+    messageId: uid("m"),
+    userId: p.userId,
+    event: i % 3 === 0 ? "Order Completed" : "Clicked",
+    properties: { n: i, note: `visit ${i} of ${name}` },
+    context: { channel: channels[i % channels.length], traits: { email: p.email } },
+    timestamp: new Date(Date.now() - (events - i) * 60_000).toISOString(),
+  }));
+  const r = await server.collect("/v1/batch", { batch });
+  expect(r.body.accepted).toBe(events);
+  p.messages.push(...batch.map((m) => m.messageId));
+}
+
+const count = async (server: TestServer, sql: string, params: Array<string | number> = []) =>
+  Number((await server.query(sql, params))[0]?.n ?? -1);
+
+const inList = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(",");
+
+/** The person's customer rows (canonical first) and identity ids, found by their identifier values. */
+async function idsOf(server: TestServer, p: Person) {
+  const identities = await server.query(
+    `SELECT id, customer_id FROM identities WHERE value IN ($1, $2, $3, $4, $5) ORDER BY id`,
+    [p.userId, p.email, p.phone, p.anon, `card-${p.userId}`],
+  );
+  const originals = [...new Set(identities.map((r) => Number(r.customer_id)))];
+  const rows = await server.query(
+    `SELECT id, canonical_id FROM customers WHERE id IN (${inList(originals.length)})`,
+    originals,
+  );
+  return {
+    identities: identities.map((r) => Number(r.id)),
+    customers: rows.map((r) => Number(r.id)),
+    canonical: Number(rows[0]?.canonical_id),
+    mergedAway: rows.map((r) => Number(r.id)).find((id) => id !== Number(rows[0]?.canonical_id)),
+  };
+}
+
+/** Rows of the person in each per-person table, found independently of src/privacy's own SQL. */
+async function rowsOf(server: TestServer, p: Person, ids: Awaited<ReturnType<typeof idsOf>>) {
+  const c = ids.customers;
+  const m = p.messages;
+  const i = ids.identities;
+  return {
+    events: await count(
+      server,
+      `SELECT count(*) AS n FROM events WHERE message_id IN (${inList(m.length)})`,
+      m,
+    ),
+    seen_messages: await count(
+      server,
+      `SELECT count(*) AS n FROM seen_messages WHERE message_id IN (${inList(m.length)})`,
+      m,
+    ),
+    identities: await count(
+      server,
+      `SELECT count(*) AS n FROM identities WHERE id IN (${inList(i.length)})`,
+      i,
+    ),
+    identity_links: await count(
+      server,
+      `SELECT count(*) AS n FROM identity_links WHERE from_identity IN (${inList(i.length)}) OR to_identity IN (${inList(i.length)})`,
+      i,
+    ),
+    customers: await count(
+      server,
+      `SELECT count(*) AS n FROM customers WHERE id IN (${inList(c.length)})`,
+      c,
+    ),
+    search_terms: await count(
+      server,
+      `SELECT count(*) AS n FROM search_terms WHERE customer_id IN (${inList(c.length)})`,
+      c,
+    ),
+    journey_events: await count(
+      server,
+      `SELECT count(*) AS n FROM journey_events WHERE customer_id IN (${inList(c.length)}) OR message_id IN (${inList(m.length, c.length + 1)})`,
+      [...c, ...m],
+    ),
+    customer_facts: await count(
+      server,
+      `SELECT count(*) AS n FROM customer_facts WHERE customer_id IN (${inList(c.length)})`,
+      c,
+    ),
+    stage_transitions: await count(
+      server,
+      `SELECT count(*) AS n FROM stage_transitions WHERE customer_id IN (${inList(c.length)})`,
+      c,
+    ),
+  };
+}
+
+/** Every file under `dir` whose bytes contain `needle` (as `strings | grep` would find it). */
+function filesContaining(dir: string, needle: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const f = path.join(d, e.name);
+      if (e.isDirectory()) walk(f);
+      else if (fs.readFileSync(f).includes(Buffer.from(needle, "utf8"))) found.push(path.relative(dir, f));
+    }
+  };
+  walk(dir);
+  return found.sort();
+}
+
+interface Erasure {
+  customerId: number;
+  tables: Record<string, number>;
+  files: Array<{ path: string; lines: number }>;
+  tombstone: { id: number; identifiers: number };
+}
+interface TombstoneList {
+  tombstones: Array<{
+    id: number;
+    customerId: number;
+    kinds: string[];
+    identifiers: number;
+    dropped: number;
+    liftedAt: string | null;
+  }>;
+  suppressed: number;
+}
+
+describe("export, erasure and tombstones", () => {
+  let server: TestServer;
+  const a = person("ada");
+  const b = person("bob");
+  let idsA: Awaited<ReturnType<typeof idsOf>>;
+  let idsB: Awaited<ReturnType<typeof idsOf>>;
+
+  beforeAll(async () => {
+    server = await startTestServer({ config: { journeyRefreshSeconds: 0 } });
+    await seed(server, a, "Ada Lovelace", 40);
+    await seed(server, b, "Bob Dylan", 12);
+    await server.running.ctx.journey.refresh();
+    idsA = await idsOf(server, a);
+    idsB = await idsOf(server, b);
+  }, 60_000);
+  afterAll(() => server?.close());
+
+  it("seeds a merged customer (the test's premise)", () => {
+    expect(a.messages.length).toBe(43);
+    expect(idsA.customers.length).toBe(2);
+    expect(idsA.mergedAway).toBeDefined();
+    expect(idsA.identities.length).toBe(5);
+  });
+
+  it("every table naming people is either erased or listed as holding nothing personal", async () => {
+    const tables = await server.running.ctx.store.read((c) => tablesNamingPeople(c));
+    const known = new Set([...personalTables.map((t) => t.table), ...notPersonalTables]);
+    expect(tables.filter((t) => !known.has(t))).toEqual([]);
+    expect(tables).toContain("events");
+  });
+
+  it("exports exactly the person's events and rows, also when asked by a merged-away id", async () => {
+    const r = await server.api<{
+      customerId: number;
+      counts: Record<string, number>;
+      profile: {
+        id: number;
+        identifiers: Array<{ kind: string; value: string }>;
+        traits: Record<string, unknown>;
+      };
+      records: Record<string, Array<Record<string, unknown>>>;
+    }>(`/api/customers/${idsA.mergedAway}/export`);
+    expect(r.status).toBe(200);
+    const doc = r.body;
+    expect(doc.customerId).toBe(idsA.canonical);
+    expect(doc.records.event!.map((e) => e.message_id).sort()).toEqual([...a.messages].sort());
+    expect(doc.counts.event).toBe(43);
+    const columns = Object.keys(doc.records.event![0]!).sort();
+    expect(columns).toEqual(
+      [
+        "anonymous_id",
+        "channel",
+        "context",
+        "event",
+        "identity_id",
+        "message_id",
+        "properties",
+        "received_at",
+        "sent_at",
+        "source",
+        "timestamp",
+        "traits",
+        "type",
+        "user_id",
+      ].sort(),
+    );
+    expect(doc.records.identifier!.map((i) => i.value).sort()).toEqual(
+      [a.userId, a.email, a.phone, a.anon, `card-${a.userId}`].sort(),
+    );
+    expect(doc.records.customer!.map((c) => c.id).sort()).toEqual([...idsA.customers].sort());
+    expect(doc.counts.identity_link).toBe((await rowsOf(server, a, idsA)).identity_links);
+    expect(doc.counts.customer_fact).toBe(1);
+    expect(doc.profile.traits.email).toBeDefined();
+    // Nothing of the other person.
+    const text = JSON.stringify(doc);
+    for (const v of [b.email, b.userId, b.phone, b.anon]) expect(text).not.toContain(v);
+  });
+
+  it("streams the export as JSONL, one typed record per line", async () => {
+    const res = await fetch(`${server.url}/api/customers/${idsA.canonical}/export?format=jsonl`, {
+      headers: { authorization: `Bearer ${server.apiToken}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/x-ndjson");
+    const lines = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]!.record).toBe("export");
+    expect(lines[1]!.record).toBe("profile");
+    expect(lines.every((l) => typeof l.record === "string")).toBe(true);
+    expect(lines.filter((l) => l.record === "event").length).toBe(43);
+    expect(lines.filter((l) => l.record === "identifier").length).toBe(5);
+  });
+
+  it("answers 404 for an unknown customer and refuses a role without customers.export", async () => {
+    expect((await server.api(`/api/customers/999999/export`)).status).toBe(404);
+    expect((await server.api(`/api/customers/${idsA.canonical}/export`, { token: null })).status).toBe(401);
+  });
+
+  it("erases the person from every table, leaves the other intact, and records who asked", async () => {
+    const beforeA = await rowsOf(server, a, idsA);
+    const beforeB = await rowsOf(server, b, idsB);
+    // The premise: the person has rows in every table.
+    for (const [table, n] of Object.entries(beforeA)) expect([table, n > 0]).toEqual([table, true]);
+    const totalEvents = await count(server, "SELECT count(*) AS n FROM events");
+
+    const r = await server.api<Erasure>(`/api/customers/${idsA.mergedAway}`, { method: "DELETE" });
+    expect(r.status).toBe(200);
+    expect(r.body.customerId).toBe(idsA.canonical);
+    expect(r.body.tables).toEqual(beforeA);
+    expect(r.body.tombstone.identifiers).toBe(5);
+
+    const afterA = await rowsOf(server, a, idsA);
+    for (const n of Object.values(afterA)) expect(n).toBe(0);
+    expect(await rowsOf(server, b, idsB)).toEqual(beforeB);
+    expect(await count(server, "SELECT count(*) AS n FROM events")).toBe(totalEvents - 43);
+    expect((await server.api(`/api/customers/${idsA.canonical}`)).status).toBe(404);
+    expect((await server.api(`/api/customers/${idsB.canonical}`)).status).toBe(200);
+
+    const audit = await server.query(
+      "SELECT actor_kind, action, target, detail::VARCHAR AS detail FROM audit_log WHERE action LIKE 'customer.%' ORDER BY id",
+    );
+    expect(audit.map((x) => x.action)).toEqual(["customer.export", "customer.export", "customer.delete"]);
+    const del = audit[2]!;
+    expect(del.actor_kind).toBe("token");
+    expect(del.target).toBe(String(idsA.canonical));
+    expect(JSON.parse(String(del.detail)).rows.events).toBe(43);
+    for (const x of audit)
+      for (const v of [a.email, a.phone, a.userId]) expect(String(x.detail)).not.toContain(v);
+  });
+
+  it("drops and counts later events by email, phone, user id and anonymous id", async () => {
+    const replies = await send(server, a, [
+      { type: "identify", anonymousId: uid("fresh"), traits: { email: a.email.toUpperCase() } },
+      { type: "track", event: "Called", anonymousId: uid("fresh"), properties: { phone: a.phoneRaw } },
+      { type: "track", event: "Came back", userId: a.userId },
+      { type: "page", name: "Home", anonymousId: a.anon },
+    ]);
+    expect(replies.map((r) => [r.accepted, r.suppressed, r.duplicates])).toEqual([
+      [0, 1, 0],
+      [0, 1, 0],
+      [0, 1, 0],
+      [0, 1, 0],
+    ]);
+    // Mixed with someone else's event, only the erased person's is dropped.
+    const mixed = await server.collect<Reply>("/v1/batch", {
+      batch: [
+        { type: "track", messageId: uid("m"), event: "Back", userId: a.userId },
+        { type: "track", messageId: uid("m"), event: "Still here", userId: b.userId },
+      ],
+    });
+    expect([mixed.body.accepted, mixed.body.suppressed]).toEqual([1, 1]);
+    expect(await count(server, "SELECT count(*) AS n FROM identities WHERE value = $1", [a.email])).toBe(0);
+
+    // The import path drops them too.
+    const file = path.join(server.dir, "later.jsonl");
+    const now = new Date().toISOString();
+    fs.writeFileSync(
+      file,
+      [
+        { type: "track", messageId: uid("m"), event: "Imported", userId: a.userId, timestamp: now },
+        { type: "track", messageId: uid("m"), event: "Imported", userId: b.userId, timestamp: now },
+        { type: "identify", messageId: uid("m"), anonymousId: uid("x"), traits: { phone: a.phoneRaw }, timestamp: now },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join("\n"),
+    );
+    const imported = await importFile(server.running.ctx, { path: file, mapping: {}, defaults: {} });
+    expect(imported).toMatchObject({ ok: true, value: { imported: 1 } });
+
+    const list = await server.api<TombstoneList>("/api/tombstones");
+    expect(list.status).toBe(200);
+    expect(list.body.tombstones.length).toBe(1);
+    const t = list.body.tombstones[0]!;
+    expect(t.customerId).toBe(idsA.canonical);
+    expect(t.kinds).toEqual(["anonymous_id", "email", "loyalty_card", "phone", "user_id"]);
+    expect(t.identifiers).toBe(5);
+    expect(t.dropped).toBe(7);
+    expect(list.body.suppressed).toBe(7);
+    expect(JSON.stringify(list.body)).not.toContain(a.email);
+  });
+
+  it("undelete lifts the tombstone: the person's events are stored again", async () => {
+    const r = await server.api<{ liftedAt: string | null; dropped: number }>(
+      `/api/customers/${idsA.canonical}/undelete`,
+      { method: "POST" },
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.liftedAt).not.toBeNull();
+    expect(r.body.dropped).toBe(7);
+    const [reply] = await send(server, null, [
+      { type: "identify", userId: uid("new"), traits: { email: a.email } },
+    ]);
+    expect([reply!.accepted, reply!.suppressed]).toEqual([1, 0]);
+    expect(await count(server, "SELECT count(*) AS n FROM identities WHERE value = $1", [a.email])).toBe(1);
+    expect((await server.api(`/api/customers/${idsA.canonical}/undelete`, { method: "POST" })).status).toBe(
+      404,
+    );
+    const list = await server.api<TombstoneList>("/api/tombstones");
+    expect(list.body.tombstones[0]!.identifiers).toBe(0);
+    const audit = await server.query("SELECT action FROM audit_log WHERE action = 'customer.undelete'");
+    expect(audit.length).toBe(1);
+  });
+});
+
+describe("erasure leaves no bytes of the person in any file", () => {
+  it("finds the email and phone in the files before (positive control), nowhere after the server stopped", async () => {
+    const dir = tempDir("erase-bytes");
+    const dbPath = path.join(dir, "itinera.duckdb");
+    const server = await startTestServer({ databasePath: dbPath, config: { journeyRefreshSeconds: 0 } });
+    const a = person("eve");
+    const b = person("kim");
+    try {
+      await seed(server, a, "Eve Erased", 30);
+      await seed(server, b, "Kim Kept", 5);
+      // A rejects file beside the database holding the person (a track without an event name).
+      const file = path.join(dir, "crm.jsonl");
+      fs.writeFileSync(
+        file,
+        `${JSON.stringify({ type: "track", messageId: uid("m"), userId: a.userId, traits: { email: a.email, phone: a.phoneRaw } })}\n` +
+          `${JSON.stringify({ type: "track", messageId: uid("m"), userId: b.userId, traits: { email: b.email } })}\n`,
+      );
+      const imported = await importFile(server.running.ctx, { path: file, mapping: {}, defaults: {} });
+      expect(imported.ok && imported.value.rejected).toBe(2);
+      await server.running.ctx.journey.refresh();
+      await server.query("CHECKPOINT");
+      // Positive control: the bytes are there, in the database file itself and in the rejects file.
+      expect(filesContaining(dir, a.email)).toEqual([
+        "crm.jsonl",
+        "crm.jsonl.rejects.jsonl",
+        "itinera.duckdb",
+      ]);
+      expect(filesContaining(dir, a.phone)).toContain("itinera.duckdb");
+      fs.rmSync(file); // the input is the customer's own file, not one Itinera keeps
+
+      const { canonical } = await idsOf(server, a);
+      const r = await server.api<Erasure>(`/api/customers/${canonical}`, { method: "DELETE" });
+      expect(r.status).toBe(200);
+      expect(r.body.files).toEqual([{ path: path.join(dir, "crm.jsonl.rejects.jsonl"), lines: 1 }]);
+      // The server goes on working on the compacted file.
+      const [after] = await send(server, b, [{ type: "track", event: "After", userId: b.userId }]);
+      expect(after!.accepted).toBe(1);
+    } finally {
+      await server.close();
+    }
+    expect(filesContaining(dir, a.email)).toEqual([]);
+    expect(filesContaining(dir, a.phone)).toEqual([]);
+    expect(filesContaining(dir, a.userId)).toEqual([]);
+    // The other person's data is still there and still readable.
+    expect(filesContaining(dir, b.email)).toEqual(["crm.jsonl.rejects.jsonl", "itinera.duckdb"]);
+    const reopened = await startTestServer({ databasePath: dbPath });
+    try {
+      expect(await count(reopened, "SELECT count(*) AS n FROM events WHERE user_id = $1", [b.userId])).toBe(
+        6,
+      );
+      expect(await count(reopened, "SELECT count(*) AS n FROM events WHERE user_id = $1", [a.userId])).toBe(
+        0,
+      );
+    } finally {
+      await reopened.close();
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});
+
+describe("retention", () => {
+  it("deletes old events of the configured channel only, at start and on request, with their journey rows", async () => {
+    const dir = tempDir("retention");
+    const dbPath = path.join(dir, "itinera.duckdb");
+    const old = new Date(Date.now() - 60 * DAY).toISOString();
+    const recent = new Date(Date.now() - 2 * DAY).toISOString();
+    const ev = (channel: string, timestamp: string, event = "Opened") => ({
+      type: "track",
+      messageId: uid("m"),
+      userId: "retained-user",
+      event,
+      timestamp,
+      context: { channel },
+    });
+    const first = [ev("email", old), ev("email", old), ev("web", old), ev("email", recent)];
+    let server = await startTestServer({ databasePath: dbPath, config: { journeyRefreshSeconds: 0 } });
+    try {
+      expect((await server.collect("/v1/batch", { batch: first })).body.accepted).toBe(4);
+    } finally {
+      await server.close();
+    }
+    // Once at start.
+    server = await startTestServer({
+      databasePath: dbPath,
+      config: { journeyRefreshSeconds: 0, retention: [{ channel: "email", days: 30 }] },
+    });
+    try {
+      const remaining = async () =>
+        (await server.query("SELECT message_id FROM events ORDER BY message_id")).map((r) =>
+          String(r.message_id),
+        );
+      for (let i = 0; i < 100 && (await remaining()).length !== 2; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await remaining()).toEqual([first[2]!.messageId, first[3]!.messageId].sort());
+      const startAudit = await server.query(
+        "SELECT actor_kind, actor_name, detail::VARCHAR AS d FROM audit_log WHERE action = 'retention.apply'",
+      );
+      expect(startAudit.map((x) => [x.actor_kind, x.actor_name])).toEqual([["system", "retention"]]);
+      expect(JSON.parse(String(startAudit[0]!.d)).rows.events).toBe(2);
+
+      // On request, with journey rows derived from the events.
+      const second = [ev("email", old, "Email Opened"), ev("email", old, "Email Opened"), ev("web", old)];
+      expect((await server.collect("/v1/batch", { batch: second })).body.accepted).toBe(3);
+      await server.running.ctx.journey.refresh();
+      const expiring = [second[0]!.messageId, second[1]!.messageId];
+      const dry = await server.api<{ tables: Record<string, number> }>("/api/privacy/retention", {
+        body: { dryRun: true },
+      });
+      expect(dry.status).toBe(200);
+      expect(dry.body.tables.events).toBe(2);
+      expect((await remaining()).length).toBe(5);
+      const journeyRows = await count(
+        server,
+        "SELECT count(*) AS n FROM journey_events WHERE message_id IN ($1, $2)",
+        expiring,
+      );
+      expect(dry.body.tables.journey_events).toBe(journeyRows);
+      const applied = await server.api<{ tables: Record<string, number> }>("/api/privacy/retention", {
+        body: { dryRun: false },
+      });
+      expect(applied.body.tables).toEqual({
+        events: 2,
+        journey_events: journeyRows,
+        stage_transitions: expect.any(Number),
+      });
+      expect(await remaining()).toEqual(
+        [first[2]!.messageId, first[3]!.messageId, second[2]!.messageId].sort(),
+      );
+      expect(
+        await count(
+          server,
+          "SELECT count(*) AS n FROM journey_events WHERE message_id IN ($1, $2)",
+          expiring,
+        ),
+      ).toBe(0);
+      const audit = await server.query(
+        "SELECT actor_kind FROM audit_log WHERE action = 'retention.apply' ORDER BY id",
+      );
+      expect(audit.map((x) => x.actor_kind)).toEqual(["system", "token"]);
+    } finally {
+      await server.close();
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it("refuses an invalid rule", async () => {
+    await expect(startTestServer({ config: { retention: [{ channel: "email", days: 0 }] } })).rejects.toThrow(
+      /retention/,
+    );
+  });
+});
+
+describe("CLI on the database file", () => {
+  beforeAll(() => ensureBuilt(), 300_000);
+
+  it("exports and deletes a customer, and records the CLI user in the audit trail", async () => {
+    const dir = tempDir("privacy-cli");
+    const dbPath = path.join(dir, "itinera.duckdb");
+    const a = person("cli");
+    const b = person("other");
+    let server = await startTestServer({ databasePath: dbPath, config: { journeyRefreshSeconds: 0 } });
+    let canonical: number;
+    try {
+      await seed(server, a, "Cleo Cli", 8);
+      await seed(server, b, "Otto Other", 4);
+      canonical = (await idsOf(server, a)).canonical;
+    } finally {
+      await server.close();
+    }
+    const env = { ITINERA_DATABASE: dbPath };
+    const out = path.join(dir, "export.jsonl");
+    const exported = await runCli(
+      dir,
+      ["--json", "customer", "export", String(canonical), "--jsonl", "--out", out],
+      env,
+    );
+    expect(exported.code).toBe(0);
+    expect(JSON.parse(exported.stdout).counts.event).toBe(11);
+    const lines = fs
+      .readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { record: string });
+    expect(lines.filter((l) => l.record === "event").length).toBe(11);
+
+    const doc = await runCli(dir, ["customer", "export", String(canonical)], env);
+    expect(doc.code).toBe(0);
+    expect(JSON.parse(doc.stdout).records.event.length).toBe(11);
+
+    const refused = await runCli(dir, ["customer", "delete", String(canonical)], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--yes");
+
+    const deleted = await runCli(dir, ["--json", "customer", "delete", String(canonical), "--yes"], env);
+    expect(deleted.code).toBe(0);
+    expect(JSON.parse(deleted.stdout).tables.events).toBe(11);
+    expect((await runCli(dir, ["customer", "export", String(canonical)], env)).code).toBe(3);
+    const help = await runCli(dir, ["customer", "delete", "--help"], env);
+    expect(help.stdout).toContain("--yes");
+
+    const tombstones = await runCli(dir, ["--json", "privacy", "tombstones"], env);
+    expect(JSON.parse(tombstones.stdout).tombstones.length).toBe(1);
+
+    server = await startTestServer({ databasePath: dbPath, config: { journeyRefreshSeconds: 0 } });
+    try {
+      const audit = await server.query(
+        "SELECT actor_kind, action FROM audit_log WHERE action LIKE 'customer.%' ORDER BY id",
+      );
+      expect(audit.map((x) => `${x.actor_kind} ${x.action}`)).toEqual([
+        "cli customer.export",
+        "cli customer.export",
+        "cli customer.delete",
+      ]);
+      expect(await count(server, "SELECT count(*) AS n FROM events WHERE user_id = $1", [b.userId])).toBe(5);
+      const [again] = await send(server, null, [{ type: "track", event: "x", userId: a.userId }]);
+      expect(again!.suppressed).toBe(1);
+    } finally {
+      await server.close();
+    }
+    expect(filesContaining(dir, a.email).filter((f) => f !== "export.jsonl")).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+});
