@@ -251,10 +251,11 @@ describe("access control", () => {
       });
       expect(identify.body.accepted).toBe(1);
       const batch = await server.collect("/v1/batch", {
-        batch: ["Product Viewed", "Order Completed"].map((event) => ({
+        batch: ["Product Viewed", "Order Completed"].map((event, i) => ({
           type: "track",
           userId,
           event,
+          timestamp: new Date(Date.now() - 60_000 + i * 30_000).toISOString(),
           properties: { contact: email, total: 10 },
         })),
       });
@@ -283,12 +284,12 @@ describe("access control", () => {
     it("shows customer lists to viewers without names, emails or phones", async () => {
       const analyst = await funnelCustomers("analyst");
       expect(analyst.status).toBe(200);
-      expect(analyst.body.customers.map((c) => [c.id, c.name])).toEqual([[customerId, "Mina Park"]]);
+      expect(analyst.body.customers.map((c) => [c.id, c.name])).toEqual([[customerId, "mina park"]]);
       const viewer = await funnelCustomers("viewer");
       expect(viewer.status).toBe(200);
       expect(viewer.body.customers.map((c) => c.id)).toEqual([customerId]);
-      expect(viewer.body.customers[0]!.name).toBe("M••• P•••");
-      expect(JSON.stringify(viewer.body)).not.toMatch(/Mina|Park|mina\.park|98765432/);
+      expect(viewer.body.customers[0]!.name).toBe("m••• p•••");
+      expect(JSON.stringify(viewer.body)).not.toMatch(/mina|park|98765432/i);
       // Agents do not get bulk lists at all.
       expect((await funnelCustomers("agent")).status).toBe(403);
     });

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { type Actor, recordAudit } from "../audit/log.js";
 import { type Account, sessionAccount } from "../auth/accounts.js";
 import type { CredentialVerifier } from "../auth/credentials.js";
+import { maskPersonal } from "../auth/masking.js";
 import { canGrant, hasPermission, type Permission, type Role } from "../auth/roles.js";
 import type { Store } from "../store/database.js";
 import { HttpError } from "./errors.js";
@@ -16,6 +17,11 @@ export type Access = "public" | "collect" | Permission;
 declare module "fastify" {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * The response holds customers' personal data: "bulk" (lists, search results) is masked for roles
+     * without pii.read; "one" (the customer someone opened) also shows it to those who may open one.
+     */
+    personal?: "bulk" | "one";
   }
 }
 
@@ -162,7 +168,12 @@ function denied(principal: Principal, permission: Permission): HttpError {
  */
 export function enforceAccess(
   app: FastifyInstance,
-  deps: { apiTokens: CredentialVerifier; writeKeys: CredentialVerifier; store: Store },
+  deps: {
+    apiTokens: CredentialVerifier;
+    writeKeys: CredentialVerifier;
+    store: Store;
+    config: { identity: { traitIdentifiers: string[] } };
+  },
 ): void {
   app.addHook("onRequest", async (req) => {
     // Unknown paths reach the not-found handler, which has no route config: nothing to protect there.
@@ -177,6 +188,16 @@ export function enforceAccess(
   app.addHook("preValidation", async (req) => {
     if (req.routeOptions.config.access === "collect") sources.set(req, await canCollect(req, deps.writeKeys));
   });
+  app.addHook("preSerialization", async (req, reply, payload) => {
+    const personal = req.routeOptions.config?.access ? req.routeOptions.config.personal : undefined;
+    if (!personal || reply.statusCode >= 400 || seesPersonalData(req, personal)) return payload;
+    return maskPersonal(payload, deps.config.identity.traitIdentifiers);
+  });
+}
+
+/** Whether the caller sees a route's personal data unmasked. */
+export function seesPersonalData(req: FastifyRequest, personal: "bulk" | "one"): boolean {
+  return may(req, "pii.read") || (personal === "one" && may(req, "customers.read"));
 }
 
 /** The audit trail's "who" for a request. */

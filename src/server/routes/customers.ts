@@ -11,7 +11,10 @@ import type { AppContext } from "../context.js";
 import { errorResponses, HttpError } from "../errors.js";
 
 const Identifier = Type.Object({ kind: Type.String(), value: Type.String() });
-const CustomerId = Type.Object({ id: Type.Integer({ minimum: 1, description: "Customer id" }) });
+// Capped so an id past 2^53 is a 400, not a database error when it is bound as a BIGINT.
+const CustomerId = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "Customer id" }),
+});
 const Json = Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]);
 
 const CustomerMatch = Type.Object({
@@ -106,7 +109,7 @@ export function customerRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/customers",
     {
-      config: { access: "customers.search" },
+      config: { access: "customers.search", personal: "bulk" },
       schema: {
         summary: "Find customers by any identifier, or by the start of an email or name",
         tags: ["customers"],
@@ -124,7 +127,7 @@ export function customerRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/customers/:id",
     {
-      config: { access: "customers.read" },
+      config: { access: "customers.read", personal: "one" },
       schema: {
         summary: "A customer's identifiers (and why they are linked), traits, first/last seen and channels",
         tags: ["customers"],
@@ -143,7 +146,7 @@ export function customerRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/customers/:id/journey",
     {
-      config: { access: "customers.read" },
+      config: { access: "customers.read", personal: "one" },
       schema: {
         summary: "A customer's persona, current stage and stage history (forward by events, back by lapsing)",
         tags: ["customers", "journey"],
@@ -180,7 +183,7 @@ export function customerRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/customers/:id/timeline",
     {
-      config: { access: "customers.read" },
+      config: { access: "customers.read", personal: "one" },
       schema: {
         summary: "Every event of a customer across channels, newest first",
         tags: ["customers"],

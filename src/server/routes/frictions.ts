@@ -56,7 +56,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/frictions/:id/customers",
     {
-      config: { access: "customers.list" },
+      config: { access: "customers.list", personal: "bulk" },
       schema: {
         summary: "The customers behind a friction, page by page",
         description:

@@ -35,7 +35,7 @@ export function funnelRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/insights/funnel/customers",
     {
-      config: { access: "customers.list" },
+      config: { access: "customers.list", personal: "bulk" },
       schema: {
         summary: "The customers who reached a funnel step, or dropped off after it, page by page",
         tags,

@@ -122,7 +122,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
   app.get(
     "/api/journey-map/customers",
     {
-      config: { access: "customers.list" },
+      config: { access: "customers.list", personal: "bulk" },
       schema: {
         summary: "The customers behind a number of the journey map, page by page",
         description:
