@@ -291,6 +291,8 @@ describe("the edge of a server with default settings", () => {
         method: "OPTIONS",
         headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
       });
+      expect(pre.status).toBe(403);
+      expect((pre.body as ErrorReply).error.code).toBe("cross_origin_refused");
       expect(pre.headers.get("access-control-allow-origin")).toBeNull();
       expect(pre.headers.get("access-control-allow-credentials")).toBeNull();
       const get = await server.raw("/api/auth/session", { headers: { origin: "https://evil.example" } });
@@ -474,6 +476,12 @@ describe("the edge of a server with default settings", () => {
       expect((garbage.body as ErrorReply).error.code).toBe("bad_request");
     });
 
+    it("answer a customer id past 2^53 400, not a database error", async () => {
+      const res = await server.api<ErrorReply>("/api/customers/99999999999999999999999");
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe("invalid_request");
+    });
+
     it("answer a wrong content type 415 and broken JSON 400, in the envelope", async () => {
       const xml = await server.raw<ErrorReply>("/v1/track", {
         method: "POST",
@@ -503,7 +511,7 @@ describe("behind a proxy, with short timeouts", () => {
         http: {
           trustProxy: true,
           cookieSecure: "auto",
-          apiCorsOrigins: [],
+          apiCorsOrigins: ["https://admin.example"],
           headersTimeoutMs: 500,
           requestTimeoutMs: 1500,
           keepAliveTimeoutMs: 800,
@@ -535,6 +543,21 @@ describe("behind a proxy, with short timeouts", () => {
     expect(logout.headers.get("set-cookie")).toBe(
       "itinera_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure",
     );
+  });
+
+  it("open /api to the origins of http.apiCorsOrigins, with credentials, and to no other", async () => {
+    const preflight = (origin: string) =>
+      server.raw("/api/accounts", {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST" },
+      });
+    const admitted = await preflight("https://admin.example");
+    expect(admitted.status).toBe(204);
+    expect(admitted.headers.get("access-control-allow-origin")).toBe("https://admin.example");
+    expect(admitted.headers.get("access-control-allow-credentials")).toBe("true");
+    const other = await preflight("https://evil.example");
+    expect(other.status).toBe(403);
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
 
   it("compare Origin with X-Forwarded-Host when the proxy is trusted", async () => {

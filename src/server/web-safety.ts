@@ -150,17 +150,22 @@ export async function installWebSafety(
   // (the dashboard is served from the same origin and needs none).
   const collectCors = { origin: "*", credentials: false, methods: ["POST"], maxAge: 86_400 };
   const apiCors = {
-    origin: http.apiCorsOrigins.length > 0 ? http.apiCorsOrigins : false,
+    origin: http.apiCorsOrigins,
     credentials: true,
     methods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
   };
+  const closed = { origin: false };
+  // An origin not listed gets no CORS answer at all (its preflight is refused below), not a 204 without
+  // an Allow-Origin header.
+  const corsFor = (req: FastifyRequest) =>
+    req.url.startsWith("/v1/")
+      ? collectCors
+      : req.url.startsWith("/api/") && http.apiCorsOrigins.includes(req.headers.origin ?? "")
+        ? apiCors
+        : closed;
   await app.register(cors, {
     strictPreflight: false,
-    delegator: (req, cb) =>
-      cb(
-        null,
-        req.url.startsWith("/v1/") ? collectCors : req.url.startsWith("/api/") ? apiCors : { origin: false },
-      ),
+    delegator: (req, cb) => cb(null, corsFor(req)),
   });
 
   await app.register(rateLimit, { global: false });
@@ -198,6 +203,13 @@ export async function installWebSafety(
     if (req.routeOptions.config?.longRunning) req.raw.socket.setTimeout(0);
     if (req.url.startsWith("/v1/")) return collectLimit?.call(app, req, reply);
     if (!req.url.startsWith("/api/")) return;
+    // A preflight from an origin CORS does not admit (an admitted one was answered by the CORS hook).
+    if (req.method === "OPTIONS")
+      throw new HttpError(
+        403,
+        "cross_origin_refused",
+        "this origin may not call /api from a browser (the setting http.apiCorsOrigins lists those that may)",
+      );
     await apiLimit?.call(app, req, reply);
     const reason = crossSiteReason(req);
     if (reason)

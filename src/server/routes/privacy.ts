@@ -16,7 +16,10 @@ import { errorResponses, HttpError } from "../errors.js";
 import { actorOf } from "../permissions.js";
 
 const security = [{ bearerAuth: [] }];
-const CustomerId = Type.Object({ id: Type.Integer({ minimum: 1, description: "Customer id" }) });
+// Capped so an id past 2^53 is a 400, not a database error when it is bound as a BIGINT.
+const CustomerId = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "Customer id" }),
+});
 const Counts = Type.Record(Type.String(), Type.Integer());
 const Rows = Type.Array(Type.Record(Type.String(), Type.Unknown()));
 
