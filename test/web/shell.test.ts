@@ -120,6 +120,6 @@ describe.runIf(browserAvailable)("dashboard shell", () => {
     expect(api404.status).toBe(404);
     expect(api404.body).toMatchObject({ error: { code: "not_found" } });
     const session = await d.server.raw("/api/auth/session", {});
-    expect(session.body).toEqual({ account: null });
+    expect(session.body).toEqual({ account: null, permissions: [] });
   });
 });

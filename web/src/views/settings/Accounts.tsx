@@ -1,17 +1,20 @@
-// Accounts (admins only): who can sign in, a new account with its password shown once, disable, and a
-// password reset that shows the new one once.
-import { Badge, Button, Group, Select, Stack, Table, Text, TextInput } from "@mantine/core";
+// Accounts (accounts.manage): who can sign in and with which role, a new account with its password shown
+// once, a role change, disable, and a password reset that shows the new one once. One's own row is not
+// changed here (the server refuses it too: no self-promotion, no locking oneself out).
+import { Badge, Button, Group, Stack, Table, Text, TextInput } from "@mantine/core";
 import { IconUserPlus } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Account } from "../../../../src/auth/accounts.js";
 import { api } from "../../api/client.js";
-import { useAuth } from "../../app/auth.js";
+import { ROLE_COLORS } from "../../app/access.js";
+import { type Role, useAuth } from "../../app/auth.js";
 import { QueryState } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
 import { NS } from "./messages.js";
 import {
+  ActionError,
   ConfirmButton,
   FormModal,
   ListTable,
@@ -20,9 +23,10 @@ import {
   StatusBadge,
   TabHeader,
 } from "./parts.js";
+import { RoleSelect } from "./RoleSelect.js";
 
-/** The server's minimum (MIN_PASSWORD in src/auth/password-policy.ts); the server checks it again. */
-const MIN_PASSWORD = 15;
+/** The server's minimum (MIN_PASSWORD in src/auth/accounts.ts); the server checks it again. */
+const MIN_PASSWORD = 12;
 
 interface WithPassword {
   account: Account;
@@ -41,6 +45,11 @@ export function Accounts() {
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<{ title: string; password: string } | null>(null);
   const refresh = () => client.invalidateQueries({ queryKey: ["accounts"] });
+  const changeRole = useMutation({
+    mutationFn: ({ id, role }: { id: string; role: Role }) =>
+      api<Account>(`/api/accounts/${encodeURIComponent(id)}`, { method: "PATCH", body: { role } }),
+    onSettled: () => refresh(),
+  });
   const disable = async (id: string) => {
     await api(`/api/accounts/${encodeURIComponent(id)}`, { method: "DELETE" });
     await refresh();
@@ -67,6 +76,7 @@ export function Accounts() {
           </Button>
         }
       />
+      <ActionError error={changeRole.error} />
       <QueryState query={list}>
         {(data) => (
           <ListTable
@@ -81,7 +91,7 @@ export function Accounts() {
             ]}
           >
             {data.items.map((a) => (
-              <Table.Tr key={a.id} data-testid="account-row" data-email={a.email}>
+              <Table.Tr key={a.id} data-testid="account-row" data-email={a.email} data-role={a.role}>
                 <Table.Td>
                   {a.name}
                   {a.id === me?.id && (
@@ -93,9 +103,21 @@ export function Accounts() {
                 </Table.Td>
                 <Table.Td>{a.email}</Table.Td>
                 <Table.Td>
-                  <Badge variant="light" color={a.role === "admin" ? "grape" : "gray"}>
-                    {t(`accounts.${a.role}`)}
-                  </Badge>
+                  {a.id === me?.id || a.disabledAt ? (
+                    <Badge variant="light" color={ROLE_COLORS[a.role]} data-testid="account-role">
+                      {t(`common:role.${a.role}`)}
+                    </Badge>
+                  ) : (
+                    <RoleSelect
+                      compact
+                      label={t("accounts.roleOf", { email: a.email })}
+                      value={a.role}
+                      onChange={(role) => role !== a.role && changeRole.mutate({ id: a.id, role })}
+                      disabled={changeRole.isPending}
+                      w={150}
+                      testId="account-role-select"
+                    />
+                  )}
                 </Table.Td>
                 <Table.Td>{format.date(a.createdAt)}</Table.Td>
                 <Table.Td>
@@ -104,7 +126,7 @@ export function Accounts() {
                   />
                 </Table.Td>
                 <Table.Td>
-                  {!a.disabledAt && (
+                  {!a.disabledAt && a.id !== me?.id && (
                     <Group gap="xs" wrap="nowrap">
                       <ConfirmButton
                         label={t("accounts.reset")}
@@ -113,15 +135,13 @@ export function Accounts() {
                         onConfirm={() => reset(a)}
                         testId="account-reset"
                       />
-                      {a.id !== me?.id && (
-                        <ConfirmButton
-                          label={t("accounts.disable")}
-                          title={t("accounts.disableTitle", { email: a.email })}
-                          body={t("accounts.disableBody")}
-                          onConfirm={() => disable(a.id)}
-                          testId="account-disable"
-                        />
-                      )}
+                      <ConfirmButton
+                        label={t("accounts.disable")}
+                        title={t("accounts.disableTitle", { email: a.email })}
+                        body={t("accounts.disableBody")}
+                        onConfirm={() => disable(a.id)}
+                        testId="account-disable"
+                      />
                     </Group>
                   )}
                 </Table.Td>
@@ -149,7 +169,7 @@ function AccountForm({ onClose, onCreated }: { onClose: () => void; onCreated: (
   const { t } = useTranslation([NS, "common"]);
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
-  const [role, setRole] = useState<"admin" | "member">("member");
+  const [role, setRole] = useState<Role>("analyst");
   const [password, setPassword] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const create = useMutation({
@@ -189,16 +209,7 @@ function AccountForm({ onClose, onCreated }: { onClose: () => void; onCreated: (
         data-testid="account-email"
       />
       <NameInput value={name} onChange={setName} error={errors.name} maxLength={100} testId="account-name" />
-      <Select
-        label={t("accounts.role")}
-        data={[
-          { value: "member", label: t("accounts.member") },
-          { value: "admin", label: t("accounts.admin") },
-        ]}
-        value={role}
-        onChange={(v) => v && setRole(v as "admin" | "member")}
-        allowDeselect={false}
-      />
+      <RoleSelect value={role} onChange={setRole} testId="account-role-new" />
       <TextInput
         label={t("accounts.password")}
         description={t("accounts.passwordHint", { n: MIN_PASSWORD })}

@@ -20,6 +20,8 @@ import { useTranslation } from "react-i18next";
 import type { Persona } from "../../../../src/journey/personas.js";
 import { api } from "../../api/client.js";
 import { usePersonas } from "../../api/shared.js";
+import { useCan } from "../../app/auth.js";
+import { ReadOnlyNote } from "../../app/NoAccess.js";
 import { QueryState } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
 import { NS } from "./messages.js";
@@ -27,6 +29,8 @@ import { EditRemoveActions, FormModal, JsonTextarea, NameInput, parseJson, TabHe
 
 export function Personas() {
   const { t } = useTranslation([NS, "common"]);
+  // Reading needs analytics.read; adding, editing and removing need journey.edit.
+  const canEdit = useCan()("journey.edit");
   const format = useFormat();
   const client = useQueryClient();
   const personas = usePersonas();
@@ -41,15 +45,18 @@ export function Personas() {
       <TabHeader
         intro={t("personas.intro")}
         action={
-          <Button
-            leftSection={<IconPlus size={16} />}
-            onClick={() => setEditing("new")}
-            data-testid="persona-add"
-          >
-            {t("personas.add")}
-          </Button>
+          canEdit ? (
+            <Button
+              leftSection={<IconPlus size={16} />}
+              onClick={() => setEditing("new")}
+              data-testid="persona-add"
+            >
+              {t("personas.add")}
+            </Button>
+          ) : null
         }
       />
+      {!canEdit && <ReadOnlyNote />}
       <QueryState query={personas}>
         {(data) => (
           <>
@@ -72,16 +79,18 @@ export function Personas() {
                           </Text>
                         </Group>
                       </div>
-                      <Group gap={2} wrap="nowrap">
-                        <EditRemoveActions
-                          name={p.name}
-                          onEdit={() => setEditing(p)}
-                          onRemove={() => remove(p.id)}
-                          removeTitle={t("personas.removeTitle", { name: p.name })}
-                          removeBody={t("personas.removeBody")}
-                          testIdPrefix="persona"
-                        />
-                      </Group>
+                      {canEdit && (
+                        <Group gap={2} wrap="nowrap">
+                          <EditRemoveActions
+                            name={p.name}
+                            onEdit={() => setEditing(p)}
+                            onRemove={() => remove(p.id)}
+                            removeTitle={t("personas.removeTitle", { name: p.name })}
+                            removeBody={t("personas.removeBody")}
+                            testIdPrefix="persona"
+                          />
+                        </Group>
+                      )}
                     </Group>
                     {p.narrative.summary && (
                       <Text size="sm" data-testid="persona-summary">

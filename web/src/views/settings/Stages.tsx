@@ -20,6 +20,8 @@ import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { JourneyModel } from "../../../../src/journey/model.js";
 import { api } from "../../api/client.js";
+import { useCan } from "../../app/auth.js";
+import { ReadOnlyNote } from "../../app/NoAccess.js";
 import { QueryState } from "../../components/states.js";
 import { NS } from "./messages.js";
 import { ActionError, IconAction, ListTable } from "./parts.js";
@@ -56,6 +58,8 @@ function StagesForm({
 }) {
   const { t } = useTranslation([NS, "common"]);
   const client = useQueryClient();
+  // Reading needs analytics.read; saving (PUT /api/journey-model) needs journey.edit.
+  const canEdit = useCan()("journey.edit");
   const [m, setM] = useState<JourneyModel>(saved);
   const [problem, setProblem] = useState<string | null>(null);
   const save = useMutation({
@@ -115,171 +119,175 @@ function StagesForm({
 
   return (
     <form onSubmit={submit} noValidate data-testid="settings-stages">
-      <Stack gap="md">
-        <Text size="sm" c="dimmed" maw={720}>
-          {t("stages.intro")}
-        </Text>
-        <ListTable
-          minWidth={720}
-          headers={[
-            { label: "#", width: 40 },
-            t("stages.key"),
-            t("common.name"),
-            t("stages.description"),
-            t("stages.entryRules"),
-            t("common.actions"),
-          ]}
-        >
-          {stages.map((s, i) => (
-            <Table.Tr key={originalKeys.has(s.key) ? s.key : `new-${i}`} data-testid="stage-row">
-              <Table.Td>{i + 1}</Table.Td>
-              <Table.Td>
-                {originalKeys.has(s.key) ? (
-                  <Text size="sm" ff="monospace">
-                    {s.key}
-                  </Text>
-                ) : (
+      {/* A disabled fieldset turns every field and button in it read-only at once. */}
+      <fieldset disabled={!canEdit} style={{ border: 0, margin: 0, padding: 0, minWidth: 0 }}>
+        <Stack gap="md">
+          <Text size="sm" c="dimmed" maw={720}>
+            {t("stages.intro")}
+          </Text>
+          {!canEdit && <ReadOnlyNote />}
+          <ListTable
+            minWidth={720}
+            headers={[
+              { label: "#", width: 40 },
+              t("stages.key"),
+              t("common.name"),
+              t("stages.description"),
+              t("stages.entryRules"),
+              t("common.actions"),
+            ]}
+          >
+            {stages.map((s, i) => (
+              <Table.Tr key={originalKeys.has(s.key) ? s.key : `new-${i}`} data-testid="stage-row">
+                <Table.Td>{i + 1}</Table.Td>
+                <Table.Td>
+                  {originalKeys.has(s.key) ? (
+                    <Text size="sm" ff="monospace">
+                      {s.key}
+                    </Text>
+                  ) : (
+                    <TextInput
+                      aria-label={t("stages.key")}
+                      description={t("stages.keyHint")}
+                      value={s.key}
+                      onChange={(e) => setStage(i, { key: e.currentTarget.value })}
+                      error={KEY.test(s.key) ? undefined : t("stages.badKey", { key: s.key })}
+                      size="xs"
+                    />
+                  )}
+                </Table.Td>
+                <Table.Td>
                   <TextInput
-                    aria-label={t("stages.key")}
-                    description={t("stages.keyHint")}
-                    value={s.key}
-                    onChange={(e) => setStage(i, { key: e.currentTarget.value })}
-                    error={KEY.test(s.key) ? undefined : t("stages.badKey", { key: s.key })}
+                    aria-label={`${t("common.name")} ${i + 1}`}
+                    value={s.name}
+                    onChange={(e) => setStage(i, { name: e.currentTarget.value })}
+                    maxLength={80}
+                    size="xs"
+                    data-testid="stage-name"
+                  />
+                </Table.Td>
+                <Table.Td>
+                  <TextInput
+                    aria-label={`${t("stages.description")} ${i + 1}`}
+                    value={s.description ?? ""}
+                    onChange={(e) => setStage(i, { description: e.currentTarget.value || undefined })}
+                    maxLength={1000}
                     size="xs"
                   />
-                )}
-              </Table.Td>
-              <Table.Td>
-                <TextInput
-                  aria-label={`${t("common.name")} ${i + 1}`}
-                  value={s.name}
-                  onChange={(e) => setStage(i, { name: e.currentTarget.value })}
-                  maxLength={80}
-                  size="xs"
-                  data-testid="stage-name"
+                </Table.Td>
+                <Table.Td>{s.entry.length}</Table.Td>
+                <Table.Td>
+                  <Group gap={2} wrap="nowrap">
+                    <IconAction
+                      label={t("common.moveUp", { name: s.name })}
+                      icon={<IconArrowUp size={16} />}
+                      disabled={i === 0}
+                      onClick={() => move(i, -1)}
+                    />
+                    <IconAction
+                      label={t("common.moveDown", { name: s.name })}
+                      icon={<IconArrowDown size={16} />}
+                      disabled={i === stages.length - 1}
+                      onClick={() => move(i, 1)}
+                    />
+                    <IconAction
+                      label={t("common.removeItem", { name: s.name })}
+                      icon={<IconTrash size={16} />}
+                      color="red"
+                      disabled={stages.length <= 2}
+                      onClick={() => remove(i)}
+                    />
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </ListTable>
+          <Group>
+            <Button
+              variant="light"
+              leftSection={<IconPlus size={16} />}
+              onClick={add}
+              disabled={stages.length >= 12}
+            >
+              {t("stages.add")}
+            </Button>
+          </Group>
+          <Title order={3} size="h4">
+            {t("stages.lapse")}
+          </Title>
+          <Switch
+            label={t("stages.lapseOn")}
+            checked={m.lapse !== null}
+            onChange={(e) => {
+              setDone(false);
+              setM({
+                ...m,
+                lapse: e.currentTarget.checked ? { afterDays: 45, to: stages[0]?.key ?? "" } : null,
+              });
+            }}
+            data-testid="lapse-switch"
+          />
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+            {m.lapse && (
+              <>
+                <NumberInput
+                  label={t("stages.afterDays")}
+                  value={m.lapse.afterDays}
+                  min={1}
+                  max={3650}
+                  allowDecimal={false}
+                  onChange={(v) => {
+                    setDone(false);
+                    setM({ ...m, lapse: { ...m.lapse!, afterDays: Number(v) || 1 } });
+                  }}
+                  data-testid="lapse-days"
                 />
-              </Table.Td>
-              <Table.Td>
-                <TextInput
-                  aria-label={`${t("stages.description")} ${i + 1}`}
-                  value={s.description ?? ""}
-                  onChange={(e) => setStage(i, { description: e.currentTarget.value || undefined })}
-                  maxLength={1000}
-                  size="xs"
+                <Select
+                  label={t("stages.lapseTo")}
+                  data={stages.map((s) => ({ value: s.key, label: s.name }))}
+                  value={m.lapse.to}
+                  allowDeselect={false}
+                  onChange={(v) => {
+                    if (!v) return;
+                    setDone(false);
+                    setM({ ...m, lapse: { ...m.lapse!, to: v } });
+                  }}
                 />
-              </Table.Td>
-              <Table.Td>{s.entry.length}</Table.Td>
-              <Table.Td>
-                <Group gap={2} wrap="nowrap">
-                  <IconAction
-                    label={t("common.moveUp", { name: s.name })}
-                    icon={<IconArrowUp size={16} />}
-                    disabled={i === 0}
-                    onClick={() => move(i, -1)}
-                  />
-                  <IconAction
-                    label={t("common.moveDown", { name: s.name })}
-                    icon={<IconArrowDown size={16} />}
-                    disabled={i === stages.length - 1}
-                    onClick={() => move(i, 1)}
-                  />
-                  <IconAction
-                    label={t("common.removeItem", { name: s.name })}
-                    icon={<IconTrash size={16} />}
-                    color="red"
-                    disabled={stages.length <= 2}
-                    onClick={() => remove(i)}
-                  />
-                </Group>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </ListTable>
-        <Group>
-          <Button
-            variant="light"
-            leftSection={<IconPlus size={16} />}
-            onClick={add}
-            disabled={stages.length >= 12}
-          >
-            {t("stages.add")}
-          </Button>
-        </Group>
-        <Title order={3} size="h4">
-          {t("stages.lapse")}
-        </Title>
-        <Switch
-          label={t("stages.lapseOn")}
-          checked={m.lapse !== null}
-          onChange={(e) => {
-            setDone(false);
-            setM({
-              ...m,
-              lapse: e.currentTarget.checked ? { afterDays: 45, to: stages[0]?.key ?? "" } : null,
-            });
-          }}
-          data-testid="lapse-switch"
-        />
-        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
-          {m.lapse && (
-            <>
+              </>
+            )}
+            {WINDOWS.map(({ key, max }) => (
               <NumberInput
-                label={t("stages.afterDays")}
-                value={m.lapse.afterDays}
+                key={key}
+                label={t(`stages.${key}`)}
+                value={m[key]}
                 min={1}
-                max={3650}
+                max={max}
                 allowDecimal={false}
-                onChange={(v) => {
-                  setDone(false);
-                  setM({ ...m, lapse: { ...m.lapse!, afterDays: Number(v) || 1 } });
-                }}
-                data-testid="lapse-days"
+                onChange={(v) => setM({ ...m, [key]: Number(v) || 1 })}
               />
-              <Select
-                label={t("stages.lapseTo")}
-                data={stages.map((s) => ({ value: s.key, label: s.name }))}
-                value={m.lapse.to}
-                allowDeselect={false}
-                onChange={(v) => {
-                  if (!v) return;
-                  setDone(false);
-                  setM({ ...m, lapse: { ...m.lapse!, to: v } });
-                }}
-              />
-            </>
+            ))}
+          </SimpleGrid>
+          {problem && (
+            <Alert color="red" role="alert" data-testid="action-error">
+              {problem}
+            </Alert>
           )}
-          {WINDOWS.map(({ key, max }) => (
-            <NumberInput
-              key={key}
-              label={t(`stages.${key}`)}
-              value={m[key]}
-              min={1}
-              max={max}
-              allowDecimal={false}
-              onChange={(v) => setM({ ...m, [key]: Number(v) || 1 })}
-            />
-          ))}
-        </SimpleGrid>
-        {problem && (
-          <Alert color="red" role="alert" data-testid="action-error">
-            {problem}
-          </Alert>
-        )}
-        <ActionError error={save.error} />
-        {done && (
-          <Alert color="teal" data-testid="stages-saved">
-            {t("stages.saved")}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={() => setM(saved)}>
-            {t("stages.reset")}
-          </Button>
-          <Button type="submit" loading={save.isPending} data-testid="stages-save">
-            {t("common:action.save")}
-          </Button>
-        </Group>
-      </Stack>
+          <ActionError error={save.error} />
+          {done && (
+            <Alert color="teal" data-testid="stages-saved">
+              {t("stages.saved")}
+            </Alert>
+          )}
+          <Group justify="flex-end" display={canEdit ? undefined : "none"}>
+            <Button variant="default" onClick={() => setM(saved)}>
+              {t("stages.reset")}
+            </Button>
+            <Button type="submit" loading={save.isPending} data-testid="stages-save">
+              {t("common:action.save")}
+            </Button>
+          </Group>
+        </Stack>
+      </fieldset>
     </form>
   );
 }

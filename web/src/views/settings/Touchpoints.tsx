@@ -22,6 +22,8 @@ import type { EventMatch } from "../../../../src/journey/rules.js";
 import type { Touchpoint, TouchpointKind } from "../../../../src/journey/touchpoints.js";
 import type { Unmatched } from "../../../../src/journey/unmatched.js";
 import { api } from "../../api/client.js";
+import { useCan } from "../../app/auth.js";
+import { ReadOnlyNote } from "../../app/NoAccess.js";
 import { QueryState } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
 import { NS as CUSTOMERS_NS } from "../customers/messages.js";
@@ -55,6 +57,8 @@ interface Draft {
 
 export function Touchpoints() {
   const { t } = useTranslation([NS, "common"]);
+  // Reading needs analytics.read; adding, editing and removing need journey.edit.
+  const canEdit = useCan()("journey.edit");
   const client = useQueryClient();
   const list = useQuery({
     queryKey: ["touchpoints"],
@@ -75,15 +79,18 @@ export function Touchpoints() {
       <TabHeader
         intro={t("touchpoints.intro")}
         action={
-          <Button
-            leftSection={<IconPlus size={16} />}
-            onClick={() => setDraft({ touchpoint: null, initial: {} })}
-            data-testid="touchpoint-add"
-          >
-            {t("touchpoints.add")}
-          </Button>
+          canEdit ? (
+            <Button
+              leftSection={<IconPlus size={16} />}
+              onClick={() => setDraft({ touchpoint: null, initial: {} })}
+              data-testid="touchpoint-add"
+            >
+              {t("touchpoints.add")}
+            </Button>
+          ) : null
         }
       />
+      {!canEdit && <ReadOnlyNote />}
       <QueryState query={list}>
         {(data) => (
           <ListTable
@@ -119,23 +126,25 @@ export function Touchpoints() {
                   <RuleSummary match={tp.match} />
                 </Table.Td>
                 <Table.Td>
-                  <Group gap={4} wrap="nowrap">
-                    <EditRemoveActions
-                      name={tp.name}
-                      onEdit={() => setDraft({ touchpoint: tp, initial: tp.match })}
-                      onRemove={() => remove(tp.id)}
-                      removeTitle={t("touchpoints.removeTitle", { name: tp.name })}
-                      removeBody={t("touchpoints.removeBody")}
-                      testIdPrefix="touchpoint"
-                    />
-                  </Group>
+                  {canEdit && (
+                    <Group gap={4} wrap="nowrap">
+                      <EditRemoveActions
+                        name={tp.name}
+                        onEdit={() => setDraft({ touchpoint: tp, initial: tp.match })}
+                        onRemove={() => remove(tp.id)}
+                        removeTitle={t("touchpoints.removeTitle", { name: tp.name })}
+                        removeBody={t("touchpoints.removeBody")}
+                        testIdPrefix="touchpoint"
+                      />
+                    </Group>
+                  )}
                 </Table.Td>
               </Table.Tr>
             ))}
           </ListTable>
         )}
       </QueryState>
-      <UnmatchedEvents onAdd={(initial) => setDraft({ touchpoint: null, initial })} />
+      <UnmatchedEvents onAdd={canEdit ? (initial) => setDraft({ touchpoint: null, initial }) : undefined} />
       {draft && model.data && (
         <TouchpointForm draft={draft} model={model.data} onClose={() => setDraft(null)} />
       )}
@@ -318,7 +327,8 @@ function TouchpointForm({
   );
 }
 
-function UnmatchedEvents({ onAdd }: { onAdd: (initial: Partial<EventMatch>) => void }) {
+/** Events no touchpoint names; `onAdd` (only for roles that may edit) starts a touchpoint for one. */
+function UnmatchedEvents({ onAdd }: { onAdd?: ((initial: Partial<EventMatch>) => void) | undefined }) {
   const { t } = useTranslation([NS, "common"]);
   const format = useFormat();
   const unmatched = useQuery({
@@ -370,17 +380,19 @@ function UnmatchedEvents({ onAdd }: { onAdd: (initial: Partial<EventMatch>) => v
                       <Table.Td>{format.number(g.events)}</Table.Td>
                       <Table.Td>{format.date(g.lastSeen)}</Table.Td>
                       <Table.Td>
-                        <IconAction
-                          label={t("touchpoints.addFor", { name: label })}
-                          icon={<IconPlus size={16} />}
-                          onClick={() =>
-                            onAdd({
-                              type: g.type as EventMatch["type"],
-                              ...(g.event ? { event: g.event } : {}),
-                              channels: [g.channel],
-                            })
-                          }
-                        />
+                        {onAdd && (
+                          <IconAction
+                            label={t("touchpoints.addFor", { name: label })}
+                            icon={<IconPlus size={16} />}
+                            onClick={() =>
+                              onAdd({
+                                type: g.type as EventMatch["type"],
+                                ...(g.event ? { event: g.event } : {}),
+                                channels: [g.channel],
+                              })
+                            }
+                          />
+                        )}
                       </Table.Td>
                     </Table.Tr>
                   );

@@ -1,4 +1,5 @@
-// Settings: one tab per thing an admin configures, the tab in the path (/settings/<tab>) so a link opens it.
+// Settings: one tab per thing to configure, the tab in the path (/settings/<tab>) so a link opens it. A
+// role sees the tabs its permissions allow (SETTINGS_TABS in app/access.ts).
 import { Tabs, Title } from "@mantine/core";
 import {
   IconBraces,
@@ -8,9 +9,12 @@ import {
   IconUserCircle,
   IconUsersGroup,
 } from "@tabler/icons-react";
+import type { ReactElement } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useNavigate, useParams } from "react-router";
+import { maySeeTab, type SettingsTab } from "../../app/access.js";
 import { useAuth } from "../../app/auth.js";
+import { NoAccess } from "../../app/NoAccess.js";
 import { Accounts } from "./Accounts.js";
 import { Credentials } from "./Credentials.js";
 import { NS } from "./messages.js";
@@ -18,7 +22,7 @@ import { Personas } from "./Personas.js";
 import { Stages } from "./Stages.js";
 import { Touchpoints } from "./Touchpoints.js";
 
-const TABS = [
+const TABS: ReadonlyArray<{ key: SettingsTab; icon: typeof IconKey; view: () => ReactElement }> = [
   { key: "keys", icon: IconKey, view: () => <Credentials kind="keys" /> },
   { key: "tokens", icon: IconBraces, view: () => <Credentials kind="tokens" /> },
   { key: "touchpoints", icon: IconRoute, view: () => <Touchpoints /> },
@@ -31,11 +35,14 @@ export default function Settings() {
   const { t } = useTranslation(NS);
   const { tab } = useParams();
   const navigate = useNavigate();
-  const { account } = useAuth();
-  // Only admins manage accounts (the API refuses the others); members do not see the tab.
-  const tabs = TABS.filter((x) => x.key !== "accounts" || account?.role === "admin");
+  const { can } = useAuth();
+  const tabs = TABS.filter((x) => maySeeTab(x.key, can));
   const current = tabs.find((x) => x.key === tab);
-  if (!current) return <Navigate to="/settings/keys" replace />;
+  if (!current) {
+    // A tab the role may not see is refused plainly; no tab (or an unknown one) opens the first it may.
+    const refused = TABS.some((x) => x.key === tab);
+    return refused || !tabs[0] ? <NoAccess /> : <Navigate to={`/settings/${tabs[0].key}`} replace />;
+  }
   return (
     <>
       <Title order={2} mb="md">

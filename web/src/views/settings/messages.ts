@@ -129,11 +129,11 @@ const en = {
     frustrationsTitle: "Frustrations",
   },
   accounts: {
-    intro: "People who sign in to this dashboard. Admins manage accounts.",
+    intro:
+      "People who sign in to this dashboard. Each has a role that decides what they see and may change; nobody changes their own.",
     email: "Email",
     role: "Role",
-    admin: "Admin",
-    member: "Member",
+    roleOf: "Role of {{email}}",
     invite: "Create account",
     password: "Password (optional)",
     passwordHint: "At least {{n}} characters; leave empty to have one made up",
@@ -277,11 +277,11 @@ registerMessages(NS, {
       frustrationsTitle: "불만",
     },
     accounts: {
-      intro: "이 대시보드에 로그인하는 사람들입니다. 관리자가 계정을 관리합니다.",
+      intro:
+        "이 대시보드에 로그인하는 사람들입니다. 역할에 따라 보고 바꿀 수 있는 것이 정해지며, 자신의 계정은 여기서 바꿀 수 없습니다.",
       email: "이메일",
       role: "역할",
-      admin: "관리자",
-      member: "구성원",
+      roleOf: "{{email}}의 역할",
       invite: "계정 만들기",
       password: "비밀번호 (선택)",
       passwordHint: "{{n}}자 이상. 비워 두면 자동으로 만들어집니다",

@@ -1,0 +1,242 @@
+// Roles in a real browser: accounts of each role (made through the API with the admin token) see exactly
+// the navigation and settings tabs their permissions allow, land on a view they may use, get a plain
+// "no access" state (and no 403s) on a view they may not, and an admin changes a role in the Accounts tab.
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN, browserAvailable, type Dashboard, startDashboard } from "../helpers/browser.js";
+
+type Role = "admin" | "analyst" | "marketer" | "agent" | "viewer";
+const PASSWORD = "plum harbor quartz lantern 7391";
+const email = (role: Role) => `role-${role}@example.test`;
+
+const ANALYSES = [
+  "nav-overview",
+  "nav-journey-map",
+  "nav-funnels",
+  "nav-paths",
+  "nav-retention",
+  "nav-stage-flow",
+  "nav-time-to-convert",
+  "nav-frictions",
+];
+const ALL = [...ANALYSES, "nav-customers", "nav-settings"];
+const JOURNEY_TABS = ["tab-touchpoints", "tab-stages", "tab-personas"];
+
+interface Account {
+  id: string;
+  email: string;
+  role: Role;
+}
+
+describe.runIf(browserAvailable)("roles", () => {
+  let d: Dashboard;
+  /** Every response with status 403 the page received: a role-aware dashboard asks for none. */
+  const refused: string[] = [];
+  const ids = new Map<Role, string>();
+
+  beforeAll(async () => {
+    d = await startDashboard({ signedIn: false });
+    d.page.on("response", (r) => {
+      if (r.status() === 403) refused.push(`${r.request().method()} ${new URL(r.url()).pathname}`);
+    });
+    for (const role of ["admin", "analyst", "marketer", "agent", "viewer"] as const) {
+      const res = await d.server.api<{ account: Account }>("/api/accounts", {
+        method: "POST",
+        body: { email: email(role), name: `Role ${role}`, role, password: PASSWORD },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body.account.role).toBe(role);
+      ids.set(role, res.body.account.id);
+    }
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  async function signInAs(who: string, password = PASSWORD) {
+    await d.context.clearCookies();
+    const res = await d.context.request.post("/api/auth/login", { data: { email: who, password } });
+    expect(res.status()).toBe(200);
+  }
+
+  /** The navigation's entries, in order, once the shell is on screen. */
+  async function navItems(page: Page): Promise<string[]> {
+    await page.locator('nav [data-testid^="nav-"]').first().waitFor();
+    return page
+      .locator('nav [data-testid^="nav-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-testid") ?? ""));
+  }
+
+  async function settingsTabs(page: Page): Promise<string[]> {
+    await page.locator('[data-testid^="tab-"]').first().waitFor();
+    return page
+      .locator('[role="tablist"] [data-testid^="tab-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-testid") ?? ""));
+  }
+
+  /** An option of the role picker that is open (each picker keeps its closed list in the page). */
+  const option = (page: Page, role: Role) => page.locator(`[data-testid="role-option-${role}"]:visible`);
+
+  async function expectNoAccess(page: Page, path: string) {
+    await d.open(path);
+    await page.getByTestId("no-access").waitFor();
+    expect(await page.getByTestId("no-access").textContent()).toContain("No access to this page");
+    expect(await page.getByTestId("error-state").count()).toBe(0);
+  }
+
+  it("an agent signs in to Customers, sees only Customers, and is refused analyses plainly", async () => {
+    const { page } = d;
+    await d.context.clearCookies();
+    await d.open("/sign-in");
+    await page.getByLabel("Email").fill(email("agent"));
+    await page.getByRole("textbox", { name: "Password" }).fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    // The landing page is the first view the role may use.
+    await page.waitForURL((url) => url.pathname === "/customers");
+    expect(await navItems(page)).toEqual(["nav-customers"]);
+    await page.getByTestId("customer-search-input").waitFor();
+
+    await expectNoAccess(page, "/funnels");
+    expect(await page.getByTestId("no-access").textContent()).toContain("Agent");
+    await d.screenshot("roles-agent-no-access");
+    await page.getByTestId("no-access-home").click();
+    await page.waitForURL((url) => url.pathname === "/customers");
+    await expectNoAccess(page, "/journey-map");
+    await expectNoAccess(page, "/settings/keys");
+    // Settings without a tab the role may see is refused too, not sent to a tab that would fail.
+    await expectNoAccess(page, "/settings");
+    await d.open("/");
+    await page.waitForURL((url) => url.pathname === "/customers");
+    expect(refused).toEqual([]);
+    d.expectNoErrors();
+  });
+
+  it("a viewer reads the analyses but not customers, keys, tokens or accounts; journey settings read-only", async () => {
+    const { page } = d;
+    await signInAs(email("viewer"));
+    await d.open("/");
+    expect(await navItems(page)).toEqual([...ANALYSES, "nav-settings"]);
+    await page.getByTestId("overview").waitFor();
+    await expectNoAccess(page, "/customers");
+    await expectNoAccess(page, "/settings/accounts");
+    await expectNoAccess(page, "/settings/tokens");
+    await d.open("/settings");
+    await page.waitForURL(/\/settings\/touchpoints$/);
+    expect(await settingsTabs(page)).toEqual(JOURNEY_TABS);
+    await page.getByTestId("touchpoint-row").first().waitFor();
+    await page.getByTestId("read-only").waitFor();
+    expect(await page.getByTestId("touchpoint-add").count()).toBe(0);
+    expect(await page.getByTestId("touchpoint-edit").count()).toBe(0);
+    await d.open("/settings/stages");
+    await page.getByTestId("stage-row").first().waitFor();
+    expect(await page.getByTestId("stages-save").isVisible()).toBe(false);
+    expect(await page.getByTestId("stage-name").first().isDisabled()).toBe(true);
+    await d.screenshot("roles-viewer-stages");
+    expect(refused).toEqual([]);
+    d.expectNoErrors();
+  });
+
+  it("an analyst has every view and edits the journey, but has no keys, tokens or accounts tabs", async () => {
+    const { page } = d;
+    await signInAs(email("analyst"));
+    await d.open("/");
+    expect(await navItems(page)).toEqual(ALL);
+    await d.open("/settings");
+    await page.waitForURL(/\/settings\/touchpoints$/);
+    expect(await settingsTabs(page)).toEqual(JOURNEY_TABS);
+    await page.getByTestId("touchpoint-row").first().waitFor();
+    expect(await page.getByTestId("touchpoint-add").count()).toBe(1);
+    expect(await page.getByTestId("touchpoint-edit").count()).toBe(
+      await page.getByTestId("touchpoint-row").count(),
+    );
+    expect(await page.getByTestId("read-only").count()).toBe(0);
+    await expectNoAccess(page, "/settings/keys");
+    await expectNoAccess(page, "/settings/accounts");
+    expect(refused).toEqual([]);
+    d.expectNoErrors();
+  });
+
+  it("a marketer has every view but journey settings only to read", async () => {
+    const { page } = d;
+    await signInAs(email("marketer"));
+    await d.open("/settings/personas");
+    expect(await navItems(page)).toEqual(ALL);
+    expect(await settingsTabs(page)).toEqual(JOURNEY_TABS);
+    await page.getByTestId("persona-card").first().waitFor();
+    await page.getByTestId("read-only").waitFor();
+    expect(await page.getByTestId("persona-add").count()).toBe(0);
+    expect(await page.getByTestId("persona-edit").count()).toBe(0);
+    expect(refused).toEqual([]);
+    d.expectNoErrors();
+  });
+
+  it("an admin sees everything, makes a token with a role, and changes another account's role", async () => {
+    const { page } = d;
+    await signInAs(ADMIN.email, ADMIN.password);
+    await d.open("/settings/tokens");
+    expect(await navItems(page)).toEqual(ALL);
+    const tabs = await settingsTabs(page);
+    // Another tab (the audit log) may join; these six are the ones this suite knows.
+    expect(tabs.filter((t) => t !== "tab-audit")).toEqual([
+      "tab-keys",
+      "tab-tokens",
+      ...JOURNEY_TABS,
+      "tab-accounts",
+    ]);
+
+    // An API token asks for its role (analyst unless chosen) and the list shows it.
+    expect(await page.getByTestId("token-role").inputValue()).toBe("Analyst");
+    await page.getByTestId("credential-name").fill("Dashboard reader");
+    await page.getByTestId("token-role").click();
+    await option(page, "viewer").click();
+    expect(await page.getByTestId("token-role-info").textContent()).toContain("personal data hidden");
+    await page.getByTestId("credential-create").click();
+    const token = (await page.getByTestId("secret-value").textContent())?.trim() ?? "";
+    await page.getByTestId("secret-done").click();
+    const me = await d.server.api<{ kind: string; role: string }>("/api/auth/me", { token });
+    expect(me.body).toMatchObject({ kind: "token", role: "viewer" });
+    const row = page.locator('[data-testid="credential-row"][data-name="Dashboard reader"]');
+    expect(await row.getAttribute("data-role")).toBe("viewer");
+    expect(await row.getByTestId("credential-role").textContent()).toBe("Viewer");
+
+    // Accounts: each row's role; one's own cannot be changed or disabled here.
+    await page.getByTestId("tab-accounts").click();
+    const own = page.locator(`[data-testid="account-row"][data-email="${ADMIN.email}"]`);
+    await own.waitFor();
+    expect(await own.getByTestId("account-role").textContent()).toBe("Admin");
+    expect(await own.getByTestId("account-role-select").count()).toBe(0);
+    expect(await own.getByTestId("account-disable").count()).toBe(0);
+    const viewer = page.locator(`[data-testid="account-row"][data-email="${email("viewer")}"]`);
+    expect(await viewer.getAttribute("data-role")).toBe("viewer");
+    expect(await viewer.getByTestId("account-role-select").inputValue()).toBe("Viewer");
+
+    // The picker offers the five roles, each with what it may do.
+    await viewer.getByTestId("account-role-select").click();
+    for (const role of ["admin", "analyst", "marketer", "agent", "viewer"] as const)
+      await option(page, role).waitFor();
+    expect(await option(page, "agent").textContent()).toContain("one customer at a time");
+    await d.screenshot("roles-accounts-picker");
+    await option(page, "agent").click();
+    await expect.poll(() => viewer.getAttribute("data-role")).toBe("agent");
+    const accounts = await d.server.api<{ items: Account[] }>("/api/accounts");
+    expect(accounts.body.items.find((a) => a.id === ids.get("viewer"))?.role).toBe("agent");
+    expect(await viewer.getByTestId("account-role-select").inputValue()).toBe("Agent");
+
+    // In Korean the roles have Korean names.
+    await page.getByTestId("language-switch").getByText("한국어").click();
+    await expect.poll(() => own.getByTestId("account-role").textContent()).toBe("관리자");
+    expect(await viewer.getByTestId("account-role-select").inputValue()).toBe("상담원");
+    await d.screenshot("roles-accounts-ko");
+    await page.getByTestId("language-switch").getByText("EN").click();
+    expect(refused).toEqual([]);
+    d.expectNoErrors();
+
+    // The changed account now signs in as an agent.
+    await signInAs(email("viewer"));
+    await d.open("/");
+    await page.waitForURL((url) => url.pathname === "/customers");
+    expect(await navItems(page)).toEqual(["nav-customers"]);
+    expect(refused).toEqual([]);
+    d.expectNoErrors();
+  });
+});
