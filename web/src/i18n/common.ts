@@ -52,7 +52,8 @@ const en = {
   roleInfo: {
     admin: "Everything: analyses, customers, journey settings, keys, tokens, accounts and the audit log.",
     analyst: "Analyses and customers with their personal data; edits touchpoints, stages and personas.",
-    marketer: "Analyses and customers with their personal data; flows and surveys. Cannot edit the journey model.",
+    marketer:
+      "Analyses and customers with their personal data; flows and surveys. Cannot edit the journey model.",
     agent: "Finds and opens one customer at a time (support); no analyses.",
     viewer: "Reads the analyses and the customers behind them, with personal data hidden.",
   },
