@@ -476,10 +476,15 @@ describe("the edge of a server with default settings", () => {
       expect((garbage.body as ErrorReply).error.code).toBe("bad_request");
     });
 
-    it("answer a customer id past 2^53 400, not a database error", async () => {
-      const res = await server.api<ErrorReply>("/api/customers/99999999999999999999999");
-      expect(res.status).toBe(400);
-      expect(res.body.error.code).toBe("invalid_request");
+    it("answer ids and cursors past 2^53 400, not a database error", async () => {
+      for (const path of [
+        "/api/customers/99999999999999999999999",
+        "/api/journey-map/customers?audience=cohort&after=99999999999999999999999",
+      ]) {
+        const res = await server.api<ErrorReply>(path);
+        expect(res.status, path).toBe(400);
+        expect(res.body.error.code).toBe("invalid_request");
+      }
     });
 
     it("answer a wrong content type 415 and broken JSON 400, in the envelope", async () => {

@@ -359,7 +359,13 @@ export const FunnelCustomersRequest = Type.Composite([
       description: "reached: did the step; dropped: did the step and not the next",
     }),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
-    after: Type.Optional(Type.Integer({ minimum: 0, description: "`next` of the previous page" })),
+    after: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: "`next` of the previous page",
+      }),
+    ),
   }),
 ]);
 export type FunnelCustomersRequest = Static<typeof FunnelCustomersRequest>;

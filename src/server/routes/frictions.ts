@@ -67,7 +67,13 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
         querystring: Type.Object({
           ...Period,
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
-          after: Type.Optional(Type.Integer({ minimum: 0, description: "`next` of the previous page" })),
+          after: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: Number.MAX_SAFE_INTEGER,
+              description: "`next` of the previous page",
+            }),
+          ),
         }),
         response: { 200: FrictionCustomers, ...errorResponses },
       },

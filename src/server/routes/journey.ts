@@ -133,7 +133,13 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
           ...Scope,
           audience: Type.String({ minLength: 1, maxLength: 200 }),
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
-          after: Type.Optional(Type.Integer({ minimum: 0, description: "`next` of the previous page" })),
+          after: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: Number.MAX_SAFE_INTEGER,
+              description: "`next` of the previous page",
+            }),
+          ),
         }),
         response: { 200: AudiencePage, ...errorResponses },
       },

@@ -47,7 +47,9 @@ export function personaRoutes(app: App, ctx: AppContext): void {
         summary: "Add a persona (last, or at ?priority=n)",
         tags,
         security,
-        querystring: Type.Object({ priority: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        querystring: Type.Object({
+          priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+        }),
         body: PersonaInput,
         response: { 201: Persona, ...errorResponses },
       },
@@ -71,7 +73,7 @@ export function personaRoutes(app: App, ctx: AppContext): void {
         params: Id,
         body: Type.Composite([
           Type.Partial(PersonaInput),
-          Type.Object({ priority: Type.Optional(Type.Integer({ minimum: 1 })) }),
+          Type.Object({ priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) }),
         ]),
         response: { 200: Persona, ...errorResponses },
       },
