@@ -3,6 +3,7 @@
 import { Tabs, Title } from "@mantine/core";
 import {
   IconBraces,
+  IconHistory,
   IconKey,
   IconRoute,
   IconStairs,
@@ -16,6 +17,7 @@ import { maySeeTab, type SettingsTab } from "../../app/access.js";
 import { useAuth } from "../../app/auth.js";
 import { NoAccess } from "../../app/NoAccess.js";
 import { Accounts } from "./Accounts.js";
+import { Audit } from "./Audit.js";
 import { Credentials } from "./Credentials.js";
 import { NS } from "./messages.js";
 import { Personas } from "./Personas.js";
@@ -29,6 +31,7 @@ const TABS: ReadonlyArray<{ key: SettingsTab; icon: typeof IconKey; view: () => 
   { key: "stages", icon: IconStairs, view: () => <Stages /> },
   { key: "personas", icon: IconUserCircle, view: () => <Personas /> },
   { key: "accounts", icon: IconUsersGroup, view: () => <Accounts /> },
+  { key: "audit", icon: IconHistory, view: () => <Audit /> },
 ] as const;
 
 export default function Settings() {

@@ -376,7 +376,7 @@ export function EditRemoveActions({
 }
 
 /** The settings' modals: a bold title and a close button screen readers can name. */
-function TitledModal({
+export function TitledModal({
   opened,
   onClose,
   title,
