@@ -156,6 +156,7 @@ describe("accounts", () => {
       target: id,
       before: { name: "Mina Marketer", role: "marketer" },
       after: { name: "Mina V", role: "viewer" },
+      detail: { email },
     });
 
     const reset = await oneEntry(async () => {
@@ -167,11 +168,16 @@ describe("accounts", () => {
       target: id,
       before: null,
       after: null,
-      detail: { passwordGenerated: true },
+      detail: { email, passwordGenerated: true },
     });
 
     const disabled = await oneEntry(() => ok(server.api(`/api/accounts/${id}`, { method: "DELETE" })));
-    expect(disabled).toMatchObject({ action: "account.disable", target: id, before: { disabledAt: null } });
+    expect(disabled).toMatchObject({
+      action: "account.disable",
+      target: id,
+      before: { disabledAt: null },
+      detail: { email },
+    });
     expect(typeof (disabled.after as { disabledAt: unknown }).disabledAt).toBe("string");
 
     const text = await auditText();

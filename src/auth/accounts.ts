@@ -158,6 +158,8 @@ export async function updateAccount(
         target: id,
         before: { name: was.name, role: was.role },
         after: { name: is.name, role: is.role },
+        // The account's sign-in name (staff, not customers), so a reader knows who it was.
+        detail: { email: is.email },
       },
     };
   });
@@ -191,6 +193,7 @@ export async function disableAccount(
         target: id,
         before: { disabledAt: null },
         after: { disabledAt: account.disabledAt },
+        detail: { email: account.email },
       },
     };
   });
@@ -224,11 +227,11 @@ export async function resetPassword(
           entry: null,
         };
       await conn.run("DELETE FROM sessions WHERE account_id = $1", [id]);
-      const [row] = await all(conn, `${SELECT} WHERE id = $1`, [id]);
+      const account = toAccount((await all(conn, `${SELECT} WHERE id = $1`, [id]))[0]!);
       // Neither password nor hash: only that it changed, and whether it was made up here.
-      const detail = { passwordGenerated: password === undefined };
+      const detail = { email: account.email, passwordGenerated: password === undefined };
       return {
-        value: ok({ account: toAccount(row!), password: next }),
+        value: ok({ account, password: next }),
         entry: { actor, action: "account.password_reset", target: id, detail },
       };
     },
