@@ -352,7 +352,13 @@ describe("export, erasure and tombstones", () => {
       [
         { type: "track", messageId: uid("m"), event: "Imported", userId: a.userId, timestamp: now },
         { type: "track", messageId: uid("m"), event: "Imported", userId: b.userId, timestamp: now },
-        { type: "identify", messageId: uid("m"), anonymousId: uid("x"), traits: { phone: a.phoneRaw }, timestamp: now },
+        {
+          type: "identify",
+          messageId: uid("m"),
+          anonymousId: uid("x"),
+          traits: { phone: a.phoneRaw },
+          timestamp: now,
+        },
       ]
         .map((l) => JSON.stringify(l))
         .join("\n"),
@@ -443,7 +449,7 @@ describe("erasure leaves no bytes of the person in any file", () => {
     const reopened = await startTestServer({ databasePath: dbPath });
     try {
       expect(await count(reopened, "SELECT count(*) AS n FROM events WHERE user_id = $1", [b.userId])).toBe(
-        6,
+        8,
       );
       expect(await count(reopened, "SELECT count(*) AS n FROM events WHERE user_id = $1", [a.userId])).toBe(
         0,
@@ -608,7 +614,7 @@ describe("CLI on the database file", () => {
         "cli customer.export",
         "cli customer.delete",
       ]);
-      expect(await count(server, "SELECT count(*) AS n FROM events WHERE user_id = $1", [b.userId])).toBe(5);
+      expect(await count(server, "SELECT count(*) AS n FROM events WHERE user_id = $1", [b.userId])).toBe(6);
       const [again] = await send(server, null, [{ type: "track", event: "x", userId: a.userId }]);
       expect(again!.suppressed).toBe(1);
     } finally {
