@@ -77,6 +77,19 @@ describe.runIf(browserAvailable)("roles", () => {
   /** An option of the role picker that is open (each picker keeps its closed list in the page). */
   const option = (page: Page, role: Role) => page.locator(`[data-testid="role-option-${role}"]:visible`);
 
+  /** The journey map with the customers behind a number open, and whether the 360 and lanes are offered. */
+  async function journeyMapOffers(page: Page) {
+    await d.open("/journey-map?audience=stage:purchase:reached");
+    await page.getByTestId("customer-list-total").waitFor();
+    const lane = page.getByTestId("jm-lane-purchase-goals");
+    await lane.waitFor();
+    return {
+      customerLinks: await page.locator('[data-testid="customer-list"] a[href^="/customers/"]').count(),
+      rows: await page.locator('[data-testid="customer-list"] tbody tr').count(),
+      laneEditable: (await lane.getAttribute("role")) === "button",
+    };
+  }
+
   async function expectNoAccess(page: Page, path: string) {
     await d.open(path);
     await page.getByTestId("no-access").waitFor();
@@ -117,7 +130,19 @@ describe.runIf(browserAvailable)("roles", () => {
     await d.open("/");
     expect(await navItems(page)).toEqual([...ANALYSES, "nav-settings"]);
     await page.getByTestId("overview").waitFor();
+    // Every analysis opens without a refused request or an error.
+    for (const path of ANALYSES.slice(1).map((n) => `/${n.slice("nav-".length)}`)) {
+      await d.open(path);
+      await page.waitForLoadState("networkidle");
+      expect(await page.getByTestId("no-access").count(), path).toBe(0);
+      expect(await page.getByTestId("error-state").count(), path).toBe(0);
+    }
+    // The customers behind a number are listed, but not linked to a 360 it may not open; lanes only read.
+    const offers = await journeyMapOffers(page);
+    expect(offers.rows).toBeGreaterThan(0);
+    expect(offers).toMatchObject({ customerLinks: 0, laneEditable: false });
     await expectNoAccess(page, "/customers");
+    await expectNoAccess(page, "/customers/1");
     await expectNoAccess(page, "/settings/accounts");
     await expectNoAccess(page, "/settings/tokens");
     await d.open("/settings");
@@ -141,6 +166,9 @@ describe.runIf(browserAvailable)("roles", () => {
     await signInAs(email("analyst"));
     await d.open("/");
     expect(await navItems(page)).toEqual(ALL);
+    const offers = await journeyMapOffers(page);
+    expect(offers.customerLinks).toBe(offers.rows);
+    expect(offers.laneEditable).toBe(true);
     await d.open("/settings");
     await page.waitForURL(/\/settings\/touchpoints$/);
     expect(await settingsTabs(page)).toEqual(JOURNEY_TABS);
@@ -156,9 +184,10 @@ describe.runIf(browserAvailable)("roles", () => {
     d.expectNoErrors();
   });
 
-  it("a marketer has every view but journey settings only to read", async () => {
+  it("a marketer has every view but the journey (settings and map lanes) only to read", async () => {
     const { page } = d;
     await signInAs(email("marketer"));
+    expect((await journeyMapOffers(page)).laneEditable).toBe(false);
     await d.open("/settings/personas");
     expect(await navItems(page)).toEqual(ALL);
     expect(await settingsTabs(page)).toEqual(JOURNEY_TABS);

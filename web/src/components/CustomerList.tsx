@@ -6,6 +6,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { usePersonas } from "../api/shared.js";
+import { useCan } from "../app/auth.js";
 import { useFormat } from "../i18n/format.js";
 import { ErrorState, Loading } from "./states.js";
 
@@ -90,12 +91,13 @@ function CustomerPages({ request }: { request: CustomerListRequest }) {
 }
 
 /**
- * Customers as a table: name (linking to the 360), stage, persona and last seen. The drawer above and
- * the friction detail both list customers with it.
+ * Customers as a table: name (linking to the 360 for roles that may open it), stage, persona and last
+ * seen. The drawer above and the friction detail both list customers with it.
  */
 export function CustomerTable({ rows, rowTestId }: { rows: CustomerRow[]; rowTestId?: string }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const canOpen = useCan()("customers.read");
   const personas = usePersonas();
   const personaName = (id: string | null | undefined) =>
     id ? (personas.data?.items.find((p) => p.id === id)?.name ?? id) : "–";
@@ -114,9 +116,13 @@ export function CustomerTable({ rows, rowTestId }: { rows: CustomerRow[]; rowTes
           {rows.map((c) => (
             <Table.Tr key={c.id} data-testid={rowTestId}>
               <Table.Td>
-                <Anchor component={Link} to={`/customers/${c.id}`}>
-                  {c.name ?? `#${c.id}`}
-                </Anchor>
+                {canOpen ? (
+                  <Anchor component={Link} to={`/customers/${c.id}`}>
+                    {c.name ?? `#${c.id}`}
+                  </Anchor>
+                ) : (
+                  (c.name ?? `#${c.id}`)
+                )}
                 {c.detail && <div>{c.detail}</div>}
               </Table.Td>
               <Table.Td>

@@ -5,6 +5,7 @@ import { Anchor, Stack, Text, Tooltip } from "@mantine/core";
 import { useCallback } from "react";
 import { useTranslation } from "react-i18next";
 import type { JourneyMap, MapStage } from "../../../../src/journey/map/schema.js";
+import { useCan } from "../../app/auth.js";
 import { useFormat } from "../../i18n/format.js";
 import { LANE_NAMES } from "./api.js";
 import { CountButton } from "./CountButton.js";
@@ -101,6 +102,8 @@ export function MapGrid({
   const { t } = useTranslation(NS);
   const format = useFormat();
   const stageName = useStageName();
+  // Authored lanes are written with journey.edit (PUT /api/journey-map/lanes/…); others only read them.
+  const canEdit = useCan()("journey.edit");
   const stages = map.stages;
   const row = (label: string, cell: (s: MapStage) => React.ReactNode, lane: string) => (
     <tr data-lane={lane}>
@@ -222,7 +225,7 @@ export function MapGrid({
                     stageName={stageName(s)}
                     lane={lane}
                     items={s.lanes[lane]}
-                    editable
+                    editable={canEdit}
                   />
                 </td>
               ))}

@@ -202,7 +202,7 @@ function StagesForm({
               </Table.Tr>
             ))}
           </ListTable>
-          <Group>
+          <Group display={canEdit ? undefined : "none"}>
             <Button
               variant="light"
               leftSection={<IconPlus size={16} />}
