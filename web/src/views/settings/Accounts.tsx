@@ -25,8 +25,8 @@ import {
 } from "./parts.js";
 import { RoleSelect } from "./RoleSelect.js";
 
-/** The server's minimum (MIN_PASSWORD in src/auth/accounts.ts); the server checks it again. */
-const MIN_PASSWORD = 12;
+/** The server's minimum (MIN_PASSWORD in src/auth/password-policy.ts); the server checks it again. */
+const MIN_PASSWORD = 15;
 
 interface WithPassword {
   account: Account;
