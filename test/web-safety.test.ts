@@ -146,6 +146,16 @@ describe("rate limits", () => {
     for (let i = 0; i < 3; i++) expect((await server.collect("/v1/track", track())).status).toBe(200);
     const over = await server.collect<ErrorReply>("/v1/track", track());
     expect(over.status).toBe(429);
+    // The same key with something as its Basic-auth password is the same counter.
+    const varied = await server.raw("/v1/track", {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from("wk_test_dev_key_0001:x").toString("base64")}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify(track()),
+    });
+    expect(varied.status).toBe(429);
     expect(over.body.error.code).toBe("rate_limited");
     expect(over.body.error.status).toBe(429);
     const retryAfter = Number(over.headers.get("retry-after"));

@@ -178,9 +178,13 @@ export async function installWebSafety(
           timeWindow: limits.collectWindowSeconds * 1000,
           // At onRequest the body (and a writeKey in it) is not read yet, and should not be for a flood:
           // the Basic-auth key, else the client's address.
+          // The user name only: a varied password part must not make a fresh counter.
           keyGenerator: (req) => {
             const auth = req.headers.authorization;
-            return auth?.startsWith("Basic ") ? `key:${digest(auth)}` : `ip:${req.ip}`;
+            const key = auth?.startsWith("Basic ")
+              ? Buffer.from(auth.slice(6), "base64").toString("utf8").split(":")[0]
+              : undefined;
+            return key ? `key:${digest(key)}` : `ip:${req.ip}`;
           },
           errorResponseBuilder: limited("write key"),
         })
