@@ -626,3 +626,34 @@ describe("behind a proxy, with short timeouts", () => {
     expect(res.closedAfterMs).toBeLessThan(3500);
   });
 });
+
+describe("the connection timeout", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      config: { journeyRefreshSeconds: 0, http: { headersTimeoutMs: 5000, connectionTimeoutMs: 300 } },
+    });
+  });
+  afterAll(() => server?.close());
+
+  it("closes a silent connection after connectionTimeoutMs", async () => {
+    const res = await rawRequest(server.url, "");
+    expect(res.status).toBe(0);
+    expect(res.closedAfterMs).toBeGreaterThanOrEqual(250);
+    expect(res.closedAfterMs).toBeLessThan(2000);
+  });
+
+  it("does not cut an import that works longer than that without a byte on the socket", async () => {
+    const file = path.join(server.dir, "many.csv");
+    const rows = Array.from({ length: 40_000 }, (_, i) => `u${i % 5000},2025-03-01T10:00:00Z,Row ${i}`);
+    fs.writeFileSync(file, `userId,timestamp,event\n${rows.join("\n")}\n`);
+    const started = Date.now();
+    const res = await server.api<{ imported: number }>("/api/imports", {
+      body: { path: file, mapping: {}, defaults: {} },
+    });
+    // Meaningful only when the import outlasted the timeout, by far.
+    expect(Date.now() - started).toBeGreaterThan(900);
+    expect(res.status).toBe(200);
+    expect(res.body.imported).toBe(40_000);
+  });
+});
