@@ -5,6 +5,7 @@
 import type { TFunction } from "i18next";
 import type { ChartOption } from "../../components/Chart.js";
 import type { Format } from "../../i18n/format.js";
+import { escapeHtml } from "../paths/chart.js";
 import type { Friction } from "./api.js";
 
 export type Role = "friction" | "baseline" | "context";
@@ -146,7 +147,8 @@ export function panelOption(panel: Panel, format: Format): ChartOption {
           bar.cases !== undefined && bar.units !== undefined
             ? ` (${format.number(bar.cases)} / ${format.number(bar.units)})`
             : "";
-        return `${bar.label}: ${text(bar.value)}${counts}`;
+        // HTML to ECharts: a label can hold an event name from the collected data.
+        return `${escapeHtml(bar.label)}: ${text(bar.value)}${counts}`;
       },
     },
     xAxis: {

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import type { MapStage } from "../../../../src/journey/map/schema.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
 import { formatFor, useFormat } from "../../i18n/format.js";
+import { escapeHtml } from "../paths/chart.js";
 import { NS } from "./messages.js";
 
 export function EmotionCurve({
@@ -30,8 +31,9 @@ export function EmotionCurve({
         formatter: (p: { dataIndex: number }) => {
           const s = stages[p.dataIndex];
           return s
-            ? t("emotion.tooltip", {
-                stage: stageName(s),
+            ? // ECharts reads a formatter's string as HTML; a stage's name is free text.
+              t("emotion.tooltip", {
+                stage: escapeHtml(stageName(s)),
                 value: format.number(s.emotion.value, 2),
                 answers: format.number(s.emotion.answers),
               })
