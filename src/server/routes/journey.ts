@@ -236,7 +236,8 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/journey/refresh",
     {
-      config: { access: "journey.edit" },
+      // A full refresh of a large store can outlast the connection timeout.
+      config: { access: "journey.edit", longRunning: true },
       schema: {
         summary: "Bring the journey tables up to date now and say what was done",
         tags,

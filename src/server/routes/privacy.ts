@@ -202,7 +202,8 @@ export function privacyRoutes(app: App, ctx: AppContext): void {
   app.delete(
     "/api/customers/:id",
     {
-      config: { access: "customers.delete" },
+      // Compacting the database file may take minutes on a large store, with no byte on the socket.
+      config: { access: "customers.delete", longRunning: true },
       schema: {
         summary:
           "Erase one person (right to erasure): every row, their lines in kept files, the bytes in the database file; later events from them are dropped",
@@ -258,7 +259,7 @@ export function privacyRoutes(app: App, ctx: AppContext): void {
   app.post(
     "/api/privacy/retention",
     {
-      config: { access: "customers.delete" },
+      config: { access: "customers.delete", longRunning: true },
       schema: {
         summary: "Apply the retention rules now (the server also does daily): delete events past their days",
         tags: ["privacy"],
