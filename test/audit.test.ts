@@ -116,6 +116,24 @@ describe("credentials", () => {
     expect(revoked).toMatchObject({ action: "token.revoke", target: id, before: { role: "viewer" } });
   });
 
+  it("only the server's own CLI token may name an OS user: another token claiming one is itself", async () => {
+    const entry = await oneEntry(() =>
+      ok(
+        server.raw("/api/keys", {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${server.apiToken}`,
+            "content-type": "application/json",
+            "x-itinera-cli-user": "mallory",
+          },
+          body: JSON.stringify({ name: "claimed" }),
+        }),
+        201,
+      ),
+    );
+    expect(entry).toMatchObject({ action: "write_key.create", actor: admin });
+  });
+
   it("a refusal leaves nothing: revoking an unknown key is a 404 and no entry", async () => {
     const entries = await entriesOf(async () => {
       expect((await server.api("/api/keys/key_nope", { method: "DELETE" })).status).toBe(404);
@@ -431,7 +449,7 @@ describe("itinera audit", () => {
     await ensureBuilt();
   }, 300_000);
 
-  it("lists the server's entries with --json, and the CLI's changes through the server are the local-cli token's", async () => {
+  it("lists the server's entries with --json; the CLI's changes through the server are its OS user's", async () => {
     const dir = tempDir("audit-cli");
     try {
       const created = await runCliJson<{ id: string }>(dir, [
@@ -455,10 +473,11 @@ describe("itinera audit", () => {
       expect(listed.items[0]).toMatchObject({
         action: "write_key.create",
         target: created.id,
-        actor: { kind: "token", name: "local-cli" },
+        actor: { kind: "cli", id: "tok_local-cli", name: os.userInfo().username },
         after: { name: "from the cli" },
       });
-      expect(listed.items[1]!.action).toBe("write_key.revoke");
+      // The one before: the key another token made while claiming a CLI user.
+      expect(listed.items[1]).toMatchObject({ action: "write_key.create", after: { name: "claimed" } });
       expect(listed.next).toBe(listed.items[1]!.id);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

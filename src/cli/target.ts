@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { cliActor } from "../audit/log.js";
 import { CredentialVerifier } from "../auth/credentials.js";
 import { EventWriter } from "../collect/writer.js";
 import type { Config } from "../config.js";
@@ -13,6 +14,7 @@ import { JourneyRefresher } from "../journey/refresh.js";
 import { createLogger } from "../logger.js";
 import { Tombstones } from "../privacy/tombstones.js";
 import type { AppContext } from "../server/context.js";
+import { CLI_USER_HEADER } from "../server/permissions.js";
 import { type RuntimeInfo, runtimeFileOf } from "../server/runtime.js";
 import { openStore } from "../store/database.js";
 import { CliError } from "./output.js";
@@ -48,6 +50,8 @@ export function callApi<T>(server: RuntimeInfo, req: ApiRequest): Promise<T> {
         method: req.method,
         headers: {
           authorization: `Bearer ${server.token}`,
+          // Who runs the command, for the audit log (the server trusts it only with its runtime token).
+          [CLI_USER_HEADER]: encodeURIComponent(cliActor().name),
           ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}),
         },
       },

@@ -200,9 +200,24 @@ export function seesPersonalData(req: FastifyRequest, personal: "bulk" | "one"):
   return may(req, "pii.read") || (personal === "one" && may(req, "customers.read"));
 }
 
-/** The audit trail's "who" for a request. */
+/** The header in which the CLI names its operating-system user when it talks to the running server. */
+export const CLI_USER_HEADER = "x-itinera-cli-user";
+
+/**
+ * The audit trail's "who" for a request. The CLI on the server's machine calls with the runtime token
+ * (`tok_local-cli`, see runtime.ts), which only a reader of the 0600 runtime file holds: its user is then
+ * the CLI's operating-system user, as when the CLI opens the file itself.
+ */
 export function actorOf(req: FastifyRequest): Actor {
   const p = principals.get(req);
   if (!p) return { kind: "system", id: null, name: "server" };
+  const cliUser = req.headers[CLI_USER_HEADER];
+  if (p.kind === "token" && p.id === "tok_local-cli" && typeof cliUser === "string" && cliUser !== "") {
+    try {
+      return { kind: "cli", id: p.id, name: decodeURIComponent(cliUser).slice(0, 100) };
+    } catch {
+      // A malformed name: fall back to the token.
+    }
+  }
   return { kind: p.kind, id: p.id, name: p.name };
 }
