@@ -21,7 +21,8 @@ export interface WriteOutcome {
 /** Decides which events are dropped before they are stored; the tombstones of erased people. */
 export interface EventSuppression {
   readonly active: boolean;
-  drops(e: NormalisedEvent): boolean;
+  /** `stored(key)`: the identifier is known to be stored, so it cannot be under a tombstone. */
+  drops(e: NormalisedEvent, stored: (key: string) => boolean): boolean;
 }
 
 interface Pending {
@@ -203,7 +204,8 @@ export class EventWriter {
   /** Removes a request's events of erased people; returns how many. */
   private suppress(p: Pending): number {
     if (!this.suppression?.active) return 0;
-    const kept = p.events.filter((e) => !this.suppression!.drops(e));
+    const stored = (key: string) => this.graph.isStored(key);
+    const kept = p.events.filter((e) => !this.suppression!.drops(e, stored));
     const n = p.events.length - kept.length;
     p.events = kept;
     return n;

@@ -64,6 +64,15 @@ export class IdentityGraph {
     }
   }
 
+  /**
+   * True when `key` is a stored identifier this process has cached (exact: the cache, not the filter). The
+   * tombstone check skips such keys: an erased person's identifiers are no longer stored, and an erasure
+   * reloads the graph.
+   */
+  isStored(key: string): boolean {
+    return this.cache.has(key);
+  }
+
   canonical(customer: number): number {
     let c = customer;
     for (let next = this.mergedInto.get(c); next !== undefined; next = this.mergedInto.get(c)) c = next;
