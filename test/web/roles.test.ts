@@ -59,20 +59,15 @@ describe.runIf(browserAvailable)("roles", () => {
     expect(res.status()).toBe(200);
   }
 
-  /** The navigation's entries, in order, once the shell is on screen. */
-  async function navItems(page: Page): Promise<string[]> {
-    await page.locator('nav [data-testid^="nav-"]').first().waitFor();
-    return page
-      .locator('nav [data-testid^="nav-"]')
-      .evaluateAll((els) => els.map((e) => e.getAttribute("data-testid") ?? ""));
+  /** The test ids of what a selector finds, in page order, once the first is on screen. */
+  async function testIds(page: Page, selector: string): Promise<string[]> {
+    await page.locator(selector).first().waitFor();
+    const found = await page.locator(selector).all();
+    return Promise.all(found.map(async (l) => (await l.getAttribute("data-testid")) ?? ""));
   }
-
-  async function settingsTabs(page: Page): Promise<string[]> {
-    await page.locator('[data-testid^="tab-"]').first().waitFor();
-    return page
-      .locator('[role="tablist"] [data-testid^="tab-"]')
-      .evaluateAll((els) => els.map((e) => e.getAttribute("data-testid") ?? ""));
-  }
+  /** The navigation's entries, in order. */
+  const navItems = (page: Page) => testIds(page, 'nav [data-testid^="nav-"]');
+  const settingsTabs = (page: Page) => testIds(page, '[role="tablist"] [data-testid^="tab-"]');
 
   /** An option of the role picker that is open (each picker keeps its closed list in the page). */
   const option = (page: Page, role: Role) => page.locator(`[data-testid="role-option-${role}"]:visible`);
