@@ -177,8 +177,8 @@ export async function installWebSafety(
           max: limits.collectRequests,
           timeWindow: limits.collectWindowSeconds * 1000,
           // At onRequest the body (and a writeKey in it) is not read yet, and should not be for a flood:
-          // the Basic-auth key, else the client's address.
-          // The user name only: a varied password part must not make a fresh counter.
+          // the Basic-auth user name (not the whole header, whose password part a client could vary),
+          // else the client's address.
           keyGenerator: (req) => {
             const auth = req.headers.authorization;
             const key = auth?.startsWith("Basic ")
