@@ -263,4 +263,24 @@ describe.runIf(browserAvailable)("roles", () => {
     expect(refused).toEqual([]);
     d.expectNoErrors();
   });
+
+  it("follows a role changed while signed in at the first refused request", async () => {
+    const { page } = d;
+    await signInAs(email("marketer"));
+    await d.open("/funnels");
+    expect(await navItems(page)).toEqual(ALL);
+    const changed = await d.server.api<Account>(`/api/accounts/${ids.get("marketer")}`, {
+      method: "PATCH",
+      body: { role: "agent" },
+    });
+    expect(changed.body.role).toBe("agent");
+    refused.length = 0;
+    // A move inside the page: the dashboard still believes "marketer" until the server refuses.
+    await page.getByTestId("nav-frictions").click();
+    await page.getByTestId("no-access").waitFor();
+    await expect.poll(() => navItems(page)).toEqual(["nav-customers"]);
+    expect(await page.getByTestId("no-access").textContent()).toContain("Agent");
+    expect(refused).toEqual(["GET /api/frictions"]);
+    d.expectNoErrors([/status of 403/]);
+  });
 });

@@ -7,7 +7,7 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useM
 import { Navigate, useLocation, useNavigate } from "react-router";
 import type { Account } from "../../../src/auth/accounts.js";
 import type { Permission, Role } from "../../../src/auth/roles.js";
-import { api, setUnauthorizedHandler } from "../api/client.js";
+import { ApiError, api, setUnauthorizedHandler } from "../api/client.js";
 import { ErrorState, Loading } from "../components/states.js";
 
 export type { Account, Permission, Role };
@@ -52,6 +52,24 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
     });
   }, [client, navigate, location]);
+
+  // A 403 means the role no longer matches what the dashboard believes (an admin changed it): ask the
+  // session again, so the navigation and the views follow the new role at once.
+  useEffect(() => {
+    const refused = (error: unknown) =>
+      error instanceof ApiError && error.status === 403 && error.code === "forbidden";
+    const recheck = () => void client.invalidateQueries({ queryKey: ME });
+    const queries = client.getQueryCache().subscribe((e) => {
+      if (e.type === "updated" && e.action.type === "error" && refused(e.action.error)) recheck();
+    });
+    const mutations = client.getMutationCache().subscribe((e) => {
+      if (e.type === "updated" && e.action.type === "error" && refused(e.action.error)) recheck();
+    });
+    return () => {
+      queries();
+      mutations();
+    };
+  }, [client]);
 
   const signIn = useCallback(
     async (email: string, password: string) => {
