@@ -103,6 +103,17 @@ describe.runIf(browserAvailable)("roles", () => {
     await page.waitForURL((url) => url.pathname === "/customers");
     expect(await navItems(page)).toEqual(["nav-customers"]);
     await page.getByTestId("customer-search-input").waitFor();
+    // What an agent is for: find one customer and open their 360, with nothing refused on the way.
+    const [row] = await d.server.query(
+      `SELECT i.value FROM identities i JOIN customers c ON c.id = i.customer_id
+        WHERE i.kind = 'email' AND c.id = c.canonical_id ORDER BY i.value LIMIT 1`,
+    );
+    await page.getByTestId("customer-search-input").fill(String(row!.value));
+    await page.getByTestId("customer-search-submit").click();
+    await page.getByTestId("customer-result").first().getByRole("link").click();
+    await page.getByTestId("customer-360").waitFor();
+    await page.getByTestId("timeline-event").first().waitFor();
+    await page.getByTestId("customer-stage").first().waitFor();
 
     await expectNoAccess(page, "/funnels");
     expect(await page.getByTestId("no-access").textContent()).toContain("Agent");
