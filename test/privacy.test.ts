@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importFile } from "../src/collect/import/importer.js";
 import { normalisePhone } from "../src/identity/identifiers.js";
+import { lineMentions } from "../src/privacy/erase.js";
 import { notPersonalTables, personalTables, tablesNamingPeople } from "../src/privacy/personal-data.js";
 import { ensureBuilt, runCli } from "./helpers/cli.js";
 import { type IngestReply, startTestServer, type TestServer, tempDir, uid } from "./helpers/server.js";
@@ -398,6 +399,30 @@ describe("export, erasure and tombstones", () => {
     expect(list.body.tombstones[0]!.identifiers).toBe(0);
     const audit = await server.query("SELECT action FROM audit_log WHERE action = 'customer.undelete'");
     expect(audit.length).toBe(1);
+  });
+});
+
+describe("which lines of a kept file are the person's", () => {
+  const ids = [
+    { kind: "user_id", value: "cust-1-0000001" },
+    { kind: "email", value: "ada@example.com" },
+    { kind: "phone", value: "+821089190001" },
+  ];
+  const about = (line: string) => lineMentions(line, ids, "KR");
+  it("finds identifiers as JSON values or inside text, a phone in any format", () => {
+    expect(about(JSON.stringify({ record: { userId: "cust-1-0000001" } }))).toBe(true);
+    expect(about(JSON.stringify({ record: { mail: "ADA@example.com " } }))).toBe(true);
+    expect(about(JSON.stringify({ record: { tel: "010-8919-0001" } }))).toBe(true);
+    expect(about(JSON.stringify({ record: { csv_line: "x,+82 10 8919 0001,y" } }))).toBe(true);
+    expect(about(JSON.stringify({ reason: "bad", record: { csv_line: "1,ada@example.com,2" } }))).toBe(true);
+  });
+  it("leaves other people's lines alone", () => {
+    expect(about(JSON.stringify({ record: { userId: "cust-1-00000012" } }))).toBe(false);
+    expect(about(JSON.stringify({ record: { mail: "ada@example.community" } }))).toBe(false);
+    expect(about(JSON.stringify({ record: { tel: "010-8919-0002", n: 1089190001000 } }))).toBe(false);
+    expect(about(JSON.stringify({ row: 3, record: { userId: "cust-2", ts: "2026-01-01T10:00:00Z" } }))).toBe(
+      false,
+    );
   });
 });
 

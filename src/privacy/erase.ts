@@ -4,6 +4,7 @@
 // file: DuckDB does not zero the blocks deleted rows occupied, so without that the bytes would remain.
 import fs from "node:fs";
 import path from "node:path";
+import { parsePhoneNumberFromString } from "libphonenumber-js";
 import type { IdentityGraph } from "../identity/graph.js";
 import { type Identifier, normalisePhone } from "../identity/identifiers.js";
 import { requireFullRefresh } from "../journey/refresh.js";
@@ -65,11 +66,17 @@ export function lineMentions(line: string, ids: Identifier[], region: string): b
   const values = new Set(ids.map((i) => i.value.toLowerCase()));
   const phones = new Set(ids.filter((i) => i.kind === "phone").map((i) => i.value));
   const lower = line.toLowerCase();
-  for (const v of values) if (v.length >= 6 && lower.includes(v)) return true;
-  const digits = line.replace(/\D/g, "");
+  // Whole values only: user id "c-1" must not take the line of "c-12".
+  const whole = (v: string) =>
+    new RegExp(`(?<![\\p{L}\\p{N}])${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}\\p{N}])`, "u");
+  for (const v of values) if (v.length >= 6 && whole(v).test(lower)) return true;
+  // A phone written any way ("010-8919-0001", "+82 10 8919 0001"): a run of digits and separators
+  // ending in the national number, with at most a country code or trunk prefix before it.
+  const numbers = (line.match(/[+\d][\d\s().-]{6,}\d/g) ?? []).map((t) => t.replace(/\D/g, ""));
   for (const p of phones) {
-    const national = p.replace(/^\+\d{1,3}/, "").replace(/\D/g, "");
-    if (national.length >= 8 && digits.includes(national)) return true;
+    const national = parsePhoneNumberFromString(p)?.nationalNumber ?? "";
+    if (national.length < 8) continue;
+    if (numbers.some((d) => d.endsWith(national) && d.length - national.length <= 3)) return true;
   }
   let leaves: unknown[] = [];
   try {
