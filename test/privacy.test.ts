@@ -376,6 +376,8 @@ describe("export, erasure and tombstones", () => {
     expect(t.identifiers).toBe(5);
     expect(t.dropped).toBe(7);
     expect(list.body.suppressed).toBe(7);
+    const stats = await server.api<{ suppressedEvents: number }>("/api/stats");
+    expect(stats.body.suppressedEvents).toBe(7);
     expect(JSON.stringify(list.body)).not.toContain(a.email);
   });
 

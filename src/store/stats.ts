@@ -11,6 +11,8 @@ export interface StoreStats {
   types: Record<string, number>;
   merges: number;
   refusedLinks: number;
+  /** Events of erased people dropped under their tombstones (src/privacy/tombstones.ts). */
+  suppressedEvents: number;
   firstEvent: string | null;
   lastEvent: string | null;
 }
@@ -34,7 +36,8 @@ export async function getStats(store: Store): Promise<StoreStats> {
           conn,
           `SELECT (SELECT count(*) FROM customers WHERE id = canonical_id) AS customers,
                   (SELECT count(*) FROM identity_links WHERE accepted AND absorbed_customer IS NOT NULL) AS merges,
-                  (SELECT count(*) FROM identity_links WHERE NOT accepted) AS refused`,
+                  (SELECT count(*) FROM identity_links WHERE NOT accepted) AS refused,
+                  (SELECT coalesce(sum(dropped), 0) FROM tombstones) AS suppressed`,
         );
         const channels = await all(
           conn,
@@ -60,6 +63,7 @@ export async function getStats(store: Store): Promise<StoreStats> {
           types: toRecord(types),
           merges: Number(graph?.merges ?? 0),
           refusedLinks: Number(graph?.refused ?? 0),
+          suppressedEvents: Number(graph?.suppressed ?? 0),
           firstEvent: when(totals?.first),
           lastEvent: when(totals?.last),
         };

@@ -143,7 +143,7 @@ export function customerCommands(program: Command): void {
         emit(g, stats, (s) =>
           [
             `${s.events} events (${s.eventsLast24h} in the last 24 h), ${s.customers} customers, ${s.merges} merges, ${s.refusedLinks} refused links`,
-            `first ${s.firstEvent ?? "-"}  last ${s.lastEvent ?? "-"}  unattributed ${s.unattributedEvents}`,
+            `first ${s.firstEvent ?? "-"}  last ${s.lastEvent ?? "-"}  unattributed ${s.unattributedEvents}  suppressed (erased customers) ${s.suppressedEvents}`,
             "",
             table(
               Object.entries(s.channels).map(([channel, events]) => ({ channel, events })),

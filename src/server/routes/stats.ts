@@ -17,6 +17,9 @@ export const StatsResponse = Type.Object({
   types: Counts,
   merges: Type.Integer(),
   refusedLinks: Type.Integer(),
+  suppressedEvents: Type.Integer({
+    description: "Events of erased customers dropped under their tombstones",
+  }),
   firstEvent: Type.Union([Type.String(), Type.Null()]),
   lastEvent: Type.Union([Type.String(), Type.Null()]),
 });
