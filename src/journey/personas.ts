@@ -1,7 +1,7 @@
 // Personas: saved segments (rules on traits and on behaviour) with a narrative. A customer takes the first
 // persona, by priority, whose rules they match; the rules compile to SQL over customer_facts.
 import { type Static, Type } from "@sinclair/typebox";
-import { type Params, quoteString } from "../store/sql.js";
+import type { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import { type Condition, checkCondition, conditionSql, Operators, Scalar } from "./rules.js";
 
@@ -123,7 +123,8 @@ export function personaConditionSql(c: PersonaCondition, p: Params, now: () => s
   const v = `${p.add(c.value)}::DOUBLE`;
   if ("measure" in c) return `coalesce(${measureSql(c.measure, now)} ${cmp} ${v}, false)`;
   if ("channels" in c) {
-    const sum = c.channels.map((ch) => `coalesce(f.channel_events[${quoteString(ch)}], 0)`).join(" + ");
+    // Parameters, not literals: a channel name is free text, and a NUL in SQL text ends the statement.
+    const sum = c.channels.map((ch) => `coalesce(f.channel_events[${p.add(ch)}], 0)`).join(" + ");
     return c.share ? `coalesce((${sum}) / nullif(f.events, 0) ${cmp} ${v}, false)` : `(${sum}) ${cmp} ${v}`;
   }
   if ("touchpoint" in c) return `coalesce(f.touchpoint_counts[${p.add(c.touchpoint)}], 0) ${cmp} ${v}`;
