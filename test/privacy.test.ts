@@ -8,8 +8,15 @@ import { importFile } from "../src/collect/import/importer.js";
 import { normalisePhone } from "../src/identity/identifiers.js";
 import { lineMentions } from "../src/privacy/erase.js";
 import { notPersonalTables, personalTables, tablesNamingPeople } from "../src/privacy/personal-data.js";
-import { ensureBuilt, runCli } from "./helpers/cli.js";
-import { type IngestReply, startTestServer, type TestServer, tempDir, uid } from "./helpers/server.js";
+import { ensureBuilt, runCli, spawnServer } from "./helpers/cli.js";
+import {
+  basicAuth,
+  type IngestReply,
+  startTestServer,
+  type TestServer,
+  tempDir,
+  uid,
+} from "./helpers/server.js";
 
 interface Person {
   userId: string;
@@ -648,6 +655,61 @@ describe("CLI on the database file", () => {
       await server.close();
     }
     expect(filesContaining(dir, a.email).filter((f) => f !== "export.jsonl")).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it("export (streamed JSONL) and delete go through a running server's API", async () => {
+    const dir = tempDir("privacy-cli-server");
+    const dbPath = path.join(dir, "itinera.duckdb");
+    const key = "wk_privacy_cli_0001";
+    const server = await spawnServer({ dir, dbPath, writeKey: key });
+    try {
+      const userId = uid("served");
+      const batch = Array.from({ length: 7 }, (_, i) => ({
+        type: "track",
+        messageId: uid("m"),
+        userId,
+        event: `Step ${i}`,
+        context: { traits: { email: `${userId}@privacy.example` } },
+      }));
+      const res = await fetch(`${server.url}/v1/batch`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: basicAuth(key) },
+        body: JSON.stringify({ batch }),
+      });
+      expect(res.status).toBe(200);
+      const found = await runCli(dir, ["--json", "--db", dbPath, "customers", "search", userId]);
+      const id = String(JSON.parse(found.stdout).customers[0].id);
+      const out = path.join(dir, "served.jsonl");
+      const exported = await runCli(dir, [
+        "--json",
+        "--db",
+        dbPath,
+        "customer",
+        "export",
+        id,
+        "--jsonl",
+        "--out",
+        out,
+      ]);
+      expect(exported.code).toBe(0);
+      expect(JSON.parse(exported.stdout).counts.event).toBe(7);
+      const lines = fs.readFileSync(out, "utf8").trim().split("\n");
+      expect(lines.filter((l) => (JSON.parse(l) as { record: string }).record === "event").length).toBe(7);
+      const deleted = await runCli(dir, ["--json", "--db", dbPath, "customer", "delete", id, "--yes"]);
+      expect(deleted.code).toBe(0);
+      expect(JSON.parse(deleted.stdout).tables.events).toBe(7);
+      const again = await fetch(`${server.url}/v1/track`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: basicAuth(key) },
+        body: JSON.stringify({ messageId: uid("m"), userId, event: "Back" }),
+      });
+      expect(((await again.json()) as { suppressed: number }).suppressed).toBe(1);
+      const list = await runCli(dir, ["--json", "--db", dbPath, "privacy", "tombstones"]);
+      expect(JSON.parse(list.stdout)).toMatchObject({ suppressed: 1 });
+    } finally {
+      await server.stop();
+    }
     fs.rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 });
