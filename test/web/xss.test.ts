@@ -322,6 +322,44 @@ describe.runIf(browserAvailable)("hostile text in the dashboard", () => {
     expect(renamed.length).toBeGreaterThan(0);
   });
 
+  it("overview, stage flow, time to convert and the journey map's customer list", async () => {
+    const { page } = d;
+    await d.open("/");
+    await page.getByTestId("stage-strip").waitFor();
+    await expectShown(page, X[0]!, "stage-strip");
+    await expectNothingRan("overview");
+
+    // The customer who did X[1] entered the added stage (named X[0]) through its touchpoint.
+    await d.open("/stage-flow");
+    const sankey = page.getByTestId("stage-flow-sankey");
+    await sankey.locator("svg text").first().waitFor();
+    const label = sankey
+      .locator("svg text")
+      .filter({ hasText: X[0]!.slice(0, 10) })
+      .first();
+    await sankey.scrollIntoViewIfNeeded();
+    const at = (await label.boundingBox())!;
+    const points: Array<[number, number]> = [];
+    for (let dx = 2; dx < 40; dx += 4)
+      points.push([at.x - dx, at.y + at.height / 2], [at.x + at.width + dx, at.y + at.height / 2]);
+    await expectTooltip(page, "stage-flow-sankey", points, X[0]!);
+    await expectNothingRan("stage flow");
+
+    for (const [k, x] of X.entries()) {
+      const steps = `start=${encodeURIComponent(JSON.stringify({ event: "Product Viewed" }))}&end=${encodeURIComponent(JSON.stringify({ event: x }))}`;
+      await d.open(`/time-to-convert?${steps}`);
+      await page.getByTestId("ttc-result").waitFor();
+      expect(await page.getByTestId("ttc-end-select").inputValue()).toBe(x);
+      await expectNothingRan(`time to convert × ${XSS_PAYLOADS[k]!.label}`);
+    }
+
+    await d.open(`/journey-map?audience=${encodeURIComponent("touchpoint:xss-feedback:reach")}`);
+    await page.getByTestId("customer-list").waitFor();
+    await expectShown(page, X[1]!, "customer-list");
+    await d.screenshot("xss-customer-list");
+    await expectNothingRan("journey map customer list");
+  });
+
   it("settings: touchpoints and personas", async () => {
     const { page } = d;
     await d.open("/settings/touchpoints");
