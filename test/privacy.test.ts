@@ -707,6 +707,15 @@ describe("CLI on the database file", () => {
       expect(((await again.json()) as { suppressed: number }).suppressed).toBe(1);
       const list = await runCli(dir, ["--json", "--db", dbPath, "privacy", "tombstones"]);
       expect(JSON.parse(list.stdout)).toMatchObject({ suppressed: 1 });
+      // The erased customer had the highest id; a new customer does not get it again.
+      const newcomer = uid("newcomer");
+      await fetch(`${server.url}/v1/track`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: basicAuth(key) },
+        body: JSON.stringify({ messageId: uid("m"), userId: newcomer, event: "Hello" }),
+      });
+      const next = await runCli(dir, ["--json", "--db", dbPath, "customers", "search", newcomer]);
+      expect(JSON.parse(next.stdout).customers[0].id).toBe(Number(id) + 1);
     } finally {
       await server.stop();
     }

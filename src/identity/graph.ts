@@ -44,7 +44,9 @@ export class IdentityGraph {
   async load(conn: DuckDBConnection): Promise<void> {
     const [ids] = await all(
       conn,
-      "SELECT (SELECT coalesce(max(id), 0) FROM identities) AS i, (SELECT coalesce(max(id), 0) FROM customers) AS c",
+      // An erased customer's id is never given again (its tombstone and audit entries name it).
+      `SELECT (SELECT coalesce(max(id), 0) FROM identities) AS i,
+              greatest((SELECT coalesce(max(id), 0) FROM customers), (SELECT coalesce(max(customer_id), 0) FROM tombstones)) AS c`,
     );
     this.nextIdentity = Number(ids?.i ?? 0) + 1;
     this.nextCustomer = Number(ids?.c ?? 0) + 1;
