@@ -261,6 +261,13 @@ describe.runIf(browserAvailable)("hostile text in the dashboard", () => {
       const box = (await chart.boundingBox())!;
       // The middle of the chart is the second step's category: the axis tooltip names it.
       await expectTooltip(page, "funnel-chart", [[box.x + box.width / 2, box.y + box.height / 2]], x);
+      // The breakdown by the payload values: its table, and its chart's tooltip naming each series.
+      await expectShown(page, x, "funnel-breakdown-table");
+      const split = page.getByTestId("funnel-breakdown-chart");
+      await split.locator("svg").waitFor();
+      await split.scrollIntoViewIfNeeded();
+      const at = (await split.boundingBox())!;
+      await expectTooltip(page, "funnel-breakdown-chart", [[at.x + at.width / 2, at.y + at.height / 2]], x);
       // The picker lists the event by its name when searched for.
       const picker = page.getByTestId("funnel-step-2-select");
       await picker.click();
