@@ -435,6 +435,42 @@ describe("which lines of a kept file are the person's", () => {
   });
 });
 
+describe("erasing several customers at once", () => {
+  it("erases each with one compaction, names the ids that matched nobody, keeps the others", async () => {
+    const server = await startTestServer({ config: { journeyRefreshSeconds: 0 } });
+    try {
+      const [p1, p2, p3] = [person("one"), person("two"), person("three")];
+      await seed(server, p1, "One", 4);
+      await seed(server, p2, "Two", 6);
+      await seed(server, p3, "Three", 5);
+      const [i1, i2, i3] = [await idsOf(server, p1), await idsOf(server, p2), await idsOf(server, p3)];
+      const r = await server.api<{
+        erased: Erasure[];
+        missing: number[];
+        compactMs: number;
+      }>("/api/customers/erase", { body: { ids: [i1.canonical, i2.mergedAway, 999_999] } });
+      expect(r.status).toBe(200);
+      expect(r.body.erased.map((e) => [e.customerId, e.tables.events])).toEqual([
+        [i1.canonical, 7],
+        [i2.canonical, 9],
+      ]);
+      expect(r.body.missing).toEqual([999_999]);
+      expect(r.body.compactMs).toBeGreaterThan(0);
+      expect(await count(server, "SELECT count(*) AS n FROM events")).toBe(8);
+      expect((await rowsOf(server, p3, i3)).events).toBe(8);
+      const audit = await server.query(
+        "SELECT target, detail->>'batch' AS batch FROM audit_log WHERE action = 'customer.delete' ORDER BY id",
+      );
+      expect(audit.map((x) => [x.target, x.batch])).toEqual([
+        [String(i1.canonical), "3"],
+        [String(i2.canonical), "3"],
+      ]);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
+
 describe("erasure leaves no bytes of the person in any file", () => {
   it("finds the email and phone in the files before (positive control), nowhere after the server stopped", async () => {
     const dir = tempDir("erase-bytes");

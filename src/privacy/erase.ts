@@ -113,11 +113,9 @@ function cleanFile(file: string, ids: Identifier[], region: string): number {
   return removed;
 }
 
-/** Erases one person; undefined when there is no such customer. */
-export async function eraseCustomer(deps: ErasureDeps, requestedId: number): Promise<Erasure | undefined> {
-  const started = performance.now();
-  const { store } = deps;
-  const done = await store.exclusive(async (conn) => {
+/** Removes one person's rows, holding the writer; undefined when there is no such customer. */
+async function eraseRows(deps: ErasureDeps, requestedId: number) {
+  return deps.store.exclusive(async (conn) => {
     const customerId = await canonicalCustomer(conn, requestedId);
     if (customerId === undefined) return undefined;
     await selectPerson(conn, customerId);
@@ -148,22 +146,52 @@ export async function eraseCustomer(deps: ErasureDeps, requestedId: number): Pro
       await dropPerson(conn);
     }
   });
-  if (!done) return undefined;
-  const files: Erasure["files"] = [];
-  for (const file of await keptFiles(store)) {
-    const lines = cleanFile(file, done.identifiers, deps.defaultPhoneRegion);
-    if (lines > 0) files.push({ path: file, lines });
+}
+
+export interface ErasureBatch {
+  erased: Erasure[];
+  /** Ids that named no customer (or one already erased earlier in the batch, through another of its ids). */
+  missing: number[];
+  compactMs: number;
+  totalMs: number;
+}
+
+/**
+ * Erases several people with one compaction at the end (the compaction copies the whole database and
+ * holds the writer meanwhile, so a batch of requests costs about what one does).
+ */
+export async function eraseCustomers(deps: ErasureDeps, requestedIds: number[]): Promise<ErasureBatch> {
+  const started = performance.now();
+  const done: Array<Omit<Erasure, "compactMs" | "totalMs">> = [];
+  const missing: number[] = [];
+  for (const requestedId of requestedIds) {
+    const rows = await eraseRows(deps, requestedId);
+    if (!rows) {
+      missing.push(requestedId);
+      continue;
+    }
+    const files: Erasure["files"] = [];
+    for (const file of await keptFiles(deps.store)) {
+      const lines = cleanFile(file, rows.identifiers, deps.defaultPhoneRegion);
+      if (lines > 0) files.push({ path: file, lines });
+    }
+    done.push({
+      requestedId,
+      customerId: rows.customerId,
+      tables: rows.tables,
+      files,
+      tombstone: { id: rows.tombstone.id, identifiers: rows.identifiers.length },
+    });
   }
   const compactStarted = performance.now();
-  await store.compact(requireFullRefresh);
+  if (done.length > 0) await deps.store.compact(requireFullRefresh);
   const now = performance.now();
-  return {
-    requestedId,
-    customerId: done.customerId,
-    tables: done.tables,
-    files,
-    tombstone: { id: done.tombstone.id, identifiers: done.identifiers.length },
-    compactMs: Math.round(now - compactStarted),
-    totalMs: Math.round(now - started),
-  };
+  const compactMs = done.length > 0 ? Math.round(now - compactStarted) : 0;
+  const totalMs = Math.round(now - started);
+  return { erased: done.map((e) => ({ ...e, compactMs, totalMs })), missing, compactMs, totalMs };
+}
+
+/** Erases one person; undefined when there is no such customer. */
+export async function eraseCustomer(deps: ErasureDeps, requestedId: number): Promise<Erasure | undefined> {
+  return (await eraseCustomers(deps, [requestedId])).erased[0];
 }

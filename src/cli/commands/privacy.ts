@@ -7,13 +7,14 @@ import { Writable } from "node:stream";
 import type { Command } from "commander";
 import type { Actor } from "../../audit/log.js";
 import { recordAudit } from "../../audit/log.js";
-import type { Erasure } from "../../privacy/erase.js";
+import type { Erasure, ErasureBatch } from "../../privacy/erase.js";
 import type { CustomerExport, ExportRecord } from "../../privacy/export.js";
 import { canonicalCustomer, forEachRecord } from "../../privacy/export.js";
 import { applyRetention, type RetentionReport } from "../../privacy/retention.js";
 import type { TombstoneSummary } from "../../privacy/tombstones.js";
 import {
   eraseAndRecord,
+  eraseOneAndRecord,
   exportAndRecord,
   tombstoneList,
   undeleteAndRecord,
@@ -167,34 +168,48 @@ export function customerPrivacyCommands(customer: Command): void {
     });
 
   customer
-    .command("delete <id>")
+    .command("delete <ids...>")
     .description(
-      "erase one person (right to erasure) from every table and kept file, compact the database file, and drop their later events (a tombstone)",
+      "erase people (right to erasure) from every table and kept file, compact the database file once, and drop their later events (a tombstone each)",
     )
     .option("--yes", "really erase (nothing can bring the data back)")
-    .action(async (rawId: string, opts: { yes?: boolean }, cmd: Command) => {
+    .action(async (rawIds: string[], opts: { yes?: boolean }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       try {
-        const id = positiveInt("customer id", rawId, 0);
+        const ids = [...new Set(rawIds.map((r) => positiveInt("customer id", r, 0)))];
         if (!opts.yes)
           throw new CliError(
-            `erasing customer ${id} cannot be undone; run again with --yes (export first with \`itinera customer export ${id}\`)`,
+            `erasing ${ids.length === 1 ? `customer ${ids[0]}` : `${ids.length} customers`} cannot be undone; run again with --yes (export first with \`itinera customer export ID\`)`,
             2,
           );
         const config = configFrom(g);
-        const erased = await viaServerOr<Erasure | null>(
+        const summary = (e: Erasure) =>
+          `Erased customer ${e.customerId}: ${rowsLine(e.tables)}; ${e.files.reduce((s, f) => s + f.lines, 0)} lines from kept files; ` +
+          `tombstone ${e.tombstone.id} holds ${e.tombstone.identifiers} hashed identifiers`;
+        if (ids.length === 1) {
+          const id = ids[0]!;
+          const erased = await viaServerOr<Erasure | null>(
+            config,
+            { method: "DELETE", path: `/api/customers/${id}` },
+            async (ctx) => (await eraseOneAndRecord(ctx, id, cliActor())) ?? null,
+          );
+          if (!erased) throw new CliError(`no customer ${id}`, 3);
+          emit(g, erased, (e) => `${summary(e)}; ${e.totalMs} ms (compaction ${e.compactMs} ms)`);
+          return;
+        }
+        const batch = await viaServerOr<ErasureBatch>(
           config,
-          { method: "DELETE", path: `/api/customers/${id}` },
-          async (ctx) => (await eraseAndRecord(ctx, id, cliActor())) ?? null,
+          { method: "POST", path: "/api/customers/erase", body: { ids } },
+          (ctx) => eraseAndRecord(ctx, ids, cliActor()),
         );
-        if (!erased) throw new CliError(`no customer ${id}`, 3);
-        emit(
-          g,
-          erased,
-          (e) =>
-            `Erased customer ${e.customerId}: ${rowsLine(e.tables)}; ${e.files.reduce((s, f) => s + f.lines, 0)} lines from kept files; ` +
-            `tombstone ${e.tombstone.id} holds ${e.tombstone.identifiers} hashed identifiers; ${e.totalMs} ms (compaction ${e.compactMs} ms)`,
+        emit(g, batch, (b) =>
+          [
+            ...b.erased.map(summary),
+            ...(b.missing.length > 0 ? [`No customer: ${b.missing.join(", ")}`] : []),
+            `${b.erased.length} erased in ${b.totalMs} ms (one compaction, ${b.compactMs} ms)`,
+          ].join("\n"),
         );
+        if (batch.missing.length > 0) process.exitCode = 3;
       } catch (e) {
         fail(g, e);
       }

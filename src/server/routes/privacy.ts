@@ -5,7 +5,7 @@ import { once } from "node:events";
 import { PassThrough } from "node:stream";
 import { Type } from "@sinclair/typebox";
 import { type Actor, recordAudit } from "../../audit/log.js";
-import { type Erasure, eraseCustomer } from "../../privacy/erase.js";
+import { type Erasure, type ErasureBatch, eraseCustomers } from "../../privacy/erase.js";
 import { canonicalCustomer, exportCustomer, forEachRecord } from "../../privacy/export.js";
 import { applyRetention } from "../../privacy/retention.js";
 import { liftTombstone, listTombstones } from "../../privacy/tombstones.js";
@@ -47,6 +47,13 @@ export const ErasureResponse = Type.Object({
   totalMs: Type.Integer(),
 });
 
+export const ErasureBatchResponse = Type.Object({
+  erased: Type.Array(ErasureResponse),
+  missing: Type.Array(Type.Integer(), { description: "Ids that named no customer" }),
+  compactMs: Type.Integer(),
+  totalMs: Type.Integer(),
+});
+
 export const Tombstone = Type.Object({
   id: Type.Integer(),
   customerId: Type.Integer(),
@@ -80,36 +87,42 @@ export const RetentionResponse = Type.Object({
   ms: Type.Integer(),
 });
 
-/** Erases a customer and records who asked; shared by the route and the CLI on a file. */
-export async function eraseAndRecord(
-  ctx: AppContext,
-  id: number,
-  actor: Actor,
-): Promise<Erasure | undefined> {
-  const erased = await eraseCustomer(
+/** Erases customers (one compaction for all) and records who asked; shared by the routes and the CLI. */
+export async function eraseAndRecord(ctx: AppContext, ids: number[], actor: Actor): Promise<ErasureBatch> {
+  const batch = await eraseCustomers(
     {
       store: ctx.store,
       graph: ctx.writer.graph,
       tombstones: ctx.tombstones,
       defaultPhoneRegion: ctx.config.identity.defaultPhoneRegion,
     },
-    id,
+    ids,
   );
-  if (!erased) return undefined;
-  await recordAudit(ctx.store, {
-    actor,
-    action: "customer.delete",
-    target: String(erased.customerId),
-    detail: {
-      requestedId: id,
-      rows: erased.tables,
-      fileLines: erased.files.reduce((s, f) => s + f.lines, 0),
-      tombstone: erased.tombstone.id,
-      identifiers: erased.tombstone.identifiers,
-      ms: erased.totalMs,
-    },
-  });
-  return erased;
+  for (const erased of batch.erased)
+    await recordAudit(ctx.store, {
+      actor,
+      action: "customer.delete",
+      target: String(erased.customerId),
+      detail: {
+        requestedId: erased.requestedId,
+        rows: erased.tables,
+        fileLines: erased.files.reduce((s, f) => s + f.lines, 0),
+        tombstone: erased.tombstone.id,
+        identifiers: erased.tombstone.identifiers,
+        batch: ids.length,
+        ms: erased.totalMs,
+      },
+    });
+  return batch;
+}
+
+/** One customer's erasure; undefined when there is no such customer. */
+export async function eraseOneAndRecord(
+  ctx: AppContext,
+  id: number,
+  actor: Actor,
+): Promise<Erasure | undefined> {
+  return (await eraseAndRecord(ctx, [id], actor)).erased[0];
 }
 
 /** The export as one document, recorded in the audit trail. */
@@ -214,10 +227,28 @@ export function privacyRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const erased = await eraseAndRecord(ctx, req.params.id, actorOf(req));
+      const erased = await eraseOneAndRecord(ctx, req.params.id, actorOf(req));
       if (!erased) throw notFound(req.params.id);
       return erased;
     },
+  );
+
+  app.post(
+    "/api/customers/erase",
+    {
+      config: { access: "customers.delete" },
+      schema: {
+        summary:
+          "Erase several people at once, with one compaction of the database file for all (as DELETE /api/customers/{id} each)",
+        tags: ["customers", "privacy"],
+        security,
+        body: Type.Object({
+          ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000, uniqueItems: true }),
+        }),
+        response: { 200: ErasureBatchResponse, ...errorResponses },
+      },
+    },
+    (req) => eraseAndRecord(ctx, req.body.ids, actorOf(req)),
   );
 
   app.post(
