@@ -5,6 +5,7 @@
 // cannot be a valid input there (a property *name* outside the dotted-name rule, a string past a length
 // limit) must get a 400 in the error envelope. Never a 500; the tables are intact afterwards.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FrictionSettings } from "../src/analytics/frictions/settings.js";
 import type { FunnelResult } from "../src/analytics/funnel.js";
 import type { PathsResult } from "../src/analytics/paths.js";
 import type { RetentionResult } from "../src/analytics/retention.js";
@@ -444,6 +445,52 @@ describe("rules written with the payload match exactly what they say", () => {
         )
         .toEqual([customersOf.get(userA(p))]);
     }
+  });
+
+  it("friction settings: a step and self-service written with the payload find exactly its customers", async () => {
+    const defaults = answered(await server.api<FrictionSettings>("/api/frictions/settings"), "settings")!;
+    await forEachPayload(async (p) => {
+      const l = `friction settings × ${p.label}`;
+      // A and B started a "probe" (one unit: both carry n = i) with the payload as its note and never
+      // reached the near miss's outcome: one abandoned unit, A's, the first start.
+      const step = {
+        id: "probe",
+        unit: `probe ${p.text}`.slice(0, 60),
+        start: { event: "Probe", where: [eq("note", p.text)] },
+        outcome: { event: "Probe Done", where: [eq("note", near(p))] },
+        key: "n",
+        outcomeIs: "success",
+        abandonment: true,
+      };
+      const settings = {
+        ...defaults,
+        steps: [step],
+        minUnits: 1,
+        minCases: 1,
+        channelSwitch: {
+          ...defaults.channelSwitch,
+          selfService: { event: p.text },
+          assistedChannels: [p.text],
+        },
+      };
+      const put = await server.api<FrictionSettings>("/api/frictions/settings", {
+        method: "PUT",
+        body: settings,
+      });
+      if (!fits(p, 200)) return refused(put, l);
+      expect.soft(answered(put, l), `${l} stored as sent`).toEqual(settings);
+      const found = await server.api<{ frictions: Array<{ id: string; kind: string; customers: number }> }>(
+        `/api/frictions${qs({ ...PERIOD, limit: 100 })}`,
+      );
+      const probe = answered(found, `${l} frictions`)?.frictions.filter((f) => f.id.includes("probe"));
+      expect
+        .soft(
+          probe?.map((f) => [f.kind, f.customers]),
+          `${l} frictions`,
+        )
+        .toEqual([["abandonment", 1]]);
+    });
+    answered(await server.api("/api/frictions/settings", { method: "DELETE" }), "settings reset");
   });
 
   it("lanes keep the payload as text; unknown stages and personas are refused", async () => {

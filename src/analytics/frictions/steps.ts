@@ -62,7 +62,7 @@ async function build(d: Detection): Promise<StepDefinition[]> {
        SELECT f.step, f.unit, e.customer_id, f.ts, e.channel, f.rid,
               ${touchpointOfEvent(d.defs.touchpoints, q)} AS touchpoint,
               ${values.length ? `CASE f.step ${values.join(" ")} END` : "NULL::DOUBLE"} AS value,
-              coalesce(o.last_at >= f.ts, false) = (f.step IN (${failures.length ? failures.join(", ") : "NULL"})) AS bad
+              coalesce(o.last_at >= f.ts, false) = ${failures.length ? `(f.step IN (${failures.join(", ")}))` : "false"} AS bad
          FROM firsts f JOIN fr_events e ON e.rowid = f.rid
          LEFT JOIN o ON o.step = f.step AND o.unit = f.unit`,
     q.values,
