@@ -531,6 +531,41 @@ describe("erasure leaves no bytes of the person in any file", () => {
   }, 60_000);
 });
 
+describe("an erasure interrupted before its compaction", () => {
+  it("is compacted at the next start", async () => {
+    const dir = tempDir("erase-crash");
+    const dbPath = path.join(dir, "itinera.duckdb");
+    const a = person("crash");
+    let server = await startTestServer({ databasePath: dbPath, config: { journeyRefreshSeconds: 0 } });
+    try {
+      await seed(server, a, "Carl Crash", 10);
+      await seed(server, person("kept"), "Kept Person", 10);
+      const ids = await idsOf(server, a);
+      // The rows of an erasure went, with its pending mark, and the process stopped before compacting.
+      await server.running.ctx.store.exclusive(async (c) => {
+        const list = (n: number[]) => n.join(",");
+        await c.run(`DELETE FROM events WHERE identity_id IN (${list(ids.identities)})`);
+        await c.run(`DELETE FROM search_terms WHERE customer_id IN (${list(ids.customers)})`);
+        await c.run(`DELETE FROM identities WHERE id IN (${list(ids.identities)})`);
+        await c.run("INSERT INTO store_meta VALUES ('privacy_compaction_pending', 1)");
+      });
+    } finally {
+      await server.close();
+    }
+    expect(filesContaining(dir, a.email)).toEqual(["itinera.duckdb"]);
+    server = await startTestServer({ databasePath: dbPath, config: { journeyRefreshSeconds: 0 } });
+    try {
+      expect(
+        await count(server, "SELECT count(*) AS n FROM store_meta WHERE key = 'privacy_compaction_pending'"),
+      ).toBe(0);
+    } finally {
+      await server.close();
+    }
+    expect(filesContaining(dir, a.email)).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});
+
 describe("retention", () => {
   it("deletes old events of the configured channel only, at start and on request, with their journey rows", async () => {
     const dir = tempDir("retention");

@@ -113,6 +113,26 @@ function cleanFile(file: string, ids: Identifier[], region: string): number {
   return removed;
 }
 
+/** Set with an erasure's rows, cleared on the compacted file: a crash in between is finished at the next start. */
+const COMPACT_PENDING = "privacy_compaction_pending";
+
+function compactAfterErasure(store: Store): Promise<void> {
+  return store.compact(async (conn) => {
+    await requireFullRefresh(conn);
+    await conn.run("DELETE FROM store_meta WHERE key = $1", [COMPACT_PENDING]);
+  });
+}
+
+/** Compacts when an erasure's rows were deleted but the process stopped before the file was compacted. */
+export async function finishPendingErasure(store: Store): Promise<boolean> {
+  const [row] = await store.read((c) =>
+    all(c, "SELECT value FROM store_meta WHERE key = $1", [COMPACT_PENDING]),
+  );
+  if (!row) return false;
+  await compactAfterErasure(store);
+  return true;
+}
+
 /** Removes one person's rows, holding the writer; undefined when there is no such customer. */
 async function eraseRows(deps: ErasureDeps, requestedId: number) {
   return deps.store.exclusive(async (conn) => {
@@ -132,6 +152,9 @@ async function eraseRows(deps: ErasureDeps, requestedId: number) {
           tables[t.table] = Number(reader.getColumnsJS()[0]?.[0] ?? 0);
         }
         tombstone = await createTombstone(conn, customerId, identifiers);
+        await conn.run(
+          `INSERT INTO store_meta VALUES ('${COMPACT_PENDING}', 1) ON CONFLICT DO UPDATE SET value = 1`,
+        );
         await conn.run("COMMIT");
       } catch (e) {
         await conn.run("ROLLBACK").catch(() => undefined);
@@ -184,7 +207,7 @@ export async function eraseCustomers(deps: ErasureDeps, requestedIds: number[]):
     });
   }
   const compactStarted = performance.now();
-  if (done.length > 0) await deps.store.compact(requireFullRefresh);
+  if (done.length > 0) await compactAfterErasure(deps.store);
   const now = performance.now();
   const compactMs = done.length > 0 ? Math.round(now - compactStarted) : 0;
   const totalMs = Math.round(now - started);

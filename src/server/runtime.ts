@@ -12,6 +12,7 @@ import { IdentifierRules } from "../identity/identifiers.js";
 import { seedJourneyDefaults } from "../journey/definitions.js";
 import { JourneyRefresher } from "../journey/refresh.js";
 import { createLogger, type DestinationStream } from "../logger.js";
+import { finishPendingErasure } from "../privacy/erase.js";
 import { applyRetention } from "../privacy/retention.js";
 import { Tombstones } from "../privacy/tombstones.js";
 import { err, ok, type Result } from "../result.js";
@@ -60,6 +61,8 @@ export async function startServer(
   const writer = new EventWriter(store, graph, config.writer, log);
   const tombstones = await Tombstones.load(store);
   writer.suppression = tombstones;
+  // An erasure whose compaction a crash interrupted: its bytes may still be in the file.
+  if (await finishPendingErasure(store)) log.info("finished the compaction of an interrupted erasure");
   const writeKeys = new CredentialVerifier(store, "write_key");
   await seedJourneyDefaults(store);
   const journey = new JourneyRefresher(store, log);
