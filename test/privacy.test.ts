@@ -605,6 +605,10 @@ describe("retention", () => {
       );
       expect(startAudit.map((x) => [x.actor_kind, x.actor_name])).toEqual([["system", "retention"]]);
       expect(JSON.parse(String(startAudit[0]!.d)).rows.events).toBe(2);
+      // The expired rows' bytes go at the next compaction (next erasure or start), not daily.
+      expect(
+        await count(server, "SELECT count(*) AS n FROM store_meta WHERE key = 'privacy_compaction_pending'"),
+      ).toBe(1);
 
       // On request, with journey rows derived from the events.
       const second = [ev("email", old, "Email Opened"), ev("email", old, "Email Opened"), ev("web", old)];

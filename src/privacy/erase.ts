@@ -4,6 +4,7 @@
 // file: DuckDB does not zero the blocks deleted rows occupied, so without that the bytes would remain.
 import fs from "node:fs";
 import path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import type { IdentityGraph } from "../identity/graph.js";
 import { type Identifier, normalisePhone } from "../identity/identifiers.js";
@@ -46,11 +47,7 @@ export async function keptFiles(store: Store): Promise<string[]> {
 }
 
 /** Records a file that may hold personal data, so an erasure cleans it (called by the importer). */
-export async function rememberFile(
-  conn: import("@duckdb/node-api").DuckDBConnection,
-  file: string,
-  kind: string,
-): Promise<void> {
+export async function rememberFile(conn: DuckDBConnection, file: string, kind: string): Promise<void> {
   await conn.run(
     "INSERT INTO privacy_files VALUES ($1, $2, now()::TIMESTAMP) ON CONFLICT DO UPDATE SET written_at = excluded.written_at",
     [path.resolve(file), kind],
@@ -116,6 +113,13 @@ function cleanFile(file: string, ids: Identifier[], region: string): number {
 /** Set with an erasure's rows, cleared on the compacted file: a crash in between is finished at the next start. */
 const COMPACT_PENDING = "privacy_compaction_pending";
 
+/** Deleted rows' bytes are still in the file: the next erasure or start compacts it (inside the caller's transaction). */
+export async function markCompactionPending(conn: DuckDBConnection): Promise<void> {
+  await conn.run(
+    `INSERT INTO store_meta VALUES ('${COMPACT_PENDING}', 1) ON CONFLICT DO UPDATE SET value = 1`,
+  );
+}
+
 function compactAfterErasure(store: Store): Promise<void> {
   return store.compact(async (conn) => {
     await requireFullRefresh(conn);
@@ -152,9 +156,7 @@ async function eraseRows(deps: ErasureDeps, requestedId: number) {
           tables[t.table] = Number(reader.getColumnsJS()[0]?.[0] ?? 0);
         }
         tombstone = await createTombstone(conn, customerId, identifiers);
-        await conn.run(
-          `INSERT INTO store_meta VALUES ('${COMPACT_PENDING}', 1) ON CONFLICT DO UPDATE SET value = 1`,
-        );
+        await markCompactionPending(conn);
         await conn.run("COMMIT");
       } catch (e) {
         await conn.run("ROLLBACK").catch(() => undefined);

@@ -1,12 +1,13 @@
 // Retention: events older than their rule's days (config.retention: per channel, event name or message
 // type) are deleted with the journey rows derived from them; the next journey refresh is a full one, so
-// customer facts and stages follow. Run daily by the server and by `itinera retention apply`.
+// customer facts and stages follow. Run daily by the server and by `itinera privacy retention`.
 import type { DuckDBValue } from "@duckdb/node-api";
 import type { Actor } from "../audit/log.js";
 import { recordAudit } from "../audit/log.js";
 import type { Config } from "../config.js";
 import { requireFullRefresh } from "../journey/refresh.js";
 import { all, type Store } from "../store/database.js";
+import { markCompactionPending } from "./erase.js";
 
 export type RetentionRule = Config["retention"][number];
 
@@ -82,6 +83,9 @@ export async function applyRetention(
             tables[table] = Number(reader.getColumnsJS()[0]?.[0] ?? 0);
           }
           await requireFullRefresh(conn);
+          // Not compacted now (a daily copy of the whole file would stall ingest daily): the expired rows'
+          // bytes go at the next erasure or start.
+          await markCompactionPending(conn);
           await conn.run("COMMIT");
         } catch (e) {
           await conn.run("ROLLBACK").catch(() => undefined);
