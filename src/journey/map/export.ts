@@ -2,8 +2,14 @@
 // the long format spreadsheets pivot easily. JSON export is the map itself.
 import type { JourneyMap } from "./schema.js";
 
-const field = (v: unknown): string => {
-  const s = v === null || v === undefined ? "" : String(v);
+// Text that a spreadsheet would read as a formula (=, +, -, @, or a leading tab or CR) gets a leading
+// apostrophe, as OWASP advises against CSV injection: lane items and names are typed by people and may
+// come from collected data. Numbers (a negative emotion) are written as they are.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export const csvField = (v: unknown): string => {
+  const raw = v === null || v === undefined ? "" : String(v);
+  const s = typeof v === "string" && FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
@@ -33,5 +39,5 @@ export function mapToCsv(map: JourneyMap): string {
     for (const [lane, items] of Object.entries(s.lanes))
       for (const item of items) add(s.key, "lane", lane, "text", item);
   }
-  return `${rows.map((r) => r.map(field).join(",")).join("\r\n")}\r\n`;
+  return `${rows.map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;
 }
