@@ -204,8 +204,15 @@ const envVars: Record<string, (v: string) => ConfigOverrides> = {
   ITINERA_SESSION_HOURS: (v) => ({ sessionHours: Number(v) }),
   ITINERA_DASHBOARD_DIR: (v) => ({ dashboardDir: v }),
   ITINERA_TRUST_PROXY: (v) => ({ http: { trustProxy: v === "1" || v === "true" } }),
+  // Anything but auto/true/1/false/0 is passed on as it is, so validation names the setting.
   ITINERA_COOKIE_SECURE: (v) => ({
-    http: { cookieSecure: v === "auto" ? "auto" : v === "1" || v === "true" },
+    http: {
+      cookieSecure: (v === "1" || v === "true"
+        ? true
+        : v === "0" || v === "false"
+          ? false
+          : v) as Config["http"]["cookieSecure"],
+    },
   }),
   ITINERA_RATE_LIMIT_COLLECT: (v) => ({ rateLimit: { collectRequests: Number(v) } }),
   ITINERA_RATE_LIMIT_API: (v) => ({ rateLimit: { apiRequests: Number(v) } }),

@@ -103,8 +103,16 @@ describe("loadConfig", () => {
     expect(cap).toMatch(/\/identity\/caps\/email/);
     const key = expectError(loadConfig({ devWriteKeys: ["short"] }, envWithFile()));
     expect(key).toMatch(/\/devWriteKeys\/0/);
+    const secure = expectError(loadConfig({}, envWithFile({}, { ITINERA_COOKIE_SECURE: "yes" })));
+    expect(secure).toMatch(/\/http\/cookieSecure/);
+    expect(expectOk(loadConfig({}, envWithFile({}, { ITINERA_COOKIE_SECURE: "0" }))).http.cookieSecure).toBe(
+      false,
+    );
+    expect(
+      expectOk(loadConfig({}, envWithFile({}, { ITINERA_COOKIE_SECURE: "auto" }))).http.cookieSecure,
+    ).toBe("auto");
     // Every error says where to fix it.
-    for (const e of [port, level, window, cap, key])
+    for (const e of [port, level, window, cap, key, secure])
       expect(e).toMatch(/flag, ITINERA_\* variable or config file/);
   });
 
