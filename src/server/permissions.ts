@@ -25,14 +25,17 @@ declare module "fastify" {
   }
 }
 
+/** The Basic-auth user name, if the request has one. */
+export function basicAuthUser(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  if (!header?.startsWith("Basic ")) return undefined;
+  return Buffer.from(header.slice(6), "base64").toString("utf8").split(":")[0] || undefined;
+}
+
 /** Segment SDKs send the write key as the Basic-auth user name, or as `writeKey` in the body. */
 export function writeKeyOf(req: FastifyRequest): string | undefined {
-  const header = req.headers.authorization;
-  if (header?.startsWith("Basic ")) {
-    const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
-    const user = decoded.split(":")[0];
-    if (user) return user;
-  }
+  const user = basicAuthUser(req);
+  if (user) return user;
   const body = req.body as { writeKey?: unknown } | undefined;
   return typeof body?.writeKey === "string" && body.writeKey !== "" ? body.writeKey : undefined;
 }

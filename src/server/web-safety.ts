@@ -17,7 +17,7 @@ import type {
 import type { Config } from "../config.js";
 import { nestsDeeperThan } from "../json-depth.js";
 import { envelope, HttpError } from "./errors.js";
-import { SESSION_COOKIE, sessionCookie } from "./permissions.js";
+import { basicAuthUser, SESSION_COOKIE, tokenOf } from "./permissions.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -180,10 +180,7 @@ export async function installWebSafety(
           // the Basic-auth user name (not the whole header, whose password part a client could vary),
           // else the client's address.
           keyGenerator: (req) => {
-            const auth = req.headers.authorization;
-            const key = auth?.startsWith("Basic ")
-              ? Buffer.from(auth.slice(6), "base64").toString("utf8").split(":")[0]
-              : undefined;
+            const key = basicAuthUser(req);
             return key ? `key:${digest(key)}` : `ip:${req.ip}`;
           },
           errorResponseBuilder: limited("write key"),
@@ -195,8 +192,7 @@ export async function installWebSafety(
           max: limits.apiRequests,
           timeWindow: limits.apiWindowSeconds * 1000,
           keyGenerator: (req) => {
-            const auth = req.headers.authorization;
-            const token = auth?.startsWith("Bearer ") ? auth.slice(7).trim() : sessionCookie(req);
+            const token = tokenOf(req);
             return token ? `token:${digest(token)}` : `ip:${req.ip}`;
           },
           errorResponseBuilder: limited("API token or sign-in"),

@@ -1,6 +1,6 @@
 // The customers behind a number, in a side drawer, page by page. Every view that shows a count of
 // customers opens this with the API call that lists exactly those customers.
-import { Anchor, Badge, Button, Drawer, Group, Stack, Table, Text } from "@mantine/core";
+import { Anchor, Badge, Drawer, Stack, Table, Text } from "@mantine/core";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +8,7 @@ import { Link } from "react-router";
 import { usePersonas } from "../api/shared.js";
 import { useCan } from "../app/auth.js";
 import { useFormat } from "../i18n/format.js";
+import { MorePages } from "./MorePages.js";
 import { ErrorState, Loading } from "./states.js";
 
 export interface CustomerRow {
@@ -75,17 +76,7 @@ function CustomerPages({ request }: { request: CustomerListRequest }) {
         {t("customers.total", { n: format.number(total) })}
       </Text>
       {rows.length === 0 ? <Text c="dimmed">{t("customers.none")}</Text> : <CustomerTable rows={rows} />}
-      {pages.hasNextPage && (
-        <Group justify="center">
-          <Button
-            variant="light"
-            loading={pages.isFetchingNextPage}
-            onClick={() => void pages.fetchNextPage()}
-          >
-            {t("customers.more")}
-          </Button>
-        </Group>
-      )}
+      <MorePages pages={pages} label={t("customers.more")} />
     </Stack>
   );
 }

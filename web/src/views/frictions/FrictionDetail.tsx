@@ -2,7 +2,6 @@
 // numbers behind it, and the customers behind it, page by page.
 import {
   Badge,
-  Button,
   CloseButton,
   Group,
   Paper,
@@ -17,6 +16,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { Chart } from "../../components/Chart.js";
 import { CustomerTable } from "../../components/CustomerList.js";
+import { MorePages } from "../../components/MorePages.js";
 import { ErrorState, Loading } from "../../components/states.js";
 import { type Format, useFormat } from "../../i18n/format.js";
 import { type Friction, useFrictionCustomers } from "./api.js";
@@ -279,18 +279,7 @@ function FrictionCustomers({ id, from, to }: { id: string; from: string; to: str
               rowTestId="friction-customer-row"
             />
           </ScrollArea.Autosize>
-          {pages.hasNextPage && (
-            <Group justify="center">
-              <Button
-                variant="light"
-                loading={pages.isFetchingNextPage}
-                onClick={() => void pages.fetchNextPage()}
-                data-testid="friction-customers-more"
-              >
-                {t("detail.more")}
-              </Button>
-            </Group>
-          )}
+          <MorePages pages={pages} label={t("detail.more")} testId="friction-customers-more" />
         </Stack>
       )}
     </Stack>

@@ -1,6 +1,6 @@
 // The audit log: who changed what and when, newest first, filtered by kind of action (kept in the URL),
 // each entry's before and after on demand. Read-only: entries are never changed or removed.
-import { Badge, Button, Code, Group, Select, SimpleGrid, Stack, Table, Text } from "@mantine/core";
+import { Badge, Code, Group, Select, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import { IconEye } from "@tabler/icons-react";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import type { AuditPage, AuditRecord } from "../../../../src/audit/log.js";
 import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
+import { MorePages } from "../../components/MorePages.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
 import { NS } from "./messages.js";
@@ -81,18 +82,7 @@ export function Audit() {
               <AuditRow key={e.id} entry={e} onOpen={() => setOpen(e)} />
             ))}
           </ListTable>
-          {pages.hasNextPage && (
-            <Group justify="center">
-              <Button
-                variant="light"
-                loading={pages.isFetchingNextPage}
-                onClick={() => void pages.fetchNextPage()}
-                data-testid="audit-more"
-              >
-                {t("audit.more")}
-              </Button>
-            </Group>
-          )}
+          <MorePages pages={pages} label={t("audit.more")} testId="audit-more" />
         </Stack>
       );
   }
