@@ -307,6 +307,15 @@ describe("the edge of a server with default settings", () => {
       expect(get.status).toBe(200);
       expect(get.headers.get("access-control-allow-origin")).toBeNull();
     });
+
+    it("keep /api answers out of caches and content sniffing, errors included", async () => {
+      for (const r of [await server.api("/api/customers?q=x"), await server.api("/api/customers/0")]) {
+        expect(r.headers.get("cache-control")).toBe("no-store");
+        expect(r.headers.get("x-content-type-options")).toBe("nosniff");
+      }
+      const health = await server.raw("/healthz", {});
+      expect(health.headers.get("cache-control")).toBeNull();
+    });
   });
 
   it("set the session cookie without Secure over plain HTTP, X-Forwarded-Proto ignored without trustProxy", async () => {

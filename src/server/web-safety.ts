@@ -220,6 +220,14 @@ export async function installWebSafety(
       );
   });
 
+  // /api answers hold customers' data and secrets shown once: no cache (browser, proxy) may keep them, and
+  // a browser must not guess a JSON answer is a page.
+  app.addHook("onSend", async (req, reply) => {
+    if (!req.url.startsWith("/api/")) return;
+    void reply.header("cache-control", "no-store");
+    void reply.header("x-content-type-options", "nosniff");
+  });
+
   // /v1 measures each event on its own (normalise), so a deep one is rejected alone in its batch.
   app.addHook("preValidation", async (req) => {
     if (req.url.startsWith("/api/") && nestsDeeperThan(req.body, config.limits.maxJsonDepth))
