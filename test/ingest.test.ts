@@ -231,6 +231,32 @@ describe("bad input", () => {
     expect([...counts.values()]).toEqual([1, 0, 0, 0, 0, 1]);
   });
 
+  it("an id too large for a number (1e400, parsed as Infinity) is rejected alone, never stored as 'Infinity'", async () => {
+    const good = track();
+    const huge = uid("m");
+    const body = `{"batch":[${JSON.stringify(good)},{"type":"track","messageId":"${huge}","event":"X","userId":1e400}]}`;
+    const res = await server.raw<IngestReply>("/v1/batch", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: basicAuth(WRITE_KEY) },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.accepted).toBe(1);
+    expect(res.body.rejected).toEqual([
+      { index: 1, messageId: huge, reason: "userId is a number too large to be an id; send it as a string" },
+    ]);
+    const single = await server.raw<ErrorReply>("/v1/track", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: basicAuth(WRITE_KEY) },
+      body: `{"messageId":"${huge}","event":"X","anonymousId":-1e999}`,
+    });
+    expect(single.status).toBe(400);
+    expect(single.body.error.message).toBe(
+      "anonymousId is a number too large to be an id; send it as a string",
+    );
+    expect([...(await storedCounts(server, [good.messageId, huge])).values()]).toEqual([1, 0]);
+  });
+
   it("an invalid message on a single-message route gets a 400 envelope", async () => {
     const noEvent = { messageId: uid("m"), userId: "u-x" };
     const r1 = await server.collect("/v1/track", noEvent);

@@ -55,6 +55,19 @@ function parseTime(v: unknown): number | undefined | null {
   return Number.isNaN(t) ? null : t;
 }
 
+/**
+ * JSON numbers past 1.8e308 parse as Infinity; as an id, "Infinity" would glue strangers together. The
+ * reason, or undefined. (Single-message routes ask before their schema coerces the number to a string.)
+ */
+export function nonFiniteId(raw: Record<string, unknown>): string | undefined {
+  for (const key of ["userId", "anonymousId", "previousId"] as const) {
+    const v = raw[key];
+    if (typeof v === "number" && !Number.isFinite(v))
+      return `${key} is a number too large to be an id; send it as a string`;
+  }
+  return undefined;
+}
+
 const asId = (v: unknown): string | null =>
   typeof v === "number" ? String(v) : typeof v === "string" && v.trim() !== "" ? v : null;
 
@@ -85,6 +98,8 @@ export function normalise(
     );
   const t = type as MessageType;
   const checker = messageCheckers[t];
+  const badId = nonFiniteId(raw);
+  if (badId) return err(badId);
   // Checked through an `unknown` alias so `raw` keeps its plain record type below.
   const candidate: unknown = raw;
   if (!checker.Check(candidate)) {

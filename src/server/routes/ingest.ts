@@ -1,6 +1,6 @@
 // The Segment-compatible collection API: /v1/track|identify|page|screen|group|alias|batch.
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { type NormalisedEvent, normalise } from "../../collect/normalise.js";
+import { type NormalisedEvent, nonFiniteId, normalise } from "../../collect/normalise.js";
 import {
   BatchRequest,
   IngestResponse,
@@ -38,6 +38,12 @@ export function ingestRoutes(app: App, ctx: AppContext): void {
   // The write key is checked by the access hooks (src/server/permissions.ts) once the body is parsed.
   const collect = { access: "collect" } as const;
 
+  // Before the schema coerces a numeric id to a string, so Infinity cannot arrive as "Infinity".
+  const finiteIds = async (req: FastifyRequest) => {
+    const reason = asBag(req.body) && nonFiniteId(req.body as Record<string, unknown>);
+    if (reason) throw new HttpError(400, "invalid_message", reason);
+  };
+
   for (const type of messageTypes) {
     const handler = async (req: FastifyRequest, reply: FastifyReply) => {
       const body = req.body as Record<string, unknown>;
@@ -52,9 +58,13 @@ export function ingestRoutes(app: App, ctx: AppContext): void {
       body: messageSchemas[type],
       response: { 200: IngestResponse, ...errorResponses },
     };
-    app.post(`/v1/${type}`, { schema, config: collect }, handler);
+    app.post(`/v1/${type}`, { schema, config: collect, preValidation: finiteIds }, handler);
     // analytics.js posts to one-letter paths (/v1/t, /v1/p, …).
-    app.post(`/v1/${type[0]}`, { schema: { ...schema, hide: true }, config: collect }, handler);
+    app.post(
+      `/v1/${type[0]}`,
+      { schema: { ...schema, hide: true }, config: collect, preValidation: finiteIds },
+      handler,
+    );
   }
 
   const batchHandler = async (req: FastifyRequest, reply: FastifyReply) => {
