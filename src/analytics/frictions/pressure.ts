@@ -68,14 +68,20 @@ export const pressureDetector: Detector = {
     const baseline = bn ? bx / bn : 0;
     if (z < s.minZ || rate < baseline * s.minRatio) return [];
     const threshold = num(r.threshold);
+    // The touchpoints that took part in the period (not every message touchpoint of the catalogue), the
+    // most frequent message first.
     const t = new Params();
-    const [top] = await all(
+    const seen = await all(
       d.conn,
-      `SELECT touchpoint FROM journey_events WHERE kind = 'message' AND ${inPeriod(d, t, "timestamp")}
-        GROUP BY 1 ORDER BY count(*) DESC, touchpoint LIMIT 1`,
+      `SELECT touchpoint FROM journey_events
+        WHERE (kind = 'message' OR touchpoint IN (${optOuts.map((o) => t.add(o.id)).join(", ")}))
+          AND ${inPeriod(d, t, "timestamp")}
+        GROUP BY touchpoint, kind ORDER BY kind = 'message' DESC, count(*) DESC, touchpoint`,
       t.values,
     );
-    const main = touchpointById(d.defs, top?.touchpoint as string | undefined) ?? messages[0]!;
+    const present = new Set(seen.map((row) => String(row.touchpoint)));
+    const main = touchpointById(d.defs, seen[0]?.touchpoint as string | undefined) ?? messages[0]!;
+    const involved = [...messages, ...optOuts].filter((tp) => present.has(tp.id));
     const excess = Math.max(0, x - n * baseline);
     const a = new Params();
     const found: Found = {
@@ -85,8 +91,8 @@ export const pressureDetector: Detector = {
         title: `Customers sent more than ${threshold} messages in a week opt out in ${pct(rate)} of such weeks vs ${pct(baseline)} at ${threshold} or fewer`,
         stage: main.stage,
         touchpoint: ref(main),
-        touchpoints: [...messages, ...optOuts].map(ref),
-        events: [...messages, ...optOuts].flatMap((t) => (t.match.event ? [t.match.event] : [])),
+        touchpoints: involved.map(ref),
+        events: involved.flatMap((tp) => (tp.match.event ? [tp.match.event] : [])),
         segment: { marketing_messages_per_week: `> ${threshold}` },
         since: null,
         impact: round(excess, 1),

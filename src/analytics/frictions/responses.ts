@@ -16,6 +16,9 @@ import {
   zScore,
 } from "./detector.js";
 
+/** Minutes in one unit of a response-time property. */
+const PER_MINUTE = { seconds: 1 / 60, minutes: 1, hours: 60 } as const;
+
 const minutes = (m: number) => (m < 120 ? `${round(m, 1)} min` : `${round(m / 60, 1)} h`);
 
 export const slowResponseDetector: Detector = {
@@ -63,6 +66,8 @@ export const slowResponseDetector: Detector = {
       const channel = String(r.channel);
       const targetMin = num(r.target);
       const property = tp.responseMinutes?.property.replace(/^properties\./, "") ?? "response_minutes";
+      // The segment names the touchpoint's own property, so its threshold is in that property's unit.
+      const inUnit = targetMin / PER_MINUTE[tp.responseMinutes?.unit ?? "minutes"];
       const a = new Params();
       const withFeedback = feedbackZ !== null;
       found.push({
@@ -78,7 +83,7 @@ export const slowResponseDetector: Detector = {
           touchpoint: ref(tp),
           touchpoints: [ref(tp)],
           events: tp.match.event ? [tp.match.event] : [],
-          segment: { channel, [property]: `> ${targetMin}` },
+          segment: { channel, [property]: `> ${round(inUnit, 2)}` },
           since: null,
           impact: x,
           lostConversions: null,
