@@ -1,6 +1,8 @@
 // A 2xx means committed to disk: kill -9 the real server process mid-stream, restart it on the same
 // file, and every acknowledged event must be there; resending everything then stores nothing twice.
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
@@ -61,6 +63,25 @@ async function post(url: string, b: Batch): Promise<IngestReply> {
   return (await res.json()) as IngestReply;
 }
 
+/** Codes of the errors a request gets when the server process dies under it or is gone. */
+const CONNECTION_LOST = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+
+/**
+ * Whether `e` says the connection was lost (the server died), and nothing else: fetch wraps the socket's
+ * error as `cause` (an AggregateError when several addresses were tried). A status or a JSON error is not.
+ */
+function isConnectionLost(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code !== undefined && CONNECTION_LOST.has(code)) return true;
+  if (e.message === "socket hang up" || e.message === "other side closed") return true;
+  if (e instanceof AggregateError && e.errors.length > 0 && e.errors.every(isConnectionLost)) return true;
+  // "fetch failed" (the request) and "terminated" (reading the body) say why only in their cause.
+  return e instanceof TypeError && (e.message === "fetch failed" || e.message === "terminated")
+    ? isConnectionLost(e.cause)
+    : false;
+}
+
 async function storedEvents(url: string, token: string): Promise<number> {
   const res = await fetch(`${url}/api/stats`, { headers: { authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
@@ -79,30 +100,43 @@ describe("durability", () => {
     let inFlight = 0;
     let inFlightAtKill = -1;
     let stop = false;
+    // Anything but a lost connection (a 4xx/5xx, a partly accepted batch) fails the test after the kill.
+    const failures: string[] = [];
     const client = async (c: number) => {
       for (let n = 0; !stop; n++) {
         const b = makeBatch(c, n);
         sent.push(b);
         inFlight++;
+        let reply: IngestReply;
         try {
-          const reply = await post(first.url, b);
-          expect(reply.accepted).toBe(BATCH);
-          acked.push(b);
-        } catch {
+          reply = await post(first.url, b);
+        } catch (e) {
+          if (!isConnectionLost(e)) throw e;
           // The server died under this request: it was never acknowledged.
           return;
         } finally {
           inFlight--;
         }
+        if (reply.accepted !== BATCH)
+          throw new Error(`batch ${b.ids[0]} acknowledged as ${JSON.stringify(reply)}`);
+        acked.push(b);
       }
     };
-    const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
+    const clients = Array.from({ length: CLIENTS }, (_, c) =>
+      client(c).catch((e: unknown) => {
+        failures.push(
+          `client ${c}: ${e instanceof Error ? `${e.message} (cause: ${String(e.cause)})` : String(e)}`,
+        );
+        stop = true;
+      }),
+    );
     await new Promise((r) => setTimeout(r, SEND_MS));
     inFlightAtKill = inFlight;
     await first.kill9();
     stop = true;
     await Promise.all(clients);
 
+    expect(failures, "only a lost connection may end a client before the kill").toEqual([]);
     expect(isAlive(first.pid)).toBe(false);
     expect(inFlightAtKill, "the kill must land while requests are in flight").toBeGreaterThan(0);
     expect(acked.length, "enough traffic to mean something").toBeGreaterThanOrEqual(CLIENTS);
@@ -169,6 +203,46 @@ describe("durability", () => {
     await killAll();
     expect(pids.length).toBe(2);
     for (const pid of pids) expect(isAlive(pid), `process ${pid}`).toBe(false);
+  });
+});
+
+describe("what counts as the server having died", () => {
+  it("is a lost connection only: refused, reset mid-request or cut mid-body, never a status", async () => {
+    // A port nobody listens on: the connection is refused.
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((r) => closed.close(r));
+    const refused = await fetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
+    expect(isConnectionLost(refused), String(refused)).toBe(true);
+
+    // A server that dies under the request, and one that dies halfway through its answer.
+    const dying = http.createServer((req, res) => {
+      if (req.url === "/mid-body") {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+        res.write('{"accepted":');
+        setTimeout(() => res.socket?.destroy(), 20);
+      } else req.socket.destroy();
+    });
+    await new Promise<void>((r) => dying.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(dying.address() as AddressInfo).port}`;
+    try {
+      const reset = await fetch(`${base}/`).catch((e: unknown) => e);
+      expect(isConnectionLost(reset), String(reset)).toBe(true);
+      const cut = await fetch(`${base}/mid-body`)
+        .then((r) => r.json())
+        .catch((e: unknown) => e);
+      expect(isConnectionLost(cut), String(cut)).toBe(true);
+    } finally {
+      await new Promise((r) => dying.close(r));
+    }
+
+    // What post() throws for an answer that is not a 200, and other failures, are not a death.
+    expect(isConnectionLost(new Error("status 500: {}"))).toBe(false);
+    expect(isConnectionLost(new Error("status 413: too large"))).toBe(false);
+    expect(isConnectionLost(new SyntaxError("Unexpected end of JSON input"))).toBe(false);
+    expect(isConnectionLost(new TypeError("fetch failed", { cause: new Error("invalid URL") }))).toBe(false);
+    expect(isConnectionLost(new TypeError("fetch failed"))).toBe(false);
   });
 });
 
