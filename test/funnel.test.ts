@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FunnelRequest, FunnelResult } from "../src/analytics/funnel.js";
 import { ensureBuilt, runCli, runCliJson } from "./helpers/cli.js";
-import { send } from "./helpers/customers.js";
+import { customerOf, send } from "./helpers/customers.js";
 import { type ErrorReply, startTestServer, type TestServer, uid } from "./helpers/server.js";
 
 let server: TestServer;
@@ -36,6 +36,55 @@ async function funnel(req: FunnelRequest): Promise<FunnelResult> {
   const res = await server.api<FunnelResult>("/api/insights/funnel", { method: "POST", body: req });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
+}
+
+type CustomersRequest = FunnelRequest & {
+  step: number;
+  kind: "reached" | "dropped";
+  limit?: number;
+  after?: number;
+};
+interface CustomersPage {
+  total: number;
+  customers: Array<{ id: number; reached: number }>;
+  next: number | null;
+}
+
+async function customersPage(req: CustomersRequest): Promise<CustomersPage> {
+  const res = await server.api<CustomersPage>("/api/insights/funnel/customers", {
+    method: "POST",
+    body: req,
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+
+/** The ids behind a step, every page of two followed to the end; each page's total is their count. */
+async function funnelCustomers(req: CustomersRequest): Promise<number[]> {
+  const ids: number[] = [];
+  const totals: number[] = [];
+  let after: number | undefined;
+  for (let page = 0; page < 100; page++) {
+    const p = await customersPage({ ...req, limit: 2, ...(after === undefined ? {} : { after }) });
+    totals.push(p.total);
+    ids.push(...p.customers.map((c) => c.id));
+    if (p.next === null) {
+      expect(
+        totals.every((t) => t === ids.length),
+        `totals ${totals} vs ${ids.length} ids`,
+      ).toBe(true);
+      return ids;
+    }
+    after = p.next;
+  }
+  throw new Error("the customer list did not end within 100 pages");
+}
+
+/** The customer ids of the given user ids, found through customer search, in id order. */
+async function idsOf(...userIds: string[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const u of userIds) ids.push(await customerOf(server, u));
+  return ids.sort((a, b) => a - b);
 }
 
 const counts = (r: FunnelResult) => r.steps.map((s) => s.count);
@@ -254,29 +303,108 @@ describe("funnels", () => {
       track(c, "Viewed", t(1)),
     );
     const req = { steps: steps("Viewed", "Bought"), ...period };
-    const dropped = await server.api<{
-      total: number;
-      customers: Array<{ id: number }>;
-      next: number | null;
-    }>("/api/insights/funnel/customers", {
-      method: "POST",
-      body: { ...req, step: 1, kind: "dropped", limit: 1 },
-    });
-    expect(dropped.status).toBe(200);
-    expect(dropped.body.total).toBe(2);
-    expect(dropped.body.customers).toHaveLength(1);
-    expect(dropped.body.next).not.toBeNull();
-    const rest = await server.api<{ customers: Array<{ id: number }>; next: number | null }>(
-      "/api/insights/funnel/customers",
-      { method: "POST", body: { ...req, step: 1, kind: "dropped", limit: 1, after: dropped.body.next } },
-    );
-    expect(rest.body.customers).toHaveLength(1);
-    expect(rest.body.next).toBeNull();
+    const first = await customersPage({ ...req, step: 1, kind: "dropped", limit: 1 });
+    expect(first.total).toBe(2);
+    expect(first.customers).toHaveLength(1);
+    expect(first.next).toBe(first.customers[0]!.id);
+    const rest = await customersPage({ ...req, step: 1, kind: "dropped", limit: 1, after: first.next! });
+    expect(rest.total).toBe(2);
+    expect(rest.next).toBeNull();
+    expect([...first.customers, ...rest.customers].map((x) => x.id)).toEqual(await idsOf(b, c));
+    expect(await funnelCustomers({ ...req, step: 2, kind: "reached" })).toEqual(await idsOf(a));
     const over = await funnel({ ...req, interval: "day" });
     expect(over.overTime?.map((d) => [d.entered, d.converted])).toEqual([
       [2, 1],
       [1, 0],
     ]);
+  });
+
+  it("list exactly the customers who reached a step, and who dropped after it", async () => {
+    const { t, period } = stretch();
+    const u = Object.fromEntries(
+      [
+        "full",
+        "added",
+        "viewed",
+        "skipped",
+        "stitched",
+        "late",
+        "retried",
+        "noStart",
+        "before",
+        "called",
+      ].map((k) => [k, uid(`m-${k}`)]),
+    );
+    const anon = uid("m-anon");
+    await send(
+      server,
+      track(u.full!, "Viewed", t(0)),
+      track(u.full!, "Added", t(0.5)),
+      track(u.full!, "Bought", t(1)),
+      track(u.added!, "Viewed", t(0)),
+      track(u.added!, "Added", t(1)),
+      track(u.viewed!, "Viewed", t(0)),
+      // Bought without Added: stops at step 1.
+      track(u.skipped!, "Viewed", t(0)),
+      track(u.skipped!, "Bought", t(1)),
+      // Anonymous step 1, then a login: one customer with two steps.
+      { type: "track", anonymousId: anon, event: "Viewed", timestamp: t(0) },
+      { type: "identify", anonymousId: anon, userId: u.stitched!, timestamp: t(0.2) },
+      track(u.stitched!, "Added", t(1)),
+      // Added after the 14-day window: stops at step 1.
+      track(u.late!, "Viewed", t(0)),
+      track(u.late!, "Added", t(15)),
+      // The second attempt gets further than the first.
+      track(u.retried!, "Viewed", t(0)),
+      track(u.retried!, "Viewed", t(20)),
+      track(u.retried!, "Added", t(21)),
+      // No step 1: in no list.
+      track(u.noStart!, "Added", t(0)),
+      track(u.noStart!, "Bought", t(1)),
+      // Step 1 before the period: in no list.
+      track(u.before!, "Viewed", t(-1)),
+      track(u.before!, "Added", t(0.5)),
+      // Converts, with a support call between steps 1 and 2.
+      track(u.called!, "Viewed", t(0)),
+      track(u.called!, "Support Call", t(0.3)),
+      track(u.called!, "Added", t(0.5)),
+      track(u.called!, "Bought", t(1)),
+    );
+    const req = { steps: steps("Viewed", "Added", "Bought"), ...period };
+    expect(counts(await funnel(req))).toEqual([8, 5, 2]);
+    const list = (step: number, kind: "reached" | "dropped", r: FunnelRequest = req) =>
+      funnelCustomers({ ...r, step, kind });
+    expect(await list(1, "reached")).toEqual(
+      await idsOf(u.full!, u.added!, u.viewed!, u.skipped!, u.stitched!, u.late!, u.retried!, u.called!),
+    );
+    expect(await list(1, "dropped")).toEqual(await idsOf(u.viewed!, u.skipped!, u.late!));
+    expect(await list(2, "reached")).toEqual(
+      await idsOf(u.full!, u.added!, u.stitched!, u.retried!, u.called!),
+    );
+    expect(await list(2, "dropped")).toEqual(await idsOf(u.added!, u.stitched!, u.retried!));
+    expect(await list(3, "reached")).toEqual(await idsOf(u.full!, u.called!));
+    // Nobody drops after the last step (it would list the converted).
+    const last = await server.api<ErrorReply>("/api/insights/funnel/customers", {
+      method: "POST",
+      body: { ...req, step: 3, kind: "dropped" },
+    });
+    expect(last.status, JSON.stringify(last.body)).toBe(400);
+    expect(last.body.error.message).toMatch(/step 3 is the funnel's last/);
+    // The anonymous id finds the same customer as the login.
+    expect(await idsOf(anon)).toEqual(await idsOf(u.stitched!));
+
+    // An exclusion takes the caller out of every list.
+    const excluding = {
+      ...req,
+      exclusions: [{ event: "Support Call", between: [0, 1] as [number, number] }],
+    };
+    const r = await funnel(excluding);
+    expect(r.excluded).toBe(1);
+    expect(counts(r)).toEqual([7, 4, 1]);
+    expect(await list(1, "reached", excluding)).toEqual(
+      await idsOf(u.full!, u.added!, u.viewed!, u.skipped!, u.stitched!, u.late!, u.retried!),
+    );
+    expect(await list(3, "reached", excluding)).toEqual(await idsOf(u.full!));
   });
 
   it("give the same answer through the CLI, which talks to the running server", async () => {

@@ -403,6 +403,12 @@ export async function funnelCustomers(
       code: "invalid",
       message: `step ${step} is beyond the funnel's ${funnel.steps.length} steps`,
     });
+  // Nobody drops after the last step: "dropped" there would list the customers who converted.
+  if (kind === "dropped" && step === funnel.steps.length)
+    return err({
+      code: "invalid",
+      message: `step ${step} is the funnel's last: nobody drops after it (ask for reached)`,
+    });
   if (needsJourney(funnel)) await refresher.refresh();
   return runQuery(store, {
     duckdb: () =>
