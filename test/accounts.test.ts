@@ -2,6 +2,7 @@
 // sign-out, disabling and password resets — on a real server with a real database file.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, runCli, runCliJson } from "./helpers/cli.js";
+import { ManualClock } from "./helpers/clock.js";
 import { type ErrorReply, startTestServer, type TestServer, uid } from "./helpers/server.js";
 
 let server: TestServer;
@@ -168,16 +169,43 @@ describe("accounts and sign-in", () => {
     expect((await server.api("/api/auth/me", as(token))).status).toBe(401);
   });
 
-  it("end a session when it expires", async () => {
-    const short = await startTestServer({ config: { journeyRefreshSeconds: 0, sessionHours: 1 / 3600 } });
+  it("end a session when it expires, to the millisecond, by the server's clock", async () => {
+    const signedInAt = Date.UTC(2026, 2, 1, 9, 30, 0);
+    const clock = new ManualClock(signedInAt);
+    const hours = 8;
+    const timed = await startTestServer({ config: { journeyRefreshSeconds: 0, sessionHours: hours }, clock });
     try {
-      const first = short.running.firstRun!.admin;
-      const token = (await login(first.email, first.password, short)).body.token;
-      expect((await short.api("/api/auth/me", as(token))).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 1200));
-      expect((await short.api("/api/auth/me", as(token))).status).toBe(401);
+      const first = timed.running.firstRun!.admin;
+      const session = await login(first.email, first.password, timed);
+      expect(session.status).toBe(200);
+      expect(session.body.expiresAt).toBe("2026-03-01T17:30:00.000Z");
+      const me = async () => (await timed.api<ErrorReply>("/api/auth/me", as(session.body.token))).status;
+      expect(await me()).toBe(200);
+      clock.advance(hours * 3_600_000 - 1);
+      expect(await me(), "one millisecond before it expires").toBe(200);
+      clock.advance(1);
+      expect(await me(), "at its expiry").toBe(401);
+      const expired = await timed.api<ErrorReply>("/api/auth/me", as(session.body.token));
+      expect(expired.body.error.code).toBe("invalid_session");
     } finally {
-      await short.close();
+      await timed.close();
+    }
+  });
+
+  it("forget failed sign-ins once the throttle's window has passed on the server's clock", async () => {
+    const clock = new ManualClock(Date.UTC(2026, 2, 1, 9, 30, 0));
+    const timed = await startTestServer({ config: { journeyRefreshSeconds: 0 }, clock });
+    try {
+      const first = timed.running.firstRun!.admin;
+      for (let i = 0; i < 10; i++)
+        expect((await login(first.email, "wrong-wrong-wrong", timed)).status).toBe(401);
+      expect((await login(first.email, first.password, timed)).status, "throttled").toBe(429);
+      clock.advance(15 * 60_000 - 1);
+      expect((await login(first.email, first.password, timed)).status, "still within the window").toBe(429);
+      clock.advance(1);
+      expect((await login(first.email, first.password, timed)).status, "the window has passed").toBe(200);
+    } finally {
+      await timed.close();
     }
   });
 });

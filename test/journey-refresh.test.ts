@@ -3,14 +3,19 @@
 // when nothing new arrives for them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Row } from "../src/store/database.js";
+import { ManualClock } from "./helpers/clock.js";
 import { at, customerOf, send } from "./helpers/customers.js";
 import { startTestServer, type TestServer, uid } from "./helpers/server.js";
 
 let server: TestServer;
+/** The server's "now": months after the events below (all in January 2025), moved only by the tests. */
+const clock = new ManualClock(Date.UTC(2025, 5, 1, 12, 0, 0));
+const DAY = 86_400_000;
 
 interface Refresh {
   mode: string;
   customers: number;
+  refreshedAt: string;
 }
 
 async function refresh(): Promise<Refresh> {
@@ -54,7 +59,7 @@ const email = `${uid("mina")}@example.com`.toLowerCase();
 const BYSTANDERS = 20;
 
 beforeAll(async () => {
-  server = await startTestServer({ config: { journeyRefreshSeconds: 0 } });
+  server = await startTestServer({ config: { journeyRefreshSeconds: 0 }, clock });
   const batch = Array.from({ length: BYSTANDERS }, (_, i) => [
     { type: "page", anonymousId: `bystander-${i}`, name: "Home", timestamp: at(i) },
     { type: "track", anonymousId: `bystander-${i}`, event: "Product Viewed", timestamp: at(i + 1) },
@@ -170,7 +175,7 @@ describe("journey refresh", () => {
     expect((await server.api("/api/customers/999999/journey")).status).toBe(404);
   });
 
-  it("a customer whose quiet spell passes the lapse moves back without any new event of theirs", async () => {
+  it("a customer whose quiet spell passes the lapse moves back without any new event of theirs, when it is due", async () => {
     const model = await server.api<{ lapse: unknown }>("/api/journey-model");
     const put = await server.api("/api/journey-model", {
       method: "PUT",
@@ -178,8 +183,8 @@ describe("journey refresh", () => {
     });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     const quiet = uid("quiet");
-    // Delivered 1 day minus 3 seconds ago: in retention now, due to lapse 3 seconds from now.
-    const deliveredAt = Date.now() - 86_400_000 + 3_000;
+    // Delivered 1 day minus 1 ms ago on the server's clock: in retention now, due to lapse 1 ms from now.
+    const deliveredAt = clock.now() - DAY + 1;
     await send(server, {
       type: "track",
       userId: quiet,
@@ -196,11 +201,27 @@ describe("journey refresh", () => {
         )
       )[0]!.stage;
     await expect(stageOf()).resolves.toBe(4);
-    await new Promise((r) => setTimeout(r, Math.max(0, deliveredAt + 86_400_000 - Date.now()) + 500));
+    // Nothing new and nobody due: a refresh touches no customer.
+    expect((await refresh()).customers).toBe(0);
+    await expect(stageOf()).resolves.toBe(4);
+    // Exactly a day after the delivery the lapse is due; a refresh picks up this one customer.
+    clock.advance(1);
     const due = await refresh();
     expect(due.mode).toBe("incremental");
     expect(due.customers).toBe(1);
+    expect(due.refreshedAt).toBe(new Date(deliveredAt + DAY).toISOString());
     await expect(stageOf()).resolves.toBe(2);
+    const [lapsed] = await server.query(
+      `SELECT t.from_stage, t.to_stage, epoch_ms(t.changed_at)::DOUBLE AS at FROM stage_transitions t
+         JOIN identities i ON i.key = $1 JOIN customers c ON c.id = i.customer_id
+        WHERE t.customer_id = c.canonical_id AND t.cause = 'lapse'`,
+      [`user_id:${quiet}`],
+    );
+    expect(lapsed, "the lapse is dated when it fell due").toEqual({
+      from_stage: 4,
+      to_stage: 2,
+      at: deliveredAt + DAY,
+    });
     await server.api("/api/journey-model", { method: "PUT", body: model.body });
   });
 

@@ -4,6 +4,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 import { type Actor, auditedChange } from "../audit/log.js";
+import type { Clock } from "../clock.js";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import { hashSecret } from "./credentials.js";
@@ -253,6 +254,7 @@ export async function signIn(
   email: string,
   password: string,
   hours: number,
+  clock: Clock,
 ): Promise<Session | undefined> {
   const [row] = await store.read((conn) =>
     all(
@@ -266,11 +268,13 @@ export async function signIn(
   const good = await verifyPassword(password, stored);
   if (!row || !good || row.disabled_at !== null) return undefined;
   const token = `its_${randomBytes(32).toString("base64url")}`;
-  const expires = new Date(Date.now() + hours * 3_600_000);
+  const created = clock.now();
+  const expires = new Date(created + hours * 3_600_000);
   await store.exclusive((conn) =>
-    conn.run("INSERT INTO sessions VALUES ($1, $2, now(), $3::TIMESTAMP)", [
+    conn.run("INSERT INTO sessions VALUES ($1, $2, $3::TIMESTAMP, $4::TIMESTAMP)", [
       hashSecret(token),
       String(row.id),
+      new Date(created).toISOString(),
       expires.toISOString(),
     ]),
   );
@@ -282,14 +286,18 @@ export async function signOut(store: Store, token: string): Promise<void> {
 }
 
 /** The account behind a live session token, or undefined. */
-export async function sessionAccount(store: Store, token: string): Promise<Account | undefined> {
+export async function sessionAccount(
+  store: Store,
+  token: string,
+  clock: Clock,
+): Promise<Account | undefined> {
   const [row] = await store.read((conn) =>
     all(
       conn,
       `SELECT a.id, a.email, a.name, a.role, epoch_ms(a.created_at) AS created, epoch_ms(a.disabled_at) AS disabled
          FROM sessions s JOIN accounts a ON a.id = s.account_id
         WHERE s.id = $1 AND s.expires_at > $2::TIMESTAMP AND a.disabled_at IS NULL`,
-      [hashSecret(token), new Date().toISOString()],
+      [hashSecret(token), new Date(clock.now()).toISOString()],
     ),
   );
   return row ? toAccount(row) : undefined;
@@ -303,6 +311,7 @@ export class SignInThrottle {
   private readonly failures = new Map<string, number[]>();
 
   constructor(
+    private readonly clock: Clock,
     private readonly limit = 10,
     private readonly windowMs = 15 * 60_000,
   ) {}
@@ -314,7 +323,7 @@ export class SignInThrottle {
 
   failed(email: string): void {
     const key = normalEmail(email);
-    this.failures.set(key, [...this.recent(key), Date.now()]);
+    this.failures.set(key, [...this.recent(key), this.clock.now()]);
   }
 
   succeeded(email: string): void {
@@ -322,7 +331,7 @@ export class SignInThrottle {
   }
 
   private recent(key: string): number[] {
-    const since = Date.now() - this.windowMs;
+    const since = this.clock.now() - this.windowMs;
     return (this.failures.get(key) ?? []).filter((t) => t > since);
   }
 }

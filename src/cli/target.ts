@@ -5,6 +5,7 @@ import http from "node:http";
 import path from "node:path";
 import { cliActor } from "../audit/log.js";
 import { CredentialVerifier } from "../auth/credentials.js";
+import { systemClock } from "../clock.js";
 import { EventWriter } from "../collect/writer.js";
 import type { Config } from "../config.js";
 import { IdentityGraph } from "../identity/graph.js";
@@ -109,6 +110,7 @@ export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) =>
     writeKeys: new CredentialVerifier(store, "write_key"),
     apiTokens: new CredentialVerifier(store, "api_token"),
     log,
+    clock: systemClock,
   };
   try {
     return await fn(ctx);

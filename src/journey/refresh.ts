@@ -3,6 +3,7 @@
 // events and merges recompute only the customers they touch; a change of personas only re-assigns them.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Logger } from "pino";
+import { type Clock, systemClock } from "../clock.js";
 import { all, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { classificationSql } from "./classify.js";
@@ -176,6 +177,7 @@ export class JourneyRefresher {
   constructor(
     private readonly store: Store,
     private readonly log?: Logger,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Resolves when no refresh is running (for a clean shutdown). */
@@ -205,7 +207,7 @@ export class JourneyRefresher {
 
   private async run(conn: DuckDBConnection): Promise<RefreshReport> {
     const started = performance.now();
-    const now = new Date();
+    const now = new Date(this.clock.now());
     await conn.run("BEGIN TRANSACTION");
     try {
       const defs = await readDefinitions(conn);

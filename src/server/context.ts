@@ -1,6 +1,7 @@
 // What every route needs, built once at start-up.
 import type { Logger } from "pino";
 import type { CredentialVerifier } from "../auth/credentials.js";
+import type { Clock } from "../clock.js";
 import type { EventWriter } from "../collect/writer.js";
 import type { Config } from "../config.js";
 import type { IdentifierRules } from "../identity/identifiers.js";
@@ -20,4 +21,6 @@ export interface AppContext {
   writeKeys: CredentialVerifier;
   apiTokens: CredentialVerifier;
   log: Logger;
+  /** "Now" for sessions, sign-in throttling and journey lapses. */
+  clock: Clock;
 }

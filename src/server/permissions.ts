@@ -8,6 +8,7 @@ import { type Account, sessionAccount } from "../auth/accounts.js";
 import type { CredentialVerifier } from "../auth/credentials.js";
 import { maskPersonal } from "../auth/masking.js";
 import { canGrant, hasPermission, type Permission, type Role } from "../auth/roles.js";
+import { type Clock, systemClock } from "../clock.js";
 import type { Store } from "../store/database.js";
 import { HttpError } from "./errors.js";
 
@@ -99,6 +100,7 @@ export async function authenticate(
   req: FastifyRequest,
   tokens: CredentialVerifier,
   store: Store,
+  clock: Clock = systemClock,
 ): Promise<Principal> {
   const token = tokenOf(req);
   if (!token)
@@ -109,7 +111,7 @@ export async function authenticate(
     );
   let principal: Principal;
   if (token.startsWith("its_")) {
-    const account = await sessionAccount(store, token);
+    const account = await sessionAccount(store, token, clock);
     if (!account)
       throw new HttpError(401, "invalid_session", "the sign-in has expired or ended; sign in again");
     principal = { kind: "account", id: account.id, name: account.email, role: account.role, account };
@@ -176,6 +178,7 @@ export function enforceAccess(
     writeKeys: CredentialVerifier;
     store: Store;
     config: { identity: { traitIdentifiers: string[] } };
+    clock?: Clock;
   },
 ): void {
   app.addHook("onRequest", async (req) => {
@@ -185,7 +188,7 @@ export function enforceAccess(
     if (access === undefined)
       throw new HttpError(403, "undeclared_access", "this route declares no permission and is refused");
     if (access === "public" || access === "collect") return;
-    const principal = await authenticate(req, deps.apiTokens, deps.store);
+    const principal = await authenticate(req, deps.apiTokens, deps.store, deps.clock);
     if (!hasPermission(principal.role, access)) throw denied(principal, access);
   });
   app.addHook("preValidation", async (req) => {

@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import { createAccount } from "../auth/accounts.js";
 import { CredentialVerifier, createCredential, newSecret } from "../auth/credentials.js";
+import { type Clock, systemClock } from "../clock.js";
 import { EventWriter } from "../collect/writer.js";
 import type { Config } from "../config.js";
 import { compactSearchTerms } from "../customers/terms.js";
@@ -43,6 +44,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** Where log lines go instead of stdout (tests read them). */
   logTo?: DestinationStream;
+  /** "Now" for sessions and journey lapses (tests move it by hand); the machine's clock by default. */
+  clock?: Clock;
 }
 
 export async function startServer(
@@ -65,7 +68,8 @@ export async function startServer(
   if (await finishPendingErasure(store)) log.info("finished the compaction of an interrupted erasure");
   const writeKeys = new CredentialVerifier(store, "write_key");
   await seedJourneyDefaults(store);
-  const journey = new JourneyRefresher(store, log);
+  const clock = opts.clock ?? systemClock;
+  const journey = new JourneyRefresher(store, log, clock);
   const apiTokens = new CredentialVerifier(store, "api_token");
   for (const key of config.devWriteKeys) writeKeys.allow(key, "dev");
   const ctx: AppContext = {
@@ -78,6 +82,7 @@ export async function startServer(
     writeKeys,
     apiTokens,
     log,
+    clock,
   };
 
   let firstRun: RunningServer["firstRun"];

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { Clock } from "../../src/clock.js";
 import { type ConfigOverrides, loadConfig } from "../../src/config.js";
 import type { DestinationStream } from "../../src/logger.js";
 import { type RunningServer, startServer } from "../../src/server/runtime.js";
@@ -81,6 +82,8 @@ export interface StartOptions {
   databasePath?: string;
   /** Where the server's log lines go (e.g. a capture; set config.logLevel too, it is silent by default). */
   logTo?: DestinationStream;
+  /** "Now" for sessions and journey lapses (e.g. a ManualClock); the machine's clock by default. */
+  clock?: Clock;
 }
 
 export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
@@ -99,7 +102,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     noConfigFile(dir),
   );
   if (!loaded.ok) throw new Error(loaded.error);
-  const started = await startServer(loaded.value, { logTo: opts.logTo });
+  const started = await startServer(loaded.value, { logTo: opts.logTo, clock: opts.clock });
   if (!started.ok) throw new Error(started.error);
   const running = started.value;
   let apiToken = running.firstRun?.apiToken;

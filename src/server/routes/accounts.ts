@@ -40,7 +40,7 @@ const WithPassword = Type.Object({
 });
 
 export function accountRoutes(app: App, ctx: AppContext): void {
-  const throttle = new SignInThrottle();
+  const throttle = new SignInThrottle(ctx.clock);
 
   /**
    * Nobody acts on their own account through these routes (no self-promotion, no locking oneself out),
@@ -83,7 +83,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
           "too_many_attempts",
           "too many failed sign-ins for this email; wait 15 minutes",
         );
-      const session = await signIn(ctx.store, email, password, ctx.config.sessionHours);
+      const session = await signIn(ctx.store, email, password, ctx.config.sessionHours, ctx.clock);
       if (!session) {
         throttle.failed(email);
         throw new HttpError(401, "invalid_credentials", "the email or the password is wrong");
@@ -138,7 +138,9 @@ export function accountRoutes(app: App, ctx: AppContext): void {
     },
     async (req) => {
       const token = tokenOf(req);
-      const account = token?.startsWith("its_") ? await sessionAccount(ctx.store, token) : undefined;
+      const account = token?.startsWith("its_")
+        ? await sessionAccount(ctx.store, token, ctx.clock)
+        : undefined;
       return { account: account ?? null, permissions: account ? permissionsOf(account.role) : [] };
     },
   );
