@@ -450,6 +450,7 @@ describe("CLI", () => {
         "imported",
         "duplicates",
         "rejected",
+        "suppressed",
         "rejectsFile",
         "seconds",
         "rowsPerSecond",

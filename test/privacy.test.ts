@@ -372,7 +372,7 @@ describe("export, erasure and tombstones", () => {
         .join("\n"),
     );
     const imported = await importFile(server.running.ctx, { path: file, mapping: {}, defaults: {} });
-    expect(imported).toMatchObject({ ok: true, value: { imported: 1 } });
+    expect(imported).toMatchObject({ ok: true, value: { imported: 1, suppressed: 2, duplicates: 0 } });
 
     const list = await server.api<TombstoneList>("/api/tombstones");
     expect(list.status).toBe(200);

@@ -62,7 +62,8 @@ function buildRequest(file: string, opts: ImportOptions): ImportRequest {
 function describe(s: ImportSummary): string {
   const rejects = s.rejected > 0 ? `${s.rejected} rejected → ${s.rejectsFile}` : "0 rejected";
   const verb = s.dryRun ? "Dry run: would import" : "Imported";
-  return `${verb} ${s.imported} rows (${s.duplicates} duplicates, ${rejects}) in ${s.seconds.toFixed(1)} s, ${s.rowsPerSecond} rows/s`;
+  const suppressed = s.suppressed > 0 ? `, ${s.suppressed} of erased people dropped` : "";
+  return `${verb} ${s.imported} rows (${s.duplicates} duplicates${suppressed}, ${rejects}) in ${s.seconds.toFixed(1)} s, ${s.rowsPerSecond} rows/s`;
 }
 
 /**

@@ -123,14 +123,14 @@ export async function storeChunk(
   s: ChunkSettings,
   from: number,
   to: number,
-): Promise<number> {
+): Promise<{ stored: number; suppressed: number }> {
   await ensureScratchTables(conn); // graph.resolve stages rows in them
   await conn.run("BEGIN TRANSACTION");
   try {
     await conn.run(selectChunkSql(t, s), [from, to]);
     // Rows of erased people are dropped (and counted on their tombstone) before anything is claimed.
     const idColumns = slots(s.traitIdentifiers).map(([col, kind]): [string, string] => [`v_${col}`, kind]);
-    await suppressStaged(conn, t.chunk, idColumns, "previous_id");
+    const suppressed = await suppressStaged(conn, t.chunk, idColumns, "previous_id");
     const received = `make_timestamp(${Math.trunc(s.receivedAt) * 1000})`;
     const inserted = await conn.runAndReadAll(
       `INSERT INTO seen_messages SELECT message_id, ${received} FROM ${t.chunk}`,
@@ -191,7 +191,7 @@ export async function storeChunk(
     );
     await conn.run("COMMIT");
     pending.commit();
-    return count;
+    return { stored: count, suppressed };
   } catch (e) {
     await conn.run("ROLLBACK").catch(() => undefined);
     throw e;

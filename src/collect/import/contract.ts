@@ -46,6 +46,9 @@ export const ImportSummary = Type.Object({
   imported: Type.Integer({ description: "Events stored (or that would be, with dryRun)" }),
   duplicates: Type.Integer({ description: "Rows whose messageId was already stored or repeats in the file" }),
   rejected: Type.Integer({ description: "Rows written to the rejects file with their reason" }),
+  suppressed: Type.Integer({
+    description: "Rows of erased people (tombstones), dropped and counted, not stored",
+  }),
   rejectsFile: Type.Union([Type.String(), Type.Null()]),
   seconds: Type.Number(),
   rowsPerSecond: Type.Integer(),

@@ -94,7 +94,7 @@ async function storeAll(
   counted: Counted,
   run: Run,
   opts: ImportOptions,
-): Promise<Result<number, string>> {
+): Promise<Result<{ stored: number; suppressed: number }, string>> {
   const chunkRows = opts.chunkRows ?? DEFAULT_CHUNK_ROWS;
   const settings = {
     graph: deps.writer.graph,
@@ -108,10 +108,13 @@ async function storeAll(
   const startedAt = Date.now();
   opts.onProgress?.({ phase: "storing", done: 0, total, startedAt });
   let stored = 0;
+  let suppressed = 0;
   for (let from = 1; from <= total; from += chunkRows) {
     const to = Math.min(total, from + chunkRows - 1);
     try {
-      stored += await run((c) => storeChunk(c, plan.tables, settings, from, to));
+      const chunk = await run((c) => storeChunk(c, plan.tables, settings, from, to));
+      stored += chunk.stored;
+      suppressed += chunk.suppressed;
     } catch (e) {
       return err(
         `import stopped after storing ${stored} events: ${firstLine(e)}. Run it again to finish; stored rows are skipped as duplicates.`,
@@ -119,7 +122,7 @@ async function storeAll(
     }
     opts.onProgress?.({ phase: "storing", done: to, total, startedAt });
   }
-  return ok(stored);
+  return ok({ stored, suppressed });
 }
 
 export async function importFile(
@@ -137,8 +140,9 @@ export async function importFile(
     const counted = await stage(plan, deps, run);
     if (!counted.ok) return counted;
     const c = counted.value;
+    // A dry run does not look at tombstones: it counts what is new.
     const imported = req.dryRun
-      ? ok(await countNew(run, plan.tables.staged))
+      ? ok({ stored: await countNew(run, plan.tables.staged), suppressed: 0 })
       : await storeAll(plan, deps, c, run, opts);
     if (!imported.ok) return imported;
     const seconds = (performance.now() - started) / 1000;
@@ -146,8 +150,9 @@ export async function importFile(
       file: plan.file,
       format: plan.format,
       rows: c.rows,
-      imported: imported.value,
-      duplicates: c.rows - c.rejected - imported.value,
+      imported: imported.value.stored,
+      duplicates: c.rows - c.rejected - imported.value.stored - imported.value.suppressed,
+      suppressed: imported.value.suppressed,
       rejected: c.rejected,
       rejectsFile: c.rejected > 0 ? plan.rejectsFile : null,
       seconds: Math.round(seconds * 1000) / 1000,
