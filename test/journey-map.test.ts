@@ -20,6 +20,7 @@ import {
   refresh,
   type Scope,
   stageOf,
+  transitionsOf,
 } from "./helpers/journey.js";
 import { startTestServer, type TestServer } from "./helpers/server.js";
 
@@ -38,7 +39,6 @@ let trudy: JourneyMap;
 let exported: string;
 
 beforeAll(async () => {
-  const started = performance.now();
   server = await startTestServer({ config: { journeyRefreshSeconds: 0 } });
   const loaded = await loadDemoWorld(server.running.ctx, WORLD);
   problems = (JSON.parse(fs.readFileSync(loaded.manifest, "utf8")) as { problems: ProblemEntry[] }).problems;
@@ -48,8 +48,6 @@ beforeAll(async () => {
   tim = await journeyMap(server, { persona: TIM, top: 50 });
   trudy = await journeyMap(server, { persona: TRUDY, top: 50 });
   exported = await exportCsv();
-  // A budget, not a benchmark: the whole file should stay well under a minute.
-  expect(performance.now() - started).toBeLessThan(45_000);
 }, 120_000);
 afterAll(async () => {
   await server?.close();
@@ -210,6 +208,7 @@ describe("pain points", () => {
   });
 });
 
+// Who is in each list, on a world small enough to know, is test/membership.test.ts.
 describe("the customers behind a number", () => {
   /** Pages through an audience (small pages, so several) and checks it against the map's number. */
   async function expectAudience(audience: string, n: number, scope: Scope = {}): Promise<void> {
@@ -260,14 +259,17 @@ describe("the customers behind a number", () => {
   it("lists each customer with their persona and current stage", async () => {
     const res = expectOk(
       await server.api<{
-        customers: Array<{ persona: string | null; stage: string | null; lastSeen: string }>;
+        customers: Array<{ id: number; persona: string | null; stage: string | null; lastSeen: string }>;
       }>(`/api/journey-map/customers${qs({ audience: "cohort", persona: TRUDY, limit: 5 })}`),
     );
     expect(res.customers).toHaveLength(5);
     const stages = all50.stages.map((s) => s.key);
     for (const c of res.customers) {
       expect(c.persona).toBe(TRUDY);
-      if (c.stage !== null) expect(stages).toContain(c.stage);
+      // Every one of them is on the journey: the current stage is where the stage history ends.
+      const history = await transitionsOf(server, c.id);
+      expect(history.length, `customer ${c.id}`).toBeGreaterThan(0);
+      expect(c.stage, `customer ${c.id}`).toBe(stages[history.at(-1)!.to - 1]);
       expect(Date.parse(c.lastSeen)).toBeLessThan(WORLD.end.getTime());
     }
   });
