@@ -53,9 +53,40 @@ describe("search terms", () => {
     expect(await compactSearchTerms(server.running.ctx.store)).toBe(false);
   });
 
-  it("bounds a prefix by the next code point, Korean included", () => {
+  it("bounds a prefix by the next code point, Korean and beyond the BMP included", () => {
+    // Answers from the Unicode code charts, not from the function's own arithmetic:
+    // 김 U+AE40 → 깁 U+AE41, 지 U+C9C0 → 직 U+C9C1, 😀 U+1F600 → 😁 U+1F601 (one code point, two UTF-16 units).
     expect(prefixUpperBound("kim")).toBe("kin");
-    expect(prefixUpperBound("김")).toBe(String.fromCodePoint("김".codePointAt(0)! + 1));
-    expect("김지민" < prefixUpperBound("김") && "김지민" >= "김").toBe(true);
+    expect(prefixUpperBound("김")).toBe("깁");
+    expect(prefixUpperBound("김지")).toBe("김직");
+    expect(prefixUpperBound("a😀")).toBe("a😁");
+    expect(prefixUpperBound("")).toBe("\u{10FFFF}");
+  });
+
+  it("finds exactly the customers whose name starts with a Korean prefix, before and after a re-sort", async () => {
+    // 기 (U+AE30) sorts before 김 (U+AE40), 깁 (U+AE41) right after it: neighbours on both sides of the range.
+    const names = ["김지민", "김민준", "깁슨", "기민"];
+    await send(
+      server,
+      ...names.map((name, i) => ({
+        type: "identify",
+        userId: uid(`korean-${i}`),
+        timestamp: at(i),
+        traits: { name },
+      })),
+    );
+    const found = async (q: string) => (await search(server, q)).map((m) => m.name).sort();
+    const expected: Record<string, string[]> = {
+      김: ["김민준", "김지민"],
+      김지: ["김지민"],
+      김지민: ["김지민"],
+      깁: ["깁슨"],
+      기: ["기민"],
+      김지민씨: [],
+    };
+    for (const [q, names] of Object.entries(expected)) expect(await found(q), q).toEqual([...names].sort());
+    expect(await compactSearchTerms(server.running.ctx.store, { force: true })).toBe(true);
+    for (const [q, names] of Object.entries(expected))
+      expect(await found(q), `${q} after the re-sort`).toEqual([...names].sort());
   });
 });
