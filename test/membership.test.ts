@@ -195,6 +195,46 @@ describe("a five-customer map, computed by hand", () => {
   });
 });
 
+describe("a period that starts on day 4", () => {
+  const LATER = { from: day(4), to: PERIOD.to };
+
+  it("counts only the moves, stays and feedback from then on", async () => {
+    const later = await journeyMap(server, { ...LATER, top: 50 });
+    // In it: B's checkout (d4), A's delivery and promoter answer, D's whole journey. E moved before it.
+    expect(later.stages.map((s) => [s.key, s.reached, s.converted])).toEqual([
+      ["awareness", 1, 1],
+      ["consideration", 1, 0],
+      ["purchase", 1, 0],
+      ["retention", 1, 1],
+      ["advocacy", 1, null],
+    ]);
+    const times = later.stages.map((s) => [
+      s.key,
+      s.timeInStage.medianSeconds,
+      s.timeInStage.p90Seconds,
+      s.timeInStage.completedStays,
+      s.timeInStage.openStays,
+    ]);
+    expect(times).toEqual([
+      ["awareness", HOUR, HOUR, 1, 0],
+      // D's stay has not ended: no time to report.
+      ["consideration", null, null, 0, 1],
+      ["purchase", 45 * DAY + 2 * HOUR, 45 * DAY + 2 * HOUR, 1, 0],
+      ["retention", 2.5 * DAY, 2.5 * DAY, 1, 0],
+      ["advocacy", 45 * DAY, 45 * DAY, 1, 0],
+    ]);
+    // E's good review (d3) is before the period: advocacy rests on C's review and D's mention.
+    expect(stageOf(later, "advocacy").emotion).toMatchObject({ answers: 2, source: "direct", value: -0.75 });
+    expect(stageOf(later, "purchase").emotion).toMatchObject({ answers: 1, source: "after", value: -0.5 });
+    const people = async (audience: string) =>
+      (await audienceAll(server, audience, { ...LATER, limit: 2 })).ids;
+    expect(await people("stage:awareness:reached")).toEqual(ids("D"));
+    expect(await people("stage:purchase:dropped")).toEqual(ids("B"));
+    expect(await people("stage:retention:converted")).toEqual(ids("A"));
+    expect(await people("touchpoint:product-view:reach")).toEqual(ids("C", "D", "E"));
+  });
+});
+
 describe("the customers behind the numbers are the right ones", () => {
   /** Every page of an audience, two customers a page: the ids, and every page's total equal to their count. */
   async function members(audience: string): Promise<number[]> {
