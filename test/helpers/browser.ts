@@ -1,11 +1,12 @@
 // The dashboard as a person sees it: a real Itinera server on a copy of the demo-world database, and
-// Debian's Chromium driven by playwright-core (no browser is downloaded). Console errors and failed
-// page scripts are collected so every test can assert there were none; screenshots of each view go to
-// test-results/screens/ as artifacts.
+// Debian's Chromium driven by playwright-core (no browser is downloaded). Console errors, failed page
+// scripts, answers of 400 and above and failed requests are collected, and every test asserts there
+// were none (after each test too, so nothing slips past a file's last check); screenshots of each view
+// go to test-results/screens/ as artifacts.
 import fs from "node:fs";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { expect, inject } from "vitest";
+import { afterEach, expect, inject } from "vitest";
 import { createAccount } from "../../src/auth/accounts.js";
 import { startTestServer, type TestServer, tempDir } from "./server.js";
 
@@ -33,14 +34,21 @@ export interface Dashboard {
   browser: Browser;
   context: BrowserContext;
   page: Page;
-  /** Console errors and uncaught page errors since the last `expectNoErrors`. */
-  errors: string[];
+  /** What went wrong since the last check, one line each (see `expectNoErrors`). */
+  readonly errors: readonly string[];
   /** Opens a path of the dashboard (signed in, unless the context was cleared). */
   open(pathAndQuery: string): Promise<void>;
   /** Saves a full-page screenshot as test-results/screens/<name>.png. */
   screenshot(name: string): Promise<void>;
-  /** Fails on any collected error except those matching `allow` (e.g. an expected 401). */
-  expectNoErrors(allow?: RegExp[]): void;
+  /**
+   * Fails on any console error, page error, answer of 400 or above or failed request since the last
+   * check, except the answers named in `expected`, each as "METHOD /path STATUS" (e.g.
+   * "POST /api/auth/login 401"; a path without "?" matches any query). Each named answer must have
+   * come exactly as many times as it is named: an error state that came from another request fails.
+   */
+  expectNoErrors(expected?: string[]): void;
+  /** Forgets the errors collected so far and returns them (for a test that failed already). */
+  discardErrors(): string[];
   close(): Promise<void>;
 }
 
@@ -62,7 +70,179 @@ function copyDemoDatabase(): string {
   return target;
 }
 
+/** Something that went wrong in the page, with the line a failing check prints for it. */
+type Problem =
+  | { kind: "console" | "page"; text: string }
+  | { kind: "response"; method: string; url: URL; status: number; text: string }
+  | { kind: "failed"; method: string; url: URL; text: string };
+
+/** Whether an answer is the one named by "METHOD /path STATUS". */
+function answers(p: Extract<Problem, { kind: "response" }>, spec: string): boolean {
+  const [method, target, status, ...rest] = spec.split(" ");
+  if (!method || !target || !status || rest.length > 0) throw new Error(`not "METHOD /path STATUS": ${spec}`);
+  const where = target.includes("?") ? p.url.pathname + p.url.search : p.url.pathname;
+  return p.method === method && where === target && p.status === Number(status);
+}
+
+// Reports each fetch whose AbortSignal fires while it is under way, so a request the dashboard
+// cancelled itself (react-query aborts a query's fetch when its key changes or its view unmounts) is
+// told apart from one the network or the server broke. Both fail in Chromium as net::ERR_ABORTED.
+const ABORT_PROBE = `(() => {
+  const fetch = window.fetch;
+  window.fetch = function (input, init) {
+    const request = input instanceof Request ? input : undefined;
+    const signal = (init && init.signal) || (request && request.signal);
+    if (signal && !signal.aborted) {
+      const method = String((init && init.method) || (request && request.method) || "GET").toUpperCase();
+      const url = new URL(request ? request.url : String(input), location.href).href;
+      let settled = false;
+      const onAbort = () => { if (!settled) window.__itineraFetchAborted(method, url); };
+      signal.addEventListener("abort", onAbort, { once: true });
+      const done = () => { settled = true; signal.removeEventListener("abort", onAbort); };
+      const result = fetch.call(this, input, init);
+      // Headers in hand is not the end: the body can still be cancelled, so wait for it too.
+      result.then((res) => res.clone().arrayBuffer().then(done, done), done);
+      return result;
+    }
+    return fetch.call(this, input, init);
+  };
+})();`;
+
+/**
+ * Collects what goes wrong in a page: console errors, uncaught errors, answers of 400 and above, and
+ * failed requests. A request that fails with net::ERR_ABORTED is left out only when it clearly was
+ * abandoned on purpose: the page's own code aborted its fetch (see ABORT_PROBE; react-query does so
+ * when a query's key changes or its view goes away), or it belonged to a document the page was
+ * navigating away from when it failed (a navigation cancels the old document's requests). Which
+ * document a request belongs to is Chromium's loader id, read over CDP: the timing of Playwright's
+ * events cannot tell the old document's last requests from the new one's first. Any other abort, and
+ * every other failure (connection refused or reset, an empty answer…), is an error.
+ */
+async function watchPage(page: Page) {
+  const problems: Problem[] = [];
+  const pending: Array<{ problem: Extract<Problem, { kind: "failed" }>; key: string }> = [];
+  const aborted: string[] = [];
+
+  await page.exposeFunction("__itineraFetchAborted", (method: string, url: string) => {
+    aborted.push(`${method} ${url}`);
+  });
+  await page.addInitScript(ABORT_PROBE);
+
+  const cdp = await page.context().newCDPSession(page);
+  const { frameTree } = (await cdp.send("Page.getFrameTree")) as { frameTree: { frame: { id: string } } };
+  const mainFrame = frameTree.frame.id;
+  /** Each request's method, URL and document (loader id). */
+  const requests = new Map<string, { method: string; url: string; loader: string }>();
+  /** The main frame's documents that a later navigation has started to replace. */
+  const leaving = new Set<string>();
+  let current: string | undefined;
+  cdp.on("Network.requestWillBeSent", (e) => {
+    requests.set(e.requestId, { method: e.request.method, url: e.request.url, loader: e.loaderId });
+    if (e.type === "Document" && e.frameId === mainFrame && e.loaderId !== current) {
+      if (current !== undefined) leaving.add(current);
+      current = e.loaderId;
+    }
+  });
+  cdp.on("Network.loadingFinished", (e) => requests.delete(e.requestId));
+  cdp.on("Network.loadingFailed", (e) => {
+    const r = requests.get(e.requestId);
+    requests.delete(e.requestId);
+    if (!r) return;
+    const url = new URL(r.url);
+    const problem = {
+      kind: "failed" as const,
+      method: r.method,
+      url,
+      text: `failed: ${r.method} ${url.pathname}${url.search} ${e.errorText}`,
+    };
+    if (e.errorText === "net::ERR_ABORTED") {
+      if (leaving.has(r.loader)) return;
+      // Whether the page aborted it is known once its probe has reported, which may come after this.
+      pending.push({ problem, key: `${r.method} ${r.url}` });
+      return;
+    }
+    problems.push(problem);
+  });
+  await cdp.send("Network.enable");
+
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    // Chromium logs every answer of 400+ and every failed load too; those are recorded (with their
+    // method) from the network, and a failed load the network did not report stays an error.
+    const failedLoad = msg.text().startsWith("Failed to load resource");
+    problems.push({
+      kind: "console",
+      text: `console: ${msg.text()}${failedLoad ? ` (${msg.location().url})` : ""}`,
+    });
+  });
+  page.on("pageerror", (e) => problems.push({ kind: "page", text: `page: ${e.message}` }));
+  page.on("response", (r) => {
+    if (r.status() < 400) return;
+    const method = r.request().method();
+    const url = new URL(r.url());
+    problems.push({
+      kind: "response",
+      method,
+      url,
+      status: r.status(),
+      text: `response: ${method} ${url.pathname}${url.search} ${r.status()}`,
+    });
+  });
+
+  /** Failed loads the console reported that the network events also did. */
+  const knownFailedLoad = (p: Problem, urls: Set<string>) =>
+    p.kind === "console" &&
+    [...urls].some((u) => p.text.startsWith("console: Failed to load resource") && p.text.endsWith(`(${u})`));
+
+  return {
+    problems(): Problem[] {
+      const abortedNow = [...aborted];
+      const found: Problem[] = [];
+      const urls = new Set<string>();
+      for (const { problem, key } of pending) {
+        urls.add(problem.url.href);
+        const i = abortedNow.indexOf(key);
+        if (i >= 0) abortedNow.splice(i, 1);
+        else found.push(problem);
+      }
+      for (const p of problems) if (p.kind === "response" || p.kind === "failed") urls.add(p.url.href);
+      return [...problems.filter((p) => !knownFailedLoad(p, urls)), ...found];
+    },
+    clear() {
+      problems.length = 0;
+      pending.length = 0;
+      aborted.length = 0;
+    },
+  };
+}
+
+let checkedAfterEach = false;
+
+/**
+ * Checks the dashboard's errors after every test of the enclosing describe (as `expectNoErrors()` with
+ * nothing expected), so an error after a test's last explicit check still fails it. Every file calls it
+ * where it starts a dashboard; `startDashboard` refuses to run before it was called.
+ */
+export function checkErrorsAfterEach(dashboard: () => Dashboard | undefined): void {
+  checkedAfterEach = true;
+  afterEach((ctx) => {
+    const d = dashboard();
+    if (!d) return;
+    if (ctx.task.result?.state === "fail") {
+      // The test failed already: what the page saw is context for that failure, not a second one
+      // (it would also list the errors the test meant to check further on).
+      const seen = d.discardErrors();
+      if (seen.length > 0)
+        process.stderr.write(`The browser's errors in "${ctx.task.name}":\n${seen.join("\n")}\n`);
+      return;
+    }
+    d.expectNoErrors();
+  });
+}
+
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
+  if (!checkedAfterEach)
+    throw new Error("call checkErrorsAfterEach(() => d) in the describe that starts the dashboard");
   const server = await startTestServer({
     ...(options.empty ? {} : { databasePath: copyDemoDatabase() }),
     // A build elsewhere than dist/web (parallel work) is named by ITINERA_DASHBOARD_DIR.
@@ -105,18 +285,16 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     if (!res.ok()) throw new Error(`signing in failed: ${res.status()} ${await res.text()}`);
   }
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
-  });
-  page.on("pageerror", (e) => errors.push(`page: ${e.message}`));
+  const watch = await watchPage(page);
 
   return {
     server,
     browser,
     context,
     page,
-    errors,
+    get errors() {
+      return watch.problems().map((p) => p.text);
+    },
     async open(pathAndQuery) {
       await page.goto(pathAndQuery);
     },
@@ -124,10 +302,23 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
       fs.mkdirSync(SCREENS, { recursive: true });
       await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
     },
-    expectNoErrors(allow = []) {
-      const unexpected = errors.filter((e) => !allow.some((a) => a.test(e)));
-      expect(unexpected, unexpected.join("\n")).toEqual([]);
-      errors.length = 0;
+    expectNoErrors(expected = []) {
+      const problems = watch.problems();
+      watch.clear();
+      const missing: string[] = [];
+      const unexpected = [...problems];
+      for (const spec of expected) {
+        const i = unexpected.findIndex((p) => p.kind === "response" && answers(p, spec));
+        if (i < 0) missing.push(spec);
+        else unexpected.splice(i, 1);
+      }
+      const report = [...unexpected.map((p) => p.text), ...missing.map((m) => `expected but not seen: ${m}`)];
+      expect(report, report.join("\n")).toEqual([]);
+    },
+    discardErrors() {
+      const seen = watch.problems().map((p) => p.text);
+      watch.clear();
+      return seen;
     },
     async close() {
       await browser.close().catch(() => undefined);
@@ -135,4 +326,35 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
       fs.rmSync(server.dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A shape an ECharts chart drew with a fill (axes, split lines and the line of a line chart have none). */
+export interface ChartShape {
+  fill: string;
+  /** Below 1 for a translucent shape: a Sankey's bands, a line chart's area. */
+  opacity: number;
+}
+
+/**
+ * The filled shapes of the chart with this test id, in drawing order, read from the SVG that ECharts'
+ * SVG renderer wrote: bars, Sankey nodes and bands, symbols, areas. Axes and grid lines are stroked
+ * with fill="none", and clip paths live in <defs>: neither is among them.
+ */
+export async function chartShapes(page: Page, testId: string): Promise<ChartShape[]> {
+  return (await page.evaluate(`[...document.querySelectorAll('[data-testid=${JSON.stringify(testId)}] svg path')]
+    .filter((p) => (p.getAttribute("fill") ?? "none") !== "none" && !p.closest("defs, clipPath"))
+    .map((p) => ({ fill: p.getAttribute("fill"), opacity: Number(p.getAttribute("fill-opacity") ?? 1) }))`)) as ChartShape[];
+}
+
+/** The bars of a bar chart: its opaque filled shapes' colours, sorted (one string per bar). */
+export async function chartBars(page: Page, testId: string): Promise<string[]> {
+  return (await chartShapes(page, testId))
+    .filter((s) => s.opacity === 1)
+    .map((s) => s.fill)
+    .sort();
+}
+
+/** How many bands (links) a Sankey drew: they are translucent, its nodes opaque. */
+export async function sankeyBands(page: Page, testId: string): Promise<number> {
+  return (await chartShapes(page, testId)).filter((s) => s.opacity < 1).length;
 }

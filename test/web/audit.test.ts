@@ -3,7 +3,13 @@
 // Korean the tab and headings are Korean; an analyst sees no such tab and is refused it plainly.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditPage } from "../../src/audit/log.js";
-import { ADMIN, browserAvailable, type Dashboard, startDashboard } from "../helpers/browser.js";
+import {
+  ADMIN,
+  browserAvailable,
+  checkErrorsAfterEach,
+  type Dashboard,
+  startDashboard,
+} from "../helpers/browser.js";
 
 interface Touchpoint {
   id: string;
@@ -14,6 +20,7 @@ const ANALYST = { email: "audit-analyst@example.test", password: "cobalt meadow 
 
 describe.runIf(browserAvailable)("audit log", () => {
   let d: Dashboard;
+  checkErrorsAfterEach(() => d);
   const refused: string[] = [];
   let touchpoint: Touchpoint;
   const renamed = "Renamed For Audit";

@@ -3,13 +3,31 @@
 // survives a reload, and the view speaks Korean.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrictionList } from "../../src/analytics/frictions/schema.js";
-import { browserAvailable, type Dashboard, startDashboard } from "../helpers/browser.js";
+import {
+  browserAvailable,
+  chartBars,
+  checkErrorsAfterEach,
+  type Dashboard,
+  startDashboard,
+} from "../helpers/browser.js";
 
 /** The finder and the overview take seconds on a busy machine: polls wait for them. */
 const slow = { timeout: 15_000 };
 
+/**
+ * The bars the measure's chart draws for a friction, by colour: the friction's (red) and the baseline's
+ * (grey), and for a drop-off with a start the segment before it and everyone else since (blue).
+ */
+function measureBars(f: FrictionList["frictions"][number]): string[] {
+  const given = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+  const d = f.evidence.details;
+  const context = f.kind === "drop-off" && f.since ? [d.segmentBefore, d.restSince].filter(given).length : 0;
+  return ["#fa5252", "#868e96", ...Array<string>(context).fill("#228be6")].sort();
+}
+
 describe.runIf(browserAvailable)("frictions", () => {
   let d: Dashboard;
+  checkErrorsAfterEach(() => d);
   let list: FrictionList;
   beforeAll(async () => {
     d = await startDashboard();
@@ -65,7 +83,7 @@ describe.runIf(browserAvailable)("frictions", () => {
       expect(await page.getByTestId("friction-detail-title").textContent()).toBe(f.title);
       // The measure's chart: the friction's bar against the baseline's, drawn in SVG.
       const chart = page.getByTestId("evidence-chart-measure");
-      await expect.poll(() => chart.locator("svg path").count(), slow).toBeGreaterThan(1);
+      await expect.poll(() => chartBars(page, "evidence-chart-measure"), slow).toEqual(measureBars(f));
       expect(await chart.getAttribute("aria-label")).toContain(f.evidence.measure);
       if (f.kind === "slow-response") await page.getByTestId("evidence-chart-minutes").waitFor();
       if (f.kind === "repeat-contact" && f.evidence.details.segmentShare !== null)
@@ -167,6 +185,7 @@ describe.runIf(browserAvailable)("frictions", () => {
 
 describe.runIf(browserAvailable)("frictions of an empty database", () => {
   let d: Dashboard;
+  checkErrorsAfterEach(() => d);
   beforeAll(async () => {
     d = await startDashboard({ empty: true });
   });

@@ -3,7 +3,12 @@
 // and the print layout hides the controls.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JourneyMap, MapComparison } from "../../src/journey/map/schema.js";
-import { browserAvailable, type Dashboard, startDashboard } from "../helpers/browser.js";
+import {
+  browserAvailable,
+  checkErrorsAfterEach,
+  type Dashboard,
+  startDashboard,
+} from "../helpers/browser.js";
 
 const PERSONA = "tech-savvy-tim";
 /** What the page's element offers (these tests compile without the DOM library). */
@@ -13,6 +18,7 @@ const OTHER = "traditional-trudy";
 
 describe.runIf(browserAvailable)("journey map view", () => {
   let d: Dashboard;
+  checkErrorsAfterEach(() => d);
   beforeAll(async () => {
     d = await startDashboard();
   });

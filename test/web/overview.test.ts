@@ -4,7 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrictionList } from "../../src/analytics/frictions/schema.js";
 import type { Overview } from "../../src/analytics/overview.js";
-import { browserAvailable, type Dashboard, startDashboard } from "../helpers/browser.js";
+import {
+  browserAvailable,
+  chartBars,
+  checkErrorsAfterEach,
+  type Dashboard,
+  startDashboard,
+} from "../helpers/browser.js";
 
 interface Stats {
   events: number;
@@ -34,6 +40,7 @@ const slow = { timeout: 15_000 };
 
 describe.runIf(browserAvailable)("overview", () => {
   let d: Dashboard;
+  checkErrorsAfterEach(() => d);
   beforeAll(async () => {
     d = await startDashboard();
   });
@@ -78,10 +85,12 @@ describe.runIf(browserAvailable)("overview", () => {
       expect(customersLabel).toContain(`${name} ${number(c.customers)}`);
       expect(eventsLabel).toContain(`${name} ${number(c.events)}`);
     }
-    // The charts are drawn (SVG bars), not just labelled.
-    await expect
-      .poll(() => page.getByTestId("channels-events").locator("svg path").count())
-      .toBeGreaterThan(overview.channels.length);
+    // The charts are drawn (SVG bars, one per channel in the chart's colour), not just labelled.
+    for (const [chart, colour] of [
+      ["channels-customers", "#228be6"],
+      ["channels-events", "#40c057"],
+    ] as const)
+      await expect.poll(() => chartBars(page, chart)).toEqual(overview.channels.map(() => colour));
 
     const top = page.getByTestId("top-friction");
     await top.first().waitFor();
@@ -171,6 +180,7 @@ describe.runIf(browserAvailable)("overview", () => {
 
 describe.runIf(browserAvailable)("overview of an empty database", () => {
   let d: Dashboard;
+  checkErrorsAfterEach(() => d);
   beforeAll(async () => {
     d = await startDashboard({ empty: true });
   });

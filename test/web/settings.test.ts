@@ -1,7 +1,12 @@
 // Settings in a real browser: a write key made here is shown once and collects events until it is revoked;
 // touchpoint, persona and stage edits reach the API; an account made here can sign in; in Korean too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, type Dashboard, startDashboard } from "../helpers/browser.js";
+import {
+  browserAvailable,
+  checkErrorsAfterEach,
+  type Dashboard,
+  startDashboard,
+} from "../helpers/browser.js";
 import { basicAuth } from "../helpers/server.js";
 
 interface Touchpoint {
@@ -12,6 +17,7 @@ interface Touchpoint {
 
 describe.runIf(browserAvailable)("settings", () => {
   let d: Dashboard;
+  checkErrorsAfterEach(() => d);
   beforeAll(async () => {
     d = await startDashboard();
   });
@@ -109,7 +115,7 @@ describe.runIf(browserAvailable)("settings", () => {
     await page.getByTestId("touchpoint-save").click();
     await page.getByTestId("touchpoint-form").getByTestId("action-error").waitFor();
     expect(await page.getByTestId("action-error").textContent()).toContain("needs a value");
-    d.expectNoErrors([/status of 400/]);
+    d.expectNoErrors(["POST /api/touchpoints 400"]);
   });
 
   it("edits a persona's narrative and the API has it", async () => {

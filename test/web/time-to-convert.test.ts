@@ -4,7 +4,12 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TimeToConvertRequest, TimeToConvertResult } from "../../src/analytics/time-to-convert.js";
-import { browserAvailable, type Dashboard, startDashboard } from "../helpers/browser.js";
+import {
+  browserAvailable,
+  checkErrorsAfterEach,
+  type Dashboard,
+  startDashboard,
+} from "../helpers/browser.js";
 
 async function shown(page: Page) {
   const attr = async (id: string, name: string) => page.getByTestId(id).getAttribute(name);
@@ -18,6 +23,7 @@ async function shown(page: Page) {
 
 describe.runIf(browserAvailable)("time to convert view", () => {
   let d: Dashboard;
+  checkErrorsAfterEach(() => d);
   const api = async (body: TimeToConvertRequest) => {
     const res = await d.server.api<TimeToConvertResult>("/api/insights/time-to-convert", {
       method: "POST",
@@ -105,7 +111,7 @@ describe.runIf(browserAvailable)("time to convert view", () => {
     await d.open(`/time-to-convert?start=${encodeURIComponent(JSON.stringify({ stage: "no-such-stage" }))}`);
     await page.getByTestId("error-state").waitFor();
     await d.screenshot("time-to-convert-error");
-    d.expectNoErrors([/status of 400/]);
+    d.expectNoErrors(["POST /api/insights/time-to-convert 400"]);
 
     await d.open("/time-to-convert");
     await page.evaluate(`localStorage.setItem("itinera.lang", "ko")`);

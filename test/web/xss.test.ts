@@ -11,7 +11,12 @@ import type { JourneyMap } from "../../src/journey/map/schema.js";
 import type { JourneyModel } from "../../src/journey/model.js";
 import type { Persona } from "../../src/journey/personas.js";
 import type { Touchpoint } from "../../src/journey/touchpoints.js";
-import { browserAvailable, type Dashboard, startDashboard } from "../helpers/browser.js";
+import {
+  browserAvailable,
+  checkErrorsAfterEach,
+  type Dashboard,
+  startDashboard,
+} from "../helpers/browser.js";
 import { XSS_PAYLOADS } from "../helpers/hostile.js";
 
 /**
@@ -57,6 +62,7 @@ const MINUTE = 60_000;
 
 describe.runIf(browserAvailable)("hostile text in the dashboard", () => {
   let d: Dashboard;
+  checkErrorsAfterEach(() => d);
   const dialogs: string[] = [];
   /** Customer ids by payload index (each is named by its payload). */
   const customers: number[] = [];
