@@ -15,6 +15,7 @@ import type { ProblemEntry } from "../src/demo/world/problems.js";
 import { ensureBuilt, killAll, runCliJson } from "./helpers/cli.js";
 import { DAY_MS, expectError, expectOk, qs } from "./helpers/journey.js";
 import { startTestServer, type TestServer, tempDir, uid } from "./helpers/server.js";
+import { customerIds } from "./helpers/worlds.js";
 
 const WORLD = { customers: 1500, days: 60, seed: 1, end: new Date("2026-06-01T00:00:00.000Z") };
 
@@ -421,28 +422,59 @@ describe("frictions the demo world does not have", () => {
     await small?.close();
   });
 
+  /** The friction's customers (every page) are exactly these user ids' customers. */
+  async function expectMembers(f: Friction, users: string[]): Promise<void> {
+    const byUser = await customerIds(small);
+    const expected = users.map((u) => byUser.get(u)!).sort((a, b) => a - b);
+    expect(f.customers, f.id).toBe(expected.length);
+    const page = expectOk(await small.api<FrictionCustomers>(`/api/frictions/${f.id}/customers?limit=1000`));
+    expect(page.total, f.id).toBe(expected.length);
+    expect(
+      page.customers.map((c) => c.id),
+      f.id,
+    ).toEqual(expected);
+  }
+
   it("finds channel switching after failed self-service, and the spike of negative reviews", async () => {
     const found = expectOk(await small.api<FrictionList>("/api/frictions?limit=100"));
     const ids = found.frictions.map((f) => f.id);
     const switching = found.frictions.find((f) => f.kind === "channel-switch");
     expect(switching, JSON.stringify(ids)).toBeDefined();
     expect(switching).toMatchObject({ id: "channel-switch:chat-ended", segment: { resolved: false } });
-    expect(switching!.evidence.value).toBeCloseTo(0.6, 1);
-    expect(switching!.evidence.baseline).toBeLessThan(0.1);
-    expect(switching!.customers).toBe(90);
-    expect(switching!.touchpoints.map((t) => t.id)).toContain("support-call");
+    // 150 unresolved chats (odd i): a call after those with i % 10 in 1, 3, 5; 150 resolved: i % 40 = 0.
+    // Answered by a bot or not (the other way of failing) makes no difference, so resolved wins.
+    expect(switching!.evidence).toMatchObject({
+      value: 0.6,
+      cases: 90,
+      units: 150,
+      baseline: Math.round((8 / 150) * 10_000) / 10_000,
+      baselineCases: 8,
+      baselineUnits: 150,
+    });
+    expect(switching!.touchpoints.map((t) => t.id)).toEqual(["chat-ended", "support-call"]);
+    const callers = Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 2 === 1 && i % 10 < 6);
+    await expectMembers(
+      switching!,
+      callers.map((i) => `chat-${i}`),
+    );
     const spike = found.frictions.find((f) => f.id === "negative-feedback:review-posted");
     expect(spike, JSON.stringify(ids)).toBeDefined();
-    expect(spike!.evidence.value).toBeGreaterThan(0.5);
-    expect(spike!.evidence.baseline).toBeLessThan(0.15);
-    expect(spike!.since?.slice(0, 10)).toBe(
-      new Date(Date.parse(found.period.to) - 14 * DAY_MS).toISOString().slice(0, 10),
+    // Review i is on day i % 60 before the end: in the last 14 days 98 reviews, 70 bad (days whose
+    // last digit is 0–5); before them 302, of which 26 bad (days 20, 30, 40, 50).
+    expect(spike!.evidence).toMatchObject({
+      value: Math.round((70 / 98) * 10_000) / 10_000,
+      cases: 70,
+      units: 98,
+      baseline: Math.round((26 / 302) * 10_000) / 10_000,
+      baselineCases: 26,
+      baselineUnits: 302,
+    });
+    expect(spike!.since).toBe(new Date(Date.parse(found.period.to) - 14 * DAY_MS).toISOString());
+    const reviewers = Array.from({ length: 400 }, (_, i) => i).filter((i) => i % 60 < 14 && i % 10 < 6);
+    await expectMembers(
+      spike!,
+      reviewers.map((i) => `reviewer-${i}`),
     );
-    const page = expectOk(
-      await small.api<FrictionCustomers>(`/api/frictions/${spike!.id}/customers?limit=1000`),
-    );
-    expect(page.total).toBe(spike!.customers);
-    expect(page.customers.length).toBe(spike!.customers);
     // Nothing else was put in this world.
     expect(
       ids.filter((id) => !id.startsWith("channel-switch:") && !id.startsWith("negative-feedback:")),
