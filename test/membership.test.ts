@@ -1,8 +1,8 @@
 // A five-customer journey map computed by hand: every stage's reach, conversion, time in stage and
 // emotion, and *who* is behind each number (not only how many), on events sent through the collection
-// API with explicit times. The period is March 2025; every customer above consideration lapses back to
-// it 45 days after their last stage signal (in April or May, after the period, and long before today, so
-// the lapse times never depend on the clock): a lapse ends a stay but reaches nothing in the period.
+// API with explicit times. The period is March 2025; the server's clock stands at 1 June 2025. Every
+// customer above consideration lapses back to it 45 days after their last stage signal (in April, after
+// the period and before that "now"): a lapse ends a stay but reaches nothing in the period.
 //
 // Day d is 2025-03-01 + d days (UTC). Feedback (src/journey/catalogue.ts): NPS s → s/10·2−1, CSAT and a
 // review's rating r (1–5) → (r−1)/4·2−1, a social mention's sentiment negative → −1.
@@ -17,6 +17,7 @@
 //   E  2025-02-20 Checkout Started (web, before the period) · d1 Order Delivered · d3 review rating 5
 //      (1; ≥ 4 enters advocacy) · d4 NPS 6 (0.2) · d10 Product Viewed — lapses d55
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ManualClock } from "./helpers/clock.js";
 import { customerOf, send } from "./helpers/customers.js";
 import { audienceAll, type JourneyMap, journeyMap, refresh, stageOf } from "./helpers/journey.js";
 import { startTestServer, type TestServer, uid } from "./helpers/server.js";
@@ -60,7 +61,10 @@ let map: JourneyMap;
 const id = {} as Record<Who, number>;
 
 beforeAll(async () => {
-  server = await startTestServer({ config: { journeyRefreshSeconds: 0 } });
+  server = await startTestServer({
+    config: { journeyRefreshSeconds: 0 },
+    clock: new ManualClock(Date.parse("2025-06-01T00:00:00.000Z")),
+  });
   await send(
     server,
     page("A", day(0)),
