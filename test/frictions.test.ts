@@ -94,6 +94,27 @@ async function webCheckouts(from: string, to: string): Promise<{ checkouts: numb
   return { checkouts: Number(row?.checkouts), abandoned: Number(row?.abandoned) };
 }
 
+/** Customers (stitched) with an app payment attempt on Android 5.2.0 in [since, to) that failed. */
+async function failedAttemptCustomers(since: string, to: string): Promise<number[]> {
+  const rows = await live().query(
+    `WITH starts AS (
+       SELECT json_extract_string(e.properties, '$.attempt_id') AS attempt, min(e.timestamp) AS ts,
+              arg_min(e.context, e.timestamp) AS ctx, arg_min(c.canonical_id, e.timestamp) AS customer
+         FROM events e JOIN identities i ON i.id = e.identity_id JOIN customers c ON c.id = i.customer_id
+        WHERE e.type = 'track' AND e.event = 'Payment Info Entered'
+          AND e.timestamp >= $1::TIMESTAMP AND e.timestamp < $2::TIMESTAMP GROUP BY 1),
+     failures AS (
+       SELECT json_extract_string(properties, '$.attempt_id') AS attempt, max(timestamp) AS ts
+         FROM events WHERE type = 'track' AND event = 'Payment Failed' GROUP BY 1)
+     SELECT DISTINCT s.customer FROM starts s JOIN failures f USING (attempt)
+      WHERE f.ts >= s.ts AND json_extract_string(s.ctx, '$.os.name') = 'Android'
+        AND json_extract_string(s.ctx, '$.app.version') = '5.2.0'
+      ORDER BY 1`,
+    [since, to],
+  );
+  return rows.map((r) => Number(r.customer));
+}
+
 const near = (iso: string | null, expected: string, days: number) =>
   iso !== null && Math.abs(new Date(iso).getTime() - new Date(expected).getTime()) <= days * DAY_MS;
 const covers = (f: Friction, events: string[]) => events.every((e) => f.events.includes(e));
@@ -238,6 +259,13 @@ describe("friction finder on the demo world", () => {
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
       expect(pages).toBe(Math.ceil(total / 17) || 1);
     }
+    // Who: the payment list is exactly the customers with a failed attempt on Android 5.2.0 since the
+    // friction's start, read from the raw events (attempt_id ties a failure to its attempt).
+    const payment = list.frictions.find((x) => x.id === "drop-off:payment")!;
+    expect(payment.since).not.toBeNull();
+    expect((await customersOf(payment.id, list.period, 1000)).ids).toEqual(
+      await failedAttemptCustomers(payment.since!, list.period.to),
+    );
     // Every friction's list has its length, on one page.
     for (const f of list.frictions) {
       const page = expectOk(
