@@ -10,6 +10,7 @@ import { loadDemoWorld } from "../src/demo/load.js";
 import type { ProblemEntry } from "../src/demo/world/problems.js";
 import type { PainPoint, TouchpointMetrics } from "../src/journey/map/schema.js";
 import type { Touchpoint } from "../src/journey/touchpoints.js";
+import { ManualClock } from "./helpers/clock.js";
 import {
   audienceAll,
   expectOk,
@@ -25,6 +26,7 @@ import {
 import { startTestServer, type TestServer } from "./helpers/server.js";
 
 const WORLD = { customers: 1500, days: 60, seed: 1, end: new Date("2026-06-01T00:00:00.000Z") };
+const NOW = Date.parse("2026-09-01T00:00:00.000Z");
 const TIM = "tech-savvy-tim";
 const TRUDY = "traditional-trudy";
 
@@ -39,7 +41,9 @@ let trudy: JourneyMap;
 let exported: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ config: { journeyRefreshSeconds: 0 } });
+  // "Now" is after every lapse is due (45 days after a last signal, at most 1 June): the stages do not
+  // depend on the day the test runs.
+  server = await startTestServer({ config: { journeyRefreshSeconds: 0 }, clock: new ManualClock(NOW) });
   const loaded = await loadDemoWorld(server.running.ctx, WORLD);
   problems = (JSON.parse(fs.readFileSync(loaded.manifest, "utf8")) as { problems: ProblemEntry[] }).problems;
   await refresh(server);
