@@ -147,7 +147,13 @@ async function watchPage(page: Page) {
   cdp.on("Network.loadingFailed", (e) => {
     const r = requests.get(e.requestId);
     requests.delete(e.requestId);
-    if (!r) return;
+    if (!r) {
+      problems.push({
+        kind: "console",
+        text: `failed: request ${e.requestId} (not seen leaving) ${e.errorText}`,
+      });
+      return;
+    }
     const url = new URL(r.url);
     const problem = {
       kind: "failed" as const,
