@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FunnelRequest, FunnelResult } from "../../src/analytics/funnel.js";
 import {
   browserAvailable,
+  chartBars,
   checkErrorsAfterEach,
   type Dashboard,
   startDashboard,
@@ -69,7 +70,8 @@ describe.runIf(browserAvailable)("funnels view", () => {
     expect(await tableCounts(page, 4)).toEqual(expected.steps.map((s) => s.count));
     const dropped = Number(await page.getByTestId("funnel-dropped-2").getAttribute("data-count"));
     expect(dropped).toBe(expected.steps[2]!.count - expected.steps[3]!.count);
-    await page.getByTestId("funnel-chart").locator("svg").waitFor();
+    // A bar per step (the chart has no legend: its filled shapes are the bars).
+    await expect.poll(() => chartBars(page, "funnel-chart")).toEqual(expected.steps.map(() => "#228be6"));
     await d.screenshot("funnels-default");
     d.expectNoErrors();
   });
