@@ -360,6 +360,14 @@ export async function chartBars(page: Page, testId: string): Promise<string[]> {
     .sort();
 }
 
+/**
+ * ECharts draws a Sankey behind a growing clip path; it is whole (and its nodes stay where they are, so a
+ * pointer can hover them) once the clip is gone.
+ */
+export async function sankeyDrawn(page: Page, testId: string): Promise<void> {
+  await expect.poll(() => page.getByTestId(testId).locator("svg [clip-path]").count()).toBe(0);
+}
+
 /** How many bands (links) a Sankey drew: they are translucent, its nodes opaque. */
 export async function sankeyBands(page: Page, testId: string): Promise<number> {
   return (await chartShapes(page, testId)).filter((s) => s.opacity < 1).length;

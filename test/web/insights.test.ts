@@ -12,6 +12,7 @@ import {
   checkErrorsAfterEach,
   type Dashboard,
   sankeyBands,
+  sankeyDrawn,
   startDashboard,
 } from "../helpers/browser.js";
 
@@ -33,11 +34,6 @@ const attrs = (page: Page, testId: string, name: string, inner?: string) =>
 const query = (page: Page) => new URL(page.url()).searchParams;
 const urlHas = (page: Page, key: string, value: string) =>
   expect.poll(() => query(page).get(key)).toBe(value);
-
-/** ECharts draws a Sankey behind a growing clip path; it is whole once the clip is gone. */
-async function sankeyDrawn(page: Page, testId: string) {
-  await expect.poll(() => page.getByTestId(testId).locator("svg [clip-path]").count()).toBe(0);
-}
 
 /** Picks an option of a Mantine select by its visible text. */
 async function choose(page: Page, testId: string, text: string) {

@@ -15,6 +15,7 @@ import {
   browserAvailable,
   checkErrorsAfterEach,
   type Dashboard,
+  sankeyDrawn,
   startDashboard,
 } from "../helpers/browser.js";
 import { XSS_PAYLOADS } from "../helpers/hostile.js";
@@ -293,6 +294,7 @@ describe.runIf(browserAvailable)("hostile text in the dashboard", () => {
       await expectShown(page, x, "path-row");
       const sankey = page.getByTestId("paths-sankey");
       await sankey.locator("svg text").first().waitFor();
+      await sankeyDrawn(page, "paths-sankey");
       // The anchor is the first column: its node is just left of its label.
       const label = sankey
         .locator("svg text")
@@ -346,6 +348,8 @@ describe.runIf(browserAvailable)("hostile text in the dashboard", () => {
     await d.open("/stage-flow");
     const sankey = page.getByTestId("stage-flow-sankey");
     await sankey.locator("svg text").first().waitFor();
+    // Hover where the node is once drawn, not where its label stands during the entrance animation.
+    await sankeyDrawn(page, "stage-flow-sankey");
     const label = sankey
       .locator("svg text")
       .filter({ hasText: X[0]!.slice(0, 10) })
