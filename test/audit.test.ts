@@ -142,6 +142,37 @@ describe("credentials", () => {
   });
 });
 
+describe("sign-ins", () => {
+  it("a sign-in and a failed one on a real account are recorded; what is typed for an unknown one is not", async () => {
+    const email = `${uid("signer")}@example.com`;
+    const made = await ok(
+      server.api<{ account: { id: string }; password: string }>("/api/accounts", {
+        body: { email, name: "Sina Signer", role: "viewer" },
+      }),
+      201,
+    );
+    const login = (e: string, password: string) =>
+      server.api("/api/auth/login", { body: { email: e, password }, token: null });
+    const signedIn = await oneEntry(() => ok(login(email, made.password)));
+    expect(signedIn).toMatchObject({
+      actor: { kind: "account", id: made.account.id, name: email },
+      action: "session.sign_in",
+      target: made.account.id,
+    });
+    const failed = await oneEntry(() => ok(login(email, "not the password at all"), 401));
+    expect(failed).toMatchObject({
+      actor: { kind: "system", id: null, name: "sign-in" },
+      action: "session.sign_in_failed",
+      target: made.account.id,
+      detail: { email, reason: "wrong_password" },
+    });
+    const typedByMistake = "my secret pass phrase 2026";
+    expect(await entriesOf(() => ok(login(typedByMistake, "x"), 401))).toEqual([]);
+    expect(await auditText()).not.toContain(typedByMistake);
+    expect(await auditText()).not.toContain(made.password);
+  });
+});
+
 describe("accounts", () => {
   it("create, change role and name, reset the password, disable: before and after, never a password", async () => {
     const email = `${uid("auditee")}@example.com`;

@@ -3,7 +3,7 @@
 // hashes, like API tokens, since they are long random secrets.
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
-import { type Actor, auditedChange } from "../audit/log.js";
+import { type Actor, auditedChange, insertAudit, recordAudit } from "../audit/log.js";
 import type { Clock } from "../clock.js";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
@@ -266,18 +266,30 @@ export async function signIn(
   // Hash anyway when there is no such account, so the time taken does not say whether it exists.
   const stored = row ? String(row.password_hash) : await hashPassword("no such account");
   const good = await verifyPassword(password, stored);
-  if (!row || !good || row.disabled_at !== null) return undefined;
+  if (!row) return undefined; // what was typed is not recorded: it may be a password in the wrong field
+  const who = { kind: "account" as const, id: String(row.id), name: String(row.email) };
+  if (!good || row.disabled_at !== null) {
+    // Failed attempts on a real account are worth an admin's eye (guessing, a stolen password tried).
+    await recordAudit(store, {
+      actor: { kind: "system", id: null, name: "sign-in" },
+      action: "session.sign_in_failed",
+      target: who.id,
+      detail: { email: who.name, reason: good ? "account_disabled" : "wrong_password" },
+    });
+    return undefined;
+  }
   const token = `its_${randomBytes(32).toString("base64url")}`;
   const created = clock.now();
   const expires = new Date(created + hours * 3_600_000);
-  await store.exclusive((conn) =>
-    conn.run("INSERT INTO sessions VALUES ($1, $2, $3::TIMESTAMP, $4::TIMESTAMP)", [
+  await store.exclusive(async (conn) => {
+    await conn.run("INSERT INTO sessions VALUES ($1, $2, $3::TIMESTAMP, $4::TIMESTAMP)", [
       hashSecret(token),
-      String(row.id),
+      who.id,
       new Date(created).toISOString(),
       expires.toISOString(),
-    ]),
-  );
+    ]);
+    await insertAudit(conn, { actor: who, action: "session.sign_in", target: who.id });
+  });
   return { token, expiresAt: expires.toISOString(), account: toAccount(row) };
 }
 
