@@ -118,9 +118,12 @@ const ABORT_PROBE = `(() => {
  * events cannot tell the old document's last requests from the new one's first. Any other abort, and
  * every other failure (connection refused or reset, an empty answer…), is an error.
  */
+/** How long an aborted request may wait for the page's report that the page cancelled it. */
+const ABORT_REPORT_MS = 1500;
+
 async function watchPage(page: Page) {
   const problems: Problem[] = [];
-  const pending: Array<{ problem: Extract<Problem, { kind: "failed" }>; key: string }> = [];
+  const pending: Array<{ problem: Extract<Problem, { kind: "failed" }>; key: string; at: number }> = [];
   const aborted: string[] = [];
 
   await page.exposeFunction("__itineraFetchAborted", (method: string, url: string) => {
@@ -164,7 +167,7 @@ async function watchPage(page: Page) {
     if (e.errorText === "net::ERR_ABORTED") {
       if (leaving.has(r.loader)) return;
       // Whether the page aborted it is known once its probe has reported, which may come after this.
-      pending.push({ problem, key: `${r.method} ${r.url}` });
+      pending.push({ problem, key: `${r.method} ${r.url}`, at: Date.now() });
       return;
     }
     problems.push(problem);
@@ -200,24 +203,33 @@ async function watchPage(page: Page) {
     p.kind === "console" &&
     [...urls].some((u) => p.text.startsWith("console: Failed to load resource") && p.text.endsWith(`(${u})`));
 
+  /** Pairs each aborted request with its page's report that it cancelled it; both are then done with. */
+  const settle = () => {
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const j = aborted.indexOf(pending[i]!.key);
+      if (j < 0) continue;
+      aborted.splice(j, 1);
+      pending.splice(i, 1);
+    }
+  };
+
   return {
     problems(): Problem[] {
-      const abortedNow = [...aborted];
-      const found: Problem[] = [];
-      const urls = new Set<string>();
-      for (const { problem, key } of pending) {
-        urls.add(problem.url.href);
-        const i = abortedNow.indexOf(key);
-        if (i >= 0) abortedNow.splice(i, 1);
-        else found.push(problem);
-      }
+      settle();
+      // The page's report travels through a binding and can land just after Chromium's failure (or just
+      // after a check): an abort without it is an error once it has had ABORT_REPORT_MS to arrive.
+      const now = Date.now();
+      const found = pending.filter((p) => now - p.at >= ABORT_REPORT_MS).map((p) => p.problem);
+      const urls = new Set<string>(pending.map((p) => p.problem.url.href));
       for (const p of problems) if (p.kind === "response" || p.kind === "failed") urls.add(p.url.href);
       return [...problems.filter((p) => !knownFailedLoad(p, urls)), ...found];
     },
     clear() {
       problems.length = 0;
+      // A check closes the books on the aborts seen so far (one still waiting for its page's word is not
+      // carried into the next test); a report of the page's stays for a failure Chromium has not told yet.
       pending.length = 0;
-      aborted.length = 0;
+      if (aborted.length > 500) aborted.splice(0, aborted.length - 500);
     },
   };
 }
