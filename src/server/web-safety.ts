@@ -169,35 +169,34 @@ export async function installWebSafety(
   });
 
   await app.register(rateLimit, { global: false });
-  const limited = (what: string) => (_req: FastifyRequest, c: { after: string }) =>
-    new HttpError(429, "rate_limited", `too many requests for this ${what}; retry in ${c.after}`);
-  const collectLimit =
-    limits.collectRequests > 0
+  /** A limiter counting per caller (`secretOf`, hashed; else the address), or none when `max` is 0. */
+  const limiter = (
+    max: number,
+    windowSeconds: number,
+    what: string,
+    secretOf: (r: FastifyRequest) => string | undefined,
+  ) =>
+    max > 0
       ? app.rateLimit({
-          max: limits.collectRequests,
-          timeWindow: limits.collectWindowSeconds * 1000,
-          // At onRequest the body (and a writeKey in it) is not read yet, and should not be for a flood:
-          // the Basic-auth user name (not the whole header, whose password part a client could vary),
-          // else the client's address.
+          max,
+          timeWindow: windowSeconds * 1000,
           keyGenerator: (req) => {
-            const key = basicAuthUser(req);
-            return key ? `key:${digest(key)}` : `ip:${req.ip}`;
+            const secret = secretOf(req);
+            return secret ? `${what}:${digest(secret)}` : `ip:${req.ip}`;
           },
-          errorResponseBuilder: limited("write key"),
+          errorResponseBuilder: (_req, c) =>
+            new HttpError(429, "rate_limited", `too many requests for this ${what}; retry in ${c.after}`),
         })
       : undefined;
-  const apiLimit =
-    limits.apiRequests > 0
-      ? app.rateLimit({
-          max: limits.apiRequests,
-          timeWindow: limits.apiWindowSeconds * 1000,
-          keyGenerator: (req) => {
-            const token = tokenOf(req);
-            return token ? `token:${digest(token)}` : `ip:${req.ip}`;
-          },
-          errorResponseBuilder: limited("API token or sign-in"),
-        })
-      : undefined;
+  // At onRequest the body (and a writeKey in it) is not read yet, and should not be for a flood: /v1
+  // counts the Basic-auth user name (not the whole header, whose password part a client could vary).
+  const collectLimit = limiter(
+    limits.collectRequests,
+    limits.collectWindowSeconds,
+    "write key",
+    basicAuthUser,
+  );
+  const apiLimit = limiter(limits.apiRequests, limits.apiWindowSeconds, "API token or sign-in", tokenOf);
 
   app.addHook("onRequest", async (req, reply) => {
     if (req.routeOptions.config?.longRunning) req.raw.socket.setTimeout(0);

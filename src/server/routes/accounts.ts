@@ -34,6 +34,7 @@ const Account = Type.Object({
   createdAt: Type.String(),
   disabledAt: Type.Union([Type.String(), Type.Null()]),
 });
+const AccountId = Type.Object({ id: Type.String({ maxLength: 40 }) });
 const WithPassword = Type.Object({
   account: Account,
   password: Type.String({ description: "Shown once; only its hash is stored" }),
@@ -225,7 +226,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
         summary: "Disable an account and end its sessions",
         tags,
         security,
-        params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        params: AccountId,
         response: { 200: Account, ...errorResponses },
       },
     },
@@ -243,7 +244,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
         summary: "Rename an account or change its role (never your own, never to more rights than yours)",
         tags,
         security,
-        params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        params: AccountId,
         body: Type.Object(
           {
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -269,7 +270,7 @@ export function accountRoutes(app: App, ctx: AppContext): void {
         summary: "Set a new password (made up and shown once when not given); ends the account's sessions",
         tags,
         security,
-        params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        params: AccountId,
         body: Type.Object(
           { password: Type.Optional(Type.String({ minLength: MIN_PASSWORD, maxLength: 200 })) },
           { additionalProperties: false },

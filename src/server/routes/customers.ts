@@ -12,7 +12,7 @@ import { errorResponses, HttpError } from "../errors.js";
 
 const Identifier = Type.Object({ kind: Type.String(), value: Type.String() });
 // Capped so an id past 2^53 is a 400, not a database error when it is bound as a BIGINT.
-const CustomerId = Type.Object({
+export const CustomerId = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "Customer id" }),
 });
 const Json = Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]);

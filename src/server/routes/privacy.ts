@@ -14,12 +14,9 @@ import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, HttpError } from "../errors.js";
 import { actorOf } from "../permissions.js";
+import { CustomerId } from "./customers.js";
 
 const security = [{ bearerAuth: [] }];
-// Capped so an id past 2^53 is a 400, not a database error when it is bound as a BIGINT.
-const CustomerId = Type.Object({
-  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "Customer id" }),
-});
 const Counts = Type.Record(Type.String(), Type.Integer());
 const Rows = Type.Array(Type.Record(Type.String(), Type.Unknown()));
 
