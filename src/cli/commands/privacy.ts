@@ -4,6 +4,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import type { Actor } from "../../audit/log.js";
 import { recordAudit } from "../../audit/log.js";
@@ -32,7 +33,7 @@ const rowsLine = (counts: Record<string, number>) =>
     .map(([k, n]) => `${n} ${k}`)
     .join(", ") || "nothing";
 
-/** Streams the running server's JSONL export into `out`; resolves when the last line is written. */
+/** Streams the running server's JSONL export into `out` (and ends it); resolves when the last line is written. */
 function streamFromServer(
   server: NonNullable<ReturnType<typeof runningServer>>,
   path: string,
@@ -55,9 +56,9 @@ function streamFromServer(
           });
           return;
         }
-        res.on("error", reject);
-        res.on("end", resolve);
-        res.pipe(out, { end: false });
+        // Done when `out` has taken the last line, not when the answer ended: lines still on their way
+        // through `out` would otherwise be written after the caller closed the file.
+        pipeline(res, out).then(resolve, reject);
       },
     );
     req.on("error", (e) => reject(new CliError(`cannot reach the server at ${server.url}: ${e.message}`)));
