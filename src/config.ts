@@ -88,6 +88,11 @@ export const ConfigSchema = Type.Object({
    * events; a map request also refreshes first, so this only keeps that wait short. 0 turns it off.
    */
   journeyRefreshSeconds: Type.Integer({ minimum: 0 }),
+  /**
+   * Longest an analysis (journey map, funnel, paths, retention, frictions, …) may run on the server;
+   * past it, its query is interrupted and the request gets 503 analysis_timeout. 0 is no limit.
+   */
+  analysisTimeoutMs: Type.Integer({ minimum: 0 }),
   /** How long a dashboard sign-in lasts. */
   sessionHours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 90 }),
   /** The built dashboard (`npm run build` writes it); "" is the one built into this package. */
@@ -147,6 +152,7 @@ export const defaultConfig: Config = {
   },
   dedupeWindowDays: 30,
   journeyRefreshSeconds: 60,
+  analysisTimeoutMs: 30_000,
   sessionHours: 12,
   dashboardDir: "",
   writer: { maxBatchEvents: 5000, lingerMs: 2, maxQueuedEvents: 200_000 },
@@ -201,6 +207,7 @@ const envVars: Record<string, (v: string) => ConfigOverrides> = {
   ITINERA_DEDUPE_WINDOW_DAYS: (v) => ({ dedupeWindowDays: Number(v) }),
   ITINERA_MEMORY_LIMIT_MB: (v) => ({ memoryLimitMb: Number(v) }),
   ITINERA_JOURNEY_REFRESH_SECONDS: (v) => ({ journeyRefreshSeconds: Number(v) }),
+  ITINERA_ANALYSIS_TIMEOUT_MS: (v) => ({ analysisTimeoutMs: Number(v) }),
   ITINERA_SESSION_HOURS: (v) => ({ sessionHours: Number(v) }),
   ITINERA_DASHBOARD_DIR: (v) => ({ dashboardDir: v }),
   ITINERA_TRUST_PROXY: (v) => ({ http: { trustProxy: v === "1" || v === "true" } }),

@@ -4,7 +4,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Logger } from "pino";
 import { type Clock, systemClock } from "../clock.js";
-import { all, type Store } from "../store/database.js";
+import { all, type Store, unstoppable } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { classificationSql } from "./classify.js";
 import { type JourneyDefinitions, readDefinitions } from "./definitions.js";
@@ -197,11 +197,10 @@ export class JourneyRefresher {
         });
       return this.next;
     }
-    this.running = this.store
-      .read((conn) => this.run(conn))
-      .finally(() => {
-        this.running = undefined;
-      });
+    // Shared by every caller: one caller's client leaving or time running out must not stop it.
+    this.running = unstoppable(() => this.store.read((conn) => this.run(conn))).finally(() => {
+      this.running = undefined;
+    });
     return this.running;
   }
 

@@ -1,6 +1,7 @@
 // Opens the embedded DuckDB file, applies migrations, and hands out connections:
 // one writer (all writes are serialised through it) and a small pool of readers, so long
 // analytical reads run beside ingest instead of in front of it.
+import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, type JS } from "@duckdb/node-api";
@@ -43,6 +44,59 @@ export function runQuery<T>(store: Store, variants: { [B in Backend]: () => Prom
 export async function all(conn: DuckDBConnection, sql: string, params: DuckDBValue[] = []): Promise<Row[]> {
   const reader = await conn.runAndReadAll(sql, params);
   return reader.getRowObjectsJS();
+}
+
+/**
+ * The signal that stops the reads of the analysis running in this async context: its HTTP client went
+ * away or its time ran out. Carried implicitly so that no analysis has to thread it through its queries.
+ */
+const readSignal = new AsyncLocalStorage<AbortSignal | undefined>();
+
+/** Runs `fn` so that every `store.read` inside it is interrupted when `signal` aborts. */
+export function stoppableBy<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+  return readSignal.run(signal, fn);
+}
+
+/** Runs `fn` outside any request's signal: work shared by many callers (the journey refresh). */
+export function unstoppable<T>(fn: () => Promise<T>): Promise<T> {
+  return readSignal.run(undefined, fn);
+}
+
+// Methods that start a query: refused once the signal has aborted, since DuckDB's interrupt only stops
+// the query running at that moment, not the next statement of a multi-statement analysis.
+const STARTS_QUERY = /^(run|stream|start|prepare|extractStatements)/;
+
+function guarded(conn: DuckDBConnection, signal: AbortSignal): DuckDBConnection {
+  return new Proxy(conn, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (typeof prop === "string" && STARTS_QUERY.test(prop)) signal.throwIfAborted();
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
+/** Runs `fn` on `conn`, interrupting its running query when `signal` aborts. */
+async function underSignal<T>(
+  conn: DuckDBConnection,
+  signal: AbortSignal,
+  fn: (conn: DuckDBConnection) => Promise<T>,
+): Promise<T> {
+  signal.throwIfAborted();
+  const stop = () => conn.interrupt();
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    return await fn(guarded(conn, signal));
+  } catch (e) {
+    // DuckDB reports "Interrupted!"; the signal's reason says why.
+    if (signal.aborted) throw signal.reason;
+    throw e;
+  } finally {
+    signal.removeEventListener("abort", stop);
+  }
 }
 
 const LOCK_HINT =
@@ -100,7 +154,8 @@ export async function openStore(file: string, opts: StoreOptions = {}): Promise<
       if (closing) throw new Error("the database is closing");
       const conn = idle.pop() ?? (await new Promise<DuckDBConnection>((resolve) => waiting.push(resolve)));
       try {
-        return await fn(conn);
+        const signal = readSignal.getStore();
+        return await (signal ? underSignal(conn, signal, fn) : fn(conn));
       } finally {
         const next = waiting.shift();
         if (next) next(conn);

@@ -8,6 +8,7 @@ import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
 import { actorOf } from "../permissions.js";
+import { limitAnalysis } from "./analysis-limit.js";
 import { parseDate } from "./journey.js";
 
 const security = [{ bearerAuth: [] }];
@@ -43,13 +44,15 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
         response: { 200: FrictionList, ...errorResponses },
       },
     },
-    async (req) =>
+    async (req, reply) =>
       unwrapProblem(
-        await findFrictions(ctx.store, ctx.journey, {
-          from: parseDate(req.query.from, "from"),
-          to: parseDate(req.query.to, "to"),
-          limit: req.query.limit,
-        }),
+        await limitAnalysis(ctx.config, reply, () =>
+          findFrictions(ctx.store, ctx.journey, {
+            from: parseDate(req.query.from, "from"),
+            to: parseDate(req.query.to, "to"),
+            limit: req.query.limit,
+          }),
+        ),
       ),
   );
 
@@ -78,15 +81,17 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
         response: { 200: FrictionCustomers, ...errorResponses },
       },
     },
-    async (req) =>
+    async (req, reply) =>
       unwrapProblem(
-        await listFrictionCustomers(ctx.store, ctx.journey, {
-          id: req.params.id,
-          from: parseDate(req.query.from, "from"),
-          to: parseDate(req.query.to, "to"),
-          limit: req.query.limit,
-          after: req.query.after,
-        }),
+        await limitAnalysis(ctx.config, reply, () =>
+          listFrictionCustomers(ctx.store, ctx.journey, {
+            id: req.params.id,
+            from: parseDate(req.query.from, "from"),
+            to: parseDate(req.query.to, "to"),
+            limit: req.query.limit,
+            after: req.query.after,
+          }),
+        ),
       ),
   );
 

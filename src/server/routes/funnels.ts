@@ -10,6 +10,7 @@ import {
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
+import { limitAnalysis } from "./analysis-limit.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["insights"];
@@ -29,7 +30,10 @@ export function funnelRoutes(app: App, ctx: AppContext): void {
         response: { 200: FunnelResult, ...errorResponses },
       },
     },
-    async (req) => unwrapProblem(await runFunnel(ctx.store, ctx.journey, req.body)),
+    async (req, reply) =>
+      unwrapProblem(
+        await limitAnalysis(ctx.config, reply, () => runFunnel(ctx.store, ctx.journey, req.body)),
+      ),
   );
 
   app.post(
@@ -58,6 +62,9 @@ export function funnelRoutes(app: App, ctx: AppContext): void {
         },
       },
     },
-    async (req) => unwrapProblem(await funnelCustomers(ctx.store, ctx.journey, req.body)),
+    async (req, reply) =>
+      unwrapProblem(
+        await limitAnalysis(ctx.config, reply, () => funnelCustomers(ctx.store, ctx.journey, req.body)),
+      ),
   );
 }

@@ -15,6 +15,7 @@ import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, HttpError, unwrapProblem } from "../errors.js";
 import { actorOf } from "../permissions.js";
+import { limitAnalysis } from "./analysis-limit.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["journey"];
@@ -76,19 +77,20 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
         response: { 200: Type.Union([JourneyMap, MapComparison]), ...errorResponses },
       },
     },
-    async (req) => {
-      const base = { ...scopeOf(req.query), top: req.query.top };
-      const base_map = await map(base);
-      const compare = req.query.compare;
-      if (!compare) return base_map;
-      const other: MapQuery = compare.startsWith("persona:")
-        ? { ...base, persona: compare.slice("persona:".length) }
-        : (() => {
-            const [from, to] = compare.slice("period:".length).split("/");
-            return { ...base, from: parseDate(from, "compare from"), to: parseDate(to, "compare to") };
-          })();
-      return compareMaps(base_map, await map(other));
-    },
+    async (req, reply) =>
+      limitAnalysis(ctx.config, reply, async () => {
+        const base = { ...scopeOf(req.query), top: req.query.top };
+        const base_map = await map(base);
+        const compare = req.query.compare;
+        if (!compare) return base_map;
+        const other: MapQuery = compare.startsWith("persona:")
+          ? { ...base, persona: compare.slice("persona:".length) }
+          : (() => {
+              const [from, to] = compare.slice("period:".length).split("/");
+              return { ...base, from: parseDate(from, "compare from"), to: parseDate(to, "compare to") };
+            })();
+        return compareMaps(base_map, await map(other));
+      }),
   );
 
   app.get(
@@ -108,7 +110,9 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (req, reply) => {
-      const m = await map({ ...scopeOf(req.query), top: req.query.top });
+      const m = await limitAnalysis(ctx.config, reply, () =>
+        map({ ...scopeOf(req.query), top: req.query.top }),
+      );
       const name = `journey-map-${m.persona?.id ?? "all"}-${m.period.from.slice(0, 10)}-${m.period.to.slice(0, 10)}`;
       const csv = req.query.format === "csv";
       return reply
@@ -144,14 +148,16 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
         response: { 200: AudiencePage, ...errorResponses },
       },
     },
-    async (req) =>
+    async (req, reply) =>
       unwrapProblem(
-        await listAudience(ctx.store, ctx.journey, {
-          ...scopeOf(req.query),
-          audience: req.query.audience,
-          limit: req.query.limit,
-          after: req.query.after,
-        }),
+        await limitAnalysis(ctx.config, reply, () =>
+          listAudience(ctx.store, ctx.journey, {
+            ...scopeOf(req.query),
+            audience: req.query.audience,
+            limit: req.query.limit,
+            after: req.query.after,
+          }),
+        ),
       ),
   );
 
@@ -275,12 +281,14 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
         response: { 200: Overview, ...errorResponses },
       },
     },
-    async (req) =>
+    async (req, reply) =>
       unwrapProblem(
-        await getOverview(ctx.store, ctx.journey, {
-          from: parseDate(req.query.from, "from"),
-          to: parseDate(req.query.to, "to"),
-        }),
+        await limitAnalysis(ctx.config, reply, () =>
+          getOverview(ctx.store, ctx.journey, {
+            from: parseDate(req.query.from, "from"),
+            to: parseDate(req.query.to, "to"),
+          }),
+        ),
       ),
   );
 }

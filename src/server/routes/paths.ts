@@ -3,6 +3,7 @@ import { PathsRequest, PathsResult, runPaths } from "../../analytics/paths.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
+import { limitAnalysis } from "./analysis-limit.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["insights"];
@@ -23,6 +24,7 @@ export function pathRoutes(app: App, ctx: AppContext): void {
         response: { 200: PathsResult, ...errorResponses },
       },
     },
-    async (req) => unwrapProblem(await runPaths(ctx.store, ctx.journey, req.body)),
+    async (req, reply) =>
+      unwrapProblem(await limitAnalysis(ctx.config, reply, () => runPaths(ctx.store, ctx.journey, req.body))),
   );
 }

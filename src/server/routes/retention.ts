@@ -3,6 +3,7 @@ import { RetentionRequest, RetentionResult, runRetention } from "../../analytics
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
+import { limitAnalysis } from "./analysis-limit.js";
 
 export function retentionRoutes(app: App, ctx: AppContext): void {
   app.post(
@@ -19,6 +20,9 @@ export function retentionRoutes(app: App, ctx: AppContext): void {
         response: { 200: RetentionResult, ...errorResponses },
       },
     },
-    async (req) => unwrapProblem(await runRetention(ctx.store, ctx.journey, req.body)),
+    async (req, reply) =>
+      unwrapProblem(
+        await limitAnalysis(ctx.config, reply, () => runRetention(ctx.store, ctx.journey, req.body)),
+      ),
   );
 }

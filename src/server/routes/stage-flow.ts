@@ -3,6 +3,7 @@ import { runStageFlow, StageFlowRequest, StageFlowResult } from "../../analytics
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
+import { limitAnalysis } from "./analysis-limit.js";
 
 export function stageFlowRoutes(app: App, ctx: AppContext): void {
   app.post(
@@ -20,6 +21,9 @@ export function stageFlowRoutes(app: App, ctx: AppContext): void {
         response: { 200: StageFlowResult, ...errorResponses },
       },
     },
-    async (req) => unwrapProblem(await runStageFlow(ctx.store, ctx.journey, req.body)),
+    async (req, reply) =>
+      unwrapProblem(
+        await limitAnalysis(ctx.config, reply, () => runStageFlow(ctx.store, ctx.journey, req.body)),
+      ),
   );
 }

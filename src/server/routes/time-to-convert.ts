@@ -7,6 +7,7 @@ import {
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
+import { limitAnalysis } from "./analysis-limit.js";
 
 export function timeToConvertRoutes(app: App, ctx: AppContext): void {
   app.post(
@@ -23,6 +24,9 @@ export function timeToConvertRoutes(app: App, ctx: AppContext): void {
         response: { 200: TimeToConvertResult, ...errorResponses },
       },
     },
-    async (req) => unwrapProblem(await runTimeToConvert(ctx.store, ctx.journey, req.body)),
+    async (req, reply) =>
+      unwrapProblem(
+        await limitAnalysis(ctx.config, reply, () => runTimeToConvert(ctx.store, ctx.journey, req.body)),
+      ),
   );
 }
