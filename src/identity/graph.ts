@@ -3,7 +3,6 @@
 // transaction. In-memory caches change only after that transaction commits.
 import { type DuckDBConnection, DuckDBTimestampValue } from "@duckdb/node-api";
 import { all, type Row } from "../store/database.js";
-import { KeyFilter } from "./keyfilter.js";
 import { type KnownIdentity, type LinkEvent, type Resolution, resolveLinks } from "./resolve.js";
 
 const LOOKUP_CHUNK = 500;
@@ -33,14 +32,15 @@ export class IdentityGraph {
   private readonly cache = new Map<string, CachedIdentity>();
   /** Identifier counts per kind of canonical customers, for the guard rails. */
   private readonly countCache = new Map<number, Map<string, number>>();
-  /** Parent pointers of merged customers only; unmerged customers are their own canonical id. */
-  private readonly mergedInto = new Map<number, number>();
   private nextIdentity = 1;
   private nextCustomer = 1;
-  private known = new KeyFilter(0);
 
-  constructor(private readonly caps: Record<string, number>) {}
+  constructor(readonly caps: Record<string, number>) {}
 
+  /**
+   * Reads the id counters; nothing else. Lookups go to the database (one join per batch), so start-up
+   * time and memory do not grow with the store.
+   */
   async load(conn: DuckDBConnection): Promise<void> {
     const [ids] = await all(
       conn,
@@ -50,35 +50,37 @@ export class IdentityGraph {
     );
     this.nextIdentity = Number(ids?.i ?? 0) + 1;
     this.nextCustomer = Number(ids?.c ?? 0) + 1;
-    this.mergedInto.clear();
     this.cache.clear();
     this.countCache.clear();
-    for (const r of await all(conn, "SELECT id, canonical_id FROM customers WHERE id <> canonical_id")) {
-      this.mergedInto.set(Number(r.id), Number(r.canonical_id));
-    }
-    // Sized for growth: twice today's identities (a fuller filter only costs extra lookups).
-    this.known = new KeyFilter(2 * this.nextIdentity + 1_000_000);
-    const result = await conn.stream("SELECT key FROM identities");
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      for (const key of chunk.getColumnValues(0)) this.known.add(String(key));
-    }
   }
 
   /**
-   * True when `key` is a stored identifier this process has cached (exact: the cache, not the filter). The
-   * tombstone check skips such keys: an erased person's identifiers are no longer stored, and an erasure
-   * reloads the graph.
+   * Takes `n` identity ids (or customer ids) and returns the first. Taken at once, not at commit: a
+   * rolled-back batch leaves a gap, never a reused id.
+   */
+  reserveIdentities(n: number): number {
+    const first = this.nextIdentity;
+    this.nextIdentity += n;
+    return first;
+  }
+
+  reserveCustomers(n: number): number {
+    const first = this.nextCustomer;
+    this.nextCustomer += n;
+    return first;
+  }
+
+  /** After a committed set-wise batch (src/loader/store-batch.ts): cached counts may be stale. */
+  forgetCounts(): void {
+    this.countCache.clear();
+  }
+
+  /**
+   * True when `key` is a stored identifier this process has cached. The tombstone check skips such keys:
+   * an erased person's identifiers are no longer stored, and an erasure reloads the graph.
    */
   isStored(key: string): boolean {
     return this.cache.has(key);
-  }
-
-  canonical(customer: number): number {
-    let c = customer;
-    for (let next = this.mergedInto.get(c); next !== undefined; next = this.mergedInto.get(c)) c = next;
-    return c;
   }
 
   private remember(key: string, value: CachedIdentity): void {
@@ -99,7 +101,7 @@ export class IdentityGraph {
     for (const key of keys) {
       const hit = this.cache.get(key);
       if (hit) found.set(key, hit);
-      else if (this.known.mightContain(key)) missing.push(key);
+      else missing.push(key);
     }
     const take = (rows: Row[]) => {
       for (const r of rows) {
@@ -138,6 +140,22 @@ export class IdentityGraph {
       );
     }
     return found;
+  }
+
+  /** Canonical customer of each customer row (merges move canonical_id; the database is the truth). */
+  private async canonicalOf(conn: DuckDBConnection, ids: Set<number>): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    const list = [...ids];
+    for (let i = 0; i < list.length; i += LOOKUP_CHUNK) {
+      const chunk = list.slice(i, i + LOOKUP_CHUNK);
+      const rows = await all(
+        conn,
+        `SELECT id, canonical_id FROM customers WHERE id IN (${chunk.map((_, j) => `$${j + 1}`).join(",")})`,
+        chunk,
+      );
+      for (const r of rows) out.set(Number(r.id), Number(r.canonical_id));
+    }
+    return out;
   }
 
   /**
@@ -213,23 +231,20 @@ export class IdentityGraph {
       if (e.previousId) keys.add(`user_id:${e.previousId}`);
     }
     const found = await this.lookup(conn, keys);
-    const events: LinkEvent[] = batch.map(({ previousId, ...e }) =>
-      previousId
-        ? {
-            ...e,
-            keys: [
-              ...e.keys,
-              found.has(`user_id:${previousId}`) ? `user_id:${previousId}` : `anonymous_id:${previousId}`,
-            ],
-          }
-        : e,
-    );
+    const events: LinkEvent[] = batch.map(({ previousId, ...e }) => {
+      if (!previousId) return e;
+      const declared = found.has(`user_id:${previousId}`)
+        ? `user_id:${previousId}`
+        : `anonymous_id:${previousId}`;
+      return { ...e, keys: [...e.keys, declared], declared };
+    });
     const extra = new Set<string>();
     for (const e of events) for (const k of e.keys) if (!keys.has(k)) extra.add(k);
     for (const [k, v] of await this.lookup(conn, extra)) found.set(k, v);
 
+    const canonical = await this.canonicalOf(conn, new Set([...found.values()].map((v) => v.original)));
     const known = new Map<string, KnownIdentity>();
-    for (const [k, v] of found) known.set(k, { id: v.id, customer: this.canonical(v.original) });
+    for (const [k, v] of found) known.set(k, { id: v.id, customer: canonical.get(v.original) ?? v.original });
 
     // Guard rails need counts only for customers that a new link could touch.
     const touched = new Set<number>();
@@ -259,9 +274,7 @@ export class IdentityGraph {
         this.applyCounts(res);
         for (const n of res.identities) {
           this.remember(n.key, { id: n.id, original: n.customer });
-          this.known.add(n.key);
         }
-        for (const m of res.merges) this.mergedInto.set(m.loser, m.winner);
       },
     };
   }

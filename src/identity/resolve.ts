@@ -9,6 +9,11 @@ export interface LinkEvent {
   at: number;
   messageId: string;
   eventType: string;
+  /**
+   * A key the sender declared to be the same person as keys[0] (an alias's previousId). That link may
+   * join two user ids: the declaration is the evidence, not co-occurrence.
+   */
+  declared?: string;
 }
 
 export interface KnownIdentity {
@@ -77,11 +82,20 @@ function find(n: Node): Node {
   return root;
 }
 
-function capBreach(a: Node, b: Node, caps: Record<string, number>): string | null {
+export const ALIAS_REASON = "alias: the sender declared previousId and userId one person";
+
+/**
+ * The rail a link would breach, if any. A cap counts only when both sides hold that kind: a customer
+ * past the user-id cap through declared aliases still takes an anonymous device. `declared` waives the
+ * one-user-id rail (an alias is the sender's statement, not a guess from a shared device).
+ */
+function capBreach(a: Node, b: Node, caps: Record<string, number>, declared: boolean): string | null {
   for (const [kind, n] of b.counts) {
-    const total = (a.counts.get(kind) ?? 0) + n;
+    const have = a.counts.get(kind) ?? 0;
+    const total = have + n;
     const cap = caps[kind];
-    if (cap !== undefined && total > cap) {
+    if (declared && kind === "user_id") continue;
+    if (cap !== undefined && total > cap && have > 0 && n > 0) {
       return kind === "user_id" && cap === 1
         ? "refused: both sides already have a user id (one user id per customer)"
         : `refused: one customer would hold ${total} ${kind} identifiers (cap ${cap})`;
@@ -130,7 +144,8 @@ export function resolveLinks(input: ResolveInput): Resolution {
       const ra = find(a);
       const rb = find(b);
       if (ra === rb) continue;
-      const breach = capBreach(ra, rb, input.caps);
+      const declared = ev.declared === key;
+      const breach = capBreach(ra, rb, input.caps, declared);
       const link: LinkRecord = {
         at: ev.at,
         messageId: ev.messageId,
@@ -140,7 +155,7 @@ export function resolveLinks(input: ResolveInput): Resolution {
         keptCustomer: 0,
         absorbedCustomer: null,
         accepted: breach === null,
-        reason: breach ?? `${ev.eventType} event carried both identifiers`,
+        reason: breach ?? (declared ? ALIAS_REASON : `${ev.eventType} event carried both identifiers`),
       };
       // An existing customer on each side means one of them is absorbed: the younger one.
       const ca = ra.customers[0];

@@ -234,40 +234,43 @@ export async function liftTombstone(
 }
 
 /**
- * Drops the rows of an import chunk that carry an identifier under a live tombstone, counting them per
- * tombstone. `columns` are the chunk's identifier value columns with their kinds; `previous` the alias
- * column. Costs nothing while there are no tombstones.
+ * Drops the rows of a batch-shaped table (src/loader/batch.ts: seq, tag, keys, previous_id) that carry an
+ * identifier under a live tombstone, counting them per tombstone; returns how many per tag. Keys listed in
+ * `known` (a table with a `key` column: identifiers stored now) are not hashed: an erasure deletes the
+ * person's identifiers, so a stored one is under no live tombstone. An alias's previousId is checked as a
+ * user id and as an anonymous id. Costs one count while there are no tombstones.
  */
 export async function suppressStaged(
   conn: DuckDBConnection,
-  chunk: string,
-  columns: Array<[column: string, kind: string]>,
-  previous: string,
-): Promise<number> {
+  table: string,
+  known: string,
+): Promise<Map<number | null, number>> {
+  const out = new Map<number | null, number>();
   const [any] = await all(conn, "SELECT count(*) AS n FROM tombstone_keys");
-  if (Number(any?.n ?? 0) === 0) return 0;
-  const keys = [
-    ...columns.map(([col, kind]) => `'${kind.replaceAll("'", "''")}:' || ${col}`),
-    `'user_id:' || ${previous}`,
-    `'anonymous_id:' || ${previous}`,
-  ].map(tombstoneHashSql);
+  if (Number(any?.n ?? 0) === 0) return out;
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE suppressed_rows AS
-     SELECT c.message_id, min(k.tombstone_id) AS tombstone_id
-       FROM (SELECT message_id, unnest([${keys.join(", ")}]) AS h FROM ${chunk}) c
+     SELECT c.seq, any_value(c.tag) AS tag, min(k.tombstone_id) AS tombstone_id
+       FROM (SELECT seq, tag, ${tombstoneHashSql("key")} AS h
+               FROM (SELECT seq, tag, unnest(keys) AS key FROM ${table}) u
+              WHERE NOT EXISTS (SELECT 1 FROM ${known} kn WHERE kn.key = u.key)
+             UNION ALL
+             SELECT seq, tag, ${tombstoneHashSql("'user_id:' || previous_id")} FROM ${table} WHERE previous_id IS NOT NULL
+             UNION ALL
+             SELECT seq, tag, ${tombstoneHashSql("'anonymous_id:' || previous_id")} FROM ${table} WHERE previous_id IS NOT NULL) c
        JOIN tombstone_keys k ON k.hash = c.h
-      GROUP BY c.message_id`,
+      GROUP BY c.seq`,
   );
-  const [n] = await all(conn, "SELECT count(*) AS n FROM suppressed_rows");
-  const count = Number(n?.n ?? 0);
-  if (count > 0) {
-    await conn.run(`DELETE FROM ${chunk} WHERE message_id IN (SELECT message_id FROM suppressed_rows)`);
+  for (const r of await all(conn, "SELECT tag, count(*) AS n FROM suppressed_rows GROUP BY tag"))
+    out.set(r.tag === null ? null : Number(r.tag), Number(r.n));
+  if (out.size > 0) {
     await conn.run(
-      `UPDATE tombstones SET dropped = dropped + s.n, last_dropped_at = now()::TIMESTAMP
+      `DELETE FROM ${table} WHERE seq IN (SELECT seq FROM suppressed_rows);
+       UPDATE tombstones SET dropped = dropped + s.n, last_dropped_at = now()::TIMESTAMP
          FROM (SELECT tombstone_id, count(*) AS n FROM suppressed_rows GROUP BY 1) s
         WHERE tombstones.id = s.tombstone_id`,
     );
   }
   await conn.run("DROP TABLE suppressed_rows");
-  return count;
+  return out;
 }

@@ -127,9 +127,6 @@ export async function planImport(
     phones: `imp${n}_phones`,
     channels: `imp${n}_channels`,
     chunk: `imp${n}_chunk`,
-    combos: `imp${n}_combos`,
-    ids: `imp${n}_ids`,
-    fresh: `imp${n}_fresh`,
     copy: `imp${n}_copy`,
     ...(format.value === "csv" ? { csvErrors: `imp${n}_csv_errors`, csvScans: `imp${n}_csv_scans` } : {}),
   };
