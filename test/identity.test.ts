@@ -218,6 +218,72 @@ describe("alias chain", () => {
   });
 });
 
+describe("alias between two user ids (a renamed account, a migration)", () => {
+  for (const order of ["the older id becomes the newer", "the newer id becomes the older"] as const) {
+    it(`merges both customers with their histories: ${order}`, async () => {
+      const [oldId, newId] = [uid("crm-42"), uid("shop-7")];
+      const [oldDevice, newDevice] = [uid("old-device"), uid("new-device")];
+      const history = [
+        msg({ type: "identify", userId: oldId, anonymousId: oldDevice, timestamp: at(0) }),
+        msg({ type: "track", userId: oldId, event: "Order Completed", timestamp: at(1) }),
+        msg({ type: "identify", userId: newId, anonymousId: newDevice, timestamp: at(2) }),
+        msg({ type: "track", anonymousId: newDevice, event: "Product Viewed", timestamp: at(3) }),
+      ];
+      await send(server, ...history);
+      const older = await customerOf(server, oldId);
+      const younger = await customerOf(server, newId);
+      expect(younger).not.toBe(older);
+
+      const [previousId, userId] =
+        order === "the older id becomes the newer" ? [oldId, newId] : [newId, oldId];
+      const alias = msg({ type: "alias", previousId, userId, timestamp: at(4) });
+      await send(server, alias);
+
+      for (const q of [oldId, newId, oldDevice, newDevice])
+        expect(await customerOf(server, q), q).toBe(older);
+      const p = await profile(server, older);
+      expect(
+        p.identifiers
+          .filter((i) => i.kind === "user_id")
+          .map((i) => i.value)
+          .sort(),
+      ).toEqual([oldId, newId].sort());
+      expect(p.links.find((l) => l.messageId === alias.messageId)).toMatchObject({
+        accepted: true,
+        eventType: "alias",
+        absorbedCustomer: younger,
+        from: { kind: "user_id", value: userId },
+        to: { kind: "user_id", value: previousId },
+        reason: expect.stringMatching(/^alias: the sender declared/),
+      });
+      expect((await timelineAll(server, older)).map((e) => e.messageId).sort()).toEqual(
+        [...history, alias].map((m) => m.messageId).sort(),
+      );
+      // The absorbed id answers with the survivor.
+      expect((await profile(server, younger)).id).toBe(older);
+    });
+  }
+
+  it("a user id seen on the merged customer's device is still refused (co-occurrence is no declaration)", async () => {
+    const [a, b, c] = [uid("acct-a"), uid("acct-b"), uid("acct-c")];
+    const device = uid("device");
+    await send(
+      server,
+      msg({ type: "identify", userId: a, anonymousId: device, timestamp: at(0) }),
+      msg({ type: "identify", userId: b, timestamp: at(1) }),
+    );
+    await send(server, msg({ type: "alias", previousId: b, userId: a, timestamp: at(2) }));
+    const merged = await customerOf(server, a);
+    expect(await customerOf(server, b)).toBe(merged);
+    const shared = msg({ type: "identify", userId: c, anonymousId: device, timestamp: at(3) });
+    await send(server, shared);
+    expect(await customerOf(server, c)).not.toBe(merged);
+    const refused = (await profile(server, merged)).links.find((l) => l.messageId === shared.messageId);
+    expect(refused).toMatchObject({ accepted: false });
+    expect(refused!.reason).toMatch(/one user id per customer/);
+  });
+});
+
 describe("three identifiers", () => {
   it("an anonymous id, an email and a phone in different formats across events merge into one customer", async () => {
     const local = uid("kim").toLowerCase();
