@@ -1,6 +1,8 @@
 // `npm run bench -- ingest`: HTTP ingest through /v1/batch into a real server in a child process.
 // N closed-loop clients each POST 100-event batches (Basic auth, realistic SDK payloads) for a fixed
-// time after a warm-up; a 200 means the events are committed, so ack latency is durable latency.
+// time after a warm-up; a 200 means the events are durable in the ingest log, so ack latency is durable
+// latency. Then the loader's catch-up is timed, and the same batches are sent again (an SDK retry storm):
+// every resent event must be counted as a duplicate and none stored.
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -66,9 +68,10 @@ export function bodyPool(seed: number, size: number, count: number): string[][] 
   return pool;
 }
 
-export function fillBody(parts: string[]): string {
+/** Fills in message ids: fresh ones, or `idOf(i)` so a body can be sent again with the same ids. */
+export function fillBody(parts: string[], idOf: (i: number) => string = () => randomUUID()): string {
   let out = parts[0]!;
-  for (let i = 1; i < parts.length; i++) out += randomUUID() + parts[i]!;
+  for (let i = 1; i < parts.length; i++) out += idOf(i) + parts[i]!;
   return out;
 }
 
@@ -105,102 +108,136 @@ export async function runIngest(o: IngestOptions): Promise<Record<string, unknow
   say(`server ${server.url} (pid ${server.pid}), database ${db}`);
   const auth = `Basic ${Buffer.from(`${writeKey}:`).toString("base64")}`;
   const url = `${server.url}/v1/batch`;
-
-  const t0 = performance.now();
-  const measureFrom = t0 + o.warmupS * 1000;
-  const end = measureFrom + o.durationS * 1000;
-  // A hard cap keeps every loop bounded even if the clock misbehaves.
-  const maxRequests = Math.ceil(((o.durationS + o.warmupS) * 200_000) / o.batchSize);
-  const tally: Tally = {
-    requests: 0,
-    events: 0,
-    duplicates: 0,
-    rejected: 0,
-    failures: new Map(),
-    latencies: [],
-  };
-  let started = 0;
-  let cpuAtMeasure: NodeJS.CpuUsage | undefined;
-  let serverCpuAtMeasure = Number.NaN;
-  let machineAtMeasure = Number.NaN;
-  let sentEventsTotal = 0;
-  let ackedTotal = 0;
-  const measureTimer = setTimeout(
-    () => {
-      cpuAtMeasure = process.cpuUsage();
-      serverCpuAtMeasure = server.cpuSeconds();
-      machineAtMeasure = machineBusySeconds();
-      say(`warm-up done; measuring for ${o.durationS} s`);
-    },
-    Math.max(0, measureFrom - performance.now()),
-  );
-  const ticker = o.json
-    ? undefined
-    : setInterval(() => {
-        const s = (performance.now() - measureFrom) / 1000;
-        if (s > 0)
-          say(
-            `  ${round(s)} s: ${fmt(tally.events / s)} events/s, server RSS ${fmt(server.rss() / 2 ** 20)} MiB`,
-          );
-      }, 5000);
-
-  async function client(): Promise<void> {
+  const run = randomBytes(4).toString("hex");
+  const idOf = (send: number) => (i: number) => `${run}-${send}-${i}`;
+  const loaderStats = async () =>
+    (await (
+      await fetch(`${server.url}/api/stats`, { headers: { authorization: `Bearer ${server.apiToken}` } })
+    ).json()) as {
+      events?: number;
+      customers?: number;
+      loader?: { pendingEvents: number; duplicatesTotal: number; lastError: string | null };
+    };
+  /** Waits until the loader has stored everything acknowledged; returns seconds waited. */
+  const drain = async (): Promise<number> => {
+    const t = performance.now();
     for (;;) {
-      if (performance.now() >= end || started >= maxRequests) return;
-      const body = fillBody(pool[started++ % pool.length]!);
-      const sentAt = performance.now();
-      let status = 0;
-      let reply: { accepted?: number; duplicates?: number; rejected?: unknown[] } = {};
-      try {
-        const res = await fetch(url, {
-          method: "POST",
-          headers: { authorization: auth, "content-type": "application/json" },
-          body,
-        });
-        status = res.status;
-        reply = (await res.json()) as typeof reply;
-      } catch (e) {
-        status = -1;
-        reply = {};
-        const k = `network: ${(e as Error).message}`;
-        tally.failures.set(k, (tally.failures.get(k) ?? 0) + 1);
-      }
-      const done = performance.now();
-      sentEventsTotal += o.batchSize;
-      if (status === 200) ackedTotal += reply.accepted ?? 0;
-      if (done < measureFrom || done > end) continue;
-      tally.requests++;
-      if (sentAt >= measureFrom) tally.latencies.push(done - sentAt);
-      if (status === 200) {
-        tally.events += reply.accepted ?? 0;
-        tally.duplicates += reply.duplicates ?? 0;
-        tally.rejected += reply.rejected?.length ?? 0;
-      } else if (status !== -1) {
-        tally.failures.set(`HTTP ${status}`, (tally.failures.get(`HTTP ${status}`) ?? 0) + 1);
+      const st = await loaderStats();
+      if ((st.loader?.pendingEvents ?? 0) === 0) return (performance.now() - t) / 1000;
+      if (performance.now() - t > 600_000)
+        throw new Error(`the loader did not catch up: ${JSON.stringify(st.loader)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  /** One closed-loop phase: `clients` senders for warm-up + duration; sends numbered from `firstSend`. */
+  async function phase(label: string, firstSend: number, sendLimit: number) {
+    const t0 = performance.now();
+    const measureFrom = t0 + o.warmupS * 1000;
+    const end = measureFrom + o.durationS * 1000;
+    const tally: Tally = {
+      requests: 0,
+      events: 0,
+      duplicates: 0,
+      rejected: 0,
+      failures: new Map(),
+      latencies: [],
+    };
+    let started = firstSend;
+    let cpuAtMeasure: NodeJS.CpuUsage | undefined;
+    let serverCpuAtMeasure = Number.NaN;
+    let machineAtMeasure = Number.NaN;
+    let acked = 0;
+    const measureTimer = setTimeout(
+      () => {
+        cpuAtMeasure = process.cpuUsage();
+        serverCpuAtMeasure = server.cpuSeconds();
+        machineAtMeasure = machineBusySeconds();
+        say(`${label}: warm-up done; measuring for ${o.durationS} s`);
+      },
+      Math.max(0, measureFrom - performance.now()),
+    );
+    const ticker = o.json
+      ? undefined
+      : setInterval(() => {
+          const sec = (performance.now() - measureFrom) / 1000;
+          if (sec > 0)
+            say(
+              `  ${label} ${round(sec)} s: ${fmt(tally.events / sec)} events/s, server RSS ${fmt(server.rss() / 2 ** 20)} MiB`,
+            );
+        }, 5000);
+    async function client(): Promise<void> {
+      for (;;) {
+        if (performance.now() >= end || started >= sendLimit) return;
+        const send = started++;
+        const body = fillBody(pool[send % pool.length]!, idOf(send));
+        const sentAt = performance.now();
+        let status = 0;
+        let reply: { accepted?: number; duplicates?: number; rejected?: unknown[] } = {};
+        try {
+          const res = await fetch(url, {
+            method: "POST",
+            headers: { authorization: auth, "content-type": "application/json" },
+            body,
+          });
+          status = res.status;
+          reply = (await res.json()) as typeof reply;
+        } catch (e) {
+          status = -1;
+          const k = `network: ${(e as Error).message}`;
+          tally.failures.set(k, (tally.failures.get(k) ?? 0) + 1);
+        }
+        const done = performance.now();
+        if (status === 200) acked += reply.accepted ?? 0;
+        if (done < measureFrom || done > end) continue;
+        tally.requests++;
+        if (sentAt >= measureFrom) tally.latencies.push(done - sentAt);
+        if (status === 200) {
+          tally.events += reply.accepted ?? 0;
+          tally.duplicates += reply.duplicates ?? 0;
+          tally.rejected += reply.rejected?.length ?? 0;
+        } else if (status !== -1) {
+          tally.failures.set(`HTTP ${status}`, (tally.failures.get(`HTTP ${status}`) ?? 0) + 1);
+        }
       }
     }
+    say(
+      `${label}: ${o.clients} clients × ${o.batchSize}-event batches: ${o.warmupS} s warm-up, then ${o.durationS} s`,
+    );
+    await Promise.all(Array.from({ length: o.clients }, () => client()));
+    clearTimeout(measureTimer);
+    if (ticker) clearInterval(ticker);
+    const elapsedS = (Math.min(performance.now(), end) - measureFrom) / 1000;
+    const clientCpu = process.cpuUsage(cpuAtMeasure);
+    const serverCpu = server.cpuSeconds() - serverCpuAtMeasure;
+    const clientCores = (clientCpu.user + clientCpu.system) / 1e6 / elapsedS;
+    const otherCores =
+      (machineBusySeconds() - machineAtMeasure) / elapsedS - serverCpu / elapsedS - clientCores;
+    return { tally, elapsedS, serverCpu, clientCores, otherCores, sends: started - firstSend, acked };
   }
 
-  say(`${o.clients} clients × ${o.batchSize}-event batches: ${o.warmupS} s warm-up, then ${o.durationS} s`);
-  await Promise.all(Array.from({ length: o.clients }, () => client()));
-  clearTimeout(measureTimer);
-  if (ticker) clearInterval(ticker);
-  const elapsedS = (Math.min(performance.now(), end) - measureFrom) / 1000;
-  const clientCpu = process.cpuUsage(cpuAtMeasure);
-  const serverCpu = server.cpuSeconds() - serverCpuAtMeasure;
-  const peakRss = server.peakRss();
-  const clientCores = (clientCpu.user + clientCpu.system) / 1e6 / elapsedS;
-  const otherCores =
-    (machineBusySeconds() - machineAtMeasure) / elapsedS - serverCpu / elapsedS - clientCores;
-
-  // Every acknowledged event must be in the store: count them through the API.
-  const stats = (await (
-    await fetch(`${server.url}/api/stats`, { headers: { authorization: `Bearer ${server.apiToken}` } })
-  ).json()) as { events?: number; customers?: number; identifiers?: Record<string, number>; merges?: number };
+  // A hard cap keeps every loop bounded even if the clock misbehaves.
+  const maxRequests = Math.ceil(((o.durationS + o.warmupS) * 200_000) / o.batchSize);
+  const fresh = await phase("fresh events", 0, maxRequests);
+  const sentEventsTotal = fresh.sends * o.batchSize;
+  const ackedTotal = fresh.acked;
+  const catchUpS = await drain();
+  const stored = await loaderStats();
+  say(`loader caught up ${round(catchUpS)} s after the last ack; ${fmt(stored.events ?? 0)} events stored`);
+  // The retry storm: the same batches again, same message ids.
+  const storm = await phase("resend (all duplicates)", 0, fresh.sends);
+  const stormCatchUpS = await drain();
+  const stats = await loaderStats();
   await server.stop();
+  const { tally, elapsedS, serverCpu, clientCores, otherCores } = fresh;
+  const peakRss = server.peakRss();
+  const dupEvents = (stats.loader?.duplicatesTotal ?? 0) - (stored.loader?.duplicatesTotal ?? 0);
 
   const lat = latency(tally.latencies);
   const eventsPerS = tally.events / elapsedS;
+  const stormPerS = storm.tally.events / storm.elapsedS;
+  // The loader's rate over the whole fresh phase: stored events over the time until it had caught up.
+  const loaderPerS = (stored.events ?? 0) / (o.warmupS + elapsedS + catchUpS);
   const targets: TargetCheck[] = [
     check({
       name: "throughput",
@@ -210,6 +247,13 @@ export async function runIngest(o: IngestOptions): Promise<Record<string, unknow
       goal: 50_000,
     }),
     check({ name: "p99 ack latency", measured: round(lat.p99), unit: "ms", kind: "atMost", goal: 100 }),
+    check({
+      name: "resend storm (all duplicates) vs fresh events",
+      measured: round(stormPerS, 0),
+      unit: "events/s",
+      kind: "atLeast",
+      goal: round(eventsPerS, 0),
+    }),
     check({
       name: "server peak RSS",
       measured: round(peakRss / 2 ** 20, 0),
@@ -233,7 +277,15 @@ export async function runIngest(o: IngestOptions): Promise<Record<string, unknow
     ["other processes' CPU (cores busy)", round(Math.max(0, otherCores), 2)],
     ["failed requests", [...tally.failures.values()].reduce((a, b) => a + b, 0)],
     ["events acknowledged (whole run)", ackedTotal],
-    ["events in store afterwards", stats.events ?? Number.NaN],
+    ["loader: catch-up after the last ack (s)", round(catchUpS)],
+    ["loader: events stored/s over the run incl. catch-up", round(loaderPerS, 0)],
+    ["events in store after the fresh phase", stored.events ?? Number.NaN],
+    ["resend storm: events/s acknowledged", round(stormPerS, 0)],
+    ["resend storm: ack latency p99 (ms)", round(latency(storm.tally.latencies).p99)],
+    ["resend storm: events resent (whole phase)", storm.acked],
+    ["resend storm: counted as duplicates by the loader", dupEvents],
+    ["resend storm: loader catch-up (s)", round(stormCatchUpS)],
+    ["events in store afterwards (must equal the fresh phase)", stats.events ?? Number.NaN],
     ["customers in store afterwards", stats.customers ?? Number.NaN],
   ];
 
@@ -256,8 +308,12 @@ export async function runIngest(o: IngestOptions): Promise<Record<string, unknow
     failures: Object.fromEntries(tally.failures),
     acknowledgedWholeRun: ackedTotal,
     sentWholeRun: sentEventsTotal,
+    loaderCatchUpS: round(catchUpS),
+    loaderEventsPerSecond: round(loaderPerS, 0),
+    storedAfterFresh: stored.events ?? null,
+    storm: { eventsPerSecond: round(stormPerS, 0), resent: storm.acked, duplicatesCounted: dupEvents },
     storedAfterwards: stats.events ?? null,
-    lostAcknowledged: stats.events === undefined ? null : Math.max(0, ackedTotal - stats.events),
+    lostAcknowledged: stored.events === undefined ? null : Math.max(0, ackedTotal - stored.events),
     targets,
     profile: profileLines,
   };
@@ -273,8 +329,10 @@ export async function runIngest(o: IngestOptions): Promise<Record<string, unknow
       body: [
         `${o.clients} concurrent clients in the bench process (Node fetch, keep-alive) each POST ${o.batchSize}-event ` +
           `batches to \`itinera serve\` running as a child process on 127.0.0.1, Basic-auth write key, for ` +
-          `${round(elapsedS)} s after a ${o.warmupS} s warm-up; a 200 means the events are committed ` +
-          "(group commit). Messages are Segment-shaped page/screen/identify/track calls from web, app, email, " +
+          `${round(elapsedS)} s after a ${o.warmupS} s warm-up; a 200 means the events are durable in the ingest ` +
+          "log (group commit with fdatasync); the loader stores them in large batches behind it, and its catch-up " +
+          "after the last ack is timed. Then the same batches are sent again with the same message ids (a retry " +
+          "storm after an outage) for as long, and every resent event must be counted as a duplicate, none stored. Messages are Segment-shaped page/screen/identify/track calls from web, app, email, " +
           "call-centre and POS sources with SDK contexts; people are drawn from a 2M population skewed towards " +
           "returning visitors, so the identity graph both finds and creates identifiers. The load generator " +
           "runs on the same 2 cores as the server.",

@@ -1,14 +1,13 @@
 // Builds (once) and caches the large store the search benchmark reads: the population's histories go
-// through the real ingest path in-process — normalise, EventWriter (dedupe, identity graph, search
-// terms) — in big group commits, so identities and customers are exactly what ingest would make.
+// through the real ingest path in-process — normalise, the ingest log and its loader (dedupe, identity
+// graph, search terms) — so identities and customers are exactly what ingest would make.
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { type NormalisedEvent, normalise } from "../src/collect/normalise.js";
-import { EventWriter } from "../src/collect/writer.js";
 import { type Config, loadConfig } from "../src/config.js";
-import { IdentityGraph } from "../src/identity/graph.js";
 import { IdentifierRules } from "../src/identity/identifiers.js";
+import { openIngest } from "../src/loader/pipeline.js";
 import { createLogger } from "../src/logger.js";
 import { openStore } from "../src/store/database.js";
 import { history, person } from "./population.js";
@@ -58,16 +57,9 @@ export async function buildStore(events: number, say: (m: string) => void): Prom
   const opened = await openStore(building);
   if (!opened.ok) throw new Error(opened.error);
   const store = opened.value;
-  const graph = new IdentityGraph(cfg.identity.caps);
-  await graph.load(store.writer);
   const log = createLogger(cfg);
-  // Bigger groups than a live server uses: a backfill has no one waiting for an ack.
-  const writer = new EventWriter(
-    store,
-    graph,
-    { maxBatchEvents: CHUNK_EVENTS, lingerMs: 0, maxQueuedEvents: 10 * CHUNK_EVENTS },
-    log,
-  );
+  const ingest = await openIngest(store, cfg, log);
+  const writer = ingest.writer;
   const rules = new IdentifierRules(cfg.identity);
   const now = Date.now();
   const env = { receivedAt: now, source: "bench-backfill", maxEventBytes: cfg.limits.maxEventBytes };
@@ -79,7 +71,12 @@ export async function buildStore(events: number, say: (m: string) => void): Prom
   let people = 0;
   const inFlight: Array<Promise<void>> = [];
   const send = async (chunk: NormalisedEvent[]) => {
-    const r = await writer.write(chunk);
+    let r = await writer.write(chunk);
+    // A full log (the loader behind) answers "overloaded": wait for the loader, as an SDK retries.
+    while (!r.ok && r.error === "overloaded") {
+      await new Promise((done) => setTimeout(done, 200));
+      r = await writer.write(chunk);
+    }
     if (!r.ok) throw new Error(`writer refused a chunk: ${r.error}`);
     written += r.value.accepted;
   };
@@ -114,7 +111,7 @@ export async function buildStore(events: number, say: (m: string) => void): Prom
     }
   }
   await Promise.all(inFlight);
-  await writer.close();
+  await ingest.close();
   await store.close();
   const buildSeconds = (performance.now() - t0) / 1000;
   fs.renameSync(building, file);

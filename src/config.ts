@@ -97,13 +97,14 @@ export const ConfigSchema = Type.Object({
   sessionHours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 90 }),
   /** The built dashboard (`npm run build` writes it); "" is the one built into this package. */
   dashboardDir: Type.String(),
+  /** The ingest log and its loader (src/loader/): an ack means the events are in the log. */
   writer: Type.Object({
-    /** Most events in one group commit. */
-    maxBatchEvents: Type.Integer({ minimum: 1 }),
-    /** How long the writer waits to fill a group commit once a request is queued. */
-    lingerMs: Type.Integer({ minimum: 0 }),
-    /** Requests waiting beyond this many events get 503 so memory stays bounded. */
-    maxQueuedEvents: Type.Integer({ minimum: 1 }),
+    /** Events acknowledged but not yet stored, beyond which requests get 503 so the log stays bounded. */
+    maxBacklogEvents: Type.Integer({ minimum: 1 }),
+    /** A log segment past this size is sealed for the loader; bounds the loader's batch and memory. */
+    maxSegmentMb: Type.Integer({ minimum: 1, maximum: 1024 }),
+    /** How long an idle loader lets a batch gather after the first event arrives. */
+    loaderLingerMs: Type.Integer({ minimum: 0, maximum: 10_000 }),
   }),
   identity: IdentityConfig,
   /**
@@ -155,7 +156,7 @@ export const defaultConfig: Config = {
   analysisTimeoutMs: 30_000,
   sessionHours: 12,
   dashboardDir: "",
-  writer: { maxBatchEvents: 5000, lingerMs: 2, maxQueuedEvents: 200_000 },
+  writer: { maxBacklogEvents: 2_000_000, maxSegmentMb: 64, loaderLingerMs: 5 },
   retention: [],
   identity: {
     traitIdentifiers: ["loyalty_card", "social_handle"],

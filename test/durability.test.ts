@@ -1,5 +1,6 @@
-// A 2xx means committed to disk: kill -9 the real server process mid-stream, restart it on the same
-// file, and every acknowledged event must be there; resending everything then stores nothing twice.
+// A 2xx means durable in the ingest log: kill -9 the real server process mid-stream (the loader still
+// behind), restart it on the same file, and every acknowledged event must be stored (the restart replays
+// the log); resending everything then stores nothing twice.
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -53,8 +54,9 @@ function makeBatch(client: number, n: number): Batch {
   return { ids, body: JSON.stringify({ batch }) };
 }
 
-async function post(url: string, b: Batch): Promise<IngestReply> {
-  const res = await fetch(`${url}/v1/batch`, {
+/** `stored`: answer once the events are stored, with exact duplicate counts (`?wait=stored`). */
+async function post(url: string, b: Batch, wait: "logged" | "stored" = "logged"): Promise<IngestReply> {
+  const res = await fetch(`${url}/v1/batch?wait=${wait}`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: basicAuth(WRITE_KEY) },
     body: b.body,
@@ -158,7 +160,7 @@ describe("durability", () => {
     // Every acknowledged batch, resent, is all duplicates: each of its events survived the kill.
     let lost = 0;
     for (const b of acked) {
-      const r = await post(second.url, b);
+      const r = await post(second.url, b, "stored");
       lost += r.accepted;
       expect(r.duplicates + r.accepted).toBe(BATCH);
     }
@@ -167,7 +169,7 @@ describe("durability", () => {
     const unacked = sent.filter((b) => !acked.includes(b));
     let completed = 0;
     for (const b of unacked) {
-      const r = await post(second.url, b);
+      const r = await post(second.url, b, "stored");
       completed += r.accepted;
       expect(r.accepted + r.duplicates).toBe(BATCH);
     }
@@ -175,7 +177,7 @@ describe("durability", () => {
     expect(await storedEvents(second.url, token!)).toBe(sentIds.size);
 
     // Resending everything once more changes nothing.
-    const again = await Promise.all(sent.slice(0, 20).map((b) => post(second.url, b)));
+    const again = await Promise.all(sent.slice(0, 20).map((b) => post(second.url, b, "stored")));
     expect(again.every((r) => r.accepted === 0 && r.duplicates === BATCH)).toBe(true);
     expect(await storedEvents(second.url, token!)).toBe(sentIds.size);
 

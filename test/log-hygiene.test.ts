@@ -52,8 +52,8 @@ beforeAll(async () => {
       logLevel: "trace",
       journeyRefreshSeconds: 0,
       rateLimit: { collectRequests: 1000, collectWindowSeconds: 60, apiRequests: 6, apiWindowSeconds: 60 },
-      // Two events fit the writer's queue, three get 503: a server-side failure that is logged.
-      writer: { maxQueuedEvents: 2 },
+      // Two events fit the ingest log's backlog, three get 503: a server-side failure that is logged.
+      writer: { maxBacklogEvents: 2 },
     },
     logTo: { write: (line: string) => void lines.push(line) },
   });

@@ -6,12 +6,11 @@ import path from "node:path";
 import { cliActor } from "../audit/log.js";
 import { CredentialVerifier } from "../auth/credentials.js";
 import { systemClock } from "../clock.js";
-import { EventWriter } from "../collect/writer.js";
 import type { Config } from "../config.js";
-import { IdentityGraph } from "../identity/graph.js";
 import { IdentifierRules } from "../identity/identifiers.js";
 import { seedJourneyDefaults } from "../journey/definitions.js";
 import { JourneyRefresher } from "../journey/refresh.js";
+import { openIngest } from "../loader/pipeline.js";
 import { createLogger } from "../logger.js";
 import { Tombstones } from "../privacy/tombstones.js";
 import type { AppContext } from "../server/context.js";
@@ -94,10 +93,10 @@ export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) =>
   if (!opened.ok) throw new CliError(opened.error);
   const store = opened.value;
   const log = createLogger({ logLevel: "warn" });
-  const graph = new IdentityGraph(config.identity.caps);
-  await graph.load(store.writer);
-  const writer = new EventWriter(store, graph, config.writer, log);
   const tombstones = await Tombstones.load(store);
+  // Replays what the ingest log still holds (a server stopped before storing it), so the command sees it.
+  const ingest = await openIngest(store, config, log);
+  const writer = ingest.writer;
   writer.suppression = tombstones;
   await seedJourneyDefaults(store);
   const ctx: AppContext = {
@@ -115,7 +114,7 @@ export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) =>
   try {
     return await fn(ctx);
   } finally {
-    await writer.close();
+    await ingest.close();
     await tombstones.flush();
     await store.close();
   }

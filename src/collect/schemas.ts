@@ -98,13 +98,30 @@ export type Rejection = Static<typeof Rejection>;
 
 export const IngestResponse = Type.Object({
   success: Type.Boolean({ description: "True when every message was accepted (as Segment answers)" }),
-  accepted: Type.Integer({ description: "Messages committed to disk by this request" }),
-  duplicates: Type.Integer({ description: "Messages whose messageId was already stored" }),
+  accepted: Type.Integer({
+    description:
+      "Messages written to the durable ingest log by this request (the ack); with ?wait=stored, messages stored as new",
+  }),
+  duplicates: Type.Integer({
+    description:
+      "Repeated messageIds within this request; with ?wait=stored, also messages whose messageId was already stored",
+  }),
   suppressed: Type.Integer({
     description: "Messages of erased people (an identifier under a tombstone): dropped, not stored",
   }),
   rejected: Type.Array(Rejection),
 });
+
+/** `?wait=stored`: answer once the events are stored and readable, with exact counts (read-your-writes). */
+export const IngestQuery = Type.Object({
+  wait: Type.Optional(
+    Type.Union([Type.Literal("stored"), Type.Literal("logged")], {
+      description:
+        "logged (default): answer once the events are durable in the ingest log; stored: once they are readable",
+    }),
+  ),
+});
+export type IngestQuery = Static<typeof IngestQuery>;
 
 /** Compiled checkers: validating each batch item must be cheap at 50k events/s. */
 export const messageCheckers = Object.fromEntries(

@@ -17,6 +17,8 @@ import { createTombstone, type Tombstones } from "./tombstones.js";
 export interface ErasureDeps {
   store: Store;
   graph: IdentityGraph;
+  /** The loader of the ingest log: drained first, so none of the person's acknowledged events waits there. */
+  ingest: { drain(): Promise<void> };
   tombstones: Tombstones | undefined;
   defaultPhoneRegion: string;
 }
@@ -187,6 +189,7 @@ export interface ErasureBatch {
  */
 export async function eraseCustomers(deps: ErasureDeps, requestedIds: number[]): Promise<ErasureBatch> {
   const started = performance.now();
+  await deps.ingest.drain();
   const done: Array<Omit<Erasure, "compactMs" | "totalMs">> = [];
   const missing: number[] = [];
   for (const requestedId of requestedIds) {

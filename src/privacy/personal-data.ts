@@ -1,6 +1,8 @@
 // Where one person's data lives: every table that holds rows about a customer, and how to find those rows.
 // Export and erasure both read this list, so a feature that adds per-person data adds one entry here
 // (test/privacy.test.ts fails on a table with a customer, identity or message column that is in neither list).
+// Outside the tables, acknowledged events wait in the ingest log (src/loader/log.ts) until the loader stores
+// them: an export or erasure first drains the loader (ErasureDeps.ingest), so the log holds none of them after.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { all } from "../store/database.js";
 

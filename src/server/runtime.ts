@@ -1,17 +1,16 @@
-// Starts and stops a whole Itinera server: store, identity graph, writer, HTTP app, housekeeping.
+// Starts and stops a whole Itinera server: store, ingest log and loader, HTTP app, housekeeping.
 // While it runs it owns the database file and leaves a runtime file (0600) beside it, so CLI
 // commands on the same machine can find it and talk to its API instead of opening the file.
 import fs from "node:fs";
 import { createAccount } from "../auth/accounts.js";
 import { CredentialVerifier, createCredential, newSecret } from "../auth/credentials.js";
 import { type Clock, systemClock } from "../clock.js";
-import { EventWriter } from "../collect/writer.js";
 import type { Config } from "../config.js";
 import { compactSearchTerms } from "../customers/terms.js";
-import { IdentityGraph } from "../identity/graph.js";
 import { IdentifierRules } from "../identity/identifiers.js";
 import { seedJourneyDefaults } from "../journey/definitions.js";
 import { JourneyRefresher } from "../journey/refresh.js";
+import { openIngest } from "../loader/pipeline.js";
 import { createLogger, type DestinationStream } from "../logger.js";
 import { finishPendingErasure } from "../privacy/erase.js";
 import { applyRetention } from "../privacy/retention.js";
@@ -59,13 +58,13 @@ export async function startServer(
   });
   if (!opened.ok) return opened;
   const store = opened.value;
-  const graph = new IdentityGraph(config.identity.caps);
-  await graph.load(store.writer);
-  const writer = new EventWriter(store, graph, config.writer, log);
-  const tombstones = await Tombstones.load(store);
-  writer.suppression = tombstones;
   // An erasure whose compaction a crash interrupted: its bytes may still be in the file.
   if (await finishPendingErasure(store)) log.info("finished the compaction of an interrupted erasure");
+  const tombstones = await Tombstones.load(store);
+  // Replays what the ingest log still holds before anything reads.
+  const ingest = await openIngest(store, config, log);
+  const writer = ingest.writer;
+  writer.suppression = tombstones;
   const writeKeys = new CredentialVerifier(store, "write_key");
   await seedJourneyDefaults(store);
   const clock = opts.clock ?? systemClock;
@@ -96,7 +95,7 @@ export async function startServer(
       firstRunActor,
     );
     if (!admin.ok) {
-      await writer.close();
+      await ingest.close();
       await store.close();
       return err(`creating the first admin account failed: ${admin.error.message}`);
     }
@@ -113,7 +112,7 @@ export async function startServer(
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
-    await writer.close();
+    await ingest.close();
     await store.close();
     const message =
       (e as NodeJS.ErrnoException).code === "EADDRINUSE"
@@ -177,7 +176,7 @@ export async function startServer(
         clearInterval(retentionTimer);
         await journey.idle();
         await app.close();
-        await writer.close();
+        await ingest.close();
         await tombstones.flush();
         await store.close();
         fs.rmSync(runtimeFile, { force: true });

@@ -1,5 +1,14 @@
 // Store-wide counts: what has landed, per channel and type, and how identity resolution is doing.
+import { LOADER_COUNTERS } from "../loader/duckdb-target.js";
+import type { LoaderStatus } from "../loader/loader.js";
 import { all, runQuery, type Store } from "./database.js";
+
+/** The loader: how far behind the ingest log it is, and what it has done since the store was made. */
+export interface LoaderStats extends LoaderStatus {
+  storedTotal: number;
+  duplicatesTotal: number;
+  suppressedTotal: number;
+}
 
 export interface StoreStats {
   events: number;
@@ -15,12 +24,13 @@ export interface StoreStats {
   suppressedEvents: number;
   firstEvent: string | null;
   lastEvent: string | null;
+  loader: LoaderStats;
 }
 
 const toRecord = (rows: Array<Record<string, unknown>>): Record<string, number> =>
   Object.fromEntries(rows.map((r) => [String(r.k), Number(r.n)]));
 
-export async function getStats(store: Store): Promise<StoreStats> {
+export async function getStats(store: Store, loader: LoaderStatus): Promise<StoreStats> {
   return runQuery(store, {
     duckdb: () =>
       store.read(async (conn) => {
@@ -51,6 +61,13 @@ export async function getStats(store: Store): Promise<StoreStats> {
           conn,
           "SELECT kind AS k, count(*) AS n FROM identities GROUP BY 1 ORDER BY 2 DESC",
         );
+        const counters = toRecord(
+          await all(conn, "SELECT key AS k, value AS n FROM store_meta WHERE key IN ($1, $2, $3)", [
+            LOADER_COUNTERS.stored,
+            LOADER_COUNTERS.duplicates,
+            LOADER_COUNTERS.suppressed,
+          ]),
+        );
         const when = (v: unknown) =>
           v === null || v === undefined ? null : new Date(Number(v)).toISOString();
         return {
@@ -66,6 +83,12 @@ export async function getStats(store: Store): Promise<StoreStats> {
           suppressedEvents: Number(graph?.suppressed ?? 0),
           firstEvent: when(totals?.first),
           lastEvent: when(totals?.last),
+          loader: {
+            ...loader,
+            storedTotal: counters[LOADER_COUNTERS.stored] ?? 0,
+            duplicatesTotal: counters[LOADER_COUNTERS.duplicates] ?? 0,
+            suppressedTotal: counters[LOADER_COUNTERS.suppressed] ?? 0,
+          },
         };
       }),
   });

@@ -25,6 +25,8 @@ export interface CollectOptions {
   /** Another write key than WRITE_KEY. */
   key?: string;
   headers?: Record<string, string>;
+  /** When to answer: once stored and readable (default, `?wait=stored`), or once in the ingest log. */
+  wait?: "stored" | "logged";
 }
 
 export interface TestServer {
@@ -113,6 +115,9 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
   }
   const url = running.url;
   const token = apiToken;
+  // Events a test sent without waiting (raw posts) are stored before it reads, as a reader would wait
+  // for the loader's lag; a stopped server has nothing to wait for.
+  const settled = () => running.ctx.writer.loader.drain().catch(() => undefined);
 
   const raw = async <T>(route: string, init: RequestInit): Promise<HttpResult<T>> => {
     const res = await fetch(url + route, init);
@@ -131,7 +136,9 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       const auth = o.auth ?? "basic";
       const payload =
         auth === "body" && body && typeof body === "object" ? { ...(body as object), writeKey: key } : body;
-      return raw<T>(route, {
+      const waited =
+        (o.wait ?? "stored") === "stored" && !route.includes("?") ? `${route}?wait=stored` : route;
+      return raw<T>(waited, {
         method: "POST",
         headers: {
           "content-type": "application/json",
@@ -141,8 +148,12 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
         body: JSON.stringify(payload),
       });
     },
-    api<T = unknown>(route: string, init: { method?: string; body?: unknown; token?: string | null } = {}) {
+    async api<T = unknown>(
+      route: string,
+      init: { method?: string; body?: unknown; token?: string | null } = {},
+    ) {
       const t = init.token === undefined ? token : init.token;
+      await settled();
       return raw<T>(route, {
         method: init.method ?? (init.body === undefined ? "GET" : "POST"),
         headers: {
@@ -152,7 +163,8 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
       });
     },
-    query(sql, params = []) {
+    async query(sql, params = []) {
+      await settled();
       return running.ctx.store.read((c) => all(c, sql, params));
     },
     async close() {

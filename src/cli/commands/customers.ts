@@ -138,12 +138,13 @@ export function customerCommands(program: Command): void {
       try {
         const config = configFrom(g);
         const stats = await viaServerOr<StoreStats>(config, { method: "GET", path: "/api/stats" }, (ctx) =>
-          getStats(ctx.store),
+          getStats(ctx.store, ctx.writer.loader.status()),
         );
         emit(g, stats, (s) =>
           [
             `${s.events} events (${s.eventsLast24h} in the last 24 h), ${s.customers} customers, ${s.merges} merges, ${s.refusedLinks} refused links`,
             `first ${s.firstEvent ?? "-"}  last ${s.lastEvent ?? "-"}  unattributed ${s.unattributedEvents}  suppressed (erased customers) ${s.suppressedEvents}`,
+            `loader: ${s.loader.pendingEvents} events waiting (${s.loader.lagSeconds.toFixed(1)} s behind)${s.loader.lastError ? `, last error: ${s.loader.lastError}` : ""}; ${s.loader.storedTotal} stored, ${s.loader.duplicatesTotal} duplicates dropped`,
             "",
             table(
               Object.entries(s.channels).map(([channel, events]) => ({ channel, events })),

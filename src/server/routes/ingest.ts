@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { type NormalisedEvent, nonFiniteId, normalise } from "../../collect/normalise.js";
 import {
   BatchRequest,
+  IngestQuery,
   IngestResponse,
   type MessageType,
   messageSchemas,
@@ -22,10 +23,22 @@ const security: Array<Record<string, string[]>> = [{ basicAuth: [] }, { writeKey
 export function ingestRoutes(app: App, ctx: AppContext): void {
   const { config, writer, rules } = ctx;
 
-  async function store(events: NormalisedEvent[], rejected: Rejection[], reply: FastifyReply) {
-    const result = await writer.write(events);
+  async function store(
+    events: NormalisedEvent[],
+    rejected: Rejection[],
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ) {
+    const wait = (req.query as IngestQuery).wait === "stored";
+    const result = await writer.write(events, { wait });
     if (!result.ok) {
       void reply.header("retry-after", "1");
+      if (result.error === "not_stored")
+        throw new HttpError(
+          503,
+          "not_stored",
+          "the events are durable in the ingest log, but storing them failed for now; they are stored on retry (resending is safe)",
+        );
       throw new HttpError(
         503,
         result.error,
@@ -49,12 +62,13 @@ export function ingestRoutes(app: App, ctx: AppContext): void {
       const body = req.body as Record<string, unknown>;
       const n = normalise(body, type as MessageType, envelopeOf(req, sourceOf(req)), rules);
       if (!n.ok) throw new HttpError(400, "invalid_message", n.error);
-      return store([n.value], [], reply);
+      return store([n.value], [], req, reply);
     };
     const schema = {
       summary: `Record a ${type} message (Segment spec)`,
       tags: ["collect"],
       security,
+      querystring: IngestQuery,
       body: messageSchemas[type],
       response: { 200: IngestResponse, ...errorResponses },
     };
@@ -83,12 +97,13 @@ export function ingestRoutes(app: App, ctx: AppContext): void {
           ...(typeof item.messageId === "string" ? { messageId: item.messageId } : {}),
         });
     });
-    return store(events, rejected, reply);
+    return store(events, rejected, req, reply);
   };
   const batchSchema = {
     summary: "Record many messages; an invalid one is rejected alone, with its index and reason",
     tags: ["collect"],
     security,
+    querystring: IngestQuery,
     body: BatchRequest,
     response: { 200: IngestResponse, ...errorResponses },
   };

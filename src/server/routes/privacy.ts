@@ -90,6 +90,7 @@ export async function eraseAndRecord(ctx: AppContext, ids: number[], actor: Acto
     {
       store: ctx.store,
       graph: ctx.writer.graph,
+      ingest: ctx.writer.loader,
       tombstones: ctx.tombstones,
       defaultPhoneRegion: ctx.config.identity.defaultPhoneRegion,
     },
@@ -124,6 +125,8 @@ export async function eraseOneAndRecord(
 
 /** The export as one document, recorded in the audit trail. */
 export async function exportAndRecord(ctx: AppContext, id: number, actor: Actor, format = "json") {
+  // Everything acknowledged is in the export: the log's events are stored first.
+  await ctx.writer.loader.drain();
   const doc = await exportCustomer(ctx.store, id);
   if (!doc) return undefined;
   await recordAudit(ctx.store, {
@@ -182,6 +185,7 @@ export function privacyRoutes(app: App, ctx: AppContext): void {
         if (!doc) throw notFound(id);
         return doc;
       }
+      await ctx.writer.loader.drain();
       const canonical = await ctx.store.read((c) => canonicalCustomer(c, id));
       if (canonical === undefined) throw notFound(id);
       const out = new PassThrough();

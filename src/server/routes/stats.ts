@@ -22,6 +22,24 @@ export const StatsResponse = Type.Object({
   }),
   firstEvent: Type.Union([Type.String(), Type.Null()]),
   lastEvent: Type.Union([Type.String(), Type.Null()]),
+  loader: Type.Object(
+    {
+      pendingEvents: Type.Integer({ description: "Acknowledged (in the ingest log), not yet stored" }),
+      pendingBytes: Type.Integer(),
+      lagSeconds: Type.Number({ description: "Age of the oldest event not yet stored; 0 when none waits" }),
+      loadedBatches: Type.Integer({ description: "Since the server started" }),
+      loadedEvents: Type.Integer({ description: "Since the server started" }),
+      lastBatch: Type.Union([
+        Type.Object({ events: Type.Integer(), stored: Type.Integer(), ms: Type.Integer() }),
+        Type.Null(),
+      ]),
+      lastError: Type.Union([Type.String(), Type.Null()]),
+      storedTotal: Type.Integer({ description: "Events the loader stored, ever" }),
+      duplicatesTotal: Type.Integer({ description: "Events the loader dropped as already stored, ever" }),
+      suppressedTotal: Type.Integer({ description: "Events of erased people the loader dropped, ever" }),
+    },
+    { description: "The ingest log's loader: its lag and its counts" },
+  ),
 });
 
 export function statsRoutes(app: App, ctx: AppContext): void {
@@ -36,6 +54,6 @@ export function statsRoutes(app: App, ctx: AppContext): void {
         response: { 200: StatsResponse, ...errorResponses },
       },
     },
-    () => getStats(ctx.store),
+    () => getStats(ctx.store, ctx.writer.loader.status()),
   );
 }
