@@ -1,17 +1,21 @@
 // `itinera demo generate`: writes the seeded demo world (events, ground-truth customers, manifest) to a
 // directory as JSONL or Parquet, or stores it in a database through the import path (via the running
-// server's /api/imports when there is one, so the server keeps owning its file).
-import fs from "node:fs";
-import os from "node:os";
+// server's /api/imports when there is one, so the server keeps owning its file), a file of about a
+// million events at a time while the next is generated.
 import path from "node:path";
 import type { Command } from "commander";
-import type { ImportRequest, ImportSummary } from "../../collect/import/contract.js";
-import { keepBesideDatabase, type WorldFiles, type WorldFormat, writeWorld } from "../../demo/world/files.js";
+import { cliActor } from "../../audit/log.js";
+import { auditImport } from "../../collect/import/audit.js";
+import type { ImportSummary } from "../../collect/import/contract.js";
+import { importFile } from "../../collect/import/importer.js";
+import { type ImportChunk, LOAD_CHUNK_EVENTS, loadWorld } from "../../demo/load.js";
+import { type WorldFiles, type WorldFormat, writeWorld } from "../../demo/world/files.js";
+import { defaultWorkers } from "../../demo/world/threads.js";
 import { checkWorldOptions, type WorldOptions } from "../../demo/world/world.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail } from "../output.js";
 import { createProgress } from "../progress.js";
-import { importVia } from "./import.js";
+import { callApi, runningServer, withLocalStore } from "../target.js";
 
 interface GenerateOptions extends GlobalOptions {
   customers?: string;
@@ -21,6 +25,8 @@ interface GenerateOptions extends GlobalOptions {
   out?: string;
   format?: string;
   into?: string;
+  workers?: string;
+  chunkEvents?: string;
 }
 
 interface GenerateSummary extends WorldFiles {
@@ -66,6 +72,11 @@ export function demoCommand(program: Command): void {
     .option("--out <dir>", "write events, customers.jsonl and manifest.json here")
     .option("--format <format>", "jsonl or parquet (default jsonl)")
     .option("--into <db>", "store the events in this database file through the import path")
+    .option("--workers <n>", "threads simulating the world; the bytes are the same for any number")
+    .option(
+      "--chunk-events <n>",
+      `with --into: events per imported file, imported while the next is generated (default ${LOAD_CHUNK_EVENTS})`,
+    )
     .action(async (opts: GenerateOptions, cmd: Command) => {
       const g = cmd.optsWithGlobals<GenerateOptions>();
       const progress = createProgress({ json: g.json, label: "demo world" });
@@ -76,28 +87,34 @@ export function demoCommand(program: Command): void {
         if (format !== "jsonl" && format !== "parquet")
           throw new CliError("--format must be jsonl or parquet", 2);
         if (opts.into && opts.format === "parquet") throw new CliError("--format applies to --out only", 2);
-        const dir = opts.out
-          ? path.resolve(opts.out)
-          : fs.mkdtempSync(path.join(os.tmpdir(), "itinera-demo-"));
+        const workers = positiveInt("--workers", opts.workers, defaultWorkers(options.customers));
         const onProgress = (done: number, total: number, startedAt: number) =>
           progress.update(done, total, startedAt);
-        const files = await writeWorld(options, dir, format, onProgress, { worker: true });
-        progress.stop();
-        let summary: GenerateSummary = files;
+        let summary: GenerateSummary;
         if (opts.into) {
+          const chunkEvents = positiveInt("--chunk-events", opts.chunkEvents, LOAD_CHUNK_EVENTS);
           const into = path.resolve(opts.into);
           const config = configFrom(g, { databasePath: into });
-          const request: ImportRequest = { path: files.events, mapping: {}, defaults: {} };
-          const imported = await importVia(config, request, {
-            onProgress: (p) =>
-              p.phase === "storing" ? progress.update(p.done, p.total, p.startedAt) : undefined,
-          });
-          progress.stop();
-          // The manifest and ground truth stay beside the database; the event file was only a carrier.
-          const kept = keepBesideDatabase(files, into);
-          fs.rmSync(dir, { recursive: true, force: true });
-          summary = { ...files, ...kept, imported };
+          const load = (importChunk: ImportChunk) =>
+            loadWorld(options, into, importChunk, { workers, chunkEvents, onProgress });
+          const server = runningServer(config);
+          const loaded = server
+            ? await load((body) =>
+                callApi<ImportSummary>(server, { method: "POST", path: "/api/imports", body }),
+              )
+            : await withLocalStore(config, (ctx) =>
+                load(async (req) => {
+                  const r = await importFile(ctx, req);
+                  if (!r.ok) throw new CliError(r.error);
+                  await auditImport(ctx.store, cliActor(), r.value);
+                  return r.value;
+                }),
+              );
+          summary = { ...loaded.files, imported: loaded.imported };
+        } else {
+          summary = await writeWorld(options, path.resolve(opts.out!), format, onProgress, { workers });
         }
+        progress.stop();
         emit(g, summary, describe);
       } catch (e) {
         progress.stop();

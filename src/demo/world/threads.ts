@@ -1,50 +1,141 @@
-// Runs the demo-world simulation in a worker thread with a capped heap: the simulation makes a lot of
-// short-lived garbage, and an uncapped V8 heap on a big machine lets RSS grow far past what is live.
+// Runs the demo world's shards in worker threads (or, from TypeScript sources as in tests, in this
+// thread) and hands the main thread each day of every shard, in day order. A worker runs at most
+// AHEAD days before the main thread has taken its days, so memory stays bounded by a few days.
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { type Generated, generateFiles, type WorldProgress } from "./files.js";
-import type { WorldOptions } from "./world.js";
+import type { DayChunk } from "./chunks.js";
+import { type Shard, World, type WorldOptions } from "./world.js";
 
-interface Job {
-  options: WorldOptions;
-  dir: string;
-  jsonlName: string;
-  eventsName: string;
-}
+const AHEAD = 2;
 
 type Message =
-  | { kind: "progress"; done: number; total: number; startedAt: number }
-  | { kind: "done"; generated: Generated };
+  | { kind: "day"; chunk: DayChunk }
+  | { kind: "done"; counts: Array<[string, number]> }
+  | { kind: "failed"; message: string };
 
 /** Live heap is about 2.5 KB per customer plus a few days of messages; the cap leaves room for both. */
 const heapCapMb = (customers: number) => Math.round(320 + customers * 0.004);
 
-export function generateInWorker(job: Job, onProgress?: WorldProgress): Promise<Generated> {
-  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), "threads.js");
-  const worker = new Worker(file, {
-    workerData: { ...job, options: { ...job.options, end: job.options.end.toISOString() } },
-    resourceLimits: { maxOldGenerationSizeMb: heapCapMb(job.options.customers) },
-  });
-  return new Promise((resolve, reject) => {
-    let result: Generated | undefined;
-    worker.on("message", (m: Message) => {
-      if (m.kind === "progress") onProgress?.(m.done, m.total, m.startedAt);
-      else result = m.generated;
-    });
-    worker.on("error", reject);
-    worker.on("exit", (code) =>
-      result ? resolve(result) : reject(new Error(`demo world worker stopped (exit code ${code})`)),
-    );
-  });
+/** Worker threads for a world of this size: one per core, but none for a world too small to gain. */
+export function defaultWorkers(customers: number): number {
+  return customers < 5000 ? 1 : Math.max(1, Math.min(4, os.availableParallelism()));
 }
 
-if (!isMainThread && parentPort && (workerData as { jsonlName?: string })?.jsonlName) {
-  const job = workerData as Omit<Job, "options"> & { options: Omit<WorldOptions, "end"> & { end: string } };
-  const port = parentPort;
-  const options = { ...job.options, end: new Date(job.options.end) };
-  const generated = generateFiles(options, job.dir, job.jsonlName, job.eventsName, (done, total, startedAt) =>
-    port.postMessage({ kind: "progress", done, total, startedAt } satisfies Message),
+export interface ShardSource {
+  /** The next day's chunk of this shard, undefined after the last. */
+  next(): Promise<DayChunk | undefined>;
+  /** Messages per event name; complete once next() returned undefined. */
+  counts(): Map<string, number>;
+  stop(): Promise<void>;
+}
+
+function inThread(options: WorldOptions, shard: Shard): ShardSource {
+  const world = new World(options, shard);
+  const days = world.days();
+  return {
+    next: async () => {
+      const r = days.next();
+      return r.done ? undefined : r.value;
+    },
+    counts: () => new Map(world.counts),
+    stop: async () => undefined,
+  };
+}
+
+const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), "threads.js");
+
+function inWorker(options: WorldOptions, shard: Shard): ShardSource {
+  const worker = new Worker(workerFile, {
+    workerData: { options: { ...options, end: options.end.toISOString() }, shard },
+    resourceLimits: { maxOldGenerationSizeMb: heapCapMb(options.customers / shard.count) },
+  });
+  const queue: DayChunk[] = [];
+  let counts: Map<string, number> | undefined;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const poke = () => {
+    wake?.();
+    wake = undefined;
+  };
+  worker.on("message", (m: Message) => {
+    if (m.kind === "day") queue.push(m.chunk);
+    else if (m.kind === "done") counts = new Map(m.counts);
+    else failure = new Error(`demo world shard ${shard.index} failed: ${m.message}`);
+    poke();
+  });
+  worker.on("error", (e) => {
+    failure = e;
+    poke();
+  });
+  worker.on("exit", (code) => {
+    if (!counts && !failure)
+      failure = new Error(`demo world shard ${shard.index} stopped (exit code ${code})`);
+    poke();
+  });
+  return {
+    async next() {
+      for (;;) {
+        const chunk = queue.shift();
+        if (chunk) {
+          worker.postMessage(chunk.day);
+          return chunk;
+        }
+        if (failure) throw failure;
+        if (counts) return undefined;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    },
+    counts: () => counts ?? new Map(),
+    stop: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * One source per shard. `workers` threads when the compiled worker file exists; from sources (tests)
+ * the same shards run in this thread, which gives the same bytes.
+ */
+export function shardSources(options: WorldOptions, workers: number): ShardSource[] {
+  const count = Math.max(1, Math.min(workers, options.customers));
+  const threads = count > 1 && fs.existsSync(workerFile);
+  return Array.from({ length: count }, (_, index) =>
+    threads ? inWorker(options, { index, count }) : inThread(options, { index, count }),
   );
-  port.postMessage({ kind: "done", generated } satisfies Message);
+}
+
+/** The worker: simulates its shard day by day, pausing when AHEAD days are not yet taken. */
+async function runShard(): Promise<void> {
+  const port = parentPort!;
+  const job = workerData as { options: Omit<WorldOptions, "end"> & { end: string }; shard: Shard };
+  const world = new World({ ...job.options, end: new Date(job.options.end) }, job.shard);
+  let taken = -1;
+  let wake: (() => void) | undefined;
+  port.on("message", (day: number) => {
+    taken = Math.max(taken, day);
+    wake?.();
+    wake = undefined;
+  });
+  for (const chunk of world.days()) {
+    const day = chunk.day;
+    const transfer = [chunk.bytes.buffer, chunk.ends.buffer, chunk.at.buffer, chunk.c.buffer, chunk.s.buffer];
+    port.postMessage({ kind: "day", chunk } satisfies Message, transfer as ArrayBuffer[]);
+    while (day - taken >= AHEAD)
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+  }
+  port.postMessage({ kind: "done", counts: [...world.counts.entries()] } satisfies Message);
+  port.close();
+}
+
+if (!isMainThread && parentPort && (workerData as { shard?: Shard })?.shard) {
+  runShard().catch((e: unknown) =>
+    parentPort!.postMessage({ kind: "failed", message: String((e as Error)?.stack ?? e) } satisfies Message),
+  );
 }

@@ -1,9 +1,11 @@
 // The scalable demo world: `customers` people living `days` days, simulated one day at a time so
 // memory holds the cast and a few days of messages, never the whole history. Yields each finished
-// day's messages as JSON lines in time order; the same options always give the same bytes.
+// day's messages as JSON lines in time order; the same options always give the same bytes, whatever
+// the number of shards (threads) the cast is split into.
 import { version } from "../../version.js";
 import { DAY, HOUR, MIN } from "../time.js";
 import { type CareChannel, socialPost, ticket } from "./aftercare.js";
+import type { DayChunk } from "./chunks.js";
 import { marketingDay } from "./messaging.js";
 import { makePerson, type Person } from "./people.js";
 import { personas, type SessionChannel } from "./personas.js";
@@ -17,13 +19,6 @@ export interface WorldOptions {
   seed: number;
   /** The end of the window (exclusive); part of what makes the output reproducible. */
   end: Date;
-}
-
-export interface DayBatch {
-  day: number;
-  lines: string[];
-  /** Messages so far, including this batch. */
-  total: number;
 }
 
 /** Checks options; the error text names the flag. */
@@ -104,51 +99,87 @@ export function truthLine(p: Person): string {
   });
 }
 
+/** Which customers one shard simulates: those whose number modulo `count` is `index`. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export const WHOLE: Shard = { index: 0, count: 1 };
+
+/**
+ * A shard of the world. A customer's messages depend only on the seed, their number and the plan (never
+ * on another customer), so shards simulated apart and merged in (time, customer, message) order give
+ * the bytes of the whole world simulated at once.
+ */
 export class World {
   readonly plan: Plan;
   readonly people: Person[];
   private readonly sink: Sink;
   total = 0;
 
-  constructor(readonly options: WorldOptions) {
+  constructor(
+    readonly options: WorldOptions,
+    shard: Shard = WHOLE,
+  ) {
     const start = options.end.getTime() - options.days * DAY;
     this.plan = makePlan(start, options.days);
-    this.people = Array.from({ length: options.customers }, (_, i) => makePerson(options.seed, i));
+    this.people = [];
+    for (let i = shard.index; i < options.customers; i += shard.count)
+      this.people.push(makePerson(options.seed, i));
     this.sink = new Sink(start, options.days, options.seed);
   }
 
-  *days(): Generator<DayBatch> {
+  get counts(): ReadonlyMap<string, number> {
+    return this.sink.counts;
+  }
+
+  /** Each day's messages in output order, as the day ends. */
+  *days(): Generator<DayChunk> {
     const voices = this.people.map((p) => new Voice(this.sink, p));
     for (let day = 0; day < this.options.days; day++) {
       const dayStart = this.plan.start + day * DAY;
       for (const v of voices) live(v, this.plan, day, dayStart);
-      const lines = this.sink.take(day).map((d) => d.line);
-      this.total += lines.length;
-      yield { day, lines, total: this.total };
+      const chunk = this.sink.take(day);
+      this.total += chunk.count;
+      yield chunk;
     }
   }
+}
 
-  manifest(files: Record<string, string>): Record<string, unknown> {
-    const counts = Object.fromEntries([...this.sink.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
-    return {
-      generator: `itinera ${version} demo world`,
-      seed: this.options.seed,
-      customers: this.options.customers,
-      days: this.options.days,
-      window: { start: new Date(this.plan.start).toISOString(), end: this.options.end.toISOString() },
-      events: this.total,
-      counts,
-      files,
-      personas: personas.map((pr) => ({
-        persona: pr.persona,
-        label: pr.label,
-        share: pr.share,
-        customers: this.people.filter((p) => p.profile === pr).length,
-        ages: pr.ages,
-        session_channels: pr.channels,
-      })),
-      problems: manifestProblems(this.plan),
-      support: supportFigures,
-    };
-  }
+/** What the manifest needs beyond the options: gathered from every shard. */
+export interface WorldTally {
+  events: number;
+  counts: ReadonlyMap<string, number>;
+  /** Customers per persona id. */
+  personas: ReadonlyMap<string, number>;
+}
+
+export function worldManifest(
+  options: WorldOptions,
+  tally: WorldTally,
+  files: Record<string, string>,
+): Record<string, unknown> {
+  const plan = makePlan(options.end.getTime() - options.days * DAY, options.days);
+  const counts = Object.fromEntries([...tally.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    generator: `itinera ${version} demo world`,
+    seed: options.seed,
+    customers: options.customers,
+    days: options.days,
+    window: { start: new Date(plan.start).toISOString(), end: options.end.toISOString() },
+    events: tally.events,
+    counts,
+    files,
+    personas: personas.map((pr) => ({
+      persona: pr.persona,
+      label: pr.label,
+      share: pr.share,
+      customers: tally.personas.get(pr.persona) ?? 0,
+      ages: pr.ages,
+      session_channels: pr.channels,
+    })),
+    problems: manifestProblems(plan),
+    support: supportFigures,
+  };
 }

@@ -1,0 +1,88 @@
+// A day of one shard's messages as flat memory (UTF-8 lines and their sort keys in typed arrays), so a
+// worker hands it to the main thread without copying, and the merge of several shards copies byte
+// ranges instead of building strings.
+import fs from "node:fs";
+
+export interface DayChunk {
+  day: number;
+  count: number;
+  /** The day's lines, each ending in "\n"; `ends[i]` is where line i ends. */
+  bytes: Uint8Array;
+  ends: Uint32Array;
+  /** Sort keys: time (ms, may be fractional), customer number, the customer's message number. */
+  at: Float64Array;
+  c: Uint32Array;
+  s: Uint32Array;
+}
+
+/** Appends bytes to a file through a fixed buffer: memory stays flat however big the world. */
+export class ByteWriter {
+  private readonly buffer = Buffer.allocUnsafeSlow(8 * 2 ** 20);
+  private used = 0;
+  bytes = 0;
+
+  constructor(private readonly fd: number) {}
+
+  write(src: Uint8Array, from: number, to: number): void {
+    const len = to - from;
+    if (this.used + len > this.buffer.length) this.flush();
+    if (len > this.buffer.length) {
+      this.bytes += fs.writeSync(this.fd, src, from, len);
+      return;
+    }
+    this.buffer.set(src.subarray(from, to), this.used);
+    this.used += len;
+  }
+
+  flush(): void {
+    let off = 0;
+    while (off < this.used) off += fs.writeSync(this.fd, this.buffer, off, this.used - off);
+    this.bytes += this.used;
+    this.used = 0;
+  }
+}
+
+/** Writes one day of every shard in the single-world order: time, then customer, then message. */
+export function writeMerged(parts: readonly DayChunk[], out: ByteWriter): number {
+  const live = parts.filter((p) => p.count > 0);
+  if (live.length === 1) {
+    const only = live[0]!;
+    out.write(only.bytes, 0, only.bytes.length);
+    return only.count;
+  }
+  const next = live.map(() => 0);
+  let written = 0;
+  for (;;) {
+    // A linear scan: there are a handful of shards, and customers never repeat across shards.
+    let best = -1;
+    for (let k = 0; k < live.length; k++) {
+      const i = next[k]!;
+      const p = live[k]!;
+      if (i >= p.count) continue;
+      if (best < 0) {
+        best = k;
+        continue;
+      }
+      const q = live[best]!;
+      const j = next[best]!;
+      const d = p.at[i]! - q.at[j]! || p.c[i]! - q.c[j]!;
+      if (d < 0) best = k;
+    }
+    if (best < 0) return written;
+    const p = live[best]!;
+    const i = next[best]!;
+    // Copies the run of lines from this shard that still come before the others' next lines.
+    let end = i + 1;
+    while (
+      end < p.count &&
+      live.every((q, k) => k === best || next[k]! >= q.count || before(p, end, q, next[k]!))
+    )
+      end++;
+    out.write(p.bytes, i === 0 ? 0 : p.ends[i - 1]!, p.ends[end - 1]!);
+    written += end - i;
+    next[best] = end;
+  }
+}
+
+const before = (p: DayChunk, i: number, q: DayChunk, j: number): boolean =>
+  p.at[i]! - q.at[j]! < 0 || (p.at[i] === q.at[j] && p.c[i]! < q.c[j]!);
