@@ -1,7 +1,5 @@
 // The HTTP app: collection under /v1 (write key), product API under /api (token), OpenAPI document
 // generated from the same schemas that validate requests, one error envelope everywhere.
-import type { Transform } from "node:stream";
-import { createGunzip, createInflate } from "node:zlib";
 import swagger from "@fastify/swagger";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Ajv } from "ajv";
@@ -13,9 +11,10 @@ import Fastify, {
   LogController,
 } from "fastify";
 import { version } from "../version.js";
+import { installBodyDecoding } from "./body.js";
 import type { AppContext } from "./context.js";
 import { serveDashboard } from "./dashboard.js";
-import { HttpError, installErrorHandlers } from "./errors.js";
+import { installErrorHandlers } from "./errors.js";
 import { enforceAccess } from "./permissions.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { auditRoutes } from "./routes/audit.js";
@@ -44,19 +43,6 @@ export type App = FastifyInstance<
   FastifyInstance["log"],
   TypeBoxTypeProvider
 >;
-
-/**
- * Fastify compares Content-Length with `receivedEncodedLength` of a replaced stream (else with the
- * decoded size, which never matches a compressed body), so count the bytes as they arrive.
- */
-function decoded(payload: NodeJS.ReadableStream, decoder: Transform): Transform {
-  const out = decoder as Transform & { receivedEncodedLength: number };
-  out.receivedEncodedLength = 0;
-  payload.on("data", (chunk: Buffer) => {
-    out.receivedEncodedLength += chunk.length;
-  });
-  return payload.pipe(out);
-}
 
 function validators(options: { coerceTypes: "array" | false }): Ajv {
   const ajv = new Ajv({
@@ -130,22 +116,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     },
   });
 
-  // analytics.js sends JSON as text/plain to avoid a CORS preflight; some SDKs gzip their batches.
-  app.removeContentTypeParser("text/plain");
-  app.addContentTypeParser("text/plain", { parseAs: "string" }, app.getDefaultJsonParser("error", "ignore"));
-  app.addHook("preParsing", async (req, _reply, payload) => {
-    const encoding = req.headers["content-encoding"];
-    if (encoding === "gzip") return decoded(payload, createGunzip());
-    if (encoding === "deflate") return decoded(payload, createInflate());
-    if (encoding && encoding !== "identity")
-      throw new HttpError(
-        415,
-        "unsupported_encoding",
-        `content-encoding ${encoding} is not supported; use gzip or none`,
-      );
-    return payload;
-  });
-
+  // Before enforceAccess: its write-key check reads the decoded body.
+  installBodyDecoding(app, ctx.config.limits);
   enforceAccess(app, ctx);
 
   app.get(

@@ -16,6 +16,7 @@ import type {
 } from "fastify";
 import type { Config } from "../config.js";
 import { nestsDeeperThan } from "../json-depth.js";
+import { isCollectPath } from "./body.js";
 import { envelope, HttpError } from "./errors.js";
 import { basicAuthUser, SESSION_COOKIE, tokenOf } from "./permissions.js";
 
@@ -158,7 +159,7 @@ export async function installWebSafety(
   // An origin not listed gets no CORS answer at all (its preflight is refused below), not a 204 without
   // an Allow-Origin header.
   const corsFor = (req: FastifyRequest) =>
-    req.url.startsWith("/v1/")
+    isCollectPath(req.url)
       ? collectCors
       : req.url.startsWith("/api/") && http.apiCorsOrigins.includes(req.headers.origin ?? "")
         ? apiCors
@@ -200,7 +201,7 @@ export async function installWebSafety(
 
   app.addHook("onRequest", async (req, reply) => {
     if (req.routeOptions.config?.longRunning) req.raw.socket.setTimeout(0);
-    if (req.url.startsWith("/v1/")) return collectLimit?.call(app, req, reply);
+    if (isCollectPath(req.url)) return collectLimit?.call(app, req, reply);
     if (!req.url.startsWith("/api/")) return;
     // A preflight from an origin CORS does not admit (an admitted one was answered by the CORS hook).
     if (req.method === "OPTIONS")

@@ -110,6 +110,8 @@ export function ingestRoutes(app: App, ctx: AppContext): void {
   app.post("/v1/batch", { schema: batchSchema, config: collect }, batchHandler);
   app.post("/v1/b", { schema: { ...batchSchema, hide: true }, config: collect }, batchHandler);
   app.post("/v1/import", { schema: { ...batchSchema, hide: true }, config: collect }, batchHandler);
+  // RudderStack's JavaScript SDK with useBeacon: the write key comes in the query (src/server/body.ts).
+  app.post("/beacon/v1/batch", { schema: { ...batchSchema, hide: true }, config: collect }, batchHandler);
 
   function envelopeOf(req: FastifyRequest, source: string) {
     const body = req.body as Record<string, unknown>;
