@@ -85,13 +85,18 @@ function perTouchpoint(tps: readonly Touchpoint[], value: (t: Touchpoint) => str
 
 /**
  * SELECT producing journey_events rows from `source`, a FROM clause that yields events as `e` and the
- * customer as `m.customer_id`. Purchase events are kept even when no touchpoint names them, so spend
- * never depends on the catalogue.
+ * customer as `customer` (an expression). Purchase events are kept even when no touchpoint names them,
+ * so spend never depends on the catalogue.
  */
-export function classificationSql(defs: JourneyDefinitions, p: Params, source: string): string {
+export function classificationSql(
+  defs: JourneyDefinitions,
+  p: Params,
+  source: string,
+  customer = "m.customer_id",
+): string {
   const tps = defs.touchpoints;
   const inner = `
-    SELECT m.customer_id, e.timestamp, e.message_id, e.channel, e.type, e.event, e.properties, e.context,
+    SELECT ${customer} AS customer_id, e.timestamp, e.message_id, e.channel, e.type, e.event, e.properties, e.context,
            ${touchpointIndexSql(tps, p, "e.")} AS tp,
            ${entrySignalSql(defs, p, "e.")} AS entry_signal
       FROM ${source}`;

@@ -56,42 +56,55 @@ async function count(conn: DuckDBConnection, sql: string, params: unknown[] = []
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Recomputes the derived tables for the customers in temp table jr_dirty (or all of them). */
+/**
+ * Recomputes the derived tables for the customers in temp table jr_dirty (or all of them). For a few
+ * touched customers their events are read from the events table once (into jr_events) and their new
+ * journey rows and stage changes are kept apart (jr_journey, jr_transitions), so every later step reads
+ * those small tables instead of scanning the whole events, journey_events and stage_transitions again.
+ */
 async function recompute(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   now: Date,
   scope: "all" | "dirty",
 ): Promise<void> {
-  const inDirty = (col: string) =>
-    scope === "all" ? "true" : `${col} IN (SELECT customer_id FROM jr_dirty)`;
+  const dirty = scope === "dirty";
   await conn.run(`CREATE OR REPLACE TEMP TABLE jr_members AS
     SELECT i.id AS identity_id, c.canonical_id AS customer_id
       FROM identities i JOIN customers c ON c.id = i.customer_id
-     WHERE ${inDirty("c.canonical_id")}`);
-  if (scope === "all") {
+     ${dirty ? "WHERE c.canonical_id IN (SELECT customer_id FROM jr_dirty)" : ""}`);
+  if (!dirty) {
     await conn.run("DELETE FROM journey_events; DELETE FROM customer_facts; DELETE FROM stage_transitions;");
   } else {
     for (const table of ["journey_events", "customer_facts", "stage_transitions"])
       await conn.run(
         `DELETE FROM ${table} WHERE customer_id IN (SELECT customer_id FROM jr_dirty UNION ALL SELECT customer_id FROM jr_stale)`,
       );
+    await conn.run(`CREATE OR REPLACE TEMP TABLE jr_events AS
+      SELECT m.customer_id, e.* FROM events e JOIN jr_members m ON m.identity_id = e.identity_id`);
   }
-  const source = "events e JOIN jr_members m ON m.identity_id = e.identity_id";
+  // Events as `e` with their customer: every event (full) or the touched customers' (jr_events).
+  const source = dirty ? "jr_events e" : "events e JOIN jr_members m ON m.identity_id = e.identity_id";
+  const customer = dirty ? "e.customer_id" : "m.customer_id";
+  const journey = dirty ? "jr_journey" : "journey_events";
   const p = new Params();
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE jr_classified AS ${classificationSql(defs, p, source)}`,
+    `CREATE OR REPLACE TEMP TABLE jr_classified AS ${classificationSql(defs, p, source, customer)}`,
     p.values,
   );
-  await conn.run(`INSERT INTO journey_events ${followUpSql(defs.model.stages.length)}`);
+  const followUps = followUpSql(defs.model.stages.length);
+  if (dirty) {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE jr_journey AS ${followUps}`);
+    await conn.run("INSERT INTO journey_events SELECT * FROM jr_journey");
+  } else await conn.run(`INSERT INTO journey_events ${followUps}`);
   await conn.run("DROP TABLE jr_classified");
 
   // Behaviour over all of a customer's events (light columns only), then what journey_events knows.
   await conn.run(`INSERT INTO customer_facts
-    SELECT m.customer_id, min(e.timestamp), max(e.timestamp), count(*), count(DISTINCT e.timestamp::DATE),
+    SELECT ${customer}, min(e.timestamp), max(e.timestamp), count(*), count(DISTINCT e.timestamp::DATE),
            count(DISTINCT e.channel), 0, 0, NULL, NULL,
            histogram(e.channel), histogram(e.event) FILTER (WHERE e.type = 'track'), NULL, NULL, NULL, 0, NULL
-      FROM ${source} GROUP BY m.customer_id`);
+      FROM ${source} GROUP BY ${customer}`);
   await conn.run(`UPDATE customer_facts f SET orders = j.orders, spend = j.spend, last_order = j.last_order,
                          last_signal = j.last_signal, touchpoint_counts = j.tps
       FROM (SELECT customer_id,
@@ -100,26 +113,28 @@ async function recompute(
                    max(timestamp) FILTER (WHERE revenue IS NOT NULL) AS last_order,
                    max(timestamp) FILTER (WHERE signal IS NOT NULL) AS last_signal,
                    histogram(touchpoint) FILTER (WHERE touchpoint IS NOT NULL) AS tps
-              FROM journey_events WHERE ${inDirty("customer_id")} GROUP BY customer_id) j
+              FROM ${journey} GROUP BY customer_id) j
      WHERE f.customer_id = j.customer_id`);
   // Latest value of each trait, from identify calls and from traits carried in a track call's context.
   await conn.run(`UPDATE customer_facts f SET traits = t.traits
       FROM (SELECT customer_id, json_group_object(key, value) AS traits FROM (
-              SELECT m.customer_id, j.key, arg_max(j.value, e.timestamp) AS value
+              SELECT ${customer} AS customer_id, j.key, arg_max(j.value, e.timestamp) AS value
                 FROM ${source}, json_each(coalesce(e.traits, json_extract(e.context, '$.traits'))) j
                WHERE e.traits IS NOT NULL OR json_extract(e.context, '$.traits') IS NOT NULL
-               GROUP BY m.customer_id, j.key) GROUP BY customer_id) t
+               GROUP BY ${customer}, j.key) GROUP BY customer_id) t
      WHERE f.customer_id = t.customer_id`);
 
   const tp = new Params();
-  await conn.run(
-    `INSERT INTO stage_transitions ${stageTransitionsSql(defs.model, tp, now, inDirty("customer_id"))}`,
-    tp.values,
-  );
+  const transitions = stageTransitionsSql(defs.model, tp, now, journey);
+  if (dirty) {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE jr_transitions AS ${transitions}`, tp.values);
+    await conn.run("INSERT INTO stage_transitions SELECT * FROM jr_transitions");
+  } else await conn.run(`INSERT INTO stage_transitions ${transitions}`, tp.values);
   await conn.run(`UPDATE customer_facts f SET stage = s.stage, stage_since = s.since
       FROM (SELECT customer_id, arg_max(to_stage, (changed_at, from_stage)) AS stage, max(changed_at) AS since
-              FROM stage_transitions WHERE ${inDirty("customer_id")} GROUP BY customer_id) s
+              FROM ${dirty ? "jr_transitions" : "stage_transitions"} GROUP BY customer_id) s
      WHERE f.customer_id = s.customer_id`);
+  if (dirty) await conn.run("DROP TABLE jr_events; DROP TABLE jr_journey; DROP TABLE jr_transitions;");
   await assignPersonas(conn, defs, now, scope);
 }
 

@@ -5,14 +5,13 @@
 import type { Params } from "../store/sql.js";
 import { type JourneyModel, stagePosition } from "./model.js";
 
-/** SELECT of stage_transitions rows for the customers `where` selects in journey_events. */
-export function stageTransitionsSql(model: JourneyModel, p: Params, now: Date, where: string): string {
+/** SELECT of stage_transitions rows for every customer of `journey` (journey_events or a part of it). */
+export function stageTransitionsSql(model: JourneyModel, p: Params, now: Date, journey: string): string {
   const lapse = model.lapse;
   const lapseTo = lapse ? stagePosition(model, lapse.to) : 0;
   const gap = lapse ? `INTERVAL (${p.add(lapse.afterDays)}) DAY` : "";
   const signals = `
-    s AS (SELECT customer_id, timestamp AS ts, message_id, signal FROM journey_events
-           WHERE signal IS NOT NULL AND ${where}),
+    s AS (SELECT customer_id, timestamp AS ts, message_id, signal FROM ${journey} WHERE signal IS NOT NULL),
     g AS (SELECT *, lead(ts) OVER w AS next_at,
                  CASE WHEN ${lapse ? `ts - lag(ts) OVER w > ${gap}` : "false"} THEN 1 ELSE 0 END AS gap
             FROM s WINDOW w AS (PARTITION BY customer_id ORDER BY ts, message_id)),
@@ -38,5 +37,6 @@ export function stageTransitionsSql(model: JourneyModel, p: Params, now: Date, w
     u AS (SELECT customer_id, ts, message_id, level, 'signal' AS cause FROM f ${lapses}),
     c AS (SELECT *, coalesce(lag(level) OVER (PARTITION BY customer_id ORDER BY ts, cause <> 'lapse', message_id), 0) AS prev
             FROM u)
-    SELECT customer_id, ts, prev, level, cause, message_id FROM c WHERE level <> prev`;
+    SELECT customer_id, ts AS changed_at, prev AS from_stage, level AS to_stage, cause, message_id
+      FROM c WHERE level <> prev`;
 }
