@@ -108,6 +108,33 @@ async function visit(html: string, script: string, v: Visit) {
   }
 }
 
+describe("the preflights the browser SDKs cause", () => {
+  // Chromium tells a page nothing about its preflights, so the questions these SDKs make it ask are put
+  // here as it sent them (recorded on the wire). The beacon is a simple request and has none.
+  for (const [path, headers] of [
+    ["/v1/track", "anonymousid,authorization,content-type,sentat"],
+    ["/v1/batch", "anonymousid,authorization,content-type,sentat"],
+    ["/v1/t", "authorization"],
+    ["/v1/b", "authorization"],
+  ]) {
+    it(`${path} admits any origin with ${headers}`, async () => {
+      const res = await fetch(server.url + path, {
+        method: "OPTIONS",
+        headers: {
+          origin: "https://shop.example",
+          "access-control-request-method": "POST",
+          "access-control-request-headers": headers!,
+        },
+      });
+      expect(res.status).toBe(204);
+      expect(res.headers.get("access-control-allow-origin")).toBe("*");
+      expect(res.headers.get("access-control-allow-methods")).toContain("POST");
+      expect(res.headers.get("access-control-allow-headers")).toBe(headers);
+      expect(res.headers.get("access-control-allow-credentials")).toBeNull();
+    });
+  }
+});
+
 const rudderPage = (v: Visit, options: Record<string, unknown>) => `<!doctype html>
 <html><body><script src="/rudder.js"></script><script>
   const sdk = new window.rudderanalytics.RudderAnalytics();
