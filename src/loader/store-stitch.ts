@@ -23,6 +23,7 @@ const POSITIONS = 1024;
 export const STITCH_TABLES = [
   "sb_known",
   "sb_sk",
+  "sb_occ0",
   "sb_occ",
   "sb_node",
   "sb_edge",
@@ -71,21 +72,23 @@ async function buildComponents(conn: DuckDBConnection, rows: string): Promise<nu
        LEFT JOIN (SELECT r2.ord, CASE WHEN u.key IS NOT NULL THEN u.key ELSE 'anonymous_id:' || r2.previous_id END AS declared
                     FROM ${rows} r2 LEFT JOIN sb_known u ON u.key = 'user_id:' || r2.previous_id
                    WHERE r2.previous_id IS NOT NULL) d ON d.ord = r.ord;
-     CREATE OR REPLACE TEMP TABLE sb_occ AS
+     CREATE OR REPLACE TEMP TABLE sb_occ0 AS
      SELECT ord, unnest(keys) AS key, generate_subscripts(keys, 1) AS pos FROM sb_sk;
      CREATE OR REPLACE TEMP TABLE sb_node AS
      SELECT o.key, any_value(k.customer) IS NULL AS is_new, min(o.ord) AS first_ord,
             coalesce(any_value(k.customer), ${NEW_BASE} + min(o.ord * ${POSITIONS} + o.pos)) AS node
-       FROM sb_occ o LEFT JOIN sb_known k ON k.key = o.key GROUP BY o.key;
+       FROM sb_occ0 o LEFT JOIN sb_known k ON k.key = o.key GROUP BY o.key;
+     -- Each occurrence with its node, so the links below are one equi-join on the event (joining nodes
+     -- on "a <> b" would let the planner pair every node with every other).
+     CREATE OR REPLACE TEMP TABLE sb_occ AS
+     SELECT o.ord, o.pos, o.key, n.node FROM sb_occ0 o JOIN sb_node n ON n.key = o.key;
      CREATE OR REPLACE TEMP TABLE sb_edge AS
-     SELECT p.ord, o.pos, p.key AS pkey, o.key AS okey, pn.node AS a, q.node AS b,
+     SELECT p.ord, o.pos, p.key AS pkey, o.key AS okey, p.node AS a, o.node AS b,
             coalesce(o.key = s.declared, false) AS declared, s.message_id, s."type", s.ts_ms
        FROM sb_occ p
-       JOIN sb_occ o ON o.ord = p.ord AND o.pos > 1
-       JOIN sb_node pn ON pn.key = p.key
-       JOIN sb_node q ON q.key = o.key
+       JOIN sb_occ o ON o.ord = p.ord
        JOIN sb_sk s ON s.ord = p.ord
-      WHERE p.pos = 1 AND pn.node <> q.node;
+      WHERE p.pos = 1 AND o.pos > 1 AND p.node <> o.node;
      CREATE OR REPLACE TEMP TABLE sb_label AS
      SELECT node, node AS label FROM (
        SELECT node FROM sb_node WHERE is_new UNION SELECT a FROM sb_edge UNION SELECT b FROM sb_edge);
