@@ -33,14 +33,14 @@ export interface AnalyticsOptions {
   runs: number;
 }
 
-const FIVE = [
+export const FIVE = [
   "Product Viewed",
   "Product Added",
   "Checkout Started",
   "Payment Info Entered",
   "Order Completed",
 ];
-const WINDOW_DAYS = 7;
+export const WINDOW_DAYS = 7;
 
 /** Twenty steps a demo customer can do in order: browsing twice over, buying, delivery and a review. */
 const TWENTY = [
@@ -103,7 +103,7 @@ function referenceSql(from: string, to: string): string {
     SELECT ${FIVE.map((_e, i) => `count(*) FILTER (WHERE reached >= ${i + 1}) AS c${i}`).join(", ")} FROM best`;
 }
 
-async function reference(store: Store, from: string, to: string): Promise<number[]> {
+export async function reference(store: Store, from: string, to: string): Promise<number[]> {
   const [row] = await store.read((conn) => all(conn, referenceSql(from, to)));
   return FIVE.map((_e, i) => Number(row?.[`c${i}`] ?? 0));
 }

@@ -6,10 +6,11 @@ import { runDemo } from "./demo.js";
 import { runImport } from "./import.js";
 import { runIngest } from "./ingest.js";
 import { runJourney } from "./journey.js";
+import { runScale } from "./scale.js";
 import { runSearch } from "./search.js";
 import { runWeb } from "./web.js";
 
-const usage = `usage: npm run bench -- <ingest|search|import|demo|journey|analytics|web> [options]
+const usage = `usage: npm run bench -- <ingest|search|import|demo|journey|analytics|web|scale> [options]
 
   --json            machine-readable result on stdout, no progress
   --no-record       do not update bench/RESULTS.md
@@ -23,6 +24,9 @@ journey: --events N (10000000)  --runs N (5 per map, after 1 warm-up)  --rebuild
 analytics: --events N (10000000, the journey store)  --runs N (5, after 1 warm-up)
 web:     --runs N (5 per view, after 1 warm-up; the first-run demo world in Chromium)
          --db FILE (serve a copy of this store instead, e.g. the journey bench's 10M-event one)
+scale:   --full (adds the 50M-event store)  --runs N (3)  --rebuild (load the stores again)
+         --events N (10000000: the curve's stores up to N; below 1M, that one store alone)
+         --duration S (10, HTTP ingest per store)
 `;
 
 const { values, positionals } = parseArgs({
@@ -38,6 +42,7 @@ const { values, positionals } = parseArgs({
     events: { type: "string" },
     requests: { type: "string" },
     rebuild: { type: "boolean", default: false },
+    full: { type: "boolean", default: false },
     rows: { type: "string" },
     runs: { type: "string" },
     db: { type: "string" },
@@ -85,6 +90,15 @@ async function main(): Promise<Record<string, unknown>> {
       return runAnalytics({ ...common, events: num("events", 10_000_000), runs: num("runs", 5) });
     case "web":
       return runWeb({ ...common, runs: num("runs", 5), db: values.db });
+    case "scale":
+      return runScale({
+        ...common,
+        full: values.full,
+        events: num("events", 10_000_000),
+        runs: num("runs", 3),
+        rebuild: values.rebuild,
+        ingestS: num("duration", 10),
+      });
     case "journey":
       return runJourney({
         ...common,
