@@ -74,8 +74,29 @@ const asId = (v: unknown): string | null =>
 const asBag = (v: unknown): Record<string, unknown> | undefined =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
-const jsonOrNull = (v: Record<string, unknown> | undefined): string | null =>
-  v && Object.keys(v).length > 0 ? JSON.stringify(v) : null;
+const jsonOrNull = (v: Record<string, unknown> | undefined): string | null => {
+  if (!v) return null;
+  for (const _ in v) return JSON.stringify(v);
+  return null;
+};
+
+interface BatchContext {
+  value: Record<string, unknown> | undefined;
+  json: string | null;
+  tooDeep: boolean;
+}
+
+/** The batch-level context of an envelope, checked and serialised once for all its events. */
+const batchContexts = new WeakMap<Envelope, BatchContext>();
+function batchContextOf(env: Envelope, maxDepth: number): BatchContext {
+  let c = batchContexts.get(env);
+  if (!c) {
+    const tooDeep = nestsDeeperThan(env.context, maxDepth - 1);
+    c = { value: env.context, json: tooDeep ? null : jsonOrNull(env.context), tooDeep };
+    batchContexts.set(env, c);
+  }
+  return c;
+}
 
 export function normalise(
   raw: Record<string, unknown>,
@@ -92,7 +113,7 @@ export function normalise(
   }
   // Before anything recursive (JSON.stringify below) meets it: thousands of levels overflow the stack.
   const maxDepth = env.maxJsonDepth ?? 64;
-  if (nestsDeeperThan(raw, maxDepth) || nestsDeeperThan(env.context, maxDepth - 1))
+  if (nestsDeeperThan(raw, maxDepth) || batchContextOf(env, maxDepth).tooDeep)
     return err(
       `message nests objects or arrays more than ${maxDepth} levels deep; flatten its properties, traits or context`,
     );
@@ -106,7 +127,22 @@ export function normalise(
     const first = checker.Errors(raw).First();
     return err(`${first?.path || "message"}: ${first?.message ?? "invalid"}`);
   }
-  const size = Buffer.byteLength(JSON.stringify(raw));
+  // The three big parts are serialised once: for the size limit here and for storage below.
+  const properties = asBag(raw.properties);
+  const traits = asBag(raw.traits);
+  const ownContext = asBag(raw.context);
+  const propertiesJson = jsonOrNull(
+    t === "group" ? { ...properties, groupId: String(raw.groupId) } : properties,
+  );
+  const traitsJson = jsonOrNull(traits);
+  const ownContextJson = jsonOrNull(ownContext);
+  const size =
+    Buffer.byteLength(
+      JSON.stringify({ ...raw, properties: undefined, traits: undefined, context: undefined }),
+    ) +
+    (propertiesJson === null ? 0 : Buffer.byteLength(propertiesJson)) +
+    (traitsJson === null ? 0 : Buffer.byteLength(traitsJson)) +
+    (ownContextJson === null ? 0 : Buffer.byteLength(ownContextJson));
   if (size > env.maxEventBytes)
     return err(`message is ${size} bytes; the limit is ${env.maxEventBytes} bytes per event`);
 
@@ -127,9 +163,10 @@ export function normalise(
     return err(`"timestamp" ${new Date(timestamp).toISOString()} is outside 1990 … one year from now`);
   }
 
-  const context = env.context ? { ...env.context, ...asBag(raw.context) } : asBag(raw.context);
-  const properties = asBag(raw.properties);
-  const traits = asBag(raw.traits);
+  const batch = batchContextOf(env, maxDepth);
+  const context = batch.value ? (ownContext ? { ...batch.value, ...ownContext } : batch.value) : ownContext;
+  // A batch-level context without one of the event's own is serialised once per batch, not per event.
+  const contextJson = batch.value ? (ownContext ? jsonOrNull(context) : batch.json) : ownContextJson;
   const contextTraits = asBag(context?.traits);
   const event =
     t === "track" ? (raw.event as string) : t === "page" || t === "screen" ? asId(raw.name) : null;
@@ -144,9 +181,9 @@ export function normalise(
     sentAt: sentAt ?? null,
     anonymousId,
     userId,
-    properties: jsonOrNull(t === "group" ? { ...properties, groupId: String(raw.groupId) } : properties),
-    traits: jsonOrNull(traits),
-    context: jsonOrNull(context),
+    properties: propertiesJson,
+    traits: traitsJson,
+    context: contextJson,
     source: env.source,
     identifiers: rules.extract(src),
     previousId: t === "alias" ? asId(raw.previousId) : null,
