@@ -57,10 +57,12 @@ export async function storeBatch(
   deps: StoreBatchDeps,
 ): Promise<{ outcome: BatchOutcome; afterCommit: () => void }> {
   const total = await countByTag(conn, table);
+  // Narrow: the wide columns (properties, traits, context) are read once, by the final insert.
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${ROWS} AS
-     SELECT *, row_number() OVER (ORDER BY ts_ms, seq) AS ord
-       FROM (SELECT * FROM ${table} t
+     SELECT seq, tag, message_id, "type", ts_ms, received_ms, keys, previous_id, names,
+            row_number() OVER (ORDER BY ts_ms, seq) AS ord
+       FROM (SELECT seq, tag, message_id, "type", ts_ms, received_ms, keys, previous_id, names FROM ${table} t
               WHERE NOT EXISTS (SELECT 1 FROM seen_messages m WHERE m.message_id = t.message_id)
              QUALIFY row_number() OVER (PARTITION BY message_id ORDER BY seq) = 1)`,
   );
@@ -75,7 +77,8 @@ export async function storeBatch(
        SELECT r.message_id, r."type", r.event, r.channel, make_timestamp(r.ts_ms * 1000),
               make_timestamp(r.received_ms * 1000), make_timestamp(r.sent_ms * 1000), r.anonymous_id,
               r.user_id, i.id, r.properties, r.traits, r.context, r.source
-         FROM ${ROWS} r LEFT JOIN sb_ids i ON i.key = r.keys[1];
+         FROM ${table} r LEFT JOIN sb_ids i ON i.key = r.keys[1]
+        WHERE r.seq IN (SELECT seq FROM ${ROWS});
        INSERT INTO seen_messages SELECT message_id, make_timestamp(received_ms * 1000) FROM ${ROWS};
        ${SEARCH_TERMS_SQL}`,
     );

@@ -65,13 +65,16 @@ async function buildComponents(conn: DuckDBConnection, rows: string): Promise<nu
   // appended to the event's keys, and its link is the sender's declaration.
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE sb_sk AS
-     SELECT r.ord, r.message_id, r."type", r.ts_ms,
-            CASE WHEN r.previous_id IS NULL THEN coalesce(r.keys, []) ELSE list_append(coalesce(r.keys, []), d.declared) END AS keys,
-            d.declared
-       FROM ${rows} r
-       LEFT JOIN (SELECT r2.ord, CASE WHEN u.key IS NOT NULL THEN u.key ELSE 'anonymous_id:' || r2.previous_id END AS declared
-                    FROM ${rows} r2 LEFT JOIN sb_known u ON u.key = 'user_id:' || r2.previous_id
-                   WHERE r2.previous_id IS NOT NULL) d ON d.ord = r.ord;
+     WITH d AS (
+       SELECT r.ord, r.message_id, r."type", r.ts_ms, coalesce(r.keys, []) AS keys,
+              CASE WHEN r.previous_id IS NOT NULL
+                   THEN coalesce(u.key, 'anonymous_id:' || r.previous_id) END AS declared
+         FROM ${rows} r LEFT JOIN sb_known u ON u.key = 'user_id:' || r.previous_id)
+     -- One row per distinct combination, as its first event: a repeat links nothing new.
+     SELECT min(ord) AS ord, arg_min(message_id, ord) AS message_id, arg_min("type", ord) AS "type",
+            arg_min(ts_ms, ord) AS ts_ms,
+            CASE WHEN declared IS NULL THEN keys ELSE list_append(keys, declared) END AS keys, declared
+       FROM d GROUP BY keys, declared;
      CREATE OR REPLACE TEMP TABLE sb_occ0 AS
      SELECT ord, unnest(keys) AS key, generate_subscripts(keys, 1) AS pos FROM sb_sk;
      CREATE OR REPLACE TEMP TABLE sb_node AS
@@ -192,13 +195,14 @@ async function resolveInSql(conn: DuckDBConnection, graph: IdentityGraph): Promi
        FROM sb_label l JOIN sb_ccust cc ON cc.label = l.label
       WHERE l.node < ${NEW_BASE} AND l.node <> l.label;
      CREATE OR REPLACE TEMP TABLE sb_link AS
-     SELECT f.e.ts_ms AS at_ms, f.e.message_id, f.e."type" AS event_type, f.e.pkey, f.e.okey,
+     SELECT e.ts_ms AS at_ms, e.message_id, e."type" AS event_type, e.pkey, e.okey,
             cc.customer AS kept, CASE WHEN f.v < ${NEW_BASE} THEN f.v END AS absorbed, true AS accepted,
-            CASE WHEN f.e.declared THEN ${quoteString(ALIAS_REASON)}
-                 ELSE f.e."type" || ' event carried both identifiers' END AS reason
-       FROM (SELECT v, arg_min(e, ord * ${POSITIONS} + pos) AS e
-               FROM (SELECT a AS v, ord, pos, e FROM sb_edge e
-                     UNION ALL SELECT b AS v, ord, pos, e FROM sb_edge e) GROUP BY v) f
+            CASE WHEN e.declared THEN ${quoteString(ALIAS_REASON)}
+                 ELSE e."type" || ' event carried both identifiers' END AS reason
+       FROM (SELECT v, min(k) AS k
+               FROM (SELECT a AS v, ord * ${POSITIONS} + pos AS k FROM sb_edge
+                     UNION ALL SELECT b AS v, ord * ${POSITIONS} + pos AS k FROM sb_edge) GROUP BY v) f
+       JOIN sb_edge e ON e.ord * ${POSITIONS} + e.pos = f.k
        JOIN sb_label l ON l.node = f.v
        JOIN sb_ccust cc ON cc.label = l.label
       WHERE f.v <> l.label`,
