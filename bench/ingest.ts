@@ -228,9 +228,10 @@ export async function runIngest(o: IngestOptions): Promise<Record<string, unknow
   const storm = await phase("resend (all duplicates)", 0, fresh.sends);
   const stormCatchUpS = await drain();
   const stats = await loaderStats();
+  // Sampled while the server runs; gone once it has stopped.
+  const peakRss = server.peakRss();
   await server.stop();
   const { tally, elapsedS, serverCpu, clientCores, otherCores } = fresh;
-  const peakRss = server.peakRss();
   const dupEvents = (stats.loader?.duplicatesTotal ?? 0) - (stored.loader?.duplicatesTotal ?? 0);
 
   const lat = latency(tally.latencies);
