@@ -259,4 +259,23 @@ export const migrations: readonly string[] = [
   DROP TABLE seen_messages;
   ALTER TABLE seen_messages_v2 RENAME TO seen_messages;
   `,
+  // identities without the primary key on id and the unique index on key: the storing step only adds keys
+  // its batch lookup did not find (one writer), no read probes either index (lookups by key are IN lists
+  // and joins, which scan), and their upkeep was two thirds of the cost of adding an identifier. The index
+  // on customer_id stays: a customer's identifiers are read by equality on it (src/customers/members.ts).
+  `
+  CREATE TABLE identities_v2 (
+    id          BIGINT    NOT NULL,
+    key         VARCHAR   NOT NULL, -- kind || ':' || value, one row per key
+    kind        VARCHAR   NOT NULL,
+    value       VARCHAR   NOT NULL,
+    customer_id BIGINT    NOT NULL,
+    first_seen  TIMESTAMP NOT NULL,
+    message_id  VARCHAR
+  );
+  INSERT INTO identities_v2 SELECT id, key, kind, value, customer_id, first_seen, message_id FROM identities ORDER BY id;
+  DROP TABLE identities;
+  ALTER TABLE identities_v2 RENAME TO identities;
+  CREATE INDEX identities_customer ON identities (customer_id);
+  `,
 ];
