@@ -84,7 +84,10 @@ export function installBodyDecoding(app: FastifyInstance, limits: { maxRequestBy
     (unlabelledOnly: boolean) =>
     (req: FastifyRequest, body: string, done: Done): void => {
       const type = req.headers["content-type"];
-      if (isCollectPath(req.url) && (!unlabelledOnly || type === undefined)) return json(req, body, done);
+      if (isCollectPath(req.url) && (!unlabelledOnly || type === undefined)) {
+        json(req, body, done);
+        return;
+      }
       done(
         new HttpError(
           415,
