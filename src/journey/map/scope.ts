@@ -102,7 +102,7 @@ export async function inScope<T, P = undefined>(
  * - m_cohort: the customers of the persona;
  * - m_reach: per customer and stage, first and last time they reached it in the period — a forward
  *   move from stage a to b reaches every stage in (a, b], a move back reaches only its target;
- * - m_jr: the cohort's journey events in the period, with what followed each (see journey_events).
+ * - m_jr: a view of the cohort's journey events in the period, with what followed each (see journey_events).
  */
 export async function buildScope(
   conn: DuckDBConnection,
@@ -131,21 +131,15 @@ export async function buildScope(
         GROUP BY ALL`,
     period,
   );
-  // m_jr is always a view. For everyone it reads journey_events directly (copying most of the table
-  // costs more than the few scans that read it); for a persona it reads a copy of the cohort's rows.
-  // The period goes in as literals (views take no parameters): ISO strings of parsed dates.
+  // m_jr is a view: for everyone over journey_events, for a persona over its cohort's rows (a semi-join
+  // that each query repeats: at 10M events copying a persona's rows into a temp table took longer than
+  // every query that reads them). The period goes in as literals (views take no parameters): ISO
+  // strings of parsed dates.
   const columns = `j.customer_id, j.timestamp AS ts, j.touchpoint, j.stage, j.signal, j.kind, j.channel, j.feedback,
        j.response_minutes, j.subject, j.next_stage_at, j.next_feedback_at, j.next_feedback`;
   const inPeriod = `j.timestamp >= ${quoteString(period[0]!)}::TIMESTAMP AND j.timestamp < ${quoteString(period[1]!)}::TIMESTAMP`;
-  if (scope.persona === undefined) {
-    await conn.run(
-      `CREATE OR REPLACE TEMP VIEW m_jr AS SELECT ${columns} FROM journey_events j WHERE ${inPeriod}`,
-    );
-  } else {
-    await conn.run(
-      `CREATE OR REPLACE TEMP TABLE m_jr_cohort AS SELECT ${columns}
-         FROM journey_events j SEMI JOIN m_cohort c ON c.customer_id = j.customer_id WHERE ${inPeriod}`,
-    );
-    await conn.run("CREATE OR REPLACE TEMP VIEW m_jr AS SELECT * FROM m_jr_cohort");
-  }
+  const cohort = scope.persona === undefined ? "" : "SEMI JOIN m_cohort c ON c.customer_id = j.customer_id";
+  await conn.run(
+    `CREATE OR REPLACE TEMP VIEW m_jr AS SELECT ${columns} FROM journey_events j ${cohort} WHERE ${inPeriod}`,
+  );
 }
