@@ -114,12 +114,14 @@ export async function findPainPoints(
   const m = defs.model;
   const name = new Map(defs.touchpoints.map((t) => [t.id, t]));
   const pred = touchpointPredicates(defs);
-  // Baseline conversion of a stage: customers who used any touchpoint of it and went on.
+  // Baseline conversion of a stage: customers who used any touchpoint of it and went on. Per customer
+  // first: one grouping instead of two DISTINCT counts over every journey event of the period.
   const stageRows = await all(
     conn,
-    `SELECT stage, count(DISTINCT customer_id) AS reach,
-            count(DISTINCT customer_id) FILTER (WHERE ${pred.converted}) AS converted
-       FROM m_jr WHERE touchpoint IS NOT NULL GROUP BY stage`,
+    `SELECT stage, count(*) AS reach, count(*) FILTER (WHERE converted) AS converted
+       FROM (SELECT stage, customer_id, bool_or(${pred.converted}) AS converted
+               FROM m_jr WHERE touchpoint IS NOT NULL GROUP BY stage, customer_id)
+      GROUP BY stage`,
   );
   const keyOf = (pos: number) => m.stages[pos - 1]?.key ?? "";
   const baseline = new Map(
@@ -220,8 +222,8 @@ export async function findPainPoints(
                        FROM n LEFT JOIN m_jr x ON x.customer_id = n.customer_id AND x.kind = 'message'
                         AND x.ts >= n.ts - INTERVAL 7 DAY AND x.ts < n.ts
                       GROUP BY ALL),
-          weekly AS (SELECT count(*) / greatest(count(DISTINCT (customer_id, date_trunc('week', ts))), 1) AS per_week
-                       FROM m_jr WHERE kind = 'message')
+          weekly AS (SELECT coalesce(sum(n), 0) / greatest(count(*), 1) AS per_week FROM (
+                       SELECT count(*) AS n FROM m_jr WHERE kind = 'message' GROUP BY customer_id, date_trunc('week', ts)))
      SELECT f.touchpoint, count(*) AS answers, avg(f.feedback) AS mean,
             count(*) FILTER (WHERE f.feedback < 0) AS negative,
             count(DISTINCT f.customer_id) FILTER (WHERE f.feedback < 0) AS negative_customers,
@@ -258,5 +260,6 @@ export async function findPainPoints(
       },
     });
   }
-  return found.sort((a, b) => b.impact - a.impact);
+  // Equal impacts in a fixed order: rows come out of DuckDB's parallel aggregates in any order.
+  return found.sort((a, b) => b.impact - a.impact || a.id.localeCompare(b.id));
 }
