@@ -225,6 +225,25 @@ describe("journey refresh", () => {
     await server.api("/api/journey-model", { method: "PUT", body: model.body });
   });
 
+  it("after a rule edit, re-deriving what the rules decide equals a rebuild from the events", async () => {
+    await refresh();
+    // A new event, then a new touchpoint that names it (a rule edit): the refresh the edit starts takes
+    // both, re-deriving the new event's customer in full and what the rules decide for everyone.
+    await send(server, { type: "track", anonymousId: anon, event: "Gift Wrap Chosen", timestamp: at(30) });
+    const tp = await server.api("/api/touchpoints", {
+      body: { name: uid("Gift wrap"), stage: "purchase", match: { event: "Gift Wrap Chosen" } },
+    });
+    expect(tp.status).toBe(201);
+    await refresh();
+    const afterEdit = await snapshot();
+    expect(afterEdit.events.some((e) => e.touchpoint === (tp.body as { id: string }).id)).toBe(true);
+
+    // No classification version at all (as after an erasure): everything is rebuilt from the events.
+    await server.query("DELETE FROM store_meta WHERE key = 'journey_built_classification'");
+    expect((await refresh()).mode).toBe("full");
+    expect(afterEdit).toEqual(await snapshot());
+  });
+
   it("a nothing-new refresh does nothing", async () => {
     await refresh();
     expect((await refresh()).mode).toBe("none");

@@ -57,23 +57,28 @@ async function count(conn: DuckDBConnection, sql: string, params: unknown[] = []
 }
 
 /**
- * Recomputes the derived tables for the customers in temp table jr_dirty (or all of them). For a few
+ * Recomputes the derived tables for the customers in temp table jr_dirty, or all of them. For a few
  * touched customers their events are read from the events table once (into jr_events) and their new
  * journey rows and stage changes are kept apart (jr_journey, jr_transitions), so every later step reads
  * those small tables instead of scanning the whole events, journey_events and stage_transitions again.
+ * "rules" (after a touchpoint or stage edit) re-derives for everyone only what the rules decide: the
+ * journey events, stage history, orders, spend, stages and personas. Behaviour and traits depend on the
+ * events alone, and the last refresh left them current.
  */
 async function recompute(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   now: Date,
-  scope: "all" | "dirty",
+  scope: "all" | "dirty" | "rules",
 ): Promise<void> {
   const dirty = scope === "dirty";
+  const rules = scope === "rules";
   await conn.run(`CREATE OR REPLACE TEMP TABLE jr_members AS
     SELECT i.id AS identity_id, c.canonical_id AS customer_id
       FROM identities i JOIN customers c ON c.id = i.customer_id
      ${dirty ? "WHERE c.canonical_id IN (SELECT customer_id FROM jr_dirty)" : ""}`);
-  if (!dirty) {
+  if (rules) await conn.run("DELETE FROM journey_events; DELETE FROM stage_transitions;");
+  else if (!dirty) {
     await conn.run("DELETE FROM journey_events; DELETE FROM customer_facts; DELETE FROM stage_transitions;");
   } else {
     for (const table of ["journey_events", "customer_facts", "stage_transitions"])
@@ -100,11 +105,15 @@ async function recompute(
   await conn.run("DROP TABLE jr_classified");
 
   // Behaviour over all of a customer's events (light columns only), then what journey_events knows.
-  await conn.run(`INSERT INTO customer_facts
-    SELECT ${customer}, min(e.timestamp), max(e.timestamp), count(*), count(DISTINCT e.timestamp::DATE),
-           count(DISTINCT e.channel), 0, 0, NULL, NULL,
-           histogram(e.channel), histogram(e.event) FILTER (WHERE e.type = 'track'), NULL, NULL, NULL, 0, NULL
-      FROM ${source} GROUP BY ${customer}`);
+  if (rules)
+    await conn.run(`UPDATE customer_facts SET orders = 0, spend = 0, last_order = NULL, last_signal = NULL,
+                           touchpoint_counts = NULL, stage = 0, stage_since = NULL`);
+  else
+    await conn.run(`INSERT INTO customer_facts
+      SELECT ${customer}, min(e.timestamp), max(e.timestamp), count(*), count(DISTINCT e.timestamp::DATE),
+             count(DISTINCT e.channel), 0, 0, NULL, NULL,
+             histogram(e.channel), histogram(e.event) FILTER (WHERE e.type = 'track'), NULL, NULL, NULL, 0, NULL
+        FROM ${source} GROUP BY ${customer}`);
   await conn.run(`UPDATE customer_facts f SET orders = j.orders, spend = j.spend, last_order = j.last_order,
                          last_signal = j.last_signal, touchpoint_counts = j.tps
       FROM (SELECT customer_id,
@@ -116,7 +125,8 @@ async function recompute(
               FROM ${journey} GROUP BY customer_id) j
      WHERE f.customer_id = j.customer_id`);
   // Latest value of each trait, from identify calls and from traits carried in a track call's context.
-  await conn.run(`UPDATE customer_facts f SET traits = t.traits
+  if (!rules)
+    await conn.run(`UPDATE customer_facts f SET traits = t.traits
       FROM (SELECT customer_id, json_group_object(key, value) AS traits FROM (
               SELECT ${customer} AS customer_id, j.key, arg_max(j.value, e.timestamp) AS value
                 FROM ${source}, json_each(coalesce(e.traits, json_extract(e.context, '$.traits'))) j
@@ -135,7 +145,7 @@ async function recompute(
               FROM ${dirty ? "jr_transitions" : "stage_transitions"} GROUP BY customer_id) s
      WHERE f.customer_id = s.customer_id`);
   if (dirty) await conn.run("DROP TABLE jr_events; DROP TABLE jr_journey; DROP TABLE jr_transitions;");
-  await assignPersonas(conn, defs, now, scope);
+  await assignPersonas(conn, defs, now, dirty ? "dirty" : "all");
 }
 
 /**
@@ -232,7 +242,12 @@ export class JourneyRefresher {
       const linksFrom = st[STATE.linksRowid] ?? 0;
       let mode: RefreshReport["mode"] = "none";
       let customers = 0;
-      if (st[STATE.classification] !== defs.classificationVersion) mode = "full";
+      // Built under other rules (a touchpoint or stage edit): every customer is re-derived, as in a full
+      // rebuild, but only what the rules decide (after the usual incremental pass for what changed).
+      // No version at all (a first build, or events deleted): everything is rebuilt.
+      const built = st[STATE.classification];
+      const ruleEdit = built !== undefined && built !== defs.classificationVersion;
+      if (built === undefined) mode = "full";
       else {
         await conn.run(
           `CREATE OR REPLACE TEMP TABLE jr_stale AS
@@ -262,14 +277,20 @@ export class JourneyRefresher {
         customers = await count(conn, "SELECT count(*) AS n FROM jr_dirty");
         const total = await count(conn, "SELECT count(*) AS n FROM customer_facts");
         if (customers > 0) mode = customers > total * FULL_SHARE ? "full" : "incremental";
-        else if (eventsEnd > eventsFrom || linksEnd > linksFrom) mode = "incremental";
+        else if (eventsEnd > eventsFrom || linksEnd > linksFrom || ruleEdit) mode = "incremental";
         else if (st[STATE.personas] !== defs.personaVersion || usesRecency(defs)) mode = "personas";
       }
 
       if (mode === "full") {
         await recompute(conn, defs, now, "all");
         customers = await count(conn, "SELECT count(*) AS n FROM customer_facts");
-      } else if (mode === "incremental") await recompute(conn, defs, now, "dirty");
+      } else if (mode === "incremental" && (customers > 0 || !ruleEdit))
+        await recompute(conn, defs, now, "dirty");
+      if (ruleEdit && mode === "incremental") {
+        await recompute(conn, defs, now, "rules");
+        mode = "full";
+        customers = await count(conn, "SELECT count(*) AS n FROM customer_facts");
+      }
       // Recency rules change with the clock, not only with events: re-assign everyone when they are used.
       if (
         mode === "personas" ||
