@@ -15,6 +15,8 @@ export interface DayChunk {
   s: Uint32Array;
 }
 
+const DIRECT = 2 ** 20;
+
 /** Appends bytes to a file through a fixed buffer: memory stays flat however big the world. */
 export class ByteWriter {
   private readonly buffer = Buffer.allocUnsafeSlow(8 * 2 ** 20);
@@ -25,9 +27,11 @@ export class ByteWriter {
 
   write(src: Uint8Array, from: number, to: number): void {
     const len = to - from;
-    if (this.used + len > this.buffer.length) this.flush();
-    if (len > this.buffer.length) {
-      this.bytes += fs.writeSync(this.fd, src, from, len);
+    // A whole day of one shard goes to the file as it is: copying it first would cost as much again.
+    if (this.used + len > this.buffer.length || len >= DIRECT) this.flush();
+    if (len >= DIRECT) {
+      for (let at = from; at < to; ) at += fs.writeSync(this.fd, src, at, to - at);
+      this.bytes += len;
       return;
     }
     this.buffer.set(src.subarray(from, to), this.used);
