@@ -105,25 +105,34 @@ async function recompute(
   await conn.run("DROP TABLE jr_classified");
 
   // Behaviour over all of a customer's events (light columns only), then what journey_events knows.
-  if (rules)
-    await conn.run(`UPDATE customer_facts SET orders = 0, spend = 0, last_order = NULL, last_signal = NULL,
-                           touchpoint_counts = NULL, stage = 0, stage_since = NULL`);
-  else
-    await conn.run(`INSERT INTO customer_facts
-      SELECT ${customer}, min(e.timestamp), max(e.timestamp), count(*), count(DISTINCT e.timestamp::DATE),
-             count(DISTINCT e.channel), 0, 0, NULL, NULL,
-             histogram(e.channel), histogram(e.event) FILTER (WHERE e.type = 'track'), NULL, NULL, NULL, 0, NULL
-        FROM ${source} GROUP BY ${customer}`);
-  await conn.run(`UPDATE customer_facts f SET orders = j.orders, spend = j.spend, last_order = j.last_order,
-                         last_signal = j.last_signal, touchpoint_counts = j.tps
-      FROM (SELECT customer_id,
+  const fromJourney = `SELECT customer_id,
                    count(*) FILTER (WHERE revenue IS NOT NULL) AS orders,
                    coalesce(sum(revenue), 0) AS spend,
                    max(timestamp) FILTER (WHERE revenue IS NOT NULL) AS last_order,
                    max(timestamp) FILTER (WHERE signal IS NOT NULL) AS last_signal,
                    histogram(touchpoint) FILTER (WHERE touchpoint IS NOT NULL) AS tps
-              FROM ${journey} GROUP BY customer_id) j
-     WHERE f.customer_id = j.customer_id`);
+              FROM ${journey} GROUP BY customer_id`;
+  if (rules) {
+    // Rows rewritten with the behaviour kept: at 10M events an UPDATE of every customer's rule-derived
+    // columns took seconds, a copy of 100k rows a fraction of that.
+    await conn.run("CREATE OR REPLACE TEMP TABLE jr_facts AS SELECT * FROM customer_facts");
+    await conn.run("DELETE FROM customer_facts");
+    await conn.run(`INSERT INTO customer_facts
+      SELECT f.customer_id, f.first_seen, f.last_seen, f.events, f.active_days, f.channels_used,
+             coalesce(j.orders, 0), coalesce(j.spend, 0), j.last_order, j.last_signal,
+             f.channel_events, f.event_counts, j.tps, f.traits, NULL, 0, NULL
+        FROM jr_facts f LEFT JOIN (${fromJourney}) j ON j.customer_id = f.customer_id`);
+    await conn.run("DROP TABLE jr_facts");
+  } else {
+    await conn.run(`INSERT INTO customer_facts
+      SELECT ${customer}, min(e.timestamp), max(e.timestamp), count(*), count(DISTINCT e.timestamp::DATE),
+             count(DISTINCT e.channel), 0, 0, NULL, NULL,
+             histogram(e.channel), histogram(e.event) FILTER (WHERE e.type = 'track'), NULL, NULL, NULL, 0, NULL
+        FROM ${source} GROUP BY ${customer}`);
+    await conn.run(`UPDATE customer_facts f SET orders = j.orders, spend = j.spend, last_order = j.last_order,
+                           last_signal = j.last_signal, touchpoint_counts = j.tps
+        FROM (${fromJourney}) j WHERE f.customer_id = j.customer_id`);
+  }
   // Latest value of each trait, from identify calls and from traits carried in a track call's context.
   if (!rules)
     await conn.run(`UPDATE customer_facts f SET traits = t.traits
