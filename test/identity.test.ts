@@ -463,3 +463,49 @@ describe("after a restart", () => {
     }
   });
 });
+
+describe("phone numbers in bulk (the importer's distinct phones)", () => {
+  it("gives exactly the answer of one-by-one parsing, for every format, region and junk value", async () => {
+    const { IdentifierRules } = await import("../src/identity/identifiers.js");
+    const { defaultConfig } = await import("../src/config.js");
+    const rules = new IdentifierRules(defaultConfig.identity);
+    let seed = 11;
+    const digit = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return String(seed % 10);
+    };
+    const digits = (n: number) => Array.from({ length: n }, digit).join("");
+    const raws: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const [a, b] = [digits(4), digits(4)];
+      raws.push(
+        `010-${a}-${b}`,
+        `010${a}${b}`,
+        `+82 10 ${a} ${b}`,
+        `(02) ${digits(3)}-${b}`,
+        `+1 (${digits(3)}) ${digits(3)}-${b}`,
+        `+44 (0)20 ${a} ${b}`,
+        `0${digits(1)}${digits(1)}-${digits(3)}-${b}`,
+        `001-1-${digits(3)}-${a}${digits(3)}`,
+        `${digits(5 + (i % 9))}`,
+        `+${digits(6 + (i % 10))}`,
+        // Large groups sharing their first six digits: these take the per-group rule.
+        `010-1234-${b}`,
+        `+82 10-5555-${b}`,
+        `02-555-${b}`,
+        `+1 212 555 ${b}`,
+        `0505-123-${b}`,
+        `080-${digits(1)}00-${b}`,
+      );
+    }
+    raws.push("000-000-0000", "0000000000", "+11234567890", "1111111", "010 1234", "tel: 010-1234-5678");
+    const bulk = rules.phones(raws);
+    const one = raws.map(
+      (r) => rules.extract({ properties: { phone: r } }).find((i) => i.kind === "phone")?.value,
+    );
+    expect(bulk).toEqual(one);
+    // The test means something only if it has both answers.
+    expect(one.filter(Boolean).length).toBeGreaterThan(1000);
+    expect(one.filter((p) => p === undefined).length).toBeGreaterThan(10);
+  });
+});

@@ -91,6 +91,76 @@ export class IdentifierRules {
     return out;
   }
 
+  /** The phone identifier of a raw value (E.164), as extract() would find it; undefined for junk. */
+  phone(raw: unknown): string | undefined {
+    const phone = normalisePhone(raw, this.settings.defaultPhoneRegion);
+    return phone && !this.isJunkPhone(String(raw), phone) && !this.isBlocked(phone) ? phone : undefined;
+  }
+
+  /**
+   * phone() for many raw values at once (an import's distinct phones). Numbers written alike (same
+   * leading '+', same first six digits, same length, only digits and punctuation) parse alike: a national
+   * prefix and a country code are decided by the leading digits, the possible-number check by the length,
+   * and the rest of the digits are copied. So each such group is parsed by libphonenumber for a few
+   * numbers, and when all of them follow one "strip n digits, prepend p" rule, the rest follow it too;
+   * otherwise every number of the group is parsed. Junk and blocked values are checked one by one.
+   */
+  phones(raws: readonly string[]): Array<string | undefined> {
+    const SAMPLE = 3;
+    const out: Array<string | undefined> = new Array(raws.length);
+    const digitsOf: string[] = new Array(raws.length);
+    const groups = new Map<string, number[]>();
+    for (let i = 0; i < raws.length; i++) {
+      const raw = raws[i]!.trim();
+      const digits = raw.replace(/\D/g, "");
+      digitsOf[i] = digits;
+      if (digits.length < 7 || !/^\+?[\d\s().-]+$/.test(raw)) {
+        out[i] = this.phone(raws[i]);
+        continue;
+      }
+      const key = `${raw[0] === "+" ? "+" : ""}${digits.slice(0, 6)}/${digits.length}`;
+      const g = groups.get(key);
+      if (g) g.push(i);
+      else groups.set(key, [i]);
+    }
+    for (const members of groups.values()) {
+      const rule = this.phoneRule(members.slice(0, SAMPLE).map((i) => raws[i]!));
+      for (const i of members) {
+        if (!rule) {
+          out[i] = this.phone(raws[i]);
+          continue;
+        }
+        const digits = digitsOf[i]!;
+        const e164 = rule.prefix + digits.slice(rule.strip);
+        // isJunkPhone and isBlocked, on the digits already at hand.
+        const junk =
+          this.blockedDigits.has(digits) || this.blockedDigits.has(e164.slice(1)) || /^(\d)\1+$/.test(digits);
+        out[i] = junk || this.blocked.has(e164.toLowerCase()) ? undefined : e164;
+      }
+    }
+    return out;
+  }
+
+  /** The one rule every sample's E.164 form follows, or undefined (then each number is parsed). */
+  private phoneRule(samples: string[]): { prefix: string; strip: number } | undefined {
+    let rule: { prefix: string; strip: number } | undefined;
+    for (const raw of samples) {
+      const e164 = normalisePhone(raw, this.settings.defaultPhoneRegion);
+      if (!e164) return undefined;
+      const digits = raw.replace(/\D/g, "");
+      if (!rule) {
+        // The fewest leading digits to drop so that the rest ends the E.164 form.
+        let strip = 0;
+        while (strip < digits.length && !e164.endsWith(digits.slice(strip))) strip++;
+        const kept = digits.length - strip;
+        if (kept < 6) return undefined;
+        rule = { prefix: e164.slice(0, e164.length - kept), strip };
+      }
+      if (rule.prefix + digits.slice(rule.strip) !== e164) return undefined;
+    }
+    return rule;
+  }
+
   /** Identifier kinds accepted as search input, strongest first. */
   kinds(): string[] {
     return ["user_id", "email", "phone", ...this.settings.traitIdentifiers, "anonymous_id"];
