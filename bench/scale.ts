@@ -293,7 +293,9 @@ async function serve(
     return { serverStartMs, ingestPerS, serverPeakRssMiB: server.peakRss() / 2 ** 20, mapHttpMs };
   } finally {
     await server.stop();
-    for (const f of [copy, `${copy}.wal`]) fs.rmSync(f, { force: true });
+    // The copy and what a server keeps beside a database (ingest log, spill files).
+    for (const f of [copy, `${copy}.wal`, `${copy}.ingest`, `${copy}.tmp`])
+      fs.rmSync(f, { recursive: true, force: true });
   }
 }
 
