@@ -153,7 +153,7 @@ export const defaultConfig: Config = {
   },
   dedupeWindowDays: 30,
   journeyRefreshSeconds: 60,
-  analysisTimeoutMs: 30_000,
+  analysisTimeoutMs: 120_000,
   sessionHours: 12,
   dashboardDir: "",
   writer: { maxBacklogEvents: 2_000_000, maxSegmentMb: 64, loaderLingerMs: 5 },
