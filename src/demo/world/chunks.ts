@@ -34,8 +34,12 @@ export class ByteWriter {
       this.bytes += len;
       return;
     }
-    this.buffer.set(src.subarray(from, to), this.used);
-    this.used += len;
+    // Lines of a merge are short runs: a byte loop beats allocating a view per run.
+    if (len < 256) for (let k = from; k < to; k++) this.buffer[this.used++] = src[k]!;
+    else {
+      this.buffer.set(src.subarray(from, to), this.used);
+      this.used += len;
+    }
   }
 
   flush(): void {
@@ -57,31 +61,28 @@ export function writeMerged(parts: readonly DayChunk[], out: ByteWriter): number
   const next = live.map(() => 0);
   let written = 0;
   for (;;) {
-    // A linear scan: there are a handful of shards, and customers never repeat across shards.
+    // A linear scan for the first and second heads: there are a handful of shards, and customers never
+    // repeat across shards, so (time, customer) orders any two lines of different shards.
     let best = -1;
+    let second = -1;
     for (let k = 0; k < live.length; k++) {
-      const i = next[k]!;
-      const p = live[k]!;
-      if (i >= p.count) continue;
-      if (best < 0) {
+      if (next[k]! >= live[k]!.count) continue;
+      if (best < 0 || before(live[k]!, next[k]!, live[best]!, next[best]!)) {
+        second = best;
         best = k;
-        continue;
-      }
-      const q = live[best]!;
-      const j = next[best]!;
-      const d = p.at[i]! - q.at[j]! || p.c[i]! - q.c[j]!;
-      if (d < 0) best = k;
+      } else if (second < 0 || before(live[k]!, next[k]!, live[second]!, next[second]!)) second = k;
     }
     if (best < 0) return written;
     const p = live[best]!;
     const i = next[best]!;
-    // Copies the run of lines from this shard that still come before the others' next lines.
+    // The run of lines from this shard that still come before every other shard's next line.
     let end = i + 1;
-    while (
-      end < p.count &&
-      live.every((q, k) => k === best || next[k]! >= q.count || before(p, end, q, next[k]!))
-    )
-      end++;
+    if (second < 0) end = p.count;
+    else {
+      const q = live[second]!;
+      const j = next[second]!;
+      while (end < p.count && before(p, end, q, j)) end++;
+    }
     out.write(p.bytes, i === 0 ? 0 : p.ends[i - 1]!, p.ends[end - 1]!);
     written += end - i;
     next[best] = end;
