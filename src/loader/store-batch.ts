@@ -72,6 +72,10 @@ export async function storeBatch(
        FROM ${table} t JOIN sb_keep k ON k.seq = t.seq`,
   );
   try {
+    // A resend of stored events (an SDK's retries after an outage) stops here: all duplicates.
+    const [fresh] = await all(conn, `SELECT count(*) AS n FROM ${ROWS}`);
+    if (Number(fresh?.n ?? 0) === 0)
+      return { outcome: outcomeOf(total, new Map(), new Map()), afterCommit: () => undefined };
     await lookupKnown(conn, ROWS);
     // Before anything is claimed: an erased person's event leaves no trace, not even its messageId.
     const suppressed = await suppressStaged(conn, ROWS, "sb_known");
