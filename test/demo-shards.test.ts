@@ -1,9 +1,11 @@
 // The demo world split into shards (threads) is the same world: the bytes of the events, the manifest
 // and the ground truth do not depend on the number of shards, and the files a pipelined load imports
-// one by one are the single file cut at day boundaries, handed over in order, one at a time.
+// one by one are the single file cut at day boundaries, handed over in order, one at a time; a world
+// imported in many files is the world imported in one.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateFiles } from "../src/demo/world/files.js";
 import type { WorldOptions } from "../src/demo/world/world.js";
@@ -97,5 +99,57 @@ describe("demo world shards", () => {
       expect(three.count).toBe(one.count);
       expect(hashes(path.join(root, "three"))).toEqual(hashes(path.join(root, "one")));
     }, 120_000);
+
+    it("stores the same world whether it is imported in one file or in many", async () => {
+      const root = tempDir("demo-chunks");
+      const load = (db: string, chunkEvents: number) =>
+        runCliJson<{ count: number; imported: { imported: number; rejected: number; duplicates: number } }>(
+          root,
+          [
+            "--json",
+            "demo",
+            "generate",
+            "--customers",
+            "300",
+            "--days",
+            "14",
+            "--seed",
+            "4",
+            "--end",
+            "2026-06-01",
+            "--into",
+            path.join(root, db),
+            "--chunk-events",
+            String(chunkEvents),
+          ],
+        );
+      const one = await load("one.duckdb", 1_000_000);
+      const many = await load("many.duckdb", 1500);
+      expect(many.count).toBe(one.count);
+      expect(many.imported).toMatchObject({ imported: one.count, rejected: 0, duplicates: 0 });
+      expect(one.imported).toMatchObject({ imported: one.count, rejected: 0, duplicates: 0 });
+      // The files were only carriers: none is left beside the database, the manifest is.
+      expect(fs.readdirSync(root).filter((f) => f.endsWith(".jsonl") && f.includes("rejects"))).toEqual([]);
+      expect(fs.existsSync(path.join(root, "many.demo-manifest.json"))).toBe(true);
+      const tally = async (db: string) => {
+        const instance = await DuckDBInstance.create(path.join(root, db), { access_mode: "READ_ONLY" });
+        const conn = await instance.connect();
+        try {
+          const reader = await conn.runAndReadAll(
+            `SELECT (SELECT count(*) FROM events) AS events,
+                    (SELECT count(DISTINCT message_id) FROM events) AS ids,
+                    (SELECT count(DISTINCT c.canonical_id) FROM identities i JOIN customers c ON c.id = i.customer_id) AS customers`,
+          );
+          return reader.getRowObjectsJS()[0];
+        } finally {
+          conn.closeSync();
+          instance.closeSync();
+        }
+      };
+      const [a, b] = [await tally("one.duckdb"), await tally("many.duckdb")];
+      expect(b).toEqual(a);
+      expect(Number(a!.events)).toBe(one.count);
+      expect(Number(a!.ids)).toBe(one.count);
+    }, 180_000);
   });
 });
