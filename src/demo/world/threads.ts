@@ -50,7 +50,13 @@ const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), "thre
 function inWorker(options: WorldOptions, shard: Shard): ShardSource {
   const worker = new Worker(workerFile, {
     workerData: { options: { ...options, end: options.end.toISOString() }, shard },
-    resourceLimits: { maxOldGenerationSizeMb: heapCapMb(options.customers / shard.count) },
+    resourceLimits: {
+      maxOldGenerationSizeMb: heapCapMb(options.customers / shard.count),
+      // Every message is a few short-lived strings: a young generation twice V8's default cut the
+      // generator's CPU time by 7–15% at 2M events (15.3–15.5 s against 16.4–18.5 s), ~2% at 10M
+      // (111 s against 113 s), for ~100 MB more RSS (871 MiB peak at 10M).
+      maxYoungGenerationSizeMb: 96,
+    },
   });
   const queue: DayChunk[] = [];
   let counts: Map<string, number> | undefined;
