@@ -132,13 +132,47 @@ describe("a server acknowledging into the log", () => {
     }
   });
 
-  it("a process killed with events still in the log stores them at the next start", async () => {
+  it("acknowledges while long analyses hold every reader (the log does not share their threads)", async () => {
+    const server = await startTestServer();
+    try {
+      // Four queries of several seconds each, one on every pooled reader: on libuv's shared pool they
+      // would hold any file write queued behind them.
+      const slow = Array.from({ length: 4 }, () =>
+        server.running.ctx.store.read((c) =>
+          c.run("SELECT count(*) FROM range(1500000000) t(i) WHERE i % 7 = 3"),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const user = uid("busy");
+      const started = performance.now();
+      const sent = await server.collect(
+        "/v1/track",
+        { event: "While Busy", userId: user, messageId: `${user}-1` },
+        { wait: "logged" },
+      );
+      const ackMs = performance.now() - started;
+      const slowDone = await Promise.race([
+        Promise.all(slow).then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 0)),
+      ]);
+      expect(sent.status).toBe(200);
+      expect(slowDone, "the analyses were still running when the ack came").toBe(false);
+      expect(ackMs).toBeLessThan(1500);
+      await Promise.all(slow);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a process killed with events still in the log stores them at the next start", {
+    timeout: 180_000,
+  }, async () => {
     await ensureBuilt();
     const d = tempDir("ingest-replay");
     const dbPath = path.join(d, "itinera.duckdb");
     // The loader lingers 10 s: everything acknowledged stays in the log until the kill.
     fs.writeFileSync(path.join(d, "cli.config.json"), JSON.stringify({ writer: { loaderLingerMs: 10_000 } }));
-    const first = await spawnServer({ dir: d, dbPath, writeKey: "wk_replay_key" });
+    const first = await spawnServer({ dir: d, dbPath, writeKey: "wk_replay_key", timeoutMs: 120_000 });
     const ids = Array.from({ length: 40 }, (_, i) => `replay-${i}`);
     const res = await fetch(`${first.url}/v1/batch`, {
       method: "POST",
@@ -157,7 +191,7 @@ describe("a server acknowledging into the log", () => {
     expect(segmentFiles(`${dbPath}.ingest`).length).toBe(1);
 
     fs.writeFileSync(path.join(d, "cli.config.json"), "{}");
-    const second = await spawnServer({ dir: d, dbPath, writeKey: "wk_replay_key" });
+    const second = await spawnServer({ dir: d, dbPath, writeKey: "wk_replay_key", timeoutMs: 120_000 });
     try {
       expect(segmentFiles(`${dbPath}.ingest`)).toEqual([]);
       const resend = await fetch(`${second.url}/v1/batch?wait=stored`, {

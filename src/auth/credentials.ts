@@ -132,11 +132,17 @@ export interface VerifiedCredential {
 
 /**
  * Verifies secrets against live credentials. Hashes are cached for a few seconds so a busy
- * collector does not query per request, while a revocation takes effect quickly.
+ * collector does not query per request, while a revocation takes effect quickly. An expired cache is
+ * refreshed in the background and used meanwhile: a request must not wait for a free reader (long
+ * analyses may hold them all) just because the cache is a few seconds old. A change made through this
+ * process (invalidate) is read before the next answer.
  */
 export class CredentialVerifier {
   private cache = new Map<string, VerifiedCredential>(); // hash → credential
   private loadedAt = 0;
+  private refreshing: Promise<void> | null = null;
+  /** Bumped by invalidate, so a reload that started before a change cannot mark the cache fresh. */
+  private generation = 0;
   private readonly extra = new Map<string, VerifiedCredential>();
 
   constructor(
@@ -156,29 +162,49 @@ export class CredentialVerifier {
 
   invalidate(): void {
     this.loadedAt = 0;
+    this.generation++;
+  }
+
+  private reload(): Promise<void> {
+    this.refreshing ??= (async () => {
+      const generation = this.generation;
+      try {
+        const rows = await this.store.read((c) =>
+          all(
+            c,
+            `SELECT id, name, ${roleColumn[this.kind]} AS role, ${hashColumns[this.kind]} AS h
+               FROM ${tables[this.kind]} WHERE revoked_at IS NULL`,
+          ),
+        );
+        this.cache = new Map(
+          rows.map((r) => [
+            String(r.h),
+            {
+              id: String(r.id),
+              name: String(r.name),
+              role: r.role === null ? null : (String(r.role) as Role),
+            },
+          ]),
+        );
+        // Rows read before a change made meanwhile do not count as fresh: the next answer reads again.
+        if (generation === this.generation) this.loadedAt = Date.now();
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
   }
 
   /** The live credential, or undefined when the secret is unknown or revoked. */
   async verify(secret: string | undefined): Promise<VerifiedCredential | undefined> {
     if (!secret) return undefined;
-    if (Date.now() - this.loadedAt > this.ttlMs) {
-      const rows = await this.store.read((c) =>
-        all(
-          c,
-          `SELECT id, name, ${roleColumn[this.kind]} AS role, ${hashColumns[this.kind]} AS h
-             FROM ${tables[this.kind]} WHERE revoked_at IS NULL`,
-        ),
-      );
-      this.cache = new Map(
-        rows.map((r) => [
-          String(r.h),
-          { id: String(r.id), name: String(r.name), role: r.role === null ? null : (String(r.role) as Role) },
-        ]),
-      );
-      this.loadedAt = Date.now();
-    }
     // Looking up the hash, not the secret, leaks nothing useful through timing.
     const h = hashSecret(secret);
-    return this.extra.get(h) ?? this.cache.get(h);
+    const extra = this.extra.get(h);
+    if (extra) return extra;
+    // Twice at most: a reload already running may have started before an invalidate.
+    if (this.loadedAt === 0) for (let i = 0; i < 2 && this.loadedAt === 0; i++) await this.reload();
+    else if (Date.now() - this.loadedAt > this.ttlMs) void this.reload().catch(() => undefined);
+    return this.cache.get(h);
   }
 }

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
+import { LogIo } from "./log-io.js";
 
 export interface Segment {
   readonly file: string;
@@ -41,7 +42,8 @@ export interface LogSettings {
 }
 
 export class IngestLog {
-  private open: { segment: Segment; handle: fsp.FileHandle } | null = null;
+  private open: { segment: Segment; fd: number } | null = null;
+  private readonly io = new LogIo();
   private readonly sealedSegments: Segment[] = [];
   private queue: Append[] = [];
   private writing: Promise<void> | null = null;
@@ -112,14 +114,9 @@ export class IngestLog {
       const take = this.queue;
       this.queue = [];
       try {
-        const { segment, handle } = await this.openSegment();
+        const { segment, fd } = await this.openSegment();
         const data = Buffer.from(take.map((a) => a.text).join(""));
-        let written = 0;
-        while (written < data.length) {
-          const { bytesWritten } = await handle.write(data, written, data.length - written);
-          written += bytesWritten;
-        }
-        await handle.datasync();
+        await this.io.append(fd, data);
         for (const a of take) {
           segment.events += a.events;
           if (segment.oldestAt === null || a.receivedAt < segment.oldestAt) segment.oldestAt = a.receivedAt;
@@ -139,14 +136,13 @@ export class IngestLog {
     this.writing = null;
   }
 
-  private async openSegment(): Promise<{ segment: Segment; handle: fsp.FileHandle }> {
+  private async openSegment(): Promise<{ segment: Segment; fd: number }> {
     if (this.open) return this.open;
     const file = path.join(this.dir, segmentName(this.nextNumber++));
-    const handle = await fsp.open(file, "wx");
-    // The new file's directory entry must be durable too, or a crash could lose a whole acked segment.
-    await syncDir(this.dir);
+    // The new file's directory entry is made durable too, or a crash could lose a whole acked segment.
+    const fd = await this.io.create(file);
     this.open = {
-      handle,
+      fd,
       segment: { file, events: 0, bytes: 0, oldestAt: null, firstTag: null, lastTag: null },
     };
     return this.open;
@@ -156,7 +152,7 @@ export class IngestLog {
     const open = this.open;
     if (!open) return;
     this.open = null;
-    await open.handle.close();
+    await this.io.close(open.fd);
     if (open.segment.events > 0) this.sealedSegments.push(open.segment);
     else await fsp.rm(open.segment.file, { force: true });
   }
@@ -165,7 +161,7 @@ export class IngestLog {
     const open = this.open;
     if (!open) return;
     this.open = null;
-    await open.handle.close().catch(() => undefined);
+    await this.io.close(open.fd).catch(() => undefined);
     const recovered = await recoverSegment(open.segment.file, null).catch(() => null);
     if (recovered && recovered.events > 0) this.sealedSegments.push({ ...open.segment, ...recovered });
   }
@@ -194,15 +190,7 @@ export class IngestLog {
     this.closed = true;
     while (this.writing) await this.writing;
     await this.sealOpen();
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await fsp.open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await this.io.stop();
   }
 }
 

@@ -278,4 +278,10 @@ export const migrations: readonly string[] = [
   ALTER TABLE identities_v2 RENAME TO identities;
   CREATE INDEX identities_customer ON identities (customer_id);
   `,
+  // The key index back on identities: customer search by an exact email, phone or id (src/customers/search.ts)
+  // probes it; without it each search scans every identifier (2 ms against 40–75 ms at 3M identifiers). Its
+  // upkeep (a few µs per new identifier) is paid once per identifier, not per event.
+  `
+  CREATE INDEX identities_key ON identities (key);
+  `,
 ];
