@@ -58,7 +58,7 @@ function dropOffs(
   baseline: Map<string, number>,
 ): PainPoint[] {
   const out: PainPoint[] = [];
-  for (const t of metrics) {
+  for (const t of [...metrics].sort((a, b) => a.id.localeCompare(b.id))) {
     if (t.converted === null || t.reach < MIN_CUSTOMERS) continue;
     if (t.kind !== "failure" && !defs.touchpoints.find((d) => d.id === t.id)?.advances) continue;
     const base = baseline.get(t.stage) ?? 0;
@@ -137,7 +137,7 @@ export async function findPainPoints(
     `SELECT touchpoint, count(*) AS contacts, count(*) FILTER (WHERE repeated) AS repeats,
             count(DISTINCT customer_id) AS customers,
             count(DISTINCT customer_id) FILTER (WHERE repeated) AS repeat_customers
-       FROM (${repeatsSql(m.repeatContactDays)}) GROUP BY touchpoint`,
+       FROM (${repeatsSql(m.repeatContactDays)}) GROUP BY touchpoint ORDER BY touchpoint`,
   );
   for (const r of repeats) {
     const t = name.get(String(r.touchpoint));
@@ -174,7 +174,7 @@ export async function findPainPoints(
             avg(next_feedback) FILTER (WHERE NOT ${slow} AND ${pred.laterFeedback}) AS feedback_fast,
             count(next_feedback) FILTER (WHERE NOT ${slow} AND ${pred.laterFeedback}) AS answers_fast,
             string_agg(DISTINCT channel, ',' ORDER BY channel) AS channels
-       FROM m_jr WHERE kind = 'response' AND response_minutes IS NOT NULL GROUP BY touchpoint`,
+       FROM m_jr WHERE kind = 'response' AND response_minutes IS NOT NULL GROUP BY touchpoint ORDER BY touchpoint`,
     sp.values,
   );
   for (const r of responses) {
@@ -229,7 +229,7 @@ export async function findPainPoints(
             count(DISTINCT f.customer_id) FILTER (WHERE f.feedback < 0) AS negative_customers,
             (SELECT avg(messages) FROM before b WHERE b.touchpoint = f.touchpoint) AS messages_before,
             (SELECT per_week FROM weekly) AS messages_per_week
-       FROM m_jr f WHERE f.feedback IS NOT NULL AND f.kind = 'feedback' GROUP BY f.touchpoint`,
+       FROM m_jr f WHERE f.feedback IS NOT NULL AND f.kind = 'feedback' GROUP BY f.touchpoint ORDER BY f.touchpoint`,
   );
   for (const r of negative) {
     const t = name.get(String(r.touchpoint));
@@ -260,6 +260,7 @@ export async function findPainPoints(
       },
     });
   }
-  // Equal impacts in a fixed order: rows come out of DuckDB's parallel aggregates in any order.
-  return found.sort((a, b) => b.impact - a.impact || a.id.localeCompare(b.id));
+  // Equal impacts keep the order found (by kind, then touchpoint id: each query above is ordered, since
+  // rows come out of DuckDB's parallel aggregates in any order).
+  return found.sort((a, b) => b.impact - a.impact);
 }
