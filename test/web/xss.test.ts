@@ -187,9 +187,12 @@ describe.runIf(browserAvailable)("hostile text in the dashboard", () => {
     text: string,
   ) {
     const tooltip = tooltipOf(page, chartTestId);
+    // A point may show the tooltip of a neighbouring node or link; keep moving until one names `text`.
+    // ECharts shows a tooltip a frame or two after the move, hence the short wait at each point.
     for (const [x, y] of points) {
       await page.mouse.move(x, y);
-      if (await tooltip.count()) break;
+      await page.waitForTimeout(60);
+      if (await tooltip.filter({ hasText: text }).count()) break;
     }
     // Markup that became elements is named before the missing text is.
     expect(await page.evaluate("window.__xssFindings"), `tooltip of ${chartTestId}`).toEqual([]);
