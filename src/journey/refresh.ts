@@ -10,6 +10,7 @@ import { classificationSql } from "./classify.js";
 import { type JourneyDefinitions, readDefinitions } from "./definitions.js";
 import { stagePosition } from "./model.js";
 import { personaCaseSql } from "./personas.js";
+import { ResultCache } from "./result-cache.js";
 import { stageTransitionsSql } from "./transitions.js";
 
 export interface RefreshReport {
@@ -18,6 +19,11 @@ export interface RefreshReport {
   events: number;
   ms: number;
   refreshedAt: string;
+  /**
+   * Goes up by one with every refresh that changed the journey tables (and only then): results computed
+   * from those tables at one generation stay true until the next (src/journey/result-cache.ts).
+   */
+  generation: number;
 }
 
 const STATE = {
@@ -26,7 +32,14 @@ const STATE = {
   eventsRowid: "journey_events_rowid",
   linksRowid: "journey_links_rowid",
   refreshedAt: "journey_refreshed_at",
+  generation: "journey_generation",
 } as const;
+
+/** The journey tables' generation as stored (see RefreshReport.generation); 0 before the first build. */
+export async function journeyGeneration(conn: DuckDBConnection): Promise<number> {
+  const [row] = await all(conn, "SELECT value FROM store_meta WHERE key = $1", [STATE.generation]);
+  return Number(row?.value ?? 0);
+}
 
 /** Above this share of customers, recomputing everything is cheaper than finding the touched ones. */
 const FULL_SHARE = 0.3;
@@ -207,6 +220,8 @@ async function assignPersonas(
 export class JourneyRefresher {
   private running: Promise<RefreshReport> | undefined;
   private next: Promise<RefreshReport> | undefined;
+  /** Results computed from the journey tables, by generation (the journey map's). */
+  readonly results = new ResultCache(64);
 
   constructor(
     private readonly store: Store,
@@ -312,6 +327,7 @@ export class JourneyRefresher {
         await setState(conn, STATE.eventsRowid, eventsEnd);
         await setState(conn, STATE.linksRowid, linksEnd);
         await setState(conn, STATE.refreshedAt, now.getTime());
+        await setState(conn, STATE.generation, (st[STATE.generation] ?? 0) + 1);
       }
       await conn.run("COMMIT");
       const report: RefreshReport = {
@@ -322,6 +338,7 @@ export class JourneyRefresher {
         refreshedAt: new Date(
           mode === "none" ? (st[STATE.refreshedAt] ?? now.getTime()) : now.getTime(),
         ).toISOString(),
+        generation: (st[STATE.generation] ?? 0) + (mode === "none" ? 0 : 1),
       };
       if (mode !== "none") this.log?.info({ journeyRefresh: report }, "journey tables refreshed");
       return report;

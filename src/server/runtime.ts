@@ -9,6 +9,7 @@ import type { Config } from "../config.js";
 import { compactSearchTerms } from "../customers/terms.js";
 import { IdentifierRules } from "../identity/identifiers.js";
 import { seedJourneyDefaults } from "../journey/definitions.js";
+import { buildJourneyMap } from "../journey/map/map.js";
 import { JourneyRefresher } from "../journey/refresh.js";
 import { openIngest } from "../loader/pipeline.js";
 import { createLogger, type DestinationStream } from "../logger.js";
@@ -16,7 +17,7 @@ import { finishPendingErasure } from "../privacy/erase.js";
 import { applyRetention } from "../privacy/retention.js";
 import { Tombstones } from "../privacy/tombstones.js";
 import { err, ok, type Result } from "../result.js";
-import { openStore } from "../store/database.js";
+import { openStore, unstoppable } from "../store/database.js";
 import { buildApp } from "./app.js";
 import type { AppContext } from "./context.js";
 
@@ -146,8 +147,22 @@ export async function startServer(
   // Every ten minutes: cheap when there is nothing to do (two counts).
   const housekeeping = setInterval(housekeep, 600_000);
   housekeeping.unref();
+  // After a refresh that changed the journey tables, the map a visitor opens first (everyone, the default
+  // period) is computed in the background and kept (src/journey/result-cache.ts): the first visit finds it.
+  let warmedGeneration = -1;
+  let warming: Promise<unknown> = Promise.resolve();
+  let stopping = false;
   const refreshJourney = () =>
-    journey.refresh().catch((e: unknown) => log.warn({ err: e }, "journey refresh failed; will retry"));
+    journey
+      .refresh()
+      .then((r) => {
+        if (stopping || r.generation === warmedGeneration) return;
+        warmedGeneration = r.generation;
+        warming = unstoppable(() => buildJourneyMap(store, journey, {})).catch((e: unknown) =>
+          log.warn({ err: e }, "computing the journey map ahead failed; it is computed on request"),
+        );
+      })
+      .catch((e: unknown) => log.warn({ err: e }, "journey refresh failed; will retry"));
   const journeyTimer =
     config.journeyRefreshSeconds > 0
       ? setInterval(refreshJourney, config.journeyRefreshSeconds * 1000)
@@ -174,7 +189,9 @@ export async function startServer(
         clearInterval(housekeeping);
         clearInterval(journeyTimer);
         clearInterval(retentionTimer);
+        stopping = true;
         await journey.idle();
+        await warming;
         await app.close();
         await ingest.close();
         await tombstones.flush();

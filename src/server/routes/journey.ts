@@ -255,6 +255,9 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
             events: Type.Integer(),
             ms: Type.Integer(),
             refreshedAt: Type.String(),
+            generation: Type.Integer({
+              description: "Raised by every refresh that changed the journey tables; equal means unchanged",
+            }),
           }),
           ...errorResponses,
         },
