@@ -97,7 +97,8 @@ describe("journey maps from the cache", () => {
   it("takes a renamed persona at once, though the tables did not change", async () => {
     const before = await journeyMap(server, {});
     const generation = (await refresh(server)).generation;
-    const { items } = (await server.api<{ items: Array<{ id: string; name: string }> }>("/api/personas")).body;
+    const { items } = (await server.api<{ items: Array<{ id: string; name: string }> }>("/api/personas"))
+      .body;
     const persona = items[0]!;
     const renamed = `${persona.name} (renamed)`;
     const res = await server.api(`/api/personas/${persona.id}`, { method: "PATCH", body: { name: renamed } });
