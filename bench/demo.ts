@@ -29,8 +29,11 @@ export interface DemoOptions {
 }
 
 /** Events one customer makes per day in the default world (measured; sizes the cast for a target). */
-const EVENTS_PER_CUSTOMER_DAY = 1.6;
-const DAYS = 90;
+export const EVENTS_PER_CUSTOMER_DAY = 1.6;
+/** The demo world every bench store is built from (journey, analytics, scale): 90 days of seed 1. */
+export const DAYS = 90;
+export const SEED = 1;
+export const END = "2026-06-01";
 
 /** Peak resident set of a running process (kB → bytes), or 0 once it has gone. */
 function peakRss(pid: number): number {
