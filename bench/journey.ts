@@ -57,7 +57,10 @@ const PREBUILT = PREBUILT_DB
   : { db: "", base: "" };
 /** New events appended before the incremental refresh: new people over the window's last days. */
 const SLICE = { customers: 200, days: 2, firstSeed: 1000 };
-const TARGET_MS = 2000;
+/** Issue 14: the journey map API at 10M within half a second; rule edits ≤ 10 s; a small refresh ≤ 200 ms. */
+const TARGET_MS = 500;
+const RULE_EDIT_TARGET_S = 10;
+const INCREMENTAL_TARGET_MS = 200;
 
 interface Fixture {
   version: number;
@@ -354,18 +357,44 @@ export async function runJourney(o: JourneyOptions): Promise<Record<string, unkn
     const bytes = fs.statSync(fixture.file).size;
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
 
-    // The issue's target is the map of one persona; the unfiltered map gets the same budget, named apart.
-    const targets: TargetCheck[] = maps.map((m) =>
+    // Every map computed gets the budget; a kept map (the same tables, definitions and query) too.
+    const targets: TargetCheck[] = [
+      ...maps.map((m) =>
+        check({
+          name: `map median, computed, ${m.persona ? `persona ${m.label}` : m.label}`,
+          measured: round(m.ms.median, 0),
+          unit: "ms",
+          kind: "atMost",
+          goal: TARGET_MS,
+        }),
+      ),
       check({
-        name: m.persona
-          ? `map median, persona ${m.label}`
-          : `map median, ${m.label} (no persona; same budget)`,
-        measured: round(m.ms.median, 0),
+        name: "map median, all customers, kept",
+        measured: round(kept.ms.median, 0),
         unit: "ms",
         kind: "atMost",
         goal: TARGET_MS,
       }),
-    );
+      // A first build has no budget; a rule edit on built tables has.
+      ...(built
+        ? [
+            check({
+              name: "rule edit: every customer re-derived",
+              measured: round(fullSeconds, 1),
+              unit: "s",
+              kind: "atMost",
+              goal: RULE_EDIT_TARGET_S,
+            }),
+          ]
+        : []),
+      check({
+        name: `incremental refresh (${incremental.customers} customers)`,
+        measured: round(incrementalSeconds * 1000, 0),
+        unit: "ms",
+        kind: "atMost",
+        goal: INCREMENTAL_TARGET_MS,
+      }),
+    ];
     const timingRow = (name: string, n: number | string, ms: Timing): Array<string | number> => [
       name,
       n,

@@ -15,10 +15,9 @@
 //   batching delivery strategy `{"batch":[…],"writeKey":…}` to {apiHost}/b. It adds `timestamp`,
 //   `sentAt`, `integrations` and `_metadata`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, CHROMIUM } from "./helpers/browser.js";
+import { browserAvailable, launchChromium } from "./helpers/browser.js";
 import {
   expectWithin,
-  launchChromium,
   one,
   openPage,
   packageFile,
@@ -36,7 +35,7 @@ let browser: Awaited<ReturnType<typeof launchChromium>>;
 
 beforeAll(async () => {
   server = await startTestServer();
-  if (browserAvailable) browser = await launchChromium(CHROMIUM);
+  if (browserAvailable) browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

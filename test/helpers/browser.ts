@@ -27,6 +27,25 @@ const SCREENS = path.join(
   "screens",
 );
 
+/** Debian's Chromium (nothing is downloaded), headless, kept off the network it cannot reach. */
+export function launchChromium(executablePath = CHROMIUM): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    // This machine's network is closed: without these Chromium keeps trying to reach Google's hosts.
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+}
+
 export const ADMIN = { email: "analyst@itinera.test", password: "correct-horse-battery-staple" };
 
 export interface Dashboard {
@@ -278,21 +297,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   );
   if (!created.ok) throw new Error(created.error.message);
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // This machine's network is closed: without these Chromium keeps trying to reach Google's hosts.
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-dev-shm-usage",
-    ],
-  });
+  const browser = await launchChromium();
   const context = await browser.newContext({
     baseURL: server.url,
     viewport: options.viewport ?? { width: 1280, height: 800 },

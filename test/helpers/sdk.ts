@@ -5,7 +5,7 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { expect } from "vitest";
 import type { TestServer } from "./server.js";
 
@@ -172,22 +172,4 @@ export async function openPage(browser: Browser, url: string, itinera: string): 
   });
   await page.goto(url);
   return { page, problems, sent };
-}
-
-/** Debian's Chromium, as the dashboard tests launch it (test/helpers/browser.ts); nothing is downloaded. */
-export function launchChromium(executablePath: string): Promise<Browser> {
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-dev-shm-usage",
-    ],
-  });
 }
