@@ -10,6 +10,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
+import { invalid, type Problem } from "../problem.js";
 import { err, ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params, quoteString } from "../store/sql.js";
@@ -89,11 +90,6 @@ export const FunnelResult = Type.Object({
 });
 export type FunnelResult = Static<typeof FunnelResult>;
 
-export interface FunnelProblem {
-  code: "invalid";
-  message: string;
-}
-
 interface Plan {
   names: string[];
   n: number;
@@ -108,24 +104,25 @@ async function plan(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   req: FunnelRequest,
-): Promise<Result<Plan, FunnelProblem>> {
-  const bad = (message: string) => err<FunnelProblem>({ code: "invalid", message });
+): Promise<Result<Plan, Problem>> {
   for (const [i, s] of req.steps.entries()) {
     const why = checkStep(s, defs, `steps[${i}]`);
-    if (why) return bad(why);
+    if (why) return invalid(why);
   }
   for (const [i, x] of (req.exclusions ?? []).entries()) {
     const { between, ...step } = x;
     const why = checkStep(step, defs, `exclusions[${i}]`);
-    if (why) return bad(why);
+    if (why) return invalid(why);
     if (between[0] >= between[1] || between[1] >= req.steps.length)
-      return bad(`exclusions[${i}].between must be two step indexes a < b < ${req.steps.length}`);
+      return invalid(`exclusions[${i}].between must be two step indexes a < b < ${req.steps.length}`);
   }
-  if (req.breakdown && req.order === "unordered") return bad("a breakdown needs an ordered or strict funnel");
+  if (req.breakdown && req.order === "unordered")
+    return invalid("a breakdown needs an ordered or strict funnel");
   const windowMs = parseDuration(req.window ?? "14d");
-  if (windowMs === undefined) return bad(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
+  if (windowMs === undefined)
+    return invalid(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
   const period = await analysisPeriod(conn, req.from, req.to);
-  if (!period) return bad("from must be before to");
+  if (!period) return invalid("from must be before to");
   const { from, to } = period;
   return ok({
     names: req.steps.map((s) => stepName(s, defs)),
@@ -289,7 +286,7 @@ export async function prepareFunnel(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   req: FunnelRequest,
-): Promise<Result<{ plan: Plan; excluded: number }, FunnelProblem>> {
+): Promise<Result<{ plan: Plan; excluded: number }, Problem>> {
   const planned = await plan(conn, defs, req);
   if (!planned.ok) return planned;
   const pl = planned.value;
@@ -318,7 +315,7 @@ export async function computeFunnel(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   req: FunnelRequest,
-): Promise<Result<FunnelResult, FunnelProblem>> {
+): Promise<Result<FunnelResult, Problem>> {
   const prepared = await prepareFunnel(conn, defs, req);
   if (!prepared.ok) return prepared;
   const { plan: pl, excluded } = prepared.value;
@@ -378,7 +375,7 @@ export async function runFunnel(
   store: Store,
   refresher: JourneyRefresher,
   req: FunnelRequest,
-): Promise<Result<FunnelResult, FunnelProblem>> {
+): Promise<Result<FunnelResult, Problem>> {
   if (needsJourney(req)) await refresher.refresh();
   return runQuery(store, {
     duckdb: () => store.read(async (conn) => computeFunnel(conn, await readDefinitions(conn), req)),
@@ -396,7 +393,7 @@ export async function funnelCustomers(
   store: Store,
   refresher: JourneyRefresher,
   req: FunnelCustomersRequest,
-): Promise<Result<FunnelCustomerPage, FunnelProblem>> {
+): Promise<Result<FunnelCustomerPage, Problem>> {
   const { step, kind, limit = 50, after = 0, ...funnel } = req;
   if (step > funnel.steps.length)
     return err({

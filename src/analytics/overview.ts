@@ -3,9 +3,10 @@
 // NPS and CSAT come from the touchpoint catalogue, not from event names: a feedback touchpoint on a 0–10
 // scale is an NPS question, one on a 1–5 scale a CSAT question.
 import { type Static, Type } from "@sinclair/typebox";
-import { inScope, type MapProblem } from "../journey/map/scope.js";
+import { inScope } from "../journey/map/scope.js";
 import { stageCounts } from "../journey/map/stages.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
+import type { Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import { quoteString } from "../store/sql.js";
@@ -53,7 +54,7 @@ export async function getOverview(
   store: Store,
   refresher: JourneyRefresher,
   q: { from?: Date | undefined; to?: Date | undefined },
-): Promise<Result<Overview, MapProblem>> {
+): Promise<Result<Overview, Problem>> {
   return inScope(store, refresher, q, async (conn, defs, scope, asOf) => {
     const range = `timestamp >= ${quoteString(scope.from.toISOString())}::TIMESTAMP AND timestamp < ${quoteString(scope.to.toISOString())}::TIMESTAMP`;
     // One scan: per channel, and (the empty grouping set) the period's totals.

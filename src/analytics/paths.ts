@@ -30,7 +30,8 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { err, ok, type Result } from "../result.js";
+import { invalid, type Problem } from "../problem.js";
+import { ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
@@ -130,11 +131,6 @@ export const PathsResult = Type.Object({
 });
 export type PathsResult = Static<typeof PathsResult>;
 
-export interface PathsProblem {
-  code: "invalid";
-  message: string;
-}
-
 interface Plan {
   anchor: Step;
   anchorName: string;
@@ -155,10 +151,9 @@ async function plan(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   req: PathsRequest,
-): Promise<Result<Plan, PathsProblem>> {
-  const bad = (message: string) => err<PathsProblem>({ code: "invalid", message });
+): Promise<Result<Plan, Problem>> {
   if ((req.start === undefined) === (req.end === undefined))
-    return bad("give exactly one of start (paths after it) or end (paths before it)");
+    return invalid("give exactly one of start (paths after it) or end (paths before it)");
   const label = req.start ? "start" : "end";
   const anchor = (req.start ?? req.end)!;
   for (const [s, l] of [
@@ -167,16 +162,17 @@ async function plan(
   ] as const) {
     if (s === undefined) continue;
     const why = checkStep(s, defs, l);
-    if (why) return bad(why);
+    if (why) return invalid(why);
     if (s.stage !== undefined)
-      return bad(`${l}: a path starts, ends or reaches an event or touchpoint, not a stage`);
+      return invalid(`${l}: a path starts, ends or reaches an event or touchpoint, not a stage`);
   }
   if (req.goal && !req.start)
-    return bad("goal: give it with start (the paths after the start that reach it)");
+    return invalid("goal: give it with start (the paths after the start that reach it)");
   const gapMs = parseDuration(req.sessionGap ?? "30m");
-  if (gapMs === undefined) return bad(`sessionGap "${req.sessionGap}" is not a length such as 30m, 2h or 1d`);
+  if (gapMs === undefined)
+    return invalid(`sessionGap "${req.sessionGap}" is not a length such as 30m, 2h or 1d`);
   const period = await analysisPeriod(conn, req.from, req.to);
-  if (!period) return bad("from must be before to");
+  if (!period) return invalid("from must be before to");
   const { from, to } = period;
   const goalName = req.goal ? stepName(req.goal, defs) : undefined;
   return ok({
@@ -410,7 +406,7 @@ export async function computePaths(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   req: PathsRequest,
-): Promise<Result<PathsResult, PathsProblem>> {
+): Promise<Result<PathsResult, Problem>> {
   const planned = await plan(conn, defs, req);
   if (!planned.ok) return planned;
   const pl = planned.value;
@@ -441,7 +437,7 @@ export async function runPaths(
   store: Store,
   refresher: JourneyRefresher,
   req: PathsRequest,
-): Promise<Result<PathsResult, PathsProblem>> {
+): Promise<Result<PathsResult, Problem>> {
   // Touchpoint nodes come from the journey tables; touchpoint steps are classified from the events.
   if (req.group === "touchpoint") await refresher.refresh();
   return runQuery(store, {

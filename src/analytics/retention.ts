@@ -17,7 +17,8 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { err, ok, type Result } from "../result.js";
+import { invalid, type Problem } from "../problem.js";
+import { ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
@@ -93,11 +94,6 @@ export const RetentionResult = Type.Object({
 });
 export type RetentionResult = Static<typeof RetentionResult>;
 
-export interface RetentionProblem {
-  code: "invalid";
-  message: string;
-}
-
 const DAY = 86_400_000;
 /** More cohorts than this is a table nobody reads (a year of days fits). */
 const MAX_COHORTS = 400;
@@ -133,25 +129,26 @@ async function plan(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   req: RetentionRequest,
-): Promise<Result<Plan, RetentionProblem>> {
-  const bad = (message: string) => err<RetentionProblem>({ code: "invalid", message });
+): Promise<Result<Plan, Problem>> {
   for (const [label, s] of [
     ["start", req.start],
     ["return", req.return],
   ] as const) {
     const why = checkStep(s, defs, label);
-    if (why) return bad(why);
+    if (why) return invalid(why);
   }
   const unit = req.period ?? "week";
   const periods = req.periods ?? 12;
   const to = req.to ? Date.parse(req.to) : await dataEnd(conn);
   const last = periodStart(to - 1, unit);
   const from = req.from ? periodStart(Date.parse(req.from), unit) : addPeriods(last, unit, 1 - periods);
-  if (!(from < to)) return bad("from must be before to");
+  if (!(from < to)) return invalid("from must be before to");
   const cohorts: number[] = [];
   for (let c = from; c < to; c = addPeriods(c, unit, 1)) {
     if (cohorts.length === MAX_COHORTS)
-      return bad(`the range holds more than ${MAX_COHORTS} ${unit}s: use a longer period or a shorter range`);
+      return invalid(
+        `the range holds more than ${MAX_COHORTS} ${unit}s: use a longer period or a shorter range`,
+      );
     cohorts.push(c);
   }
   return ok({ mode: req.mode ?? "first_time", unit, periods, from, to, cohorts });
@@ -198,7 +195,7 @@ export async function computeRetention(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   req: RetentionRequest,
-): Promise<Result<RetentionResult, RetentionProblem>> {
+): Promise<Result<RetentionResult, Problem>> {
   const planned = await plan(conn, defs, req);
   if (!planned.ok) return planned;
   const pl = planned.value;
@@ -243,7 +240,7 @@ export async function runRetention(
   store: Store,
   refresher: JourneyRefresher,
   req: RetentionRequest,
-): Promise<Result<RetentionResult, RetentionProblem>> {
+): Promise<Result<RetentionResult, Problem>> {
   // Stage steps read stage_transitions; event and touchpoint steps read events directly.
   if (req.start.stage !== undefined || req.return.stage !== undefined) await refresher.refresh();
   return runQuery(store, {

@@ -16,6 +16,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
 import { resolvePeriod, UNASSIGNED } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
+import type { Problem } from "../problem.js";
 import { err, ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
@@ -67,11 +68,6 @@ export const StageFlowResult = Type.Object({
 });
 export type StageFlowResult = Static<typeof StageFlowResult>;
 
-export interface StageFlowProblem {
-  code: "invalid" | "not_found";
-  message: string;
-}
-
 const DEFAULT_QUIET_DAYS = 45;
 
 export async function computeStageFlow(
@@ -79,7 +75,7 @@ export async function computeStageFlow(
   defs: JourneyDefinitions,
   req: StageFlowRequest,
   asOf: Date,
-): Promise<Result<StageFlowResult, StageFlowProblem>> {
+): Promise<Result<StageFlowResult, Problem>> {
   const persona = req.persona;
   if (persona !== undefined && persona !== UNASSIGNED && !defs.personas.some((p) => p.id === persona)) {
     const known = [...defs.personas.map((p) => p.id), UNASSIGNED].join(", ");
@@ -171,7 +167,7 @@ export async function runStageFlow(
   store: Store,
   refresher: JourneyRefresher,
   req: StageFlowRequest,
-): Promise<Result<StageFlowResult, StageFlowProblem>> {
+): Promise<Result<StageFlowResult, Problem>> {
   const refreshed = await refresher.refresh();
   const asOf = new Date(refreshed.refreshedAt);
   return runQuery(store, {

@@ -14,7 +14,8 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { err, ok, type Result } from "../result.js";
+import { invalid, type Problem } from "../problem.js";
+import { ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { analysisPeriod, checkStep, DurationText, parseDuration, Step, stepName } from "./steps.js";
@@ -74,11 +75,6 @@ export const TimeToConvertResult = Type.Object({
   range: Type.Object({ since: Type.String(), until: Type.String() }),
 });
 export type TimeToConvertResult = Static<typeof TimeToConvertResult>;
-
-export interface TimeToConvertProblem {
-  code: "invalid";
-  message: string;
-}
 
 const MINUTE = 60;
 const HOUR = 3600;
@@ -144,19 +140,19 @@ async function plan(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
-): Promise<Result<Plan, TimeToConvertProblem>> {
-  const bad = (message: string) => err<TimeToConvertProblem>({ code: "invalid", message });
+): Promise<Result<Plan, Problem>> {
   for (const [label, s] of [
     ["from", req.from],
     ["to", req.to],
   ] as const) {
     const why = checkStep(s, defs, label);
-    if (why) return bad(why);
+    if (why) return invalid(why);
   }
   const windowMs = parseDuration(req.window ?? "14d");
-  if (windowMs === undefined) return bad(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
+  if (windowMs === undefined)
+    return invalid(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
   const period = await analysisPeriod(conn, req.since, req.until);
-  if (!period) return bad("since must be before until");
+  if (!period) return invalid("since must be before until");
   const { from: since, to: until } = period;
   return ok({ windowMs, since, until });
 }
@@ -169,7 +165,7 @@ export async function computeTimeToConvert(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
-): Promise<Result<TimeToConvertResult, TimeToConvertProblem>> {
+): Promise<Result<TimeToConvertResult, Problem>> {
   const planned = await plan(conn, defs, req);
   if (!planned.ok) return planned;
   const pl = planned.value;
@@ -257,7 +253,7 @@ export async function runTimeToConvert(
   store: Store,
   refresher: JourneyRefresher,
   req: TimeToConvertRequest,
-): Promise<Result<TimeToConvertResult, TimeToConvertProblem>> {
+): Promise<Result<TimeToConvertResult, Problem>> {
   // Stage steps read stage_transitions; event and touchpoint steps read events directly.
   if (req.from.stage !== undefined || req.to.stage !== undefined) await refresher.refresh();
   return runQuery(store, {

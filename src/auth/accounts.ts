@@ -5,6 +5,7 @@ import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 import { type Actor, auditedChange, insertAudit, recordAudit } from "../audit/log.js";
 import type { Clock } from "../clock.js";
+import type { Problem } from "../problem.js";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import { hashSecret } from "./credentials.js";
@@ -74,17 +75,12 @@ function toAccount(r: Record<string, unknown>): Account {
 
 const SELECT = `SELECT id, email, name, role, epoch_ms(created_at) AS created, epoch_ms(disabled_at) AS disabled FROM accounts`;
 
-export interface AccountProblem {
-  code: "invalid" | "conflict" | "not_found";
-  message: string;
-}
-
 /** Creates an account; without a password one is made up and returned (once). */
 export async function createAccount(
   store: Store,
   input: { email: string; name: string; role: Role; password?: string | undefined },
   actor: Actor,
-): Promise<Result<{ account: Account; password: string }, AccountProblem>> {
+): Promise<Result<{ account: Account; password: string }, Problem>> {
   const email = normalEmail(input.email);
   if (!EMAIL.test(email))
     return err({ code: "invalid", message: `"${input.email}" is not an email address` });
@@ -94,33 +90,30 @@ export async function createAccount(
   const password = input.password ?? newPassword();
   const hash = await hashPassword(password);
   const id = `acc_${randomBytes(6).toString("hex")}`;
-  return auditedChange<Result<{ account: Account; password: string }, AccountProblem>>(
-    store,
-    async (conn) => {
-      const taken = await all(conn, "SELECT 1 FROM accounts WHERE email = $1", [email]);
-      if (taken.length)
-        return {
-          value: err<AccountProblem>({ code: "conflict", message: `an account for ${email} exists` }),
-          entry: null,
-        };
-      await conn.run("INSERT INTO accounts VALUES ($1, $2, $3, $4, $5, now(), NULL)", [
-        id,
-        email,
-        input.name,
-        input.role,
-        hash,
-      ]);
-      const [row] = await all(conn, `${SELECT} WHERE id = $1`, [id]);
-      const account = toAccount(row!);
-      // The password never: only whether it was made up here.
-      const after = { id, email, name: account.name, role: account.role };
-      const detail = { passwordGenerated: input.password === undefined };
+  return auditedChange<Result<{ account: Account; password: string }, Problem>>(store, async (conn) => {
+    const taken = await all(conn, "SELECT 1 FROM accounts WHERE email = $1", [email]);
+    if (taken.length)
       return {
-        value: ok({ account, password }),
-        entry: { actor, action: "account.create", target: id, before: null, after, detail },
+        value: err<Problem>({ code: "conflict", message: `an account for ${email} exists` }),
+        entry: null,
       };
-    },
-  );
+    await conn.run("INSERT INTO accounts VALUES ($1, $2, $3, $4, $5, now(), NULL)", [
+      id,
+      email,
+      input.name,
+      input.role,
+      hash,
+    ]);
+    const [row] = await all(conn, `${SELECT} WHERE id = $1`, [id]);
+    const account = toAccount(row!);
+    // The password never: only whether it was made up here.
+    const after = { id, email, name: account.name, role: account.role };
+    const detail = { passwordGenerated: input.password === undefined };
+    return {
+      value: ok({ account, password }),
+      entry: { actor, action: "account.create", target: id, before: null, after, detail },
+    };
+  });
 }
 
 export async function listAccounts(store: Store): Promise<Account[]> {
@@ -139,11 +132,10 @@ export async function updateAccount(
   id: string,
   change: { name?: string | undefined; role?: Role | undefined },
   actor: Actor,
-): Promise<Result<Account, AccountProblem>> {
-  return auditedChange<Result<Account, AccountProblem>>(store, async (conn) => {
+): Promise<Result<Account, Problem>> {
+  return auditedChange<Result<Account, Problem>>(store, async (conn) => {
     const [old] = await all(conn, `${SELECT} WHERE id = $1`, [id]);
-    if (!old)
-      return { value: err<AccountProblem>({ code: "not_found", message: `no account ${id}` }), entry: null };
+    if (!old) return { value: err<Problem>({ code: "not_found", message: `no account ${id}` }), entry: null };
     await conn.run("UPDATE accounts SET name = coalesce($2, name), role = coalesce($3, role) WHERE id = $1", [
       id,
       change.name ?? null,
@@ -171,8 +163,8 @@ export async function disableAccount(
   store: Store,
   id: string,
   actor: Actor,
-): Promise<Result<Account, AccountProblem>> {
-  return auditedChange<Result<Account, AccountProblem>>(store, async (conn) => {
+): Promise<Result<Account, Problem>> {
+  return auditedChange<Result<Account, Problem>>(store, async (conn) => {
     const rows = await all(
       conn,
       "UPDATE accounts SET disabled_at = now() WHERE id = $1 AND disabled_at IS NULL RETURNING id",
@@ -180,7 +172,7 @@ export async function disableAccount(
     );
     if (!rows.length)
       return {
-        value: err<AccountProblem>({ code: "not_found", message: `no active account ${id}` }),
+        value: err<Problem>({ code: "not_found", message: `no active account ${id}` }),
         entry: null,
       };
     await conn.run("DELETE FROM sessions WHERE account_id = $1", [id]);
@@ -206,7 +198,7 @@ export async function resetPassword(
   id: string,
   password: string | undefined,
   actor: Actor,
-): Promise<Result<{ account: Account; password: string }, AccountProblem>> {
+): Promise<Result<{ account: Account; password: string }, Problem>> {
   if (password !== undefined) {
     const [row] = await store.read((conn) => all(conn, "SELECT email FROM accounts WHERE id = $1", [id]));
     if (!row) return err({ code: "not_found", message: `no account ${id}` });
@@ -215,28 +207,25 @@ export async function resetPassword(
   }
   const next = password ?? newPassword();
   const hash = await hashPassword(next);
-  return auditedChange<Result<{ account: Account; password: string }, AccountProblem>>(
-    store,
-    async (conn) => {
-      const rows = await all(conn, "UPDATE accounts SET password_hash = $2 WHERE id = $1 RETURNING id", [
-        id,
-        hash,
-      ]);
-      if (!rows.length)
-        return {
-          value: err<AccountProblem>({ code: "not_found", message: `no account ${id}` }),
-          entry: null,
-        };
-      await conn.run("DELETE FROM sessions WHERE account_id = $1", [id]);
-      const account = toAccount((await all(conn, `${SELECT} WHERE id = $1`, [id]))[0]!);
-      // Neither password nor hash: only that it changed, and whether it was made up here.
-      const detail = { email: account.email, passwordGenerated: password === undefined };
+  return auditedChange<Result<{ account: Account; password: string }, Problem>>(store, async (conn) => {
+    const rows = await all(conn, "UPDATE accounts SET password_hash = $2 WHERE id = $1 RETURNING id", [
+      id,
+      hash,
+    ]);
+    if (!rows.length)
       return {
-        value: ok({ account, password: next }),
-        entry: { actor, action: "account.password_reset", target: id, detail },
+        value: err<Problem>({ code: "not_found", message: `no account ${id}` }),
+        entry: null,
       };
-    },
-  );
+    await conn.run("DELETE FROM sessions WHERE account_id = $1", [id]);
+    const account = toAccount((await all(conn, `${SELECT} WHERE id = $1`, [id]))[0]!);
+    // Neither password nor hash: only that it changed, and whether it was made up here.
+    const detail = { email: account.email, passwordGenerated: password === undefined };
+    return {
+      value: ok({ account, password: next }),
+      entry: { actor, action: "account.password_reset", target: id, detail },
+    };
+  });
 }
 
 export interface Session {

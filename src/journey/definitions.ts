@@ -4,6 +4,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { Value } from "@sinclair/typebox/value";
 import { type Actor, insertAudit } from "../audit/log.js";
+import type { Problem } from "../problem.js";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import { defaultTouchpoints } from "./catalogue.js";
@@ -19,10 +20,6 @@ import {
   withDefaults,
 } from "./touchpoints.js";
 
-export interface Problem {
-  code: "not_found" | "conflict" | "invalid";
-  message: string;
-}
 const problem = (code: Problem["code"], message: string) => err<Problem>({ code, message });
 
 export interface JourneyDefinitions {

@@ -1,6 +1,8 @@
 // The one error envelope every route answers with: { "error": { "code", "message", "status" } }.
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Problem } from "../problem.js";
+import type { Result } from "../result.js";
 
 export const ErrorEnvelope = Type.Object(
   {
@@ -88,11 +90,7 @@ export function installErrorHandlers(
 }
 
 /** An expected failure of a domain operation (not found, conflict, invalid) as the HTTP error it is. */
-export function unwrapProblem<T>(
-  r:
-    | { ok: true; value: T }
-    | { ok: false; error: { code: "not_found" | "conflict" | "invalid"; message: string } },
-): T {
+export function unwrapProblem<T>(r: Result<T, Problem>): T {
   if (r.ok) return r.value;
   const status = { not_found: 404, conflict: 409, invalid: 400 }[r.error.code];
   throw new HttpError(status, r.error.code === "invalid" ? "invalid_request" : r.error.code, r.error.message);

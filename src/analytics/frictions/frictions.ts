@@ -6,6 +6,7 @@ import { readDefinitions } from "../../journey/definitions.js";
 import { resolvePeriod } from "../../journey/map/scope.js";
 import type { JourneyRefresher } from "../../journey/refresh.js";
 import type { EventMatch } from "../../journey/rules.js";
+import type { Problem } from "../../problem.js";
 import { err, ok, type Result } from "../../result.js";
 import { all, runQuery, type Store } from "../../store/database.js";
 import { abandonmentDetector } from "./abandonment.js";
@@ -26,11 +27,6 @@ import type { FrictionSettings } from "./settings.js";
 import { readFrictionSettings } from "./settings-store.js";
 import { feedbackSpikeDetector } from "./spikes.js";
 import { channelSwitchDetector } from "./switching.js";
-
-export interface FrictionProblem {
-  code: "not_found" | "invalid";
-  message: string;
-}
 
 export interface FrictionQuery {
   from?: Date | undefined;
@@ -87,7 +83,7 @@ async function detect(
   q: FrictionQuery,
   settings: FrictionSettings,
   only?: FrictionKind,
-): Promise<Result<Detected, FrictionProblem>> {
+): Promise<Result<Detected, Problem>> {
   const defs = await readDefinitions(conn);
   const period = await resolvePeriod(conn, q.from, q.to);
   if (period.from >= period.to) return err({ code: "invalid", message: "from must be before to" });
@@ -144,7 +140,7 @@ export function findFrictions(
   q: FrictionQuery,
   /** Default: the stored settings (the defaults until replaced). */
   settings?: FrictionSettings,
-): Promise<Result<FrictionList, FrictionProblem>> {
+): Promise<Result<FrictionList, Problem>> {
   return withDetection(store, refresher, async (conn, asOf) => {
     const r = await detect(conn, q, settings ?? (await readFrictionSettings(conn)));
     if (!r.ok) return r;
@@ -165,7 +161,7 @@ export function listFrictionCustomers(
   q: FrictionCustomersQuery,
   /** Default: the stored settings (the defaults until replaced). */
   settings?: FrictionSettings,
-): Promise<Result<FrictionCustomers, FrictionProblem>> {
+): Promise<Result<FrictionCustomers, Problem>> {
   const kind = q.id.split(":")[0] as FrictionKind;
   if (!FrictionKinds.includes(kind))
     return Promise.resolve(
@@ -184,7 +180,7 @@ export function listFrictionCustomers(
     if (!r.ok) return r;
     const hit = r.value.frictions.find((f) => f.friction.id === q.id);
     if (!hit)
-      return err<FrictionProblem>({
+      return err<Problem>({
         code: "not_found",
         message: `no friction "${q.id}" in this period (GET /api/frictions lists them; give the same from and to)`,
       });

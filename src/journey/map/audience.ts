@@ -3,6 +3,8 @@
 //   · pain:<kind>:<touchpoint id>
 // and is computed from the same temp tables and SQL predicates as the map, so the list is exactly as
 // long as the number.
+
+import type { Problem } from "../../problem.js";
 import { err, ok, type Result } from "../../result.js";
 import { all, type Store } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
@@ -12,7 +14,7 @@ import type { JourneyRefresher } from "../refresh.js";
 import type { MapQuery } from "./map.js";
 import { painAudience } from "./painpoints.js";
 import { type AudiencePage, type PainKind, PainKinds } from "./schema.js";
-import { inScope, type MapProblem } from "./scope.js";
+import { inScope } from "./scope.js";
 import { stageAudiences } from "./stages.js";
 import { touchpointAudiences } from "./touchpoints.js";
 
@@ -57,7 +59,7 @@ export async function listAudience(
   store: Store,
   refresher: JourneyRefresher,
   q: AudienceQuery,
-): Promise<Result<AudiencePage, MapProblem>> {
+): Promise<Result<AudiencePage, Problem>> {
   const p = new Params();
   return inScope(
     store,
@@ -94,7 +96,7 @@ export async function listAudience(
     },
     (defs) => {
       const r = audienceSql(defs, q.audience, p);
-      return r.ok ? r : err<MapProblem>({ code: "invalid", message: r.error });
+      return r.ok ? r : err<Problem>({ code: "invalid", message: r.error });
     },
   );
 }

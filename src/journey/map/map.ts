@@ -4,6 +4,7 @@
 // those tables or the definitions change (src/journey/result-cache.ts).
 import { createHash } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Problem } from "../../problem.js";
 import { ok, type Result } from "../../result.js";
 import { all, runQuery, type Store } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
@@ -12,11 +13,9 @@ import { readLanes, type StageLanes } from "../lanes.js";
 import { type JourneyRefresher, journeyGeneration } from "../refresh.js";
 import { findPainPoints } from "./painpoints.js";
 import type { JourneyMap, MapComparison, MapStage } from "./schema.js";
-import { type MapProblem, type MapScope, openScope, UNASSIGNED } from "./scope.js";
+import { type MapScope, openScope, UNASSIGNED } from "./scope.js";
 import { stageMetrics } from "./stages.js";
 import { touchpointMetrics } from "./touchpoints.js";
-
-export type { MapProblem };
 
 export interface MapQuery {
   persona?: string | undefined;
@@ -67,7 +66,7 @@ export async function buildJourneyMap(
   store: Store,
   refresher: JourneyRefresher,
   q: MapQuery,
-): Promise<Result<JourneyMap, MapProblem>> {
+): Promise<Result<JourneyMap, Problem>> {
   const fresh = await refresher.refresh();
   const top = q.top ?? 6;
   return runQuery(store, {
@@ -93,7 +92,7 @@ export async function buildJourneyMap(
             const now = await readDefinitions(conn);
             const keep = (await journeyGeneration(conn)) === fresh.generation && digestOf(now) === digest;
             const opened = await openScope(conn, q, now);
-            const value: Result<MapBody, MapProblem> = opened.ok
+            const value: Result<MapBody, Problem> = opened.ok
               ? ok(await compute(conn, now, opened.value.scope, top))
               : opened;
             return { value, keep };

@@ -1,16 +1,12 @@
 // What one journey map looks at: a persona (or everyone) and a period. Every number of the map and every
 // list of customers behind a number is computed from the same temp tables built here, on one connection.
 import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Problem } from "../../problem.js";
 import { err, ok, type Result } from "../../result.js";
 import { all, runQuery, type Store } from "../../store/database.js";
 import { Params, quoteString } from "../../store/sql.js";
 import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
 import type { JourneyRefresher } from "../refresh.js";
-
-export interface MapProblem {
-  code: "not_found" | "invalid";
-  message: string;
-}
 
 /** `persona`: a persona id, "unassigned" for customers no persona matched, or undefined for everyone. */
 export interface MapScope {
@@ -49,7 +45,7 @@ export async function openScope(
   conn: DuckDBConnection,
   q: ScopeQuery,
   known?: JourneyDefinitions,
-): Promise<Result<{ defs: JourneyDefinitions; scope: MapScope }, MapProblem>> {
+): Promise<Result<{ defs: JourneyDefinitions; scope: MapScope }, Problem>> {
   const defs = known ?? (await readDefinitions(conn));
   const persona = q.persona;
   if (persona !== undefined && persona !== UNASSIGNED && !defs.personas.some((p) => p.id === persona)) {
@@ -80,9 +76,9 @@ export async function inScope<T, P = undefined>(
     scope: MapScope,
     asOf: string,
     prepared: P,
-  ) => Promise<Result<T, MapProblem>>,
-  prepare?: (defs: JourneyDefinitions) => Result<P, MapProblem>,
-): Promise<Result<T, MapProblem>> {
+  ) => Promise<Result<T, Problem>>,
+  prepare?: (defs: JourneyDefinitions) => Result<P, Problem>,
+): Promise<Result<T, Problem>> {
   const fresh = await refresher.refresh();
   return runQuery(store, {
     duckdb: () =>
