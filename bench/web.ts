@@ -120,7 +120,7 @@ export async function runWeb(o: WebOptions): Promise<Record<string, unknown>> {
     await api("/api/journey/refresh", { method: "POST", body: {} });
     const account = (await api("/api/accounts", {
       method: "POST",
-      body: { email: "bench@itinera.local", name: "Bench", role: "member" },
+      body: { email: "bench@itinera.local", name: "Bench", role: "analyst" },
     })) as { password: string };
     const stats = await api("/api/stats");
 

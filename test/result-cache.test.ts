@@ -1,4 +1,4 @@
-// Finished journey maps are kept by the journey tables' generation, the definitions and the query: the
+// Finished journey maps and overviews are kept by the journey tables' generation, the definitions and the query: the
 // same request is served again without a computation, requests in flight share one, and anything that
 // changes the answer (new events, a renamed persona, a server clock that stands still) is a new key.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -81,6 +81,10 @@ describe("journey maps from the cache", () => {
 
   it("serves the same map again without computing it, and a new one once events arrive", async () => {
     await send(server, ...buyer(uid("u"), 0));
+    const overview = async () =>
+      (await server.api<{ events: number; customers: number }>("/api/overview")).body;
+    const seen = await overview();
+    expect(await overview()).toEqual(seen);
     const first = await journeyMap(server, {});
     const cached = server.running.ctx.journey.results.size;
     expect(await journeyMap(server, {})).toEqual(first);
@@ -89,6 +93,7 @@ describe("journey maps from the cache", () => {
     await send(server, ...buyer(uid("u"), 30), ...buyer(uid("u"), 60));
     const after = await journeyMap(server, {});
     expect(after.customers).toBe(first.customers + 2);
+    expect(await overview()).toMatchObject({ events: seen.events + 4, customers: seen.customers + 2 });
     expect(after.asOf).toBe(first.asOf);
     const purchase = (m: typeof first) => m.stages.find((s) => s.key === "purchase")?.reached ?? 0;
     expect(purchase(after)).toBe(purchase(first) + 2);

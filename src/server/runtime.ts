@@ -2,6 +2,7 @@
 // While it runs it owns the database file and leaves a runtime file (0600) beside it, so CLI
 // commands on the same machine can find it and talk to its API instead of opening the file.
 import fs from "node:fs";
+import { getOverview } from "../analytics/overview.js";
 import { createAccount } from "../auth/accounts.js";
 import { CredentialVerifier, createCredential, newSecret } from "../auth/credentials.js";
 import { type Clock, systemClock } from "../clock.js";
@@ -147,8 +148,9 @@ export async function startServer(
   // Every ten minutes: cheap when there is nothing to do (two counts).
   const housekeeping = setInterval(housekeep, 600_000);
   housekeeping.unref();
-  // After a refresh that changed the journey tables, the map a visitor opens first (everyone, the default
-  // period) is computed in the background and kept (src/journey/result-cache.ts): the first visit finds it.
+  // After a refresh that changed the journey tables, the views a visitor opens first (the overview and the
+  // map of everyone, default period) are computed in the background and kept (src/journey/result-cache.ts):
+  // the first visit finds them.
   let warmedGeneration = -1;
   let warming: Promise<unknown> = Promise.resolve();
   let stopping = false;
@@ -158,8 +160,13 @@ export async function startServer(
       .then((r) => {
         if (stopping || r.generation === warmedGeneration) return;
         warmedGeneration = r.generation;
-        warming = unstoppable(() => buildJourneyMap(store, journey, {})).catch((e: unknown) =>
-          log.warn({ err: e }, "computing the journey map ahead failed; it is computed on request"),
+        warming = unstoppable(async () => {
+          // With this refresh's report: asking for another would take in events that arrived since,
+          // work the next refresh (and what it reports) is for.
+          await getOverview(store, journey, {}, r);
+          await buildJourneyMap(store, journey, {}, r);
+        }).catch((e: unknown) =>
+          log.warn({ err: e }, "computing the first views ahead failed; they are computed on request"),
         );
       })
       .catch((e: unknown) => log.warn({ err: e }, "journey refresh failed; will retry"));

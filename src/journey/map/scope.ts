@@ -1,12 +1,13 @@
 // What one journey map looks at: a persona (or everyone) and a period. Every number of the map and every
 // list of customers behind a number is computed from the same temp tables built here, on one connection.
+import { createHash } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Problem } from "../../problem.js";
 import { err, ok, type Result } from "../../result.js";
 import { all, runQuery, type Store } from "../../store/database.js";
 import { Params, quoteString } from "../../store/sql.js";
 import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
-import type { JourneyRefresher } from "../refresh.js";
+import { type JourneyRefresher, journeyGeneration, type RefreshReport } from "../refresh.js";
 
 /** `persona`: a persona id, "unassigned" for customers no persona matched, or undefined for everyone. */
 export interface MapScope {
@@ -91,6 +92,64 @@ export async function inScope<T, P = undefined>(
         return fn(conn, defs, opened.value.scope, fresh.refreshedAt, prepared.value);
       }),
   });
+}
+
+/** A digest of the definitions: part of a kept result's key, since names and rules shape the result. */
+const digestOf = (defs: JourneyDefinitions) =>
+  createHash("sha256").update(JSON.stringify(defs)).digest("hex");
+
+/**
+ * As inScope, but the result is kept in the refresher's result cache (src/journey/result-cache.ts) by
+ * the journey tables' generation, the definitions, the scope and `key` (what else shapes the result).
+ * The generation covers the events too: a refresh that finds a new event or link raises it, and every
+ * analysis here asks for a refresh first. A miss is computed in one snapshot (a read transaction).
+ */
+export async function keptInScope<T>(
+  store: Store,
+  refresher: JourneyRefresher,
+  q: ScopeQuery,
+  key: unknown[],
+  fn: (conn: DuckDBConnection, defs: JourneyDefinitions, scope: MapScope) => Promise<T>,
+  /** A refresh just made (computing ahead after it): used as it is instead of asking for another. */
+  refreshed?: RefreshReport,
+): Promise<Result<{ value: T; defs: JourneyDefinitions; asOf: string }, Problem>> {
+  const fresh = refreshed ?? (await refresher.refresh());
+  return runQuery(store, {
+    duckdb: async () => {
+      const defs = await store.read(readDefinitions);
+      const digest = digestOf(defs);
+      const scope = [q.persona ?? null, q.from?.toISOString() ?? null, q.to?.toISOString() ?? null];
+      const id = JSON.stringify([fresh.generation, digest, ...scope, ...key]);
+      const kept = await refresher.results.get(id, () =>
+        store.read((conn) =>
+          inSnapshot(conn, async () => {
+            // Read again inside the snapshot: a refresh or a definitions edit may have landed since.
+            const now = await readDefinitions(conn);
+            const keep = (await journeyGeneration(conn)) === fresh.generation && digestOf(now) === digest;
+            const opened = await openScope(conn, q, now);
+            const value: Result<T, Problem> = opened.ok
+              ? ok(await fn(conn, now, opened.value.scope))
+              : opened;
+            return { value, keep };
+          }),
+        ),
+      );
+      return kept.ok ? ok({ value: kept.value, defs, asOf: fresh.refreshedAt }) : kept;
+    },
+  });
+}
+
+/**
+ * Runs `fn` in one read transaction: every statement sees the same tables, even when a refresh commits
+ * meanwhile (the scope's temp tables go with the transaction; nothing here writes).
+ */
+async function inSnapshot<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+  await conn.run("BEGIN TRANSACTION");
+  try {
+    return await fn();
+  } finally {
+    await conn.run("ROLLBACK").catch(() => undefined);
+  }
 }
 
 /**
