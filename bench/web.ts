@@ -124,7 +124,9 @@ export async function runWeb(o: WebOptions): Promise<Record<string, unknown>> {
     })) as { password: string };
     const stats = await api("/api/stats");
 
-    const rows: Array<Array<string | number>> = [["view", "min ms", "median ms", "max ms"]];
+    // The first visit is the warm-up: on a fresh server it may find a result the server kept or computed
+    // ahead (src/journey/result-cache.ts) or compute it; it is shown apart from the timed runs.
+    const rows: Array<Array<string | number>> = [["view", "first visit ms", "min ms", "median ms", "max ms"]];
     const targets: TargetCheck[] = [
       check({
         name: `initial JavaScript ≤ ${INITIAL_JS_BUDGET_KB} KB gzipped`,
@@ -137,6 +139,7 @@ export async function runWeb(o: WebOptions): Promise<Record<string, unknown>> {
     const medians: Record<string, number> = {};
     for (const view of VIEWS) {
       const samples: number[] = [];
+      let first = 0;
       for (let run = 0; run <= o.runs; run++) {
         const context = await browser.newContext({
           baseURL: server.url,
@@ -153,12 +156,14 @@ export async function runWeb(o: WebOptions): Promise<Record<string, unknown>> {
         const ms = performance.now() - t0;
         await context.close();
         if (run > 0) samples.push(ms);
+        else first = ms;
       }
       const median = percentile(samples, 50);
       medians[view.name] = median;
       say(`${view.name}: median ${fmt(median)} ms`);
       rows.push([
         view.name,
+        round(first, 0),
         round(Math.min(...samples), 0),
         round(median, 0),
         round(Math.max(...samples), 0),
