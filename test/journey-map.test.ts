@@ -13,6 +13,7 @@ import type { Touchpoint } from "../src/journey/touchpoints.js";
 import { ManualClock } from "./helpers/clock.js";
 import {
   audienceAll,
+  expectError,
   expectOk,
   type JourneyMap,
   journeyMap,
@@ -475,5 +476,30 @@ describe("the overview", () => {
     expect(o.csat.responses).toBe(csat!.n);
     expect(o.csat.mean).toBe(Math.round(Number(csat!.mean) * 100) / 100);
     expect(o.csat.satisfiedShare).toBeCloseTo(Number(csat!.satisfied) / Number(csat!.n), 9);
+  });
+
+  it("of a persona counts its cohort's events, customers and stages, as Tim's map does", async () => {
+    const o = expectOk(await server.api<Overview>(`/api/overview${qs({ persona: TIM })}`));
+    const everyone = expectOk(await server.api<Overview>("/api/overview"));
+    expect(o.period).toEqual(tim.period);
+    const [own] = await server.query(
+      `SELECT count(*)::INTEGER AS events, count(DISTINCT c.canonical_id)::INTEGER AS customers
+         FROM events e JOIN identities i ON i.id = e.identity_id JOIN customers c ON c.id = i.customer_id
+         JOIN customer_facts f ON f.customer_id = c.canonical_id
+        WHERE f.persona = $1 AND e.timestamp >= $2::TIMESTAMP AND e.timestamp < $3::TIMESTAMP`,
+      [TIM, o.period.from, o.period.to],
+    );
+    expect(o.events).toBe(own!.events);
+    expect(o.customers).toBe(own!.customers);
+    expect(o.events).toBeLessThan(everyone.events);
+    expect(o.channels.reduce((n, c) => n + c.events, 0)).toBe(o.events);
+    for (const s of o.stages) expect(s.reached).toBe(stageOf(tim, s.key).reached);
+    const [current] = await server.query(
+      "SELECT count(*)::INTEGER AS n FROM customer_facts WHERE persona = $1",
+      [TIM],
+    );
+    expect(o.stages.reduce((n, s) => n + s.current, 0)).toBe(current!.n);
+    expect(o.nps.responses).toBeLessThan(everyone.nps.responses);
+    expectError(await server.api("/api/overview?persona=nobody"), 404, "not_found");
   });
 });

@@ -3,7 +3,7 @@
 // NPS and CSAT come from the touchpoint catalogue, not from event names: a feedback touchpoint on a 0–10
 // scale is an NPS question, one on a 1–5 scale a CSAT question.
 import { type Static, Type } from "@sinclair/typebox";
-import { keptInScope } from "../journey/map/scope.js";
+import { keptInScope, type ScopeQuery } from "../journey/map/scope.js";
 import { stageCounts } from "../journey/map/stages.js";
 import type { JourneyRefresher, RefreshReport } from "../journey/refresh.js";
 import type { Problem } from "../problem.js";
@@ -53,7 +53,7 @@ const onScale = (min: number, max: number) => `((feedback + 1) / 2 * ${max - min
 export async function getOverview(
   store: Store,
   refresher: JourneyRefresher,
-  q: { from?: Date | undefined; to?: Date | undefined },
+  q: ScopeQuery,
   refreshed?: RefreshReport,
 ): Promise<Result<Overview, Problem>> {
   const kept = await keptInScope(
@@ -63,20 +63,25 @@ export async function getOverview(
     ["overview"],
     async (conn, defs, scope) => {
       const range = `timestamp >= ${quoteString(scope.from.toISOString())}::TIMESTAMP AND timestamp < ${quoteString(scope.to.toISOString())}::TIMESTAMP`;
+      // A persona's events are its cohort's; everyone's include events no customer is known for yet.
+      const cohort =
+        scope.persona === undefined ? "" : "AND c.canonical_id IN (SELECT customer_id FROM m_cohort)";
       // One scan: per channel, and (the empty grouping set) the period's totals.
       const rows = await all(
         conn,
         `SELECT e.channel, grouping(e.channel) AS total, count(*) AS events, count(DISTINCT c.canonical_id) AS customers
              FROM events e LEFT JOIN identities i ON i.id = e.identity_id LEFT JOIN customers c ON c.id = i.customer_id
-            WHERE e.${range} GROUP BY GROUPING SETS ((e.channel), ()) ORDER BY events DESC, e.channel`,
+            WHERE e.${range} ${cohort} GROUP BY GROUPING SETS ((e.channel), ()) ORDER BY events DESC, e.channel`,
       );
       const totals = rows.find((r) => Number(r.total) === 1);
       const channels = rows.filter((r) => Number(r.total) === 0);
       const current = new Map(
-        (await all(conn, "SELECT stage, count(*) AS n FROM customer_facts GROUP BY stage")).map((r) => [
-          Number(r.stage),
-          Number(r.n),
-        ]),
+        (
+          await all(
+            conn,
+            "SELECT stage, count(*) AS n FROM customer_facts f SEMI JOIN m_cohort c ON c.customer_id = f.customer_id GROUP BY stage",
+          )
+        ).map((r) => [Number(r.stage), Number(r.n)]),
       );
       const counts = await stageCounts(conn);
       const n = defs.model.stages.length;

@@ -277,10 +277,10 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
       config: { access: "analytics.read" },
       schema: {
         summary:
-          "A period at a glance: customers and events per channel, stages and conversion, NPS and CSAT",
+          "A period at a glance, for everyone or a persona: customers and events per channel, stages and conversion, NPS and CSAT",
         tags,
         security,
-        querystring: Type.Object({ from: Scope.from, to: Scope.to }),
+        querystring: ScopeQuery,
         response: { 200: Overview, ...errorResponses },
       },
     },
@@ -288,6 +288,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
       unwrapProblem(
         await limitAnalysis(ctx.config, reply, () =>
           getOverview(ctx.store, ctx.journey, {
+            persona: req.query.persona,
             from: parseDate(req.query.from, "from"),
             to: parseDate(req.query.to, "to"),
           }),
