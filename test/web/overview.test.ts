@@ -160,6 +160,36 @@ describe.runIf(browserAvailable)("overview", () => {
     d.expectNoErrors();
   });
 
+  it("narrows to a persona: the persona's numbers and stage customers, kept in the URL", async () => {
+    const { page } = d;
+    const persona = "tech-savvy-tim";
+    const tim = (await d.server.api<Overview>(`/api/overview?persona=${persona}`)).body;
+    const everyone = (await d.server.api<Overview>("/api/overview")).body;
+    expect(tim.events).toBeLessThan(everyone.events);
+    await d.open("/");
+    await page.getByTestId("overview").waitFor();
+    await page.getByTestId("persona-select").click();
+    await page.getByRole("option", { name: "Tech-savvy Tim" }).click();
+    await page.waitForURL(new RegExp(`persona=${persona}`));
+    const kpi = (id: string) => page.getByTestId(`kpi-${id}-value`).textContent();
+    await expect.poll(() => kpi("events"), slow).toBe(number(tim.events));
+    expect(await kpi("customers")).toBe(number(tim.customers));
+    for (const s of tim.stages)
+      expect(await page.getByTestId(`stage-${s.key}-current`).textContent()).toBe(number(s.current));
+    // The finder looks at everyone, and the card says so.
+    await page.getByTestId("top-frictions-everyone").waitFor();
+    const purchase = tim.stages.find((s) => s.key === "purchase")!;
+    await page.getByTestId("stage-purchase-reached").click();
+    const total = page.getByTestId("customer-list-total");
+    await total.waitFor();
+    expect(Number(await total.getAttribute("data-total"))).toBe(purchase.reached);
+    await page.keyboard.press("Escape");
+    // A reload keeps the persona.
+    await page.reload();
+    await expect.poll(() => kpi("events"), slow).toBe(number(tim.events));
+    d.expectNoErrors();
+  });
+
   it("speaks Korean and fits a tablet", async () => {
     const { page } = d;
     await d.open("/");

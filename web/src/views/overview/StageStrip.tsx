@@ -10,7 +10,17 @@ import { CustomerListDrawer, type CustomerListRequest } from "../../components/C
 import { useFormat } from "../../i18n/format.js";
 import { type Overview, stageAudience } from "./api.js";
 
-export function StageStrip({ stages, from, to }: { stages: Overview["stages"]; from: string; to: string }) {
+export function StageStrip({
+  stages,
+  persona,
+  from,
+  to,
+}: {
+  stages: Overview["stages"];
+  persona: string;
+  from: string;
+  to: string;
+}) {
   const { t } = useTranslation(["overview", "common"]);
   const format = useFormat();
   const [request, setRequest] = useState<CustomerListRequest | null>(null);
@@ -22,7 +32,7 @@ export function StageStrip({ stages, from, to }: { stages: Overview["stages"]; f
           <Title order={3} size="h4">
             {t("stages.title")}
           </Title>
-          <Anchor component={Link} to={`/journey-map${queryString({ from, to })}`} size="sm">
+          <Anchor component={Link} to={`/journey-map${queryString({ persona, from, to })}`} size="sm">
             {t("stages.openMap")}
           </Anchor>
         </Group>
@@ -65,7 +75,7 @@ export function StageStrip({ stages, from, to }: { stages: Overview["stages"]; f
                         setRequest({
                           key: ["overview-stage", s.key, from, to],
                           title: t("stages.drawer", { stage: stageName(s) }),
-                          page: (after, signal) => stageAudience(s.key, from, to, after, signal),
+                          page: (after, signal) => stageAudience(s.key, persona, from, to, after, signal),
                         })
                       }
                     >

@@ -11,7 +11,8 @@ import { frictionHref, KindBadge, useLostWords } from "../frictions/parts.js";
 
 const TOP = 5;
 
-export function TopFrictions({ from, to }: { from: string; to: string }) {
+/** `persona`: the overview's; the finder looks at everyone, which the card then says. */
+export function TopFrictions({ persona, from, to }: { persona: string; from: string; to: string }) {
   const { t } = useTranslation(["overview", "frictions"]);
   const format = useFormat();
   const list = useFrictions(from, to);
@@ -27,6 +28,11 @@ export function TopFrictions({ from, to }: { from: string; to: string }) {
             {t("frictions.all")}
           </Anchor>
         </Group>
+        {persona && (
+          <Text size="xs" c="dimmed" data-testid="top-frictions-everyone">
+            {t("frictions.everyone")}
+          </Text>
+        )}
         {list.isPending ? (
           <Loading label={t("frictions:searching")} />
         ) : list.isError ? (

@@ -7,24 +7,36 @@ import { periodQuery } from "../../components/filters.js";
 
 export type { Overview };
 
-export function useOverview(from: string, to: string) {
+/** `persona`: a persona id, or "" for everyone. */
+export function useOverview(persona: string, from: string, to: string) {
   return useQuery({
-    queryKey: ["overview", from, to],
-    queryFn: ({ signal }) => api<Overview>("/api/overview", { query: periodQuery(from, to), signal }),
+    queryKey: ["overview", persona, from, to],
+    queryFn: ({ signal }) =>
+      api<Overview>("/api/overview", {
+        query: { ...(persona ? { persona } : {}), ...periodQuery(from, to) },
+        signal,
+      }),
     staleTime: 30_000,
   });
 }
 
-/** A page of the customers who reached a stage in the period (the journey map's audience, same numbers). */
+/** A page of the customers (of the persona) who reached a stage in the period: the map's audience, same numbers. */
 export function stageAudience(
   stage: string,
+  persona: string,
   from: string,
   to: string,
   after: number | undefined,
   signal: AbortSignal,
 ) {
   return api<AudiencePage>("/api/journey-map/customers", {
-    query: { ...periodQuery(from, to), audience: `stage:${stage}:reached`, limit: 50, after },
+    query: {
+      ...(persona ? { persona } : {}),
+      ...periodQuery(from, to),
+      audience: `stage:${stage}:reached`,
+      limit: 50,
+      after,
+    },
     signal,
   });
 }

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { type Stats, useStats } from "../../api/shared.js";
 import { useUrlState } from "../../app/url-state.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
-import { PeriodInputs } from "../../components/filters.js";
+import { PeriodInputs, PersonaSelect } from "../../components/filters.js";
 import { ErrorState, Loading } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
 import { useOverview } from "./api.js";
@@ -16,12 +16,14 @@ import { TopFrictions } from "./TopFrictions.js";
 import "./messages.js";
 import "../frictions/messages.js";
 
+const DEFAULTS = { persona: "", from: "", to: "" };
+
 export default function OverviewView() {
   const { t } = useTranslation("overview");
   const stats = useStats();
   // Asked together with the store check, not after it: on a large store each takes a second or more.
-  const [period] = useUrlState({ from: "", to: "" });
-  useOverview(period.from, period.to);
+  const [scope] = useUrlState(DEFAULTS);
+  useOverview(scope.persona, scope.from, scope.to);
   return (
     <Stack gap="md">
       <Title order={2}>{t("title")}</Title>
@@ -41,12 +43,15 @@ export default function OverviewView() {
 function PeriodOverview({ stats }: { stats: Stats }) {
   const { t } = useTranslation("overview");
   const format = useFormat();
-  const [state, set] = useUrlState({ from: "", to: "" });
-  const overview = useOverview(state.from, state.to);
+  const [state, set] = useUrlState(DEFAULTS);
+  const overview = useOverview(state.persona, state.from, state.to);
   return (
     <Stack gap="md">
       <Group justify="space-between" align="end" wrap="wrap">
-        <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
+        <Group align="end" wrap="wrap">
+          <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
+          <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
+        </Group>
         {overview.data && (
           <Stack gap={0} align="flex-end">
             <Text size="sm" data-testid="overview-period">
@@ -68,8 +73,8 @@ function PeriodOverview({ stats }: { stats: Stats }) {
       ) : (
         <Stack gap="md" data-testid="overview">
           <KpiCards overview={overview.data} stats={stats} />
-          <StageStrip stages={overview.data.stages} from={state.from} to={state.to} />
-          <TopFrictions from={state.from} to={state.to} />
+          <StageStrip stages={overview.data.stages} persona={state.persona} from={state.from} to={state.to} />
+          <TopFrictions persona={state.persona} from={state.from} to={state.to} />
           <ChannelCharts channels={overview.data.channels} />
         </Stack>
       )}
