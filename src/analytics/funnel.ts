@@ -9,19 +9,29 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import { checkPersona } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { invalid, type Problem } from "../problem.js";
+import { invalid, notFound, type Problem } from "../problem.js";
 import { err, ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params, quoteString } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
-import { analysisPeriod, checkStep, DurationText, parseDuration, Step, stepName } from "./steps.js";
+import {
+  analysisPeriod,
+  checkStep,
+  DurationText,
+  PersonaFilter,
+  parseDuration,
+  Step,
+  stepName,
+} from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const FunnelOrders = ["ordered", "strict", "unordered"] as const;
 
 export const FunnelRequest = Type.Object(
   {
+    persona: PersonaFilter,
     steps: Type.Array(Step, { minItems: 2, maxItems: 30 }),
     window: Type.Optional(DurationText),
     order: Type.Optional(StringEnum(FunnelOrders)),
@@ -105,6 +115,8 @@ async function plan(
   defs: JourneyDefinitions,
   req: FunnelRequest,
 ): Promise<Result<Plan, Problem>> {
+  const unknown = checkPersona(req.persona, defs);
+  if (unknown) return notFound(unknown);
   for (const [i, s] of req.steps.entries()) {
     const why = checkStep(s, defs, `steps[${i}]`);
     if (why) return invalid(why);
@@ -301,6 +313,7 @@ export async function prepareFunnel(
       until: new Date(pl.to.getTime() + pl.windowMs),
       allEvents: pl.order === "strict",
       breakdown: req.breakdown?.property,
+      persona: req.persona,
     },
     p,
   );
@@ -367,9 +380,9 @@ export const FunnelCustomersRequest = Type.Composite([
 ]);
 export type FunnelCustomersRequest = Static<typeof FunnelCustomersRequest>;
 
-/** Stage steps read the journey tables; event and touchpoint steps read events directly. */
+/** Stage steps and personas read the journey tables; event and touchpoint steps read events directly. */
 const needsJourney = (req: FunnelRequest) =>
-  [...req.steps, ...(req.exclusions ?? [])].some((s) => s.stage !== undefined);
+  req.persona !== undefined || [...req.steps, ...(req.exclusions ?? [])].some((s) => s.stage !== undefined);
 
 export async function runFunnel(
   store: Store,

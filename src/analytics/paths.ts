@@ -29,19 +29,29 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import { checkPersona } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { invalid, type Problem } from "../problem.js";
+import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
-import { analysisPeriod, checkStep, DurationText, parseDuration, Step, stepName } from "./steps.js";
+import {
+  analysisPeriod,
+  checkStep,
+  DurationText,
+  PersonaFilter,
+  parseDuration,
+  Step,
+  stepName,
+} from "./steps.js";
 import { buildStream, eventStepSql } from "./stream.js";
 
 export const PathGroups = ["event", "touchpoint"] as const;
 
 export const PathsRequest = Type.Object(
   {
+    persona: PersonaFilter,
     start: Type.Optional(Step),
     end: Type.Optional(Step),
     steps: Type.Optional(
@@ -152,6 +162,8 @@ async function plan(
   defs: JourneyDefinitions,
   req: PathsRequest,
 ): Promise<Result<Plan, Problem>> {
+  const unknown = checkPersona(req.persona, defs);
+  if (unknown) return notFound(unknown);
   if ((req.start === undefined) === (req.end === undefined))
     return invalid("give exactly one of start (paths after it) or end (paths before it)");
   const label = req.start ? "start" : "end";
@@ -213,7 +225,12 @@ async function buildNodes(
   await buildStream(
     conn,
     defs,
-    { steps: pl.goal ? [pl.anchor, pl.goal] : [pl.anchor], from: readFrom, until: readTo },
+    {
+      steps: pl.goal ? [pl.anchor, pl.goal] : [pl.anchor],
+      from: readFrom,
+      until: readTo,
+      persona: req.persona,
+    },
     new Params(),
   );
   const p = new Params();
@@ -439,7 +456,8 @@ export async function runPaths(
   req: PathsRequest,
 ): Promise<Result<PathsResult, Problem>> {
   // Touchpoint nodes come from the journey tables; touchpoint steps are classified from the events.
-  if (req.group === "touchpoint") await refresher.refresh();
+  // Touchpoint names and personas come from the journey tables.
+  if (req.group === "touchpoint" || req.persona !== undefined) await refresher.refresh();
   return runQuery(store, {
     duckdb: () => store.read(async (conn) => computePaths(conn, await readDefinitions(conn), req)),
   });

@@ -16,13 +16,14 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import { checkPersona } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { invalid, type Problem } from "../problem.js";
+import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
-import { checkStep, dataEnd, Step, stepName } from "./steps.js";
+import { checkStep, dataEnd, PersonaFilter, Step, stepName } from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const RetentionModes = ["first_time", "recurring"] as const;
@@ -31,6 +32,7 @@ export type RetentionPeriod = (typeof RetentionPeriods)[number];
 
 export const RetentionRequest = Type.Object(
   {
+    persona: PersonaFilter,
     start: Step,
     return: Step,
     mode: Type.Optional(
@@ -130,6 +132,8 @@ async function plan(
   defs: JourneyDefinitions,
   req: RetentionRequest,
 ): Promise<Result<Plan, Problem>> {
+  const unknown = checkPersona(req.persona, defs);
+  if (unknown) return notFound(unknown);
   for (const [label, s] of [
     ["start", req.start],
     ["return", req.return],
@@ -206,6 +210,7 @@ export async function computeRetention(
       steps: [req.start, req.return],
       from: new Date(pl.mode === "first_time" ? 0 : pl.from),
       until: new Date(pl.to),
+      persona: req.persona,
     },
     new Params(),
   );
@@ -242,7 +247,8 @@ export async function runRetention(
   req: RetentionRequest,
 ): Promise<Result<RetentionResult, Problem>> {
   // Stage steps read stage_transitions; event and touchpoint steps read events directly.
-  if (req.start.stage !== undefined || req.return.stage !== undefined) await refresher.refresh();
+  if (req.start.stage !== undefined || req.return.stage !== undefined || req.persona !== undefined)
+    await refresher.refresh();
   return runQuery(store, {
     duckdb: () => store.read(async (conn) => computeRetention(conn, await readDefinitions(conn), req)),
   });

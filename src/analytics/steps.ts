@@ -77,6 +77,15 @@ export const DurationText = Type.String({
   description: "A length such as 30m, 12h, 14d, 2w",
 });
 
+/** The customers an analysis counts: a persona's (or those no persona matched), or everyone when absent. */
+export const PersonaFilter = Type.Optional(
+  Type.String({
+    minLength: 1,
+    maxLength: 80,
+    description: "A persona id, or `unassigned` for customers no persona matched; omit for everyone",
+  }),
+);
+
 const DAY = 86_400_000;
 /** Analyses look at this many days up to their end when no start is given. */
 export const DEFAULT_PERIOD_DAYS = 30;

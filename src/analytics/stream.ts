@@ -4,9 +4,10 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { touchpointIndexSql } from "../journey/classify.js";
 import type { JourneyDefinitions } from "../journey/definitions.js";
+import { UNASSIGNED } from "../journey/map/scope.js";
 import { stagePosition } from "../journey/model.js";
 import { allSql, matchSql, splitPath } from "../journey/rules.js";
-import { type Params, quoteString } from "../store/sql.js";
+import { Params, quoteString } from "../store/sql.js";
 import type { Step } from "./steps.js";
 
 export interface StreamSpec {
@@ -18,6 +19,18 @@ export interface StreamSpec {
   allEvents?: boolean;
   /** A property of the step-0 event to carry as `bd` (breakdown). */
   breakdown?: string | undefined;
+  /**
+   * Only this persona's customers (UNASSIGNED: those no persona matched), as the journey tables
+   * last assigned them: the caller refreshes them first.
+   */
+  persona?: string | undefined;
+}
+
+/** SELECT of the customer ids of `persona` (customer_facts), with its value added to `p`. */
+function personaCustomersSql(persona: string, p: Params): string {
+  return persona === UNASSIGNED
+    ? "SELECT customer_id FROM customer_facts WHERE persona IS NULL"
+    : `SELECT customer_id FROM customer_facts WHERE persona = ${p.add(persona)}`;
 }
 
 /** A SQL predicate over events `e` for an event or touchpoint step. */
@@ -63,9 +76,15 @@ export async function buildStream(
   spec: StreamSpec,
   p: Params,
 ): Promise<void> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE a_members AS
-    SELECT i.id AS identity_id, c.canonical_id AS customer_id
-      FROM identities i JOIN customers c ON c.id = i.customer_id`);
+  const mp = new Params();
+  const cohort =
+    spec.persona === undefined ? "" : `WHERE c.canonical_id IN (${personaCustomersSql(spec.persona, mp)})`;
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE a_members AS
+      SELECT i.id AS identity_id, c.canonical_id AS customer_id
+        FROM identities i JOIN customers c ON c.id = i.customer_id ${cohort}`,
+    mp.values,
+  );
   const range = (col: string) =>
     `${col} >= ${p.add(spec.from.toISOString())}::TIMESTAMP AND ${col} <= ${p.add(spec.until.toISOString())}::TIMESTAMP`;
   const eventCols = spec.steps.map((s, i) =>
@@ -96,7 +115,8 @@ export async function buildStream(
       .join(" OR ");
     parts.push(`SELECT t.customer_id, t.changed_at AS ts, 'stage:' || t.to_stage || ':' || epoch_ms(t.changed_at) AS mid,
         ${stageCols.join(", ")}, NULL::VARCHAR AS bd
-      FROM stage_transitions t WHERE ${range("t.changed_at")} AND (${any})`);
+      FROM stage_transitions t WHERE ${range("t.changed_at")} AND (${any})
+       ${spec.persona === undefined ? "" : `AND t.customer_id IN (${personaCustomersSql(spec.persona, p)})`}`);
   }
   await conn.run(`CREATE OR REPLACE TEMP TABLE a_stream AS ${parts.join(" UNION ALL ")}`, p.values);
 }

@@ -13,16 +13,26 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import { checkPersona } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { invalid, type Problem } from "../problem.js";
+import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
-import { analysisPeriod, checkStep, DurationText, parseDuration, Step, stepName } from "./steps.js";
+import {
+  analysisPeriod,
+  checkStep,
+  DurationText,
+  PersonaFilter,
+  parseDuration,
+  Step,
+  stepName,
+} from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const TimeToConvertRequest = Type.Object(
   {
+    persona: PersonaFilter,
     from: Step,
     to: Step,
     window: Type.Optional(DurationText),
@@ -141,6 +151,8 @@ async function plan(
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
 ): Promise<Result<Plan, Problem>> {
+  const unknown = checkPersona(req.persona, defs);
+  if (unknown) return notFound(unknown);
   for (const [label, s] of [
     ["from", req.from],
     ["to", req.to],
@@ -172,7 +184,12 @@ export async function computeTimeToConvert(
   await buildStream(
     conn,
     defs,
-    { steps: [req.from, req.to], from: pl.since, until: new Date(pl.until.getTime() + pl.windowMs) },
+    {
+      steps: [req.from, req.to],
+      from: pl.since,
+      until: new Date(pl.until.getTime() + pl.windowMs),
+      persona: req.persona,
+    },
     new Params(),
   );
   // Events in order per customer (rn breaks ties of equal timestamps by message id), so a step that is
@@ -255,7 +272,8 @@ export async function runTimeToConvert(
   req: TimeToConvertRequest,
 ): Promise<Result<TimeToConvertResult, Problem>> {
   // Stage steps read stage_transitions; event and touchpoint steps read events directly.
-  if (req.from.stage !== undefined || req.to.stage !== undefined) await refresher.refresh();
+  if (req.from.stage !== undefined || req.to.stage !== undefined || req.persona !== undefined)
+    await refresher.refresh();
   return runQuery(store, {
     duckdb: () => store.read(async (conn) => computeTimeToConvert(conn, await readDefinitions(conn), req)),
   });

@@ -25,6 +25,7 @@ interface FunnelOptions {
   interval?: string;
   exclude?: string[];
   where?: string[];
+  persona?: string;
   file?: string;
 }
 
@@ -62,6 +63,7 @@ function requestOf(o: FunnelOptions): FunnelRequest {
   if (o.breakdown) req.breakdown = { property: o.breakdown };
   if (o.interval) req.interval = o.interval as FunnelRequest["interval"];
   if (o.exclude?.length) req.exclusions = o.exclude.map(parseExclusion);
+  if (o.persona) req.persona = o.persona;
   return checkShape<FunnelRequest>(FunnelRequest, req, "the funnel");
 }
 
@@ -122,6 +124,7 @@ function funnelFlags(cmd: Command): Command {
     .option("--to <date>", "end of the period (default: the newest event)")
     .option("--breakdown <property>", "split by a property of the step-1 event, e.g. context.os.name")
     .option("--interval <unit>", "conversion over time: day or week")
+    .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
     .option(
       "--exclude <step:a-b>",
       'drop customers with this event between steps a and b (0-based), e.g. "Support Call:0-1"',

@@ -60,6 +60,7 @@ interface RetentionOptions {
   recurring?: boolean;
   from?: string;
   to?: string;
+  persona?: string;
   file?: string;
 }
 
@@ -73,6 +74,7 @@ function retentionRequest(o: RetentionOptions): RetentionRequest {
     mode: o.recurring ? "recurring" : "first_time",
   };
   if (o.period) req.period = o.period as RetentionRequest["period"];
+  if (o.persona) req.persona = o.persona;
   if (o.periods !== undefined) req.periods = positiveInt("--periods", o.periods, 12);
   const from = isoFlag("--from", o.from);
   const to = isoFlag("--to", o.to);
@@ -143,6 +145,7 @@ interface TimeToConvertOptions {
   since?: string;
   until?: string;
   bins?: string;
+  persona?: string;
   file?: string;
 }
 
@@ -155,6 +158,7 @@ function timeToConvertRequest(o: TimeToConvertOptions): TimeToConvertRequest {
     to: stepOf("--to-step", o.toStep, o.toWhere, "--to-where"),
   };
   if (o.window) req.window = o.window;
+  if (o.persona) req.persona = o.persona;
   const since = isoFlag("--since", o.since);
   const until = isoFlag("--until", o.until);
   if (since) req.since = since;
@@ -195,6 +199,7 @@ export function insightCommands(program: Command): void {
     .option("--recurring", "every start event puts the customer in its period's cohort (default: first time)")
     .option("--from <date>", "first cohort: the period holding this date (default: --periods periods back)")
     .option("--to <date>", "end of the events read, exclusive (default: just after the newest event)")
+    .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
     .option("--file <request.json>", "the whole request as JSON (POST /api/insights/retention body)")
     .addHelpText(
       "after",
@@ -254,6 +259,7 @@ Examples:
     .option("--since <date>", "first from-step event counted (default: 30 days before --until)")
     .option("--until <date>", "end of the from-step events counted, exclusive (default: the newest event)")
     .option("--bins <n>", "log-spaced bins from the fastest to the slowest (default: human steps)")
+    .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
     .option("--file <request.json>", "the whole request as JSON (POST /api/insights/time-to-convert body)")
     .addHelpText(
       "after",

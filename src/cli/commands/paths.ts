@@ -16,6 +16,7 @@ interface PathsOptions {
   fromDate?: string;
   toDate?: string;
   group?: string;
+  persona?: string;
   limit?: string;
   exclude?: string[];
   file?: string;
@@ -46,6 +47,7 @@ function requestOf(o: PathsOptions): PathsRequest {
   }
   if (o.limit !== undefined) req.limit = positiveInt("--limit", o.limit, 20);
   if (o.exclude?.length) req.excludeEvents = o.exclude;
+  if (o.persona) req.persona = o.persona;
   return checkShape<PathsRequest>(PathsRequest, req, "the request");
 }
 
@@ -90,6 +92,7 @@ export function pathsCommand(program: Command): void {
     .option("--from-date <date>", "first start (end) event counted (default: 30 days before --to-date)")
     .option("--to-date <date>", "end of the period (default: the newest event)")
     .option("--group <what>", "what a step is: event (default) or touchpoint")
+    .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
     .option("--limit <n>", "top paths to list (default 20)")
     .option("--exclude <event>", "an event name that is no step of a path (repeat)", collect)
     .option("--file <request.json>", "the whole request as JSON (POST /api/insights/paths body)")

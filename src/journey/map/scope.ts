@@ -2,7 +2,7 @@
 // list of customers behind a number is computed from the same temp tables built here, on one connection.
 import { createHash } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { Problem } from "../../problem.js";
+import { notFound, type Problem } from "../../problem.js";
 import { err, ok, type Result } from "../../result.js";
 import { all, runQuery, type Store } from "../../store/database.js";
 import { Params, quoteString } from "../../store/sql.js";
@@ -18,6 +18,14 @@ export interface MapScope {
 
 export const UNASSIGNED = "unassigned";
 const DAY_MS = 86_400_000;
+
+/** Why `persona` (an id, UNASSIGNED, or undefined for everyone) names no persona of `defs`, or undefined. */
+export function checkPersona(persona: string | undefined, defs: JourneyDefinitions): string | undefined {
+  if (persona === undefined || persona === UNASSIGNED || defs.personas.some((p) => p.id === persona))
+    return undefined;
+  const known = [...defs.personas.map((p) => p.id), UNASSIGNED].join(", ");
+  return `no persona "${persona}" (personas: ${known})`;
+}
 export const DEFAULT_PERIOD_DAYS = 90;
 
 /**
@@ -48,11 +56,9 @@ export async function openScope(
   known?: JourneyDefinitions,
 ): Promise<Result<{ defs: JourneyDefinitions; scope: MapScope }, Problem>> {
   const defs = known ?? (await readDefinitions(conn));
+  const unknown = checkPersona(q.persona, defs);
+  if (unknown) return notFound(unknown);
   const persona = q.persona;
-  if (persona !== undefined && persona !== UNASSIGNED && !defs.personas.some((p) => p.id === persona)) {
-    const known = [...defs.personas.map((p) => p.id), UNASSIGNED].join(", ");
-    return err({ code: "not_found", message: `no persona "${persona}" (personas: ${known})` });
-  }
   const period = await resolvePeriod(conn, q.from, q.to);
   if (period.from >= period.to) return err({ code: "invalid", message: "from must be before to" });
   const scope = { persona, ...period };
