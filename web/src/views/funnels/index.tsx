@@ -8,7 +8,7 @@ import { useStats } from "../../api/shared.js";
 import { decodeJson, useUrlState } from "../../app/url-state.js";
 import { CustomerListDrawer, type CustomerListRequest } from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
-import { PeriodInputs, periodQuery } from "../../components/filters.js";
+import { PeriodInputs, PersonaSelect, periodQuery, personaQuery } from "../../components/filters.js";
 import { useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
@@ -34,7 +34,7 @@ function readDefinition(text: string): FunnelDefinition {
 export default function FunnelsView() {
   const { t } = useTranslation([NS, "common"]);
   const format = useFormat();
-  const [state, set] = useUrlState({ funnel: "", from: "", to: "" });
+  const [state, set] = useUrlState({ funnel: "", persona: "", from: "", to: "" });
   const definition = useMemo(() => readDefinition(state.funnel), [state.funnel]);
   const [draft, setDraft] = useState<FunnelDraft>(() => draftOf(definition));
   // A new definition in the URL (back, a pasted link, the reset) replaces the draft.
@@ -43,8 +43,8 @@ export default function FunnelsView() {
   const dirty = !checked.ok || JSON.stringify(checked.value) !== JSON.stringify(definition);
 
   const request = useMemo<FunnelRequest>(
-    () => ({ ...definition, ...periodQuery(state.from, state.to) }),
-    [definition, state.from, state.to],
+    () => ({ ...definition, ...personaQuery(state.persona), ...periodQuery(state.from, state.to) }),
+    [definition, state.persona, state.from, state.to],
   );
   const stats = useStats();
   const funnel = useFunnel(stats.data?.events === 0 ? null : request);
@@ -77,7 +77,10 @@ export default function FunnelsView() {
   return (
     <Stack gap="lg" data-testid="funnels-view">
       <ViewHeader title={t("title")} intro={t("subtitle")}>
-        <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
+        <Group align="end" wrap="wrap">
+          <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
+          <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
+        </Group>
       </ViewHeader>
 
       <FunnelBuilder

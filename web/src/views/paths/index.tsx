@@ -21,7 +21,7 @@ import type { PathsRequest, PathsResult } from "../../../../src/analytics/paths.
 import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart } from "../../components/Chart.js";
-import { PeriodInputs, periodQuery } from "../../components/filters.js";
+import { PeriodInputs, PersonaSelect, periodQuery, personaQuery } from "../../components/filters.js";
 import { type StepKind, StepSelect, stepFromChoice } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
@@ -116,6 +116,7 @@ const DEFAULTS = {
   gap: "30m",
   group: "event",
   goal: "",
+  persona: "",
   from: "",
   to: "",
 };
@@ -137,6 +138,7 @@ export default function PathsView() {
     steps,
     sessionGap: gap,
     group,
+    ...personaQuery(state.persona),
     ...periodQuery(state.from, state.to),
     ...(next && goal ? { goal } : {}),
   };
@@ -220,6 +222,7 @@ export default function PathsView() {
               w={220}
             />
           )}
+          <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
           <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
         </Group>
       </Card>

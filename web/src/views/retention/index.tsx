@@ -8,7 +8,7 @@ import type { RetentionRequest, RetentionResult } from "../../../../src/analytic
 import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
-import { PeriodInputs, periodQuery } from "../../components/filters.js";
+import { PeriodInputs, PersonaSelect, periodQuery, personaQuery } from "../../components/filters.js";
 import { StepSelect, stepFromChoice } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
@@ -75,6 +75,7 @@ const DEFAULTS = {
   period: "week",
   periods: "8",
   show: "percent",
+  persona: "",
   from: "",
   to: "",
 };
@@ -98,6 +99,7 @@ export default function RetentionView() {
           mode,
           period,
           periods,
+          ...personaQuery(state.persona),
           ...periodQuery(state.from, state.to),
         }
       : undefined;
@@ -170,6 +172,7 @@ export default function RetentionView() {
             w={100}
             data-testid="retention-periods"
           />
+          <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
           <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
           <Stack gap={4}>
             <Text size="sm" fw={500} id="retention-show-label">

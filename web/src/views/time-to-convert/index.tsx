@@ -12,7 +12,7 @@ import { useStats } from "../../api/shared.js";
 import { decodeJson, useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
-import { PeriodInputs, periodQuery } from "../../components/filters.js";
+import { PeriodInputs, PersonaSelect, periodQuery, personaQuery } from "../../components/filters.js";
 import { type StepDraft, StepEditor, stepDraft, stepOf, useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
@@ -209,7 +209,14 @@ function Results({ result, start, end }: { result: TimeToConvertResult; start: s
 
 export default function TimeToConvertView() {
   const { t } = useTranslation([NS, "common"]);
-  const [state, set] = useUrlState({ start: "", end: "", window: DEFAULT_WINDOW, from: "", to: "" });
+  const [state, set] = useUrlState({
+    start: "",
+    end: "",
+    window: DEFAULT_WINDOW,
+    persona: "",
+    from: "",
+    to: "",
+  });
   const start = useMemo(() => readStep(state.start, DEFAULT_START), [state.start]);
   const end = useMemo(() => readStep(state.end, DEFAULT_END), [state.end]);
   const [draft, setDraft] = useState<{ start: StepDraft; end: StepDraft; window: string }>(() => ({
@@ -234,6 +241,7 @@ export default function TimeToConvertView() {
     from: start,
     to: end,
     window: state.window,
+    ...personaQuery(state.persona),
     ...(from ? { since: from } : {}),
     ...(to ? { until: to } : {}),
   };
@@ -252,7 +260,10 @@ export default function TimeToConvertView() {
   return (
     <Stack gap="lg" data-testid="ttc-view">
       <ViewHeader title={t("title")} intro={t("subtitle")}>
-        <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
+        <Group align="end" wrap="wrap">
+          <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
+          <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
+        </Group>
       </ViewHeader>
       <Paper withBorder p="md" radius="md" component="section" aria-label={t("builder")}>
         <form
