@@ -1,8 +1,9 @@
-// Every analysis narrows to a persona (issue 15, filters): funnels, paths, retention and time to convert
-// take `persona` (an id, or `unassigned`). The personas split the customers, so the numbers of all
+// Every analysis narrows to a persona (issue 15, filters): funnels, paths, retention, time to convert and
+// the friction finder take `persona` (an id, or `unassigned`). The personas split the customers, so the numbers of all
 // personas and of the unassigned add up to everyone's; a persona's numbers are its customers' (checked
 // against SQL over the store); an unknown persona is a 404; the CLI passes --persona on.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FrictionCustomers, FrictionList } from "../src/analytics/frictions/schema.js";
 import type { FunnelResult } from "../src/analytics/funnel.js";
 import type { PathsResult } from "../src/analytics/paths.js";
 import type { RetentionResult } from "../src/analytics/retention.js";
@@ -91,6 +92,22 @@ describe("analyses of a persona", () => {
       expect(everyone).toBeGreaterThan(0);
       expect(parts.reduce((a, b) => a + b, 0)).toBe(everyone);
     }
+  });
+
+  it("friction finder: every friction of Tim's is his customers', as many as it says", async () => {
+    const tim = expectOk(await server.api<FrictionList>(`/api/frictions?persona=${TIM}`));
+    expect(tim.frictions.length).toBeGreaterThan(0);
+    for (const f of tim.frictions) {
+      const page = expectOk(
+        await server.api<FrictionCustomers>(
+          `/api/frictions/${encodeURIComponent(f.id)}/customers?persona=${TIM}&limit=1000`,
+        ),
+      );
+      expect(page.total).toBe(f.customers);
+      expect(page.customers.length).toBe(f.customers);
+      expect(new Set(page.customers.map((c) => c.persona))).toEqual(new Set([TIM]));
+    }
+    expectError(await server.api("/api/frictions?persona=nobody"), 404, "not_found");
   });
 
   it("refuses an unknown persona with 404 in every analysis", async () => {

@@ -4,7 +4,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { touchpointIndexSql } from "../journey/classify.js";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { UNASSIGNED } from "../journey/map/scope.js";
+import { personaCustomersSql } from "../journey/map/scope.js";
 import { stagePosition } from "../journey/model.js";
 import { allSql, matchSql, splitPath } from "../journey/rules.js";
 import { Params, quoteString } from "../store/sql.js";
@@ -24,13 +24,6 @@ export interface StreamSpec {
    * last assigned them: the caller refreshes them first.
    */
   persona?: string | undefined;
-}
-
-/** SELECT of the customer ids of `persona` (customer_facts), with its value added to `p`. */
-function personaCustomersSql(persona: string, p: Params): string {
-  return persona === UNASSIGNED
-    ? "SELECT customer_id FROM customer_facts WHERE persona IS NULL"
-    : `SELECT customer_id FROM customer_facts WHERE persona = ${p.add(persona)}`;
 }
 
 /** A SQL predicate over events `e` for an event or touchpoint step. */

@@ -1,8 +1,9 @@
-// The persona picker of the funnels, paths, retention and time-to-convert views (issue 15, filters): the
+// The persona picker of the funnels, paths, retention, frictions and time-to-convert views (issue 15, filters): the
 // view asks its analysis for the persona in the URL and shows the API's answer for it, which differs from
 // everyone's; picking a persona puts it in the URL.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FrictionList } from "../../src/analytics/frictions/schema.js";
 import type { FunnelResult } from "../../src/analytics/funnel.js";
 import type { PathsResult } from "../../src/analytics/paths.js";
 import type { RetentionResult } from "../../src/analytics/retention.js";
@@ -83,6 +84,22 @@ describe.runIf(browserAvailable)("the persona picker of the analyses", () => {
       return n;
     };
     await expect.poll(shown, slow).toBe(size(tim));
+    d.expectNoErrors();
+  });
+
+  it("frictions: Tim's frictions with his customer counts, and his customers behind one", async () => {
+    const { page } = d;
+    const tim = (await d.server.api<FrictionList>(`/api/frictions?persona=${TIM}`)).body;
+    expect(tim.frictions.length).toBeGreaterThan(0);
+    await d.open(`/frictions?persona=${TIM}`);
+    await page.getByTestId("friction-row").first().waitFor(slow);
+    await expect
+      .poll(() => page.getByTestId("friction-customers-cell").allTextContents(), slow)
+      .toEqual(tim.frictions.map((f) => f.customers.toLocaleString("en-US")));
+    const first = tim.frictions[0]!;
+    await d.open(`/frictions?persona=${TIM}&id=${encodeURIComponent(first.id)}`);
+    const detail = page.getByTestId("friction-detail");
+    await expect.poll(() => detail.getAttribute("data-id"), slow).toBe(first.id);
     d.expectNoErrors();
   });
 

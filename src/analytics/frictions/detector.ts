@@ -16,7 +16,15 @@ export interface Detection {
   settings: FrictionSettings;
   from: Date;
   to: Date;
+  /** Only this persona's customers (UNASSIGNED: those no persona matched); everyone when undefined. */
+  persona?: string | undefined;
 }
+
+/**
+ * The journey rows detectors read: a view of journey_events, over the persona's customers when the
+ * detection has one (made by the finder before any detector runs).
+ */
+export const JOURNEY = "fr_journey";
 
 export type Finding = Omit<Friction, "rank" | "customers">;
 

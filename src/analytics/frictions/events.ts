@@ -1,7 +1,9 @@
 // The one scan of the events table a detection makes: every detector says which events it reads (step
 // starts and outcomes, self-service sessions, the events that carry a contact's subject), and the rows
-// matching any of those rules from the period's start on land in fr_events with their customer. Reading
+// matching any of those rules from the period's start on land in fr_events with their customer (of the
+// detection's persona, when it has one). Reading
 // the JSON columns of a large table is the costly part of the finder, so it happens once.
+import { personaCustomersSql } from "../../journey/map/scope.js";
 import { type EventMatch, matchSql } from "../../journey/rules.js";
 import { Params } from "../../store/sql.js";
 import { type Detection, EVENT_CUSTOMER } from "./detector.js";
@@ -25,7 +27,8 @@ export async function scanEvents(d: Detection, rules: readonly EventMatch[]): Pr
        SELECT e.type, e.event, e.timestamp, e.channel, e.properties, e.context, ${traits},
               c.canonical_id AS customer_id
          FROM events e ${EVENT_CUSTOMER}
-        WHERE ${names} e.timestamp >= ${p.add(d.from.toISOString())}::TIMESTAMP AND (${any})`,
+        WHERE ${names} e.timestamp >= ${p.add(d.from.toISOString())}::TIMESTAMP AND (${any})
+          ${d.persona === undefined ? "" : `AND c.canonical_id IN (${personaCustomersSql(d.persona, p)})`}`,
     p.values,
   );
 }

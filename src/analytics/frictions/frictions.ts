@@ -3,14 +3,15 @@
 // them, and ranks the frictions by their estimated impact.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { readDefinitions } from "../../journey/definitions.js";
-import { resolvePeriod } from "../../journey/map/scope.js";
+import { checkPersona, personaCustomersSql, resolvePeriod } from "../../journey/map/scope.js";
 import type { JourneyRefresher } from "../../journey/refresh.js";
 import type { EventMatch } from "../../journey/rules.js";
-import type { Problem } from "../../problem.js";
+import { notFound, type Problem } from "../../problem.js";
 import { err, ok, type Result } from "../../result.js";
 import { all, runQuery, type Store } from "../../store/database.js";
+import { quoteString } from "../../store/sql.js";
 import { abandonmentDetector } from "./abandonment.js";
-import type { Detection, Detector, Found } from "./detector.js";
+import { type Detection, type Detector, type Found, JOURNEY } from "./detector.js";
 import { dropOffDetector } from "./dropoff.js";
 import { scanEvents } from "./events.js";
 import { pressureDetector } from "./pressure.js";
@@ -29,6 +30,8 @@ import { feedbackSpikeDetector } from "./spikes.js";
 import { channelSwitchDetector } from "./switching.js";
 
 export interface FrictionQuery {
+  /** A persona id or UNASSIGNED: frictions of its customers only; everyone when undefined. */
+  persona?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   /** Frictions listed (the best first). */
@@ -37,6 +40,7 @@ export interface FrictionQuery {
 
 export interface FrictionCustomersQuery {
   id: string;
+  persona?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   /** Customers per page. */
@@ -77,6 +81,9 @@ async function dropTemps(conn: DuckDBConnection): Promise<void> {
     );
 }
 
+/** Values written into SQL as quoted literals, for the one statement that takes no parameters (a view). */
+const literal = { add: (value: string) => quoteString(value) };
+
 /** Runs the detectors (all, or those of one kind), counts each friction's customers and ranks them. */
 async function detect(
   conn: DuckDBConnection,
@@ -85,9 +92,17 @@ async function detect(
   only?: FrictionKind,
 ): Promise<Result<Detected, Problem>> {
   const defs = await readDefinitions(conn);
+  const unknown = checkPersona(q.persona, defs);
+  if (unknown) return notFound(unknown);
   const period = await resolvePeriod(conn, q.from, q.to);
   if (period.from >= period.to) return err({ code: "invalid", message: "from must be before to" });
-  const d: Detection = { conn, defs, settings, ...period };
+  const d: Detection = { conn, defs, settings, ...period, persona: q.persona };
+  // A view, not a copy (copying a large persona's rows costs more than the semi-join in each detector).
+  // Views take no parameters: the persona, checked above against the definitions, goes in quoted.
+  await conn.run(
+    `CREATE OR REPLACE TEMP VIEW ${JOURNEY} AS SELECT * FROM journey_events
+      ${q.persona === undefined ? "" : `WHERE customer_id IN (${personaCustomersSql(q.persona, literal)})`}`,
+  );
   const active = detectors.filter((x) => only === undefined || x.kinds.includes(only));
   const rules: EventMatch[] = [];
   for (const detector of active) rules.push(...((await detector.rules?.(d)) ?? []));
@@ -173,7 +188,7 @@ export function listFrictionCustomers(
   return withDetection(store, refresher, async (conn) => {
     const r = await detect(
       conn,
-      { from: q.from, to: q.to },
+      { persona: q.persona, from: q.from, to: q.to },
       settings ?? (await readFrictionSettings(conn)),
       kind,
     );
@@ -182,7 +197,7 @@ export function listFrictionCustomers(
     if (!hit)
       return err<Problem>({
         code: "not_found",
-        message: `no friction "${q.id}" in this period (GET /api/frictions lists them; give the same from and to)`,
+        message: `no friction "${q.id}" in this period (GET /api/frictions lists them; give the same persona, from and to)`,
       });
     const { sql, params } = hit.found.audience;
     await conn.run(

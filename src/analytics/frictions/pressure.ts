@@ -8,6 +8,7 @@ import {
   type Detector,
   type Found,
   inPeriod,
+  JOURNEY,
   num,
   pct,
   ref,
@@ -30,7 +31,7 @@ export const pressureDetector: Detector = {
     // Weeks are counted from the day of the first message in the period.
     await d.conn.run(
       `CREATE OR REPLACE TEMP TABLE fr_weeks AS
-         WITH j AS (SELECT customer_id, timestamp, kind, touchpoint FROM journey_events
+         WITH j AS (SELECT customer_id, timestamp, kind, touchpoint FROM ${JOURNEY}
                      WHERE (kind = 'message' OR touchpoint IN (${outs})) AND ${inPeriod(d, p, "timestamp")}),
               origin AS (SELECT date_trunc('day', min(timestamp)) AS t FROM j WHERE kind = 'message')
          SELECT customer_id, date_diff('day', origin.t, timestamp) // 7 AS week,
@@ -73,7 +74,7 @@ export const pressureDetector: Detector = {
     const t = new Params();
     const seen = await all(
       d.conn,
-      `SELECT touchpoint FROM journey_events
+      `SELECT touchpoint FROM ${JOURNEY}
         WHERE (kind = 'message' OR touchpoint IN (${optOuts.map((o) => t.add(o.id)).join(", ")}))
           AND ${inPeriod(d, t, "timestamp")}
         GROUP BY touchpoint, kind ORDER BY kind = 'message' DESC, count(*) DESC, touchpoint`,

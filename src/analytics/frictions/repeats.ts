@@ -14,6 +14,7 @@ import {
   type Detector,
   type Found,
   inPeriod,
+  JOURNEY,
   num,
   pct,
   ref,
@@ -55,7 +56,7 @@ async function buildContacts(d: Detection): Promise<void> {
               count(*) OVER (w RANGE BETWEEN INTERVAL ${days * 86_400_000 + 1} MILLISECOND FOLLOWING
                                         AND INTERVAL ${later} DAY FOLLOWING) AS later,
               coalesce(lag(timestamp) OVER w >= timestamp - INTERVAL ${days} DAY, false) AS repeated
-         FROM journey_events
+         FROM ${JOURNEY}
         WHERE kind = 'contact' AND subject IS NOT NULL AND ${inPeriod(d, p, "timestamp")}
        WINDOW w AS (PARTITION BY customer_id, touchpoint, subject ORDER BY timestamp)`,
     p.values,

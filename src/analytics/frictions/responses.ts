@@ -8,6 +8,7 @@ import {
   type Detector,
   type Found,
   inPeriod,
+  JOURNEY,
   num,
   pct,
   ref,
@@ -34,7 +35,7 @@ export const slowResponseDetector: Detector = {
          SELECT customer_id, touchpoint, channel, response_minutes, ${target} AS target,
                 response_minutes > ${target} AS slow,
                 CASE WHEN next_feedback_at <= timestamp + INTERVAL ${days} DAY THEN next_feedback END AS feedback
-           FROM journey_events
+           FROM ${JOURNEY}
           WHERE kind = 'response' AND response_minutes IS NOT NULL AND ${target} IS NOT NULL
             AND ${inPeriod(d, p, "timestamp")}`,
       p.values,

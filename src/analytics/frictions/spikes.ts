@@ -8,6 +8,7 @@ import {
   dayOf,
   type Found,
   inPeriod,
+  JOURNEY,
   num,
   pct,
   ref,
@@ -36,7 +37,7 @@ export const feedbackSpikeDetector: Detector = {
               count(*) FILTER (WHERE timestamp < ${since}::TIMESTAMP AND feedback < 0) AS bx,
               avg(feedback) FILTER (WHERE timestamp >= ${since}::TIMESTAMP) AS mean,
               avg(feedback) FILTER (WHERE timestamp < ${since}::TIMESTAMP) AS base_mean
-         FROM journey_events
+         FROM ${JOURNEY}
         WHERE kind = 'feedback' AND feedback IS NOT NULL AND touchpoint IS NOT NULL AND ${inPeriod(d, p, "timestamp")}
         GROUP BY 1 ORDER BY 1`,
       p.values,
@@ -87,7 +88,7 @@ export const feedbackSpikeDetector: Detector = {
           },
         },
         audience: {
-          sql: `SELECT customer_id FROM journey_events
+          sql: `SELECT customer_id FROM ${JOURNEY}
                  WHERE kind = 'feedback' AND feedback < 0 AND touchpoint = ${a.add(tp.id)}
                    AND timestamp >= ${a.add(recent.toISOString())}::TIMESTAMP
                    AND timestamp < ${a.add(d.to.toISOString())}::TIMESTAMP`,

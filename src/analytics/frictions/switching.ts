@@ -9,6 +9,7 @@ import {
   type Detector,
   type Found,
   inPeriod,
+  JOURNEY,
   num,
   pct,
   ref,
@@ -50,7 +51,7 @@ export const channelSwitchDetector: Detector = {
              FROM fr_events e
             WHERE ${matchSql(cs.selfService, p)} AND ${inPeriod(d, p, "e.timestamp")}),
          assisted AS (
-           SELECT customer_id, timestamp, touchpoint FROM journey_events
+           SELECT customer_id, timestamp, touchpoint FROM ${JOURNEY}
             WHERE kind = 'contact' AND channel IN (${channels}) AND timestamp >= ${p.add(d.from.toISOString())}::TIMESTAMP)
          SELECT s.*, count(a.customer_id) > 0 AS switched, mode(a.touchpoint) AS switched_to
            FROM s LEFT JOIN assisted a ON a.customer_id = s.customer_id

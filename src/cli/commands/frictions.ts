@@ -11,16 +11,19 @@ import { CliError, customerPage, emit, fail, table } from "../output.js";
 import { viaServerOr } from "../target.js";
 
 interface PeriodOptions {
+  persona?: string;
   from?: string;
   to?: string;
 }
 
+/** The persona and period flags as the API's query and as the local call's arguments. */
 function periodOf(o: PeriodOptions) {
   const from = isoFlag("--from", o.from);
   const to = isoFlag("--to", o.to);
   return {
-    query: { from, to },
+    query: { persona: o.persona, from, to },
     local: {
+      persona: o.persona,
       from: from === undefined ? undefined : new Date(from),
       to: to === undefined ? undefined : new Date(to),
     },
@@ -71,6 +74,7 @@ export function frictionCommands(program: Command): void {
     )
     .option("--from <iso>", "start of the period, inclusive (default: 90 days before --to)")
     .option("--to <iso>", "end of the period, exclusive (default: just after the newest event)")
+    .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
     .option(
       "--limit <n>",
       "frictions listed, 1–100 (default 20); with `customers`, customers per page, 1–1000 (default 50)",
@@ -81,6 +85,7 @@ export function frictionCommands(program: Command): void {
 Examples:
   $ itinera frictions
   $ itinera frictions --from 2026-04-01 --to 2026-06-01 --limit 5
+  $ itinera frictions --persona tech-savvy-tim
   $ itinera --json frictions
   $ itinera frictions customers drop-off:payment --limit 100`,
     )
@@ -104,13 +109,13 @@ Examples:
   frictions
     .command("customers <id>")
     .description(
-      "the customers behind a friction, page by page; --from/--to as for the list, --limit customers per page (1–1000, default 50)",
+      "the customers behind a friction, page by page; --persona/--from/--to as for the list, --limit customers per page (1–1000, default 50)",
     )
     .option("--after <id>", "the `next` of the previous page")
     .action(async (id: string, own: { after?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       try {
-        // --from, --to and --limit belong to `frictions`, wherever they are typed.
+        // --persona, --from, --to and --limit belong to `frictions`, wherever they are typed.
         const o = { ...(cmd.parent?.opts<PeriodOptions & { limit?: string }>() ?? {}), ...own };
         const config = configFrom(g);
         const period = periodOf(o);

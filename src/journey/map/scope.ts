@@ -19,6 +19,16 @@ export interface MapScope {
 export const UNASSIGNED = "unassigned";
 const DAY_MS = 86_400_000;
 
+/**
+ * SELECT of the ids of `persona`'s customers (UNASSIGNED: those no persona matched). Its value goes in
+ * through `p`: a parameter (Params), or a quoted literal where SQL takes none (a view).
+ */
+export function personaCustomersSql(persona: string, p: { add(value: string): string }): string {
+  return persona === UNASSIGNED
+    ? "SELECT customer_id FROM customer_facts WHERE persona IS NULL"
+    : `SELECT customer_id FROM customer_facts WHERE persona = ${p.add(persona)}`;
+}
+
 /** Why `persona` (an id, UNASSIGNED, or undefined for everyone) names no persona of `defs`, or undefined. */
 export function checkPersona(persona: string | undefined, defs: JourneyDefinitions): string | undefined {
   if (persona === undefined || persona === UNASSIGNED || defs.personas.some((p) => p.id === persona))

@@ -4,6 +4,7 @@ import { findFrictions, listFrictionCustomers } from "../../analytics/frictions/
 import { FrictionCustomers, FrictionList } from "../../analytics/frictions/schema.js";
 import { FrictionSettings } from "../../analytics/frictions/settings.js";
 import { loadFrictionSettings, putFrictionSettings } from "../../analytics/frictions/settings-store.js";
+import { PersonaFilter } from "../../analytics/steps.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
@@ -34,10 +35,11 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
       schema: {
         summary: "Frictions: where customers measurably struggle, ranked by estimated impact",
         description:
-          "Abnormal drop-off at a step with the segment (OS, app version, device, channel, persona, campaign, a property of the step, and the day it started) that explains it; abandoned carts, checkouts and forms with their value; repeat contacts about the same subject and what explains them; channel switching after failed self-service; responses slower than the channel's target with the feedback after them; messages per week against unsubscribes; negative-feedback spikes. Each comes with its evidence and baseline. Its customers: GET /api/frictions/{id}/customers with the same from and to.",
+          "Abnormal drop-off at a step with the segment (OS, app version, device, channel, persona, campaign, a property of the step, and the day it started) that explains it; abandoned carts, checkouts and forms with their value; repeat contacts about the same subject and what explains them; channel switching after failed self-service; responses slower than the channel's target with the feedback after them; messages per week against unsubscribes; negative-feedback spikes. Each comes with its evidence and baseline. Its customers: GET /api/frictions/{id}/customers with the same persona, from and to.",
         tags,
         security,
         querystring: Type.Object({
+          persona: PersonaFilter,
           ...Period,
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: "Frictions listed" }),
         }),
@@ -48,6 +50,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
       unwrapProblem(
         await limitAnalysis(ctx.config, reply, () =>
           findFrictions(ctx.store, ctx.journey, {
+            persona: req.query.persona,
             from: parseDate(req.query.from, "from"),
             to: parseDate(req.query.to, "to"),
             limit: req.query.limit,
@@ -63,11 +66,12 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
       schema: {
         summary: "The customers behind a friction, page by page",
         description:
-          "Same period as the list (give the same from and to); `total` equals the friction's `customers`.",
+          "Same persona and period as the list (give the same persona, from and to); `total` equals the friction's `customers`.",
         tags,
         security,
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
         querystring: Type.Object({
+          persona: PersonaFilter,
           ...Period,
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
           after: Type.Optional(
@@ -86,6 +90,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
         await limitAnalysis(ctx.config, reply, () =>
           listFrictionCustomers(ctx.store, ctx.journey, {
             id: req.params.id,
+            persona: req.query.persona,
             from: parseDate(req.query.from, "from"),
             to: parseDate(req.query.to, "to"),
             limit: req.query.limit,

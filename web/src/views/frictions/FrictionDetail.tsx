@@ -73,11 +73,13 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
 
 export function FrictionDetail({
   friction: f,
+  persona,
   from,
   to,
   closeHref,
 }: {
   friction: Friction;
+  persona: string;
   from: string;
   to: string;
   closeHref: string;
@@ -244,16 +246,26 @@ export function FrictionDetail({
           </Stack>
         </SimpleGrid>
 
-        <FrictionCustomers id={f.id} from={from} to={to} />
+        <FrictionCustomers id={f.id} persona={persona} from={from} to={to} />
       </Stack>
     </Paper>
   );
 }
 
-function FrictionCustomers({ id, from, to }: { id: string; from: string; to: string }) {
+function FrictionCustomers({
+  id,
+  persona,
+  from,
+  to,
+}: {
+  id: string;
+  persona: string;
+  from: string;
+  to: string;
+}) {
   const { t } = useTranslation(["frictions", "common"]);
   const format = useFormat();
-  const pages = useFrictionCustomers(id, from, to);
+  const pages = useFrictionCustomers(id, persona, from, to);
   return (
     <Stack gap="xs">
       <Title order={4} size="h5">

@@ -1,9 +1,9 @@
 // The friction finder's two calls, shared by this view and the overview's top frictions (one cache entry
-// per period, so opening a friction from the overview does not run the finder again).
+// per persona and period, so opening a friction from the overview does not run the finder again).
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import type { FrictionCustomers, FrictionList } from "../../../../src/analytics/frictions/schema.js";
 import { api } from "../../api/client.js";
-import { periodQuery } from "../../components/filters.js";
+import { periodQuery, personaQuery } from "../../components/filters.js";
 
 export type { Friction, FrictionKind, FrictionList } from "../../../../src/analytics/frictions/schema.js";
 
@@ -12,22 +12,31 @@ export const DEFAULT_LIMIT = 20;
 export const LIMITS = [10, 20, 50, 100] as const;
 export const CUSTOMERS_PAGE = 25;
 
-export function useFrictions(from: string, to: string, limit: number = DEFAULT_LIMIT) {
+/** `persona`: an id, or "" for everyone. */
+export function useFrictions(persona: string, from: string, to: string, limit: number = DEFAULT_LIMIT) {
   return useQuery({
-    queryKey: ["frictions", from, to, limit],
+    queryKey: ["frictions", persona, from, to, limit],
     queryFn: ({ signal }) =>
-      api<FrictionList>("/api/frictions", { query: { ...periodQuery(from, to), limit }, signal }),
+      api<FrictionList>("/api/frictions", {
+        query: { ...personaQuery(persona), ...periodQuery(from, to), limit },
+        signal,
+      }),
     // The finder scans the whole period; its answer changes only with new events.
     staleTime: 60_000,
   });
 }
 
-export function useFrictionCustomers(id: string, from: string, to: string) {
+export function useFrictionCustomers(id: string, persona: string, from: string, to: string) {
   return useInfiniteQuery({
-    queryKey: ["friction-customers", id, from, to],
+    queryKey: ["friction-customers", id, persona, from, to],
     queryFn: ({ pageParam, signal }) =>
       api<FrictionCustomers>(`/api/frictions/${encodeURIComponent(id)}/customers`, {
-        query: { ...periodQuery(from, to), limit: CUSTOMERS_PAGE, after: pageParam },
+        query: {
+          ...personaQuery(persona),
+          ...periodQuery(from, to),
+          limit: CUSTOMERS_PAGE,
+          after: pageParam,
+        },
         signal,
       }),
     initialPageParam: undefined as number | undefined,

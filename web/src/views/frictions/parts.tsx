@@ -17,9 +17,13 @@ const KIND_COLOR: Record<FrictionKind, string> = {
   "negative-feedback": "red",
 };
 
-/** The link that opens a friction in the frictions view, keeping the period it was found in. */
-export function frictionHref(id: string, period: { from: string; to: string }, limit?: string): string {
-  return `/frictions${queryString({ id, from: period.from, to: period.to, limit })}`;
+/** The link that opens a friction in the frictions view, keeping the persona and period it was found in. */
+export function frictionHref(
+  id: string,
+  scope: { persona: string; from: string; to: string },
+  limit?: string,
+): string {
+  return `/frictions${queryString({ id, persona: scope.persona, from: scope.from, to: scope.to, limit })}`;
 }
 
 export function KindBadge({ kind }: { kind: FrictionKind }) {

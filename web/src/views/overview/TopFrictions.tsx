@@ -11,11 +11,11 @@ import { frictionHref, KindBadge, useLostWords } from "../frictions/parts.js";
 
 const TOP = 5;
 
-/** `persona`: the overview's; the finder looks at everyone, which the card then says. */
+/** `persona`: the overview's ("" for everyone); the frictions are that persona's customers'. */
 export function TopFrictions({ persona, from, to }: { persona: string; from: string; to: string }) {
   const { t } = useTranslation(["overview", "frictions"]);
   const format = useFormat();
-  const list = useFrictions(from, to);
+  const list = useFrictions(persona, from, to);
   const lostWords = useLostWords();
   return (
     <Paper withBorder p="md" radius="md" data-testid="top-frictions">
@@ -24,15 +24,10 @@ export function TopFrictions({ persona, from, to }: { persona: string; from: str
           <Title order={3} size="h4">
             {t("frictions.title")}
           </Title>
-          <Anchor component={Link} to={`/frictions${queryString({ from, to })}`} size="sm">
+          <Anchor component={Link} to={`/frictions${queryString({ persona, from, to })}`} size="sm">
             {t("frictions.all")}
           </Anchor>
         </Group>
-        {persona && (
-          <Text size="xs" c="dimmed" data-testid="top-frictions-everyone">
-            {t("frictions.everyone")}
-          </Text>
-        )}
         {list.isPending ? (
           <Loading label={t("frictions:searching")} />
         ) : list.isError ? (
@@ -59,7 +54,7 @@ export function TopFrictions({ persona, from, to }: { persona: string; from: str
                     <KindBadge kind={f.kind} />
                     <Anchor
                       component={Link}
-                      to={frictionHref(f.id, { from, to })}
+                      to={frictionHref(f.id, { persona, from, to })}
                       size="sm"
                       fw={500}
                       data-testid="top-friction-link"

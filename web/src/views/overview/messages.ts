@@ -39,7 +39,6 @@ const en = {
     all: "See all frictions",
     customers: "{{n}} customers",
     none: "No frictions found in this period",
-    everyone: "Found among all customers, not only the persona's",
   },
   channelName: { server: "Server" },
 };
@@ -84,7 +83,6 @@ export const overviewMessages = {
       all: "모든 마찰 지점 보기",
       customers: "고객 {{n}}명",
       none: "이 기간에는 마찰 지점이 없습니다",
-      everyone: "페르소나가 아닌 전체 고객에서 찾은 마찰 지점입니다",
     },
     channelName: { server: "서버" },
   },
