@@ -218,6 +218,38 @@ describe("alias chain", () => {
   });
 });
 
+describe("link evidence", () => {
+  it("records each event that joined identifiers once, even when it brought two new ones to a known customer", async () => {
+    const email = `${uid("evidence")}@example.com`;
+    const anon = uid("evidence-anon");
+    const user = uid("evidence-user");
+    // A known customer, by email.
+    await send(
+      server,
+      msg({ type: "identify", anonymousId: uid("evidence-first"), traits: { email }, timestamp: at(0) }),
+    );
+    // One batch: a new anonymous id and a new user id on one event, then the user id with the email. Both
+    // new identifiers are first reached by the first event's edge.
+    const both = msg({
+      type: "track",
+      anonymousId: anon,
+      userId: user,
+      event: "Signed In",
+      timestamp: at(1),
+    });
+    const joined = msg({ type: "identify", userId: user, traits: { email }, timestamp: at(2) });
+    const res = await server.collect<IngestReply>("/v1/batch", { batch: [both, joined] });
+    expect(res.status).toBe(200);
+    const id = await customerOf(server, email);
+    expect(await customerOf(server, anon)).toBe(id);
+    const links = (await profile(server, id)).links.map(
+      (l) => `${l.messageId} ${l.from.kind}:${l.from.value} ${l.to.kind}:${l.to.value}`,
+    );
+    expect(new Set(links).size).toBe(links.length);
+    expect(links.filter((l) => l.startsWith(`${both.messageId} `))).toHaveLength(1);
+  });
+});
+
 describe("alias between two user ids (a renamed account, a migration)", () => {
   for (const order of ["the older id becomes the newer", "the newer id becomes the older"] as const) {
     it(`merges both customers with their histories: ${order}`, async () => {

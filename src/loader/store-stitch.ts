@@ -194,8 +194,10 @@ async function resolveInSql(conn: DuckDBConnection, graph: IdentityGraph): Promi
      SELECT l.node AS loser, l.label AS winner
        FROM sb_label l JOIN sb_ccust cc ON cc.label = l.label
       WHERE l.node < ${NEW_BASE} AND l.node <> l.label;
+     -- DISTINCT: two nodes first reached by the same edge (a new anonymous id and a new user id of one
+     -- event) would otherwise record that edge twice.
      CREATE OR REPLACE TEMP TABLE sb_link AS
-     SELECT e.ts_ms AS at_ms, e.message_id, e."type" AS event_type, e.pkey, e.okey,
+     SELECT DISTINCT e.ts_ms AS at_ms, e.message_id, e."type" AS event_type, e.pkey, e.okey,
             cc.customer AS kept, CASE WHEN f.v < ${NEW_BASE} THEN f.v END AS absorbed, true AS accepted,
             CASE WHEN e.declared THEN ${quoteString(ALIAS_REASON)}
                  ELSE e."type" || ' event carried both identifiers' END AS reason

@@ -203,9 +203,10 @@ function IdentifiersCard({ profile }: { profile: CustomerProfile }) {
           </Text>
         ) : (
           <Stack gap="xs" data-testid="merge-evidence">
-            {profile.links.map((l) => (
+            {profile.links.map((l, i) => (
               <Group
-                key={`${l.at}-${l.from.kind}:${l.from.value}-${l.to.kind}:${l.to.value}`}
+                // The list is read-only and in a fixed order; the position keeps keys unique.
+                key={`${i}-${l.messageId}`}
                 gap="xs"
                 align="flex-start"
                 wrap="nowrap"
