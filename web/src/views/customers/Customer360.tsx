@@ -203,10 +203,10 @@ function IdentifiersCard({ profile }: { profile: CustomerProfile }) {
           </Text>
         ) : (
           <Stack gap="xs" data-testid="merge-evidence">
-            {profile.links.map((l, i) => (
+            {profile.links.map((l) => (
               <Group
-                // The list is read-only and in a fixed order; the position keeps keys unique.
-                key={`${i}-${l.messageId}`}
+                // One link per event, pair of identifiers and absorbed customer (src/loader/store-stitch.ts).
+                key={`${l.at}-${l.messageId}-${l.from.kind}:${l.from.value}-${l.to.kind}:${l.to.value}-${l.absorbedCustomer}`}
                 gap="xs"
                 align="flex-start"
                 wrap="nowrap"
