@@ -200,6 +200,36 @@ describe.runIf(browserAvailable)("funnels view", () => {
     d.expectNoErrors();
   });
 
+  it("shows conversion over time, weekly, as the API counts it for the same request", async () => {
+    const { page } = d;
+    await d.open("/funnels");
+    await page.getByTestId("funnel-table").waitFor();
+    const asked = page.waitForRequest(
+      (r) => r.url().endsWith("/api/insights/funnel") && r.postDataJSON()?.interval === "week",
+    );
+    await page.getByTestId("funnel-interval").getByText("Weekly").click();
+    await page.waitForURL(/interval=week/);
+    const expected = await api((await asked).postDataJSON() as FunnelRequest);
+    expect(expected.overTime?.length).toBeGreaterThan(1);
+    const rows = page.getByTestId("funnel-over-time-row");
+    await rows.first().waitFor();
+    const shown = [];
+    for (const row of await rows.all())
+      shown.push({
+        start: await row.getAttribute("data-start"),
+        entered: Number(await row.getAttribute("data-entered")),
+        converted: Number(await row.getAttribute("data-converted")),
+      });
+    expect(shown).toEqual(
+      expected.overTime!.map((p) => ({ start: p.start, entered: p.entered, converted: p.converted })),
+    );
+    // Every attempt starts in one period: the periods' entries add up to the funnel's first step.
+    expect(shown.reduce((n, p) => n + p.entered, 0)).toBe(expected.steps[0]!.count);
+    await page.getByTestId("funnel-over-time-chart").locator("svg").waitFor();
+    await d.screenshot("funnels-over-time");
+    d.expectNoErrors();
+  });
+
   it("shows the empty and error states", async () => {
     const { page } = d;
     await d.open("/funnels?from=2001-01-01&to=2001-01-31");

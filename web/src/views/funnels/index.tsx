@@ -25,6 +25,7 @@ import {
 import { FunnelBuilder } from "./FunnelBuilder.js";
 import { FunnelResults } from "./FunnelResults.js";
 import { NS } from "./messages.js";
+import { type Interval, IntervalControl, OverTime } from "./OverTime.js";
 
 function readDefinition(text: string): FunnelDefinition {
   const value = decodeJson<unknown>(text, null);
@@ -34,7 +35,8 @@ function readDefinition(text: string): FunnelDefinition {
 export default function FunnelsView() {
   const { t } = useTranslation([NS, "common"]);
   const format = useFormat();
-  const [state, set] = useUrlState({ funnel: "", persona: "", from: "", to: "" });
+  const [state, set] = useUrlState({ funnel: "", persona: "", from: "", to: "", interval: "" });
+  const interval: Interval = state.interval === "day" || state.interval === "week" ? state.interval : "";
   const definition = useMemo(() => readDefinition(state.funnel), [state.funnel]);
   const [draft, setDraft] = useState<FunnelDraft>(() => draftOf(definition));
   // A new definition in the URL (back, a pasted link, the reset) replaces the draft.
@@ -43,8 +45,13 @@ export default function FunnelsView() {
   const dirty = !checked.ok || JSON.stringify(checked.value) !== JSON.stringify(definition);
 
   const request = useMemo<FunnelRequest>(
-    () => ({ ...definition, ...personaQuery(state.persona), ...periodQuery(state.from, state.to) }),
-    [definition, state.persona, state.from, state.to],
+    () => ({
+      ...definition,
+      ...personaQuery(state.persona),
+      ...periodQuery(state.from, state.to),
+      ...(interval ? { interval } : {}),
+    }),
+    [definition, state.persona, state.from, state.to, interval],
   );
   const stats = useStats();
   const funnel = useFunnel(stats.data?.events === 0 ? null : request);
@@ -80,6 +87,7 @@ export default function FunnelsView() {
         <Group align="end" wrap="wrap">
           <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
           <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
+          <IntervalControl value={interval} onChange={(v) => set({ interval: v })} />
         </Group>
       </ViewHeader>
 
@@ -117,6 +125,9 @@ export default function FunnelsView() {
                 breakdown={definition.breakdown?.property}
                 open={open}
               />
+              {interval && funnel.data.overTime && (
+                <OverTime points={funnel.data.overTime} interval={interval} />
+              )}
             </div>
           )}
         </Stack>

@@ -74,6 +74,17 @@ const en = {
     conversion: "Conversion",
     refreshing: "Updating…",
   },
+  overTime: {
+    label: "Conversion over time",
+    off: "Off",
+    day: "Daily",
+    week: "Weekly",
+    title: "Conversion over time, by the day the first step was done",
+    chart: "Customers who entered and converted, and the conversion, per period",
+    table: "Conversion over time",
+    start: "Period",
+    weekOf: "Week of {{date}}",
+  },
 };
 
 registerMessages(NS, {
@@ -148,6 +159,17 @@ registerMessages(NS, {
       converted: "전환",
       conversion: "전환율",
       refreshing: "갱신 중…",
+    },
+    overTime: {
+      label: "기간별 전환",
+      off: "끄기",
+      day: "일별",
+      week: "주별",
+      title: "첫 단계를 수행한 날짜 기준 기간별 전환",
+      chart: "기간별 진입 고객, 전환 고객과 전환율",
+      table: "기간별 전환",
+      start: "기간",
+      weekOf: "{{date}} 주",
     },
   },
 });
