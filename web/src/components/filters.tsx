@@ -1,8 +1,41 @@
-// The filters most views share: which persona, and which period.
-import { Group, Select, TextInput } from "@mantine/core";
+// The filters most views share: which persona, which period, and a labelled choice of a few options.
+import { Group, SegmentedControl, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { usePersonas } from "../api/shared.js";
+
+/** A few options side by side under a label (a segmented control), labelled for screen readers. */
+export function Segments<V extends string>({
+  id,
+  label,
+  value,
+  onChange,
+  data,
+  testId,
+}: {
+  /** Unique on the page: the label's element id. */
+  id: string;
+  label: string;
+  value: V;
+  onChange: (value: V) => void;
+  data: Array<{ value: V; label: string }>;
+  testId?: string;
+}) {
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500} id={`${id}-label`}>
+        {label}
+      </Text>
+      <SegmentedControl
+        aria-labelledby={`${id}-label`}
+        data-testid={testId}
+        value={value}
+        onChange={(v) => onChange(v as V)}
+        data={data}
+      />
+    </Stack>
+  );
+}
 
 /** A persona picker; "" is all customers. */
 export function PersonaSelect({

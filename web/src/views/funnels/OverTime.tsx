@@ -1,10 +1,11 @@
 // A funnel's conversion over time: per day or week of the counted attempts' start, customers who entered
 // and who converted (bars) and the conversion (line), with the same numbers in a table for screen readers.
-import { Paper, SegmentedControl, Stack, Table, Text } from "@mantine/core";
+import { Paper, Stack, Table, Text } from "@mantine/core";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { FunnelResult } from "../../../../src/analytics/funnel.js";
 import { Chart, type ChartOption, PALETTE } from "../../components/Chart.js";
+import { Segments } from "../../components/filters.js";
 import { useFormat } from "../../i18n/format.js";
 import { NS } from "./messages.js";
 
@@ -14,22 +15,18 @@ export type Interval = "" | "day" | "week";
 export function IntervalControl({ value, onChange }: { value: Interval; onChange: (v: Interval) => void }) {
   const { t } = useTranslation(NS);
   return (
-    <Stack gap={4}>
-      <Text size="sm" fw={500} id="funnel-interval-label">
-        {t("overTime.label")}
-      </Text>
-      <SegmentedControl
-        aria-labelledby="funnel-interval-label"
-        data-testid="funnel-interval"
-        value={value || "off"}
-        onChange={(v) => onChange(v === "off" ? "" : (v as Interval))}
-        data={[
-          { value: "off", label: t("overTime.off") },
-          { value: "day", label: t("overTime.day") },
-          { value: "week", label: t("overTime.week") },
-        ]}
-      />
-    </Stack>
+    <Segments
+      id="funnel-interval"
+      label={t("overTime.label")}
+      testId="funnel-interval"
+      value={value || "off"}
+      onChange={(v) => onChange(v === "off" ? "" : v)}
+      data={[
+        { value: "off", label: t("overTime.off") },
+        { value: "day", label: t("overTime.day") },
+        { value: "week", label: t("overTime.week") },
+      ]}
+    />
   );
 }
 

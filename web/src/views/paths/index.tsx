@@ -21,7 +21,13 @@ import type { PathsRequest, PathsResult } from "../../../../src/analytics/paths.
 import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart } from "../../components/Chart.js";
-import { PeriodInputs, PersonaSelect, periodQuery, personaQuery } from "../../components/filters.js";
+import {
+  PeriodInputs,
+  PersonaSelect,
+  periodQuery,
+  personaQuery,
+  Segments,
+} from "../../components/filters.js";
 import { type StepKind, StepSelect, stepFromChoice } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
@@ -196,21 +202,17 @@ export default function PathsView() {
             data-testid="paths-gap"
             comboboxProps={{ withinPortal: true }}
           />
-          <Stack gap={4}>
-            <Text size="sm" fw={500} id="paths-group-label">
-              {t("group.label")}
-            </Text>
-            <SegmentedControl
-              aria-labelledby="paths-group-label"
-              data-testid="paths-group"
-              value={group}
-              onChange={(v) => set({ group: v })}
-              data={[
-                { value: "event", label: t("group.event") },
-                { value: "touchpoint", label: t("group.touchpoint") },
-              ]}
-            />
-          </Stack>
+          <Segments
+            id="paths-group"
+            label={t("group.label")}
+            testId="paths-group"
+            value={group}
+            onChange={(v) => set({ group: v })}
+            data={[
+              { value: "event", label: t("group.event") },
+              { value: "touchpoint", label: t("group.touchpoint") },
+            ]}
+          />
           {next && (
             <StepSelect
               label={t("goal")}

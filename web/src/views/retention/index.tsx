@@ -8,7 +8,13 @@ import type { RetentionRequest, RetentionResult } from "../../../../src/analytic
 import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
-import { PeriodInputs, PersonaSelect, periodQuery, personaQuery } from "../../components/filters.js";
+import {
+  PeriodInputs,
+  PersonaSelect,
+  periodQuery,
+  personaQuery,
+  Segments,
+} from "../../components/filters.js";
 import { StepSelect, stepFromChoice } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
@@ -136,21 +142,17 @@ export default function RetentionView() {
             testId="retention-return"
             w={260}
           />
-          <Stack gap={4}>
-            <Text size="sm" fw={500} id="retention-mode-label">
-              {t("mode.label")}
-            </Text>
-            <SegmentedControl
-              aria-labelledby="retention-mode-label"
-              data-testid="retention-mode"
-              value={mode}
-              onChange={(v) => set({ mode: v })}
-              data={[
-                { value: "first_time", label: t("mode.first_time") },
-                { value: "recurring", label: t("mode.recurring") },
-              ]}
-            />
-          </Stack>
+          <Segments
+            id="retention-mode"
+            label={t("mode.label")}
+            testId="retention-mode"
+            value={mode}
+            onChange={(v) => set({ mode: v })}
+            data={[
+              { value: "first_time", label: t("mode.first_time") },
+              { value: "recurring", label: t("mode.recurring") },
+            ]}
+          />
           <Select
             label={t("period.label")}
             data={UNITS.map((u) => ({ value: u, label: t(`period.${u}`) }))}
