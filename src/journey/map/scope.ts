@@ -118,7 +118,7 @@ const digestOf = (defs: JourneyDefinitions) =>
  * As inScope, but the result is kept in the refresher's result cache (src/journey/result-cache.ts) by
  * the journey tables' generation, the definitions, the scope and `key` (what else shapes the result).
  * The generation covers the events too: a refresh that finds a new event or link raises it, and every
- * analysis here asks for a refresh first. A miss is computed in one snapshot (a read transaction).
+ * analysis here asks for a refresh first. A result computed while a refresh committed is not kept.
  */
 export async function keptInScope<T>(
   store: Store,
@@ -137,35 +137,21 @@ export async function keptInScope<T>(
       const scope = [q.persona ?? null, q.from?.toISOString() ?? null, q.to?.toISOString() ?? null];
       const id = JSON.stringify([fresh.generation, digest, ...scope, ...key]);
       const kept = await refresher.results.get(id, () =>
-        store.read((conn) =>
-          inSnapshot(conn, async () => {
-            // Read again inside the snapshot: a refresh or a definitions edit may have landed since.
-            const now = await readDefinitions(conn);
-            const keep = (await journeyGeneration(conn)) === fresh.generation && digestOf(now) === digest;
-            const opened = await openScope(conn, q, now);
-            const value: Result<T, Problem> = opened.ok
-              ? ok(await fn(conn, now, opened.value.scope))
-              : opened;
-            return { value, keep };
-          }),
-        ),
+        store.read(async (conn) => {
+          // Read again: a refresh or a definitions edit may have landed since. The generation is read
+          // before and after: equal to the key's both times, no refresh committed while this computed.
+          const now = await readDefinitions(conn);
+          const before = await journeyGeneration(conn);
+          const opened = await openScope(conn, q, now);
+          const value: Result<T, Problem> = opened.ok ? ok(await fn(conn, now, opened.value.scope)) : opened;
+          const after = await journeyGeneration(conn);
+          const keep = before === fresh.generation && after === fresh.generation && digestOf(now) === digest;
+          return { value, keep };
+        }),
       );
       return kept.ok ? ok({ value: kept.value, defs, asOf: fresh.refreshedAt }) : kept;
     },
   });
-}
-
-/**
- * Runs `fn` in one read transaction: every statement sees the same tables, even when a refresh commits
- * meanwhile (the scope's temp tables go with the transaction; nothing here writes).
- */
-async function inSnapshot<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
-  await conn.run("BEGIN TRANSACTION");
-  try {
-    return await fn();
-  } finally {
-    await conn.run("ROLLBACK").catch(() => undefined);
-  }
 }
 
 /**
