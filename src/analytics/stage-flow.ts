@@ -14,9 +14,9 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
-import { resolvePeriod, UNASSIGNED } from "../journey/map/scope.js";
+import { checkPersona, personaCustomersSql, resolvePeriod } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import type { Problem } from "../problem.js";
+import { notFound, type Problem } from "../problem.js";
 import { err, ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
@@ -77,10 +77,8 @@ export async function computeStageFlow(
   asOf: Date,
 ): Promise<Result<StageFlowResult, Problem>> {
   const persona = req.persona;
-  if (persona !== undefined && persona !== UNASSIGNED && !defs.personas.some((p) => p.id === persona)) {
-    const known = [...defs.personas.map((p) => p.id), UNASSIGNED].join(", ");
-    return err({ code: "not_found", message: `no persona "${persona}" (personas: ${known})` });
-  }
+  const unknown = checkPersona(persona, defs);
+  if (unknown) return notFound(unknown);
   const period = await resolvePeriod(
     conn,
     req.from ? new Date(req.from) : undefined,
@@ -95,9 +93,7 @@ export async function computeStageFlow(
   const cohort =
     persona === undefined
       ? ""
-      : `SEMI JOIN (SELECT customer_id FROM customer_facts WHERE ${
-          persona === UNASSIGNED ? "persona IS NULL" : `persona = ${p.add(persona)}`
-        }) c ON c.customer_id = t.customer_id`;
+      : `SEMI JOIN (${personaCustomersSql(persona, p)}) c ON c.customer_id = t.customer_id`;
   const rows = await all(
     conn,
     `WITH t AS (SELECT t.* FROM stage_transitions t ${cohort}),

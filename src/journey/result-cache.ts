@@ -39,7 +39,7 @@ export class ResultCache {
     }
   }
 
-  /** Forgets everything (tests, and a store whose tables were replaced under the same generation). */
+  /** Forgets everything: the benches clear it to time a computation, not a kept result. */
   clear(): void {
     this.entries.clear();
   }

@@ -167,16 +167,11 @@ export async function buildScope(
   scope: MapScope,
 ): Promise<void> {
   const p = new Params();
-  const persona =
+  const members =
     scope.persona === undefined
-      ? "true"
-      : scope.persona === UNASSIGNED
-        ? "persona IS NULL"
-        : `persona = ${p.add(scope.persona)}`;
-  await conn.run(
-    `CREATE OR REPLACE TEMP TABLE m_cohort AS SELECT customer_id FROM customer_facts WHERE ${persona}`,
-    p.values,
-  );
+      ? "SELECT customer_id FROM customer_facts"
+      : personaCustomersSql(scope.persona, p);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE m_cohort AS ${members}`, p.values);
   const n = defs.model.stages.length;
   const period = [scope.from.toISOString(), scope.to.toISOString()];
   await conn.run(

@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { Overview } from "../../../../src/analytics/overview.js";
 import type { AudiencePage } from "../../../../src/journey/map/schema.js";
 import { api } from "../../api/client.js";
-import { periodQuery } from "../../components/filters.js";
+import { periodQuery, personaQuery } from "../../components/filters.js";
 
 export type { Overview };
 
@@ -13,7 +13,7 @@ export function useOverview(persona: string, from: string, to: string) {
     queryKey: ["overview", persona, from, to],
     queryFn: ({ signal }) =>
       api<Overview>("/api/overview", {
-        query: { ...(persona ? { persona } : {}), ...periodQuery(from, to) },
+        query: { ...personaQuery(persona), ...periodQuery(from, to) },
         signal,
       }),
     staleTime: 30_000,
@@ -31,7 +31,7 @@ export function stageAudience(
 ) {
   return api<AudiencePage>("/api/journey-map/customers", {
     query: {
-      ...(persona ? { persona } : {}),
+      ...personaQuery(persona),
       ...periodQuery(from, to),
       audience: `stage:${stage}:reached`,
       limit: 50,
