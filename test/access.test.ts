@@ -273,9 +273,8 @@ describe("access control", () => {
         {
           method: "POST",
           body: {
-            steps: [{ event: "Product Viewed" }, { event: "Order Completed" }],
-            step: 2,
-            kind: "reached",
+            request: { steps: [{ event: "Product Viewed" }, { event: "Order Completed" }] },
+            cell: { step: 2, kind: "reached" },
           },
           token: tokens.get(role)!,
         },

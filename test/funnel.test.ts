@@ -46,14 +46,15 @@ type CustomersRequest = FunnelRequest & {
 };
 interface CustomersPage {
   total: number;
-  customers: Array<{ id: number; reached: number }>;
+  customers: Array<{ id: number }>;
   next: number | null;
 }
 
 async function customersPage(req: CustomersRequest): Promise<CustomersPage> {
+  const { step, kind, limit, after, ...request } = req;
   const res = await server.api<CustomersPage>("/api/insights/funnel/customers", {
     method: "POST",
-    body: req,
+    body: { request, cell: { step, kind }, limit, after },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
@@ -386,7 +387,7 @@ describe("funnels", () => {
     // Nobody drops after the last step (it would list the converted).
     const last = await server.api<ErrorReply>("/api/insights/funnel/customers", {
       method: "POST",
-      body: { ...req, step: 3, kind: "dropped" },
+      body: { request: req, cell: { step: 3, kind: "dropped" } },
     });
     expect(last.status, JSON.stringify(last.body)).toBe(400);
     expect(last.body.error.message).toMatch(/step 3 is the funnel's last/);

@@ -89,6 +89,7 @@ describe("paths", () => {
       step: 0,
       name: "Product Viewed",
       value: 3,
+      customers: 3,
     });
     expect(node("1:Product Added")?.value).toBe(2);
     expect(r.sankey.nodes.map((n) => n.id)).toHaveLength(5);

@@ -8,14 +8,16 @@
 // - a breakdown takes its value from the counted attempt's step-1 event.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
-import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import type { JourneyDefinitions } from "../journey/definitions.js";
 import { checkPersona } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
-import { err, ok, type Result } from "../result.js";
-import { all, runQuery, type Store } from "../store/database.js";
+import { ok, type Result } from "../result.js";
+import { all, type Store } from "../store/database.js";
 import { Params, quoteString } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
+import type { Audience } from "./audience.js";
+import { type Insight, runInsight } from "./insight.js";
 import {
   analysisPeriod,
   checkStep,
@@ -361,90 +363,73 @@ export async function computeFunnel(
   return ok(result);
 }
 
-export const FunnelCustomersRequest = Type.Composite([
-  FunnelRequest,
-  Type.Object({
+/** A number of a funnel's result: a step's count, or its count in a breakdown row or an over-time point. */
+export const FunnelCell = Type.Object(
+  {
     step: Type.Integer({ minimum: 1, description: "1-based step" }),
     kind: StringEnum(["reached", "dropped"], {
       description: "reached: did the step; dropped: did the step and not the next",
     }),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
-    after: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        maximum: Number.MAX_SAFE_INTEGER,
-        description: "`next` of the previous page",
+    breakdown: Type.Optional(
+      Type.Union([Type.String({ maxLength: 1000 }), Type.Null()], {
+        description: "Only the customers of this breakdown value (null: those without one)",
       }),
     ),
-  }),
-]);
-export type FunnelCustomersRequest = Static<typeof FunnelCustomersRequest>;
+    period: Type.Optional(
+      Type.String({
+        format: "date-time",
+        description:
+          "Only the attempts that started in the over-time interval beginning then (step 1 reached: entered; last step reached: converted)",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type FunnelCell = Static<typeof FunnelCell>;
 
 /** Stage steps and personas read the journey tables; event and touchpoint steps read events directly. */
 const needsJourney = (req: FunnelRequest) =>
   req.persona !== undefined || [...req.steps, ...(req.exclusions ?? [])].some((s) => s.stage !== undefined);
 
-export async function runFunnel(
-  store: Store,
-  refresher: JourneyRefresher,
+/** The customers behind a cell: those who did the step, or who did it and went no further. */
+async function funnelAudience(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
   req: FunnelRequest,
-): Promise<Result<FunnelResult, Problem>> {
-  if (needsJourney(req)) await refresher.refresh();
-  return runQuery(store, {
-    duckdb: () => store.read(async (conn) => computeFunnel(conn, await readDefinitions(conn), req)),
-  });
-}
-
-export interface FunnelCustomerPage {
-  total: number;
-  customers: Array<{ id: number; name: string | null; reached: number; startedAt: string }>;
-  next: number | null;
-}
-
-/** The customers behind a step: those who did it, or who did it and went no further. */
-export async function funnelCustomers(
-  store: Store,
-  refresher: JourneyRefresher,
-  req: FunnelCustomersRequest,
-): Promise<Result<FunnelCustomerPage, Problem>> {
-  const { step, kind, limit = 50, after = 0, ...funnel } = req;
-  if (step > funnel.steps.length)
-    return err({
-      code: "invalid",
-      message: `step ${step} is beyond the funnel's ${funnel.steps.length} steps`,
-    });
+  cell: FunnelCell,
+): Promise<Result<Audience, Problem>> {
+  const n = req.steps.length;
+  if (cell.step > n) return invalid(`step ${cell.step} is beyond the funnel's ${n} steps`);
   // Nobody drops after the last step: "dropped" there would list the customers who converted.
-  if (kind === "dropped" && step === funnel.steps.length)
-    return err({
-      code: "invalid",
-      message: `step ${step} is the funnel's last: nobody drops after it (ask for reached)`,
-    });
-  if (needsJourney(funnel)) await refresher.refresh();
-  return runQuery(store, {
-    duckdb: () =>
-      store.read(async (conn) => {
-        const prepared = await prepareFunnel(conn, await readDefinitions(conn), funnel);
-        if (!prepared.ok) return prepared;
-        const which = kind === "reached" ? `reached >= ${step}` : `reached = ${step}`;
-        const [total] = await all(conn, `SELECT count(*) AS n FROM f_best WHERE ${which}`);
-        const rows = await all(
-          conn,
-          `SELECT b.customer_id AS id, c.name, b.reached, epoch_ms(b.t0) AS started
-             FROM f_best b LEFT JOIN customers c ON c.id = b.customer_id
-            WHERE ${which} AND b.customer_id > $1 ORDER BY b.customer_id LIMIT $2`,
-          [after, limit + 1],
-        );
-        const page = rows.slice(0, limit);
-        return ok({
-          total: Number(total?.n ?? 0),
-          customers: page.map((r) => ({
-            id: Number(r.id),
-            name: r.name === null ? null : String(r.name),
-            reached: Number(r.reached),
-            startedAt: new Date(Number(r.started)).toISOString(),
-          })),
-          next: rows.length > limit ? Number(page.at(-1)!.id) : null,
-        });
-      }),
-  });
+  if (cell.kind === "dropped" && cell.step === n)
+    return invalid(`step ${cell.step} is the funnel's last: nobody drops after it (ask for reached)`);
+  if (cell.breakdown !== undefined && !req.breakdown)
+    return invalid("breakdown: the funnel has no breakdown");
+  if (cell.period !== undefined && !req.interval) return invalid("period: the funnel has no interval");
+  const prepared = await prepareFunnel(conn, defs, req);
+  if (!prepared.ok) return prepared;
+  const p = new Params();
+  const where = [cell.kind === "reached" ? `reached >= ${cell.step}` : `reached = ${cell.step}`];
+  if (cell.breakdown !== undefined) where.push(`bd IS NOT DISTINCT FROM ${p.add(cell.breakdown)}`);
+  if (cell.period !== undefined)
+    where.push(
+      `date_trunc('${req.interval === "week" ? "week" : "day"}', t0) = ${p.add(new Date(cell.period).toISOString())}::TIMESTAMP`,
+    );
+  return ok({ sql: `SELECT customer_id FROM f_best WHERE ${where.join(" AND ")}`, params: p.values });
 }
+
+export const funnelInsight: Insight<FunnelRequest, FunnelResult, FunnelCell> = {
+  kind: "funnel",
+  summary: "A funnel: customers who did steps 1..k in order within the window, per step",
+  description:
+    "Counted per stitched customer. The window runs from the step-1 event and includes its end (default 14d). One event fills at most one step; every step-1 event starts an attempt and the customer's best attempt counts. ordered allows other events between steps, strict does not, unordered takes the steps in any order. An exclusion event between the given steps of the counted attempt removes the customer. A breakdown takes the step-1 event's property; an interval counts entered and converted per day or week of the attempt's start. The customers behind any step, breakdown row or over-time point: POST /api/insights/funnel/customers.",
+  request: FunnelRequest,
+  result: FunnelResult,
+  cell: FunnelCell,
+  readsJourney: needsJourney,
+  compute: computeFunnel,
+  audience: funnelAudience,
+};
+
+export const runFunnel = (store: Store, refresher: JourneyRefresher, req: FunnelRequest) =>
+  runInsight(store, refresher, funnelInsight, req);

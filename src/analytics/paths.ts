@@ -28,14 +28,16 @@
 // takes one path per session, from the first occurrence of its start point, and collapses repeats too.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
-import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import type { JourneyDefinitions } from "../journey/definitions.js";
 import { checkPersona } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
-import { all, runQuery, type Store } from "../store/database.js";
+import { all, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
+import type { Audience } from "./audience.js";
+import { type Insight, runInsight } from "./insight.js";
 import {
   analysisPeriod,
   checkStep,
@@ -118,6 +120,7 @@ export const PathsResult = Type.Object({
         }),
         name: Type.String(),
         value: Type.Integer({ description: "Occurrences that pass through the node" }),
+        customers: Type.Integer({ description: "Distinct customers behind those occurrences" }),
       }),
     ),
     links: Type.Array(
@@ -125,6 +128,7 @@ export const PathsResult = Type.Object({
         source: Type.String(),
         target: Type.String(),
         value: Type.Integer({ description: "Occurrences that take the link" }),
+        customers: Type.Integer({ description: "Distinct customers behind those occurrences" }),
       }),
     ),
   }),
@@ -365,16 +369,16 @@ async function sankey(conn: DuckDBConnection, pl: Plan): Promise<PathsResult["sa
   const step = pl.next ? "i - 1" : "i - len(path)";
   const nodes = await all(
     conn,
-    `SELECT step, names.names[k] AS name, v
-       FROM (SELECT ${step} AS step, path[i] AS k, count(*) AS v
-               FROM (SELECT path, unnest(range(1, len(path) + 1)) AS i FROM p_paths WHERE start) GROUP BY ALL), ${NAMES}
+    `SELECT step, names.names[k] AS name, v, c
+       FROM (SELECT ${step} AS step, path[i] AS k, count(*) AS v, count(DISTINCT customer_id) AS c
+               FROM (SELECT customer_id, path, unnest(range(1, len(path) + 1)) AS i FROM p_paths WHERE start) GROUP BY ALL), ${NAMES}
       ORDER BY step, v DESC, name`,
   );
   const links = await all(
     conn,
-    `SELECT step, names.names[s] AS s, names.names[t] AS t, v
-       FROM (SELECT ${step} AS step, path[i] AS s, path[i + 1] AS t, count(*) AS v
-               FROM (SELECT path, unnest(range(1, len(path))) AS i FROM p_paths WHERE start) GROUP BY ALL), ${NAMES}
+    `SELECT step, names.names[s] AS s, names.names[t] AS t, v, c
+       FROM (SELECT ${step} AS step, path[i] AS s, path[i + 1] AS t, count(*) AS v, count(DISTINCT customer_id) AS c
+               FROM (SELECT customer_id, path, unnest(range(1, len(path))) AS i FROM p_paths WHERE start) GROUP BY ALL), ${NAMES}
       ORDER BY step, v DESC, s, t`,
   );
   const id = (s: number, name: string) => `${s}:${name}`;
@@ -384,21 +388,27 @@ async function sankey(conn: DuckDBConnection, pl: Plan): Promise<PathsResult["sa
       step: Number(r.step),
       name: String(r.name),
       value: Number(r.v),
+      customers: Number(r.c),
     })),
     links: links.map((r) => ({
       source: id(Number(r.step), String(r.s)),
       target: id(Number(r.step) + 1, String(r.t)),
       value: Number(r.v),
+      customers: Number(r.c),
     })),
   };
 }
 
+/** The start occurrences whose session has a goal node after them. */
+const REACHED = `SELECT s.customer_id, s.session, s.path, s.goal_at FROM p_paths s
+  WHERE s.start AND EXISTS (SELECT 1 FROM p_paths x WHERE x.g AND x.customer_id = s.customer_id
+                               AND x.session = s.session AND x.rn > s.rn)`;
+/** A goal occurrence's path, cut at the goal when it comes within the N steps. */
+const GOAL_PATH = "CASE WHEN goal_at > 0 THEN path[1:goal_at] ELSE path END";
+
 async function goalResult(conn: DuckDBConnection, pl: Plan, total: number): Promise<PathsResult["goal"]> {
   // An occurrence reaches the goal when its session has a goal node after it.
-  await conn.run(`CREATE OR REPLACE TEMP TABLE p_reached AS
-    SELECT s.customer_id, s.session, s.path, s.goal_at FROM p_paths s
-     WHERE s.start AND EXISTS (SELECT 1 FROM p_paths x WHERE x.g AND x.customer_id = s.customer_id
-                                  AND x.session = s.session AND x.rn > s.rn)`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE p_reached AS ${REACHED}`);
   const [row] = await all(
     conn,
     `SELECT count(*) AS n, count(DISTINCT (customer_id, session)) AS sessions, count(DISTINCT customer_id) AS customers
@@ -413,7 +423,7 @@ async function goalResult(conn: DuckDBConnection, pl: Plan, total: number): Prom
     customers: Number(row?.customers ?? 0),
     paths: await topPaths(
       conn,
-      "(SELECT customer_id, session, CASE WHEN goal_at > 0 THEN path[1:goal_at] ELSE path END AS path FROM p_reached)",
+      `(SELECT customer_id, session, ${GOAL_PATH} AS path FROM p_reached)`,
       pl.limit,
     ),
   };
@@ -424,11 +434,9 @@ export async function computePaths(
   defs: JourneyDefinitions,
   req: PathsRequest,
 ): Promise<Result<PathsResult, Problem>> {
-  const planned = await plan(conn, defs, req);
-  if (!planned.ok) return planned;
-  const pl = planned.value;
-  await buildNodes(conn, defs, pl, req);
-  await buildPaths(conn, pl);
+  const prepared = await preparePaths(conn, defs, req);
+  if (!prepared.ok) return prepared;
+  const pl = prepared.value;
   const [t] = await all(
     conn,
     `SELECT count(*) AS n, count(DISTINCT (customer_id, session)) AS sessions, count(DISTINCT customer_id) AS customers
@@ -450,15 +458,99 @@ export async function computePaths(
   return ok(result);
 }
 
-export async function runPaths(
-  store: Store,
-  refresher: JourneyRefresher,
+/** Builds p_nodes and p_paths for the request on `conn`: what the result and its audiences read. */
+async function preparePaths(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
   req: PathsRequest,
-): Promise<Result<PathsResult, Problem>> {
-  // Touchpoint nodes come from the journey tables; touchpoint steps are classified from the events.
-  // Touchpoint names and personas come from the journey tables.
-  if (req.group === "touchpoint" || req.persona !== undefined) await refresher.refresh();
-  return runQuery(store, {
-    duckdb: () => store.read(async (conn) => computePaths(conn, await readDefinitions(conn), req)),
-  });
+): Promise<Result<Plan, Problem>> {
+  const planned = await plan(conn, defs, req);
+  if (!planned.ok) return planned;
+  await buildNodes(conn, defs, planned.value, req);
+  await buildPaths(conn, planned.value);
+  return planned;
 }
+
+/** A number of a paths result: a Sankey node or link, a row of the top paths, or the goal's. */
+export const PathsCell = Type.Object(
+  {
+    step: Type.Optional(
+      Type.Integer({ minimum: -10, maximum: 10, description: "A Sankey node's (or link's source's) step" }),
+    ),
+    name: Type.Optional(Type.String({ maxLength: 1000, description: "With step: the node's name" })),
+    next: Type.Optional(
+      Type.String({
+        maxLength: 1000,
+        description: "With step and name: the link to this node at the next step",
+      }),
+    ),
+    path: Type.Optional(
+      Type.Array(Type.String({ maxLength: 1000 }), {
+        maxItems: 11,
+        description: "A row of the top paths (of the goal's with goal)",
+      }),
+    ),
+    goal: Type.Optional(Type.Boolean({ description: "The occurrences that reached the goal" })),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "step and name (and next); or path; or goal (and path); or nothing: every customer with an occurrence",
+  },
+);
+export type PathsCell = Static<typeof PathsCell>;
+
+/** The customers behind a cell: those with an occurrence counted in it. */
+async function pathsAudience(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: PathsRequest,
+  cell: PathsCell,
+): Promise<Result<Audience, Problem>> {
+  const node = cell.step !== undefined || cell.name !== undefined || cell.next !== undefined;
+  if (node && (cell.step === undefined || cell.name === undefined || cell.path || cell.goal))
+    return invalid("cell: a Sankey node is step and name (a link adds next), without path or goal");
+  if (cell.goal && !req.goal) return invalid("cell.goal: the request has no goal");
+  const prepared = await preparePaths(conn, defs, req);
+  if (!prepared.ok) return prepared;
+  const pl = prepared.value;
+  const p = new Params();
+  // Node keys back to names, as the result names them.
+  const named = (key: string) => `names.names[${key}]`;
+  if (node) {
+    // The node's index in a path: from the start 1, 2…; to the end len(path) + step.
+    const at = pl.next ? `${cell.step! + 1}` : `len(path) + ${cell.step}`;
+    const link = cell.next === undefined ? "" : ` AND ${named(`path[${at} + 1]`)} = ${p.add(cell.next)}`;
+    return ok({
+      sql: `SELECT customer_id FROM p_paths, ${NAMES}
+             WHERE start AND ${at} >= 1 AND ${named(`path[${at}]`)} = ${p.add(cell.name!)}${link}`,
+      params: p.values,
+    });
+  }
+  const from = cell.goal
+    ? `(SELECT customer_id, ${GOAL_PATH} AS path FROM (${REACHED}))`
+    : "(SELECT customer_id, path FROM p_paths WHERE start)";
+  const path = cell.path
+    ? ` WHERE list_transform(path, x -> ${named("x")}) = from_json(${p.add(JSON.stringify(cell.path))}, '["VARCHAR"]')`
+    : "";
+  return ok({ sql: `SELECT customer_id FROM ${from}, ${NAMES}${path}`, params: p.values });
+}
+
+/** Touchpoint nodes, touchpoint names and personas come from the journey tables. */
+const readsJourney = (req: PathsRequest) => req.group === "touchpoint" || req.persona !== undefined;
+
+export const pathsInsight: Insight<PathsRequest, PathsResult, PathsCell> = {
+  kind: "paths",
+  summary: "Paths: the next N steps after a start event, or the N steps before an end event, per session",
+  description:
+    "Per stitched customer, in (timestamp, message id) order. A step is an event name (page and screen names for page and screen calls) or, with group=touchpoint, a touchpoint name; consecutive steps with the same name are one step. A gap of more than sessionGap (default 30m) between steps starts a new session, and a path never leaves its session. Every start (end) occurrence in the period counts: `count` and Sankey values count occurrences, `sessions` and `customers` the distinct ones. With goal: the share of occurrences followed by the goal in the same session, and their most common paths (cut at the goal). The customers behind any node, link or path: POST /api/insights/paths/customers.",
+  request: PathsRequest,
+  result: PathsResult,
+  cell: PathsCell,
+  readsJourney,
+  compute: computePaths,
+  audience: pathsAudience,
+};
+
+export const runPaths = (store: Store, refresher: JourneyRefresher, req: PathsRequest) =>
+  runInsight(store, refresher, pathsInsight, req);

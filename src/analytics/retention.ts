@@ -15,14 +15,16 @@
 //   period over the sum of those cohorts' sizes.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
-import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import type { JourneyDefinitions } from "../journey/definitions.js";
 import { checkPersona } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
-import { all, runQuery, type Store } from "../store/database.js";
+import { all, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
+import type { Audience } from "./audience.js";
+import { type Insight, runInsight } from "./insight.js";
 import { checkStep, dataEnd, PersonaFilter, Step, stepName } from "./steps.js";
 import { buildStream } from "./stream.js";
 
@@ -161,9 +163,11 @@ async function plan(
 const iso = (ms: number) => new Date(ms).toISOString();
 const percent = (n: number, of: number) => (of ? Math.round((10_000 * n) / of) / 100 : 0);
 
-/** Cohort sizes (k = 0) and retained customers per cohort and period, from a_stream (s0 start, s1 return). */
-async function cells(conn: DuckDBConnection, pl: Plan): Promise<Map<number, Map<number, number>>> {
-  const p = new Params();
+/**
+ * The CTEs `cohort` (customer_id, c: the start of their cohort period) and `ret` (customer_id, r: a
+ * period with a return event), from a_stream (s0 start, s1 return): what the cells and their audiences read.
+ */
+function retentionCtes(pl: Plan, p: Params): string {
   const from = `${p.add(iso(pl.from))}::TIMESTAMP`;
   const to = `${p.add(iso(pl.to))}::TIMESTAMP`;
   const trunc = (col: string) => `date_trunc('${pl.unit}', ${col})`;
@@ -173,16 +177,25 @@ async function cells(conn: DuckDBConnection, pl: Plan): Promise<Map<number, Map<
         `SELECT customer_id, ${trunc("min(ts)")} AS c FROM a_stream WHERE s0 AND ts < ${to}
           GROUP BY customer_id HAVING min(ts) >= ${from}`
       : `SELECT DISTINCT customer_id, ${trunc("ts")} AS c FROM a_stream WHERE s0 AND ts >= ${from} AND ts < ${to}`;
+  return `WITH cohort AS (${cohort}),
+          ret AS (SELECT DISTINCT customer_id, ${trunc("ts")} AS r FROM a_stream
+                   WHERE s1 AND ts >= ${from} AND ts < ${to})`;
+}
+
+/** A returning customer's period k > 0: returned after the cohort period and within `periods` of it. */
+const returned = (pl: Plan) => `r.r > c.c AND r.r < c.c + INTERVAL (${pl.periods}) ${pl.unit.toUpperCase()}`;
+
+/** Cohort sizes (k = 0) and retained customers per cohort and period. */
+async function cells(conn: DuckDBConnection, pl: Plan): Promise<Map<number, Map<number, number>>> {
+  const p = new Params();
   const rows = await all(
     conn,
-    `WITH cohort AS (${cohort}),
-          ret AS (SELECT DISTINCT customer_id, ${trunc("ts")} AS r FROM a_stream
-                   WHERE s1 AND ts >= ${from} AND ts < ${to})
+    `${retentionCtes(pl, p)}
      SELECT epoch_ms(c) AS c, 0 AS k, count(*) AS n FROM cohort GROUP BY c
      UNION ALL
      SELECT epoch_ms(c.c), date_diff('${pl.unit}', c.c, r.r), count(*)
        FROM cohort c JOIN ret r ON r.customer_id = c.customer_id
-      WHERE r.r > c.c AND r.r < c.c + INTERVAL (${pl.periods}) ${pl.unit.toUpperCase()}
+      WHERE ${returned(pl)}
       GROUP BY ALL`,
     p.values,
   );
@@ -195,11 +208,12 @@ async function cells(conn: DuckDBConnection, pl: Plan): Promise<Map<number, Map<
   return out;
 }
 
-export async function computeRetention(
+/** Checks the request and builds a_stream: what the cells and their audiences read. */
+async function prepareRetention(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   req: RetentionRequest,
-): Promise<Result<RetentionResult, Problem>> {
+): Promise<Result<Plan, Problem>> {
   const planned = await plan(conn, defs, req);
   if (!planned.ok) return planned;
   const pl = planned.value;
@@ -214,6 +228,17 @@ export async function computeRetention(
     },
     new Params(),
   );
+  return planned;
+}
+
+export async function computeRetention(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: RetentionRequest,
+): Promise<Result<RetentionResult, Problem>> {
+  const prepared = await prepareRetention(conn, defs, req);
+  if (!prepared.ok) return prepared;
+  const pl = prepared.value;
   const counts = await cells(conn, pl);
   const totals = Array.from({ length: pl.periods }, (_, k) => ({ period: k, customers: 0, size: 0 }));
   const cohorts = pl.cohorts.map((c) => {
@@ -241,15 +266,55 @@ export async function computeRetention(
   });
 }
 
-export async function runRetention(
-  store: Store,
-  refresher: JourneyRefresher,
+/** A cell of the retention table: a cohort's size (period 0) or its customers retained in a period. */
+export const RetentionCell = Type.Object(
+  {
+    cohort: Type.String({ format: "date-time", description: "The cohort's start, as in the result" }),
+    period: Type.Integer({ minimum: 0, description: "0: the cohort itself; k: retained in its k-th period" }),
+  },
+  { additionalProperties: false },
+);
+export type RetentionCell = Static<typeof RetentionCell>;
+
+async function retentionAudience(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
   req: RetentionRequest,
-): Promise<Result<RetentionResult, Problem>> {
-  // Stage steps read stage_transitions; event and touchpoint steps read events directly.
-  if (req.start.stage !== undefined || req.return.stage !== undefined || req.persona !== undefined)
-    await refresher.refresh();
-  return runQuery(store, {
-    duckdb: () => store.read(async (conn) => computeRetention(conn, await readDefinitions(conn), req)),
-  });
+  cell: RetentionCell,
+): Promise<Result<Audience, Problem>> {
+  const prepared = await prepareRetention(conn, defs, req);
+  if (!prepared.ok) return prepared;
+  const pl = prepared.value;
+  const cohort = Date.parse(cell.cohort);
+  if (!pl.cohorts.includes(cohort))
+    return invalid(`cell.cohort: no cohort starts at ${cell.cohort} (the result's cohorts[].start are)`);
+  if (cell.period >= pl.periods || addPeriods(cohort, pl.unit, cell.period) >= pl.to)
+    return invalid(`cell.period: the cohort of ${cell.cohort} has no period ${cell.period} in the range`);
+  const p = new Params();
+  const ctes = retentionCtes(pl, p);
+  const c = `${p.add(iso(cohort))}::TIMESTAMP`;
+  const sql =
+    cell.period === 0
+      ? `${ctes} SELECT customer_id FROM cohort WHERE c = ${c}`
+      : `${ctes} SELECT c.customer_id FROM cohort c JOIN ret r ON r.customer_id = c.customer_id
+          WHERE c.c = ${c} AND ${returned(pl)} AND date_diff('${pl.unit}', c.c, r.r) = ${cell.period}`;
+  return ok({ sql, params: p.values });
 }
+
+export const retentionInsight: Insight<RetentionRequest, RetentionResult, RetentionCell> = {
+  kind: "retention",
+  summary: "Retention cohorts: of the customers who did the start step in a period, who came back",
+  description:
+    "Cohorts by each customer's first start event (first_time) or by every start event (recurring), per UTC day, ISO week or month. Period 0 is the cohort period and holds the whole cohort; period k counts the cohort's customers who did the return step in the k-th period after it. Totals weigh each period by cohort size. Customers are stitched at read time. The customers behind any cell: POST /api/insights/retention/customers.",
+  request: RetentionRequest,
+  result: RetentionResult,
+  cell: RetentionCell,
+  // Stage steps read stage_transitions, personas customer_facts; event and touchpoint steps read events.
+  readsJourney: (req) =>
+    req.start.stage !== undefined || req.return.stage !== undefined || req.persona !== undefined,
+  compute: computeRetention,
+  audience: retentionAudience,
+};
+
+export const runRetention = (store: Store, refresher: JourneyRefresher, req: RetentionRequest) =>
+  runInsight(store, refresher, retentionInsight, req);

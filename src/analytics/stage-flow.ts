@@ -13,14 +13,17 @@
 // - persona: customers whose current persona (customer_facts) it is, or "unassigned".
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
-import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import type { JourneyDefinitions } from "../journey/definitions.js";
 import { checkPersona, personaCustomersSql, resolvePeriod } from "../journey/map/scope.js";
+import { stagePosition } from "../journey/model.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { notFound, type Problem } from "../problem.js";
+import { invalid, notFound, type Problem } from "../problem.js";
 import { err, ok, type Result } from "../result.js";
-import { all, runQuery, type Store } from "../store/database.js";
+import { all, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
+import type { Audience } from "./audience.js";
+import { type Insight, type InsightContext, runInsight } from "./insight.js";
 
 export const StageFlowRequest = Type.Object(
   {
@@ -70,6 +73,41 @@ export type StageFlowResult = Static<typeof StageFlowResult>;
 
 const DEFAULT_QUIET_DAYS = 45;
 
+/**
+ * The CTEs of a stage flow: t (the cohort's stage changes, flagged in_period), moves (links between
+ * stages), last (each customer's newest change) and exits (links to (exit)). The result and the
+ * customers behind a link read the same ones.
+ */
+function flowCtes(
+  period: { from: Date; to: Date },
+  persona: string | undefined,
+  quietDays: number,
+  asOf: Date,
+  p: Params,
+): string {
+  const from = `${p.add(period.from.toISOString())}::TIMESTAMP`;
+  const to = `${p.add(period.to.toISOString())}::TIMESTAMP`;
+  const cohort =
+    persona === undefined
+      ? ""
+      : `SEMI JOIN (${personaCustomersSql(persona, p)}) c ON c.customer_id = t.customer_id`;
+  return `WITH t AS (SELECT t.*, changed_at >= ${from} AND changed_at < ${to} AS in_period
+                       FROM stage_transitions t ${cohort}),
+          moves AS (SELECT from_stage, to_stage, any_value(cause) AS cause, count(*) AS value,
+                           count(DISTINCT customer_id) AS customers
+                      FROM t WHERE in_period GROUP BY ALL),
+          last AS (SELECT customer_id, max(changed_at) AS at,
+                          -- A lapse and a signal at the same time: the signal comes after it.
+                          arg_max(to_stage, epoch_us(changed_at) * 2 + (cause <> 'lapse')::BIGINT) AS stage
+                     FROM t GROUP BY customer_id),
+          exited AS (SELECT l.customer_id, l.stage FROM last l JOIN customer_facts f ON f.customer_id = l.customer_id
+                      WHERE l.at >= ${from} AND l.at < ${to}
+                        AND f.last_signal + INTERVAL (${quietDays}) DAY <= ${p.add(asOf.toISOString())}::TIMESTAMP),
+          exits AS (SELECT stage AS from_stage, NULL::SMALLINT AS to_stage, 'exit' AS cause,
+                           count(*) AS value, count(*) AS customers
+                      FROM exited GROUP BY ALL)`;
+}
+
 export async function computeStageFlow(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
@@ -88,32 +126,12 @@ export async function computeStageFlow(
   const quietDays = defs.model.lapse?.afterDays ?? DEFAULT_QUIET_DAYS;
 
   const p = new Params();
-  const from = `${p.add(period.from.toISOString())}::TIMESTAMP`;
-  const to = `${p.add(period.to.toISOString())}::TIMESTAMP`;
-  const cohort =
-    persona === undefined
-      ? ""
-      : `SEMI JOIN (${personaCustomersSql(persona, p)}) c ON c.customer_id = t.customer_id`;
   const rows = await all(
     conn,
-    `WITH t AS (SELECT t.* FROM stage_transitions t ${cohort}),
-          moves AS (SELECT from_stage, to_stage, any_value(cause) AS cause, count(*) AS value,
-                           count(DISTINCT customer_id) AS customers
-                      FROM t WHERE changed_at >= ${from} AND changed_at < ${to} GROUP BY ALL),
-          last AS (SELECT customer_id, max(changed_at) AS at,
-                          -- A lapse and a signal at the same time: the signal comes after it.
-                          arg_max(to_stage, epoch_us(changed_at) * 2 + (cause <> 'lapse')::BIGINT) AS stage
-                     FROM t GROUP BY customer_id),
-          exits AS (SELECT l.stage AS from_stage, NULL::SMALLINT AS to_stage, 'exit' AS cause,
-                           count(*) AS value, count(*) AS customers
-                      FROM last l JOIN customer_facts f ON f.customer_id = l.customer_id
-                     WHERE l.at >= ${from} AND l.at < ${to}
-                       AND f.last_signal + INTERVAL (${quietDays}) DAY <= ${p.add(asOf.toISOString())}::TIMESTAMP
-                     GROUP BY ALL)
+    `${flowCtes(period, persona, quietDays, asOf, p)}
      SELECT * FROM moves UNION ALL SELECT * FROM exits
      UNION ALL
-     SELECT NULL, NULL, 'total', count(*), count(DISTINCT customer_id) FROM t
-      WHERE changed_at >= ${from} AND changed_at < ${to}`,
+     SELECT NULL, NULL, 'total', count(*), count(DISTINCT customer_id) FROM t WHERE in_period`,
     p.values,
   );
   const stages = defs.model.stages;
@@ -159,14 +177,62 @@ export async function computeStageFlow(
   });
 }
 
-export async function runStageFlow(
-  store: Store,
-  refresher: JourneyRefresher,
+/** A number of a stage flow: a link (source and target node ids), or every customer with a change (neither). */
+export const StageFlowCell = Type.Object(
+  {
+    source: Type.Optional(Type.String({ maxLength: 40, description: "A node id: a stage key or (start)" })),
+    target: Type.Optional(Type.String({ maxLength: 40, description: "A node id: a stage key or (exit)" })),
+  },
+  { additionalProperties: false },
+);
+export type StageFlowCell = Static<typeof StageFlowCell>;
+
+async function stageFlowAudience(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
   req: StageFlowRequest,
-): Promise<Result<StageFlowResult, Problem>> {
-  const refreshed = await refresher.refresh();
-  const asOf = new Date(refreshed.refreshedAt);
-  return runQuery(store, {
-    duckdb: () => store.read(async (conn) => computeStageFlow(conn, await readDefinitions(conn), req, asOf)),
-  });
+  cell: StageFlowCell,
+  at: InsightContext,
+): Promise<Result<Audience, Problem>> {
+  const unknown = checkPersona(req.persona, defs);
+  if (unknown) return notFound(unknown);
+  const period = await resolvePeriod(
+    conn,
+    req.from ? new Date(req.from) : undefined,
+    req.to ? new Date(req.to) : undefined,
+  );
+  if (!(period.from < period.to)) return invalid("from must be before to");
+  if ((cell.source === undefined) !== (cell.target === undefined))
+    return invalid("cell: give source and target (a link), or neither (every customer with a stage change)");
+  const position = (id: string): number | null | undefined =>
+    id === START_NODE ? 0 : id === EXIT_NODE ? null : stagePosition(defs.model, id) || undefined;
+  const p = new Params();
+  const ctes = flowCtes(period, req.persona, defs.model.lapse?.afterDays ?? DEFAULT_QUIET_DAYS, at.asOf, p);
+  if (cell.source === undefined)
+    return ok({ sql: `${ctes} SELECT customer_id FROM t WHERE in_period`, params: p.values });
+  const source = position(cell.source);
+  const target = position(cell.target!);
+  if (source === undefined || source === null) return invalid(`cell.source: no node "${cell.source}"`);
+  if (target === undefined || target === 0) return invalid(`cell.target: no node "${cell.target}"`);
+  const sql =
+    target === null
+      ? `${ctes} SELECT customer_id FROM exited WHERE stage = ${p.add(source)}`
+      : `${ctes} SELECT customer_id FROM t WHERE in_period AND from_stage = ${p.add(source)} AND to_stage = ${p.add(target)}`;
+  return ok({ sql, params: p.values });
 }
+
+export const stageFlowInsight: Insight<StageFlowRequest, StageFlowResult, StageFlowCell> = {
+  kind: "stage-flow",
+  summary: "Stage flow: how customers moved between journey stages in a period (Sankey nodes and links)",
+  description:
+    "Every stage change in [from, to) is a unit of a link; first entries come from `(start)`, lapses are backward links, and a customer whose last stage change ever falls in the period and who then had no stage signal for the model's lapse length flows to `(exit)`. Refreshes the journey tables first. `persona` filters by current persona (`unassigned` for none). The customers behind any link: POST /api/insights/stage-flow/customers.",
+  request: StageFlowRequest,
+  result: StageFlowResult,
+  cell: StageFlowCell,
+  readsJourney: () => true,
+  compute: (conn, defs, req, at) => computeStageFlow(conn, defs, req, at.asOf),
+  audience: stageFlowAudience,
+};
+
+export const runStageFlow = (store: Store, refresher: JourneyRefresher, req: StageFlowRequest) =>
+  runInsight(store, refresher, stageFlowInsight, req);

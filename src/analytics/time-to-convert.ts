@@ -12,13 +12,16 @@
 //   upper end.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
-import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
+import type { JourneyDefinitions } from "../journey/definitions.js";
 import { checkPersona } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
-import { all, runQuery, type Store } from "../store/database.js";
+import { all, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
+import { StringEnum } from "../typebox.js";
+import type { Audience } from "./audience.js";
+import { type Insight, runInsight } from "./insight.js";
 import {
   analysisPeriod,
   checkStep,
@@ -169,15 +172,24 @@ async function plan(
   return ok({ windowMs, since, until });
 }
 
-const percent = (n: number, of: number) => (of ? Math.round((10_000 * n) / of) / 100 : 0);
-/** Seconds to the millisecond: interpolated quantiles and means carry float noise beyond it. */
-const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);
+/** The bin of tc_conv's `seconds` for the edges (numbers computed here, never user text). */
+function binSql(edges: number[]): string {
+  const cases = edges
+    .slice(1, -1)
+    .map((e, i) => `WHEN seconds < ${e} THEN ${i}`)
+    .join(" ");
+  return cases ? `CASE ${cases} ELSE ${edges.length - 2} END` : "0";
+}
 
-export async function computeTimeToConvert(
+/**
+ * Checks the request and builds tc_conv: per customer who entered, their first `from` event (t0) and the
+ * seconds to their first later `to` event within the window (NULL: not converted).
+ */
+async function prepareTimeToConvert(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
-): Promise<Result<TimeToConvertResult, Problem>> {
+): Promise<Result<Plan, Problem>> {
   const planned = await plan(conn, defs, req);
   if (!planned.ok) return planned;
   const pl = planned.value;
@@ -211,6 +223,21 @@ export async function computeTimeToConvert(
          ON f.customer_id = b.customer_id AND f.rn < b.rn`,
     p.values,
   );
+  return planned;
+}
+
+const percent = (n: number, of: number) => (of ? Math.round((10_000 * n) / of) / 100 : 0);
+/** Seconds to the millisecond: interpolated quantiles and means carry float noise beyond it. */
+const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);
+
+export async function computeTimeToConvert(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: TimeToConvertRequest,
+): Promise<Result<TimeToConvertResult, Problem>> {
+  const prepared = await prepareTimeToConvert(conn, defs, req);
+  if (!prepared.ok) return prepared;
+  const pl = prepared.value;
   const [s] = await all(
     conn,
     `SELECT count(*) AS entered, count(seconds) AS converted, median(seconds) AS median,
@@ -225,16 +252,9 @@ export async function computeTimeToConvert(
   let histogram: TimeToConvertResult["histogram"] = [];
   if (req.bins === undefined || (fastest !== null && slowest !== null)) {
     const edges = binEdges(windowSeconds, req.bins, fastest ?? 0, slowest ?? 0);
-    const last = edges.length - 2;
-    // Edges are numbers computed here, never user text.
-    const cases = edges
-      .slice(1, -1)
-      .map((e, i) => `WHEN seconds < ${e} THEN ${i}`)
-      .join(" ");
     const rows = await all(
       conn,
-      `SELECT ${cases ? `CASE ${cases} ELSE ${last} END` : "0"} AS bin, count(*) AS n
-         FROM tc_conv WHERE seconds IS NOT NULL GROUP BY 1`,
+      `SELECT ${binSql(edges)} AS bin, count(*) AS n FROM tc_conv WHERE seconds IS NOT NULL GROUP BY 1`,
     );
     const counts = new Map(rows.map((r) => [Number(r.bin), Number(r.n)]));
     histogram = edges.slice(0, -1).map((lo, i) => {
@@ -266,15 +286,58 @@ export async function computeTimeToConvert(
   });
 }
 
-export async function runTimeToConvert(
-  store: Store,
-  refresher: JourneyRefresher,
+/** A number of time to convert: a histogram bin, or the customers who entered, converted or did not. */
+export const TimeToConvertCell = Type.Object(
+  {
+    bin: Type.Optional(Type.Integer({ minimum: 0, description: "A histogram bin's index" })),
+    outcome: Type.Optional(StringEnum(["entered", "converted", "not_converted"])),
+  },
+  { additionalProperties: false, description: "Exactly one of bin or outcome" },
+);
+export type TimeToConvertCell = Static<typeof TimeToConvertCell>;
+
+async function timeToConvertAudience(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
   req: TimeToConvertRequest,
-): Promise<Result<TimeToConvertResult, Problem>> {
-  // Stage steps read stage_transitions; event and touchpoint steps read events directly.
-  if (req.from.stage !== undefined || req.to.stage !== undefined || req.persona !== undefined)
-    await refresher.refresh();
-  return runQuery(store, {
-    duckdb: () => store.read(async (conn) => computeTimeToConvert(conn, await readDefinitions(conn), req)),
+  cell: TimeToConvertCell,
+): Promise<Result<Audience, Problem>> {
+  if ((cell.bin === undefined) === (cell.outcome === undefined))
+    return invalid("cell: give exactly one of bin or outcome");
+  const prepared = await prepareTimeToConvert(conn, defs, req);
+  if (!prepared.ok) return prepared;
+  if (cell.outcome !== undefined) {
+    const outcomes = { entered: "true", converted: "seconds IS NOT NULL", not_converted: "seconds IS NULL" };
+    const where = outcomes[cell.outcome as keyof typeof outcomes];
+    return ok({ sql: `SELECT customer_id FROM tc_conv WHERE ${where}`, params: [] });
+  }
+  const [s] = await all(conn, "SELECT min(seconds) AS fastest, max(seconds) AS slowest FROM tc_conv");
+  const fastest = num(s?.fastest);
+  const slowest = num(s?.slowest);
+  if (req.bins !== undefined && (fastest === null || slowest === null))
+    return invalid("cell.bin: nobody converted, so the histogram has no bins");
+  const edges = binEdges(prepared.value.windowMs / 1000, req.bins, fastest ?? 0, slowest ?? 0);
+  if (cell.bin! >= edges.length - 1) return invalid(`cell.bin: the histogram has ${edges.length - 1} bins`);
+  return ok({
+    sql: `SELECT customer_id FROM tc_conv WHERE seconds IS NOT NULL AND ${binSql(edges)} = ${cell.bin}`,
+    params: [],
   });
 }
+
+export const timeToConvertInsight: Insight<TimeToConvertRequest, TimeToConvertResult, TimeToConvertCell> = {
+  kind: "time-to-convert",
+  summary: "Time to convert: how long customers take from one step to another (histogram, median, p90)",
+  description:
+    "Per stitched customer: from their first `from` step event in [since, until) to the first later `to` step event within the window (default 14d, inclusive). Converted and not converted customers, median, p90 and mean, and a histogram in human steps or `bins` log-spaced bins. The customers behind any bin or count: POST /api/insights/time-to-convert/customers.",
+  request: TimeToConvertRequest,
+  result: TimeToConvertResult,
+  cell: TimeToConvertCell,
+  // Stage steps read stage_transitions, personas customer_facts; event and touchpoint steps read events.
+  readsJourney: (req) =>
+    req.from.stage !== undefined || req.to.stage !== undefined || req.persona !== undefined,
+  compute: computeTimeToConvert,
+  audience: timeToConvertAudience,
+};
+
+export const runTimeToConvert = (store: Store, refresher: JourneyRefresher, req: TimeToConvertRequest) =>
+  runInsight(store, refresher, timeToConvertInsight, req);

@@ -22,17 +22,13 @@ import { credentialRoutes } from "./routes/credentials.js";
 import { customerRoutes } from "./routes/customers.js";
 import { eventRoutes } from "./routes/events.js";
 import { frictionRoutes } from "./routes/frictions.js";
-import { funnelRoutes } from "./routes/funnels.js";
 import { importRoutes } from "./routes/imports.js";
 import { ingestRoutes } from "./routes/ingest.js";
+import { insightRoutes } from "./routes/insights.js";
 import { journeyRoutes } from "./routes/journey.js";
-import { pathRoutes } from "./routes/paths.js";
 import { personaRoutes } from "./routes/personas.js";
 import { privacyRoutes } from "./routes/privacy.js";
-import { retentionRoutes } from "./routes/retention.js";
-import { stageFlowRoutes } from "./routes/stage-flow.js";
 import { statsRoutes } from "./routes/stats.js";
-import { timeToConvertRoutes } from "./routes/time-to-convert.js";
 import { touchpointRoutes } from "./routes/touchpoints.js";
 import { edgeOptions, installWebSafety } from "./web-safety.js";
 
@@ -148,11 +144,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   touchpointRoutes(app, ctx);
   personaRoutes(app, ctx);
   frictionRoutes(app, ctx);
-  pathRoutes(app, ctx);
-  retentionRoutes(app, ctx);
-  stageFlowRoutes(app, ctx);
-  timeToConvertRoutes(app, ctx);
-  funnelRoutes(app, ctx);
+  insightRoutes(app, ctx);
   eventRoutes(app, ctx);
   return app;
 }

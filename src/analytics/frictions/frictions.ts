@@ -10,6 +10,7 @@ import { notFound, type Problem } from "../../problem.js";
 import { err, ok, type Result } from "../../result.js";
 import { all, runQuery, type Store } from "../../store/database.js";
 import { quoteString } from "../../store/sql.js";
+import { type PageQuery, pageOfAudience } from "../audience.js";
 import { abandonmentDetector } from "./abandonment.js";
 import { type Detection, type Detector, type Found, JOURNEY } from "./detector.js";
 import { dropOffDetector } from "./dropoff.js";
@@ -38,15 +39,11 @@ export interface FrictionQuery {
   limit?: number | undefined;
 }
 
-export interface FrictionCustomersQuery {
+export interface FrictionCustomersQuery extends PageQuery {
   id: string;
   persona?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
-  /** Customers per page. */
-  limit: number;
-  /** Customer id after which the page starts. */
-  after?: number | undefined;
 }
 
 export const DEFAULT_LIMIT = 20;
@@ -199,35 +196,7 @@ export function listFrictionCustomers(
         code: "not_found",
         message: `no friction "${q.id}" in this period (GET /api/frictions lists them; give the same persona, from and to)`,
       });
-    const { sql, params } = hit.found.audience;
-    await conn.run(
-      `CREATE OR REPLACE TEMP TABLE ${TEMP_PREFIX}audience AS SELECT DISTINCT customer_id FROM (${sql})`,
-      params,
-    );
-    const rows = await all(
-      conn,
-      `SELECT a.customer_id AS id, coalesce(json_extract_string(f.traits, '$.name'), c.name) AS name,
-              f.persona, f.stage, epoch_ms(f.last_seen) AS last_seen
-         FROM ${TEMP_PREFIX}audience a JOIN customer_facts f USING (customer_id)
-         LEFT JOIN customers c ON c.id = a.customer_id
-        WHERE a.customer_id > $1 ORDER BY a.customer_id LIMIT $2`,
-      [q.after ?? 0, q.limit + 1],
-    );
-    const defs = await readDefinitions(conn);
-    const stageKey = (pos: unknown) =>
-      pos === null || Number(pos) === 0 ? null : (defs.model.stages[Number(pos) - 1]?.key ?? null);
-    const page = rows.slice(0, q.limit);
-    return ok({
-      friction: q.id,
-      total: hit.friction.customers,
-      customers: page.map((row) => ({
-        id: Number(row.id),
-        name: row.name === null ? null : String(row.name),
-        persona: row.persona === null ? null : String(row.persona),
-        stage: stageKey(row.stage),
-        lastSeen: new Date(Number(row.last_seen)).toISOString(),
-      })),
-      next: rows.length > q.limit ? Number(page.at(-1)!.id) : null,
-    });
+    const page = await pageOfAudience(conn, await readDefinitions(conn), hit.found.audience, q);
+    return ok({ friction: q.id, ...page });
   });
 }

@@ -1,7 +1,9 @@
 // The friction finder's answers, as schemas: the API validates and documents them, the finder takes its
 // types from them.
+
 import { type Static, Type } from "@sinclair/typebox";
 import { StringEnum } from "../../typebox.js";
+import { CustomerPage } from "../audience.js";
 
 export const FrictionKinds = [
   "drop-off",
@@ -69,18 +71,5 @@ export const FrictionList = Type.Object({
 });
 export type FrictionList = Static<typeof FrictionList>;
 
-export const FrictionCustomers = Type.Object({
-  friction: Type.String(),
-  total: Type.Integer({ description: "Equals the friction's `customers`" }),
-  customers: Type.Array(
-    Type.Object({
-      id: Type.Integer(),
-      name: Type.Union([Type.String(), Type.Null()]),
-      persona: Type.Union([Type.String(), Type.Null()]),
-      stage: Type.Union([Type.String(), Type.Null()]),
-      lastSeen: Type.String(),
-    }),
-  ),
-  next: Type.Union([Type.Integer(), Type.Null()], { description: "Pass as `after` for the next page" }),
-});
+export const FrictionCustomers = Type.Composite([Type.Object({ friction: Type.String() }), CustomerPage]);
 export type FrictionCustomers = Static<typeof FrictionCustomers>;

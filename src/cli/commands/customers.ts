@@ -1,9 +1,12 @@
 // `itinera customers search Q`, `itinera customer show ID`, `itinera stats`.
 import type { Command } from "commander";
+import { INSIGHTS, insightOf } from "../../analytics/insights.js";
 import { type CustomerProfile, getCustomer } from "../../customers/profile.js";
 import { searchCustomers } from "../../customers/search.js";
 import { getTimeline, type TimelinePage } from "../../customers/timeline.js";
 import { getStats, type StoreStats } from "../../store/stats.js";
+import { showCustomersBehind } from "../customers-behind.js";
+import { readJsonFile } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail, table } from "../output.js";
 import { viaServerOr } from "../target.js";
@@ -65,9 +68,63 @@ function showProfile(p: CustomerProfile & { timeline?: TimelinePage }): string {
 }
 
 export function customerCommands(program: Command): void {
-  program
-    .command("customers")
-    .description("find customers")
+  const customers = program.command("customers").description("find customers, or list those behind a number");
+  customers
+    .command("behind <analysis>")
+    .description(`the customers behind one number of an analysis (${INSIGHTS.map((i) => i.kind).join(", ")})`)
+    .requiredOption(
+      "--file <request.json>",
+      "the analysis's request as JSON (the body of POST /api/insights/<analysis>)",
+    )
+    .requiredOption("--cell <json>", "the number, as JSON: the analysis's cell (see the API document)")
+    .option("--limit <n>", "customers per page (default 50)")
+    .option("--after <id>", "start after this customer id (the `next` of the previous page)")
+    .addHelpText(
+      "after",
+      `
+Cells:
+  funnel           {"step": 2, "kind": "reached"|"dropped", "breakdown"?: "value"|null, "period"?: "<start>"}
+  paths            {"step": 1, "name": "Cart Viewed", "next"?: "Order Completed"} | {"path": [...]} | {"goal": true}
+  retention        {"cohort": "2026-05-04T00:00:00.000Z", "period": 2}
+  stage-flow       {"source": "consideration", "target": "purchase"} | {}
+  time-to-convert  {"bin": 3} | {"outcome": "entered"|"converted"|"not_converted"}
+
+Examples:
+  $ itinera customers behind retention --file retention.json --cell '{"cohort": "2026-05-04T00:00:00.000Z", "period": 1}'
+  $ itinera customers behind stage-flow --file flow.json --cell '{"source": "purchase", "target": "(exit)"}' --json`,
+    )
+    .action(
+      async (
+        kind: string,
+        o: { file: string; cell: string; limit?: string; after?: string },
+        cmd: Command,
+      ) => {
+        const g = cmd.optsWithGlobals<GlobalOptions>();
+        try {
+          const insight = insightOf(kind);
+          if (!insight)
+            throw new CliError(
+              `no analysis "${kind}" (analyses: ${INSIGHTS.map((i) => i.kind).join(", ")})`,
+              2,
+            );
+          let cell: unknown;
+          try {
+            cell = JSON.parse(o.cell);
+          } catch (e) {
+            throw new CliError(`--cell is not JSON: ${(e as Error).message}`, 2);
+          }
+          await showCustomersBehind(g, insight, {
+            request: readJsonFile("--file", o.file),
+            cell,
+            limit: positiveInt("--limit", o.limit, 50),
+            ...(o.after ? { after: positiveInt("--after", o.after, 1) } : {}),
+          });
+        } catch (e) {
+          fail(g, e);
+        }
+      },
+    );
+  customers
     .command("search <query>")
     .description(
       "find customers by email, phone (any format), user id, anonymous id, trait key, or the start of an email or name",

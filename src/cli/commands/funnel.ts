@@ -1,13 +1,7 @@
 // `itinera funnel`: conversion through steps per stitched customer, and the customers behind a step.
 import type { Command } from "commander";
-import {
-  type FunnelCustomerPage,
-  FunnelCustomersRequest,
-  FunnelRequest,
-  type FunnelResult,
-  funnelCustomers,
-  runFunnel,
-} from "../../analytics/funnel.js";
+import { FunnelRequest, type FunnelResult, funnelInsight, runFunnel } from "../../analytics/funnel.js";
+import { showCustomersBehind } from "../customers-behind.js";
 import { checkShape, collect, isoFlag, orFail, readJsonFile } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail, table } from "../output.js";
@@ -180,36 +174,16 @@ Examples:
         try {
           if ((o.reached === undefined) === (o.dropped === undefined))
             throw new CliError("give one of --reached N or --dropped N", 2);
-          const req = checkShape<FunnelCustomersRequest>(
-            FunnelCustomersRequest,
-            {
-              ...requestOf(o),
+          const body = {
+            request: requestOf(o),
+            cell: {
               step: positiveInt(o.reached ? "--reached" : "--dropped", o.reached ?? o.dropped, 1),
               kind: o.reached ? "reached" : "dropped",
-              limit: positiveInt("--limit", o.limit, 50),
-              ...(o.after ? { after: positiveInt("--after", o.after, 1) } : {}),
             },
-            "the request",
-          );
-          const page = await viaServerOr<FunnelCustomerPage>(
-            configFrom(g),
-            { method: "POST", path: "/api/insights/funnel/customers", body: req },
-            async (ctx) => orFail(await funnelCustomers(ctx.store, ctx.journey, req)),
-          );
-          emit(g, page, (p) =>
-            [
-              table(
-                p.customers.map((c) => ({
-                  id: c.id,
-                  name: c.name ?? "",
-                  steps: c.reached,
-                  started: c.startedAt,
-                })),
-                ["id", "name", "steps", "started"],
-              ),
-              `${p.total} customers${p.next ? `; next page: --after ${p.next}` : ""}`,
-            ].join("\n"),
-          );
+            limit: positiveInt("--limit", o.limit, 50),
+            ...(o.after ? { after: positiveInt("--after", o.after, 1) } : {}),
+          };
+          await showCustomersBehind(g, funnelInsight, body);
         } catch (e) {
           fail(g, e);
         }

@@ -4,9 +4,10 @@
 // and is computed from the same temp tables and SQL predicates as the map, so the list is exactly as
 // long as the number.
 
+import { type PageQuery, pageOfAudience } from "../../analytics/audience.js";
 import type { Problem } from "../../problem.js";
 import { err, ok, type Result } from "../../result.js";
-import { all, type Store } from "../../store/database.js";
+import type { Store } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
 import type { JourneyDefinitions } from "../definitions.js";
 import { stagePosition } from "../model.js";
@@ -18,11 +19,8 @@ import { inScope } from "./scope.js";
 import { stageAudiences } from "./stages.js";
 import { touchpointAudiences } from "./touchpoints.js";
 
-export interface AudienceQuery extends MapQuery {
+export interface AudienceQuery extends MapQuery, PageQuery {
   audience: string;
-  limit: number;
-  /** Customer id after which the page starts. */
-  after?: number | undefined;
 }
 
 function audienceSql(defs: JourneyDefinitions, audience: string, p: Params): Result<string, string> {
@@ -66,33 +64,8 @@ export async function listAudience(
     refresher,
     q,
     async (conn, defs, _scope, _asOf, sql: string) => {
-      await conn.run(
-        `CREATE OR REPLACE TEMP TABLE m_audience AS SELECT DISTINCT customer_id FROM (${sql})`,
-        p.values,
-      );
-      const [total] = await all(conn, "SELECT count(*) AS n FROM m_audience");
-      const rows = await all(
-        conn,
-        `SELECT a.customer_id AS id, coalesce(json_extract_string(f.traits, '$.name'), c.name) AS name, f.persona, f.stage, epoch_ms(f.last_seen) AS last_seen
-             FROM m_audience a JOIN customer_facts f USING (customer_id) LEFT JOIN customers c ON c.id = a.customer_id
-            WHERE a.customer_id > $1 ORDER BY a.customer_id LIMIT $2`,
-        [q.after ?? 0, q.limit + 1],
-      );
-      const page = rows.slice(0, q.limit);
-      const stageKey = (pos: unknown) =>
-        pos === null || Number(pos) === 0 ? null : (defs.model.stages[Number(pos) - 1]?.key ?? null);
-      return ok({
-        audience: q.audience,
-        total: Number(total?.n ?? 0),
-        customers: page.map((r) => ({
-          id: Number(r.id),
-          name: r.name === null ? null : String(r.name),
-          persona: r.persona === null ? null : String(r.persona),
-          stage: stageKey(r.stage),
-          lastSeen: new Date(Number(r.last_seen)).toISOString(),
-        })),
-        next: rows.length > q.limit ? Number(page.at(-1)!.id) : null,
-      });
+      const page = await pageOfAudience(conn, defs, { sql, params: p.values }, q);
+      return ok({ audience: q.audience, ...page });
     },
     (defs) => {
       const r = audienceSql(defs, q.audience, p);

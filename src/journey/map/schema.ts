@@ -1,6 +1,8 @@
 // The journey map's shapes, as schemas: the API validates and documents its answers with them, and the
 // map code takes its TypeScript types from them, so the two cannot drift.
+
 import { type Static, Type } from "@sinclair/typebox";
+import { CustomerPage } from "../../analytics/audience.js";
 import { StringEnum } from "../../typebox.js";
 import { Narrative } from "../personas.js";
 
@@ -129,18 +131,8 @@ export const MapComparison = Type.Object({
 });
 export type MapComparison = Static<typeof MapComparison>;
 
-export const AudiencePage = Type.Object({
-  audience: Type.String(),
-  total: Type.Integer(),
-  customers: Type.Array(
-    Type.Object({
-      id: Type.Integer(),
-      name: Type.Union([Type.String(), Type.Null()]),
-      persona: Type.Union([Type.String(), Type.Null()]),
-      stage: Type.Union([Type.String(), Type.Null()]),
-      lastSeen: Type.String(),
-    }),
-  ),
-  next: Type.Union([Type.Integer(), Type.Null()], { description: "Pass as `after` for the next page" }),
-});
+export const AudiencePage = Type.Composite([
+  Type.Object({ audience: Type.String({ description: "The number the customers are behind" }) }),
+  CustomerPage,
+]);
 export type AudiencePage = Static<typeof AudiencePage>;

@@ -5,6 +5,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { api } from "../api/client.js";
 import { usePersonas } from "../api/shared.js";
 import { useCan } from "../app/auth.js";
 import { useFormat } from "../i18n/format.js";
@@ -16,7 +17,7 @@ export interface CustomerRow {
   name: string | null;
   stage?: string | null;
   persona?: string | null;
-  lastSeen?: string;
+  lastSeen?: string | null;
   /** Anything else the list knows about the customer (e.g. the funnel step reached). */
   detail?: ReactNode;
 }
@@ -25,6 +26,28 @@ export interface CustomerPage {
   total: number;
   customers: CustomerRow[];
   next: number | null;
+}
+
+/**
+ * The customers behind one number of an analysis: POST /api/insights/{kind}/customers with the request
+ * the view sent and the cell that names the number.
+ */
+export function insightCustomerList(
+  kind: string,
+  request: unknown,
+  cell: Record<string, unknown>,
+  title: string,
+): CustomerListRequest {
+  return {
+    key: ["insight", kind, request, cell],
+    title,
+    page: (after, signal) =>
+      api<CustomerPage>(`/api/insights/${kind}/customers`, {
+        method: "POST",
+        body: { request, cell, limit: 50, ...(after === undefined ? {} : { after }) },
+        signal,
+      }),
+  };
 }
 
 export interface CustomerListRequest {

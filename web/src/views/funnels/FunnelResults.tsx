@@ -1,11 +1,11 @@
 // A funnel's result: a bar per step with its conversion, the table of steps (every count opens the
 // customers behind it), and the breakdown when there is one.
-import { Group, Paper, SimpleGrid, Stack, Table, Text, UnstyledButton } from "@mantine/core";
+import { Group, Paper, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { FunnelResult } from "../../../../src/analytics/funnel.js";
 import { Chart, type ChartOption, PALETTE } from "../../components/Chart.js";
-import { useFormat } from "../../i18n/format.js";
+import { CountButton } from "../../components/CountButton.js";
 import { useStableFormat } from "./api.js";
 import { useWindowLabel } from "./FunnelBuilder.js";
 import { NS } from "./messages.js";
@@ -13,34 +13,12 @@ import { NS } from "./messages.js";
 /** Breakdown values drawn in the chart; the table lists them all. */
 const CHART_VALUES = 8;
 
-export type OpenList = (step: number, kind: "reached" | "dropped") => void;
-
-function CountButton({
-  value,
-  label,
-  onClick,
-  testId,
-}: {
-  value: number;
-  label: string;
-  onClick: () => void;
-  testId: string;
-}) {
-  const format = useFormat();
-  return (
-    <UnstyledButton
-      onClick={onClick}
-      aria-label={label}
-      data-testid={testId}
-      data-count={value}
-      c="blue.7"
-      fw={600}
-      style={{ textDecoration: "underline dotted", textUnderlineOffset: 3 }}
-    >
-      {format.number(value)}
-    </UnstyledButton>
-  );
-}
+/** Opens the customers behind a step's count, of one breakdown value or over-time interval when given. */
+export type OpenList = (
+  step: number,
+  kind: "reached" | "dropped",
+  only?: { breakdown?: string | null; period?: string },
+) => void;
 
 export function FunnelResults({
   result,
@@ -258,8 +236,28 @@ export function FunnelResults({
                 {result.breakdown.map((r) => (
                   <Table.Tr key={r.value ?? ""}>
                     <Table.Td>{r.value ?? t("result.noValue")}</Table.Td>
-                    <Table.Td ta="right">{format.number(r.steps[0]?.count ?? 0)}</Table.Td>
-                    <Table.Td ta="right">{format.number(r.steps.at(-1)?.count ?? 0)}</Table.Td>
+                    <Table.Td ta="right">
+                      <CountButton
+                        value={r.steps[0]?.count ?? 0}
+                        label={t("result.openBreakdown", {
+                          value: r.value ?? t("result.noValue"),
+                          step: labels[0] ?? "",
+                        })}
+                        onClick={() => open(1, "reached", { breakdown: r.value })}
+                        testId="funnel-breakdown-entered"
+                      />
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <CountButton
+                        value={r.steps.at(-1)?.count ?? 0}
+                        label={t("result.openBreakdown", {
+                          value: r.value ?? t("result.noValue"),
+                          step: labels.at(-1) ?? "",
+                        })}
+                        onClick={() => open(r.steps.length, "reached", { breakdown: r.value })}
+                        testId="funnel-breakdown-converted"
+                      />
+                    </Table.Td>
                     <Table.Td ta="right">{format.percent(r.steps.at(-1)?.conversionFromFirst ?? 0)}</Table.Td>
                   </Table.Tr>
                 ))}

@@ -5,8 +5,10 @@ import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { FunnelResult } from "../../../../src/analytics/funnel.js";
 import { Chart, type ChartOption, PALETTE } from "../../components/Chart.js";
+import { CountButton } from "../../components/CountButton.js";
 import { Segments } from "../../components/filters.js";
 import { useFormat } from "../../i18n/format.js";
+import type { OpenList } from "./FunnelResults.js";
 import { NS } from "./messages.js";
 
 export type Interval = "" | "day" | "week";
@@ -33,9 +35,14 @@ export function IntervalControl({ value, onChange }: { value: Interval; onChange
 export function OverTime({
   points,
   interval,
+  steps,
+  open,
 }: {
   points: NonNullable<FunnelResult["overTime"]>;
   interval: Interval;
+  /** How many steps the funnel has: its converted customers reached the last. */
+  steps: number;
+  open: OpenList;
 }) {
   const { t } = useTranslation(NS);
   const format = useFormat();
@@ -94,8 +101,22 @@ export function OverTime({
                   data-converted={p.converted}
                 >
                   <Table.Td>{when(p.start)}</Table.Td>
-                  <Table.Td ta="right">{format.number(p.entered)}</Table.Td>
-                  <Table.Td ta="right">{format.number(p.converted)}</Table.Td>
+                  <Table.Td ta="right">
+                    <CountButton
+                      value={p.entered}
+                      label={t("overTime.openEntered", { when: when(p.start) })}
+                      onClick={() => open(1, "reached", { period: p.start })}
+                      testId="funnel-over-time-entered"
+                    />
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <CountButton
+                      value={p.converted}
+                      label={t("overTime.openConverted", { when: when(p.start) })}
+                      onClick={() => open(steps, "reached", { period: p.start })}
+                      testId="funnel-over-time-converted"
+                    />
+                  </Table.Td>
                   <Table.Td ta="right">{format.percent(p.conversion)}</Table.Td>
                 </Table.Tr>
               ))}

@@ -6,14 +6,18 @@ import { useTranslation } from "react-i18next";
 import type { FunnelRequest } from "../../../../src/analytics/funnel.js";
 import { useStats } from "../../api/shared.js";
 import { decodeJson, useUrlState } from "../../app/url-state.js";
-import { CustomerListDrawer, type CustomerListRequest } from "../../components/CustomerList.js";
+import {
+  CustomerListDrawer,
+  type CustomerListRequest,
+  insightCustomerList,
+} from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, PersonaSelect, periodQuery, personaQuery } from "../../components/filters.js";
 import { useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
 import { useFormat } from "../../i18n/format.js";
-import { funnelCustomerList, useFunnel } from "./api.js";
+import { useFunnel } from "./api.js";
 import {
   DEFAULT_FUNNEL,
   definitionOf,
@@ -23,7 +27,7 @@ import {
   isDefinition,
 } from "./definition.js";
 import { FunnelBuilder } from "./FunnelBuilder.js";
-import { FunnelResults } from "./FunnelResults.js";
+import { FunnelResults, type OpenList } from "./FunnelResults.js";
 import { NS } from "./messages.js";
 import { type Interval, IntervalControl, OverTime } from "./OverTime.js";
 
@@ -59,24 +63,18 @@ export default function FunnelsView() {
   const labels = useMemo(() => definition.steps.map(stepLabel), [definition, stepLabel]);
   const [list, setList] = useState<CustomerListRequest | null>(null);
 
-  const open = (step: number, kind: "reached" | "dropped") => {
+  const open: OpenList = (step, kind, only = {}) => {
     // The numbers on screen are the previous funnel's until the new one arrives.
     if (funnel.isPlaceholderData) return;
     const name = labels[step - 1] ?? "";
-    setList(
-      funnelCustomerList(
-        request,
-        step,
-        kind,
-        t(kind === "reached" ? "result.reachedTitle" : "result.droppedTitle", { step: name }),
-        (c) =>
-          t("result.detail", {
-            reached: format.number(c.reached),
-            total: format.number(definition.steps.length),
-            when: format.dateTime(c.startedAt),
-          }),
-      ),
-    );
+    const title = t(kind === "reached" ? "result.reachedTitle" : "result.droppedTitle", { step: name });
+    const of =
+      only.breakdown !== undefined
+        ? ` · ${only.breakdown ?? t("result.noValue")}`
+        : only.period !== undefined
+          ? ` · ${format.date(only.period)}`
+          : "";
+    setList(insightCustomerList("funnel", request, { step, kind, ...only }, title + of));
   };
 
   if (stats.data?.events === 0) return <FirstEvent />;
@@ -126,7 +124,12 @@ export default function FunnelsView() {
                 open={open}
               />
               {interval && funnel.data.overTime && (
-                <OverTime points={funnel.data.overTime} interval={interval} />
+                <OverTime
+                  points={funnel.data.overTime}
+                  interval={interval}
+                  steps={definition.steps.length}
+                  open={open}
+                />
               )}
             </div>
           )}

@@ -61,7 +61,7 @@ const en = {
     openDropped: "{{n}} customers dropped after {{step}}: show them",
     reachedTitle: "Reached “{{step}}”",
     droppedTitle: "Reached “{{step}}” and went no further",
-    detail: "{{reached}} of {{total}} steps · started {{when}}",
+    openBreakdown: "Customers of {{value}} who reached “{{step}}”",
     excluded: "{{n}} customers left out by exclusions",
     period: "First steps from {{from}} to {{to}}, window {{window}}",
     overall: "Overall conversion",
@@ -84,6 +84,8 @@ const en = {
     table: "Conversion over time",
     start: "Period",
     weekOf: "Week of {{date}}",
+    openEntered: "Customers who entered in {{when}}",
+    openConverted: "Customers who converted, of those who entered in {{when}}",
   },
 };
 
@@ -147,7 +149,7 @@ registerMessages(NS, {
       openDropped: "{{step}} 이후 이탈한 고객 {{n}}명 보기",
       reachedTitle: "“{{step}}”에 도달한 고객",
       droppedTitle: "“{{step}}”까지만 진행한 고객",
-      detail: "{{total}}단계 중 {{reached}}단계 · 시작 {{when}}",
+      openBreakdown: "{{value}} 중 “{{step}}”에 도달한 고객",
       excluded: "제외 조건으로 빠진 고객 {{n}}명",
       period: "첫 단계 기간 {{from}} ~ {{to}}, 전환 기간 {{window}}",
       overall: "전체 전환율",
@@ -170,6 +172,8 @@ registerMessages(NS, {
       table: "기간별 전환",
       start: "기간",
       weekOf: "{{date}} 주",
+      openEntered: "{{when}}에 진입한 고객",
+      openConverted: "{{when}}에 진입해 전환한 고객",
     },
   },
 });

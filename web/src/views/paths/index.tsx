@@ -15,12 +15,18 @@ import {
 } from "@mantine/core";
 import { IconArrowRight } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { PathsRequest, PathsResult } from "../../../../src/analytics/paths.js";
 import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
-import { Chart } from "../../components/Chart.js";
+import { Chart, type ChartClick } from "../../components/Chart.js";
+import { CountButton } from "../../components/CountButton.js";
+import {
+  CustomerListDrawer,
+  type CustomerListRequest,
+  insightCustomerList,
+} from "../../components/CustomerList.js";
 import {
   PeriodInputs,
   PersonaSelect,
@@ -54,6 +60,12 @@ registerMessages("paths", {
     top: "Top paths",
     goalTitle: "Paths that reach {{goal}}",
     goalReached: "{{share}} of the occurrences reach {{goal}} in the same session ({{reached}}).",
+    open: {
+      all: "Customers with a path at {{name}}",
+      goal: "Customers who reached {{goal}}",
+      path: "Customers who took {{path}}",
+      hint: "Click a step or a link to see the customers behind it.",
+    },
     col: {
       rank: "#",
       path: "Path",
@@ -85,6 +97,12 @@ registerMessages("paths", {
     top: "상위 경로",
     goalTitle: "{{goal}}에 도달한 경로",
     goalReached: "발생의 {{share}}가 같은 세션에서 {{goal}}에 도달했습니다 ({{reached}}).",
+    open: {
+      all: "{{name}} 경로가 있는 고객",
+      goal: "{{goal}}에 도달한 고객",
+      path: "{{path}} 경로를 밟은 고객",
+      hint: "단계나 연결을 클릭하면 그 뒤의 고객을 볼 수 있습니다.",
+    },
     col: {
       rank: "#",
       path: "경로",
@@ -149,6 +167,7 @@ export default function PathsView() {
     ...(next && goal ? { goal } : {}),
   };
 
+  const [list, setList] = useState<CustomerListRequest | null>(null);
   const query = useQuery({
     queryKey: ["insights", "paths", body],
     queryFn: ({ signal }) =>
@@ -242,14 +261,25 @@ export default function PathsView() {
             </EmptyState>
           }
         >
-          {(r) => <PathsResultView result={r} />}
+          {(r) => (
+            <PathsResultView
+              result={r}
+              open={(cell, title) =>
+                !query.isPlaceholderData && setList(insightCustomerList("paths", body, cell, title))
+              }
+            />
+          )}
         </QueryState>
       )}
+      <CustomerListDrawer request={list} onClose={() => setList(null)} />
     </Stack>
   );
 }
 
-function PathsResultView({ result }: { result: PathsResult }) {
+/** Opens the customers behind a cell of the result (POST /api/insights/paths/customers). */
+type OpenCell = (cell: Record<string, unknown>, title: string) => void;
+
+function PathsResultView({ result, open }: { result: PathsResult; open: OpenCell }) {
   const { t } = useTranslation(["paths", "common"]);
   const f = useFormat();
   const { locale } = f;
@@ -262,6 +292,19 @@ function PathsResultView({ result }: { result: PathsResult }) {
     });
   }, [result, locale]);
   const height = Math.max(360, sankeyGraph(result.sankey).tallest * 34);
+  const byId = new Map(result.sankey.nodes.map((n) => [n.id, n]));
+  // A node or link of the Sankey opens the customers behind its occurrences.
+  const onChartClick = (item: ChartClick) => {
+    const data = item.data as { name?: string; source?: string; target?: string };
+    if (item.dataType === "edge" && data.source && data.target) {
+      const s = byId.get(data.source);
+      const t2 = byId.get(data.target);
+      if (s && t2) open({ step: s.step, name: s.name, next: t2.name }, `${s.name} → ${t2.name}`);
+    } else if (item.dataType === "node" && data.name) {
+      const n = byId.get(data.name);
+      if (n) open({ step: n.step, name: n.name }, n.name);
+    }
+  };
   return (
     <Stack gap="md" data-testid="paths-result">
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
@@ -272,7 +315,19 @@ function PathsResultView({ result }: { result: PathsResult }) {
           raw={result.totals.paths}
         />
         <Stat label={t("totals.sessions")} value={f.number(result.totals.sessions)} />
-        <Stat label={t("totals.customers")} value={f.number(result.totals.customers)} />
+        <Card withBorder padding="sm">
+          <Text size="xs" c="dimmed">
+            {t("totals.customers")}
+          </Text>
+          <Text fw={700} size="xl">
+            <CountButton
+              value={result.totals.customers}
+              label={t("open.all", { name: result.anchor })}
+              onClick={() => open({}, t("open.all", { name: result.anchor }))}
+              testId="paths-customers"
+            />
+          </Text>
+        </Card>
       </SimpleGrid>
       <Card withBorder padding="md">
         <Text size="xs" c="dimmed" mb="xs">
@@ -286,7 +341,11 @@ function PathsResultView({ result }: { result: PathsResult }) {
             direction: t(result.direction === "next" ? "direction.next" : "direction.previous"),
           })}
           testId="paths-sankey"
+          onClick={onChartClick}
         />
+        <Text size="xs" c="dimmed" mt="xs">
+          {t("open.hint")}
+        </Text>
       </Card>
       {result.goal && (
         <Card withBorder padding="md" data-testid="paths-goal-result">
@@ -296,10 +355,21 @@ function PathsResultView({ result }: { result: PathsResult }) {
               share: f.percent(result.goal.share),
               goal: result.goal.name,
               reached: f.number(result.goal.reached),
-            })}
+            })}{" "}
+            <CountButton
+              value={result.goal.customers}
+              label={t("open.goal", { goal: result.goal.name })}
+              onClick={() => open({ goal: true }, t("open.goal", { goal: result.goal!.name }))}
+              testId="paths-goal-customers"
+            />
           </Text>
           {result.goal.paths.length > 0 && (
-            <PathTable rows={result.goal.paths} total={result.totals.paths} testId="goal-path-row" />
+            <PathTable
+              rows={result.goal.paths}
+              total={result.totals.paths}
+              testId="goal-path-row"
+              open={(path) => open({ goal: true, path }, path.join(" → "))}
+            />
           )}
         </Card>
       )}
@@ -307,7 +377,12 @@ function PathsResultView({ result }: { result: PathsResult }) {
         <Title order={4} mb="sm">
           {t("top")}
         </Title>
-        <PathTable rows={result.paths} total={result.totals.paths} testId="path-row" />
+        <PathTable
+          rows={result.paths}
+          total={result.totals.paths}
+          testId="path-row"
+          open={(path) => open({ path }, path.join(" → "))}
+        />
       </Card>
     </Stack>
   );
@@ -336,7 +411,17 @@ function Stat({
   );
 }
 
-function PathTable({ rows, total, testId }: { rows: PathsResult["paths"]; total: number; testId: string }) {
+function PathTable({
+  rows,
+  total,
+  testId,
+  open,
+}: {
+  rows: PathsResult["paths"];
+  total: number;
+  testId: string;
+  open: (path: string[]) => void;
+}) {
   const { t } = useTranslation("paths");
   const f = useFormat();
   return (
@@ -371,7 +456,14 @@ function PathTable({ rows, total, testId }: { rows: PathsResult["paths"]; total:
               </Table.Td>
               <Table.Td ta="right">{f.number(row.count)}</Table.Td>
               <Table.Td ta="right">{f.number(row.sessions)}</Table.Td>
-              <Table.Td ta="right">{f.number(row.customers)}</Table.Td>
+              <Table.Td ta="right">
+                <CountButton
+                  value={row.customers}
+                  label={t("open.path", { path: row.path.join(" → ") })}
+                  onClick={() => open(row.path)}
+                  testId={`${testId}-customers`}
+                />
+              </Table.Td>
               <Table.Td ta="right">{f.percent(total ? row.count / total : 0)}</Table.Td>
             </Table.Tr>
           ))}

@@ -1,6 +1,6 @@
 // The cohort triangle as a table whose cells are shaded by their share: a heatmap that stays readable
 // by screen readers and keyboard (each cell's counts are in its title and its accessible name).
-import { Table, Text } from "@mantine/core";
+import { Table, Text, UnstyledButton } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { RetentionResult } from "../../../../src/analytics/retention.js";
 import { useFormat } from "../../i18n/format.js";
@@ -11,7 +11,18 @@ function shade(share: number): { background: string; color: string } {
   return { background: `rgba(34, 139, 230, ${alpha.toFixed(3)})`, color: alpha > 0.55 ? "white" : "inherit" };
 }
 
-export function CohortTable({ result, show }: { result: RetentionResult; show: "percent" | "count" }) {
+/** Opens the customers of a cohort (period 0) or those it retained in a period. */
+export type OpenCohortCell = (cohort: string, period: number, title: string) => void;
+
+export function CohortTable({
+  result,
+  show,
+  open,
+}: {
+  result: RetentionResult;
+  show: "percent" | "count";
+  open?: OpenCohortCell;
+}) {
   const { t } = useTranslation("retention");
   const f = useFormat();
   const label = cohortLabel(result.period, f.locale);
@@ -20,7 +31,11 @@ export function CohortTable({ result, show }: { result: RetentionResult; show: "
   const top = Math.max(1, ...later);
   const columns = Array.from({ length: result.periods }, (_, k) => k);
 
-  const cell = (value: { customers: number; percentage: number; period: number }, size: number) => {
+  const cell = (
+    value: { customers: number; percentage: number; period: number },
+    size: number,
+    cohort?: string,
+  ) => {
     const percent = f.percent(value.percentage / 100);
     const title = t("cell", { customers: f.number(value.customers), size: f.number(size), percent });
     const style = shade(value.period === 0 ? 1 : value.percentage / top);
@@ -36,7 +51,26 @@ export function CohortTable({ result, show }: { result: RetentionResult; show: "
         data-customers={value.customers}
         data-percentage={value.percentage}
       >
-        {show === "percent" ? percent : f.number(value.customers)}
+        {cohort !== undefined && open ? (
+          <UnstyledButton
+            onClick={() =>
+              open(
+                cohort,
+                value.period,
+                `${label(cohort)} · ${t(`periodN.${result.period}`, { n: value.period })}`,
+              )
+            }
+            aria-label={title}
+            data-testid="cohort-cell-open"
+            style={{ color: "inherit", fontSize: "inherit", width: "100%" }}
+          >
+            {show === "percent" ? percent : f.number(value.customers)}
+          </UnstyledButton>
+        ) : show === "percent" ? (
+          percent
+        ) : (
+          f.number(value.customers)
+        )}
       </Table.Td>
     );
   };
@@ -74,7 +108,7 @@ export function CohortTable({ result, show }: { result: RetentionResult; show: "
               <Table.Td ta="right">{f.number(c.size)}</Table.Td>
               {columns.map((k) => {
                 const value = c.values.find((v) => v.period === k);
-                return value ? cell(value, c.size) : <Table.Td key={k} />;
+                return value ? cell(value, c.size, c.start) : <Table.Td key={k} />;
               })}
             </Table.Tr>
           ))}

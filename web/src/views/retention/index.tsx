@@ -2,12 +2,17 @@
 // step in each later period — a cohort table coloured by share, and the weighted retention curve.
 import { Card, Group, NumberInput, SegmentedControl, Select, Stack, Text, Title } from "@mantine/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { RetentionRequest, RetentionResult } from "../../../../src/analytics/retention.js";
 import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
+import {
+  CustomerListDrawer,
+  type CustomerListRequest,
+  insightCustomerList,
+} from "../../components/CustomerList.js";
 import {
   PeriodInputs,
   PersonaSelect,
@@ -20,7 +25,7 @@ import { EmptyState, QueryState } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
 import { formatFor, useFormat } from "../../i18n/format.js";
 import { registerMessages } from "../../i18n/index.js";
-import { CohortTable } from "./CohortTable.js";
+import { CohortTable, type OpenCohortCell } from "./CohortTable.js";
 
 registerMessages("retention", {
   en: {
@@ -110,6 +115,7 @@ export default function RetentionView() {
         }
       : undefined;
 
+  const [list, setList] = useState<CustomerListRequest | null>(null);
   const query = useQuery({
     queryKey: ["insights", "retention", body],
     queryFn: ({ signal }) =>
@@ -207,14 +213,32 @@ export default function RetentionView() {
             </EmptyState>
           }
         >
-          {(r) => <RetentionResultView result={r} show={show} />}
+          {(r) => (
+            <RetentionResultView
+              result={r}
+              show={show}
+              open={(cohort, period, title) =>
+                !query.isPlaceholderData &&
+                setList(insightCustomerList("retention", body, { cohort, period }, title))
+              }
+            />
+          )}
         </QueryState>
       )}
+      <CustomerListDrawer request={list} onClose={() => setList(null)} />
     </Stack>
   );
 }
 
-function RetentionResultView({ result, show }: { result: RetentionResult; show: "percent" | "count" }) {
+function RetentionResultView({
+  result,
+  show,
+  open,
+}: {
+  result: RetentionResult;
+  show: "percent" | "count";
+  open: OpenCohortCell;
+}) {
   const { t } = useTranslation("retention");
   const f = useFormat();
   const { locale } = f;
@@ -261,7 +285,7 @@ function RetentionResultView({ result, show }: { result: RetentionResult; show: 
             })}
           </Text>
         </Group>
-        <CohortTable result={result} show={show} />
+        <CohortTable result={result} show={show} open={open} />
       </Card>
       <Card withBorder padding="md">
         <Title order={4} mb="xs">

@@ -59,6 +59,8 @@ export function stageFlowOption(result: StageFlowResult, text: StageFlowText): C
           source: left(l.source),
           target: right(l.target),
           value: l.value,
+          // The API's node ids: a click on the link opens its customers.
+          link: { source: l.source, target: l.target },
           lineStyle: {
             color: l.cause === "lapse" ? LAPSE : l.cause === "exit" ? EXIT : "source",
             opacity: l.cause === "signal" ? 0.35 : 0.5,

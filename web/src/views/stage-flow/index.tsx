@@ -2,12 +2,18 @@
 // back and exits — as a Sankey and a table of its links.
 import { Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useCallback, useMemo } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { StageFlowRequest, StageFlowResult } from "../../../../src/analytics/stage-flow.js";
 import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart } from "../../components/Chart.js";
+import { CountButton } from "../../components/CountButton.js";
+import {
+  CustomerListDrawer,
+  type CustomerListRequest,
+  insightCustomerList,
+} from "../../components/CustomerList.js";
 import { PeriodInputs, PersonaSelect, periodQuery } from "../../components/filters.js";
 import { EmptyState, QueryState } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
@@ -41,6 +47,10 @@ registerMessages("stageFlow", {
     cause: { signal: "Forward", lapse: "Lapse", exit: "Exit" },
     period: "{{from}} – {{to}}, journey as of {{asOf}}",
     empty: "No stage changes in this period",
+    open: {
+      all: "Customers whose stage changed in the period",
+      link: "Customers who moved from {{from}} to {{to}}",
+    },
     emptyHint: "Pick a longer period or another persona.",
   },
   ko: {
@@ -68,6 +78,7 @@ registerMessages("stageFlow", {
     cause: { signal: "전진", lapse: "후퇴", exit: "종료" },
     period: "{{from}} – {{to}}, 여정 기준 시각 {{asOf}}",
     empty: "이 기간에 단계 변경이 없습니다",
+    open: { all: "이 기간에 단계가 바뀐 고객", link: "{{from}}에서 {{to}}(으)로 이동한 고객" },
     emptyHint: "더 긴 기간이나 다른 페르소나를 선택하세요.",
   },
 });
@@ -85,6 +96,7 @@ export default function StageFlowView() {
     }),
     [state.persona, state.from, state.to],
   );
+  const [list, setList] = useState<CustomerListRequest | null>(null);
   const query = useQuery({
     queryKey: ["insights", "stage-flow", body],
     queryFn: ({ signal }) =>
@@ -113,8 +125,16 @@ export default function StageFlowView() {
           </EmptyState>
         }
       >
-        {(r) => <StageFlowResultView result={r} />}
+        {(r) => (
+          <StageFlowResultView
+            result={r}
+            open={(cell, title) =>
+              !query.isPlaceholderData && setList(insightCustomerList("stage-flow", body, cell, title))
+            }
+          />
+        )}
       </QueryState>
+      <CustomerListDrawer request={list} onClose={() => setList(null)} />
     </Stack>
   );
 }
@@ -133,7 +153,14 @@ function useNodeName(result: StageFlowResult): (id: string) => string {
   );
 }
 
-function StageFlowResultView({ result }: { result: StageFlowResult }) {
+function StageFlowResultView({
+  result,
+  open,
+}: {
+  result: StageFlowResult;
+  /** Opens the customers behind a link ({source, target}) or every customer with a change ({}). */
+  open: (cell: { source?: string; target?: string }, title: string) => void;
+}) {
   const { t } = useTranslation(["stageFlow", "common"]);
   const f = useFormat();
   const name = useNodeName(result);
@@ -151,7 +178,19 @@ function StageFlowResultView({ result }: { result: StageFlowResult }) {
     <Stack gap="md" data-testid="stage-flow-result">
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Stat label={t("totals.transitions")} value={result.transitions} testId="stage-flow-transitions" />
-        <Stat label={t("totals.customers")} value={result.customers} testId="stage-flow-customers" />
+        <Card withBorder padding="sm">
+          <Text size="xs" c="dimmed">
+            {t("totals.customers")}
+          </Text>
+          <Text fw={700} size="xl" data-testid="stage-flow-customers" data-value={result.customers}>
+            <CountButton
+              value={result.customers}
+              label={t("open.all")}
+              onClick={() => open({}, t("open.all"))}
+              testId="stage-flow-customers-open"
+            />
+          </Text>
+        </Card>
         <Stat label={t("totals.lapses")} value={sum("lapse")} testId="stage-flow-lapses" />
         <Stat label={t("totals.exits")} value={sum("exit")} testId="stage-flow-exits" />
       </SimpleGrid>
@@ -163,7 +202,20 @@ function StageFlowResultView({ result }: { result: StageFlowResult }) {
             asOf: f.dateTime(result.asOf),
           })}
         </Text>
-        <Chart option={option} height={420} label={t("chart")} testId="stage-flow-sankey" />
+        <Chart
+          option={option}
+          height={420}
+          label={t("chart")}
+          testId="stage-flow-sankey"
+          onClick={(item) => {
+            const link = (item.data as { link?: { source: string; target: string } }).link;
+            if (item.dataType === "edge" && link)
+              open(
+                { source: link.source, target: link.target },
+                `${name(link.source)} → ${name(link.target)}`,
+              );
+          }}
+        />
       </Card>
       <Card withBorder padding="md">
         <Title order={4} mb="sm">
@@ -199,7 +251,16 @@ function StageFlowResultView({ result }: { result: StageFlowResult }) {
                     </Badge>
                   </Table.Td>
                   <Table.Td ta="right">{f.number(l.value)}</Table.Td>
-                  <Table.Td ta="right">{f.number(l.customers)}</Table.Td>
+                  <Table.Td ta="right">
+                    <CountButton
+                      value={l.customers}
+                      label={t("open.link", { from: name(l.source), to: name(l.target) })}
+                      onClick={() =>
+                        open({ source: l.source, target: l.target }, `${name(l.source)} → ${name(l.target)}`)
+                      }
+                      testId="stage-flow-link-customers"
+                    />
+                  </Table.Td>
                   <Table.Td ta="right">{f.percent(l.value / (outflow.get(l.source) || 1))}</Table.Td>
                 </Table.Tr>
               ))}

@@ -1,6 +1,6 @@
 // Time to convert: how long customers take from one step to another — median, p90 and a histogram.
 // The two steps (`start`, `end`, JSON), the window and the period live in the URL.
-import { Button, Group, Paper, SimpleGrid, Stack, Text } from "@mantine/core";
+import { Button, Group, Paper, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import { IconArrowRight } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
@@ -11,6 +11,12 @@ import { api } from "../../api/client.js";
 import { useStats } from "../../api/shared.js";
 import { decodeJson, useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
+import { CountButton } from "../../components/CountButton.js";
+import {
+  CustomerListDrawer,
+  type CustomerListRequest,
+  insightCustomerList,
+} from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, PersonaSelect, periodQuery, personaQuery } from "../../components/filters.js";
 import { type StepDraft, StepEditor, stepDraft, stepOf, useStepLabel } from "../../components/StepPicker.js";
@@ -39,6 +45,13 @@ registerMessages(NS, {
     p90: "90th percentile",
     average: "Average",
     histogram: "Customers by time to convert",
+    time: "Time to convert",
+    ofConverted: "Of converted",
+    open: {
+      entered: "Customers who started",
+      converted: "Customers who converted",
+      bin: "Customers who converted in {{bin}}",
+    },
     chart: "Histogram of time from {{start}} to {{end}}",
     customers: "Customers",
     share: "{{share}} of converted",
@@ -63,6 +76,13 @@ registerMessages(NS, {
     p90: "90번째 백분위수",
     average: "평균",
     histogram: "전환 소요 시간별 고객 수",
+    time: "전환 소요 시간",
+    ofConverted: "전환 고객 중",
+    open: {
+      entered: "시작한 고객",
+      converted: "전환한 고객",
+      bin: "{{bin}} 만에 전환한 고객",
+    },
     chart: "{{start}}에서 {{end}}까지 걸린 시간의 분포",
     customers: "고객",
     share: "전환 고객의 {{share}}",
@@ -105,19 +125,35 @@ function Figure({
   );
 }
 
-function Results({ result, start, end }: { result: TimeToConvertResult; start: string; end: string }) {
+/** Opens the customers behind a bin ({bin}) or an outcome ({outcome}). */
+type OpenCell = (cell: { bin?: number; outcome?: string }, title: string) => void;
+
+function Results({
+  result,
+  start,
+  end,
+  open,
+}: {
+  result: TimeToConvertResult;
+  start: string;
+  end: string;
+  open: OpenCell;
+}) {
   const { t } = useTranslation(NS);
   const format = useStableFormat();
   const windowLabel = useWindowLabel();
   const seconds = (s: number | null) => (s === null ? null : format.duration(s * 1000));
-  const option = useMemo<ChartOption>(() => {
-    const binLabel = (b: TimeToConvertResult["histogram"][number], i: number) =>
+  const binLabel = useMemo(
+    () => (b: TimeToConvertResult["histogram"][number], i: number) =>
       i === 0 && b.fromSeconds === 0
         ? t("under", { to: format.duration(b.toSeconds * 1000) })
         : t("range", {
             from: format.duration(b.fromSeconds * 1000),
             to: format.duration(b.toSeconds * 1000),
-          });
+          }),
+    [format, t],
+  );
+  const option = useMemo<ChartOption>(() => {
     return {
       grid: { left: 56, right: 16, top: 24, bottom: 64 },
       tooltip: {
@@ -148,18 +184,35 @@ function Results({ result, start, end }: { result: TimeToConvertResult; start: s
         },
       ],
     };
-  }, [result, format, t]);
+  }, [result, format, t, binLabel]);
   if (result.entered === 0) return <EmptyState title={t("noneStarted")} />;
   return (
     <Stack gap="md" data-testid="ttc-result">
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }}>
-        <Figure label={t("entered")} value={format.number(result.entered)} testId="ttc-entered" />
+        <Paper withBorder p="sm" radius="md">
+          <Text size="xs" c="dimmed">
+            {t("entered")}
+          </Text>
+          <Text fz={26} fw={700} data-testid="ttc-entered" data-value={result.entered}>
+            <CountButton
+              value={result.entered}
+              label={t("open.entered")}
+              onClick={() => open({ outcome: "entered" }, t("open.entered"))}
+              testId="ttc-entered-open"
+            />
+          </Text>
+        </Paper>
         <Paper withBorder p="sm" radius="md">
           <Text size="xs" c="dimmed">
             {t("converted")}
           </Text>
           <Text fz={26} fw={700} data-testid="ttc-converted" data-value={result.converted}>
-            {format.number(result.converted)}
+            <CountButton
+              value={result.converted}
+              label={t("open.converted")}
+              onClick={() => open({ outcome: "converted" }, t("open.converted"))}
+              testId="ttc-converted-open"
+            />
           </Text>
           <Text size="xs" c="dimmed">
             {t("conversion", {
@@ -200,7 +253,45 @@ function Results({ result, start, end }: { result: TimeToConvertResult; start: s
         {result.converted === 0 ? (
           <EmptyState title={t("noneConverted")} />
         ) : (
-          <Chart option={option} height={340} label={t("chart", { start, end })} testId="ttc-histogram" />
+          <>
+            <Chart
+              option={option}
+              height={340}
+              label={t("chart", { start, end })}
+              testId="ttc-histogram"
+              onClick={(item) => {
+                const b = result.histogram[item.dataIndex];
+                if (b) open({ bin: item.dataIndex }, binLabel(b, item.dataIndex));
+              }}
+            />
+            <Table.ScrollContainer minWidth={420}>
+              <Table striped fz="sm" aria-label={t("histogram")} data-testid="ttc-bins">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t("time")}</Table.Th>
+                    <Table.Th ta="right">{t("customers")}</Table.Th>
+                    <Table.Th ta="right">{t("ofConverted")}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {result.histogram.map((b, i) => (
+                    <Table.Tr key={b.fromSeconds} data-testid="ttc-bin" data-customers={b.customers}>
+                      <Table.Td>{binLabel(b, i)}</Table.Td>
+                      <Table.Td ta="right">
+                        <CountButton
+                          value={b.customers}
+                          label={t("open.bin", { bin: binLabel(b, i) })}
+                          onClick={() => open({ bin: i }, binLabel(b, i))}
+                          testId="ttc-bin-open"
+                        />
+                      </Table.Td>
+                      <Table.Td ta="right">{format.percent(b.percentage / 100)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </>
         )}
       </Paper>
     </Stack>
@@ -245,6 +336,7 @@ export default function TimeToConvertView() {
     ...(from ? { since: from } : {}),
     ...(to ? { until: to } : {}),
   };
+  const [list, setList] = useState<CustomerListRequest | null>(null);
   const stats = useStats();
   const result = useQuery({
     queryKey: ["time-to-convert", request],
@@ -322,9 +414,19 @@ export default function TimeToConvertView() {
         <ErrorState error={result.error} onRetry={() => void result.refetch()} />
       ) : (
         <div style={{ opacity: result.isPlaceholderData ? 0.5 : 1 }} aria-busy={result.isPlaceholderData}>
-          <Results result={result.data} start={stepLabel(start)} end={stepLabel(end)} />
+          <Results
+            result={result.data}
+            start={stepLabel(start)}
+            end={stepLabel(end)}
+            open={(cell, title) =>
+              !result.isPlaceholderData &&
+              request !== null &&
+              setList(insightCustomerList("time-to-convert", request, cell, title))
+            }
+          />
         </div>
       )}
+      <CustomerListDrawer request={list} onClose={() => setList(null)} />
     </Stack>
   );
 }
