@@ -169,8 +169,8 @@ export async function runAnalytics(o: AnalyticsOptions): Promise<Record<string, 
     const ttc = await timeRuns(o.runs, async () =>
       unwrap(
         await runTimeToConvert(store, refresher, {
-          from: { event: "Product Added" },
-          to: { event: "Order Completed" },
+          start: { event: "Product Added" },
+          end: { event: "Order Completed" },
         }),
         "time to convert",
       ),

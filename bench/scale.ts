@@ -234,8 +234,8 @@ async function analyse(
     await time("time to convert", async () =>
       unwrap(
         await runTimeToConvert(store, refresher, {
-          from: { event: "Product Added" },
-          to: { event: "Order Completed" },
+          start: { event: "Product Added" },
+          end: { event: "Order Completed" },
         }),
         "time to convert",
       ),

@@ -77,7 +77,7 @@ describe("analyses of a persona", () => {
   });
 
   it("time to convert: entered and converted customers add up to everyone's", async () => {
-    const body = { from: VIEW, to: ORDER, since: PERIOD.from, until: PERIOD.to };
+    const body = { start: VIEW, end: ORDER, ...PERIOD };
     for (const count of [(r: TimeToConvertResult) => r.entered, (r: TimeToConvertResult) => r.converted]) {
       const { everyone, parts } = await split<TimeToConvertResult>("time-to-convert", body, count);
       expect(everyone).toBeGreaterThan(0);
@@ -114,7 +114,7 @@ describe("analyses of a persona", () => {
     const bodies: Array<[string, Record<string, unknown>]> = [
       ["funnel", { steps: [VIEW, ORDER] }],
       ["retention", { start: VIEW, return: ORDER }],
-      ["time-to-convert", { from: VIEW, to: ORDER }],
+      ["time-to-convert", { start: VIEW, end: ORDER }],
       ["paths", { start: VIEW }],
     ];
     for (const [kind, body] of bodies) {

@@ -19,7 +19,7 @@ function stretch() {
   const base = Date.UTC(2024, 0, 1) + n * 60 * DAY;
   return {
     t: (hours: number) => new Date(base + hours * HOUR).toISOString(),
-    range: { since: new Date(base).toISOString(), until: new Date(base + 30 * DAY).toISOString() },
+    range: { from: new Date(base).toISOString(), to: new Date(base + 30 * DAY).toISOString() },
     from: `Cart Opened ${n}`,
     to: `Paid ${n}`,
   };
@@ -49,8 +49,8 @@ describe("time to convert", () => {
   // Gaps of 1…9 hours, one exactly at the 12 h window's end, one past it, and one that never pays.
   const gaps = { s: stretch(), converted: [1, 2, 3, 4, 5, 6, 7, 8, 9, 12], late: 13 };
   const req = (): TimeToConvertRequest => ({
-    from: { event: gaps.s.from },
-    to: { event: gaps.s.to },
+    start: { event: gaps.s.from },
+    end: { event: gaps.s.to },
     window: "12h",
     ...gaps.s.range,
   });
@@ -113,11 +113,11 @@ describe("time to convert", () => {
       track(before, from, t(1)),
       track(before, to, t(3)),
     );
-    const r = await timeToConvert({ from: { event: from }, to: { event: to }, ...range });
+    const r = await timeToConvert({ start: { event: from }, end: { event: to }, ...range });
     expect(r).toMatchObject({ entered: 2, converted: 2, medianSeconds: 4 * 3600, slowestSeconds: 6 * 3600 });
     // One step at both ends: the time to the next such event, never zero from itself.
     await send(server, track(same, "Ordered", t(1)), track(same, "Ordered", t(25)));
-    const repeat = await timeToConvert({ from: { event: "Ordered" }, to: { event: "Ordered" }, ...range });
+    const repeat = await timeToConvert({ start: { event: "Ordered" }, end: { event: "Ordered" }, ...range });
     expect(repeat).toMatchObject({ entered: 1, converted: 1, medianSeconds: 24 * 3600 });
   });
 
@@ -131,7 +131,7 @@ describe("time to convert", () => {
       { type: "identify", anonymousId: anon, userId: user, timestamp: t(1) },
       track(user, to, t(2)),
     );
-    const r = await timeToConvert({ from: { event: from }, to: { event: to }, ...range });
+    const r = await timeToConvert({ start: { event: from }, end: { event: to }, ...range });
     expect(r).toMatchObject({ entered: 1, converted: 1, medianSeconds: 7200 });
   });
 
@@ -146,27 +146,27 @@ describe("time to convert", () => {
       { ...track(who, "Order Completed", t(3)), ...web },
     );
     const r = await timeToConvert({
-      from: { stage: "purchase" },
-      to: { event: "Order Completed" },
+      start: { stage: "purchase" },
+      end: { event: "Order Completed" },
       ...range,
     });
     expect(r).toMatchObject({ entered: 1, converted: 1, medianSeconds: 7200 });
-    expect(r.steps.from).toBe("Entered Purchase");
+    expect(r.steps.start).toBe("Entered Purchase");
   });
 
   it("gives the same answer through the CLI, which talks to the running server", async () => {
     await ensureBuilt();
     const args = [
-      ...["--db", server.dbPath, "time-to-convert", "--from-step", gaps.s.from, "--to-step", gaps.s.to],
-      ...["--window", "12h", "--since", gaps.s.range.since, "--until", gaps.s.range.until],
+      ...["--db", server.dbPath, "time-to-convert", "--start", gaps.s.from, "--end", gaps.s.to],
+      ...["--window", "12h", "--from", gaps.s.range.from, "--to", gaps.s.range.to],
     ];
     expect(await runCliJson<TimeToConvertResult>(server.dir, args)).toEqual(await timeToConvert(req()));
     const human = await runCli(server.dir, args);
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toMatch(/10 of 12 customers converted; median 5\.5h, p90 9\.3h/);
-    const bad = await runCli(server.dir, [...args.slice(0, 3), "--from-step", "tp:nope", "--to-step", "B"]);
+    const bad = await runCli(server.dir, [...args.slice(0, 3), "--start", "tp:nope", "--end", "B"]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/from: no touchpoint "nope"/);
+    expect(bad.stderr).toMatch(/start: no touchpoint "nope"/);
   });
 
   it("answers a bad request with the error envelope", async () => {
@@ -174,7 +174,7 @@ describe("time to convert", () => {
       const res = await server.api("/api/insights/time-to-convert", { method: "POST", body });
       expect(expectError(res, 400, "invalid_request").message).toMatch(pattern);
     };
-    const ok = { from: { event: "A" }, to: { event: "B" } };
+    const ok = { start: { event: "A" }, end: { event: "B" } };
     await bad({ ...ok, from: { touchpoint: "nope" } }, /from: no touchpoint "nope"/);
     await bad(
       { ...ok, to: { stage: "purchase", where: [{ property: "x", op: "exists" }] } },
@@ -182,7 +182,8 @@ describe("time to convert", () => {
     );
     await bad({ ...ok, window: "soon" }, /window/);
     await bad({ ...ok, bins: 1 }, /bins/);
-    await bad({ ...ok, since: "2024-02-01T00:00:00Z", until: "2024-01-01T00:00:00Z" }, /before/);
-    await bad({ to: { event: "B" } }, /from/);
+    await bad({ ...ok, from: "2024-02-01T00:00:00Z", to: "2024-01-01T00:00:00Z" }, /before/);
+    await bad({ ...ok, from: "2024-02-30" }, /from/);
+    await bad({ end: { event: "B" } }, /start/);
   });
 });

@@ -18,15 +18,8 @@ import { Params, quoteString } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
-import {
-  analysisPeriod,
-  checkStep,
-  DurationText,
-  PersonaFilter,
-  parseDuration,
-  Step,
-  stepName,
-} from "./steps.js";
+import { PeriodFields, resolvePeriod } from "./period.js";
+import { checkStep, DurationText, PersonaFilter, parseDuration, Step, stepName } from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const FunnelOrders = ["ordered", "strict", "unordered"] as const;
@@ -37,12 +30,7 @@ export const FunnelRequest = Type.Object(
     steps: Type.Array(Step, { minItems: 2, maxItems: 30 }),
     window: Type.Optional(DurationText),
     order: Type.Optional(StringEnum(FunnelOrders)),
-    from: Type.Optional(
-      Type.String({ format: "date-time", description: "First step-1 event counted (inclusive)" }),
-    ),
-    to: Type.Optional(
-      Type.String({ format: "date-time", description: "Last step-1 event counted (exclusive)" }),
-    ),
+    ...PeriodFields,
     exclusions: Type.Optional(
       Type.Array(
         Type.Composite([
@@ -135,9 +123,9 @@ async function plan(
   const windowMs = parseDuration(req.window ?? "14d");
   if (windowMs === undefined)
     return invalid(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
-  const period = await analysisPeriod(conn, req.from, req.to);
-  if (!period) return invalid("from must be before to");
-  const { from, to } = period;
+  const period = await resolvePeriod(conn, req.from, req.to);
+  if (!period.ok) return period;
+  const { from, to } = period.value;
   return ok({
     names: req.steps.map((s) => stepName(s, defs)),
     n: req.steps.length,

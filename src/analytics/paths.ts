@@ -38,15 +38,8 @@ import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
-import {
-  analysisPeriod,
-  checkStep,
-  DurationText,
-  PersonaFilter,
-  parseDuration,
-  Step,
-  stepName,
-} from "./steps.js";
+import { PeriodFields, resolvePeriod } from "./period.js";
+import { checkStep, DurationText, PersonaFilter, parseDuration, Step, stepName } from "./steps.js";
 import { buildStream, eventStepSql } from "./stream.js";
 
 export const PathGroups = ["event", "touchpoint"] as const;
@@ -65,12 +58,7 @@ export const PathsRequest = Type.Object(
       }),
     ),
     sessionGap: Type.Optional(DurationText),
-    from: Type.Optional(
-      Type.String({ format: "date-time", description: "First start (end) event counted (inclusive)" }),
-    ),
-    to: Type.Optional(
-      Type.String({ format: "date-time", description: "Last start (end) event counted (exclusive)" }),
-    ),
+    ...PeriodFields,
     group: Type.Optional(
       StringEnum(PathGroups, { description: "A node is an event name (default) or a touchpoint name" }),
     ),
@@ -187,9 +175,9 @@ async function plan(
   const gapMs = parseDuration(req.sessionGap ?? "30m");
   if (gapMs === undefined)
     return invalid(`sessionGap "${req.sessionGap}" is not a length such as 30m, 2h or 1d`);
-  const period = await analysisPeriod(conn, req.from, req.to);
-  if (!period) return invalid("from must be before to");
-  const { from, to } = period;
+  const period = await resolvePeriod(conn, req.from, req.to);
+  if (!period.ok) return period;
+  const { from, to } = period.value;
   const goalName = req.goal ? stepName(req.goal, defs) : undefined;
   return ok({
     anchor,

@@ -25,7 +25,8 @@ import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
-import { checkStep, dataEnd, PersonaFilter, Step, stepName } from "./steps.js";
+import { dataEnd, PeriodFields } from "./period.js";
+import { checkStep, PersonaFilter, Step, stepName } from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const RetentionModes = ["first_time", "recurring"] as const;
@@ -54,15 +55,7 @@ export const RetentionRequest = Type.Object(
           "Periods followed after each cohort (0 … periods−1), and cohorts when `from` is not given",
       }),
     ),
-    from: Type.Optional(
-      Type.String({ format: "date-time", description: "First cohort: the period holding this time" }),
-    ),
-    to: Type.Optional(
-      Type.String({
-        format: "date-time",
-        description: "End of the events read (exclusive); default: just after the newest event",
-      }),
-    ),
+    ...PeriodFields,
   },
   { additionalProperties: false },
 );

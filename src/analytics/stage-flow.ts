@@ -14,7 +14,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkPersona, personaCustomersSql, resolvePeriod } from "../journey/map/scope.js";
+import { checkPersona, personaCustomersSql } from "../journey/map/scope.js";
 import { stagePosition } from "../journey/model.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
@@ -24,15 +24,11 @@ import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, type InsightContext, runInsight } from "./insight.js";
+import { PeriodFields, resolvePeriod } from "./period.js";
 
 export const StageFlowRequest = Type.Object(
   {
-    from: Type.Optional(
-      Type.String({ format: "date-time", description: "Start (inclusive); default: 90 days before `to`" }),
-    ),
-    to: Type.Optional(
-      Type.String({ format: "date-time", description: "End (exclusive); default: the newest journey event" }),
-    ),
+    ...PeriodFields,
     persona: Type.Optional(
       Type.String({ maxLength: 80, description: "Persona id, `unassigned`, or omit for all customers" }),
     ),
@@ -117,12 +113,9 @@ export async function computeStageFlow(
   const persona = req.persona;
   const unknown = checkPersona(persona, defs);
   if (unknown) return notFound(unknown);
-  const period = await resolvePeriod(
-    conn,
-    req.from ? new Date(req.from) : undefined,
-    req.to ? new Date(req.to) : undefined,
-  );
-  if (!(period.from < period.to)) return err({ code: "invalid", message: "from must be before to" });
+  const resolved = await resolvePeriod(conn, req.from, req.to);
+  if (!resolved.ok) return resolved;
+  const period = resolved.value;
   const quietDays = defs.model.lapse?.afterDays ?? DEFAULT_QUIET_DAYS;
 
   const p = new Params();
@@ -196,18 +189,20 @@ async function stageFlowAudience(
 ): Promise<Result<Audience, Problem>> {
   const unknown = checkPersona(req.persona, defs);
   if (unknown) return notFound(unknown);
-  const period = await resolvePeriod(
-    conn,
-    req.from ? new Date(req.from) : undefined,
-    req.to ? new Date(req.to) : undefined,
-  );
-  if (!(period.from < period.to)) return invalid("from must be before to");
+  const period = await resolvePeriod(conn, req.from, req.to);
+  if (!period.ok) return period;
   if ((cell.source === undefined) !== (cell.target === undefined))
     return invalid("cell: give source and target (a link), or neither (every customer with a stage change)");
   const position = (id: string): number | null | undefined =>
     id === START_NODE ? 0 : id === EXIT_NODE ? null : stagePosition(defs.model, id) || undefined;
   const p = new Params();
-  const ctes = flowCtes(period, req.persona, defs.model.lapse?.afterDays ?? DEFAULT_QUIET_DAYS, at.asOf, p);
+  const ctes = flowCtes(
+    period.value,
+    req.persona,
+    defs.model.lapse?.afterDays ?? DEFAULT_QUIET_DAYS,
+    at.asOf,
+    p,
+  );
   if (cell.source === undefined)
     return ok({ sql: `${ctes} SELECT customer_id FROM t WHERE in_period`, params: p.values });
   const source = position(cell.source);

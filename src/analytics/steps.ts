@@ -85,24 +85,3 @@ export const PersonaFilter = Type.Optional(
     description: "A persona id, or `unassigned` for customers no persona matched; omit for everyone",
   }),
 );
-
-const DAY = 86_400_000;
-/** Analyses look at this many days up to their end when no start is given. */
-export const DEFAULT_PERIOD_DAYS = 30;
-
-/** Just after the newest event (an imported history that ended last month still shows), or now. */
-export async function dataEnd(conn: DuckDBConnection): Promise<number> {
-  const [row] = await all(conn, "SELECT epoch_ms(max(timestamp)) AS t FROM events");
-  return row?.t === null || row?.t === undefined ? Date.now() : Number(row.t) + 1;
-}
-
-/** The period asked for, or the 30 days up to the end of the data; undefined when it runs backwards. */
-export async function analysisPeriod(
-  conn: DuckDBConnection,
-  from: string | undefined,
-  to: string | undefined,
-): Promise<{ from: Date; to: Date } | undefined> {
-  const end = to ? new Date(to) : new Date(await dataEnd(conn));
-  const start = from ? new Date(from) : new Date(end.getTime() - DEFAULT_PERIOD_DAYS * DAY);
-  return start < end ? { from: start, to: end } : undefined;
-}

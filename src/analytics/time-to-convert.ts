@@ -1,8 +1,9 @@
 // Time to convert: how long stitched customers take from one step to another, computed in SQL. The
 // semantics:
-// - a customer enters with their first `from` step event in [since, until) — only the first counts;
-// - they convert at the first `to` step event after it (later in time, or at the same time with a later
-//   message id) within the window, which includes its end (default 14 days); `to` events after `until`
+// - a customer enters with their first `start` step event in the period [from, to) — only the first
+//   counts;
+// - they convert at the first `end` step event after it (later in time, or at the same time with a later
+//   message id) within the window, which includes its end (default 14 days); `end` events after `to`
 //   count while the window is open;
 // - median and p90 interpolate between neighbouring conversions (DuckDB quantile_cont, as the funnel's
 //   median does);
@@ -22,35 +23,17 @@ import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
-import {
-  analysisPeriod,
-  checkStep,
-  DurationText,
-  PersonaFilter,
-  parseDuration,
-  Step,
-  stepName,
-} from "./steps.js";
+import { PeriodFields, resolvePeriod } from "./period.js";
+import { checkStep, DurationText, PersonaFilter, parseDuration, Step, stepName } from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const TimeToConvertRequest = Type.Object(
   {
     persona: PersonaFilter,
-    from: Step,
-    to: Step,
+    start: Step,
+    end: Step,
     window: Type.Optional(DurationText),
-    since: Type.Optional(
-      Type.String({
-        format: "date-time",
-        description: "First `from` event counted (inclusive); default: 30 days before `until`",
-      }),
-    ),
-    until: Type.Optional(
-      Type.String({
-        format: "date-time",
-        description: "Last `from` event counted (exclusive); default: just after the newest event",
-      }),
-    ),
+    ...PeriodFields,
     bins: Type.Optional(
       Type.Integer({
         minimum: 2,
@@ -66,8 +49,8 @@ export type TimeToConvertRequest = Static<typeof TimeToConvertRequest>;
 const Seconds = Type.Union([Type.Number(), Type.Null()]);
 
 export const TimeToConvertResult = Type.Object({
-  steps: Type.Object({ from: Type.String(), to: Type.String() }),
-  entered: Type.Integer({ description: "Customers with a `from` event in the range" }),
+  steps: Type.Object({ start: Type.String(), end: Type.String() }),
+  entered: Type.Integer({ description: "Customers with a `start` event in the period" }),
   converted: Type.Integer(),
   notConverted: Type.Integer(),
   medianSeconds: Seconds,
@@ -85,7 +68,7 @@ export const TimeToConvertResult = Type.Object({
     }),
   ),
   window: Type.String(),
-  range: Type.Object({ since: Type.String(), until: Type.String() }),
+  period: Type.Object({ from: Type.String(), to: Type.String() }),
 });
 export type TimeToConvertResult = Static<typeof TimeToConvertResult>;
 
@@ -145,8 +128,8 @@ function binEdges(
 
 interface Plan {
   windowMs: number;
-  since: Date;
-  until: Date;
+  from: Date;
+  to: Date;
 }
 
 async function plan(
@@ -157,8 +140,8 @@ async function plan(
   const unknown = checkPersona(req.persona, defs);
   if (unknown) return notFound(unknown);
   for (const [label, s] of [
-    ["from", req.from],
-    ["to", req.to],
+    ["start", req.start],
+    ["end", req.end],
   ] as const) {
     const why = checkStep(s, defs, label);
     if (why) return invalid(why);
@@ -166,10 +149,9 @@ async function plan(
   const windowMs = parseDuration(req.window ?? "14d");
   if (windowMs === undefined)
     return invalid(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
-  const period = await analysisPeriod(conn, req.since, req.until);
-  if (!period) return invalid("since must be before until");
-  const { from: since, to: until } = period;
-  return ok({ windowMs, since, until });
+  const period = await resolvePeriod(conn, req.from, req.to);
+  if (!period.ok) return period;
+  return ok({ windowMs, ...period.value });
 }
 
 /** The bin of tc_conv's `seconds` for the edges (numbers computed here, never user text). */
@@ -197,9 +179,9 @@ async function prepareTimeToConvert(
     conn,
     defs,
     {
-      steps: [req.from, req.to],
-      from: pl.since,
-      until: new Date(pl.until.getTime() + pl.windowMs),
+      steps: [req.start, req.end],
+      from: pl.from,
+      until: new Date(pl.to.getTime() + pl.windowMs),
       persona: req.persona,
     },
     new Params(),
@@ -213,8 +195,8 @@ async function prepareTimeToConvert(
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE tc_conv AS
      WITH f AS (SELECT customer_id, min(rn) AS rn, min(ts) AS t0 FROM tc_rows
-                 WHERE s0 AND ts >= ${p.add(pl.since.toISOString())}::TIMESTAMP
-                   AND ts < ${p.add(pl.until.toISOString())}::TIMESTAMP
+                 WHERE s0 AND ts >= ${p.add(pl.from.toISOString())}::TIMESTAMP
+                   AND ts < ${p.add(pl.to.toISOString())}::TIMESTAMP
                  GROUP BY customer_id)
      SELECT f.customer_id, f.t0,
             CASE WHEN b.ts <= f.t0 + INTERVAL (${Math.round(pl.windowMs)}) MILLISECOND
@@ -271,7 +253,7 @@ export async function computeTimeToConvert(
   }
   const entered = Number(s?.entered ?? 0);
   return ok({
-    steps: { from: stepName(req.from, defs), to: stepName(req.to, defs) },
+    steps: { start: stepName(req.start, defs), end: stepName(req.end, defs) },
     entered,
     converted,
     notConverted: entered - converted,
@@ -282,7 +264,7 @@ export async function computeTimeToConvert(
     slowestSeconds: slowest,
     histogram,
     window: req.window ?? "14d",
-    range: { since: pl.since.toISOString(), until: pl.until.toISOString() },
+    period: { from: pl.from.toISOString(), to: pl.to.toISOString() },
   });
 }
 
@@ -328,13 +310,13 @@ export const timeToConvertInsight: Insight<TimeToConvertRequest, TimeToConvertRe
   kind: "time-to-convert",
   summary: "Time to convert: how long customers take from one step to another (histogram, median, p90)",
   description:
-    "Per stitched customer: from their first `from` step event in [since, until) to the first later `to` step event within the window (default 14d, inclusive). Converted and not converted customers, median, p90 and mean, and a histogram in human steps or `bins` log-spaced bins. The customers behind any bin or count: POST /api/insights/time-to-convert/customers.",
+    "Per stitched customer: from their first `start` step event in the period [from, to) to the first later `end` step event within the window (default 14d, inclusive). Converted and not converted customers, median, p90 and mean, and a histogram in human steps or `bins` log-spaced bins. The customers behind any bin or count: POST /api/insights/time-to-convert/customers.",
   request: TimeToConvertRequest,
   result: TimeToConvertResult,
   cell: TimeToConvertCell,
   // Stage steps read stage_transitions, personas customer_facts; event and touchpoint steps read events.
   readsJourney: (req) =>
-    req.from.stage !== undefined || req.to.stage !== undefined || req.persona !== undefined,
+    req.start.stage !== undefined || req.end.stage !== undefined || req.persona !== undefined,
   compute: computeTimeToConvert,
   audience: timeToConvertAudience,
 };

@@ -39,6 +39,8 @@ if (!FormatRegistry.Has("date-time"))
       /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v) &&
       !Number.isNaN(Date.parse(v)),
   );
+if (!FormatRegistry.Has("date"))
+  FormatRegistry.Set("date", (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)));
 
 /**
  * Checks a document against the schema the API validates it with, before it goes anywhere, so a bad

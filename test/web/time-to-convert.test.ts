@@ -46,8 +46,8 @@ describe.runIf(browserAvailable)("time to convert view", () => {
     await d.open("/time-to-convert");
     await page.getByTestId("ttc-histogram").locator("svg").waitFor();
     const expected = await api({
-      from: { event: "Product Viewed" },
-      to: { event: "Order Completed" },
+      start: { event: "Product Viewed" },
+      end: { event: "Order Completed" },
       window: "14d",
     });
     expect(expected.converted).toBeGreaterThan(0);
@@ -81,8 +81,8 @@ describe.runIf(browserAvailable)("time to convert view", () => {
     await page.getByRole("option", { name: "7 days", exact: true }).click();
     await page.getByTestId("ttc-apply").click();
     const req: TimeToConvertRequest = {
-      from: { event: "Product Added" },
-      to: { event: "Order Completed" },
+      start: { event: "Product Added" },
+      end: { event: "Order Completed" },
       window: "7d",
     };
     const expected = await api(req);

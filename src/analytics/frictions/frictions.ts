@@ -3,7 +3,7 @@
 // them, and ranks the frictions by their estimated impact.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { readDefinitions } from "../../journey/definitions.js";
-import { checkPersona, personaCustomersSql, resolvePeriod } from "../../journey/map/scope.js";
+import { checkPersona, personaCustomersSql } from "../../journey/map/scope.js";
 import type { JourneyRefresher } from "../../journey/refresh.js";
 import type { EventMatch } from "../../journey/rules.js";
 import { notFound, type Problem } from "../../problem.js";
@@ -11,6 +11,7 @@ import { err, ok, type Result } from "../../result.js";
 import { all, runQuery, type Store } from "../../store/database.js";
 import { quoteString } from "../../store/sql.js";
 import { type PageQuery, pageOfAudience } from "../audience.js";
+import { resolvePeriod } from "../period.js";
 import { abandonmentDetector } from "./abandonment.js";
 import { type Detection, type Detector, type Found, JOURNEY } from "./detector.js";
 import { dropOffDetector } from "./dropoff.js";
@@ -92,8 +93,8 @@ async function detect(
   const unknown = checkPersona(q.persona, defs);
   if (unknown) return notFound(unknown);
   const period = await resolvePeriod(conn, q.from, q.to);
-  if (period.from >= period.to) return err({ code: "invalid", message: "from must be before to" });
-  const d: Detection = { conn, defs, settings, ...period, persona: q.persona };
+  if (!period.ok) return period;
+  const d: Detection = { conn, defs, settings, ...period.value, persona: q.persona };
   // A view, not a copy (copying a large persona's rows costs more than the semi-join in each detector).
   // Views take no parameters: the persona, checked above against the definitions, goes in quoted.
   await conn.run(
@@ -124,7 +125,7 @@ async function detect(
   counted.forEach((c, i) => {
     c.friction.rank = i + 1;
   });
-  return ok({ period, frictions: counted });
+  return ok({ period: period.value, frictions: counted });
 }
 
 /** Runs `fn` on a read connection with the journey tables up to date; the detectors' temp tables go after. */

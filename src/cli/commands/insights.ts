@@ -137,13 +137,13 @@ function renderStageFlow(r: StageFlowResult): string {
 }
 
 interface TimeToConvertOptions {
-  fromStep?: string;
-  toStep?: string;
-  fromWhere?: string[];
-  toWhere?: string[];
+  start?: string;
+  end?: string;
+  startWhere?: string[];
+  endWhere?: string[];
   window?: string;
-  since?: string;
-  until?: string;
+  from?: string;
+  to?: string;
   bins?: string;
   persona?: string;
   file?: string;
@@ -151,18 +151,17 @@ interface TimeToConvertOptions {
 
 function timeToConvertRequest(o: TimeToConvertOptions): TimeToConvertRequest {
   if (o.file) return fromFile<TimeToConvertRequest>(TimeToConvertRequest, o.file);
-  if (!o.fromStep || !o.toStep)
-    throw new CliError(`give --from-step and --to-step (each ${STEP_FORM}), or --file`, 2);
+  if (!o.start || !o.end) throw new CliError(`give --start and --end (each ${STEP_FORM}), or --file`, 2);
   const req: TimeToConvertRequest = {
-    from: stepOf("--from-step", o.fromStep, o.fromWhere, "--from-where"),
-    to: stepOf("--to-step", o.toStep, o.toWhere, "--to-where"),
+    start: stepOf("--start", o.start, o.startWhere, "--start-where"),
+    end: stepOf("--end", o.end, o.endWhere, "--end-where"),
   };
   if (o.window) req.window = o.window;
   if (o.persona) req.persona = o.persona;
-  const since = isoFlag("--since", o.since);
-  const until = isoFlag("--until", o.until);
-  if (since) req.since = since;
-  if (until) req.until = until;
+  const from = isoFlag("--from", o.from);
+  const to = isoFlag("--to", o.to);
+  if (from) req.from = from;
+  if (to) req.to = to;
   if (o.bins !== undefined) req.bins = positiveInt("--bins", o.bins, 10);
   return checkShape<TimeToConvertRequest>(TimeToConvertRequest, req, "the time-to-convert request");
 }
@@ -177,7 +176,7 @@ function renderTimeToConvert(r: TimeToConvertResult): string {
     "": "#".repeat(Math.round((40 * b.customers) / widest)),
   }));
   return [
-    `"${r.steps.from}" to "${r.steps.to}" within ${r.window}, from ${r.range.since} to ${r.range.until}: ${r.converted} of ${r.entered} customers converted; median ${time(r.medianSeconds)}, p90 ${time(r.p90Seconds)}, mean ${time(r.averageSeconds)}`,
+    `"${r.steps.start}" to "${r.steps.end}" within ${r.window}, from ${r.period.from} to ${r.period.to}: ${r.converted} of ${r.entered} customers converted; median ${time(r.medianSeconds)}, p90 ${time(r.p90Seconds)}, mean ${time(r.averageSeconds)}`,
     table(rows, ["time", "customers", "share", ""]),
   ].join("\n");
 }
@@ -224,7 +223,7 @@ Examples:
   program
     .command("stage-flow")
     .description("how customers moved between journey stages in a period: Sankey links, lapses and exits")
-    .option("--from <date>", "start of the period, inclusive (default: 90 days before --to)")
+    .option("--from <date>", "start of the period, inclusive (default: 30 days before --to)")
     .option("--to <date>", "end of the period, exclusive (default: just after the newest journey event)")
     .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
     .option("--file <request.json>", "the whole request as JSON (POST /api/insights/stage-flow body)")
@@ -248,16 +247,16 @@ Examples:
   program
     .command("time-to-convert")
     .description("how long customers take from one step to the next: histogram, median, p90")
-    .option("--from-step <step>", `the step a customer starts from: ${STEP_FORM}`)
-    .option("--to-step <step>", "the step that converts")
-    .option("--from-where <condition>", "a condition on the from step (repeat)", collect)
-    .option("--to-where <condition>", "a condition on the to step (repeat)", collect)
+    .option("--start <step>", `the step a customer starts from: ${STEP_FORM}`)
+    .option("--end <step>", "the step that converts")
+    .option("--start-where <condition>", "a condition on the start step (repeat)", collect)
+    .option("--end-where <condition>", "a condition on the end step (repeat)", collect)
     .option(
       "--window <length>",
-      "how long after the from step a conversion counts, e.g. 12h, 14d (default 14d)",
+      "how long after the start step a conversion counts, e.g. 12h, 14d (default 14d)",
     )
-    .option("--since <date>", "first from-step event counted (default: 30 days before --until)")
-    .option("--until <date>", "end of the from-step events counted, exclusive (default: the newest event)")
+    .option("--from <date>", "first start-step event counted (default: 30 days before --to)")
+    .option("--to <date>", "end of the start-step events counted, exclusive (default: the newest event)")
     .option("--bins <n>", "log-spaced bins from the fastest to the slowest (default: human steps)")
     .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
     .option("--file <request.json>", "the whole request as JSON (POST /api/insights/time-to-convert body)")
@@ -265,8 +264,8 @@ Examples:
       "after",
       `
 Examples:
-  $ itinera time-to-convert --from-step "Product Added" --to-step "Order Completed" --window 7d
-  $ itinera time-to-convert --from-step "Signed Up" --to-step "stage:purchase" --window 30d --bins 12 --json`,
+  $ itinera time-to-convert --start "Product Added" --end "Order Completed" --window 7d
+  $ itinera time-to-convert --start "Signed Up" --end "stage:purchase" --window 30d --bins 12 --json`,
     )
     .action((o: TimeToConvertOptions, cmd: Command) =>
       analyse<TimeToConvertRequest, TimeToConvertResult>(

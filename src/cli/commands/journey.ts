@@ -244,7 +244,7 @@ export function journeyCommands(program: Command): void {
       "the journey map per stage: customers reached, conversion, time in stage, emotion, top touchpoints, pain points",
     )
     .option("--persona <id>", "a persona id (see `itinera personas list`), or unassigned; default everyone")
-    .option("--from <iso>", "start of the period, inclusive (default: 90 days before --to)")
+    .option("--from <iso>", "start of the period, inclusive: a date or time (default: 30 days before --to)")
     .option("--to <iso>", "end of the period, exclusive (default: just after the newest event)")
     .option("--top <n>", "touchpoints and pain points shown per stage, 1–50 (default 6)")
     .option("--compare <what>", "persona:<id> or period:<from>/<to>: a second map and the differences")

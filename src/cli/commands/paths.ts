@@ -8,13 +8,13 @@ import { parseStep } from "../rule-text.js";
 import { viaServerOr } from "../target.js";
 
 interface PathsOptions {
-  from?: string;
-  to?: string;
+  start?: string;
+  end?: string;
   steps?: string;
   session?: string;
   goal?: string;
-  fromDate?: string;
-  toDate?: string;
+  from?: string;
+  to?: string;
   group?: string;
   persona?: string;
   limit?: string;
@@ -25,19 +25,19 @@ interface PathsOptions {
 function requestOf(o: PathsOptions): PathsRequest {
   if (o.file)
     return checkShape<PathsRequest>(PathsRequest, readJsonFile("--file", o.file), `--file ${o.file}`);
-  if ((o.from === undefined) === (o.to === undefined))
+  if ((o.start === undefined) === (o.end === undefined))
     throw new CliError(
-      "give one of --from EVENT (the paths after it) or --to EVENT (the paths before it)",
+      "give one of --start STEP (the paths after it) or --end STEP (the paths before it)",
       2,
     );
-  const req: PathsRequest = o.from
-    ? { start: parseStep("--from", o.from) }
-    : { end: parseStep("--to", o.to!) };
+  const req: PathsRequest = o.start
+    ? { start: parseStep("--start", o.start) }
+    : { end: parseStep("--end", o.end!) };
   if (o.steps !== undefined) req.steps = positiveInt("--steps", o.steps, 5);
   if (o.session) req.sessionGap = o.session;
   if (o.goal) req.goal = parseStep("--goal", o.goal);
-  const from = isoFlag("--from-date", o.fromDate);
-  const to = isoFlag("--to-date", o.toDate);
+  const from = isoFlag("--from", o.from);
+  const to = isoFlag("--to", o.to);
   if (from) req.from = from;
   if (to) req.to = to;
   if (o.group) {
@@ -83,14 +83,14 @@ function render(r: PathsResult): string {
 export function pathsCommand(program: Command): void {
   program
     .command("paths")
-    .description("the steps customers take after an event (--from) or before one (--to), within a session")
-    .option("--from <event>", 'start event: paths after it (an event name or "tp:<touchpoint id>")')
-    .option("--to <event>", "end event: paths before it")
+    .description("the steps customers take after a step (--start) or before one (--end), within a session")
+    .option("--start <step>", 'the paths after it: an event name or "tp:<touchpoint id>"')
+    .option("--end <step>", "the paths before it")
     .option("--steps <n>", "steps after the start or before the end, 1 to 10 (default 5)")
     .option("--session <length>", "inactivity that ends a session, e.g. 30m, 2h (default 30m)")
-    .option("--goal <event>", "with --from: the share of paths that reach this event in the session")
-    .option("--from-date <date>", "first start (end) event counted (default: 30 days before --to-date)")
-    .option("--to-date <date>", "end of the period (default: the newest event)")
+    .option("--goal <step>", "with --start: the share of paths that reach this step in the session")
+    .option("--from <date>", "first start (end) event counted (default: 30 days before --to)")
+    .option("--to <date>", "end of the period, exclusive (default: just after the newest event)")
     .option("--group <what>", "what a step is: event (default) or touchpoint")
     .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
     .option("--limit <n>", "top paths to list (default 20)")
@@ -100,10 +100,10 @@ export function pathsCommand(program: Command): void {
       "after",
       `
 Examples:
-  $ itinera paths --from "Product Viewed" --steps 5
-  $ itinera paths --from "Product Viewed" --goal "Order Completed" --session 1h
-  $ itinera paths --to "Order Completed" --steps 3 --from-date 2026-05-01 --to-date 2026-06-01 --json
-  $ itinera paths --from "tp:checkout-web" --group touchpoint`,
+  $ itinera paths --start "Product Viewed" --steps 5
+  $ itinera paths --start "Product Viewed" --goal "Order Completed" --session 1h
+  $ itinera paths --end "Order Completed" --steps 3 --from 2026-05-01 --to 2026-06-01 --json
+  $ itinera paths --start "tp:checkout-web" --group touchpoint`,
     )
     .action(async (o: PathsOptions, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();

@@ -2,6 +2,7 @@
 // list of customers behind a number is computed from the same temp tables built here, on one connection.
 import { createHash } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { resolvePeriod } from "../../analytics/period.js";
 import { notFound, type Problem } from "../../problem.js";
 import { err, ok, type Result } from "../../result.js";
 import { all, runQuery, type Store } from "../../store/database.js";
@@ -36,26 +37,6 @@ export function checkPersona(persona: string | undefined, defs: JourneyDefinitio
   const known = [...defs.personas.map((p) => p.id), UNASSIGNED].join(", ");
   return `no persona "${persona}" (personas: ${known})`;
 }
-export const DEFAULT_PERIOD_DAYS = 90;
-
-/**
- * The period asked for, or the 90 days up to the newest journey event (not up to today: an imported
- * history that ended last month still shows).
- */
-export async function resolvePeriod(
-  conn: DuckDBConnection,
-  from: Date | undefined,
-  to: Date | undefined,
-): Promise<{ from: Date; to: Date }> {
-  let end = to;
-  if (!end) {
-    const [row] = await all(conn, "SELECT epoch_ms(max(timestamp)) AS t FROM journey_events");
-    const newest = row?.t === null || row?.t === undefined ? Date.now() : Number(row.t);
-    end = new Date(newest + 1);
-  }
-  return { from: from ?? new Date(end.getTime() - DEFAULT_PERIOD_DAYS * DAY_MS), to: end };
-}
-
 /**
  * Reads the definitions, checks the persona and the period, and builds the scope's temp tables: what
  * every map and every list of customers starts from.
@@ -70,8 +51,8 @@ export async function openScope(
   if (unknown) return notFound(unknown);
   const persona = q.persona;
   const period = await resolvePeriod(conn, q.from, q.to);
-  if (period.from >= period.to) return err({ code: "invalid", message: "from must be before to" });
-  const scope = { persona, ...period };
+  if (!period.ok) return period;
+  const scope = { persona, ...period.value };
   await buildScope(conn, defs, scope);
   return ok({ defs, scope });
 }

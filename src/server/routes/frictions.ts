@@ -4,6 +4,7 @@ import { findFrictions, listFrictionCustomers } from "../../analytics/frictions/
 import { FrictionCustomers, FrictionList } from "../../analytics/frictions/schema.js";
 import { FrictionSettings } from "../../analytics/frictions/settings.js";
 import { loadFrictionSettings, putFrictionSettings } from "../../analytics/frictions/settings-store.js";
+import { PeriodFields } from "../../analytics/period.js";
 import { PersonaFilter } from "../../analytics/steps.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
@@ -14,18 +15,6 @@ import { parseDate } from "./journey.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["analytics"];
-
-const Period = {
-  from: Type.Optional(
-    Type.String({ format: "date-time", description: "Start (inclusive); default: 90 days before `to`" }),
-  ),
-  to: Type.Optional(
-    Type.String({
-      format: "date-time",
-      description: "End (exclusive); default: just after the newest event",
-    }),
-  ),
-};
 
 export function frictionRoutes(app: App, ctx: AppContext): void {
   app.get(
@@ -40,7 +29,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
         security,
         querystring: Type.Object({
           persona: PersonaFilter,
-          ...Period,
+          ...PeriodFields,
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: "Frictions listed" }),
         }),
         response: { 200: FrictionList, ...errorResponses },
@@ -72,7 +61,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
         querystring: Type.Object({
           persona: PersonaFilter,
-          ...Period,
+          ...PeriodFields,
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
           after: Type.Optional(
             Type.Integer({

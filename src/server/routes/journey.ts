@@ -2,6 +2,7 @@
 // the journey model (stages) and the refresh of the journey tables.
 import { type Static, Type } from "@sinclair/typebox";
 import { getOverview, Overview } from "../../analytics/overview.js";
+import { PeriodFields } from "../../analytics/period.js";
 import { recordAudit } from "../../audit/log.js";
 import { loadDefinitions, putModel } from "../../journey/definitions.js";
 import { LaneItems, LaneNames, writeLane } from "../../journey/lanes.js";
@@ -24,12 +25,7 @@ const Scope = {
   persona: Type.Optional(
     Type.String({ maxLength: 80, description: "Persona id, `unassigned`, or omit for all customers" }),
   ),
-  from: Type.Optional(
-    Type.String({ format: "date-time", description: "Start (inclusive); default: 90 days before `to`" }),
-  ),
-  to: Type.Optional(
-    Type.String({ format: "date-time", description: "End (exclusive); default: the newest event" }),
-  ),
+  ...PeriodFields,
 };
 const ScopeQuery = Type.Object(Scope);
 

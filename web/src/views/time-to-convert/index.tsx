@@ -242,8 +242,8 @@ function Results({
       </SimpleGrid>
       <Text size="sm" c="dimmed">
         {t("period", {
-          from: format.date(result.range.since),
-          to: format.date(new Date(new Date(result.range.until).getTime() - 1).toISOString()),
+          from: format.date(result.period.from),
+          to: format.date(new Date(new Date(result.period.to).getTime() - 1).toISOString()),
         })}
       </Text>
       <Paper withBorder p="sm" radius="md">
@@ -327,14 +327,12 @@ export default function TimeToConvertView() {
     !complete ||
     JSON.stringify([nextStart, nextEnd, draft.window]) !== JSON.stringify([start, end, state.window]);
 
-  const { from, to } = periodQuery(state.from, state.to);
   const request: TimeToConvertRequest = {
-    from: start,
-    to: end,
+    start,
+    end,
     window: state.window,
     ...personaQuery(state.persona),
-    ...(from ? { since: from } : {}),
-    ...(to ? { until: to } : {}),
+    ...periodQuery(state.from, state.to),
   };
   const [list, setList] = useState<CustomerListRequest | null>(null);
   const stats = useStats();
