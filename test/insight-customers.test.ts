@@ -41,11 +41,12 @@ async function insight<T>(kind: string, request: object): Promise<T> {
   return expectOk(await server.api<T>(`/api/insights/${kind}`, { body: request }));
 }
 
-/** Every customer behind a cell, following pages of 40; each page's total is the same. */
+/** Every customer behind a cell, following pages of `size`; each page's total is the same. */
 async function behind(
   kind: string,
   request: object,
   cell: object,
+  size = 1000,
 ): Promise<{ total: number; ids: number[] }> {
   const ids: number[] = [];
   let total = -1;
