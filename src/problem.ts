@@ -6,8 +6,11 @@ import { err } from "./result.js";
 export interface Problem {
   code: "invalid" | "not_found" | "conflict";
   message: string;
+  /** For an invalid input: the JSON pointer of the field at fault, as in the error envelope. */
+  path?: string;
 }
 
-export const invalid = (message: string) => err<Problem>({ code: "invalid", message });
+export const invalid = (message: string, path?: string) =>
+  err<Problem>(path === undefined ? { code: "invalid", message } : { code: "invalid", message, path });
 export const notFound = (message: string) => err<Problem>({ code: "not_found", message });
 export const conflict = (message: string) => err<Problem>({ code: "conflict", message });

@@ -39,6 +39,16 @@ const PERSONAL_KEYS = new Set(
   ].map((k) => k.toLowerCase()),
 );
 
+/** Whether a key of free-form event data names personal data (also the configured trait identifiers). */
+export function isPersonalKey(key: string, identifierKeys: readonly string[] = []): boolean {
+  const lower = key.toLowerCase();
+  return PERSONAL_KEYS.has(lower) || identifierKeys.some((k) => k.toLowerCase() === lower);
+}
+
+/** Whether a value is an email address (masked wherever it appears in event data). */
+export const looksLikeEmail = (value: string): boolean =>
+  value.includes("@") && new RegExp(EMAILS_IN_TEXT.source).test(value);
+
 /** Top-level event fields that identify the person. */
 const IDENTIFYING_FIELDS = new Set(["userId", "anonymousId", "email", "phone"]);
 const BLOBS = new Set(["traits", "properties", "context"]);

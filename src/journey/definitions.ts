@@ -4,23 +4,24 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { Value } from "@sinclair/typebox/value";
 import { type Actor, insertAudit } from "../audit/log.js";
-import type { Problem } from "../problem.js";
+import { invalid as invalidInput, type Problem } from "../problem.js";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import { defaultTouchpoints } from "./catalogue.js";
 import { checkModel, defaultModel, JourneyModel } from "./model.js";
 import { defaultPersonas } from "./persona-defaults.js";
-import { checkPersona, type Persona, PersonaInput } from "./personas.js";
+import { type Persona, PersonaInput, personaProblem } from "./personas.js";
 import {
-  checkTouchpoint,
   idFromName,
   type Touchpoint,
   TouchpointInput,
   type TouchpointPatch,
+  touchpointProblem,
   withDefaults,
 } from "./touchpoints.js";
 
 const problem = (code: Problem["code"], message: string) => err<Problem>({ code, message });
+const invalidAt = (p: { message: string; path: string }) => invalidInput(p.message, p.path);
 
 export interface JourneyDefinitions {
   model: JourneyModel;
@@ -157,8 +158,8 @@ export async function addTouchpoint(
   if (why) return problem("invalid", why);
   return change(store, async (conn) => {
     const defs = await readDefinitions(conn);
-    const check = checkTouchpoint(input, defs.model);
-    if (check) return problem("invalid", check);
+    const check = touchpointProblem(input, defs.model);
+    if (check) return invalidAt(check);
     const id = idFromName(input.name);
     if (defs.touchpoints.some((t) => t.id === id || t.name === input.name))
       return problem("conflict", `a touchpoint named "${input.name}" exists (${id})`);
@@ -200,8 +201,10 @@ export async function editTouchpoint(
     if (patch.kind === null || (patch.kind !== undefined && patch.advances === undefined))
       delete merged.advances;
     const next = merged as TouchpointInput;
-    const why = invalid(TouchpointInput, next) ?? checkTouchpoint(next, defs.model);
+    const why = invalid(TouchpointInput, next);
     if (why) return problem("invalid", why);
+    const check = touchpointProblem(next, defs.model);
+    if (check) return invalidAt(check);
     if (defs.touchpoints.some((t) => t.id !== id && t.name === next.name))
       return problem("conflict", `another touchpoint is named "${next.name}"`);
     const doc = withDefaults(next);
@@ -239,8 +242,10 @@ export async function addPersona(
   priority: number | undefined,
   actor: Actor,
 ): Promise<Result<Persona, Problem>> {
-  const why = invalid(PersonaInput, input) ?? checkPersona(input);
+  const why = invalid(PersonaInput, input);
   if (why) return problem("invalid", why);
+  const check = personaProblem(input);
+  if (check) return invalidAt(check);
   return change(store, async (conn) => {
     const defs = await readDefinitions(conn);
     const id = idFromName(input.name);
@@ -273,8 +278,10 @@ export async function editPersona(
       conditions: rest.conditions ?? current.conditions,
       narrative: rest.narrative ?? current.narrative,
     };
-    const why = invalid(PersonaInput, next) ?? checkPersona(next);
+    const why = invalid(PersonaInput, next);
     if (why) return problem("invalid", why);
+    const check = personaProblem(next);
+    if (check) return invalidAt(check);
     let at = current.priority;
     if (priority !== undefined && priority !== current.priority) {
       // Re-number so priorities stay 1..n with this persona at its new place.

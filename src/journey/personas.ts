@@ -3,7 +3,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
-import { type Condition, checkCondition, conditionSql, Operators, Scalar } from "./rules.js";
+import { type Condition, conditionProblem, conditionSql, Operators, Scalar } from "./rules.js";
 
 const NumberOps = ["eq", "neq", "gt", "gte", "lt", "lte"] as const;
 const NumberOp = StringEnum(NumberOps);
@@ -89,15 +89,24 @@ export const Persona = Type.Composite([
 ]);
 export type Persona = Static<typeof Persona>;
 
-export function checkPersona(p: PersonaInput): string | undefined {
-  for (const c of p.conditions) {
+/** Why a persona's conditions cannot be compiled, with the JSON pointer of the field at fault. */
+export function personaProblem(
+  p: Pick<PersonaInput, "conditions">,
+): { message: string; path: string } | undefined {
+  for (const [i, c] of p.conditions.entries()) {
     if ("trait" in c) {
-      const why = checkCondition({ property: c.trait, op: c.op, value: c.value } as Condition);
-      if (why) return `trait condition: ${why}`;
+      const why = conditionProblem({ property: c.trait, op: c.op, value: c.value } as Condition);
+      if (why)
+        return {
+          message: `trait condition: ${why.message}`,
+          path: `/conditions/${i}/${why.field === "property" ? "trait" : "value"}`,
+        };
     }
   }
   return undefined;
 }
+
+export const checkPersona = (p: PersonaInput): string | undefined => personaProblem(p)?.message;
 
 const COMPARE: Record<string, string> = { eq: "=", neq: "<>", gt: ">", gte: ">=", lt: "<", lte: "<=" };
 

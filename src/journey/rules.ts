@@ -47,22 +47,28 @@ export function splitPath(property: string, defaultColumn = "properties"): { col
   return { column: defaultColumn, path: `$.${property}` };
 }
 
-/** A readable reason when a condition cannot be compiled (checked before anything is stored). */
-export function checkCondition(c: Condition): string | undefined {
-  if (!new RegExp(PATH).test(c.property)) return `property "${c.property}" is not a dotted name`;
+/** Why a condition cannot be compiled, and which of its fields is at fault (checked before anything is stored). */
+export function conditionProblem(c: Condition): { message: string; field: "property" | "value" } | undefined {
+  const at = (field: "property" | "value", message: string) => ({ message, field });
+  if (!new RegExp(PATH).test(c.property))
+    return at("property", `property "${c.property}" is not a dotted name`);
   const list = Array.isArray(c.value);
-  if ((c.op === "in" || c.op === "not_in") && !list) return `${c.op} on "${c.property}" needs a list value`;
+  if ((c.op === "in" || c.op === "not_in") && !list)
+    return at("value", `${c.op} on "${c.property}" needs a list value`);
   if (c.op === "exists" || c.op === "not_exists") {
-    if (c.value !== undefined) return `${c.op} on "${c.property}" takes no value`;
+    if (c.value !== undefined) return at("value", `${c.op} on "${c.property}" takes no value`);
     return undefined;
   }
-  if (c.value === undefined) return `${c.op} on "${c.property}" needs a value`;
+  if (c.value === undefined) return at("value", `${c.op} on "${c.property}" needs a value`);
   if (list && c.op !== "in" && c.op !== "not_in")
-    return `${c.op} on "${c.property}" takes one value, not a list`;
+    return at("value", `${c.op} on "${c.property}" takes one value, not a list`);
   if (["gt", "gte", "lt", "lte"].includes(c.op) && typeof c.value !== "number")
-    return `${c.op} on "${c.property}" compares numbers: give a number`;
+    return at("value", `${c.op} on "${c.property}" compares numbers: give a number`);
   return undefined;
 }
+
+/** A readable reason when a condition cannot be compiled. */
+export const checkCondition = (c: Condition): string | undefined => conditionProblem(c)?.message;
 
 const COMPARE: Record<string, string> = { eq: "=", neq: "<>", gt: ">", gte: ">=", lt: "<", lte: "<=" };
 
@@ -134,15 +140,18 @@ export const EventMatch = Type.Object(
 );
 export type EventMatch = Static<typeof EventMatch>;
 
-export function checkMatch(m: EventMatch): string | undefined {
+/** Why a rule cannot be compiled, with the JSON pointer (inside the rule) of the field at fault. */
+export function matchProblem(m: EventMatch): { message: string; path: string } | undefined {
   const type = m.type ?? "track";
-  if ((type === "track" || type === undefined) && !m.event) return "a track rule needs an event name";
-  for (const c of m.where ?? []) {
-    const why = checkCondition(c);
-    if (why) return why;
+  if (type === "track" && !m.event) return { message: "a track rule needs an event name", path: "/event" };
+  for (const [i, c] of (m.where ?? []).entries()) {
+    const why = conditionProblem(c);
+    if (why) return { message: why.message, path: `/where/${i}/${why.field}` };
   }
   return undefined;
 }
+
+export const checkMatch = (m: EventMatch): string | undefined => matchProblem(m)?.message;
 
 /**
  * An event rule as a SQL predicate over the events table (alias `e.` by default); without its type and

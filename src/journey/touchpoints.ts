@@ -3,7 +3,7 @@
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { StringEnum } from "../typebox.js";
 import type { JourneyModel } from "./model.js";
-import { checkMatch, EventMatch } from "./rules.js";
+import { EventMatch, matchProblem } from "./rules.js";
 
 export const TouchpointKinds = [
   "interaction",
@@ -123,18 +123,30 @@ export function idFromName(name: string): string {
   return slug || `tp-${Buffer.from(name).toString("hex").slice(0, 16)}`;
 }
 
-/** What the schema cannot check: the stage exists, the rule compiles, kind-specific fields fit. */
-export function checkTouchpoint(t: TouchpointInput, model: JourneyModel): string | undefined {
+/**
+ * What the schema cannot check: the stage exists, the rule compiles, kind-specific fields fit; with the
+ * JSON pointer of the field at fault.
+ */
+export function touchpointProblem(
+  t: TouchpointInput,
+  model: JourneyModel,
+): { message: string; path: string } | undefined {
   if (!model.stages.some((s) => s.key === t.stage))
-    return `stage "${t.stage}" is not in the journey model (stages: ${model.stages.map((s) => s.key).join(", ")})`;
-  const why = checkMatch(t.match);
-  if (why) return why;
+    return {
+      message: `stage "${t.stage}" is not in the journey model (stages: ${model.stages.map((s) => s.key).join(", ")})`,
+      path: "/stage",
+    };
+  const rule = matchProblem(t.match);
+  if (rule) return { message: rule.message, path: `/match${rule.path}` };
   if (t.feedback && "min" in t.feedback && !(t.feedback.max > t.feedback.min))
-    return "feedback.max must be greater than feedback.min";
+    return { message: "feedback.max must be greater than feedback.min", path: "/feedback/max" };
   if (t.responseMinutes && (t.kind ?? "interaction") !== "response")
-    return "responseMinutes is only for touchpoints of kind response";
+    return { message: "responseMinutes is only for touchpoints of kind response", path: "/responseMinutes" };
   return undefined;
 }
+
+export const checkTouchpoint = (t: TouchpointInput, model: JourneyModel): string | undefined =>
+  touchpointProblem(t, model)?.message;
 
 export const withDefaults = (t: TouchpointInput): Omit<Touchpoint, "id"> => ({
   ...t,

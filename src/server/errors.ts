@@ -10,6 +10,12 @@ export const ErrorEnvelope = Type.Object(
       code: Type.String({ description: "Stable machine-readable code, e.g. invalid_json" }),
       message: Type.String({ description: "What went wrong and how to fix it" }),
       status: Type.Integer(),
+      path: Type.Optional(
+        Type.String({
+          description:
+            "For an invalid request body: the JSON pointer of the field at fault (/match/where/0/value), so a form can show the message next to it",
+        }),
+      ),
     }),
   },
   { $id: "ErrorEnvelope" },
@@ -21,13 +27,14 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly path?: string,
   ) {
     super(message);
   }
 }
 
-export const envelope = (status: number, code: string, message: string): ErrorEnvelope => ({
-  error: { code, message, status },
+export const envelope = (status: number, code: string, message: string, path?: string): ErrorEnvelope => ({
+  error: path === undefined ? { code, message, status } : { code, message, status, path },
 });
 
 /** Standard error responses, referenced by every route schema so the OpenAPI document lists them. */
@@ -43,9 +50,14 @@ export const errorResponses = {
   503: ErrorEnvelope,
 } as const;
 
-function classify(e: FastifyError): { status: number; code: string; message: string } {
-  if (e instanceof HttpError) return { status: e.status, code: e.code, message: e.message };
-  if (e.validation) return { status: 400, code: "invalid_request", message: e.message };
+function classify(e: FastifyError): { status: number; code: string; message: string; path?: string } {
+  if (e instanceof HttpError)
+    return { status: e.status, code: e.code, message: e.message, ...(e.path ? { path: e.path } : {}) };
+  if (e.validation) {
+    // ajv stops at the first error (allErrors: false): its instancePath is the field at fault.
+    const at = e.validationContext === "body" ? e.validation[0]?.instancePath : undefined;
+    return { status: 400, code: "invalid_request", message: e.message, ...(at ? { path: at } : {}) };
+  }
   switch (e.code) {
     case "FST_ERR_CTP_INVALID_JSON_BODY":
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
@@ -77,9 +89,9 @@ export function installErrorHandlers(
   pages: (req: FastifyRequest, reply: FastifyReply) => boolean = () => false,
 ): void {
   app.setErrorHandler((e: FastifyError, req, reply) => {
-    const { status, code, message } = classify(e);
+    const { status, code, message, path } = classify(e);
     if (status >= 500) req.log.error({ err: e }, "request failed");
-    void reply.status(status).send(envelope(status, code, message));
+    void reply.status(status).send(envelope(status, code, message, path));
   });
   app.setNotFoundHandler((req, reply) => {
     if (pages(req, reply)) return;
@@ -93,5 +105,10 @@ export function installErrorHandlers(
 export function unwrapProblem<T>(r: Result<T, Problem>): T {
   if (r.ok) return r.value;
   const status = { not_found: 404, conflict: 409, invalid: 400 }[r.error.code];
-  throw new HttpError(status, r.error.code === "invalid" ? "invalid_request" : r.error.code, r.error.message);
+  throw new HttpError(
+    status,
+    r.error.code === "invalid" ? "invalid_request" : r.error.code,
+    r.error.message,
+    r.error.path,
+  );
 }

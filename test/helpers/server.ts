@@ -57,7 +57,7 @@ export interface IngestReply {
 }
 
 export interface ErrorReply {
-  error: { code: string; message: string; status: number };
+  error: { code: string; message: string; status: number; path?: string };
 }
 
 /** A fresh temporary directory, removed by the caller (or left for the OS when a test crashes). */

@@ -111,7 +111,14 @@ describe.runIf(browserAvailable)("settings", () => {
     await page.getByTestId("touchpoint-add").click();
     await page.getByTestId("touchpoint-name").fill("Broken rule");
     await page.getByTestId("touchpoint-event").fill("Anything");
-    await page.getByLabel("Conditions (JSON)").fill('[{"property": "score", "op": "gte"}]');
+    await page.getByTestId("touchpoint-editor-json").click();
+    await page.getByTestId("touchpoint-editor-text").fill(
+      JSON.stringify({
+        name: "Broken rule",
+        stage: "awareness",
+        match: { type: "track", event: "Anything", where: [{ property: "score", op: "gte" }] },
+      }),
+    );
     await page.getByTestId("touchpoint-save").click();
     await page.getByTestId("touchpoint-form").getByTestId("action-error").waitFor();
     expect(await page.getByTestId("action-error").textContent()).toContain("needs a value");

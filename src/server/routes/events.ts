@@ -1,6 +1,7 @@
 // Event names and their property keys, for the pickers of analysis builders (funnel steps, time to
 // convert): what can be chosen, most frequent first, never the whole list.
 import { Type } from "@sinclair/typebox";
+import { findChannels, findFields } from "../../journey/fields.js";
 import { all, runQuery, type Store } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
 import { StringEnum } from "../../typebox.js";
@@ -84,7 +85,69 @@ export async function findEventProperties(
   });
 }
 
+const Field = Type.Object({
+  column: StringEnum(["properties", "context", "traits"] as const, {
+    description:
+      "Where it is: an event's properties (a rule names it bare or as properties.x), its context (context.x), or customers' traits (traits.x in a touchpoint rule, the trait of a persona condition)",
+  }),
+  path: Type.String({ description: "Dotted path inside the column" }),
+  seen: Type.Integer({ description: "Sampled events (customers, for traits) that carry it" }),
+  kind: StringEnum(["string", "number", "boolean"] as const),
+  values: Type.Array(
+    Type.Object({ value: Type.Union([Type.String(), Type.Number(), Type.Boolean()]), count: Type.Integer() }),
+    { description: "Most frequent values seen at least twice; none for personal data" },
+  ),
+});
+
 export function eventRoutes(app: App, ctx: AppContext): void {
+  app.get(
+    "/api/events/fields",
+    {
+      config: { access: "analytics.read" },
+      schema: {
+        summary:
+          "What a rule can name, for the rule editors: event names, channels, and property, context and trait paths with their most frequent values (from the latest events and customers)",
+        tags,
+        security,
+        querystring: Type.Object({
+          type: Type.Optional(StringEnum(["track", "page", "screen", "identify"] as const)),
+          event: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 200, description: "Only this event's properties" }),
+          ),
+          top: Type.Integer({ minimum: 1, maximum: 20, default: 8, description: "Values per field" }),
+          sample: Type.Integer({
+            minimum: 100,
+            maximum: 20_000,
+            default: 5000,
+            description: "How many of the latest events (and customers) are read",
+          }),
+        }),
+        response: {
+          200: Type.Object({
+            events: Type.Array(EventName),
+            channels: Type.Array(Type.Object({ channel: Type.String(), events: Type.Integer() })),
+            fields: Type.Array(Field),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const { type, event, top, sample } = req.query;
+      return {
+        events: await findEventNames(ctx.store, undefined, 200),
+        channels: await findChannels(ctx.store),
+        fields: await findFields(ctx.store, {
+          type,
+          event,
+          top,
+          sample,
+          identifierKeys: ctx.config.identity.traitIdentifiers,
+        }),
+      };
+    },
+  );
+
   app.get(
     "/api/events/names",
     {

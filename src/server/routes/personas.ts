@@ -3,6 +3,7 @@ import { Type } from "@sinclair/typebox";
 import { addPersona, editPersona, removePersona } from "../../journey/definitions.js";
 import { listPersonas } from "../../journey/persona-counts.js";
 import { Persona, PersonaInput } from "../../journey/personas.js";
+import { PersonaPreview, PersonaPreviewRequest, previewPersona } from "../../journey/preview.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
@@ -60,6 +61,25 @@ export function personaRoutes(app: App, ctx: AppContext): void {
         .send(
           changed(unwrapProblem(await addPersona(ctx.store, req.body, req.query.priority, actorOf(req)))),
         ),
+  );
+
+  app.post(
+    "/api/personas/preview",
+    {
+      config: { access: "customers.list", personal: "bulk" },
+      schema: {
+        summary:
+          "What draft conditions would match before they are saved: customers, their share, examples, and how many a persona of higher priority already takes",
+        tags,
+        security,
+        body: PersonaPreviewRequest,
+        response: { 200: PersonaPreview, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const fresh = await ctx.journey.refresh();
+      return unwrapProblem(await previewPersona(ctx.store, req.body, fresh.refreshedAt));
+    },
   );
 
   app.patch(

@@ -7,6 +7,7 @@ import {
   loadDefinitions,
   removeTouchpoint,
 } from "../../journey/definitions.js";
+import { previewTouchpoint, TouchpointPreview, TouchpointPreviewRequest } from "../../journey/preview.js";
 import { Touchpoint, TouchpointInput, TouchpointPatch } from "../../journey/touchpoints.js";
 import { findUnmatched } from "../../journey/unmatched.js";
 import type { App } from "../app.js";
@@ -57,6 +58,23 @@ export function touchpointRoutes(app: App, ctx: AppContext): void {
         .send(
           changed(unwrapProblem(await addTouchpoint(ctx.store, req.body, req.query.before, actorOf(req)))),
         ),
+  );
+
+  app.post(
+    "/api/touchpoints/preview",
+    {
+      // The examples are events of customers, masked for roles without pii.read.
+      config: { access: "customers.list", personal: "bulk" },
+      schema: {
+        summary:
+          "What a draft rule would match before it is saved: events and customers in the latest days, their share, examples, and how many an earlier touchpoint already takes",
+        tags,
+        security,
+        body: TouchpointPreviewRequest,
+        response: { 200: TouchpointPreview, ...errorResponses },
+      },
+    },
+    async (req) => unwrapProblem(await previewTouchpoint(ctx.store, req.body)),
   );
 
   app.patch(

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** For an invalid request body: the JSON pointer of the field at fault. */
+    readonly path?: string,
   ) {
     super(message);
     this.name = "ApiError";
@@ -62,9 +64,15 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     parsed = text;
   }
   if (!res.ok) {
-    const envelope = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const envelope = (parsed as { error?: { code?: string; message?: string; path?: string } } | undefined)
+      ?.error;
     if (res.status === 401 && path !== "/api/auth/login") onUnauthorized();
-    throw new ApiError(res.status, envelope?.code ?? "http_error", envelope?.message ?? `HTTP ${res.status}`);
+    throw new ApiError(
+      res.status,
+      envelope?.code ?? "http_error",
+      envelope?.message ?? `HTTP ${res.status}`,
+      envelope?.path,
+    );
   }
   return parsed as T;
 }

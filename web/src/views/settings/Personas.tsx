@@ -6,7 +6,6 @@ import {
   Card,
   Group,
   List,
-  SegmentedControl,
   SimpleGrid,
   Stack,
   Text,
@@ -17,7 +16,7 @@ import { IconPlus } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Persona } from "../../../../src/journey/personas.js";
+import type { Persona, PersonaCondition } from "../../../../src/journey/personas.js";
 import { api } from "../../api/client.js";
 import { usePersonas } from "../../api/shared.js";
 import { useCan } from "../../app/auth.js";
@@ -25,7 +24,11 @@ import { ReadOnlyNote } from "../../app/NoAccess.js";
 import { QueryState } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
 import { NS } from "./messages.js";
-import { EditRemoveActions, FormModal, JsonTextarea, NameInput, parseJson, TabHeader } from "./parts.js";
+import { EditRemoveActions, FormModal, NameInput, TabHeader } from "./parts.js";
+import { PersonaConditions, personaConditionComplete } from "./persona-conditions.js";
+import { FormJsonTabs, rowError } from "./rule-editor.js";
+import { NS as RULES_NS } from "./rule-messages.js";
+import { PersonaPreviewPanel } from "./rule-preview.js";
 
 export function Personas() {
   const { t } = useTranslation([NS, "common"]);
@@ -154,15 +157,21 @@ const lines = (text: string) =>
     .filter(Boolean);
 
 function PersonaForm({ persona, onClose }: { persona: Persona | null; onClose: () => void }) {
-  const { t } = useTranslation([NS, "common"]);
+  const { t } = useTranslation([NS, "common", RULES_NS]);
   const client = useQueryClient();
   const [name, setName] = useState(persona?.name ?? "");
-  const [match, setMatch] = useState<"all" | "any">(persona?.match ?? "all");
-  const [conditions, setConditions] = useState(
-    persona
-      ? JSON.stringify(persona.conditions, null, 1)
-      : '[{"measure": "orders", "op": "gte", "value": 1}]',
-  );
+  // The rules being edited: the form and the JSON tab both read and write them.
+  const [rules, setRules] = useState<Record<string, unknown>>(() => ({
+    match: persona?.match ?? "all",
+    conditions: persona?.conditions ?? [{ measure: "orders", op: "gte", value: 1 }],
+  }));
+  const [previewError, setPreviewError] = useState<unknown>(null);
+  const conditions = Array.isArray(rules.conditions) ? (rules.conditions as PersonaCondition[]) : [];
+  const match = rules.match === "any" ? "any" : "all";
+  const previewDraft =
+    conditions.length > 0 && conditions.every(personaConditionComplete)
+      ? { match, conditions, ...(persona ? { replaces: persona.id } : {}) }
+      : null;
   const [summary, setSummary] = useState(persona?.narrative.summary ?? "");
   const [lists, setLists] = useState(
     () =>
@@ -187,16 +196,13 @@ function PersonaForm({ persona, onClose }: { persona: Persona | null; onClose: (
     e.preventDefault();
     const problems: Record<string, string> = {};
     if (name.trim() === "") problems.name = t("common.required");
-    const parsed = parseJson(conditions);
-    if (!parsed.ok) problems.conditions = t("common.invalidJson", { message: parsed.error });
-    else if (!Array.isArray(parsed.value) || parsed.value.length === 0)
-      problems.conditions = t("personas.conditionsEmpty");
+    if (conditions.length === 0) problems.conditions = t("personas.conditionsEmpty");
     setErrors(problems);
-    if (Object.keys(problems).length > 0 || !parsed.ok) return;
+    if (Object.keys(problems).length > 0) return;
     save.mutate({
       name: name.trim(),
-      match,
-      conditions: parsed.value,
+      match: rules.match,
+      conditions: rules.conditions,
       narrative: {
         ...(summary.trim() ? { summary: summary.trim() } : {}),
         goals: lines(lists.goals),
@@ -218,29 +224,22 @@ function PersonaForm({ persona, onClose }: { persona: Persona | null; onClose: (
       submitTestId="persona-save"
     >
       <NameInput value={name} onChange={setName} error={errors.name} maxLength={80} testId="persona-name" />
-      <div>
-        <Text size="sm" fw={500} id="persona-match">
-          {t("personas.match")}
-        </Text>
-        <SegmentedControl
-          aria-labelledby="persona-match"
-          value={match}
-          onChange={(v) => setMatch(v as "all" | "any")}
-          data={[
-            { value: "all", label: t("personas.matchAll") },
-            { value: "any", label: t("personas.matchAny") },
-          ]}
-        />
-      </div>
-      <JsonTextarea
-        label={t("personas.conditions")}
-        description={t("personas.conditionsHint")}
-        value={conditions}
-        onChange={(e) => setConditions(e.currentTarget.value)}
-        minRows={3}
-        error={errors.conditions}
-        data-testid="persona-conditions"
+      <FormJsonTabs
+        value={rules}
+        onChange={setRules}
+        hint={t(`${RULES_NS}:json.personaHint`)}
+        testId="persona-editor"
+        form={
+          <PersonaConditions
+            match={match}
+            conditions={conditions}
+            onChange={(next) => setRules({ ...rules, ...next })}
+            error={errors.conditions}
+            refused={rowError(save.error ?? previewError, "/conditions")}
+          />
+        }
       />
+      <PersonaPreviewPanel draft={previewDraft} onError={setPreviewError} />
       <Textarea
         label={t("personas.summary")}
         value={summary}

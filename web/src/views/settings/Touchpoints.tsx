@@ -1,6 +1,7 @@
 // The touchpoint catalogue: its rules in the order they are checked, add/edit/remove through a form, and
 // the events no touchpoint names yet (each a candidate for a new touchpoint).
 import {
+  Autocomplete,
   Badge,
   Button,
   Group,
@@ -18,7 +19,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { JourneyModel } from "../../../../src/journey/model.js";
-import type { EventMatch } from "../../../../src/journey/rules.js";
+import type { Condition, EventMatch } from "../../../../src/journey/rules.js";
 import type { Touchpoint, TouchpointKind } from "../../../../src/journey/touchpoints.js";
 import type { Unmatched } from "../../../../src/journey/unmatched.js";
 import { api } from "../../api/client.js";
@@ -38,6 +39,18 @@ import {
   parseJson,
   TabHeader,
 } from "./parts.js";
+import {
+  ConditionRow,
+  conditionComplete,
+  FormJsonTabs,
+  fieldChoices,
+  fieldError,
+  JsonOnlyNote,
+  rowError,
+  useFields,
+} from "./rule-editor.js";
+import { NS as RULES_NS } from "./rule-messages.js";
+import { TouchpointPreviewPanel } from "./rule-preview.js";
 
 // The server's list (a value import would bring server code into the page); the type keeps them in step.
 const KINDS: TouchpointKind[] = ["interaction", "contact", "response", "feedback", "message", "failure"];
@@ -173,6 +186,18 @@ function RuleSummary({ match }: { match: EventMatch }) {
   );
 }
 
+/** The keys of a touchpoint the form edits; anything else is kept and edited in the JSON tab. */
+const FORM_KEYS = new Set(["name", "stage", "kind", "advances", "match", "feedback", "subject"]);
+
+/** The rule without empty lists, as the API stores it. */
+function cleanMatch(match: Partial<EventMatch>): EventMatch {
+  const out: EventMatch = { type: match.type ?? "track" };
+  if (match.event?.trim()) out.event = match.event.trim();
+  if (match.channels?.length) out.channels = match.channels;
+  if (match.where?.length) out.where = match.where;
+  return out;
+}
+
 function TouchpointForm({
   draft,
   model,
@@ -182,20 +207,32 @@ function TouchpointForm({
   model: JourneyModel;
   onClose: () => void;
 }) {
-  const { t } = useTranslation([NS, "common"]);
+  const { t } = useTranslation([NS, "common", RULES_NS]);
   const client = useQueryClient();
   const tp = draft.touchpoint;
-  const [name, setName] = useState(tp?.name ?? "");
-  const [stage, setStage] = useState(tp?.stage ?? model.stages[0]!.key);
-  const [kind, setKind] = useState<string>(tp?.kind ?? "interaction");
-  const [advances, setAdvances] = useState(tp?.advances ?? true);
-  const [type, setType] = useState<string>(draft.initial.type ?? "track");
-  const [event, setEvent] = useState(draft.initial.event ?? "");
-  const [channels, setChannels] = useState<string[]>(draft.initial.channels ?? []);
-  const [where, setWhere] = useState(draft.initial.where?.length ? JSON.stringify(draft.initial.where) : "");
-  const [feedback, setFeedback] = useState(tp?.feedback ? JSON.stringify(tp.feedback) : "");
-  const [subject, setSubject] = useState(tp?.subject ?? "");
+  // The definition being edited: the form and the JSON tab both read and write it.
+  const [doc, setDoc] = useState<Record<string, unknown>>(() => {
+    if (!tp)
+      return {
+        name: "",
+        stage: model.stages[0]!.key,
+        kind: "interaction",
+        advances: true,
+        match: { type: "track", ...draft.initial },
+      };
+    const { id: _id, ...rest } = tp;
+    return rest;
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [feedbackProblem, setFeedbackProblem] = useState<string | null>(null);
+  const [previewError, setPreviewError] = useState<unknown>(null);
+  const match = (doc.match ?? {}) as Partial<EventMatch>;
+  const where = match.where ?? [];
+  const complete = (match.type ?? "track") !== "track" || !!match.event?.trim();
+  const previewDraft =
+    complete && where.every(conditionComplete)
+      ? { match: cleanMatch(match), ...(tp ? { replaces: tp.id } : {}) }
+      : null;
 
   const save = useMutation({
     mutationFn: (body: Record<string, unknown>) =>
@@ -212,30 +249,25 @@ function TouchpointForm({
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const problems: Record<string, string> = {};
-    if (name.trim() === "") problems.name = t("common.required");
-    if (type === "track" && event.trim() === "") problems.event = t("touchpoints.eventRequired");
-    const whereValue = where.trim() === "" ? { ok: true as const, value: [] } : parseJson(where);
-    if (!whereValue.ok) problems.where = t("common.invalidJson", { message: whereValue.error });
-    const feedbackValue = feedback.trim() === "" ? { ok: true as const, value: null } : parseJson(feedback);
-    if (!feedbackValue.ok) problems.feedback = t("common.invalidJson", { message: feedbackValue.error });
+    const name = typeof doc.name === "string" ? doc.name.trim() : "";
+    if (name === "") problems.name = t("common.required");
+    if (!complete) problems.event = t("touchpoints.eventRequired");
+    if (feedbackProblem) problems.feedback = feedbackProblem;
     setErrors(problems);
-    if (Object.keys(problems).length > 0 || !whereValue.ok || !feedbackValue.ok) return;
-    const match: Record<string, unknown> = { type };
-    if (event.trim() !== "") match.event = event.trim();
-    if (channels.length > 0) match.channels = channels;
-    if (Array.isArray(whereValue.value) && whereValue.value.length > 0) match.where = whereValue.value;
-    else if (!Array.isArray(whereValue.value)) match.where = whereValue.value;
-    const body: Record<string, unknown> = { name: name.trim(), stage, kind, advances, match };
-    // A new touchpoint leaves out what it does not have; an edit says null to remove it.
-    if (feedbackValue.value !== null || tp) body.feedback = feedbackValue.value;
-    if (subject.trim() !== "" || tp) body.subject = subject.trim() === "" ? null : subject.trim();
+    if (Object.keys(problems).length > 0) return;
+    const body: Record<string, unknown> = { ...doc, name, match: cleanMatch(match) };
+    // An edit says null to remove an optional field the definition no longer has.
+    if (tp)
+      for (const k of ["feedback", "subject", "responseMinutes"]) if (body[k] === undefined) body[k] = null;
     save.mutate(body);
   };
 
+  const refusal = save.error ?? previewError;
+  const extra = Object.keys(doc).filter((k) => !FORM_KEYS.has(k));
   return (
     <FormModal
       title={tp ? t("touchpoints.edit") : t("touchpoints.add")}
-      size="lg"
+      size="xl"
       testId="touchpoint-form"
       onSubmit={submit}
       onClose={onClose}
@@ -243,9 +275,77 @@ function TouchpointForm({
       submitLabel={t("common:action.save")}
       submitTestId="touchpoint-save"
     >
+      <FormJsonTabs
+        value={doc}
+        onChange={setDoc}
+        hint={t(`${RULES_NS}:json.touchpointHint`)}
+        testId="touchpoint-editor"
+        form={
+          <TouchpointFields
+            doc={doc}
+            setDoc={setDoc}
+            model={model}
+            errors={{
+              name: errors.name ?? fieldError(refusal, "/name"),
+              stage: fieldError(refusal, "/stage"),
+              event: errors.event ?? fieldError(refusal, "/match/event"),
+              feedback: errors.feedback ?? fieldError(refusal, "/feedback"),
+            }}
+            rowError={rowError(refusal, "/match/where")}
+            onFeedbackProblem={setFeedbackProblem}
+            extra={extra}
+          />
+        }
+      />
+      <TouchpointPreviewPanel draft={previewDraft} onError={setPreviewError} />
+    </FormModal>
+  );
+}
+
+/** The form tab: mounted afresh each time it opens, so it starts from the definition the JSON tab left. */
+function TouchpointFields({
+  doc,
+  setDoc,
+  model,
+  errors,
+  rowError: refused,
+  onFeedbackProblem,
+  extra,
+}: {
+  doc: Record<string, unknown>;
+  setDoc: (doc: Record<string, unknown>) => void;
+  model: JourneyModel;
+  errors: Record<string, string | undefined>;
+  rowError: { index: number; field: string; message: string } | undefined;
+  onFeedbackProblem: (problem: string | null) => void;
+  extra: string[];
+}) {
+  const { t } = useTranslation([NS, "common", RULES_NS]);
+  const match = (doc.match ?? {}) as Partial<EventMatch>;
+  const where = match.where ?? [];
+  const type = match.type ?? "track";
+  const fields = useFields(type, match.event);
+  const [feedback, setFeedback] = useState(doc.feedback ? JSON.stringify(doc.feedback) : "");
+  const [feedbackError, setFeedbackError] = useState<string | null>(null);
+  const set = (key: string, value: unknown) => {
+    const next = { ...doc };
+    if (value === undefined) delete next[key];
+    else next[key] = value;
+    setDoc(next);
+  };
+  const setMatch = (next: Partial<EventMatch>) => set("match", next);
+  const setWhere = (list: Condition[]) => setMatch({ ...match, where: list });
+  const choices = fieldChoices(
+    fields.data?.fields,
+    { properties: "", context: "context.", traits: "traits." },
+    (c) => t(`${RULES_NS}:groups.${c}`),
+  );
+  const events = (fields.data?.events ?? []).filter((e) => e.type === (type === "identify" ? "track" : type));
+  return (
+    <>
       <NameInput
-        value={name}
-        onChange={setName}
+        value={typeof doc.name === "string" ? doc.name : ""}
+        onChange={(v) => set("name", v)}
         error={errors.name}
         maxLength={80}
         testId="touchpoint-name"
@@ -257,9 +357,10 @@ function TouchpointForm({
             value: s.key,
             label: t(`common:stage.${s.key}`, { defaultValue: s.name }),
           }))}
-          value={stage}
-          onChange={(v) => v && setStage(v)}
+          value={typeof doc.stage === "string" ? doc.stage : null}
+          onChange={(v) => v && set("stage", v)}
           allowDeselect={false}
+          error={errors.stage}
         />
         <Select
           label={t("touchpoints.kind")}
@@ -267,63 +368,117 @@ function TouchpointForm({
             value: k,
             label: t(`${CUSTOMERS_NS}:touchKind.${k}`, { defaultValue: k }),
           }))}
-          value={kind}
-          onChange={(v) => v && setKind(v)}
+          value={typeof doc.kind === "string" ? doc.kind : "interaction"}
+          onChange={(v) => v && set("kind", v)}
           allowDeselect={false}
         />
       </Group>
       <Switch
         label={t("touchpoints.advances")}
-        checked={advances}
-        onChange={(e) => setAdvances(e.currentTarget.checked)}
+        checked={doc.advances !== false}
+        onChange={(e) => set("advances", e.currentTarget.checked)}
       />
       <Group grow wrap="wrap">
         <Select
           label={t("touchpoints.type")}
           data={["track", "page", "screen", "identify"]}
           value={type}
-          onChange={(v) => v && setType(v)}
+          onChange={(v) => v && setMatch({ ...match, type: v as EventMatch["type"] })}
           allowDeselect={false}
+          data-testid="touchpoint-type"
         />
-        <TextInput
+        <Autocomplete
           label={t("touchpoints.event")}
-          value={event}
-          onChange={(e) => setEvent(e.currentTarget.value)}
+          placeholder={t(`${RULES_NS}:eventPlaceholder`)}
+          data={[...new Set(events.map((e) => e.event))]}
+          value={match.event ?? ""}
+          onChange={(v) => setMatch({ ...match, event: v })}
           maxLength={200}
+          limit={50}
           error={errors.event}
+          comboboxProps={{ withinPortal: true }}
           data-testid="touchpoint-event"
         />
       </Group>
       <TagsInput
         label={t("touchpoints.channels")}
         description={t("touchpoints.channelsHint")}
-        value={channels}
-        onChange={setChannels}
+        placeholder={t(`${RULES_NS}:channelsPlaceholder`)}
+        data={(fields.data?.channels ?? []).map((c) => c.channel)}
+        value={match.channels ?? []}
+        onChange={(channels) => setMatch({ ...match, channels })}
         maxTags={20}
+        comboboxProps={{ withinPortal: true }}
+        data-testid="touchpoint-channels"
       />
-      <JsonTextarea
-        label={t("touchpoints.where")}
-        description={t("touchpoints.whereHint")}
-        value={where}
-        onChange={(e) => setWhere(e.currentTarget.value)}
-        minRows={2}
-        error={errors.where}
-      />
+      <Stack gap={6} data-testid="touchpoint-conditions">
+        <Text size="sm" fw={500}>
+          {t(`${RULES_NS}:conditions`)}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {where.length ? t(`${RULES_NS}:conditionsHint`) : t(`${RULES_NS}:noConditions`)}
+        </Text>
+        {where.map((c, i) => (
+          <ConditionRow
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity of their own
+            key={i}
+            condition={c}
+            index={i}
+            choices={choices}
+            fieldLabel={t(`${RULES_NS}:field`)}
+            fieldPlaceholder={t(`${RULES_NS}:fieldPlaceholder`)}
+            error={refused?.index === i ? refused : undefined}
+            onChange={(next) => setWhere(where.map((x, j) => (j === i ? (next as Condition) : x)))}
+            onRemove={() => setWhere(where.filter((_, j) => j !== i))}
+            testId={`condition-${i}`}
+          />
+        ))}
+        <Group>
+          <Button
+            size="xs"
+            variant="light"
+            leftSection={<IconPlus size={14} />}
+            onClick={() => setWhere([...where, { property: "", op: "eq" }])}
+            disabled={where.length >= 20}
+            data-testid="condition-add"
+          >
+            {t(`${RULES_NS}:addCondition`)}
+          </Button>
+        </Group>
+      </Stack>
       <JsonTextarea
         label={t("touchpoints.feedback")}
         description={t("touchpoints.feedbackHint")}
         value={feedback}
-        onChange={(e) => setFeedback(e.currentTarget.value)}
+        onChange={(e) => {
+          const text = e.currentTarget.value;
+          setFeedback(text);
+          if (text.trim() === "") {
+            setFeedbackError(null);
+            onFeedbackProblem(null);
+            return set("feedback", undefined);
+          }
+          const parsed = parseJson(text);
+          const problem = parsed.ok ? null : t("common.invalidJson", { message: parsed.error });
+          setFeedbackError(problem);
+          onFeedbackProblem(problem);
+          if (parsed.ok) set("feedback", parsed.value);
+        }}
         minRows={1}
-        error={errors.feedback}
+        error={feedbackError ?? errors.feedback}
       />
       <TextInput
         label={t("touchpoints.subject")}
         description={t("touchpoints.subjectHint")}
-        value={subject}
-        onChange={(e) => setSubject(e.currentTarget.value)}
+        value={typeof doc.subject === "string" ? doc.subject : ""}
+        onChange={(e) =>
+          set("subject", e.currentTarget.value.trim() === "" ? undefined : e.currentTarget.value)
+        }
       />
-    </FormModal>
+      {extra.length > 0 && (
+        <JsonOnlyNote>{t(`${RULES_NS}:notInForm`, { fields: extra.join(", ") })}</JsonOnlyNote>
+      )}
+    </>
   );
 }
 
