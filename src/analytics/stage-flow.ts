@@ -18,7 +18,7 @@ import { checkPersona, personaCustomersSql } from "../journey/map/scope.js";
 import { stagePosition } from "../journey/model.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
-import { err, ok, type Result } from "../result.js";
+import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";

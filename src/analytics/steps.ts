@@ -1,11 +1,7 @@
-// A step of an analysis — an event, a touchpoint or a stage, with property conditions — and the window
-// lengths analyses take ("14d", "30m"). Shared by funnels, paths, retention and time to convert.
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
 import { stagePosition } from "../journey/model.js";
 import { Condition, checkCondition } from "../journey/rules.js";
-import { all } from "../store/database.js";
 import { StringEnum } from "../typebox.js";
 
 export const Step = Type.Object(

@@ -6,7 +6,7 @@ import { loadDefinitions, putModel } from "../../journey/definitions.js";
 import { type LaneName, LaneNames, writeLane } from "../../journey/lanes.js";
 import { listAudience } from "../../journey/map/audience.js";
 import { mapToCsv } from "../../journey/map/export.js";
-import { buildJourneyMap, compareMaps, type MapQuery } from "../../journey/map/map.js";
+import { buildJourneyMap, compareScope, type MapQuery, mapWithComparison } from "../../journey/map/map.js";
 import type { AudiencePage, JourneyMap, MapComparison, MapStage } from "../../journey/map/schema.js";
 import { checkModel, JourneyModel } from "../../journey/model.js";
 import type { RefreshReport } from "../../journey/refresh.js";
@@ -166,29 +166,15 @@ function topFlag(raw: string | undefined): number | undefined {
   return n;
 }
 
-type Compare = { kind: "persona"; persona: string } | { kind: "period"; from: string; to: string };
-
-function compareFlag(raw: string | undefined): Compare | undefined {
+/** --compare, checked as the API checks it, so a bad one fails the same way with or without a server. */
+function compareFlag(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  const form = 'expected "persona:<id>" or "period:<from>/<to>", e.g. period:2026-03-01/2026-04-01';
-  if (raw.startsWith("persona:")) {
-    const persona = raw.slice("persona:".length);
-    if (!persona || persona.includes(":")) throw new CliError(`--compare "${raw}": ${form}`, 2);
-    return { kind: "persona", persona };
-  }
-  if (raw.startsWith("period:")) {
-    const parts = raw.slice("period:".length).split("/");
-    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new CliError(`--compare "${raw}": ${form}`, 2);
-    return {
-      kind: "period",
-      from: isoFlag("--compare from", parts[0])!,
-      to: isoFlag("--compare to", parts[1])!,
-    };
-  }
-  throw new CliError(`--compare "${raw}": ${form}`, 2);
+  const checked = compareScope(raw);
+  if (!checked.ok) throw new CliError(`--${checked.error.message}`, 2);
+  return raw;
 }
 
-const mapOf = async (ctx: AppContext, q: MapQuery) =>
+const _mapOf = async (ctx: AppContext, q: MapQuery) =>
   orFail(await buildJourneyMap(ctx.store, ctx.journey, q));
 
 interface MapOptions extends ScopeOptions {
@@ -203,25 +189,10 @@ async function journeyMap(o: MapOptions, g: GlobalOptions): Promise<void> {
   const top = topFlag(o.top);
   const compare = compareFlag(o.compare);
   if (compare && o.csv) throw new CliError("--csv exports one map; leave out --compare", 2);
-  const compareText =
-    compare === undefined
-      ? undefined
-      : compare.kind === "persona"
-        ? `persona:${compare.persona}`
-        : `period:${compare.from}/${compare.to}`;
   const result = await viaServerOr<JourneyMap | MapComparison>(
     config,
-    { method: "GET", path: withQuery("/api/journey-map", { ...scope.query, top, compare: compareText }) },
-    async (ctx) => {
-      const base: MapQuery = { ...scope.local, top };
-      const map = await mapOf(ctx, base);
-      if (!compare) return map;
-      const other: MapQuery =
-        compare.kind === "persona"
-          ? { ...base, persona: compare.persona }
-          : { ...base, from: new Date(compare.from), to: new Date(compare.to) };
-      return compareMaps(map, await mapOf(ctx, other));
-    },
+    { method: "GET", path: withQuery("/api/journey-map", { ...scope.query, top, compare }) },
+    async (ctx) => orFail(await mapWithComparison(ctx.store, ctx.journey, { ...scope.local, top }, compare)),
   );
   if (o.csv) {
     process.stdout.write(mapToCsv(result as JourneyMap));

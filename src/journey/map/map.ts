@@ -3,7 +3,7 @@
 // period. Everything is computed in SQL over the refreshed journey tables; a finished map is kept until
 // those tables or the definitions change (src/journey/result-cache.ts).
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { Problem } from "../../problem.js";
+import { invalid, type Problem } from "../../problem.js";
 import { ok, type Result } from "../../result.js";
 import { all, type Store } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
@@ -88,6 +88,44 @@ export async function buildJourneyMap(
 }
 
 const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+
+const COMPARE_FORM = 'expected "persona:<id>" or "period:<from>/<to>", e.g. period:2026-03-01/2026-04-01';
+
+/** What a compared map differs in: "persona:<id>" or "period:<from>/<to>" (dates or ISO times). */
+export function compareScope(text: string): Result<Pick<MapQuery, "persona" | "from" | "to">, Problem> {
+  if (text.startsWith("persona:")) {
+    const persona = text.slice("persona:".length);
+    if (persona && !persona.includes(":")) return ok({ persona });
+  } else if (text.startsWith("period:")) {
+    const parts = text.slice("period:".length).split("/");
+    const [from, to] = parts.map((p) => new Date(p));
+    if (
+      parts.length === 2 &&
+      parts[0] &&
+      parts[1] &&
+      !Number.isNaN(from!.getTime()) &&
+      !Number.isNaN(to!.getTime())
+    )
+      return ok({ from, to });
+  }
+  return invalid(`compare "${text}": ${COMPARE_FORM}`);
+}
+
+/** The map of `base`, or with `compare` that map beside a second one and their differences. */
+export async function mapWithComparison(
+  store: Store,
+  refresher: JourneyRefresher,
+  base: MapQuery,
+  compare?: string,
+): Promise<Result<JourneyMap | MapComparison, Problem>> {
+  const other = compare === undefined ? undefined : compareScope(compare);
+  if (other && !other.ok) return other;
+  const map = await buildJourneyMap(store, refresher, base);
+  if (!map.ok || !other) return map;
+  const second = await buildJourneyMap(store, refresher, { ...base, ...other.value });
+  if (!second.ok) return second;
+  return ok(compareMaps(map.value, second.value));
+}
 
 export function compareMaps(base: JourneyMap, other: JourneyMap): MapComparison {
   const differences = base.stages.map((s) => {

@@ -4,8 +4,8 @@ import { createHash } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { resolvePeriod } from "../../analytics/period.js";
 import { notFound, type Problem } from "../../problem.js";
-import { err, ok, type Result } from "../../result.js";
-import { all, runQuery, type Store } from "../../store/database.js";
+import { ok, type Result } from "../../result.js";
+import { runQuery, type Store } from "../../store/database.js";
 import { Params, quoteString } from "../../store/sql.js";
 import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
 import { type JourneyRefresher, journeyGeneration, type RefreshReport } from "../refresh.js";
@@ -18,7 +18,7 @@ export interface MapScope {
 }
 
 export const UNASSIGNED = "unassigned";
-const DAY_MS = 86_400_000;
+const _DAY_MS = 86_400_000;
 
 /**
  * SELECT of the ids of `persona`'s customers (UNASSIGNED: those no persona matched). Its value goes in

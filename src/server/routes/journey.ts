@@ -8,7 +8,7 @@ import { loadDefinitions, putModel } from "../../journey/definitions.js";
 import { LaneItems, LaneNames, writeLane } from "../../journey/lanes.js";
 import { listAudience } from "../../journey/map/audience.js";
 import { mapToCsv } from "../../journey/map/export.js";
-import { buildJourneyMap, compareMaps, type MapQuery } from "../../journey/map/map.js";
+import { buildJourneyMap, type MapQuery, mapWithComparison } from "../../journey/map/map.js";
 import { AudiencePage, JourneyMap, MapComparison } from "../../journey/map/schema.js";
 import { JourneyModel } from "../../journey/model.js";
 import { StringEnum } from "../../typebox.js";
@@ -74,19 +74,16 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (req, reply) =>
-      limitAnalysis(ctx.config, reply, async () => {
-        const base = { ...scopeOf(req.query), top: req.query.top };
-        const base_map = await map(base);
-        const compare = req.query.compare;
-        if (!compare) return base_map;
-        const other: MapQuery = compare.startsWith("persona:")
-          ? { ...base, persona: compare.slice("persona:".length) }
-          : (() => {
-              const [from, to] = compare.slice("period:".length).split("/");
-              return { ...base, from: parseDate(from, "compare from"), to: parseDate(to, "compare to") };
-            })();
-        return compareMaps(base_map, await map(other));
-      }),
+      limitAnalysis(ctx.config, reply, async () =>
+        unwrapProblem(
+          await mapWithComparison(
+            ctx.store,
+            ctx.journey,
+            { ...scopeOf(req.query), top: req.query.top },
+            req.query.compare,
+          ),
+        ),
+      ),
   );
 
   app.get(
