@@ -66,6 +66,24 @@ describe.runIf(browserAvailable)("journey map view", () => {
     d.expectNoErrors();
   });
 
+  it("lists as many touchpoints per stage as the top setting says, from the API's answer for it", async () => {
+    const { page } = d;
+    await d.open("/journey-map");
+    const tps = page.getByTestId("jm-map-base").getByTestId("jm-touchpoint");
+    await tps.first().waitFor();
+    const six = (await d.server.api<JourneyMap>("/api/journey-map")).body;
+    expect(await tps.count()).toBe(six.stages.flatMap((s) => s.touchpoints).length);
+    await page.getByTestId("jm-top").click();
+    await page.getByRole("option", { name: "3", exact: true }).click();
+    await page.waitForURL(/top=3/);
+    const three = (await d.server.api<JourneyMap>("/api/journey-map?top=3")).body;
+    expect(three.stages.every((s) => s.touchpoints.length <= 3)).toBe(true);
+    const want = three.stages.flatMap((s) => s.touchpoints).length;
+    expect(want).toBeLessThan(six.stages.flatMap((s) => s.touchpoints).length);
+    await expect.poll(() => tps.count()).toBe(want);
+    d.expectNoErrors();
+  });
+
   it("opens the customers behind a clicked number, as many as the number says, and keeps them in the URL", async () => {
     const { page } = d;
     await d.open(`/journey-map?persona=${PERSONA}`);

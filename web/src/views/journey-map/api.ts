@@ -50,12 +50,15 @@ function compareParam(base: MapScope, compare: string): string | undefined {
 
 export type MapAnswer = { kind: "single"; map: JourneyMap } | ({ kind: "compare" } & MapComparison);
 
-export function useJourneyMap(scope: MapScope, compare: string) {
+/** Touchpoints and pain points the map lists per stage unless the URL says otherwise (the API's default). */
+export const DEFAULT_TOP = 6;
+
+export function useJourneyMap(scope: MapScope, compare: string, top: number = DEFAULT_TOP) {
   const compareApi = compareParam(scope, compare);
   return useQuery({
-    queryKey: ["journey-map", scope.persona, scope.from, scope.to, compareApi ?? ""],
+    queryKey: ["journey-map", scope.persona, scope.from, scope.to, compareApi ?? "", top],
     queryFn: async ({ signal }): Promise<MapAnswer> => {
-      const query = { ...scopeQuery(scope), compare: compareApi };
+      const query = { ...scopeQuery(scope), compare: compareApi, ...(top === DEFAULT_TOP ? {} : { top }) };
       if (!compareApi)
         return { kind: "single", map: await api<JourneyMap>("/api/journey-map", { query, signal }) };
       return { kind: "compare", ...(await api<MapComparison>("/api/journey-map", { query, signal })) };

@@ -7,6 +7,7 @@ import {
   Group,
   Paper,
   SegmentedControl,
+  Select,
   SimpleGrid,
   Stack,
   Text,
@@ -25,7 +26,7 @@ import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, PersonaSelect } from "../../components/filters.js";
 import { EmptyState, ErrorState, QueryState } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
-import { audienceRequest, type MapScope, otherScope, scopeQuery, useJourneyMap } from "./api.js";
+import { audienceRequest, DEFAULT_TOP, type MapScope, otherScope, scopeQuery, useJourneyMap } from "./api.js";
 import { Compare, type Side } from "./Compare.js";
 import { CountButton, OpenAudience } from "./CountButton.js";
 import { MapGrid, useStageName } from "./MapGrid.js";
@@ -37,6 +38,9 @@ import { audienceTitle } from "./titles.js";
 const unvisited = (m: JourneyMap) => m.stages.every((s) => s.reached === 0);
 
 type CompareMode = "none" | "persona" | "period";
+/** How many touchpoints and pain points a stage may list (the API allows up to 50). */
+const TOP_CHOICES = [3, 6, 10, 20, 50] as const;
+
 const modeOf = (compare: string): CompareMode =>
   compare.startsWith("persona:") ? "persona" : compare.startsWith("period:") ? "period" : "none";
 
@@ -72,10 +76,19 @@ function MapHeading({
 
 export default function JourneyMapView() {
   const { t } = useTranslation([NS, "common"]);
-  const [state, set] = useUrlState({ persona: "", from: "", to: "", compare: "", audience: "", side: "" });
+  const [state, set] = useUrlState({
+    persona: "",
+    from: "",
+    to: "",
+    compare: "",
+    audience: "",
+    side: "",
+    top: String(DEFAULT_TOP),
+  });
   const base: MapScope = { persona: state.persona, from: state.from, to: state.to };
   const other = otherScope(base, state.compare);
-  const query = useJourneyMap(base, state.compare);
+  const top = Math.min(TOP_CHOICES.at(-1)!, Math.max(1, Number.parseInt(state.top, 10) || DEFAULT_TOP));
+  const query = useJourneyMap(base, state.compare, top);
   const stats = useStats();
   const stageName = useStageName();
   const mode = modeOf(state.compare);
@@ -172,6 +185,16 @@ export default function JourneyMapView() {
               ]}
             />
           </Stack>
+          <Select
+            label={t("controls.top")}
+            data={TOP_CHOICES.map((n) => ({ value: String(n), label: String(n) }))}
+            value={String(top)}
+            onChange={(v) => v && set({ top: v })}
+            allowDeselect={false}
+            w={170}
+            data-testid="jm-top"
+            comboboxProps={{ withinPortal: true }}
+          />
           {mode === "persona" && (
             <PersonaSelect
               label={t("controls.otherPersona")}

@@ -21,6 +21,7 @@ const en = {
     print: "Print / PDF",
     exportCsv: "Export CSV",
     exportFailed: "The export failed",
+    top: "Touchpoints per stage",
   },
   persona: {
     card: "Persona",
@@ -169,6 +170,7 @@ registerMessages(NS, {
       print: "인쇄 / PDF",
       exportCsv: "CSV 내보내기",
       exportFailed: "내보내기에 실패했습니다",
+      top: "단계별 터치포인트 수",
     },
     persona: {
       card: "페르소나",
