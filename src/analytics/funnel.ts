@@ -9,7 +9,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkPersona } from "../journey/map/scope.js";
+import { checkCohort } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
@@ -19,7 +19,15 @@ import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
 import { PeriodFields, resolvePeriod } from "./period.js";
-import { checkStep, DurationText, PersonaFilter, parseDuration, Step, stepName } from "./steps.js";
+import {
+  checkStep,
+  DurationText,
+  PersonaFilter,
+  parseDuration,
+  StageFilter,
+  Step,
+  stepName,
+} from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const FunnelOrders = ["ordered", "strict", "unordered"] as const;
@@ -27,6 +35,7 @@ export const FunnelOrders = ["ordered", "strict", "unordered"] as const;
 export const FunnelRequest = Type.Object(
   {
     persona: PersonaFilter,
+    stage: StageFilter,
     steps: Type.Array(Step, { minItems: 2, maxItems: 30 }),
     window: Type.Optional(DurationText),
     order: Type.Optional(StringEnum(FunnelOrders)),
@@ -105,7 +114,7 @@ async function plan(
   defs: JourneyDefinitions,
   req: FunnelRequest,
 ): Promise<Result<Plan, Problem>> {
-  const unknown = checkPersona(req.persona, defs);
+  const unknown = checkCohort(req, defs);
   if (unknown) return notFound(unknown);
   for (const [i, s] of req.steps.entries()) {
     const why = checkStep(s, defs, `steps[${i}]`);
@@ -303,7 +312,7 @@ export async function prepareFunnel(
       until: new Date(pl.to.getTime() + pl.windowMs),
       allEvents: pl.order === "strict",
       breakdown: req.breakdown?.property,
-      persona: req.persona,
+      cohort: req,
     },
     p,
   );
@@ -377,7 +386,9 @@ export type FunnelCell = Static<typeof FunnelCell>;
 
 /** Stage steps and personas read the journey tables; event and touchpoint steps read events directly. */
 const needsJourney = (req: FunnelRequest) =>
-  req.persona !== undefined || [...req.steps, ...(req.exclusions ?? [])].some((s) => s.stage !== undefined);
+  req.persona !== undefined ||
+  req.stage !== undefined ||
+  [...req.steps, ...(req.exclusions ?? [])].some((s) => s.stage !== undefined);
 
 /** The customers behind a cell: those who did the step, or who did it and went no further. */
 async function funnelAudience(

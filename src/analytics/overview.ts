@@ -3,7 +3,7 @@
 // NPS and CSAT come from the touchpoint catalogue, not from event names: a feedback touchpoint on a 0–10
 // scale is an NPS question, one on a 1–5 scale a CSAT question.
 import { type Static, Type } from "@sinclair/typebox";
-import { keptInScope, type ScopeQuery } from "../journey/map/scope.js";
+import { hasCohort, keptInScope, type ScopeQuery } from "../journey/map/scope.js";
 import { stageCounts } from "../journey/map/stages.js";
 import type { JourneyRefresher, RefreshReport } from "../journey/refresh.js";
 import type { Problem } from "../problem.js";
@@ -64,8 +64,7 @@ export async function getOverview(
     async (conn, defs, scope) => {
       const range = `timestamp >= ${quoteString(scope.from.toISOString())}::TIMESTAMP AND timestamp < ${quoteString(scope.to.toISOString())}::TIMESTAMP`;
       // A persona's events are its cohort's; everyone's include events no customer is known for yet.
-      const cohort =
-        scope.persona === undefined ? "" : "AND c.canonical_id IN (SELECT customer_id FROM m_cohort)";
+      const cohort = hasCohort(scope) ? "AND c.canonical_id IN (SELECT customer_id FROM m_cohort)" : "";
       // One scan: per channel, and (the empty grouping set) the period's totals.
       const rows = await all(
         conn,

@@ -29,7 +29,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkPersona } from "../journey/map/scope.js";
+import { checkCohort } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
@@ -39,7 +39,15 @@ import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
 import { PeriodFields, resolvePeriod } from "./period.js";
-import { checkStep, DurationText, PersonaFilter, parseDuration, Step, stepName } from "./steps.js";
+import {
+  checkStep,
+  DurationText,
+  PersonaFilter,
+  parseDuration,
+  StageFilter,
+  Step,
+  stepName,
+} from "./steps.js";
 import { buildStream, eventStepSql } from "./stream.js";
 
 export const PathGroups = ["event", "touchpoint"] as const;
@@ -47,6 +55,7 @@ export const PathGroups = ["event", "touchpoint"] as const;
 export const PathsRequest = Type.Object(
   {
     persona: PersonaFilter,
+    stage: StageFilter,
     start: Type.Optional(Step),
     end: Type.Optional(Step),
     steps: Type.Optional(
@@ -154,7 +163,7 @@ async function plan(
   defs: JourneyDefinitions,
   req: PathsRequest,
 ): Promise<Result<Plan, Problem>> {
-  const unknown = checkPersona(req.persona, defs);
+  const unknown = checkCohort(req, defs);
   if (unknown) return notFound(unknown);
   if ((req.start === undefined) === (req.end === undefined))
     return invalid("give exactly one of start (paths after it) or end (paths before it)");
@@ -221,7 +230,7 @@ async function buildNodes(
       steps: pl.goal ? [pl.anchor, pl.goal] : [pl.anchor],
       from: readFrom,
       until: readTo,
-      persona: req.persona,
+      cohort: req,
     },
     new Params(),
   );
@@ -525,7 +534,8 @@ async function pathsAudience(
 }
 
 /** Touchpoint nodes, touchpoint names and personas come from the journey tables. */
-const readsJourney = (req: PathsRequest) => req.group === "touchpoint" || req.persona !== undefined;
+const readsJourney = (req: PathsRequest) =>
+  req.group === "touchpoint" || req.persona !== undefined || req.stage !== undefined;
 
 export const pathsInsight: Insight<PathsRequest, PathsResult, PathsCell> = {
   kind: "paths",

@@ -16,7 +16,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkPersona } from "../journey/map/scope.js";
+import { checkCohort } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
@@ -26,7 +26,7 @@ import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
 import { dataEnd, PeriodFields } from "./period.js";
-import { checkStep, PersonaFilter, Step, stepName } from "./steps.js";
+import { checkStep, PersonaFilter, StageFilter, Step, stepName } from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const RetentionModes = ["first_time", "recurring"] as const;
@@ -36,6 +36,7 @@ export type RetentionPeriod = (typeof RetentionPeriods)[number];
 export const RetentionRequest = Type.Object(
   {
     persona: PersonaFilter,
+    stage: StageFilter,
     start: Step,
     return: Step,
     mode: Type.Optional(
@@ -127,7 +128,7 @@ async function plan(
   defs: JourneyDefinitions,
   req: RetentionRequest,
 ): Promise<Result<Plan, Problem>> {
-  const unknown = checkPersona(req.persona, defs);
+  const unknown = checkCohort(req, defs);
   if (unknown) return notFound(unknown);
   for (const [label, s] of [
     ["start", req.start],
@@ -217,7 +218,7 @@ async function prepareRetention(
       steps: [req.start, req.return],
       from: new Date(pl.mode === "first_time" ? 0 : pl.from),
       until: new Date(pl.to),
-      persona: req.persona,
+      cohort: req,
     },
     new Params(),
   );
@@ -304,7 +305,10 @@ export const retentionInsight: Insight<RetentionRequest, RetentionResult, Retent
   cell: RetentionCell,
   // Stage steps read stage_transitions, personas customer_facts; event and touchpoint steps read events.
   readsJourney: (req) =>
-    req.start.stage !== undefined || req.return.stage !== undefined || req.persona !== undefined,
+    req.start.stage !== undefined ||
+    req.return.stage !== undefined ||
+    req.persona !== undefined ||
+    req.stage !== undefined,
   compute: computeRetention,
   audience: retentionAudience,
 };

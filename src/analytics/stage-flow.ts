@@ -14,7 +14,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkPersona, personaCustomersSql } from "../journey/map/scope.js";
+import { type Cohort, checkCohort, cohortSql, hasCohort } from "../journey/map/scope.js";
 import { stagePosition } from "../journey/model.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
@@ -25,10 +25,12 @@ import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, type InsightContext, runInsight } from "./insight.js";
 import { PeriodFields, resolvePeriod } from "./period.js";
+import { StageFilter } from "./steps.js";
 
 export const StageFlowRequest = Type.Object(
   {
     ...PeriodFields,
+    stage: StageFilter,
     persona: Type.Optional(
       Type.String({ maxLength: 80, description: "Persona id, `unassigned`, or omit for all customers" }),
     ),
@@ -76,19 +78,19 @@ const DEFAULT_QUIET_DAYS = 45;
  */
 function flowCtes(
   period: { from: Date; to: Date },
-  persona: string | undefined,
+  cohort: Cohort,
+  defs: JourneyDefinitions,
   quietDays: number,
   asOf: Date,
   p: Params,
 ): string {
   const from = `${p.add(period.from.toISOString())}::TIMESTAMP`;
   const to = `${p.add(period.to.toISOString())}::TIMESTAMP`;
-  const cohort =
-    persona === undefined
-      ? ""
-      : `SEMI JOIN (${personaCustomersSql(persona, p)}) c ON c.customer_id = t.customer_id`;
+  const only = hasCohort(cohort)
+    ? `SEMI JOIN (${cohortSql(cohort, defs, p)}) c ON c.customer_id = t.customer_id`
+    : "";
   return `WITH t AS (SELECT t.*, changed_at >= ${from} AND changed_at < ${to} AS in_period
-                       FROM stage_transitions t ${cohort}),
+                       FROM stage_transitions t ${only}),
           moves AS (SELECT from_stage, to_stage, any_value(cause) AS cause, count(*) AS value,
                            count(DISTINCT customer_id) AS customers
                       FROM t WHERE in_period GROUP BY ALL),
@@ -111,7 +113,7 @@ export async function computeStageFlow(
   asOf: Date,
 ): Promise<Result<StageFlowResult, Problem>> {
   const persona = req.persona;
-  const unknown = checkPersona(persona, defs);
+  const unknown = checkCohort(req, defs);
   if (unknown) return notFound(unknown);
   const resolved = await resolvePeriod(conn, req.from, req.to);
   if (!resolved.ok) return resolved;
@@ -121,7 +123,7 @@ export async function computeStageFlow(
   const p = new Params();
   const rows = await all(
     conn,
-    `${flowCtes(period, persona, quietDays, asOf, p)}
+    `${flowCtes(period, req, defs, quietDays, asOf, p)}
      SELECT * FROM moves UNION ALL SELECT * FROM exits
      UNION ALL
      SELECT NULL, NULL, 'total', count(*), count(DISTINCT customer_id) FROM t WHERE in_period`,
@@ -187,7 +189,7 @@ async function stageFlowAudience(
   cell: StageFlowCell,
   at: InsightContext,
 ): Promise<Result<Audience, Problem>> {
-  const unknown = checkPersona(req.persona, defs);
+  const unknown = checkCohort(req, defs);
   if (unknown) return notFound(unknown);
   const period = await resolvePeriod(conn, req.from, req.to);
   if (!period.ok) return period;
@@ -198,7 +200,8 @@ async function stageFlowAudience(
   const p = new Params();
   const ctes = flowCtes(
     period.value,
-    req.persona,
+    req,
+    defs,
     defs.model.lapse?.afterDays ?? DEFAULT_QUIET_DAYS,
     at.asOf,
     p,
@@ -220,7 +223,7 @@ export const stageFlowInsight: Insight<StageFlowRequest, StageFlowResult, StageF
   kind: "stage-flow",
   summary: "Stage flow: how customers moved between journey stages in a period (Sankey nodes and links)",
   description:
-    "Every stage change in [from, to) is a unit of a link; first entries come from `(start)`, lapses are backward links, and a customer whose last stage change ever falls in the period and who then had no stage signal for the model's lapse length flows to `(exit)`. Refreshes the journey tables first. `persona` filters by current persona (`unassigned` for none). The customers behind any link: POST /api/insights/stage-flow/customers.",
+    "Every stage change in [from, to) is a unit of a link; first entries come from `(start)`, lapses are backward links, and a customer whose last stage change ever falls in the period and who then had no stage signal for the model's lapse length flows to `(exit)`. Refreshes the journey tables first. `persona` and `stage` keep the customers whose current persona (`unassigned` for none) and stage they are. The customers behind any link: POST /api/insights/stage-flow/customers.",
   request: StageFlowRequest,
   result: StageFlowResult,
   cell: StageFlowCell,

@@ -74,6 +74,14 @@ export const DurationText = Type.String({
 });
 
 /** The customers an analysis counts: a persona's (or those no persona matched), or everyone when absent. */
+export const StageFilter = Type.Optional(
+  Type.String({
+    minLength: 1,
+    maxLength: 40,
+    description: "Only customers whose current journey stage is this (a stage key); omit for every stage",
+  }),
+);
+
 export const PersonaFilter = Type.Optional(
   Type.String({
     minLength: 1,

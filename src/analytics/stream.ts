@@ -4,7 +4,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { touchpointIndexSql } from "../journey/classify.js";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { personaCustomersSql } from "../journey/map/scope.js";
+import { type Cohort, cohortSql, hasCohort } from "../journey/map/scope.js";
 import { stagePosition } from "../journey/model.js";
 import { allSql, matchSql, splitPath } from "../journey/rules.js";
 import { Params, quoteString } from "../store/sql.js";
@@ -20,10 +20,10 @@ export interface StreamSpec {
   /** A property of the step-0 event to carry as `bd` (breakdown). */
   breakdown?: string | undefined;
   /**
-   * Only this persona's customers (UNASSIGNED: those no persona matched), as the journey tables
-   * last assigned them: the caller refreshes them first.
+   * Only this cohort's customers (a persona's, those in a stage), as the journey tables last assigned
+   * them: the caller refreshes them first. Checked against the definitions by the caller.
    */
-  persona?: string | undefined;
+  cohort?: Cohort | undefined;
 }
 
 /** A SQL predicate over events `e` for an event or touchpoint step. */
@@ -70,8 +70,8 @@ export async function buildStream(
   p: Params,
 ): Promise<void> {
   const mp = new Params();
-  const cohort =
-    spec.persona === undefined ? "" : `WHERE c.canonical_id IN (${personaCustomersSql(spec.persona, mp)})`;
+  const inCohort = spec.cohort !== undefined && hasCohort(spec.cohort);
+  const cohort = inCohort ? `WHERE c.canonical_id IN (${cohortSql(spec.cohort!, defs, mp)})` : "";
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE a_members AS
       SELECT i.id AS identity_id, c.canonical_id AS customer_id
@@ -109,7 +109,7 @@ export async function buildStream(
     parts.push(`SELECT t.customer_id, t.changed_at AS ts, 'stage:' || t.to_stage || ':' || epoch_ms(t.changed_at) AS mid,
         ${stageCols.join(", ")}, NULL::VARCHAR AS bd
       FROM stage_transitions t WHERE ${range("t.changed_at")} AND (${any})
-       ${spec.persona === undefined ? "" : `AND t.customer_id IN (${personaCustomersSql(spec.persona, p)})`}`);
+       ${inCohort ? `AND t.customer_id IN (${cohortSql(spec.cohort!, defs, p)})` : ""}`);
   }
   await conn.run(`CREATE OR REPLACE TEMP TABLE a_stream AS ${parts.join(" UNION ALL ")}`, p.values);
 }

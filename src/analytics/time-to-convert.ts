@@ -14,7 +14,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkPersona } from "../journey/map/scope.js";
+import { checkCohort } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
@@ -24,12 +24,21 @@ import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
 import { PeriodFields, resolvePeriod } from "./period.js";
-import { checkStep, DurationText, PersonaFilter, parseDuration, Step, stepName } from "./steps.js";
+import {
+  checkStep,
+  DurationText,
+  PersonaFilter,
+  parseDuration,
+  StageFilter,
+  Step,
+  stepName,
+} from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const TimeToConvertRequest = Type.Object(
   {
     persona: PersonaFilter,
+    stage: StageFilter,
     start: Step,
     end: Step,
     window: Type.Optional(DurationText),
@@ -137,7 +146,7 @@ async function plan(
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
 ): Promise<Result<Plan, Problem>> {
-  const unknown = checkPersona(req.persona, defs);
+  const unknown = checkCohort(req, defs);
   if (unknown) return notFound(unknown);
   for (const [label, s] of [
     ["start", req.start],
@@ -182,7 +191,7 @@ async function prepareTimeToConvert(
       steps: [req.start, req.end],
       from: pl.from,
       until: new Date(pl.to.getTime() + pl.windowMs),
-      persona: req.persona,
+      cohort: req,
     },
     new Params(),
   );
@@ -316,7 +325,10 @@ export const timeToConvertInsight: Insight<TimeToConvertRequest, TimeToConvertRe
   cell: TimeToConvertCell,
   // Stage steps read stage_transitions, personas customer_facts; event and touchpoint steps read events.
   readsJourney: (req) =>
-    req.start.stage !== undefined || req.end.stage !== undefined || req.persona !== undefined,
+    req.start.stage !== undefined ||
+    req.end.stage !== undefined ||
+    req.persona !== undefined ||
+    req.stage !== undefined,
   compute: computeTimeToConvert,
   audience: timeToConvertAudience,
 };

@@ -1,9 +1,11 @@
 // What every friction detector shares: the question it answers (a period, the journey definitions, the
 // settings, one connection), what it hands back (a friction and the SQL of the customers behind it), and
 // the small SQL and number helpers the detectors have in common.
+
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { touchpointIndexSql } from "../../journey/classify.js";
 import type { JourneyDefinitions } from "../../journey/definitions.js";
+import type { Cohort } from "../../journey/map/scope.js";
 import type { EventMatch } from "../../journey/rules.js";
 import type { Touchpoint } from "../../journey/touchpoints.js";
 import { type Params, quoteString } from "../../store/sql.js";
@@ -16,8 +18,8 @@ export interface Detection {
   settings: FrictionSettings;
   from: Date;
   to: Date;
-  /** Only this persona's customers (UNASSIGNED: those no persona matched); everyone when undefined. */
-  persona?: string | undefined;
+  /** Only this cohort's customers (a persona's, those in a stage); everyone when empty. */
+  cohort: Cohort;
 }
 
 /**

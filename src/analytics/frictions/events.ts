@@ -3,7 +3,7 @@
 // matching any of those rules from the period's start on land in fr_events with their customer (of the
 // detection's persona, when it has one). Reading
 // the JSON columns of a large table is the costly part of the finder, so it happens once.
-import { personaCustomersSql } from "../../journey/map/scope.js";
+import { cohortSql, hasCohort } from "../../journey/map/scope.js";
 import { type EventMatch, matchSql } from "../../journey/rules.js";
 import { Params } from "../../store/sql.js";
 import { type Detection, EVENT_CUSTOMER } from "./detector.js";
@@ -28,7 +28,7 @@ export async function scanEvents(d: Detection, rules: readonly EventMatch[]): Pr
               c.canonical_id AS customer_id
          FROM events e ${EVENT_CUSTOMER}
         WHERE ${names} e.timestamp >= ${p.add(d.from.toISOString())}::TIMESTAMP AND (${any})
-          ${d.persona === undefined ? "" : `AND c.canonical_id IN (${personaCustomersSql(d.persona, p)})`}`,
+          ${hasCohort(d.cohort) ? `AND c.canonical_id IN (${cohortSql(d.cohort, d.defs, p)})` : ""}`,
     p.values,
   );
 }

@@ -3,7 +3,7 @@
 // them, and ranks the frictions by their estimated impact.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { readDefinitions } from "../../journey/definitions.js";
-import { checkPersona, personaCustomersSql } from "../../journey/map/scope.js";
+import { checkCohort, cohortSql, hasCohort } from "../../journey/map/scope.js";
 import type { JourneyRefresher } from "../../journey/refresh.js";
 import type { EventMatch } from "../../journey/rules.js";
 import { notFound, type Problem } from "../../problem.js";
@@ -34,6 +34,8 @@ import { channelSwitchDetector } from "./switching.js";
 export interface FrictionQuery {
   /** A persona id or UNASSIGNED: frictions of its customers only; everyone when undefined. */
   persona?: string | undefined;
+  /** A stage key: frictions of the customers now in it only. */
+  stage?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   /** Frictions listed (the best first). */
@@ -43,6 +45,7 @@ export interface FrictionQuery {
 export interface FrictionCustomersQuery extends PageQuery {
   id: string;
   persona?: string | undefined;
+  stage?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
 }
@@ -90,16 +93,17 @@ async function detect(
   only?: FrictionKind,
 ): Promise<Result<Detected, Problem>> {
   const defs = await readDefinitions(conn);
-  const unknown = checkPersona(q.persona, defs);
+  const cohort = { persona: q.persona, stage: q.stage };
+  const unknown = checkCohort(cohort, defs);
   if (unknown) return notFound(unknown);
   const period = await resolvePeriod(conn, q.from, q.to);
   if (!period.ok) return period;
-  const d: Detection = { conn, defs, settings, ...period.value, persona: q.persona };
+  const d: Detection = { conn, defs, settings, ...period.value, cohort };
   // A view, not a copy (copying a large persona's rows costs more than the semi-join in each detector).
   // Views take no parameters: the persona, checked above against the definitions, goes in quoted.
   await conn.run(
     `CREATE OR REPLACE TEMP VIEW ${JOURNEY} AS SELECT * FROM journey_events
-      ${q.persona === undefined ? "" : `WHERE customer_id IN (${personaCustomersSql(q.persona, literal)})`}`,
+      ${hasCohort(cohort) ? `WHERE customer_id IN (${cohortSql(cohort, defs, literal)})` : ""}`,
   );
   const active = detectors.filter((x) => only === undefined || x.kinds.includes(only));
   const rules: EventMatch[] = [];
@@ -186,7 +190,7 @@ export function listFrictionCustomers(
   return withDetection(store, refresher, async (conn) => {
     const r = await detect(
       conn,
-      { persona: q.persona, from: q.from, to: q.to },
+      { persona: q.persona, stage: q.stage, from: q.from, to: q.to },
       settings ?? (await readFrictionSettings(conn)),
       kind,
     );

@@ -12,6 +12,7 @@ import { viaServerOr } from "../target.js";
 
 interface PeriodOptions {
   persona?: string;
+  stage?: string;
   from?: string;
   to?: string;
 }
@@ -21,9 +22,10 @@ function periodOf(o: PeriodOptions) {
   const from = isoFlag("--from", o.from);
   const to = isoFlag("--to", o.to);
   return {
-    query: { persona: o.persona, from, to },
+    query: { persona: o.persona, stage: o.stage, from, to },
     local: {
       persona: o.persona,
+      stage: o.stage,
       from: from === undefined ? undefined : new Date(from),
       to: to === undefined ? undefined : new Date(to),
     },
@@ -75,6 +77,7 @@ export function frictionCommands(program: Command): void {
     .option("--from <iso>", "start of the period, inclusive: a date or time (default: 30 days before --to)")
     .option("--to <iso>", "end of the period, exclusive (default: just after the newest event)")
     .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
+    .option("--stage <key>", "only customers now in this journey stage (a stage key); default every stage")
     .option(
       "--limit <n>",
       "frictions listed, 1–100 (default 20); with `customers`, customers per page, 1–1000 (default 50)",

@@ -20,6 +20,7 @@ interface FunnelOptions {
   exclude?: string[];
   where?: string[];
   persona?: string;
+  stage?: string;
   file?: string;
 }
 
@@ -58,6 +59,7 @@ function requestOf(o: FunnelOptions): FunnelRequest {
   if (o.interval) req.interval = o.interval as FunnelRequest["interval"];
   if (o.exclude?.length) req.exclusions = o.exclude.map(parseExclusion);
   if (o.persona) req.persona = o.persona;
+  if (o.stage) req.stage = o.stage;
   return checkShape<FunnelRequest>(FunnelRequest, req, "the funnel");
 }
 
@@ -119,6 +121,7 @@ function funnelFlags(cmd: Command): Command {
     .option("--breakdown <property>", "split by a property of the step-1 event, e.g. context.os.name")
     .option("--interval <unit>", "conversion over time: day or week")
     .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
+    .option("--stage <key>", "only customers now in this journey stage (a stage key); default every stage")
     .option(
       "--exclude <step:a-b>",
       'drop customers with this event between steps a and b (0-based), e.g. "Support Call:0-1"',

@@ -61,6 +61,7 @@ interface RetentionOptions {
   from?: string;
   to?: string;
   persona?: string;
+  stage?: string;
   file?: string;
 }
 
@@ -75,6 +76,7 @@ function retentionRequest(o: RetentionOptions): RetentionRequest {
   };
   if (o.period) req.period = o.period as RetentionRequest["period"];
   if (o.persona) req.persona = o.persona;
+  if (o.stage) req.stage = o.stage;
   if (o.periods !== undefined) req.periods = positiveInt("--periods", o.periods, 12);
   const from = isoFlag("--from", o.from);
   const to = isoFlag("--to", o.to);
@@ -107,6 +109,7 @@ interface StageFlowOptions {
   from?: string;
   to?: string;
   persona?: string;
+  stage?: string;
   file?: string;
 }
 
@@ -118,6 +121,7 @@ function stageFlowRequest(o: StageFlowOptions): StageFlowRequest {
   if (from) req.from = from;
   if (to) req.to = to;
   if (o.persona) req.persona = o.persona;
+  if (o.stage) req.stage = o.stage;
   return checkShape<StageFlowRequest>(StageFlowRequest, req, "the stage-flow request");
 }
 
@@ -146,6 +150,7 @@ interface TimeToConvertOptions {
   to?: string;
   bins?: string;
   persona?: string;
+  stage?: string;
   file?: string;
 }
 
@@ -158,6 +163,7 @@ function timeToConvertRequest(o: TimeToConvertOptions): TimeToConvertRequest {
   };
   if (o.window) req.window = o.window;
   if (o.persona) req.persona = o.persona;
+  if (o.stage) req.stage = o.stage;
   const from = isoFlag("--from", o.from);
   const to = isoFlag("--to", o.to);
   if (from) req.from = from;
@@ -199,6 +205,7 @@ export function insightCommands(program: Command): void {
     .option("--from <date>", "first cohort: the period holding this date (default: --periods periods back)")
     .option("--to <date>", "end of the events read, exclusive (default: just after the newest event)")
     .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
+    .option("--stage <key>", "only customers now in this journey stage (a stage key); default every stage")
     .option("--file <request.json>", "the whole request as JSON (POST /api/insights/retention body)")
     .addHelpText(
       "after",
@@ -226,6 +233,7 @@ Examples:
     .option("--from <date>", "start of the period, inclusive (default: 30 days before --to)")
     .option("--to <date>", "end of the period, exclusive (default: just after the newest journey event)")
     .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
+    .option("--stage <key>", "only customers now in this journey stage (a stage key); default every stage")
     .option("--file <request.json>", "the whole request as JSON (POST /api/insights/stage-flow body)")
     .addHelpText(
       "after",
@@ -259,6 +267,7 @@ Examples:
     .option("--to <date>", "end of the start-step events counted, exclusive (default: the newest event)")
     .option("--bins <n>", "log-spaced bins from the fastest to the slowest (default: human steps)")
     .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
+    .option("--stage <key>", "only customers now in this journey stage (a stage key); default every stage")
     .option("--file <request.json>", "the whole request as JSON (POST /api/insights/time-to-convert body)")
     .addHelpText(
       "after",

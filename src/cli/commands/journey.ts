@@ -142,6 +142,7 @@ function renderModel(m: JourneyModel): string {
 
 interface ScopeOptions {
   persona?: string;
+  stage?: string;
   from?: string;
   to?: string;
 }
@@ -150,9 +151,10 @@ interface ScopeOptions {
 function scopeOf(o: ScopeOptions) {
   const from = isoFlag("--from", o.from);
   const to = isoFlag("--to", o.to);
-  const query = { persona: o.persona, from, to };
+  const query = { persona: o.persona, stage: o.stage, from, to };
   const local: MapQuery = {
     persona: o.persona,
+    stage: o.stage,
     from: from === undefined ? undefined : new Date(from),
     to: to === undefined ? undefined : new Date(to),
   };
@@ -215,6 +217,7 @@ export function journeyCommands(program: Command): void {
       "the journey map per stage: customers reached, conversion, time in stage, emotion, top touchpoints, pain points",
     )
     .option("--persona <id>", "a persona id (see `itinera personas list`), or unassigned; default everyone")
+    .option("--stage <key>", "only customers now in this journey stage (a stage key); default every stage")
     .option("--from <iso>", "start of the period, inclusive: a date or time (default: 30 days before --to)")
     .option("--to <iso>", "end of the period, exclusive (default: just after the newest event)")
     .option("--top <n>", "touchpoints and pain points shown per stage, 1–50 (default 6)")
@@ -248,6 +251,7 @@ Examples:
       "cohort, stage:<key>:reached|converted|dropped|feedback, touchpoint:<id>:reach|converted|dropped or pain:<kind>:<touchpoint id>",
     )
     .option("--persona <id>", "the map's persona (or unassigned); default everyone")
+    .option("--stage <key>", "only customers now in this journey stage (a stage key); default every stage")
     .option("--from <iso>", "start of the map's period")
     .option("--to <iso>", "end of the map's period")
     .option("--limit <n>", "customers per page, 1–1000", "50")
@@ -303,6 +307,7 @@ Examples:
     .option("--item <text>", "one entry of the lane; repeat for more", collect)
     .option("--clear", "empty the lane")
     .option("--persona <id>", "the persona's map (or unassigned); default the map of everyone")
+    .option("--stage <key>", "only customers now in this journey stage (a stage key); default every stage")
     .addHelpText(
       "after",
       `

@@ -17,6 +17,7 @@ interface PathsOptions {
   to?: string;
   group?: string;
   persona?: string;
+  stage?: string;
   limit?: string;
   exclude?: string[];
   file?: string;
@@ -48,6 +49,7 @@ function requestOf(o: PathsOptions): PathsRequest {
   if (o.limit !== undefined) req.limit = positiveInt("--limit", o.limit, 20);
   if (o.exclude?.length) req.excludeEvents = o.exclude;
   if (o.persona) req.persona = o.persona;
+  if (o.stage) req.stage = o.stage;
   return checkShape<PathsRequest>(PathsRequest, req, "the request");
 }
 
@@ -93,6 +95,7 @@ export function pathsCommand(program: Command): void {
     .option("--to <date>", "end of the period, exclusive (default: just after the newest event)")
     .option("--group <what>", "what a step is: event (default) or touchpoint")
     .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
+    .option("--stage <key>", "only customers now in this journey stage (a stage key); default every stage")
     .option("--limit <n>", "top paths to list (default 20)")
     .option("--exclude <event>", "an event name that is no step of a path (repeat)", collect)
     .option("--file <request.json>", "the whole request as JSON (POST /api/insights/paths body)")

@@ -18,6 +18,8 @@ import { touchpointMetrics } from "./touchpoints.js";
 
 export interface MapQuery {
   persona?: string | undefined;
+  /** Only the customers now in this stage (a key). */
+  stage?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   /** Touchpoints and pain points listed per stage. */

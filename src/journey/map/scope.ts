@@ -8,11 +8,20 @@ import { ok, type Result } from "../../result.js";
 import { runQuery, type Store } from "../../store/database.js";
 import { Params, quoteString } from "../../store/sql.js";
 import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
+import { stagePosition } from "../model.js";
 import { type JourneyRefresher, journeyGeneration, type RefreshReport } from "../refresh.js";
 
-/** `persona`: a persona id, "unassigned" for customers no persona matched, or undefined for everyone. */
-export interface MapScope {
+/**
+ * Whose customers an analysis counts: a persona's (UNASSIGNED: those no persona matched) and/or those
+ * whose current journey stage is `stage` (a key); everyone when both are absent.
+ */
+export interface Cohort {
   persona?: string | undefined;
+  stage?: string | undefined;
+}
+
+/** A cohort and a period. */
+export interface MapScope extends Cohort {
   from: Date;
   to: Date;
 }
@@ -20,22 +29,31 @@ export interface MapScope {
 export const UNASSIGNED = "unassigned";
 const _DAY_MS = 86_400_000;
 
+export const hasCohort = (c: Cohort): boolean => c.persona !== undefined || c.stage !== undefined;
+
 /**
- * SELECT of the ids of `persona`'s customers (UNASSIGNED: those no persona matched). Its value goes in
- * through `p`: a parameter (Params), or a quoted literal where SQL takes none (a view).
+ * SELECT of the ids of the cohort's customers (call it only when hasCohort). The persona goes in through
+ * `p`: a parameter (Params), or a quoted literal where SQL takes none (a view); the stage as its position
+ * in the model, a number taken from the definitions (check the cohort first).
  */
-export function personaCustomersSql(persona: string, p: { add(value: string): string }): string {
-  return persona === UNASSIGNED
-    ? "SELECT customer_id FROM customer_facts WHERE persona IS NULL"
-    : `SELECT customer_id FROM customer_facts WHERE persona = ${p.add(persona)}`;
+export function cohortSql(c: Cohort, defs: JourneyDefinitions, p: { add(value: string): string }): string {
+  const where: string[] = [];
+  if (c.persona !== undefined)
+    where.push(c.persona === UNASSIGNED ? "persona IS NULL" : `persona = ${p.add(c.persona)}`);
+  if (c.stage !== undefined) where.push(`stage = ${stagePosition(defs.model, c.stage)}`);
+  return `SELECT customer_id FROM customer_facts WHERE ${where.join(" AND ") || "true"}`;
 }
 
-/** Why `persona` (an id, UNASSIGNED, or undefined for everyone) names no persona of `defs`, or undefined. */
-export function checkPersona(persona: string | undefined, defs: JourneyDefinitions): string | undefined {
-  if (persona === undefined || persona === UNASSIGNED || defs.personas.some((p) => p.id === persona))
-    return undefined;
-  const known = [...defs.personas.map((p) => p.id), UNASSIGNED].join(", ");
-  return `no persona "${persona}" (personas: ${known})`;
+/** Why the cohort names no persona or stage of `defs`, or undefined. */
+export function checkCohort(c: Cohort, defs: JourneyDefinitions): string | undefined {
+  const { persona, stage } = c;
+  if (persona !== undefined && persona !== UNASSIGNED && !defs.personas.some((p) => p.id === persona)) {
+    const known = [...defs.personas.map((p) => p.id), UNASSIGNED].join(", ");
+    return `no persona "${persona}" (personas: ${known})`;
+  }
+  if (stage !== undefined && stagePosition(defs.model, stage) === 0)
+    return `no stage "${stage}" (stages: ${defs.model.stages.map((s) => s.key).join(", ")})`;
+  return undefined;
 }
 /**
  * Reads the definitions, checks the persona and the period, and builds the scope's temp tables: what
@@ -47,17 +65,16 @@ export async function openScope(
   known?: JourneyDefinitions,
 ): Promise<Result<{ defs: JourneyDefinitions; scope: MapScope }, Problem>> {
   const defs = known ?? (await readDefinitions(conn));
-  const unknown = checkPersona(q.persona, defs);
+  const unknown = checkCohort(q, defs);
   if (unknown) return notFound(unknown);
-  const persona = q.persona;
   const period = await resolvePeriod(conn, q.from, q.to);
   if (!period.ok) return period;
-  const scope = { persona, ...period.value };
+  const scope = { persona: q.persona, stage: q.stage, ...period.value };
   await buildScope(conn, defs, scope);
   return ok({ defs, scope });
 }
 
-export type ScopeQuery = { persona?: string | undefined; from?: Date | undefined; to?: Date | undefined };
+export type ScopeQuery = Cohort & { from?: Date | undefined; to?: Date | undefined };
 
 /**
  * Runs `fn` on one read connection with the scope's temp tables built, after bringing the journey tables
@@ -115,7 +132,12 @@ export async function keptInScope<T>(
     duckdb: async () => {
       const defs = await store.read(readDefinitions);
       const digest = digestOf(defs);
-      const scope = [q.persona ?? null, q.from?.toISOString() ?? null, q.to?.toISOString() ?? null];
+      const scope = [
+        q.persona ?? null,
+        q.stage ?? null,
+        q.from?.toISOString() ?? null,
+        q.to?.toISOString() ?? null,
+      ];
       const id = JSON.stringify([fresh.generation, digest, ...scope, ...key]);
       const kept = await refresher.results.get(id, () =>
         store.read(async (conn) => {
@@ -148,10 +170,7 @@ export async function buildScope(
   scope: MapScope,
 ): Promise<void> {
   const p = new Params();
-  const members =
-    scope.persona === undefined
-      ? "SELECT customer_id FROM customer_facts"
-      : personaCustomersSql(scope.persona, p);
+  const members = cohortSql(scope, defs, p);
   await conn.run(`CREATE OR REPLACE TEMP TABLE m_cohort AS ${members}`, p.values);
   const n = defs.model.stages.length;
   const period = [scope.from.toISOString(), scope.to.toISOString()];
@@ -171,7 +190,7 @@ export async function buildScope(
   const columns = `j.customer_id, j.timestamp AS ts, j.touchpoint, j.stage, j.signal, j.kind, j.channel, j.feedback,
        j.response_minutes, j.subject, j.next_stage_at, j.next_feedback_at, j.next_feedback`;
   const inPeriod = `j.timestamp >= ${quoteString(period[0]!)}::TIMESTAMP AND j.timestamp < ${quoteString(period[1]!)}::TIMESTAMP`;
-  const cohort = scope.persona === undefined ? "" : "SEMI JOIN m_cohort c ON c.customer_id = j.customer_id";
+  const cohort = hasCohort(scope) ? "SEMI JOIN m_cohort c ON c.customer_id = j.customer_id" : "";
   await conn.run(
     `CREATE OR REPLACE TEMP VIEW m_jr AS SELECT ${columns} FROM journey_events j ${cohort} WHERE ${inPeriod}`,
   );

@@ -5,7 +5,7 @@ import { FrictionCustomers, FrictionList } from "../../analytics/frictions/schem
 import { FrictionSettings } from "../../analytics/frictions/settings.js";
 import { loadFrictionSettings, putFrictionSettings } from "../../analytics/frictions/settings-store.js";
 import { PeriodFields } from "../../analytics/period.js";
-import { PersonaFilter } from "../../analytics/steps.js";
+import { PersonaFilter, StageFilter } from "../../analytics/steps.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, unwrapProblem } from "../errors.js";
@@ -29,6 +29,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
         security,
         querystring: Type.Object({
           persona: PersonaFilter,
+          stage: StageFilter,
           ...PeriodFields,
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: "Frictions listed" }),
         }),
@@ -40,6 +41,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
         await limitAnalysis(ctx.config, reply, () =>
           findFrictions(ctx.store, ctx.journey, {
             persona: req.query.persona,
+            stage: req.query.stage,
             from: parseDate(req.query.from, "from"),
             to: parseDate(req.query.to, "to"),
             limit: req.query.limit,
@@ -61,6 +63,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
         querystring: Type.Object({
           persona: PersonaFilter,
+          stage: StageFilter,
           ...PeriodFields,
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
           after: Type.Optional(
@@ -80,6 +83,7 @@ export function frictionRoutes(app: App, ctx: AppContext): void {
           listFrictionCustomers(ctx.store, ctx.journey, {
             id: req.params.id,
             persona: req.query.persona,
+            stage: req.query.stage,
             from: parseDate(req.query.from, "from"),
             to: parseDate(req.query.to, "to"),
             limit: req.query.limit,

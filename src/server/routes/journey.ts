@@ -3,6 +3,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { getOverview, Overview } from "../../analytics/overview.js";
 import { PeriodFields } from "../../analytics/period.js";
+import { StageFilter } from "../../analytics/steps.js";
 import { recordAudit } from "../../audit/log.js";
 import { loadDefinitions, putModel } from "../../journey/definitions.js";
 import { LaneItems, LaneNames, writeLane } from "../../journey/lanes.js";
@@ -25,6 +26,7 @@ const Scope = {
   persona: Type.Optional(
     Type.String({ maxLength: 80, description: "Persona id, `unassigned`, or omit for all customers" }),
   ),
+  stage: StageFilter,
   ...PeriodFields,
 };
 const ScopeQuery = Type.Object(Scope);
@@ -52,6 +54,7 @@ export function parseDate(value: string | undefined, name: string): Date | undef
 
 const scopeOf = (q: Static<typeof ScopeQuery>): MapQuery => ({
   persona: q.persona,
+  stage: q.stage,
   from: parseDate(q.from, "from"),
   to: parseDate(q.to, "to"),
 });
@@ -279,13 +282,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
     },
     async (req, reply) =>
       unwrapProblem(
-        await limitAnalysis(ctx.config, reply, () =>
-          getOverview(ctx.store, ctx.journey, {
-            persona: req.query.persona,
-            from: parseDate(req.query.from, "from"),
-            to: parseDate(req.query.to, "to"),
-          }),
-        ),
+        await limitAnalysis(ctx.config, reply, () => getOverview(ctx.store, ctx.journey, scopeOf(req.query))),
       ),
   );
 }
