@@ -202,11 +202,11 @@ export type ConfigOverrides = {
 };
 
 /** A POSIX locale ("ko_KR.UTF-8", "C.UTF-8") as one of the languages Itinera speaks. */
-const languageOf = (locale: string): ConfigOverrides => ({
-  language: locale.toLowerCase().startsWith("ko") ? "ko" : "en",
-});
+const languageOf = (locale: string): ConfigOverrides =>
+  locale === "" ? {} : { language: locale.toLowerCase().startsWith("ko") ? "ko" : "en" };
 
-// Read in this order, each overriding the one before (POSIX: LC_ALL wins over LC_MESSAGES over LANG).
+// Read in this order, each overriding the one before (POSIX: LC_ALL wins over LC_MESSAGES over LANG; an
+// empty one counts as unset).
 const envVars: Record<string, (v: string) => ConfigOverrides> = {
   LANG: languageOf,
   LC_MESSAGES: languageOf,

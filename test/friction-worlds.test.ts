@@ -5,14 +5,16 @@
 // planted problem is asserted exactly: its place, segment, since, counts, value, baseline and the very
 // customers behind it (ids, through the customers endpoints). The same world without the problems is the
 // negative control: nothing is found, no pain point is shown.
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Friction, FrictionCustomers, FrictionList } from "../src/analytics/frictions/schema.js";
 import { findingMessages } from "../src/findings/catalogue.js";
 import type { Message } from "../src/findings/message.js";
 import { renderLine } from "../src/findings/render.js";
 import type { PainPoint } from "../src/journey/map/schema.js";
+import { ensureBuilt, runCli } from "./helpers/cli.js";
 import { audienceAll, expectOk, type JourneyMap, qs } from "./helpers/journey.js";
-import { startTestServer, type TestServer } from "./helpers/server.js";
+import { startTestServer, type TestServer, tempDir } from "./helpers/server.js";
 import {
   at,
   customerIds,
@@ -516,6 +518,45 @@ describe("findings as message keys and parameters", () => {
     expect([...ko.keys()].sort()).toEqual(en.map(([k]) => k).sort());
     for (const [key] of en) expect(ko.get(key)?.length, key).toBeGreaterThan(0);
   });
+});
+
+describe("itinera frictions in English and Korean", () => {
+  beforeAll(ensureBuilt, 300_000);
+  const locale = (lang: string) => ({ LANG: lang, LC_ALL: "", LC_MESSAGES: "" });
+  const args = () => [
+    ...["--db", path.join(sick.server.dir, "itinera.duckdb"), "frictions"],
+    ...["--from", PERIOD.from, "--to", PERIOD.to, "--limit", "100"],
+  ];
+
+  it("speaks Korean with --lang ko or a Korean LANG, and English otherwise", async () => {
+    const dir = tempDir("frictions-cli");
+    const ko = await runCli(dir, [...args(), "--lang", "ko"], locale("en_US.UTF-8"));
+    expect(ko.code, ko.stderr).toBe(0);
+    expect(ko.stdout.split("\n")[0]).toMatch(/^마찰 지점 7개 · 2026-02-01 → 2026-03-13 · .* 기준$/);
+    const known = ["itinera frictions customers"];
+    for (const f of sick.list.frictions) {
+      const all = [f.message, ...f.notes];
+      expect(ko.stdout).toContain(`${f.rank}. ${renderLine(all, "ko")}`);
+      expect(ko.stdout).toContain(renderLine([f.evidence.messages.measure], "ko"));
+      known.push(f.id, f.stage ?? "", f.touchpoint?.name ?? "", ...Object.keys(f.segment), ...names(all));
+      known.push(...names([f.evidence.messages.measure, f.evidence.messages.baseline]));
+      known.push(...Object.values(f.segment).map(String));
+    }
+    expect(englishWords(ko.stdout, known.filter(Boolean))).toEqual([]);
+
+    const byLocale = await runCli(dir, args(), locale("ko_KR.UTF-8"));
+    expect(byLocale.stdout).toBe(ko.stdout);
+    const en = await runCli(dir, [...args(), "--lang", "en"], locale("ko_KR.UTF-8"));
+    expect(en.stdout.split("\n")[0]).toMatch(/^7 frictions · /);
+    for (const f of sick.list.frictions) {
+      expect(en.stdout).toContain(`${f.rank}. ${f.title}`);
+      expect(en.stdout).toContain(f.evidence.baselineLabel);
+    }
+    expect((await runCli(dir, args(), locale("C.UTF-8"))).stdout).toBe(en.stdout);
+    const wrong = await runCli(dir, [...args(), "--lang", "fr"]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("--lang must be en or ko");
+  }, 60_000);
 });
 
 describe("the map's pain points in the same world", () => {

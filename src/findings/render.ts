@@ -93,7 +93,7 @@ export function template(lang: FindingLanguage, key: string): string {
 
 export function renderMessage(m: Message, lang: FindingLanguage = "en"): string {
   const values = formatParams(m.params, paramFormat(LOCALES[lang]), findingMessages[lang].segment.everyone);
-  return template(lang, m.key).replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, k: string) => {
+  return template(lang, m.key).replace(/\{\{\s*(\w+)\s*\}\}/g, (_whole, k: string) => {
     const v = values[k];
     if (v === undefined) throw new Error(`finding message "${m.key}" lacks its parameter "${k}"`);
     return v;
