@@ -443,7 +443,7 @@ describe("each friction's evidence over time", () => {
 const names = (ms: Message[]) =>
   ms.flatMap((m) =>
     Object.values(m.params).flatMap((p) =>
-      p.type === "name"
+      p.type === "name" || p.type === "channel"
         ? [p.value]
         : p.type === "segment"
           ? p.parts.flatMap((x) => [x.name, String(x.value)])

@@ -5,6 +5,21 @@
 // ./render.ts. Parameters never take i18next's reserved names (count, context, ns, lng).
 const en = {
   segment: { everyone: "everyone" },
+  // The dashboard's channel names (web/src/i18n/common.ts), so a finding names them alike everywhere.
+  channel: {
+    web: "Web",
+    app: "App",
+    email: "Email",
+    sms: "SMS",
+    phone: "Phone",
+    chat: "Chat",
+    social: "Social",
+    store: "Store",
+    ads: "Ads",
+    push: "Push",
+    server: "Server",
+    other: "Other",
+  } as Record<string, string>,
   friction: {
     dropOff: {
       fail: "More {{unit}}s fail for {{segment}}: {{rate}} vs {{baseline}} elsewhere",
@@ -78,6 +93,20 @@ type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]>
 
 const ko: Strings<typeof en> = {
   segment: { everyone: "전체" },
+  channel: {
+    web: "웹",
+    app: "앱",
+    email: "이메일",
+    sms: "문자",
+    phone: "전화",
+    chat: "채팅",
+    social: "소셜",
+    store: "매장",
+    ads: "광고",
+    push: "푸시",
+    server: "서버",
+    other: "기타",
+  },
   friction: {
     dropOff: {
       fail: "{{segment}}에서 {{start}} 실패가 많습니다: {{rate}} (다른 곳 {{baseline}})",

@@ -23,6 +23,10 @@ export const MessageParam = Type.Union([
     { type: Type.Literal("name"), value: Type.String() },
     { description: "A name the brand chose (touchpoint, event, property, channel, step): shown as is" },
   ),
+  Type.Object(
+    { type: Type.Literal("channel"), value: Type.String() },
+    { description: "A channel (web, app, chat…): named in the reader's language where it has a name" },
+  ),
   Type.Object({ type: Type.Literal("number"), value: Type.Number(), digits: Type.Optional(Type.Integer()) }),
   Type.Object({ type: Type.Literal("percent"), value: Type.Number({ description: "A share from 0 to 1" }) }),
   Type.Object({ type: Type.Literal("money"), value: Type.Number() }),
@@ -39,7 +43,10 @@ export const MessageParam = Type.Union([
     {
       type: Type.Literal("targets"),
       items: Type.Array(
-        Type.Object({ name: Type.String(), minutes: Type.Union([Type.Number(), Type.Null()]) }),
+        Type.Object({
+          name: Type.String({ description: "The channel" }),
+          minutes: Type.Union([Type.Number(), Type.Null()]),
+        }),
       ),
     },
     { description: "Response-time targets per channel" },
@@ -57,6 +64,7 @@ export const message = (key: string, params: Record<string, MessageParam> = {}):
 
 // Parameter constructors, so a detector reads `percent(rate)` rather than an object literal.
 export const name = (value: string): MessageParam => ({ type: "name", value });
+export const channel = (value: string): MessageParam => ({ type: "channel", value });
 export const number = (value: number, digits?: number): MessageParam =>
   digits === undefined ? { type: "number", value } : { type: "number", value, digits };
 export const percent = (value: number): MessageParam => ({ type: "percent", value });

@@ -12,6 +12,8 @@ export interface ParamFormat {
   duration(ms: number): string;
   /** A UTC day. */
   day(iso: string): string;
+  /** A channel's name (the code itself where the catalogue has none). */
+  channel?(code: string): string;
 }
 
 const MINUTE = 60_000;
@@ -60,6 +62,8 @@ export function formatParams(
     switch (p.type) {
       case "name":
         return p.value;
+      case "channel":
+        return f.channel?.(p.value) ?? p.value;
       case "number":
         return f.number(p.value, p.digits);
       case "percent":
@@ -76,7 +80,10 @@ export function formatParams(
           : everyone;
       case "targets":
         return p.items
-          .map((i) => `${i.name} ${i.minutes === null ? "–" : f.duration(i.minutes * MINUTE)}`)
+          .map(
+            (i) =>
+              `${f.channel?.(i.name) ?? i.name} ${i.minutes === null ? "–" : f.duration(i.minutes * MINUTE)}`,
+          )
           .join(", ");
     }
   };
@@ -92,7 +99,12 @@ export function template(lang: FindingLanguage, key: string): string {
 }
 
 export function renderMessage(m: Message, lang: FindingLanguage = "en"): string {
-  const values = formatParams(m.params, paramFormat(LOCALES[lang]), findingMessages[lang].segment.everyone);
+  const words = findingMessages[lang];
+  const values = formatParams(
+    m.params,
+    { ...paramFormat(LOCALES[lang]), channel: (code) => words.channel[code] ?? code },
+    words.segment.everyone,
+  );
   return template(lang, m.key).replace(/\{\{\s*(\w+)\s*\}\}/g, (_whole, k: string) => {
     const v = values[k];
     if (v === undefined) throw new Error(`finding message "${m.key}" lacks its parameter "${k}"`);

@@ -90,7 +90,7 @@ export const slowResponseDetector: Detector = {
           kind: "slow-response",
           message: m.message("friction.slowResponse.title", {
             touchpoint: m.name(tp.name),
-            channel: m.name(channel),
+            channel: m.channel(channel),
             share: m.percent(x / n),
             responses: m.number(n),
             target: m.minutes(targetMin),

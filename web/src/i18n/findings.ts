@@ -17,11 +17,12 @@ registerMessages(NS, findingMessages);
 export function useFindingText(): (messages: readonly Message[]) => string {
   const { t } = useTranslation(NS);
   const format = useFormat();
+  const words = { ...format, channel: (code: string) => t(`channel.${code}`, { defaultValue: code }) };
   return (messages) =>
     messages
       .map((m) =>
         t(m.key, {
-          ...formatParams(m.params, format, t("segment.everyone")),
+          ...formatParams(m.params, words, t("segment.everyone")),
           interpolation: { escapeValue: false },
         }),
       )

@@ -14,7 +14,12 @@ const SHARES = new Set(["conversion", "stageConversion", "conversionFirstHalf", 
 const MINUTES = new Set(["medianMinutes", "p90Minutes"]);
 const SCORES = new Set(["meanFeedback", "feedbackAfterSlow", "feedbackAfterFast"]);
 
-function evidenceValue(p: PainPoint, key: string, value: number | string | null, format: Format): string {
+function evidenceValue(
+  p: PainPoint,
+  key: string,
+  value: number | string | null,
+  format: Format & { channel(code: string): string },
+): string {
   // The channels' targets, a text in the evidence, are formatted from the message's parameter instead.
   const targets = p.message.params.targets;
   if (key === "targets" && targets) return formatParams({ targets }, format, "").targets ?? "";
@@ -28,6 +33,10 @@ function evidenceValue(p: PainPoint, key: string, value: number | string | null,
 export function PainPoints({ pains }: { pains: PainPoint[] }) {
   const { t } = useTranslation(NS);
   const format = useFormat();
+  const words = {
+    ...format,
+    channel: (code: string) => t(`findings:channel.${code}`, { defaultValue: code }),
+  };
   const findingText = useFindingText();
   if (pains.length === 0)
     return (
@@ -70,7 +79,7 @@ export function PainPoints({ pains }: { pains: PainPoint[] }) {
               {Object.entries(p.evidence).map(([key, value]) => (
                 <div key={key}>
                   <dt>{t(`pain.evidence.${key}`, key)}</dt>
-                  <dd>{evidenceValue(p, key, value, format)}</dd>
+                  <dd>{evidenceValue(p, key, value, words)}</dd>
                 </div>
               ))}
             </dl>
