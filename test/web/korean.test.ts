@@ -79,7 +79,7 @@ function strings(value: unknown, out: Set<string>, named = false): Set<string> {
   return out;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * The Latin words of `text` that are neither one of the brand's names nor a code, each with its line.
@@ -94,7 +94,7 @@ export function englishProse(text: string, names: Set<string>): string[] {
     for (let i = 0; i < sorted.length; i += 1000) {
       const any = sorted
         .slice(i, i + 1000)
-        .map(escape)
+        .map(escapeRegExp)
         .join("|");
       rest = rest.replace(new RegExp(`(?<![A-Za-z0-9_.])(?:${any})(?![A-Za-z0-9_])`, "g"), " ");
     }
