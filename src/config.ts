@@ -97,6 +97,8 @@ export const ConfigSchema = Type.Object({
   sessionHours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 90 }),
   /** The built dashboard (`npm run build` writes it); "" is the one built into this package. */
   dashboardDir: Type.String(),
+  /** The CLI's language for findings (frictions): the locale's (LANG, LC_MESSAGES, LC_ALL), or --lang. */
+  language: Type.Union([Type.Literal("en"), Type.Literal("ko")]),
   /** The ingest log and its loader (src/loader/): an ack means the events are in the log. */
   writer: Type.Object({
     /** Events acknowledged but not yet stored, beyond which requests get 503 so the log stays bounded. */
@@ -156,6 +158,7 @@ export const defaultConfig: Config = {
   analysisTimeoutMs: 120_000,
   sessionHours: 12,
   dashboardDir: "",
+  language: "en",
   writer: { maxBacklogEvents: 2_000_000, maxSegmentMb: 64, loaderLingerMs: 5 },
   retention: [],
   identity: {
@@ -198,7 +201,16 @@ export type ConfigOverrides = {
       : Config[K];
 };
 
+/** A POSIX locale ("ko_KR.UTF-8", "C.UTF-8") as one of the languages Itinera speaks. */
+const languageOf = (locale: string): ConfigOverrides =>
+  locale === "" ? {} : { language: locale.toLowerCase().startsWith("ko") ? "ko" : "en" };
+
+// Read in this order, each overriding the one before (POSIX: LC_ALL wins over LC_MESSAGES over LANG; an
+// empty one counts as unset).
 const envVars: Record<string, (v: string) => ConfigOverrides> = {
+  LANG: languageOf,
+  LC_MESSAGES: languageOf,
+  LC_ALL: languageOf,
   ITINERA_HOST: (v) => ({ host: v }),
   ITINERA_PORT: (v) => ({ port: Number(v) }),
   ITINERA_DATABASE: (v) => ({ databasePath: v }),

@@ -11,6 +11,14 @@ import {
   startDashboard,
 } from "../helpers/browser.js";
 
+const number = (n: number) => new Intl.NumberFormat("en-US").format(n);
+const percent = (share: number) =>
+  new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 }).format(share);
+const day = (d: string) =>
+  new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(
+    new Date(`${d}T00:00:00Z`),
+  );
+
 /** The finder and the overview take seconds on a busy machine: polls wait for them. */
 const slow = { timeout: 15_000 };
 
@@ -88,6 +96,33 @@ describe.runIf(browserAvailable)("frictions", () => {
       if (f.kind === "slow-response") await page.getByTestId("evidence-chart-minutes").waitFor();
       if (f.kind === "repeat-contact" && f.evidence.details.segmentShare !== null)
         await page.getByTestId("evidence-chart-explained").waitFor();
+      // Day by day: one table row per day of the series with the API's numbers, two lines and the change
+      // point as a marked line when there is one.
+      const rows = page.getByTestId("friction-series-row");
+      await expect.poll(() => rows.count(), slow).toBe(f.series.length);
+      const cells = (await page.evaluate(`[...document.querySelectorAll('[data-testid=friction-series-row]')]
+        .map((tr) => [tr.getAttribute("data-day"), ...[...tr.querySelectorAll("td")].map((td) => td.textContent)])`)) as string[][];
+      expect(cells).toEqual(
+        f.series.map((x) => [
+          x.day,
+          day(x.day),
+          `${number(x.affected.cases)} of ${number(x.affected.units)}`,
+          x.affected.rate === null ? "–" : percent(x.affected.rate),
+          `${number(x.baseline.cases)} of ${number(x.baseline.units)}`,
+          x.baseline.rate === null ? "–" : percent(x.baseline.rate),
+        ]),
+      );
+      expect(await page.getByTestId("friction-change-point").getAttribute("data-day")).toBe(
+        f.changePoint ?? "",
+      );
+      if (f.kind === "drop-off") expect(f.changePoint).toBe(f.since?.slice(0, 10) ?? null);
+      const strokes = async () =>
+        (await page.evaluate(`[...new Set([...document.querySelectorAll('[data-testid=friction-series-chart] svg path')]
+          .map((p) => p.getAttribute("stroke")).filter((x) => x !== null))].sort()`)) as string[];
+      await expect
+        .poll(strokes, slow)
+        .toEqual(expect.arrayContaining(["#868e96", "#fa5252", ...(f.changePoint ? ["#fab005"] : [])]));
+      if (!f.changePoint) expect(await strokes()).not.toContain("#fab005");
       const total = page.getByTestId("friction-customers-total");
       await total.waitFor();
       expect(Number(await total.getAttribute("data-total"))).toBe(f.customers);

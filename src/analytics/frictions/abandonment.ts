@@ -2,9 +2,11 @@
 // their outcome (no checkout for the cart id, no order for the checkout id) and the value they carried,
 // against the same step's other touchpoints.
 import type { DuckDBValue } from "@duckdb/node-api";
+import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
-import { type Detector, type Found, num, pct, ref, round, touchpointById, zScore } from "./detector.js";
+import { type Detector, type Found, num, ref, round, touchpointById, zScore } from "./detector.js";
+import { dailyCounts, evidenceOverTime } from "./series.js";
 import { buildUnits, stepRules } from "./steps.js";
 
 export const abandonmentDetector: Detector = {
@@ -25,6 +27,25 @@ export const abandonmentDetector: Detector = {
          FROM per ORDER BY step, touchpoint NULLS LAST`,
       p.values,
     );
+    // Per day, each touchpoint's units against the step's other touchpoints' (the step's day total, from
+    // the same grouping, minus its own).
+    const q = new Params();
+    const counts = await dailyCounts(
+      d,
+      `WITH g AS (
+         SELECT step, touchpoint, grouping(touchpoint) AS total, epoch_ms(date_trunc('day', ts)) AS day,
+                count(*) AS n, count(*) FILTER (WHERE bad) AS x
+           FROM fr_units WHERE step IN (${steps.map((s) => q.add(s.id)).join(", ")})
+          GROUP BY GROUPING SETS ((step, touchpoint, day), (step, day)))
+       SELECT k.step || ':' || coalesce(k.touchpoint, 'other') AS key, t.day,
+              coalesce(own.n, 0) AS au, coalesce(own.x, 0) AS ax,
+              t.n - coalesce(own.n, 0) AS bu, t.x - coalesce(own.x, 0) AS bx
+         FROM (SELECT DISTINCT step, touchpoint FROM g WHERE total = 0) k
+         JOIN g t ON t.total = 1 AND t.step = k.step
+         LEFT JOIN g own ON own.total = 0 AND own.step = k.step AND own.day = t.day
+                        AND own.touchpoint IS NOT DISTINCT FROM k.touchpoint`,
+      q.values as DuckDBValue[],
+    );
     const found: Found[] = [];
     for (const r of rows) {
       const step = steps.find((s) => s.id === String(r.step))!;
@@ -37,13 +58,23 @@ export const abandonmentDetector: Detector = {
       const tp = touchpointById(d.defs, tpId);
       const channels = (r.channels as string[] | null) ?? [];
       const lost = num(r.valued) > 0 ? round(num(r.lost), 0) : null;
-      const where = tp?.name ?? `${step.unit}s no touchpoint names`;
+      const words = {
+        unit: m.name(step.unit),
+        start: m.name(step.start.event ?? step.id),
+        outcome: m.name(step.outcome.event ?? step.id),
+      };
       const a = new Params();
       found.push({
         friction: {
           id: `abandonment:${step.id}:${tpId ?? "other"}`,
           kind: "abandonment",
-          title: `${where}: ${pct(x / n)} of ${n} ${step.unit}s end without ${step.outcome.event ?? "the outcome"}${lost === null ? "" : ` (${lost} in value)`}`,
+          message: m.message(tp ? "friction.abandonment.title" : "friction.abandonment.titleNoTouchpoint", {
+            ...words,
+            ...(tp ? { touchpoint: m.name(tp.name) } : {}),
+            rate: m.percent(x / n),
+            units: m.number(n),
+          }),
+          notes: lost === null ? [] : [m.message("friction.abandonment.lostValue", { lost: m.money(lost) })],
           stage: tp?.stage ?? null,
           touchpoint: tp ? ref(tp) : null,
           touchpoints: tp ? [ref(tp)] : [],
@@ -53,19 +84,26 @@ export const abandonmentDetector: Detector = {
           impact: x,
           lostConversions: x,
           lostRevenue: lost,
+          ...evidenceOverTime(d, counts.get(`${step.id}:${tpId ?? "other"}`)),
           evidence: {
-            measure: `share of ${step.unit}s with no ${step.outcome.event ?? "outcome"} (by ${step.key})`,
             value: round(x / n),
             cases: x,
             units: n,
             baseline: bn ? round(bx / bn) : 0,
             baselineCases: bx,
             baselineUnits: bn,
-            baselineLabel: bn
-              ? `${step.unit}s at the step's other touchpoints`
-              : "no other touchpoint of the step",
             z: bn ? round(zScore(x, n, bx, bn) ?? 0, 2) : null,
             details: { lostValue: lost, key: step.key },
+            messages: {
+              measure: m.message("friction.abandonment.measure", {
+                ...words,
+                key: m.name(step.key.replace(/^properties\./, "")),
+              }),
+              baseline: m.message(
+                bn ? "friction.abandonment.baseline" : "friction.abandonment.baselineNone",
+                words,
+              ),
+            },
           },
         },
         audience: {

@@ -9,7 +9,7 @@ import type { Cohort } from "../../journey/map/scope.js";
 import type { EventMatch } from "../../journey/rules.js";
 import type { Touchpoint } from "../../journey/touchpoints.js";
 import { type Params, quoteString } from "../../store/sql.js";
-import type { Friction, FrictionKind } from "./schema.js";
+import type { Evidence, Friction, FrictionKind } from "./schema.js";
 import type { FrictionSettings } from "./settings.js";
 
 export interface Detection {
@@ -28,7 +28,13 @@ export interface Detection {
  */
 export const JOURNEY = "fr_journey";
 
-export type Finding = Omit<Friction, "rank" | "customers">;
+/**
+ * A friction as a detector finds it: its words are message keys and parameters; the finder renders the
+ * English `title`, `measure` and `baselineLabel` from them.
+ */
+export type Finding = Omit<Friction, "rank" | "customers" | "title" | "evidence"> & {
+  evidence: Omit<Evidence, "measure" | "baselineLabel">;
+};
 
 /** A friction and its audience: SQL (with its parameters) selecting the customer_id of everyone behind it. */
 export interface Found {
@@ -88,7 +94,6 @@ export function touchpointById(
 }
 
 export const round = (v: number, digits = 4): number => Math.round(v * 10 ** digits) / 10 ** digits;
-export const pct = (v: number): string => `${Math.round(v * 1000) / 10}%`;
 export const dayOf = (d: Date | string): string => new Date(d).toISOString().slice(0, 10);
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
@@ -96,11 +101,4 @@ export const num = (v: unknown): number => (v === null || v === undefined ? 0 : 
 export function segmentValue(json: string): string | number | boolean {
   const v = JSON.parse(json) as unknown;
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : String(v);
-}
-
-export function describeSegment(segment: Record<string, string | number | boolean>): string {
-  const parts = Object.entries(segment).map(([k, v]) =>
-    typeof v === "string" && /^[<>]=? /.test(v) ? `${k} ${v}` : `${k} = ${v}`,
-  );
-  return parts.length ? parts.join(", ") : "everyone";
 }

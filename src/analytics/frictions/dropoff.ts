@@ -5,16 +5,14 @@
 // (the best split of its days into before and after), so `since` is the change point, not the day that
 // happened to maximise the contrast.
 import type { DuckDBValue } from "@duckdb/node-api";
+import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
 import { Params, quoteString } from "../../store/sql.js";
 import {
   type Detection,
   type Detector,
-  dayOf,
-  describeSegment,
   type Found,
   num,
-  pct,
   ref,
   round,
   segmentValue,
@@ -22,6 +20,7 @@ import {
   zScore,
   zSql,
 } from "./detector.js";
+import { dailyCounts, evidenceOverTime } from "./series.js";
 import type { StepDefinition } from "./settings.js";
 import { buildUnits, stepRules } from "./steps.js";
 
@@ -198,20 +197,43 @@ async function describe(
     return t ? [ref(t)] : [];
   });
   const failing = step.outcomeIs === "failure";
-  const what = failing
-    ? `${step.unit}s that fail (${step.outcome.event ?? "outcome"})`
-    : `${step.unit}s with no ${step.outcome.event ?? "outcome"}`;
   const value = r?.value === null || r?.value === undefined ? null : num(r.value);
   const sn = num(r?.sn);
   const rn = num(r?.rn);
   const audience = new Params();
   const audiencePred = inSegment(step.id, seg, audience);
   const audienceSince = since ? `AND u.ts >= ${audience.add(since.toISOString())}::TIMESTAMP` : "";
+  // The segment's units per day against every other unit of the step.
+  const daily = new Params();
+  const counts = await dailyCounts(
+    d,
+    `SELECT 'step' AS key, epoch_ms(date_trunc('day', u.ts)) AS day,
+            count(*) FILTER (WHERE inseg) AS au, count(*) FILTER (WHERE inseg AND u.bad) AS ax,
+            count(*) FILTER (WHERE NOT inseg) AS bu, count(*) FILTER (WHERE NOT inseg AND u.bad) AS bx
+       FROM (SELECT u.ts, u.bad, (${inSegment(step.id, seg, daily)}) AS inseg
+               FROM fr_units u WHERE u.step = ${daily.add(step.id)}) u
+      GROUP BY ALL`,
+    daily.values as DuckDBValue[],
+  );
+  const words = {
+    unit: m.name(step.unit),
+    start: m.name(step.start.event ?? step.id),
+    outcome: m.name(step.outcome.event ?? step.id),
+  };
+  const when: Record<string, m.MessageParam> = since ? { since: m.day(since) } : {};
+  const titleKey = `friction.dropOff.${failing ? "fail" : "abandoned"}${since ? "Since" : ""}`;
   return {
     friction: {
       id: `drop-off:${step.id}`,
       kind: "drop-off",
-      title: `${failing ? `${cap(step.unit)}s fail` : `${cap(step.unit)}s are abandoned`} for ${describeSegment(segment)}${since ? ` since ${dayOf(since)}` : ""}: ${pct(rate)} vs ${pct(baseline)} elsewhere`,
+      message: m.message(titleKey, {
+        ...words,
+        ...when,
+        segment: m.segment(segment),
+        rate: m.percent(rate),
+        baseline: m.percent(baseline),
+      }),
+      notes: [],
       stage: tp?.stage ?? null,
       touchpoint: tp ? ref(tp) : null,
       touchpoints: tps,
@@ -221,17 +243,14 @@ async function describe(
       impact: round(excess, 1),
       lostConversions: failing ? null : round(excess, 1),
       lostRevenue: value === null || failing ? null : round(excess * value, 0),
+      ...evidenceOverTime(d, counts.get("step")),
       evidence: {
-        measure: `share of ${what}`,
         value: round(rate),
         cases: x,
         units: n,
         baseline: round(baseline),
         baselineCases: bx,
         baselineUnits: bn,
-        baselineLabel: since
-          ? `every other ${step.unit} in the period, and this segment's before ${dayOf(since)}`
-          : `every other ${step.unit} in the period`,
         z: round(zScore(x, n, bx, bn) ?? 0, 2),
         details: {
           segmentBefore: sn ? round(num(r?.sx) / sn) : null,
@@ -240,6 +259,16 @@ async function describe(
           restUnitsSince: rn,
           excessCases: round(excess, 1),
           meanValue: value === null ? null : round(value, 2),
+        },
+        messages: {
+          measure: m.message(
+            failing ? "friction.dropOff.measureFail" : "friction.dropOff.measureAbandoned",
+            words,
+          ),
+          baseline: m.message(since ? "friction.dropOff.baselineSince" : "friction.dropOff.baseline", {
+            ...words,
+            ...when,
+          }),
         },
       },
     },
@@ -250,8 +279,6 @@ async function describe(
     },
   };
 }
-
-const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export const dropOffDetector: Detector = {
   kinds: ["drop-off"],

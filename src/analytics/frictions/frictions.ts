@@ -2,6 +2,7 @@
 // tables are brought up to date), counts the customers behind each friction from the same SQL that lists
 // them, and ranks the frictions by their estimated impact.
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { renderLine, renderMessage } from "../../findings/render.js";
 import { readDefinitions } from "../../journey/definitions.js";
 import { checkCohort, cohortSql, hasCohort } from "../../journey/map/scope.js";
 import type { JourneyRefresher } from "../../journey/refresh.js";
@@ -13,7 +14,7 @@ import { quoteString } from "../../store/sql.js";
 import { type PageQuery, pageOfAudience } from "../audience.js";
 import { resolvePeriod } from "../period.js";
 import { abandonmentDetector } from "./abandonment.js";
-import { type Detection, type Detector, type Found, JOURNEY } from "./detector.js";
+import { type Detection, type Detector, type Finding, type Found, JOURNEY } from "./detector.js";
 import { dropOffDetector } from "./dropoff.js";
 import { scanEvents } from "./events.js";
 import { pressureDetector } from "./pressure.js";
@@ -67,6 +68,22 @@ interface Detected {
   frictions: Array<{ friction: Friction; found: Found }>;
 }
 
+/** A finding with its English words, rendered from its messages (the API keeps them for compatibility). */
+function worded(f: Finding, customers: number): Friction {
+  const { messages } = f.evidence;
+  return {
+    ...f,
+    rank: 0,
+    customers,
+    title: renderLine([f.message, ...f.notes]),
+    evidence: {
+      ...f.evidence,
+      measure: renderMessage(messages.measure),
+      baselineLabel: renderMessage(messages.baseline),
+    },
+  };
+}
+
 /** Temp tables of the detectors start with this; they are dropped when the answer is ready. */
 const TEMP_PREFIX = "fr_";
 
@@ -118,7 +135,7 @@ async function detect(
       `SELECT count(DISTINCT customer_id) AS n FROM (${f.audience.sql})`,
       f.audience.params,
     );
-    counted.push({ friction: { ...f.friction, rank: 0, customers: Number(row?.n ?? 0) }, found: f });
+    counted.push({ friction: worded(f.friction, Number(row?.n ?? 0)), found: f });
   }
   counted.sort(
     (a, b) =>

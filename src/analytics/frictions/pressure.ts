@@ -2,6 +2,7 @@
 // (feedback touchpoints whose event itself is negative, such as an unsubscribe). Every threshold is
 // tried; the one where the weekly opt-out rate jumps most significantly is reported.
 import type { DuckDBValue } from "@duckdb/node-api";
+import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
 import {
@@ -10,12 +11,12 @@ import {
   inPeriod,
   JOURNEY,
   num,
-  pct,
   ref,
   round,
   touchpointById,
   zSql,
 } from "./detector.js";
+import { dailyCounts, evidenceOverTime } from "./series.js";
 
 export const pressureDetector: Detector = {
   kinds: ["over-contact"],
@@ -85,11 +86,27 @@ export const pressureDetector: Detector = {
     const involved = [...messages, ...optOuts].filter((tp) => present.has(tp.id));
     const excess = Math.max(0, x - n * baseline);
     const a = new Params();
+    // Per customer-week, by the week's first day: weeks above the threshold against the others.
+    const w = new Params();
+    const over = w.add(threshold);
+    const counts = await dailyCounts(
+      d,
+      `SELECT 'weeks' AS key, epoch_ms(origin + INTERVAL 7 DAY * week) AS day,
+              count(*) FILTER (WHERE messages > ${over}) AS au, count(*) FILTER (WHERE messages > ${over} AND outs > 0) AS ax,
+              count(*) FILTER (WHERE messages <= ${over}) AS bu, count(*) FILTER (WHERE messages <= ${over} AND outs > 0) AS bx
+         FROM fr_weeks GROUP BY ALL`,
+      w.values as DuckDBValue[],
+    );
     const found: Found = {
       friction: {
         id: "over-contact:messages",
         kind: "over-contact",
-        title: `Customers sent more than ${threshold} messages in a week opt out in ${pct(rate)} of such weeks vs ${pct(baseline)} at ${threshold} or fewer`,
+        message: m.message("friction.overContact.title", {
+          threshold: m.number(threshold),
+          rate: m.percent(rate),
+          baseline: m.percent(baseline),
+        }),
+        notes: [],
         stage: main.stage,
         touchpoint: ref(main),
         touchpoints: involved.map(ref),
@@ -99,21 +116,24 @@ export const pressureDetector: Detector = {
         impact: round(excess, 1),
         lostConversions: null,
         lostRevenue: null,
+        ...evidenceOverTime(d, counts.get("weeks")),
         evidence: {
-          measure: "share of customer-weeks with an opt-out (unsubscribe)",
           value: round(rate),
           cases: x,
           units: n,
           baseline: round(baseline),
           baselineCases: bx,
           baselineUnits: bn,
-          baselineLabel: `customer-weeks with 1 to ${threshold} messages`,
           z: round(z, 2),
           details: {
             threshold,
             medianMessagesPerWeek: num(r.median),
             excessOptOuts: round(excess, 1),
             weeksFrom: new Date(num(r.origin)).toISOString(),
+          },
+          messages: {
+            measure: m.message("friction.overContact.measure"),
+            baseline: m.message("friction.overContact.baseline", { threshold: m.number(threshold) }),
           },
         },
       },

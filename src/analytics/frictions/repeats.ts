@@ -5,6 +5,7 @@
 // delivery, its shipment…) are searched for the property that explains the repeats, and what followed
 // (did those customers buy again?) is compared.
 import type { DuckDBValue } from "@duckdb/node-api";
+import * as m from "../../findings/message.js";
 import { splitPath } from "../../journey/rules.js";
 import type { Touchpoint } from "../../journey/touchpoints.js";
 import { all } from "../../store/database.js";
@@ -16,7 +17,6 @@ import {
   inPeriod,
   JOURNEY,
   num,
-  pct,
   ref,
   round,
   segmentValue,
@@ -24,6 +24,7 @@ import {
   zScore,
   zSql,
 } from "./detector.js";
+import { dailyCounts, evidenceOverTime } from "./series.js";
 
 /** A subject is an identifier (worth explaining) when it takes at least this many values per contact. */
 const IDENTIFIER_SHARE = 0.3;
@@ -312,12 +313,25 @@ export const repeatContactDetector: Detector = {
   async find(d) {
     const days = d.defs.model.repeatContactDays;
     const later = d.settings.laterWindowDays;
+    const candidates = await planOf(d);
+    if (!candidates.length) return [];
+    // Per day, the contacts whose follow-up windows lie in the period: followed within the window
+    // (affected) and "later" (chance, the baseline), out of the same contacts.
+    const q = new Params();
+    const cutoff = q.add(new Date(d.to.getTime() - (days + later) * 86_400_000).toISOString());
+    const counts = await dailyCounts(
+      d,
+      `SELECT touchpoint AS key, epoch_ms(date_trunc('day', ts)) AS day, count(*) AS au,
+              count(*) FILTER (WHERE soon > 0) AS ax, count(*) AS bu, count(*) FILTER (WHERE later > 0) AS bx
+         FROM fr_contacts WHERE ts < ${cutoff}::TIMESTAMP GROUP BY ALL`,
+      q.values as DuckDBValue[],
+    );
     const found: Found[] = [];
-    for (const c of await planOf(d)) {
+    for (const c of candidates) {
       const tp = c.tp;
       const soonShare = c.soon / c.observed;
       const laterShare = c.later / c.observed;
-      const subject = tp.subject ?? "subject";
+      const subject = m.name((tp.subject ?? "").replace(/^properties\./, ""));
       const why = await explain(d, c);
       const after = why ? await segmentSubjects(d, tp, why) : undefined;
       const churn = after?.n && after.rn ? after : undefined;
@@ -326,19 +340,37 @@ export const repeatContactDetector: Detector = {
       if (why) segment[why.key] = why.op === "eq" ? segmentValue(why.value) : condition;
       const excess = Math.max(0, c.repeats - c.contacts * laterShare);
       const a = new Params();
-      const title =
-        `${tp.name}: ${pct(soonShare)} of contacts are followed by another about the same ${subject} within ${days} days (${pct(laterShare)} ${days}–${days + later} days later)` +
-        (why
-          ? `; concentrated where ${why.event} ${why.key} ${condition} (${pct(why.x / why.n)} of ${subject}s vs ${pct(why.rn ? why.rx / why.rn : 0)})`
-          : "") +
-        (churn
-          ? `; ${pct(churn.again / churn.n)} of those customers bought again afterwards vs ${pct(churn.ragain / churn.rn)}`
-          : "");
+      const windows = { days: m.number(days), laterEnd: m.number(days + later) };
+      const notes: m.Message[] = [];
+      if (why)
+        notes.push(
+          m.message("friction.repeatContact.concentrated", {
+            event: m.name(why.event),
+            segment: m.segment(segment),
+            subject,
+            share: m.percent(why.x / why.n),
+            rest: m.percent(why.rn ? why.rx / why.rn : 0),
+          }),
+        );
+      if (churn)
+        notes.push(
+          m.message("friction.repeatContact.boughtAgain", {
+            again: m.percent(churn.again / churn.n),
+            rest: m.percent(churn.ragain / churn.rn),
+          }),
+        );
       found.push({
         friction: {
           id: `repeat-contact:${tp.id}`,
           kind: "repeat-contact",
-          title,
+          message: m.message("friction.repeatContact.title", {
+            touchpoint: m.name(tp.name),
+            subject,
+            ...windows,
+            soon: m.percent(soonShare),
+            later: m.percent(laterShare),
+          }),
+          notes,
           stage: tp.stage,
           touchpoint: ref(tp),
           touchpoints: [ref(tp)],
@@ -351,15 +383,14 @@ export const repeatContactDetector: Detector = {
             ? round(Math.max(0, churn.n * (churn.ragain / churn.rn) - churn.again), 1)
             : null,
           lostRevenue: null,
+          ...evidenceOverTime(d, counts.get(tp.id)),
           evidence: {
-            measure: `share of contacts followed by another about the same ${subject} within ${days} days`,
             value: round(soonShare),
             cases: c.soon,
             units: c.observed,
             baseline: round(laterShare),
             baselineCases: c.later,
             baselineUnits: c.observed,
-            baselineLabel: `the same contacts followed by one ${days}–${days + later} days later (chance)`,
             z: round(c.z, 2),
             details: {
               contacts: c.contacts,
@@ -374,6 +405,10 @@ export const repeatContactDetector: Detector = {
               segmentZ: why ? round(why.z, 2) : null,
               boughtAgainAfter: churn ? round(churn.again / churn.n) : null,
               boughtAgainAfterRest: churn ? round(churn.ragain / churn.rn) : null,
+            },
+            messages: {
+              measure: m.message("friction.repeatContact.measure", { subject, ...windows }),
+              baseline: m.message("friction.repeatContact.baseline", windows),
             },
           },
         },

@@ -2,6 +2,7 @@
 // target in the journey model, and the feedback customers gave after a slow answer against after one on
 // time (the customer's next feedback within the model's satisfaction window).
 import type { DuckDBValue } from "@duckdb/node-api";
+import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
 import {
@@ -10,17 +11,15 @@ import {
   inPeriod,
   JOURNEY,
   num,
-  pct,
   ref,
   round,
   touchpointById,
   zScore,
 } from "./detector.js";
+import { dailyCounts, evidenceOverTime } from "./series.js";
 
 /** Minutes in one unit of a response-time property. */
 const PER_MINUTE = { seconds: 1 / 60, minutes: 1, hours: 60 } as const;
-
-const minutes = (m: number) => (m < 120 ? `${round(m, 1)} min` : `${round(m / 60, 1)} h`);
 
 export const slowResponseDetector: Detector = {
   kinds: ["slow-response"],
@@ -32,7 +31,7 @@ export const slowResponseDetector: Detector = {
     const days = Math.trunc(d.defs.model.satisfactionDays);
     await d.conn.run(
       `CREATE OR REPLACE TEMP TABLE fr_responses AS
-         SELECT customer_id, touchpoint, channel, response_minutes, ${target} AS target,
+         SELECT customer_id, touchpoint, channel, timestamp AS ts, response_minutes, ${target} AS target,
                 response_minutes > ${target} AS slow,
                 CASE WHEN next_feedback_at <= timestamp + INTERVAL ${days} DAY THEN next_feedback END AS feedback
            FROM ${JOURNEY}
@@ -49,6 +48,20 @@ export const slowResponseDetector: Detector = {
               count(feedback) FILTER (WHERE NOT slow) AS ff, count(*) FILTER (WHERE NOT slow AND feedback < 0) AS ffn,
               avg(feedback) FILTER (WHERE NOT slow) AS mean_fast
          FROM fr_responses WHERE touchpoint IS NOT NULL GROUP BY ALL ORDER BY touchpoint, channel`,
+    );
+    // Per touchpoint, channel and day: answers with feedback after a slow response (affected) and after
+    // one on time (baseline), with the negative ones; and the responses with the slow ones, for
+    // frictions without feedback to compare (their baseline is the target: none slow).
+    const counts = await dailyCounts(
+      d,
+      `SELECT touchpoint || ':' || channel || ':feedback' AS key, epoch_ms(date_trunc('day', ts)) AS day,
+              count(feedback) FILTER (WHERE slow) AS au, count(*) FILTER (WHERE slow AND feedback < 0) AS ax,
+              count(feedback) FILTER (WHERE NOT slow) AS bu, count(*) FILTER (WHERE NOT slow AND feedback < 0) AS bx
+         FROM fr_responses WHERE touchpoint IS NOT NULL GROUP BY ALL
+       UNION ALL
+       SELECT touchpoint || ':' || channel || ':slow', epoch_ms(date_trunc('day', ts)),
+              count(*), count(*) FILTER (WHERE slow), count(*), 0
+         FROM fr_responses WHERE touchpoint IS NOT NULL GROUP BY ALL`,
     );
     const s = d.settings;
     const found: Found[] = [];
@@ -75,11 +88,22 @@ export const slowResponseDetector: Detector = {
         friction: {
           id: `slow-response:${tp.id}:${channel}`,
           kind: "slow-response",
-          title:
-            `${tp.name} on ${channel}: ${pct(x / n)} of ${n} first responses slower than the ${minutes(targetMin)} target (median ${minutes(num(r.median))})` +
-            (withFeedback
-              ? `; negative feedback after a slow one ${pct(fsn / fs)} vs ${pct(ff ? ffn / ff : 0)} after one on time`
-              : ""),
+          message: m.message("friction.slowResponse.title", {
+            touchpoint: m.name(tp.name),
+            channel: m.channel(channel),
+            share: m.percent(x / n),
+            responses: m.number(n),
+            target: m.minutes(targetMin),
+            median: m.minutes(num(r.median)),
+          }),
+          notes: withFeedback
+            ? [
+                m.message("friction.slowResponse.feedback", {
+                  slow: m.percent(fsn / fs),
+                  onTime: m.percent(ff ? ffn / ff : 0),
+                }),
+              ]
+            : [],
           stage: tp.stage,
           touchpoint: ref(tp),
           touchpoints: [ref(tp)],
@@ -89,30 +113,37 @@ export const slowResponseDetector: Detector = {
           impact: x,
           lostConversions: null,
           lostRevenue: null,
+          ...evidenceOverTime(d, counts.get(`${tp.id}:${channel}:${withFeedback ? "feedback" : "slow"}`)),
           evidence: withFeedback
             ? {
-                measure: `share of answers followed by negative feedback within ${days} days`,
                 value: round(fsn / fs),
                 cases: fsn,
                 units: fs,
                 baseline: round(ff ? ffn / ff : 0),
                 baselineCases: ffn,
                 baselineUnits: ff,
-                baselineLabel: `answers within the ${minutes(targetMin)} target`,
                 z: round(feedbackZ, 2),
                 details: details(r, n, x, targetMin),
+                messages: {
+                  measure: m.message("friction.slowResponse.measureFeedback", { days: m.number(days) }),
+                  baseline: m.message("friction.slowResponse.baselineFeedback", {
+                    target: m.minutes(targetMin),
+                  }),
+                },
               }
             : {
-                measure: `share of first responses slower than the ${minutes(targetMin)} target`,
                 value: round(x / n),
                 cases: x,
                 units: n,
                 baseline: 0,
                 baselineCases: 0,
                 baselineUnits: n,
-                baselineLabel: "the target: no response slower than it",
                 z: null,
                 details: details(r, n, x, targetMin),
+                messages: {
+                  measure: m.message("friction.slowResponse.measureSlow", { target: m.minutes(targetMin) }),
+                  baseline: m.message("friction.slowResponse.baselineTarget"),
+                },
               },
         },
         audience: {

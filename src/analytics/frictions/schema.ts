@@ -2,6 +2,7 @@
 // types from them.
 
 import { type Static, Type } from "@sinclair/typebox";
+import { Message } from "../../findings/message.js";
 import { StringEnum } from "../../typebox.js";
 import { CustomerPage } from "../audience.js";
 
@@ -33,14 +34,37 @@ export const Evidence = Type.Object({
     description: "Two-proportion z of value against baseline; null when no test applies",
   }),
   details: Type.Record(Type.String(), Detail, { description: "Further numbers behind the friction" }),
+  messages: Type.Object(
+    { measure: Message, baseline: Message },
+    { description: "`measure` and `baselineLabel` as message keys and parameters, for any language" },
+  ),
 });
 export type Evidence = Static<typeof Evidence>;
+
+const SeriesPoint = Type.Object({
+  units: Type.Integer({ description: "Cases of the day (attempts, contacts, answers…)" }),
+  cases: Type.Integer({ description: "Bad ones among them" }),
+  rate: Type.Union([Type.Number(), Type.Null()], {
+    description: "cases / units; null on a day without units",
+  }),
+});
+
+export const SeriesDay = Type.Object({
+  day: Type.String({ description: "UTC day, YYYY-MM-DD (over-contact: the first day of a customer-week)" }),
+  affected: SeriesPoint,
+  baseline: SeriesPoint,
+});
+export type SeriesDay = Static<typeof SeriesDay>;
 
 export const Friction = Type.Object({
   id: Type.String({ description: "<kind>:<what>; stable for the same data and period" }),
   rank: Type.Integer({ minimum: 1 }),
   kind: StringEnum(FrictionKinds),
-  title: Type.String(),
+  title: Type.String({ description: "`message` and `notes` in English, joined by semicolons" }),
+  message: Message,
+  notes: Type.Array(Message, {
+    description: "What the title goes on to say (what explains it, what followed)",
+  }),
   stage: Type.Union([Type.String(), Type.Null()], { description: "Stage key of the touchpoint" }),
   touchpoint: Type.Union([Ref, Type.Null()], { description: "Where customers meet it" }),
   touchpoints: Type.Array(Ref, { description: "Every touchpoint involved" }),
@@ -60,6 +84,14 @@ export const Friction = Type.Object({
   lostConversions: Type.Union([Type.Number(), Type.Null()]),
   lostRevenue: Type.Union([Type.Number(), Type.Null()]),
   evidence: Evidence,
+  series: Type.Array(SeriesDay, {
+    description:
+      "Every day of the period: the affected segment's units and bad cases next to the baseline's (drop-off: the segment against every other unit of the step; abandonment: the touchpoint against the step's other touchpoints; repeat contact: follow-ups within the window against 'later'; channel switch: failed against other sessions; slow response: after slow against after on-time answers, or slow responses against the target; over-contact: weeks above the threshold against the rest; negative feedback: the touchpoint against the other feedback touchpoints). The affected days from `since` on add up to the evidence's cases and units.",
+  }),
+  changePoint: Type.Union([Type.String(), Type.Null()], {
+    description:
+      "Day (YYYY-MM-DD) the affected segment's own rate rose, by the best likelihood-ratio split of its series; null when it did not",
+  }),
 });
 export type Friction = Static<typeof Friction>;
 

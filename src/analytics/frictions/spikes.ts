@@ -1,21 +1,21 @@
 // Negative-feedback spikes: a feedback touchpoint whose share of negative answers in the last days of the
 // period is significantly above its own share before.
 import type { DuckDBValue } from "@duckdb/node-api";
+import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
 import {
   type Detector,
-  dayOf,
   type Found,
   inPeriod,
   JOURNEY,
   num,
-  pct,
   ref,
   round,
   touchpointById,
   zScore,
 } from "./detector.js";
+import { dailyCounts, evidenceOverTime } from "./series.js";
 
 const DAY_MS = 86_400_000;
 
@@ -42,6 +42,24 @@ export const feedbackSpikeDetector: Detector = {
         GROUP BY 1 ORDER BY 1`,
       p.values,
     );
+    // Per day, each feedback touchpoint's answers against the other feedback touchpoints' (the day's
+    // total from the same grouping, minus its own).
+    const q = new Params();
+    const counts = await dailyCounts(
+      d,
+      `WITH g AS (
+         SELECT touchpoint, grouping(touchpoint) AS total, epoch_ms(date_trunc('day', timestamp)) AS day,
+                count(*) AS n, count(*) FILTER (WHERE feedback < 0) AS x
+           FROM ${JOURNEY}
+          WHERE kind = 'feedback' AND feedback IS NOT NULL AND touchpoint IS NOT NULL AND ${inPeriod(d, q, "timestamp")}
+          GROUP BY GROUPING SETS ((touchpoint, day), (day)))
+       SELECT k.touchpoint AS key, t.day, coalesce(own.n, 0) AS au, coalesce(own.x, 0) AS ax,
+              t.n - coalesce(own.n, 0) AS bu, t.x - coalesce(own.x, 0) AS bx
+         FROM (SELECT DISTINCT touchpoint FROM g WHERE total = 0) k
+         JOIN g t ON t.total = 1
+         LEFT JOIN g own ON own.total = 0 AND own.touchpoint = k.touchpoint AND own.day = t.day`,
+      q.values as DuckDBValue[],
+    );
     const found: Found[] = [];
     for (const r of rows) {
       const tp = touchpointById(d.defs, String(r.touchpoint));
@@ -60,7 +78,13 @@ export const feedbackSpikeDetector: Detector = {
         friction: {
           id: `negative-feedback:${tp.id}`,
           kind: "negative-feedback",
-          title: `${tp.name}: ${pct(rate)} of answers negative since ${dayOf(recent)} vs ${pct(baseline)} before`,
+          message: m.message("friction.negativeFeedback.title", {
+            touchpoint: m.name(tp.name),
+            since: m.day(recent),
+            rate: m.percent(rate),
+            baseline: m.percent(baseline),
+          }),
+          notes: [],
           stage: tp.stage,
           touchpoint: ref(tp),
           touchpoints: [ref(tp)],
@@ -70,20 +94,23 @@ export const feedbackSpikeDetector: Detector = {
           impact: round(excess, 1),
           lostConversions: null,
           lostRevenue: null,
+          ...evidenceOverTime(d, counts.get(tp.id)),
           evidence: {
-            measure: "share of feedback answers that are negative",
             value: round(rate),
             cases: x,
             units: n,
             baseline: round(baseline),
             baselineCases: bx,
             baselineUnits: bn,
-            baselineLabel: `the same touchpoint before ${dayOf(recent)}`,
             z: round(z, 2),
             details: {
               meanFeedback: r.mean === null ? null : round(num(r.mean), 3),
               meanFeedbackBefore: r.base_mean === null ? null : round(num(r.base_mean), 3),
               windowDays: s.spikeDays,
+            },
+            messages: {
+              measure: m.message("friction.negativeFeedback.measure"),
+              baseline: m.message("friction.negativeFeedback.baseline", { since: m.day(recent) }),
             },
           },
         },

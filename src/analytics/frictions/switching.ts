@@ -2,6 +2,7 @@
 // chat, a bot's answer) contacting an assisted channel (the phone) soon after, against those whose
 // self-service went well.
 import type { DuckDBValue } from "@duckdb/node-api";
+import * as m from "../../findings/message.js";
 import { allSql, type Condition, matchSql } from "../../journey/rules.js";
 import { all } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
@@ -11,13 +12,13 @@ import {
   inPeriod,
   JOURNEY,
   num,
-  pct,
   ref,
   round,
   touchpointById,
   touchpointOfEvent,
   zScore,
 } from "./detector.js";
+import { dailyCounts, evidenceOverTime } from "./series.js";
 
 /** A failure condition as a segment entry: `resolved: false`, `agent: "bot"`, `wait: "> 5"`. */
 function segmentOf(conditions: Condition[]): Record<string, string | number | boolean> {
@@ -95,15 +96,31 @@ export const channelSwitchDetector: Detector = {
     const baseline = b.o ? b.ox / b.o : 0;
     const excess = Math.max(0, b.x - b.n * baseline);
     const a = new Params();
+    // Per day, the sessions that failed this way against the others, and how many of each switched.
+    const counts = await dailyCounts(
+      d,
+      `SELECT 'switch' AS key, epoch_ms(date_trunc('day', ts)) AS day,
+              count(*) FILTER (WHERE failed_${b.i}) AS au, count(*) FILTER (WHERE failed_${b.i} AND switched) AS ax,
+              count(*) FILTER (WHERE NOT failed_${b.i}) AS bu,
+              count(*) FILTER (WHERE NOT failed_${b.i} AND switched) AS bx
+         FROM fr_self_service GROUP BY ALL`,
+    );
+    const words = {
+      channels: m.name(cs.assistedChannels.join("/")),
+      within: m.minutes(hours * 60),
+    };
     const found: Found = {
       friction: {
         id: `channel-switch:${tp?.id ?? "self-service"}`,
         kind: "channel-switch",
-        title: `${tp?.name ?? cs.selfService.event ?? "Self-service"} that fails (${Object.entries(segment)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(
-            ", ",
-          )}): ${pct(b.x / b.n)} contact ${cs.assistedChannels.join("/")} within ${hours} h vs ${pct(baseline)} after it went well`,
+        message: m.message("friction.channelSwitch.title", {
+          ...words,
+          selfService: m.name(tp?.name ?? cs.selfService.event ?? cs.selfService.type ?? ""),
+          segment: m.segment(segment),
+          rate: m.percent(b.x / b.n),
+          baseline: m.percent(baseline),
+        }),
+        notes: [],
         stage: tp?.stage ?? null,
         touchpoint: tp ? ref(tp) : null,
         touchpoints: [tp, to].flatMap((t) => (t ? [ref(t)] : [])),
@@ -113,17 +130,20 @@ export const channelSwitchDetector: Detector = {
         impact: round(excess, 1),
         lostConversions: null,
         lostRevenue: null,
+        ...evidenceOverTime(d, counts.get("switch")),
         evidence: {
-          measure: `share of self-service sessions followed by a ${cs.assistedChannels.join("/")} contact within ${hours} h`,
           value: round(b.x / b.n),
           cases: b.x,
           units: b.n,
           baseline: round(baseline),
           baselineCases: b.ox,
           baselineUnits: b.o,
-          baselineLabel: "self-service sessions that did not fail this way",
           z: round(b.z, 2),
           details: { excessContacts: round(excess, 1), withinHours: hours },
+          messages: {
+            measure: m.message("friction.channelSwitch.measure", words),
+            baseline: m.message("friction.channelSwitch.baseline"),
+          },
         },
       },
       audience: {

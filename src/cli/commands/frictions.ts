@@ -5,6 +5,9 @@ import type { Friction, FrictionCustomers, FrictionList } from "../../analytics/
 import { FrictionSettings } from "../../analytics/frictions/settings.js";
 import { loadFrictionSettings, putFrictionSettings } from "../../analytics/frictions/settings-store.js";
 import { cliActor } from "../../audit/log.js";
+import { type FindingLanguage, findingMessages } from "../../findings/catalogue.js";
+import { segmentParts } from "../../findings/message.js";
+import { formatParams, LOCALES, paramFormat, renderLine, renderMessage } from "../../findings/render.js";
 import { checkShape, isoFlag, orFail, readJsonFile, withQuery } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, customerPage, emit, fail, table } from "../output.js";
@@ -38,31 +41,96 @@ function limitFlag(raw: string | undefined, fallback: number, max: number): numb
   return n;
 }
 
-const segmentText = (f: Friction) =>
-  Object.entries(f.segment)
-    .map(([k, v]) => (typeof v === "string" && /^[<>!]=? /.test(v) ? `${k} ${v}` : `${k}=${v}`))
-    .join(", ") || "everyone";
+/** The list's own words (a finding's words come from the findings catalogue). */
+const WORDS = {
+  en: {
+    head: "{{total}} frictions · {{from}} → {{to}} · as of {{asOf}}",
+    none: "No friction stands out in this period.",
+    segment: "segment",
+    since: "since {{day}}",
+    customers: "{{n}} customers · impact {{impact}}",
+    lost: "lost: {{what}}",
+    conversions: "{{n}} conversions",
+    revenue: "{{money}} revenue",
+    evidence: "evidence",
+    baseline: "vs",
+    more: "customers: itinera frictions customers {{id}}",
+    kind: {
+      "drop-off": "drop-off",
+      abandonment: "abandonment",
+      "repeat-contact": "repeat contact",
+      "channel-switch": "channel switch",
+      "slow-response": "slow response",
+      "over-contact": "over-contact",
+      "negative-feedback": "negative feedback",
+    },
+  },
+  ko: {
+    head: "마찰 지점 {{total}}개 · {{from}} → {{to}} · {{asOf}} 기준",
+    none: "이 기간에는 두드러지는 마찰 지점이 없습니다.",
+    segment: "세그먼트",
+    since: "{{day}}부터",
+    customers: "고객 {{n}}명 · 영향 {{impact}}",
+    lost: "손실: {{what}}",
+    conversions: "전환 {{n}}건",
+    revenue: "매출 {{money}}",
+    evidence: "근거",
+    baseline: "기준선",
+    more: "고객 목록: itinera frictions customers {{id}}",
+    kind: {
+      "drop-off": "이탈",
+      abandonment: "중도 포기",
+      "repeat-contact": "반복 문의",
+      "channel-switch": "채널 전환",
+      "slow-response": "느린 응답",
+      "over-contact": "과다 발송",
+      "negative-feedback": "부정적 피드백",
+    },
+  },
+} as const;
 
-function renderList(list: FrictionList): string {
-  const head = `${list.total} frictions · ${list.period.from.slice(0, 10)} → ${list.period.to.slice(0, 10)} · as of ${list.asOf}`;
-  if (!list.frictions.length) return `${head}\n\nNo friction stands out in this period.`;
-  const blocks = list.frictions.map((f) => {
-    const e = f.evidence;
+const fill = (text: string, values: Record<string, string | number>) =>
+  text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k] ?? ""));
+
+function renderList(list: FrictionList, lang: FindingLanguage): string {
+  const w = WORDS[lang];
+  const f = paramFormat(LOCALES[lang]);
+  const head = fill(w.head, {
+    total: f.number(list.total),
+    from: list.period.from.slice(0, 10),
+    to: list.period.to.slice(0, 10),
+    asOf: list.asOf,
+  });
+  if (!list.frictions.length) return `${head}\n\n${w.none}`;
+  const blocks = list.frictions.map((x: Friction) => {
+    const e = x.evidence;
     const lost = [
-      f.lostConversions === null ? null : `${f.lostConversions} conversions`,
-      f.lostRevenue === null ? null : `${f.lostRevenue} revenue`,
+      x.lostConversions === null ? null : fill(w.conversions, { n: f.number(x.lostConversions, 1) }),
+      x.lostRevenue === null ? null : fill(w.revenue, { money: f.money(x.lostRevenue) }),
     ]
       .filter(Boolean)
       .join(", ");
+    const segment = formatParams({ s: { type: "segment", parts: segmentOf(x) } }, f, everyone(lang)).s;
+    const counts = (cases: number, units: number) => `${f.number(cases)}/${f.number(units)}`;
     return [
-      `${f.rank}. ${f.title}`,
-      `   ${f.kind} · ${f.stage ?? "-"} · ${f.touchpoint?.name ?? "-"} · segment: ${segmentText(f)}${f.since ? ` · since ${f.since.slice(0, 10)}` : ""}`,
-      `   ${f.customers} customers · impact ${f.impact}${lost ? ` · lost: ${lost}` : ""}`,
-      `   evidence: ${e.measure}: ${e.value} (${e.cases}/${e.units}) vs ${e.baseline} (${e.baselineCases}/${e.baselineUnits}, ${e.baselineLabel})${e.z === null ? "" : `, z ${e.z}`}`,
-      `   customers: itinera frictions customers ${f.id}`,
+      `${x.rank}. ${renderLine([x.message, ...x.notes], lang)}`,
+      `   ${w.kind[x.kind]} · ${x.stage ?? "-"} · ${x.touchpoint?.name ?? "-"} · ${w.segment}: ${segment}${x.since ? ` · ${fill(w.since, { day: x.since.slice(0, 10) })}` : ""}`,
+      `   ${fill(w.customers, { n: f.number(x.customers), impact: f.number(x.impact, 1) })}${lost ? ` · ${fill(w.lost, { what: lost })}` : ""}`,
+      `   ${w.evidence}: ${renderMessage(e.messages.measure, lang)}: ${f.percent(e.value)} (${counts(e.cases, e.units)}) ${w.baseline} ${f.percent(e.baseline)} (${counts(e.baselineCases, e.baselineUnits)}, ${renderMessage(e.messages.baseline, lang)})${e.z === null ? "" : `, z ${f.number(e.z, 2)}`}`,
+      `   ${fill(w.more, { id: x.id })}`,
     ].join("\n");
   });
   return [head, "", blocks.join("\n\n")].join("\n");
+}
+
+const segmentOf = (x: Friction) => segmentParts(x.segment);
+const everyone = (lang: FindingLanguage) => findingMessages[lang].segment.everyone;
+
+/** --lang, or the locale's language (LANG and the like, through the configuration). */
+function languageFlag(raw: string | undefined, fallback: FindingLanguage): FindingLanguage {
+  if (raw === undefined) return fallback;
+  if (raw === "en" || raw === "ko") return raw;
+  throw new CliError(`--lang must be en or ko (got "${raw}")`, 2);
 }
 
 const renderCustomers = (page: FrictionCustomers): string =>
@@ -82,6 +150,10 @@ export function frictionCommands(program: Command): void {
       "--limit <n>",
       "frictions listed, 1–100 (default 20); with `customers`, customers per page, 1–1000 (default 50)",
     )
+    .option(
+      "--lang <en|ko>",
+      "language of the list: en or ko (default: from LANG; --json is the same in both)",
+    )
     .addHelpText(
       "after",
       `
@@ -89,13 +161,15 @@ Examples:
   $ itinera frictions
   $ itinera frictions --from 2026-04-01 --to 2026-06-01 --limit 5
   $ itinera frictions --persona tech-savvy-tim
+  $ itinera frictions --lang ko
   $ itinera --json frictions
   $ itinera frictions customers drop-off:payment --limit 100`,
     )
-    .action(async (o: PeriodOptions & { limit?: string }, cmd: Command) => {
+    .action(async (o: PeriodOptions & { limit?: string; lang?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       try {
         const config = configFrom(g);
+        const lang = languageFlag(o.lang, config.language);
         const period = periodOf(o);
         const limit = limitFlag(o.limit, 20, 100);
         const list = await viaServerOr<FrictionList>(
@@ -103,7 +177,7 @@ Examples:
           { method: "GET", path: withQuery("/api/frictions", { ...period.query, limit }) },
           async (ctx) => orFail(await findFrictions(ctx.store, ctx.journey, { ...period.local, limit })),
         );
-        emit(g, list, renderList);
+        emit(g, list, (l) => renderList(l, lang));
       } catch (e) {
         fail(g, e);
       }

@@ -3,6 +3,8 @@
 // responses slower than the channel's target, and negative feedback. Each comes with the numbers it
 // rests on and the customers behind it.
 import type { DuckDBConnection } from "@duckdb/node-api";
+import * as m from "../../findings/message.js";
+import { renderLine } from "../../findings/render.js";
 import { all } from "../../store/database.js";
 import type { Params } from "../../store/sql.js";
 import type { JourneyDefinitions } from "../definitions.js";
@@ -19,19 +21,18 @@ function zScore(x1: number, n1: number, x2: number, n2: number): number {
 
 const SIGNIFICANT = 3;
 const MIN_CUSTOMERS = 20;
-const pct = (v: number) => `${Math.round(v * 100)}%`;
 const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
 
 /** Customer sets behind each kind of pain point; `tp` is a SQL parameter reference. */
 export function painAudience(defs: JourneyDefinitions, kind: PainKind, tp: string, p: Params): string {
-  const m = defs.model;
+  const model = defs.model;
   switch (kind) {
     case "drop-off":
       return touchpointAudiences(defs).dropped(tp);
     case "failure":
       return touchpointAudiences(defs).reach(tp);
     case "repeat-contact":
-      return `SELECT DISTINCT customer_id FROM (${repeatsSql(m.repeatContactDays)}) WHERE touchpoint = ${tp} AND repeated`;
+      return `SELECT DISTINCT customer_id FROM (${repeatsSql(model.repeatContactDays)}) WHERE touchpoint = ${tp} AND repeated`;
     case "slow-response":
       return `SELECT DISTINCT customer_id FROM m_jr WHERE touchpoint = ${tp} AND ${slowSql(defs, p)}`;
     case "negative-feedback":
@@ -50,6 +51,12 @@ function slowSql(defs: JourneyDefinitions, p: Params): string {
   if (!targets.length) return "false";
   const arms = targets.map(([ch, min]) => `WHEN ${p.add(ch)} THEN ${p.add(min)}::DOUBLE`).join(" ");
   return `coalesce(response_minutes > CASE channel ${arms} END, false)`;
+}
+
+/** A pain point's words: its message, its notes, and the English title rendered from them. */
+function worded(message: m.Message, ...notes: Array<m.Message | undefined>) {
+  const kept = notes.filter((n): n is m.Message => n !== undefined);
+  return { title: renderLine([message, ...kept]), message, notes: kept };
 }
 
 function dropOffs(
@@ -76,18 +83,29 @@ function dropOffs(
     const lostVsBefore = worse ? late.reach * (earlyConv - lateConv) : 0;
     if (t.kind !== "failure" && lostVsStage + lostVsBefore < 1) continue;
     const kind: PainKind = t.kind === "failure" ? "failure" : "drop-off";
-    const title =
+    const touchpoint = m.name(t.name);
+    const message =
       kind === "failure"
-        ? `${t.name}: ${t.reach} customers hit it; ${pct(conv)} went on (stage: ${pct(base)})`
+        ? m.message("pain.failure", {
+            touchpoint,
+            reach: m.number(t.reach),
+            conversion: m.percent(conv),
+            stage: m.percent(base),
+          })
         : worse
-          ? `Drop-off after ${t.name} grew: ${pct(1 - lateConv)} do not go on within ${TREND_DAYS} days, up from ${pct(1 - earlyConv)}`
-          : `Drop-off after ${t.name}: ${pct(1 - conv)} do not go on (stage: ${pct(1 - base)})`;
+          ? m.message("pain.dropOffGrew", {
+              touchpoint,
+              late: m.percent(1 - lateConv),
+              days: m.number(TREND_DAYS),
+              early: m.percent(1 - earlyConv),
+            })
+          : m.message("pain.dropOff", { touchpoint, rate: m.percent(1 - conv), stage: m.percent(1 - base) });
     out.push({
       id: `${kind}:${t.id}`,
       kind,
       stage: t.stage,
       touchpoint: { id: t.id, name: t.name },
-      title,
+      ...worded(message),
       customers: kind === "failure" ? t.reach : t.reach - t.converted,
       impact: Math.round(Math.max(lostVsStage, lostVsBefore, kind === "failure" ? t.reach * (1 - conv) : 0)),
       evidence: {
@@ -111,7 +129,7 @@ export async function findPainPoints(
   metrics: TouchpointMetrics[],
   p: () => Params,
 ): Promise<PainPoint[]> {
-  const m = defs.model;
+  const model = defs.model;
   const name = new Map(defs.touchpoints.map((t) => [t.id, t]));
   const pred = touchpointPredicates(defs);
   // Baseline conversion of a stage: customers who used any touchpoint of it and went on. Per customer
@@ -123,7 +141,7 @@ export async function findPainPoints(
                FROM m_jr WHERE touchpoint IS NOT NULL GROUP BY stage, customer_id)
       GROUP BY stage`,
   );
-  const keyOf = (pos: number) => m.stages[pos - 1]?.key ?? "";
+  const keyOf = (pos: number) => model.stages[pos - 1]?.key ?? "";
   const baseline = new Map(
     stageRows.map((r) => [
       keyOf(Number(r.stage)),
@@ -137,7 +155,7 @@ export async function findPainPoints(
     `SELECT touchpoint, count(*) AS contacts, count(*) FILTER (WHERE repeated) AS repeats,
             count(DISTINCT customer_id) AS customers,
             count(DISTINCT customer_id) FILTER (WHERE repeated) AS repeat_customers
-       FROM (${repeatsSql(m.repeatContactDays)}) GROUP BY touchpoint ORDER BY touchpoint`,
+       FROM (${repeatsSql(model.repeatContactDays)}) GROUP BY touchpoint ORDER BY touchpoint`,
   );
   for (const r of repeats) {
     const t = name.get(String(r.touchpoint));
@@ -148,7 +166,13 @@ export async function findPainPoints(
       kind: "repeat-contact",
       stage: t.stage,
       touchpoint: { id: t.id, name: t.name },
-      title: `${t.name}: ${pct(rep / Number(r.contacts))} of contacts repeat one about the same subject within ${m.repeatContactDays} days`,
+      ...worded(
+        m.message("pain.repeatContact", {
+          touchpoint: m.name(t.name),
+          share: m.percent(rep / Number(r.contacts)),
+          days: m.number(model.repeatContactDays),
+        }),
+      ),
       customers: Number(r.repeat_customers),
       impact: rep,
       evidence: {
@@ -157,7 +181,7 @@ export async function findPainPoints(
         customers: Number(r.customers),
         repeatCustomers: Number(r.repeat_customers),
         contactsPerCustomer: round(Number(r.contacts) / Number(r.customers), 2),
-        windowDays: m.repeatContactDays,
+        windowDays: model.repeatContactDays,
       },
     });
   }
@@ -183,20 +207,26 @@ export async function findPainPoints(
     if (!t || Number(r.slow) < 10 || share < 0.2) continue;
     const fbSlow = r.feedback_slow === null ? null : round(Number(r.feedback_slow));
     const fbFast = r.feedback_fast === null ? null : round(Number(r.feedback_fast));
-    const targets = String(r.channels)
-      .split(",")
-      .map((c) => `${c} ${m.responseTargetMinutes[c] ?? "–"} min`)
-      .join(", ");
+    const channels = String(r.channels).split(",").sort();
+    const targets = channels.map((c) => `${c} ${model.responseTargetMinutes[c] ?? "–"} min`).join(", ");
     found.push({
       id: `slow-response:${t.id}`,
       kind: "slow-response",
       stage: t.stage,
       touchpoint: { id: t.id, name: t.name },
-      title:
-        `${t.name}: ${pct(share)} slower than the target (${targets})` +
-        (fbSlow !== null && fbFast !== null && fbSlow < fbFast
-          ? `; feedback after a slow answer ${fbSlow} vs ${fbFast}`
-          : ""),
+      ...worded(
+        m.message("pain.slowResponse", {
+          touchpoint: m.name(t.name),
+          share: m.percent(share),
+          targets: {
+            type: "targets",
+            items: channels.map((c) => ({ name: c, minutes: model.responseTargetMinutes[c] ?? null })),
+          },
+        }),
+        fbSlow !== null && fbFast !== null && fbSlow < fbFast
+          ? m.message("pain.slowFeedback", { slow: m.number(fbSlow, 3), onTime: m.number(fbFast, 3) })
+          : undefined,
+      ),
       customers: Number(r.slow_customers),
       impact: Number(r.slow),
       evidence: {
@@ -244,11 +274,17 @@ export async function findPainPoints(
       kind: "negative-feedback",
       stage: t.stage,
       touchpoint: { id: t.id, name: t.name },
-      title:
-        `${t.name}: ${neg} negative answers (${pct(neg / answers)}), mean ${round(mean, 2)}` +
-        (before !== null && typical !== null && before > typical * 1.5
-          ? `; ${before} messages in the week before vs ${typical} in a typical week`
-          : ""),
+      ...worded(
+        m.message("pain.negativeFeedback", {
+          touchpoint: m.name(t.name),
+          negative: m.number(neg),
+          share: m.percent(neg / answers),
+          mean: m.number(mean, 2),
+        }),
+        before !== null && typical !== null && before > typical * 1.5
+          ? m.message("pain.heavyWeek", { before: m.number(before, 2), typical: m.number(typical, 2) })
+          : undefined,
+      ),
       customers: Number(r.negative_customers),
       impact: neg,
       evidence: {

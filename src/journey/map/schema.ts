@@ -3,6 +3,7 @@
 
 import { type Static, Type } from "@sinclair/typebox";
 import { CustomerPage } from "../../analytics/audience.js";
+import { Message } from "../../findings/message.js";
 import { StringEnum } from "../../typebox.js";
 import { Narrative } from "../personas.js";
 
@@ -32,7 +33,9 @@ export const PainPoint = Type.Object({
   kind: StringEnum(PainKinds),
   stage: Type.String(),
   touchpoint: Type.Object({ id: Type.String(), name: Type.String() }),
-  title: Type.String(),
+  title: Type.String({ description: "`message` and `notes` in English, joined by semicolons" }),
+  message: Message,
+  notes: Type.Array(Message, { description: "What the title goes on to say" }),
   customers: Type.Integer({ description: "Customers affected: the length of the list behind it" }),
   impact: Type.Number({ description: "What ranks it: customers lost, or contacts/answers affected" }),
   evidence: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()])),

@@ -13,6 +13,8 @@ export interface Format {
   /** An amount of money in the store's currency (the demo world's KRW unless given). */
   money(n: number | null | undefined, currency?: string): string;
   date(iso: string | null | undefined): string;
+  /** A UTC day (a finding's day: the same day wherever the reader is). */
+  day(iso: string): string;
   dateTime(iso: string | null | undefined): string;
   /** A length of time in milliseconds, in the largest sensible unit ("3.2 d", "45 min"). */
   duration(ms: number | null | undefined): string;
@@ -45,6 +47,8 @@ export function formatFor(locale: string): Format {
         : new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0 }).format(n),
     date: (iso) =>
       iso ? new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(new Date(iso)) : DASH,
+    day: (iso) =>
+      new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso)),
     dateTime: (iso) =>
       iso
         ? new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso))

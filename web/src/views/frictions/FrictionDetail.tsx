@@ -18,10 +18,12 @@ import { Chart } from "../../components/Chart.js";
 import { CustomerTable } from "../../components/CustomerList.js";
 import { MorePages } from "../../components/MorePages.js";
 import { ErrorState, Loading } from "../../components/states.js";
+import { useFindingText } from "../../i18n/findings.js";
 import { type Format, useFormat } from "../../i18n/format.js";
 import { type Friction, useFrictionCustomers } from "./api.js";
 import { evidencePanels, panelLabel, panelOption } from "./evidence.js";
 import { KindBadge, lostText, SegmentBadges, useStageName } from "./parts.js";
+import { FrictionSeries } from "./SeriesChart.js";
 
 const SHARE_KEYS = new Set([
   "segmentBefore",
@@ -87,8 +89,10 @@ export function FrictionDetail({
   const { t } = useTranslation(["frictions", "common"]);
   const format = useFormat();
   const stageName = useStageName();
+  const findingText = useFindingText();
   const e = f.evidence;
-  const panels = evidencePanels(f, t, format);
+  const measure = findingText([e.messages.measure]);
+  const panels = evidencePanels(f, t, format, measure);
   const details = Object.entries(e.details);
   return (
     <Paper withBorder p="md" radius="md" data-testid="friction-detail" data-id={f.id}>
@@ -102,7 +106,7 @@ export function FrictionDetail({
               <KindBadge kind={f.kind} />
             </Group>
             <Title order={3} size="h4" data-testid="friction-detail-title">
-              {f.title}
+              {findingText([f.message, ...f.notes])}
             </Title>
           </Stack>
           <CloseButton component={Link} to={closeHref} aria-label={t("detail.close")} />
@@ -139,7 +143,7 @@ export function FrictionDetail({
             <Text span c="dimmed">
               {t("detail.measure")}:{" "}
             </Text>
-            {e.measure}
+            {measure}
           </Text>
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
             <Paper bg="red.0" p="sm" radius="sm">
@@ -165,7 +169,7 @@ export function FrictionDetail({
                   cases: format.number(e.baselineCases),
                   units: format.number(e.baselineUnits),
                 })}{" "}
-                · {e.baselineLabel}
+                · {findingText([e.messages.baseline])}
               </Text>
             </Paper>
             <Paper bg="blue.0" p="sm" radius="sm">
@@ -200,6 +204,8 @@ export function FrictionDetail({
             ))}
           </SimpleGrid>
         </Stack>
+
+        <FrictionSeries friction={f} />
 
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
           {details.length > 0 && (

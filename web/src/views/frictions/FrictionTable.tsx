@@ -2,6 +2,7 @@
 import { Anchor, Group, Stack, Table, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { useFindingText } from "../../i18n/findings.js";
 import { useFormat } from "../../i18n/format.js";
 import type { Friction } from "./api.js";
 import { KindBadge, lostText, SegmentBadges, useStageName } from "./parts.js";
@@ -16,6 +17,7 @@ export function FrictionTable({
   hrefOf: (id: string) => string;
 }) {
   const { t } = useTranslation(["frictions", "common"]);
+  const findingText = useFindingText();
   const format = useFormat();
   const stageName = useStageName();
   return (
@@ -63,7 +65,7 @@ export function FrictionTable({
                       size="sm"
                       fw={active ? 700 : 500}
                     >
-                      {f.title}
+                      {findingText([f.message, ...f.notes])}
                     </Anchor>
                   </Stack>
                 </Table.Td>

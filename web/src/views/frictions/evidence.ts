@@ -33,7 +33,8 @@ const COLOR: Record<Role, string> = { friction: "#fa5252", baseline: "#868e96", 
 
 const numberOf = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
-export function evidencePanels(f: Friction, t: TFunction, format: Format): Panel[] {
+/** `measure`: the evidence's measure in the reader's language. */
+export function evidencePanels(f: Friction, t: TFunction, format: Format, measure: string): Panel[] {
   const e = f.evidence;
   const d = e.details;
   const since = f.since ? format.date(f.since) : null;
@@ -58,7 +59,7 @@ export function evidencePanels(f: Friction, t: TFunction, format: Format): Panel
     cases: e.baselineCases,
     units: e.baselineUnits,
   });
-  const panels: Panel[] = [{ key: "measure", title: e.measure, unit: "share", bars: main }];
+  const panels: Panel[] = [{ key: "measure", title: measure, unit: "share", bars: main }];
 
   const pair = (key: string, title: string, unit: Unit, a: [string, unknown], b: [string, unknown]) => {
     const x = numberOf(a[1]);

@@ -3,7 +3,9 @@
 import { Badge, Paper, Stack, Text } from "@mantine/core";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
+import { formatParams } from "../../../../src/findings/render.js";
 import type { PainPoint } from "../../../../src/journey/map/schema.js";
+import { useFindingText } from "../../i18n/findings.js";
 import { type Format, useFormat } from "../../i18n/format.js";
 import { CountButton } from "./CountButton.js";
 import { NS } from "./messages.js";
@@ -12,7 +14,15 @@ const SHARES = new Set(["conversion", "stageConversion", "conversionFirstHalf", 
 const MINUTES = new Set(["medianMinutes", "p90Minutes"]);
 const SCORES = new Set(["meanFeedback", "feedbackAfterSlow", "feedbackAfterFast"]);
 
-function evidenceValue(key: string, value: number | string | null, format: Format): string {
+function evidenceValue(
+  p: PainPoint,
+  key: string,
+  value: number | string | null,
+  format: Format & { channel(code: string): string },
+): string {
+  // The channels' targets, a text in the evidence, are formatted from the message's parameter instead.
+  const targets = p.message.params.targets;
+  if (key === "targets" && targets) return formatParams({ targets }, format, "").targets ?? "";
   if (typeof value === "string") return value;
   if (SHARES.has(key)) return format.percent(value);
   if (MINUTES.has(key)) return format.duration(value === null ? null : value * 60_000);
@@ -21,8 +31,13 @@ function evidenceValue(key: string, value: number | string | null, format: Forma
 }
 
 export function PainPoints({ pains }: { pains: PainPoint[] }) {
-  const { t, i18n } = useTranslation(NS);
+  const { t } = useTranslation(NS);
   const format = useFormat();
+  const words = {
+    ...format,
+    channel: (code: string) => t(`findings:channel.${code}`, { defaultValue: code }),
+  };
+  const findingText = useFindingText();
   if (pains.length === 0)
     return (
       <Text size="xs" c="dimmed">
@@ -53,8 +68,9 @@ export function PainPoints({ pains }: { pains: PainPoint[] }) {
             <Text size="sm" fw={600}>
               {p.touchpoint.name}
             </Text>
-            {/* The server words its finding in English; other languages read the labelled evidence. */}
-            {i18n.language === "en" && <Text size="xs">{p.title}</Text>}
+            <Text size="xs" data-testid="jm-pain-title">
+              {findingText([p.message, ...p.notes])}
+            </Text>
             <Text size="xs">
               {t("pain.affected")}:{" "}
               <CountButton audience={`pain:${p.kind}:${p.touchpoint.id}`} value={p.customers} />
@@ -63,7 +79,7 @@ export function PainPoints({ pains }: { pains: PainPoint[] }) {
               {Object.entries(p.evidence).map(([key, value]) => (
                 <div key={key}>
                   <dt>{t(`pain.evidence.${key}`, key)}</dt>
-                  <dd>{evidenceValue(key, value, format)}</dd>
+                  <dd>{evidenceValue(p, key, value, words)}</dd>
                 </div>
               ))}
             </dl>

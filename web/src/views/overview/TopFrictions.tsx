@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { queryString } from "../../api/client.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
+import { useFindingText } from "../../i18n/findings.js";
 import { useFormat } from "../../i18n/format.js";
 import { useFrictions } from "../frictions/api.js";
 import { frictionHref, KindBadge, useLostWords } from "../frictions/parts.js";
@@ -14,6 +15,7 @@ const TOP = 5;
 /** `persona`: the overview's ("" for everyone); the frictions are that persona's customers'. */
 export function TopFrictions({ persona, from, to }: { persona: string; from: string; to: string }) {
   const { t } = useTranslation(["overview", "frictions"]);
+  const findingText = useFindingText();
   const format = useFormat();
   const list = useFrictions(persona, from, to);
   const lostWords = useLostWords();
@@ -59,7 +61,7 @@ export function TopFrictions({ persona, from, to }: { persona: string; from: str
                       fw={500}
                       data-testid="top-friction-link"
                     >
-                      {f.title}
+                      {findingText([f.message, ...f.notes])}
                     </Anchor>
                   </Group>
                   <Text size="xs" c="dimmed">

@@ -108,7 +108,7 @@ function Who({ actor }: { actor: AuditRecord["actor"] }) {
   return (
     <>
       <Text size="sm" fw={500}>
-        {actor.name}
+        {actor.kind === "system" ? t(`audit.system.${actor.name}`, { defaultValue: actor.name }) : actor.name}
       </Text>
       <Text size="xs" c="dimmed">
         {t(`audit.kinds.${actor.kind}`)}

@@ -4,6 +4,7 @@ import {
   Badge,
   Button,
   Card,
+  Code,
   Group,
   List,
   SimpleGrid,
@@ -114,7 +115,7 @@ export function Personas() {
                     ))}
                     <Text size="xs" c="dimmed" ff="monospace" style={{ wordBreak: "break-word" }}>
                       {p.match === "all" ? t("personas.matchAll") : t("personas.matchAny")}:{" "}
-                      {p.conditions.map((c) => JSON.stringify(c)).join(", ")}
+                      <Code fz="xs">{p.conditions.map((c) => JSON.stringify(c)).join(", ")}</Code>
                     </Text>
                   </Stack>
                 </Card>

@@ -4,6 +4,7 @@ import {
   Autocomplete,
   Badge,
   Button,
+  Code,
   Group,
   Select,
   Stack,
@@ -173,14 +174,17 @@ function RuleSummary({ match }: { match: EventMatch }) {
   return (
     <Stack gap={0}>
       <Text size="sm">
-        <Text span c="dimmed" size="xs">
-          {match.type ?? "track"}
-        </Text>{" "}
-        {match.event ?? "*"}
+        {/* The event type and the conditions are the rule's own syntax (codes), shown as code. */}
+        <Code fz="xs">{match.type ?? "track"}</Code> {match.event ?? "*"}
       </Text>
       <Text size="xs" c="dimmed">
         {match.channels?.length ? match.channels.join(", ") : t("touchpoints.anyChannel")}
-        {where.length > 0 && ` · ${where.join(" · ")}`}
+        {where.map((w) => (
+          <span key={w}>
+            {" · "}
+            <Code fz="xs">{w}</Code>
+          </span>
+        ))}
       </Text>
     </Stack>
   );
@@ -526,7 +530,7 @@ function UnmatchedEvents({ onAdd }: { onAdd?: ((initial: Partial<EventMatch>) =>
                       <Table.Td>
                         <Text size="sm">
                           <Text span size="xs" c="dimmed">
-                            {g.type}
+                            <Code fz="xs">{g.type}</Code>
                           </Text>{" "}
                           {g.event ?? "–"}
                         </Text>

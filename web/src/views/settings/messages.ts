@@ -179,6 +179,11 @@ const en = {
       cli: "Command line on the server",
       system: "Itinera",
     },
+    /** Names of Itinera's own jobs when they act (system actors); any other name is shown as it is. */
+    system: {
+      "first run": "First run",
+      retention: "Data retention",
+    },
     details: "Details",
     detailsOf: "Details of {{action}} {{target}}",
     before: "Before",
@@ -367,6 +372,10 @@ registerMessages(NS, {
         token: "API 토큰",
         cli: "서버의 명령줄",
         system: "Itinera",
+      },
+      system: {
+        "first run": "최초 실행",
+        retention: "데이터 보존 기간 적용",
       },
       details: "자세히",
       detailsOf: "{{action}} {{target}} 자세히",

@@ -1,0 +1,183 @@
+// The words of every finding (frictions and the journey map's pain points) in English and Korean, keyed
+// per kind of finding so the friction finder and the map can share them. Templates interpolate
+// `{{param}}` with the message's parameters, formatted in the reader's locale first. The dashboard
+// registers this catalogue as its "findings" namespace; the server and the CLI render it with
+// ./render.ts. Parameters never take i18next's reserved names (count, context, ns, lng).
+const en = {
+  segment: { everyone: "everyone" },
+  // The dashboard's channel names (web/src/i18n/common.ts), so a finding names them alike everywhere.
+  channel: {
+    web: "Web",
+    app: "App",
+    email: "Email",
+    sms: "SMS",
+    phone: "Phone",
+    chat: "Chat",
+    social: "Social",
+    store: "Store",
+    ads: "Ads",
+    push: "Push",
+    server: "Server",
+    other: "Other",
+  } as Record<string, string>,
+  friction: {
+    dropOff: {
+      fail: "More {{unit}}s fail for {{segment}}: {{rate}} vs {{baseline}} elsewhere",
+      failSince: "More {{unit}}s fail for {{segment}} since {{since}}: {{rate}} vs {{baseline}} elsewhere",
+      abandoned: "More {{unit}}s are abandoned for {{segment}}: {{rate}} vs {{baseline}} elsewhere",
+      abandonedSince:
+        "More {{unit}}s are abandoned for {{segment}} since {{since}}: {{rate}} vs {{baseline}} elsewhere",
+      measureFail: "share of {{unit}}s that fail ({{outcome}})",
+      measureAbandoned: "share of {{unit}}s with no {{outcome}}",
+      baseline: "every other {{unit}} in the period",
+      baselineSince: "every other {{unit}} in the period, and this segment's before {{since}}",
+    },
+    abandonment: {
+      title: "{{touchpoint}}: {{rate}} of {{units}} {{unit}}s end without {{outcome}}",
+      titleNoTouchpoint: "{{unit}}s at no named touchpoint: {{rate}} of {{units}} end without {{outcome}}",
+      lostValue: "{{lost}} in value",
+      measure: "share of {{unit}}s with no {{outcome}} (by {{key}})",
+      baseline: "{{unit}}s at the step's other touchpoints",
+      baselineNone: "no other touchpoint of the step",
+    },
+    repeatContact: {
+      title:
+        "{{touchpoint}}: {{soon}} of contacts are followed by another about the same {{subject}} within {{days}} days ({{later}} {{days}}–{{laterEnd}} days later)",
+      concentrated: "concentrated where {{event}} {{segment}} ({{share}} of {{subject}}s vs {{rest}})",
+      boughtAgain: "{{again}} of those customers bought again afterwards vs {{rest}}",
+      measure: "share of contacts followed by another about the same {{subject}} within {{days}} days",
+      baseline: "the same contacts followed by one {{days}}–{{laterEnd}} days later (chance)",
+    },
+    channelSwitch: {
+      title:
+        "{{selfService}} that fails ({{segment}}): {{rate}} contact {{channels}} within {{within}} vs {{baseline}} after it went well",
+      measure: "share of self-service sessions followed by a {{channels}} contact within {{within}}",
+      baseline: "self-service sessions that did not fail this way",
+    },
+    slowResponse: {
+      title:
+        "{{touchpoint}} on {{channel}}: {{share}} of {{responses}} first responses slower than the {{target}} target (median {{median}})",
+      feedback: "negative feedback after a slow one {{slow}} vs {{onTime}} after one on time",
+      measureFeedback: "share of answers followed by negative feedback within {{days}} days",
+      measureSlow: "share of first responses slower than the {{target}} target",
+      baselineFeedback: "answers within the {{target}} target",
+      baselineTarget: "the target: no response slower than it",
+    },
+    overContact: {
+      title:
+        "Customers sent more than {{threshold}} messages in a week opt out in {{rate}} of such weeks vs {{baseline}} at {{threshold}} or fewer",
+      measure: "share of customer-weeks with an opt-out (unsubscribe)",
+      baseline: "customer-weeks with 1 to {{threshold}} messages",
+    },
+    negativeFeedback: {
+      title: "{{touchpoint}}: {{rate}} of answers negative since {{since}} vs {{baseline}} before",
+      measure: "share of feedback answers that are negative",
+      baseline: "the same touchpoint before {{since}}",
+    },
+  },
+  pain: {
+    failure: "{{touchpoint}}: {{reach}} customers hit it; {{conversion}} went on (stage: {{stage}})",
+    dropOff: "Drop-off after {{touchpoint}}: {{rate}} do not go on (stage: {{stage}})",
+    dropOffGrew:
+      "Drop-off after {{touchpoint}} grew: {{late}} do not go on within {{days}} days, up from {{early}}",
+    repeatContact:
+      "{{touchpoint}}: {{share}} of contacts repeat one about the same subject within {{days}} days",
+    slowResponse: "{{touchpoint}}: {{share}} slower than the target ({{targets}})",
+    slowFeedback: "feedback after a slow answer {{slow}} vs {{onTime}}",
+    negativeFeedback: "{{touchpoint}}: {{negative}} negative answers ({{share}}), mean {{mean}}",
+    heavyWeek: "{{before}} messages in the week before vs {{typical}} in a typical week",
+  },
+};
+
+type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
+
+const ko: Strings<typeof en> = {
+  segment: { everyone: "전체" },
+  channel: {
+    web: "웹",
+    app: "앱",
+    email: "이메일",
+    sms: "문자",
+    phone: "전화",
+    chat: "채팅",
+    social: "소셜",
+    store: "매장",
+    ads: "광고",
+    push: "푸시",
+    server: "서버",
+    other: "기타",
+  },
+  friction: {
+    dropOff: {
+      fail: "{{segment}}에서 {{start}} 실패가 많습니다: {{rate}} (다른 곳 {{baseline}})",
+      failSince: "{{segment}}에서 {{since}}부터 {{start}} 실패가 많습니다: {{rate}} (다른 곳 {{baseline}})",
+      abandoned:
+        "{{segment}}에서 {{outcome}} 없이 끝나는 {{start}}이(가) 많습니다: {{rate}} (다른 곳 {{baseline}})",
+      abandonedSince:
+        "{{segment}}에서 {{since}}부터 {{outcome}} 없이 끝나는 {{start}}이(가) 많습니다: {{rate}} (다른 곳 {{baseline}})",
+      measureFail: "실패({{outcome}})로 끝난 {{start}}의 비율",
+      measureAbandoned: "{{outcome}} 없이 끝난 {{start}}의 비율",
+      baseline: "기간 중 그 밖의 모든 {{start}}",
+      baselineSince: "기간 중 그 밖의 모든 {{start}}, 그리고 {{since}} 이전의 이 세그먼트",
+    },
+    abandonment: {
+      title: "{{touchpoint}}: {{start}} {{units}}건 중 {{rate}}가 {{outcome}} 없이 끝납니다",
+      titleNoTouchpoint: "이름 있는 접점 밖의 {{start}} {{units}}건 중 {{rate}}가 {{outcome}} 없이 끝납니다",
+      lostValue: "금액 {{lost}}",
+      measure: "{{outcome}} 없이 끝난 {{start}}의 비율 ({{key}} 기준)",
+      baseline: "같은 단계의 다른 접점에서 시작한 {{start}}",
+      baselineNone: "같은 단계에 다른 접점이 없음",
+    },
+    repeatContact: {
+      title:
+        "{{touchpoint}}: 문의의 {{soon}}가 {{days}}일 안에 같은 {{subject}}에 대한 문의로 이어집니다 ({{days}}–{{laterEnd}}일 뒤에는 {{later}})",
+      concentrated:
+        "{{event}} {{segment}}인 경우에 몰려 있습니다 ({{subject}} 기준 {{share}}, 그 밖에는 {{rest}})",
+      boughtAgain: "이 고객 중 {{again}}가 이후 재구매했습니다 (그 밖의 고객 {{rest}})",
+      measure: "{{days}}일 안에 같은 {{subject}}에 대한 문의가 다시 온 문의의 비율",
+      baseline: "같은 문의 중 {{days}}–{{laterEnd}}일 뒤에 다시 문의가 온 비율 (우연 수준)",
+    },
+    channelSwitch: {
+      title:
+        "실패한 {{selfService}} ({{segment}}): {{within}} 안에 {{channels}}(으)로 문의한 비율 {{rate}} (잘 끝난 경우 {{baseline}})",
+      measure: "{{within}} 안에 {{channels}} 문의로 이어진 셀프서비스 세션의 비율",
+      baseline: "이렇게 실패하지 않은 셀프서비스 세션",
+    },
+    slowResponse: {
+      title:
+        "{{channel}}의 {{touchpoint}}: 첫 응답 {{responses}}건 중 {{share}}가 목표 {{target}}보다 느립니다 (중앙값 {{median}})",
+      feedback: "느린 응답 뒤 부정적 피드백 {{slow}}, 제시간 응답 뒤 {{onTime}}",
+      measureFeedback: "{{days}}일 안에 부정적 피드백이 뒤따른 응답의 비율",
+      measureSlow: "목표 {{target}}보다 느린 첫 응답의 비율",
+      baselineFeedback: "목표 {{target}} 안에 한 응답",
+      baselineTarget: "목표: 목표보다 느린 응답 없음",
+    },
+    overContact: {
+      title:
+        "한 주에 메시지를 {{threshold}}건 넘게 받은 고객은 그런 주의 {{rate}}에 수신을 거부합니다 ({{threshold}}건 이하일 때 {{baseline}})",
+      measure: "수신 거부가 있었던 고객-주의 비율",
+      baseline: "메시지를 1–{{threshold}}건 받은 고객-주",
+    },
+    negativeFeedback: {
+      title: "{{touchpoint}}: {{since}}부터 응답의 {{rate}}가 부정적입니다 (이전 {{baseline}})",
+      measure: "부정적인 피드백 응답의 비율",
+      baseline: "{{since}} 이전의 같은 접점",
+    },
+  },
+  pain: {
+    failure:
+      "{{touchpoint}}: 고객 {{reach}}명이 겪었고 {{conversion}}가 다음으로 넘어갔습니다 (단계 평균 {{stage}})",
+    dropOff: "{{touchpoint}} 뒤 이탈: {{rate}}가 다음으로 넘어가지 않습니다 (단계 평균 {{stage}})",
+    dropOffGrew:
+      "{{touchpoint}} 뒤 이탈이 늘었습니다: {{days}}일 안에 {{late}}가 다음으로 넘어가지 않습니다 (이전 {{early}})",
+    repeatContact: "{{touchpoint}}: 문의의 {{share}}가 {{days}}일 안에 같은 건으로 다시 문의합니다",
+    slowResponse: "{{touchpoint}}: {{share}}가 목표보다 느립니다 ({{targets}})",
+    slowFeedback: "느린 응답 뒤 피드백 {{slow}}, 제시간 응답 뒤 {{onTime}}",
+    negativeFeedback: "{{touchpoint}}: 부정적 응답 {{negative}}건 ({{share}}), 평균 {{mean}}",
+    heavyWeek: "직전 한 주 메시지 {{before}}건 (보통 한 주 {{typical}}건)",
+  },
+};
+
+export const findingMessages = { en, ko };
+export type FindingLanguage = keyof typeof findingMessages;
+export const FINDING_LANGUAGES: readonly FindingLanguage[] = ["en", "ko"];
