@@ -110,6 +110,83 @@ describe("analyses of a persona", () => {
     expectError(await server.api("/api/frictions?persona=nobody"), 404, "not_found");
   });
 
+  it("stage: each analysis counts the customers now in the stage, as SQL over customer_facts says", async () => {
+    const model = (await server.api<{ stages: Array<{ key: string }> }>("/api/journey-model")).body;
+    const stageOf = new Map(
+      (await server.query("SELECT customer_id, stage FROM customer_facts")).map((r) => [
+        Number(r.customer_id),
+        Number(r.stage ?? 0),
+      ]),
+    );
+    /** The customers behind a cell of everyone's result that sit in stage k (1-based position). */
+    const inStage = async (kind: string, request: object, cell: object, k: number) => {
+      const page = expectOk(
+        await server.api<{ customers: Array<{ id: number }> }>(`/api/insights/${kind}/customers`, {
+          body: { request, cell, limit: 1000 },
+        }),
+      );
+      return page.customers.filter((c) => stageOf.get(c.id) === k).length;
+    };
+    const cases: Array<[string, Record<string, unknown>, object, (r: never) => number]> = [
+      [
+        "funnel",
+        { steps: [VIEW, ORDER], ...PERIOD },
+        { step: 1, kind: "reached" },
+        (r: FunnelResult) => r.steps[0]!.count,
+      ],
+      [
+        "time-to-convert",
+        { start: VIEW, end: ORDER, ...PERIOD },
+        { outcome: "entered" },
+        (r: TimeToConvertResult) => r.entered,
+      ],
+      ["paths", { start: VIEW, steps: 3, ...PERIOD }, {}, (r: PathsResult) => r.totals.customers],
+    ];
+    let nonEmpty = 0;
+    for (const [k, { key }] of model.stages.entries()) {
+      for (const [kind, body, cell, count] of cases) {
+        const want = await inStage(kind, body, cell, k + 1);
+        expect(count((await insight(kind, { ...body, stage: key })) as never), `${kind} in ${key}`).toBe(
+          want,
+        );
+        if (want > 0) nonEmpty++;
+      }
+      // Persona and stage together: the customers of both.
+      const both = await insight<FunnelResult>("funnel", {
+        steps: [VIEW, ORDER],
+        ...PERIOD,
+        persona: TIM,
+        stage: key,
+      });
+      const [own] = await server.query(
+        `SELECT count(DISTINCT c.canonical_id)::INTEGER AS n
+           FROM events e JOIN identities i ON i.id = e.identity_id JOIN customers c ON c.id = i.customer_id
+           JOIN customer_facts f ON f.customer_id = c.canonical_id
+          WHERE f.persona = $1 AND f.stage = $2 AND e.type = 'track' AND e.event = 'Product Viewed'
+            AND e.timestamp >= $3::TIMESTAMP AND e.timestamp < $4::TIMESTAMP`,
+        [TIM, k + 1, PERIOD.from, PERIOD.to],
+      );
+      expect(both.steps[0]!.count, `Tim in ${key}`).toBe(own!.n);
+    }
+    expect(nonEmpty).toBeGreaterThan(3);
+    const key = model.stages.at(-1)!.key;
+    const frictions = expectOk(await server.api<FrictionList>(`/api/frictions?stage=${key}`));
+    for (const f of frictions.frictions) {
+      const page = expectOk(
+        await server.api<FrictionCustomers>(
+          `/api/frictions/${encodeURIComponent(f.id)}/customers?stage=${key}&limit=1000`,
+        ),
+      );
+      expect(page.total).toBe(f.customers);
+      expect(new Set(page.customers.map((c) => c.stage))).toEqual(new Set([key]));
+    }
+    for (const kind of ["funnel", "paths"]) {
+      const body = kind === "funnel" ? { steps: [VIEW, ORDER] } : { start: VIEW };
+      const res = await server.api(`/api/insights/${kind}`, { body: { ...body, stage: "nowhere" } });
+      expect(expectError(res, 404, "not_found").message).toContain('no stage "nowhere"');
+    }
+  }, 240_000);
+
   it("refuses an unknown persona with 404 in every analysis", async () => {
     const bodies: Array<[string, Record<string, unknown>]> = [
       ["funnel", { steps: [VIEW, ORDER] }],

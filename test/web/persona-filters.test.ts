@@ -114,4 +114,20 @@ describe.runIf(browserAvailable)("the persona picker of the analyses", () => {
       .toBe(String(tim.entered));
     d.expectNoErrors();
   });
+
+  it("stage: the picker puts the stage in the URL and the request, and the funnel shows that answer", async () => {
+    const { page } = d;
+    await d.open("/funnels");
+    await page.getByTestId("funnel-count-0").waitFor();
+    const asked = page.waitForRequest(
+      (r) => r.url().endsWith("/api/insights/funnel") && r.postDataJSON()?.stage === "retention",
+    );
+    await page.getByTestId("stage-select").click();
+    await page.getByRole("option", { name: "Retention", exact: true }).click();
+    await page.waitForURL(/stage=retention/);
+    const body = (await asked).postDataJSON() as Record<string, unknown>;
+    const answer = (await d.server.api<FunnelResult>("/api/insights/funnel", { method: "POST", body })).body;
+    await expect.poll(() => number(page, "funnel-count-0", "data-count"), slow).toBe(answer.steps[0]!.count);
+    d.expectNoErrors();
+  });
 });

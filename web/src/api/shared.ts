@@ -1,5 +1,6 @@
-// Queries more than one view needs: personas (for filters) and the store's size (for empty states).
+// Queries more than one view needs: personas and stages (for filters) and the store's size (for empty states).
 import { useQuery } from "@tanstack/react-query";
+import type { JourneyModel } from "../../../src/journey/model.js";
 import type { Persona } from "../../../src/journey/personas.js";
 import { api } from "./client.js";
 
@@ -13,6 +14,15 @@ export function usePersonas() {
   return useQuery({
     queryKey: ["personas"],
     queryFn: ({ signal }) => api<PersonaList>("/api/personas", { signal }),
+    staleTime: 60_000,
+  });
+}
+
+/** The journey's stages (and the rest of the model). */
+export function useJourneyModel() {
+  return useQuery({
+    queryKey: ["journey-model"],
+    queryFn: ({ signal }) => api<JourneyModel>("/api/journey-model", { signal }),
     staleTime: 60_000,
   });
 }

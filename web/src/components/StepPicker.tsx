@@ -13,6 +13,7 @@ import type { JourneyModel } from "../../../src/journey/model.js";
 import type { Condition, Operator } from "../../../src/journey/rules.js";
 import type { Touchpoint } from "../../../src/journey/touchpoints.js";
 import { api } from "../api/client.js";
+import { useJourneyModel } from "../api/shared.js";
 import { useFormat } from "../i18n/format.js";
 import { NS } from "./step-picker-messages.js";
 
@@ -166,14 +167,6 @@ function useTouchpoints() {
   return useQuery({
     queryKey: ["touchpoints"],
     queryFn: ({ signal }) => api<{ items: Touchpoint[] }>("/api/touchpoints", { signal }),
-    staleTime: 60_000,
-  });
-}
-
-function useJourneyModel() {
-  return useQuery({
-    queryKey: ["journey-model"],
-    queryFn: ({ signal }) => api<JourneyModel>("/api/journey-model", { signal }),
     staleTime: 60_000,
   });
 }

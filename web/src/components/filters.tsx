@@ -1,8 +1,8 @@
-// The filters most views share: which persona, which period, and a labelled choice of a few options.
+// The filters most views share: which persona, which stage, which period, and a labelled choice of a few options.
 import { Group, SegmentedControl, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { usePersonas } from "../api/shared.js";
+import { useJourneyModel, usePersonas } from "../api/shared.js";
 
 /** A few options side by side under a label (a segmented control), labelled for screen readers. */
 export function Segments<V extends string>({
@@ -68,6 +68,34 @@ export function PersonaSelect({
       comboboxProps={{ withinPortal: true }}
     />
   );
+}
+
+/** A journey-stage picker: the customers now in a stage; "" is every stage. */
+export function StageSelect({ value, onChange }: { value: string; onChange: (key: string) => void }) {
+  const { t } = useTranslation();
+  const model = useJourneyModel();
+  const data = [
+    { value: "", label: t("filter.allStages") },
+    ...(model.data?.stages ?? []).map((s) => ({ value: s.key, label: t(`stage.${s.key}`, s.name) })),
+  ];
+  return (
+    <Select
+      label={t("filter.stage")}
+      data={data}
+      value={value}
+      onChange={(v) => onChange(v ?? "")}
+      allowDeselect={false}
+      disabled={model.isPending}
+      w={200}
+      data-testid="stage-select"
+      comboboxProps={{ withinPortal: true }}
+    />
+  );
+}
+
+/** The request fields of the persona and stage pickers' values ("" is everyone: no field). */
+export function cohortQuery(persona: string, stage: string): { persona?: string; stage?: string } {
+  return { ...(persona ? { persona } : {}), ...(stage ? { stage } : {}) };
 }
 
 /** A period as two dates (YYYY-MM-DD, inclusive); empty means the API's default period. */

@@ -66,6 +66,8 @@ const en = {
   filter: {
     persona: "Persona",
     allCustomers: "All customers",
+    stage: "Current stage",
+    allStages: "Every stage",
     period: "Period",
     from: "From",
     to: "To",
@@ -184,6 +186,8 @@ export const common = {
     filter: {
       persona: "페르소나",
       allCustomers: "전체 고객",
+      stage: "현재 단계",
+      allStages: "모든 단계",
       period: "기간",
       from: "시작",
       to: "종료",

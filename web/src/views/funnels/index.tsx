@@ -12,7 +12,13 @@ import {
   insightCustomerList,
 } from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
-import { PeriodInputs, PersonaSelect, periodQuery, personaQuery } from "../../components/filters.js";
+import {
+  cohortQuery,
+  PeriodInputs,
+  PersonaSelect,
+  periodQuery,
+  StageSelect,
+} from "../../components/filters.js";
 import { useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
@@ -39,7 +45,14 @@ function readDefinition(text: string): FunnelDefinition {
 export default function FunnelsView() {
   const { t } = useTranslation([NS, "common"]);
   const format = useFormat();
-  const [state, set] = useUrlState({ funnel: "", persona: "", from: "", to: "", interval: "" });
+  const [state, set] = useUrlState({
+    funnel: "",
+    persona: "",
+    stage: "",
+    from: "",
+    to: "",
+    interval: "",
+  });
   const interval: Interval = state.interval === "day" || state.interval === "week" ? state.interval : "";
   const definition = useMemo(() => readDefinition(state.funnel), [state.funnel]);
   const [draft, setDraft] = useState<FunnelDraft>(() => draftOf(definition));
@@ -51,11 +64,11 @@ export default function FunnelsView() {
   const request = useMemo<FunnelRequest>(
     () => ({
       ...definition,
-      ...personaQuery(state.persona),
+      ...cohortQuery(state.persona, state.stage),
       ...periodQuery(state.from, state.to),
       ...(interval ? { interval } : {}),
     }),
-    [definition, state.persona, state.from, state.to, interval],
+    [definition, state.persona, state.stage, state.from, state.to, interval],
   );
   const stats = useStats();
   const funnel = useFunnel(stats.data?.events === 0 ? null : request);
@@ -84,6 +97,7 @@ export default function FunnelsView() {
       <ViewHeader title={t("title")} intro={t("subtitle")}>
         <Group align="end" wrap="wrap">
           <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
+          <StageSelect value={state.stage} onChange={(stage) => set({ stage })} />
           <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
           <IntervalControl value={interval} onChange={(v) => set({ interval: v })} />
         </Group>

@@ -28,11 +28,12 @@ import {
   insightCustomerList,
 } from "../../components/CustomerList.js";
 import {
+  cohortQuery,
   PeriodInputs,
   PersonaSelect,
   periodQuery,
-  personaQuery,
   Segments,
+  StageSelect,
 } from "../../components/filters.js";
 import { type StepKind, StepSelect, stepFromChoice } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
@@ -141,6 +142,7 @@ const DEFAULTS = {
   group: "event",
   goal: "",
   persona: "",
+  stage: "",
   from: "",
   to: "",
 };
@@ -162,7 +164,7 @@ export default function PathsView() {
     steps,
     sessionGap: gap,
     group,
-    ...personaQuery(state.persona),
+    ...cohortQuery(state.persona, state.stage),
     ...periodQuery(state.from, state.to),
     ...(next && goal ? { goal } : {}),
   };
@@ -244,6 +246,7 @@ export default function PathsView() {
             />
           )}
           <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
+          <StageSelect value={state.stage} onChange={(stage) => set({ stage })} />
           <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
         </Group>
       </Card>

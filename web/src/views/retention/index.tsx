@@ -14,11 +14,12 @@ import {
   insightCustomerList,
 } from "../../components/CustomerList.js";
 import {
+  cohortQuery,
   PeriodInputs,
   PersonaSelect,
   periodQuery,
-  personaQuery,
   Segments,
+  StageSelect,
 } from "../../components/filters.js";
 import { StepSelect, stepFromChoice } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
@@ -87,6 +88,7 @@ const DEFAULTS = {
   periods: "8",
   show: "percent",
   persona: "",
+  stage: "",
   from: "",
   to: "",
 };
@@ -110,7 +112,7 @@ export default function RetentionView() {
           mode,
           period,
           periods,
-          ...personaQuery(state.persona),
+          ...cohortQuery(state.persona, state.stage),
           ...periodQuery(state.from, state.to),
         }
       : undefined;
@@ -181,6 +183,7 @@ export default function RetentionView() {
             data-testid="retention-periods"
           />
           <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
+          <StageSelect value={state.stage} onChange={(stage) => set({ stage })} />
           <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
           <Stack gap={4}>
             <Text size="sm" fw={500} id="retention-show-label">

@@ -14,7 +14,13 @@ import {
   type CustomerListRequest,
   insightCustomerList,
 } from "../../components/CustomerList.js";
-import { PeriodInputs, PersonaSelect, periodQuery } from "../../components/filters.js";
+import {
+  cohortQuery,
+  PeriodInputs,
+  PersonaSelect,
+  periodQuery,
+  StageSelect,
+} from "../../components/filters.js";
 import { EmptyState, QueryState } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
 import { formatFor, useFormat } from "../../i18n/format.js";
@@ -83,7 +89,7 @@ registerMessages("stageFlow", {
   },
 });
 
-const DEFAULTS = { persona: "", from: "", to: "" };
+const DEFAULTS = { persona: "", stage: "", from: "", to: "" };
 const CAUSE_COLOR = { signal: "blue", lapse: "red", exit: "gray" } as const;
 
 export default function StageFlowView() {
@@ -91,10 +97,10 @@ export default function StageFlowView() {
   const [state, set] = useUrlState(DEFAULTS);
   const body = useMemo(
     (): StageFlowRequest => ({
-      ...(state.persona ? { persona: state.persona } : {}),
+      ...cohortQuery(state.persona, state.stage),
       ...periodQuery(state.from, state.to),
     }),
-    [state.persona, state.from, state.to],
+    [state.persona, state.stage, state.from, state.to],
   );
   const [list, setList] = useState<CustomerListRequest | null>(null);
   const query = useQuery({
@@ -111,6 +117,7 @@ export default function StageFlowView() {
       <Card withBorder padding="md">
         <Group gap="md" align="end" wrap="wrap">
           <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
+          <StageSelect value={state.stage} onChange={(stage) => set({ stage })} />
           <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
         </Group>
       </Card>

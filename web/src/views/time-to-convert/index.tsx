@@ -18,7 +18,13 @@ import {
   insightCustomerList,
 } from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
-import { PeriodInputs, PersonaSelect, periodQuery, personaQuery } from "../../components/filters.js";
+import {
+  cohortQuery,
+  PeriodInputs,
+  PersonaSelect,
+  periodQuery,
+  StageSelect,
+} from "../../components/filters.js";
 import { type StepDraft, StepEditor, stepDraft, stepOf, useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
@@ -305,6 +311,7 @@ export default function TimeToConvertView() {
     end: "",
     window: DEFAULT_WINDOW,
     persona: "",
+    stage: "",
     from: "",
     to: "",
   });
@@ -331,7 +338,7 @@ export default function TimeToConvertView() {
     start,
     end,
     window: state.window,
-    ...personaQuery(state.persona),
+    ...cohortQuery(state.persona, state.stage),
     ...periodQuery(state.from, state.to),
   };
   const [list, setList] = useState<CustomerListRequest | null>(null);
@@ -352,6 +359,7 @@ export default function TimeToConvertView() {
       <ViewHeader title={t("title")} intro={t("subtitle")}>
         <Group align="end" wrap="wrap">
           <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
+          <StageSelect value={state.stage} onChange={(stage) => set({ stage })} />
           <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
         </Group>
       </ViewHeader>
