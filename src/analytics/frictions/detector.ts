@@ -12,6 +12,9 @@ import { type Params, quoteString } from "../../store/sql.js";
 import type { Evidence, Friction, FrictionKind } from "./schema.js";
 import type { FrictionSettings } from "./settings.js";
 
+/** The statistics module, for the detectors that import their helpers from here. */
+export { round, zScore, zSql } from "../stats.js";
+
 export interface Detection {
   conn: DuckDBConnection;
   defs: JourneyDefinitions;
@@ -53,21 +56,6 @@ export interface Detector {
   find(d: Detection): Promise<Found[]>;
 }
 
-/** Signed two-proportion z of x1/n1 against x2/n2, as SQL over numeric expressions; NULL when undefined. */
-export function zSql(x1: string, n1: string, x2: string, n2: string): string {
-  const pooled = `((${x1}) + (${x2})) / ((${n1}) + (${n2}))`;
-  return `(((${x1}) / (${n1}) - (${x2}) / (${n2})) /
-          nullif(sqrt(${pooled} * (1 - ${pooled}) * (1 / (${n1}) + 1 / (${n2}))), 0))`;
-}
-
-/** The same z in JavaScript, for the few numbers a detector has already aggregated. */
-export function zScore(x1: number, n1: number, x2: number, n2: number): number | null {
-  if (n1 === 0 || n2 === 0) return null;
-  const p = (x1 + x2) / (n1 + n2);
-  const se = Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
-  return se === 0 ? null : (x1 / n1 - x2 / n2) / se;
-}
-
 /** The customer an event belongs to today: its identity's customer, followed to the surviving one. */
 export const EVENT_CUSTOMER =
   "JOIN identities i ON i.id = e.identity_id JOIN customers c ON c.id = i.customer_id";
@@ -93,7 +81,6 @@ export function touchpointById(
   return id === null || id === undefined ? undefined : defs.touchpoints.find((t) => t.id === id);
 }
 
-export const round = (v: number, digits = 4): number => Math.round(v * 10 ** digits) / 10 ** digits;
 export const dayOf = (d: Date | string): string => new Date(d).toISOString().slice(0, 10);
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 

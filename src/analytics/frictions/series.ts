@@ -2,8 +2,10 @@
 // next to the baseline's (whatever its detector compares), and the day the affected segment's own rate
 // jumped, if it did. Each detector gathers its days in one grouped SQL query over the temp table it
 // already built; this module turns those rows into a dense series and finds the change point.
+
 import type { DuckDBValue } from "@duckdb/node-api";
 import { all } from "../../store/database.js";
+import { zScore } from "../stats.js";
 import { type Detection, num } from "./detector.js";
 import type { SeriesDay } from "./schema.js";
 
@@ -98,9 +100,7 @@ export function changePointOf(series: readonly SeriesDay[], minUnits: number): s
       const ax = x - bx;
       if (an >= minUnits && bn >= minUnits && ax / an > bx / bn) {
         const llr = logLikelihood(ax, an) + logLikelihood(bx, bn) - whole;
-        const pooled = x / n;
-        const se = Math.sqrt(pooled * (1 - pooled) * (1 / an + 1 / bn));
-        const z = se ? (ax / an - bx / bn) / se : 0;
+        const z = zScore(ax, an, bx, bn) ?? 0;
         if (!best || llr > best.llr) best = { day: p.day, llr, z };
       }
     }

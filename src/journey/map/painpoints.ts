@@ -3,6 +3,7 @@
 // responses slower than the channel's target, and negative feedback. Each comes with the numbers it
 // rests on and the customers behind it.
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { zScore as signedZ } from "../../analytics/stats.js";
 import * as m from "../../findings/message.js";
 import { renderLine } from "../../findings/render.js";
 import { all } from "../../store/database.js";
@@ -11,13 +12,9 @@ import type { JourneyDefinitions } from "../definitions.js";
 import type { PainKind, PainPoint, TouchpointMetrics } from "./schema.js";
 import { TREND_DAYS, touchpointAudiences, touchpointPredicates } from "./touchpoints.js";
 
-/** |z| of two proportions; large means the difference is unlikely to be chance. */
-function zScore(x1: number, n1: number, x2: number, n2: number): number {
-  if (n1 === 0 || n2 === 0) return 0;
-  const p = (x1 + x2) / (n1 + n2);
-  const se = Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
-  return se === 0 ? 0 : Math.abs(x1 / n1 - x2 / n2) / se;
-}
+/** |z| of two proportions (the statistics module's), 0 when undefined: large means unlikely to be chance. */
+const zScore = (x1: number, n1: number, x2: number, n2: number): number =>
+  Math.abs(signedZ(x1, n1, x2, n2) ?? 0);
 
 const SIGNIFICANT = 3;
 const MIN_CUSTOMERS = 20;
