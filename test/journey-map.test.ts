@@ -27,6 +27,8 @@ import {
 import { startTestServer, type TestServer } from "./helpers/server.js";
 
 const WORLD = { customers: 1500, days: 60, seed: 1, end: new Date("2026-06-01T00:00:00.000Z") };
+/** The whole world: a map's default period is the last 30 days, and the planted problems span all 60. */
+const WHOLE = { from: "2026-04-02T00:00:00.000Z" };
 const NOW = Date.parse("2026-09-01T00:00:00.000Z");
 const TIM = "tech-savvy-tim";
 const TRUDY = "traditional-trudy";
@@ -48,10 +50,10 @@ beforeAll(async () => {
   const loaded = await loadDemoWorld(server.running.ctx, WORLD);
   problems = (JSON.parse(fs.readFileSync(loaded.manifest, "utf8")) as { problems: ProblemEntry[] }).problems;
   await refresh(server);
-  all10 = await journeyMap(server, { top: 10 });
-  all50 = await journeyMap(server, { top: 50 });
-  tim = await journeyMap(server, { persona: TIM, top: 50 });
-  trudy = await journeyMap(server, { persona: TRUDY, top: 50 });
+  all10 = await journeyMap(server, { ...WHOLE, top: 10 });
+  all50 = await journeyMap(server, { ...WHOLE, top: 50 });
+  tim = await journeyMap(server, { ...WHOLE, persona: TIM, top: 50 });
+  trudy = await journeyMap(server, { ...WHOLE, persona: TRUDY, top: 50 });
   exported = await exportCsv();
 }, 120_000);
 afterAll(async () => {
@@ -59,7 +61,7 @@ afterAll(async () => {
 });
 
 async function exportCsv(): Promise<string> {
-  const res = await server.raw<string>(`/api/journey-map/export${qs({ format: "csv", top: 10 })}`, {
+  const res = await server.raw<string>(`/api/journey-map/export${qs({ ...WHOLE, format: "csv", top: 10 })}`, {
     headers: { authorization: `Bearer ${server.apiToken}` },
   });
   expect(res.status).toBe(200);
@@ -216,7 +218,7 @@ describe("pain points", () => {
 // Who is in each list, on a world small enough to know, is test/membership.test.ts.
 describe("the customers behind a number", () => {
   /** Pages through an audience (small pages, so several) and checks it against the map's number. */
-  async function expectAudience(audience: string, n: number, scope: Scope = {}): Promise<void> {
+  async function expectAudience(audience: string, n: number, scope: Scope = WHOLE): Promise<void> {
     const { totals, ids } = await audienceAll(server, audience, { limit: 400, ...scope });
     expect(
       totals.every((t) => t === n),
@@ -252,10 +254,11 @@ describe("the customers behind a number", () => {
   });
 
   it("a persona's and a period's numbers", async () => {
-    await expectAudience("cohort", tim.customers, { persona: TIM });
-    for (const s of tim.stages) await expectAudience(`stage:${s.key}:reached`, s.reached, { persona: TIM });
+    await expectAudience("cohort", tim.customers, { ...WHOLE, persona: TIM });
+    for (const s of tim.stages)
+      await expectAudience(`stage:${s.key}:reached`, s.reached, { ...WHOLE, persona: TIM });
     const orders = touchpoint(trudy, "order-store")!;
-    await expectAudience("touchpoint:order-store:reach", orders.reach, { persona: TRUDY });
+    await expectAudience("touchpoint:order-store:reach", orders.reach, { ...WHOLE, persona: TRUDY });
     const period = { from: "2026-05-01T00:00:00.000Z", to: "2026-06-01T00:00:00.000Z" };
     const recent = await journeyMap(server, { ...period, top: 10 });
     for (const s of recent.stages) await expectAudience(`stage:${s.key}:reached`, s.reached, period);
@@ -265,7 +268,7 @@ describe("the customers behind a number", () => {
     const res = expectOk(
       await server.api<{
         customers: Array<{ id: number; persona: string | null; stage: string | null; lastSeen: string }>;
-      }>(`/api/journey-map/customers${qs({ audience: "cohort", persona: TRUDY, limit: 5 })}`),
+      }>(`/api/journey-map/customers${qs({ ...WHOLE, audience: "cohort", persona: TRUDY, limit: 5 })}`),
     );
     expect(res.customers).toHaveLength(5);
     const stages = all50.stages.map((s) => s.key);
@@ -284,7 +287,7 @@ describe("comparison, export and period", () => {
   it("compare=persona gives other − base per stage", async () => {
     const cmp = expectOk(
       await server.api<MapComparison>(
-        `/api/journey-map${qs({ persona: TIM, top: 50, compare: `persona:${TRUDY}` })}`,
+        `/api/journey-map${qs({ ...WHOLE, persona: TIM, top: 50, compare: `persona:${TRUDY}` })}`,
       ),
     );
     expect(cmp.base.persona?.id).toBe(TIM);
@@ -317,9 +320,12 @@ describe("comparison, export and period", () => {
   });
 
   it("exports CSV with a header and one row per stage metric, and JSON that is the map", async () => {
-    const res = await server.raw<string>(`/api/journey-map/export${qs({ format: "csv", top: 10 })}`, {
-      headers: { authorization: `Bearer ${server.apiToken}` },
-    });
+    const res = await server.raw<string>(
+      `/api/journey-map/export${qs({ ...WHOLE, format: "csv", top: 10 })}`,
+      {
+        headers: { authorization: `Bearer ${server.apiToken}` },
+      },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
     expect(res.headers.get("content-disposition")).toMatch(
@@ -348,9 +354,12 @@ describe("comparison, export and period", () => {
       stageRows.find((l) => l.split(",")[3] === key && l.split(",")[6] === "reached")!.split(",")[7];
     for (const s of all10.stages) expect(reached(s.key)).toBe(String(s.reached));
 
-    const json = await server.raw<JourneyMap>(`/api/journey-map/export${qs({ format: "json", top: 10 })}`, {
-      headers: { authorization: `Bearer ${server.apiToken}` },
-    });
+    const json = await server.raw<JourneyMap>(
+      `/api/journey-map/export${qs({ ...WHOLE, format: "json", top: 10 })}`,
+      {
+        headers: { authorization: `Bearer ${server.apiToken}` },
+      },
+    );
     expect(json.status).toBe(200);
     expect(json.headers.get("content-disposition")).toMatch(/\.json"$/);
     expect(comparable(json.body)).toEqual(comparable(all10));
@@ -375,7 +384,7 @@ describe("editing the touchpoint catalogue changes the map", () => {
     const before = touchpoint(all50, "checkout-web")!;
     expect(before.stage).toBe("purchase");
     expectOk(await patch("checkout-web", { stage: "consideration" }));
-    const moved = await journeyMap(server, { top: 50 });
+    const moved = await journeyMap(server, { ...WHOLE, top: 50 });
     const now = touchpoint(moved, "checkout-web")!;
     expect(now.stage).toBe("consideration");
     expect(stageOf(moved, "consideration").touchpoints.map((t) => t.id)).toContain("checkout-web");
@@ -387,7 +396,7 @@ describe("editing the touchpoint catalogue changes the map", () => {
     );
 
     expectOk(await patch("checkout-web", { stage: "purchase" }));
-    const back = await journeyMap(server, { top: 50 });
+    const back = await journeyMap(server, { ...WHOLE, top: 50 });
     expect(comparable(back)).toEqual(comparable(all50));
   });
 
@@ -399,7 +408,7 @@ describe("editing the touchpoint catalogue changes the map", () => {
     const volume = touchpoint(all50, "payment-failed-app")!.volume;
 
     expectOk(await server.api(`/api/touchpoints/payment-failed-app`, { method: "DELETE" }));
-    const without = await journeyMap(server, { top: 50 });
+    const without = await journeyMap(server, { ...WHOLE, top: 50 });
     expect(touchpoint(without, "payment-failed-app")).toBeUndefined();
     expect(pains(without).find((p) => p.id === "failure:payment-failed-app")).toBeUndefined();
     const unmatched = expectOk(
@@ -415,7 +424,7 @@ describe("editing the touchpoint catalogue changes the map", () => {
     expectOk(await server.api(`/api/touchpoints${qs({ before: next })}`, { body: definition }), 201);
     const restored = expectOk(await server.api<{ items: Touchpoint[] }>("/api/touchpoints")).items;
     expect(restored.map((t) => t.id)).toEqual(catalogue.map((t) => t.id));
-    const back = await journeyMap(server, { top: 50 });
+    const back = await journeyMap(server, { ...WHOLE, top: 50 });
     expect(comparable(back)).toEqual(comparable(all50));
   });
 
@@ -426,7 +435,7 @@ describe("editing the touchpoint catalogue changes the map", () => {
 
 describe("the overview", () => {
   it("sums channels to the period's events and agrees with the map and the surveys", async () => {
-    const o = expectOk(await server.api<Overview>("/api/overview"));
+    const o = expectOk(await server.api<Overview>(`/api/overview${qs(WHOLE)}`));
     expect(o.period).toEqual(all10.period);
     expect(o.channels.reduce((n, c) => n + c.events, 0)).toBe(o.events);
     const [events] = await server.query(
@@ -479,8 +488,8 @@ describe("the overview", () => {
   });
 
   it("of a persona counts its cohort's events, customers and stages, as Tim's map does", async () => {
-    const o = expectOk(await server.api<Overview>(`/api/overview${qs({ persona: TIM })}`));
-    const everyone = expectOk(await server.api<Overview>("/api/overview"));
+    const o = expectOk(await server.api<Overview>(`/api/overview${qs({ ...WHOLE, persona: TIM })}`));
+    const everyone = expectOk(await server.api<Overview>(`/api/overview${qs(WHOLE)}`));
     expect(o.period).toEqual(tim.period);
     const [own] = await server.query(
       `SELECT count(*)::INTEGER AS events, count(DISTINCT c.canonical_id)::INTEGER AS customers

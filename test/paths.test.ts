@@ -278,8 +278,8 @@ describe("paths", () => {
     const { t, period } = stretch();
     const who = uid("cli");
     await send(server, ...walk(t, who, ["Product Viewed", "Product Added", "Order Completed"]));
-    const args = ["--db", server.dbPath, "paths", "--from", "Product Viewed", "--steps", "3"];
-    const dates = ["--from-date", period.from, "--to-date", period.to];
+    const args = ["--db", server.dbPath, "paths", "--start", "Product Viewed", "--steps", "3"];
+    const dates = ["--from", period.from, "--to", period.to];
     const viaCli = await runCliJson<PathsResult>(server.dir, [
       ...args,
       "--goal",
@@ -295,9 +295,9 @@ describe("paths", () => {
       }),
     );
     expect(viaCli.goal?.share).toBe(1);
-    const bad = await runCli(server.dir, ["--db", server.dbPath, "paths", "--from", "A", "--to", "B"]);
+    const bad = await runCli(server.dir, ["--db", server.dbPath, "paths", "--start", "A", "--end", "B"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/give one of --from EVENT/);
+    expect(bad.stderr).toMatch(/give one of --start STEP/);
   });
 
   it("answer a bad request with a readable 400 in the error envelope", async () => {

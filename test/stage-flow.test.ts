@@ -172,6 +172,11 @@ describe("stage flow by persona", () => {
     };
     await bad({ from: "2024-02-01T00:00:00Z", to: "2024-01-01T00:00:00Z" }, /before/);
     await bad({ from: "yesterday" }, /from/);
-    await bad({ stage: "purchase" }, /additional/);
+    await bad({ colour: "purple" }, /additional/);
+    const stage = await server.api("/api/insights/stage-flow", {
+      method: "POST",
+      body: { stage: "nowhere" },
+    });
+    expect(expectError(stage, 404, "not_found").message).toMatch(/no stage "nowhere"/);
   });
 });

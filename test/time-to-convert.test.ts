@@ -75,7 +75,7 @@ describe("time to convert", () => {
     expect(r.averageSeconds).toBe(20_520); // 5.7 h
     expect(r.fastestSeconds).toBe(3600);
     expect(r.slowestSeconds).toBe(12 * 3600);
-    expect(r.steps).toEqual({ from: gaps.s.from, to: gaps.s.to });
+    expect(r.steps).toEqual({ start: gaps.s.from, end: gaps.s.to });
   });
 
   it("bins conversions in human steps up to the window, or in log-spaced bins", async () => {
@@ -175,9 +175,9 @@ describe("time to convert", () => {
       expect(expectError(res, 400, "invalid_request").message).toMatch(pattern);
     };
     const ok = { start: { event: "A" }, end: { event: "B" } };
-    await bad({ ...ok, from: { touchpoint: "nope" } }, /from: no touchpoint "nope"/);
+    await bad({ ...ok, start: { touchpoint: "nope" } }, /start: no touchpoint "nope"/);
     await bad(
-      { ...ok, to: { stage: "purchase", where: [{ property: "x", op: "exists" }] } },
+      { ...ok, end: { stage: "purchase", where: [{ property: "x", op: "exists" }] } },
       /no conditions/,
     );
     await bad({ ...ok, window: "soon" }, /window/);

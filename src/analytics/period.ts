@@ -8,8 +8,8 @@ import { invalid, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all } from "../store/database.js";
 
-/** Days a period covers when it has no `from`: the last month of data, as analytics products default to. */
-export const DEFAULT_PERIOD_DAYS = 30;
+/** Days a period covers when it has no `from`: a quarter, long enough for journeys that take weeks from first touch to purchase and the frictions of each. */
+export const DEFAULT_PERIOD_DAYS = 90;
 const DAY_MS = 86_400_000;
 
 const bound = (description: string) =>

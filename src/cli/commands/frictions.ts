@@ -142,7 +142,7 @@ export function frictionCommands(program: Command): void {
     .description(
       "what is really wrong: drop-offs with the segment that explains them, abandonment, repeat contacts, slow responses, over-contact, negative feedback",
     )
-    .option("--from <iso>", "start of the period, inclusive: a date or time (default: 30 days before --to)")
+    .option("--from <iso>", "start of the period, inclusive: a date or time (default: 90 days before --to)")
     .option("--to <iso>", "end of the period, exclusive (default: just after the newest event)")
     .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
     .option("--stage <key>", "only customers now in this journey stage (a stage key); default every stage")

@@ -116,7 +116,7 @@ function funnelFlags(cmd: Command): Command {
     .option("--where <step:condition>", 'a condition on a step, e.g. "3:total gt 100" (repeat)', collect)
     .option("--window <length>", "conversion window from step 1, e.g. 30m, 12h, 14d (default 14d)")
     .option("--order <mode>", "ordered (default), strict or unordered")
-    .option("--from <date>", "first step-1 event counted (default: 30 days before --to)")
+    .option("--from <date>", "first step-1 event counted (default: 90 days before --to)")
     .option("--to <date>", "end of the period (default: the newest event)")
     .option("--breakdown <property>", "split by a property of the step-1 event, e.g. context.os.name")
     .option("--interval <unit>", "conversion over time: day or week")

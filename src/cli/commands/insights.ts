@@ -230,7 +230,7 @@ Examples:
   program
     .command("stage-flow")
     .description("how customers moved between journey stages in a period: Sankey links, lapses and exits")
-    .option("--from <date>", "start of the period, inclusive (default: 30 days before --to)")
+    .option("--from <date>", "start of the period, inclusive (default: 90 days before --to)")
     .option("--to <date>", "end of the period, exclusive (default: just after the newest journey event)")
     .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
     .option("--stage <key>", "only customers now in this journey stage (a stage key); default every stage")
@@ -263,7 +263,7 @@ Examples:
       "--window <length>",
       "how long after the start step a conversion counts, e.g. 12h, 14d (default 14d)",
     )
-    .option("--from <date>", "first start-step event counted (default: 30 days before --to)")
+    .option("--from <date>", "first start-step event counted (default: 90 days before --to)")
     .option("--to <date>", "end of the start-step events counted, exclusive (default: the newest event)")
     .option("--bins <n>", "log-spaced bins from the fastest to the slowest (default: human steps)")
     .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")

@@ -218,7 +218,7 @@ export function journeyCommands(program: Command): void {
     )
     .option("--persona <id>", "a persona id (see `itinera personas list`), or unassigned; default everyone")
     .option("--stage <key>", "only customers now in this journey stage (a stage key); default every stage")
-    .option("--from <iso>", "start of the period, inclusive: a date or time (default: 30 days before --to)")
+    .option("--from <iso>", "start of the period, inclusive: a date or time (default: 90 days before --to)")
     .option("--to <iso>", "end of the period, exclusive (default: just after the newest event)")
     .option("--top <n>", "touchpoints and pain points shown per stage, 1–50 (default 6)")
     .option("--compare <what>", "persona:<id> or period:<from>/<to>: a second map and the differences")

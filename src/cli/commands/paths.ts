@@ -91,7 +91,7 @@ export function pathsCommand(program: Command): void {
     .option("--steps <n>", "steps after the start or before the end, 1 to 10 (default 5)")
     .option("--session <length>", "inactivity that ends a session, e.g. 30m, 2h (default 30m)")
     .option("--goal <step>", "with --start: the share of paths that reach this step in the session")
-    .option("--from <date>", "first start (end) event counted (default: 30 days before --to)")
+    .option("--from <date>", "first start (end) event counted (default: 90 days before --to)")
     .option("--to <date>", "end of the period, exclusive (default: just after the newest event)")
     .option("--group <what>", "what a step is: event (default) or touchpoint")
     .option("--persona <id>", "only customers of this persona (or unassigned); default everyone")
