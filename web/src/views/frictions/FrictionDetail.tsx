@@ -20,7 +20,7 @@ import { MorePages } from "../../components/MorePages.js";
 import { ErrorState, Loading } from "../../components/states.js";
 import { useFindingText } from "../../i18n/findings.js";
 import { type Format, useFormat } from "../../i18n/format.js";
-import { type Friction, useFrictionCustomers } from "./api.js";
+import { type Friction, type FrictionScope, useFrictionCustomers } from "./api.js";
 import { evidencePanels, panelLabel, panelOption } from "./evidence.js";
 import { KindBadge, lostText, SegmentBadges, useStageName } from "./parts.js";
 import { FrictionSeries } from "./SeriesChart.js";
@@ -75,15 +75,12 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
 
 export function FrictionDetail({
   friction: f,
-  persona,
-  from,
-  to,
+  scope,
   closeHref,
 }: {
   friction: Friction;
-  persona: string;
-  from: string;
-  to: string;
+  /** The persona, stage and period the friction was found in: its customers are listed for the same. */
+  scope: FrictionScope;
   closeHref: string;
 }) {
   const { t } = useTranslation(["frictions", "common"]);
@@ -252,26 +249,16 @@ export function FrictionDetail({
           </Stack>
         </SimpleGrid>
 
-        <FrictionCustomers id={f.id} persona={persona} from={from} to={to} />
+        <FrictionCustomers id={f.id} scope={scope} />
       </Stack>
     </Paper>
   );
 }
 
-function FrictionCustomers({
-  id,
-  persona,
-  from,
-  to,
-}: {
-  id: string;
-  persona: string;
-  from: string;
-  to: string;
-}) {
+function FrictionCustomers({ id, scope }: { id: string; scope: FrictionScope }) {
   const { t } = useTranslation(["frictions", "common"]);
   const format = useFormat();
-  const pages = useFrictionCustomers(id, persona, from, to);
+  const pages = useFrictionCustomers(id, scope);
   return (
     <Stack gap="xs">
       <Title order={4} size="h5">

@@ -3,7 +3,7 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import type { FrictionCustomers, FrictionList } from "../../../../src/analytics/frictions/schema.js";
 import { api } from "../../api/client.js";
-import { periodQuery, personaQuery } from "../../components/filters.js";
+import { cohortQuery, periodQuery } from "../../components/filters.js";
 
 export type { Friction, FrictionKind, FrictionList } from "../../../../src/analytics/frictions/schema.js";
 
@@ -12,13 +12,25 @@ export const DEFAULT_LIMIT = 20;
 export const LIMITS = [10, 20, 50, 100] as const;
 export const CUSTOMERS_PAGE = 25;
 
-/** `persona`: an id, or "" for everyone. */
-export function useFrictions(persona: string, from: string, to: string, limit: number = DEFAULT_LIMIT) {
+/** Whose frictions and when: a persona id and a stage key ("" for everyone), and the URL's dates. */
+export interface FrictionScope {
+  persona: string;
+  stage?: string;
+  from: string;
+  to: string;
+}
+
+const scopeQuery = (s: FrictionScope) => ({
+  ...cohortQuery(s.persona, s.stage ?? ""),
+  ...periodQuery(s.from, s.to),
+});
+
+export function useFrictions(scope: FrictionScope, limit: number = DEFAULT_LIMIT) {
   return useQuery({
-    queryKey: ["frictions", persona, from, to, limit],
+    queryKey: ["frictions", scope.persona, scope.stage ?? "", scope.from, scope.to, limit],
     queryFn: ({ signal }) =>
       api<FrictionList>("/api/frictions", {
-        query: { ...personaQuery(persona), ...periodQuery(from, to), limit },
+        query: { ...scopeQuery(scope), limit },
         signal,
       }),
     // The finder scans the whole period; its answer changes only with new events.
@@ -26,14 +38,13 @@ export function useFrictions(persona: string, from: string, to: string, limit: n
   });
 }
 
-export function useFrictionCustomers(id: string, persona: string, from: string, to: string) {
+export function useFrictionCustomers(id: string, scope: FrictionScope) {
   return useInfiniteQuery({
-    queryKey: ["friction-customers", id, persona, from, to],
+    queryKey: ["friction-customers", id, scope.persona, scope.stage ?? "", scope.from, scope.to],
     queryFn: ({ pageParam, signal }) =>
       api<FrictionCustomers>(`/api/frictions/${encodeURIComponent(id)}/customers`, {
         query: {
-          ...personaQuery(persona),
-          ...periodQuery(from, to),
+          ...scopeQuery(scope),
           limit: CUSTOMERS_PAGE,
           after: pageParam,
         },

@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useStats } from "../../api/shared.js";
 import { useUrlState } from "../../app/url-state.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
-import { PeriodInputs, PersonaSelect } from "../../components/filters.js";
+import { PeriodInputs, PersonaSelect, StageSelect } from "../../components/filters.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
 import { DEFAULT_LIMIT, LIMITS, useFrictions } from "./api.js";
@@ -36,9 +36,9 @@ export default function FrictionsView() {
 function Frictions() {
   const { t } = useTranslation(["frictions", "common"]);
   const format = useFormat();
-  const [state, set] = useUrlState({ persona: "", from: "", to: "", id: "", limit: "" });
+  const [state, set] = useUrlState({ persona: "", stage: "", from: "", to: "", id: "", limit: "" });
   const limit = Number(state.limit) || DEFAULT_LIMIT;
-  const list = useFrictions(state.persona, state.from, state.to, limit);
+  const list = useFrictions(state, limit);
   const hrefOf = (id: string) => frictionHref(id, state, state.limit);
   const detailRef = useRef<HTMLDivElement>(null);
   const selected = list.data?.frictions.find((f) => f.id === state.id);
@@ -52,6 +52,7 @@ function Frictions() {
     <Stack gap="md">
       <Group align="end" gap="md" wrap="wrap">
         <PersonaSelect value={state.persona} onChange={(persona) => set({ persona, id: "" })} />
+        <StageSelect value={state.stage} onChange={(stage) => set({ stage, id: "" })} />
         <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
         <Select
           label={t("limit")}
@@ -86,14 +87,7 @@ function Frictions() {
           <div ref={detailRef} style={{ scrollMarginTop: 72 }}>
             {state.id &&
               (selected ? (
-                <FrictionDetail
-                  key={selected.id}
-                  friction={selected}
-                  persona={state.persona}
-                  from={state.from}
-                  to={state.to}
-                  closeHref={hrefOf("")}
-                />
+                <FrictionDetail key={selected.id} friction={selected} scope={state} closeHref={hrefOf("")} />
               ) : (
                 <Alert color="yellow" title={t("detail.notFound")} data-testid="friction-not-found">
                   {t("detail.notFoundBody")}

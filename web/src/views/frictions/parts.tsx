@@ -4,7 +4,7 @@ import { Badge, Code, Group, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { queryString } from "../../api/client.js";
 import { type Format, useFormat } from "../../i18n/format.js";
-import type { Friction, FrictionKind } from "./api.js";
+import type { Friction, FrictionKind, FrictionScope } from "./api.js";
 import "./messages.js";
 
 const KIND_COLOR: Record<FrictionKind, string> = {
@@ -18,12 +18,9 @@ const KIND_COLOR: Record<FrictionKind, string> = {
 };
 
 /** The link that opens a friction in the frictions view, keeping the persona and period it was found in. */
-export function frictionHref(
-  id: string,
-  scope: { persona: string; from: string; to: string },
-  limit?: string,
-): string {
-  return `/frictions${queryString({ id, persona: scope.persona, from: scope.from, to: scope.to, limit })}`;
+export function frictionHref(id: string, scope: FrictionScope, limit?: string): string {
+  const { persona, stage, from, to } = scope;
+  return `/frictions${queryString({ id, persona, stage, from, to, limit })}`;
 }
 
 export function KindBadge({ kind }: { kind: FrictionKind }) {

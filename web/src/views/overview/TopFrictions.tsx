@@ -17,7 +17,7 @@ export function TopFrictions({ persona, from, to }: { persona: string; from: str
   const { t } = useTranslation(["overview", "frictions"]);
   const findingText = useFindingText();
   const format = useFormat();
-  const list = useFrictions(persona, from, to);
+  const list = useFrictions({ persona, from, to });
   const lostWords = useLostWords();
   return (
     <Paper withBorder p="md" radius="md" data-testid="top-frictions">
