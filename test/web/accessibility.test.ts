@@ -108,6 +108,7 @@ const VIEWS: View[] = [
     ready: async (p) => {
       await visible(p, "friction-customers-total");
       await drawn(p, "evidence-chart-measure");
+      await drawn(p, "friction-series-chart");
     },
   },
   {
@@ -148,7 +149,7 @@ const CHARTS_WITH_TABLES: Array<{ view: string; charts: string[] }> = [
   { view: "retention", charts: ["retention-curve"] },
   { view: "stage flow", charts: ["stage-flow-sankey"] },
   { view: "time to convert", charts: ["ttc-histogram"] },
-  { view: "a friction's detail", charts: ["evidence-chart-measure"] },
+  { view: "a friction's detail", charts: ["evidence-chart-measure", "friction-series-chart"] },
 ];
 
 const LANGUAGES = [
