@@ -1,20 +1,14 @@
 // The dashboard's entry: languages, theme, data cache, then the routes.
 import "@mantine/core/styles.css";
 import "./app/app.css";
-import { createTheme, MantineProvider } from "@mantine/core";
+import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { ApiError } from "./api/client.js";
 import { App } from "./app/App.js";
+import { cssVariablesResolver, theme } from "./app/theme.js";
 import { setupI18n } from "./i18n/index.js";
-
-const theme = createTheme({
-  primaryColor: "blue",
-  fontFamily:
-    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans KR', 'Noto Sans CJK KR', 'Apple SD Gothic Neo', sans-serif",
-  defaultRadius: "md",
-});
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -33,7 +27,7 @@ const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");
 createRoot(root).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <QueryClientProvider client={queries}>
         <App />
       </QueryClientProvider>

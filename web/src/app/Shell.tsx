@@ -24,6 +24,7 @@ export function Shell() {
   const { account, can, signOut } = useAuth();
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
+  const accountShown = account?.name || account?.email || "";
   return (
     <AppShell
       header={{ height: 56 }}
@@ -58,8 +59,11 @@ export function Shell() {
             />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
-                <UnstyledButton aria-label={t("account.signedInAs", { email: account?.email ?? "" })}>
-                  <Text size="sm">{account?.name || account?.email}</Text>
+                {/* The name starts with what the button shows, so a voice command of it works. */}
+                <UnstyledButton
+                  aria-label={`${accountShown}: ${t("account.signedInAs", { email: account?.email ?? "" })}`}
+                >
+                  <Text size="sm">{accountShown}</Text>
                 </UnstyledButton>
               </Menu.Target>
               <Menu.Dropdown>

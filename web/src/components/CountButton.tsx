@@ -1,5 +1,5 @@
-// A count that opens the customers behind it: a link-styled button whose accessible name says what it
-// lists. Every view that shows a number of customers uses it, so the numbers look and behave alike.
+// A count that opens the customers behind it: a link-styled button whose accessible name starts with the
+// number it shows (so a voice command of what is seen works) and says what it lists. Every view that shows a number of customers uses it, so the numbers look and behave alike.
 import { UnstyledButton } from "@mantine/core";
 import { useFormat } from "../i18n/format.js";
 
@@ -15,17 +15,18 @@ export function CountButton({
   testId: string;
 }) {
   const format = useFormat();
+  const shown = format.number(value);
   return (
     <UnstyledButton
       onClick={onClick}
-      aria-label={label}
+      aria-label={`${shown}: ${label}`}
       data-testid={testId}
       data-count={value}
-      c="blue.7"
+      c="var(--mantine-color-anchor)"
       fw={600}
       style={{ textDecoration: "underline dotted", textUnderlineOffset: 3 }}
     >
-      {format.number(value)}
+      {shown}
     </UnstyledButton>
   );
 }

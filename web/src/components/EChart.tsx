@@ -30,7 +30,7 @@ echarts.use([
 ]);
 
 /** The chart itself; views use `Chart` from ./Chart.tsx, which loads this module when first drawn. */
-export default function EChart({ option, height = 320, label, onClick, testId }: ChartProps) {
+export default function EChart({ option, height = 320, label, tableId, onClick, testId }: ChartProps) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const clickHandler = useRef(onClick);
@@ -59,6 +59,7 @@ export default function EChart({ option, height = 320, label, onClick, testId }:
       ref={element}
       role="img"
       aria-label={label}
+      aria-details={tableId}
       data-testid={testId}
       className="itinera-chart"
       style={{ width: "100%", height }}

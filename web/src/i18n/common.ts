@@ -36,6 +36,7 @@ const en = {
     notFound: "This page does not exist",
     backHome: "Back to the overview",
   },
+  chart: { viewTable: "View as table" },
   access: {
     title: "No access to this page",
     body: "Your role ({{role}}) does not include this page. An admin can change your role in Settings → Accounts.",
@@ -157,6 +158,7 @@ export const common = {
       notFound: "존재하지 않는 페이지입니다",
       backHome: "개요로 돌아가기",
     },
+    chart: { viewTable: "표로 보기" },
     access: {
       title: "이 페이지에 접근할 수 없습니다",
       body: "내 역할({{role}})에는 이 페이지가 포함되지 않습니다. 관리자가 설정 → 계정에서 역할을 바꿀 수 있습니다.",

@@ -21,7 +21,7 @@ import { ErrorState, Loading } from "../../components/states.js";
 import { useFindingText } from "../../i18n/findings.js";
 import { type Format, useFormat } from "../../i18n/format.js";
 import { type Friction, type FrictionScope, useFrictionCustomers } from "./api.js";
-import { evidencePanels, panelLabel, panelOption } from "./evidence.js";
+import { evidencePanels, formatUnit, type Panel, panelLabel, panelOption } from "./evidence.js";
 import { KindBadge, lostText, SegmentBadges, useStageName } from "./parts.js";
 import { FrictionSeries } from "./SeriesChart.js";
 
@@ -70,6 +70,47 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
       </Text>
       <div>{children}</div>
     </Stack>
+  );
+}
+
+/** A panel's bars (and its target line) as rows: what the chart draws, to be read. */
+function PanelTable({ panel, format }: { panel: Panel; format: Format }) {
+  const { t } = useTranslation("frictions");
+  const counts = (b: { cases?: number; units?: number }) =>
+    b.cases !== undefined && b.units !== undefined
+      ? `${format.number(b.cases)} / ${format.number(b.units)}`
+      : "–";
+  return (
+    <Table.ScrollContainer minWidth={320}>
+      <Table
+        fz="xs"
+        verticalSpacing={2}
+        id={`evidence-table-${panel.key}`}
+        aria-label={t("detail.panelTable", { title: panel.title })}
+        data-testid={`evidence-table-${panel.key}`}
+      >
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t("detail.panelBar")}</Table.Th>
+            <Table.Th ta="right">{t("detail.panelValue")}</Table.Th>
+            <Table.Th ta="right">{t("detail.panelCases")}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {[...panel.bars, ...(panel.mark ? [panel.mark] : [])].map(
+            (b: { label: string; value: number; cases?: number; units?: number }) => (
+              <Table.Tr key={b.label}>
+                <Table.Th scope="row" fw={400}>
+                  {b.label}
+                </Table.Th>
+                <Table.Td ta="right">{formatUnit(panel.unit, b.value, format)}</Table.Td>
+                <Table.Td ta="right">{counts(b)}</Table.Td>
+              </Table.Tr>
+            ),
+          )}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }
 
@@ -195,8 +236,10 @@ export function FrictionDetail({
                   option={panelOption(panel, format)}
                   height={Math.max(140, 48 * panel.bars.length + 40)}
                   label={panelLabel(panel, format)}
+                  tableId={`evidence-table-${panel.key}`}
                   testId={`evidence-chart-${panel.key}`}
                 />
+                <PanelTable panel={panel} format={format} />
               </Stack>
             ))}
           </SimpleGrid>

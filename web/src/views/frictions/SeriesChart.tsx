@@ -67,15 +67,23 @@ export function FrictionSeries({ friction: f }: { friction: Friction }) {
         option={option}
         height={280}
         label={t("series.chart", { measure: t("series.affected") })}
+        tableId="friction-series-table"
         testId="friction-series-chart"
       />
-      <ScrollArea.Autosize mah={260} type="auto" offsetScrollbars>
+      {/* The table scrolls inside a box: the box takes focus so the keyboard can scroll it too. */}
+      <ScrollArea.Autosize
+        mah={260}
+        type="auto"
+        offsetScrollbars
+        viewportProps={{ tabIndex: 0, role: "region", "aria-label": t("series.table") }}
+      >
         <Table.ScrollContainer minWidth={520}>
           <Table
             fz="sm"
             striped
             verticalSpacing={2}
             aria-label={t("series.table")}
+            id="friction-series-table"
             data-testid="friction-series-table"
           >
             <Table.Thead>

@@ -146,13 +146,20 @@ export function FunnelResults({
           option={option}
           height={340}
           label={t("result.chart")}
+          tableId="funnel-table"
           testId="funnel-chart"
           onClick={(item) => open(item.dataIndex + 1, "reached")}
         />
       </Paper>
 
       <Table.ScrollContainer minWidth={720}>
-        <Table striped highlightOnHover data-testid="funnel-table" aria-label={t("result.table")}>
+        <Table
+          striped
+          highlightOnHover
+          id="funnel-table"
+          data-testid="funnel-table"
+          aria-label={t("result.table")}
+        >
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t("result.step")}</Table.Th>
@@ -215,6 +222,7 @@ export function FunnelResults({
               option={breakdownOption}
               height={340}
               label={t("result.chartBreakdown", { property: breakdown })}
+              tableId="funnel-breakdown-table"
               testId="funnel-breakdown-chart"
             />
           </Paper>
@@ -222,6 +230,7 @@ export function FunnelResults({
             <Table
               striped
               aria-label={t("result.breakdownTable", { property: breakdown })}
+              id="funnel-breakdown-table"
               data-testid="funnel-breakdown-table"
             >
               <Table.Thead>

@@ -80,9 +80,15 @@ export function OverTime({
     <Paper withBorder p="sm" radius="md" data-testid="funnel-over-time">
       <Stack gap="sm">
         <Text fw={600}>{t("overTime.title")}</Text>
-        <Chart option={option} height={300} label={t("overTime.chart")} testId="funnel-over-time-chart" />
+        <Chart
+          option={option}
+          height={300}
+          label={t("overTime.chart")}
+          tableId="funnel-over-time-table"
+          testId="funnel-over-time-chart"
+        />
         <Table.ScrollContainer minWidth={480}>
-          <Table striped aria-label={t("overTime.table")}>
+          <Table striped aria-label={t("overTime.table")} id="funnel-over-time-table">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t("overTime.start")}</Table.Th>

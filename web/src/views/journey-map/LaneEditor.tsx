@@ -52,6 +52,8 @@ export function LaneEditor({
   };
 
   if (!editable) return <div data-testid={testId}>{list}</div>;
+  // A button's content is not read on its own: its name says what it edits and then what it shows.
+  const shown = items.length === 0 ? t("edit.empty") : items.join(", ");
 
   if (draft === null)
     return (
@@ -61,7 +63,7 @@ export function LaneEditor({
         tabIndex={0}
         className="jm-lane"
         data-testid={testId}
-        aria-label={label}
+        aria-label={`${label}: ${shown}`}
         title={label}
         onClick={startEditing}
         onKeyDown={(e) => {

@@ -25,38 +25,42 @@ function CustomersCell({ s }: { s: MapStage }) {
   const { t } = useTranslation(NS);
   const format = useFormat();
   return (
-    <dl className="jm-metrics">
-      <div>
-        <dt>{t("metric.reached")}</dt>
-        <dd>
-          <CountButton audience={`stage:${s.key}:reached`} value={s.reached} />
-        </dd>
-      </div>
-      {s.converted === null ? (
+    <>
+      <dl className="jm-metrics">
+        <div>
+          <dt>{t("metric.reached")}</dt>
+          <dd>
+            <CountButton audience={`stage:${s.key}:reached`} value={s.reached} />
+          </dd>
+        </div>
+        {s.converted !== null && (
+          <>
+            <div>
+              <dt>{t("metric.converted")}</dt>
+              <dd>
+                <CountButton audience={`stage:${s.key}:converted`} value={s.converted} />
+              </dd>
+            </div>
+            <div>
+              <dt>{t("metric.conversion")}</dt>
+              <dd data-testid={`jm-conversion-${s.key}`}>{format.percent(s.conversion)}</dd>
+            </div>
+            <div>
+              <dt>{t("metric.dropped")}</dt>
+              <dd>
+                <CountButton audience={`stage:${s.key}:dropped`} value={s.dropped} />
+              </dd>
+            </div>
+          </>
+        )}
+      </dl>
+      {/* A list of terms holds terms and their values only; the last stage's note goes after it. */}
+      {s.converted === null && (
         <Text size="xs" c="dimmed">
           {t("metric.lastStage")}
         </Text>
-      ) : (
-        <>
-          <div>
-            <dt>{t("metric.converted")}</dt>
-            <dd>
-              <CountButton audience={`stage:${s.key}:converted`} value={s.converted} />
-            </dd>
-          </div>
-          <div>
-            <dt>{t("metric.conversion")}</dt>
-            <dd data-testid={`jm-conversion-${s.key}`}>{format.percent(s.conversion)}</dd>
-          </div>
-          <div>
-            <dt>{t("metric.dropped")}</dt>
-            <dd>
-              <CountButton audience={`stage:${s.key}:dropped`} value={s.dropped} />
-            </dd>
-          </div>
-        </>
       )}
-    </dl>
+    </>
   );
 }
 

@@ -147,7 +147,7 @@ const en = {
     title: "No customers on the journey for this persona and period",
     body: "Choose another persona or a wider period.",
   },
-  count: "Show the {{n}} customers behind this number",
+  count: "{{n}}: show the customers behind this number",
 };
 
 registerMessages(NS, {
@@ -296,6 +296,6 @@ registerMessages(NS, {
       title: "이 페르소나와 기간에는 여정에 있는 고객이 없습니다",
       body: "다른 페르소나나 더 넓은 기간을 선택하세요.",
     },
-    count: "이 숫자에 해당하는 고객 {{n}}명 보기",
+    count: "{{n}}: 이 숫자에 해당하는 고객 보기",
   },
 });

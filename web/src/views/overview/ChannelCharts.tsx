@@ -1,6 +1,6 @@
 // Customers and events per channel, as two bar charts (events outnumber customers by far, so one axis
-// would flatten the customers).
-import { Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+// would flatten the customers), and the same numbers as a table the charts point at.
+import { Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Chart, type ChartOption, PALETTE } from "../../components/Chart.js";
 import { EmptyState } from "../../components/states.js";
@@ -40,6 +40,9 @@ function barOption(names: string[], values: number[], color: string, format: For
   };
 }
 
+/** Both charts hold the numbers of this one table. */
+const TABLE_ID = "channels-table";
+
 export function ChannelCharts({ channels }: { channels: Overview["channels"] }) {
   const { t } = useTranslation("overview");
   const format = useFormat();
@@ -59,6 +62,7 @@ export function ChannelCharts({ channels }: { channels: Overview["channels"] }) 
           option={barOption(names, values, color, format)}
           height={height}
           label={label}
+          tableId={TABLE_ID}
           testId={`channels-${key}`}
         />
       </Stack>
@@ -73,10 +77,43 @@ export function ChannelCharts({ channels }: { channels: Overview["channels"] }) 
         {channels.length === 0 ? (
           <EmptyState title={t("channels.none")} />
         ) : (
-          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-            {chart("customers", PALETTE[0] ?? "#228be6")}
-            {chart("events", PALETTE[1] ?? "#40c057")}
-          </SimpleGrid>
+          <>
+            <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+              {chart("customers", PALETTE[0] ?? "#228be6")}
+              {chart("events", PALETTE[1] ?? "#40c057")}
+            </SimpleGrid>
+            <Table.ScrollContainer minWidth={360}>
+              <Table
+                fz="sm"
+                verticalSpacing={4}
+                striped
+                id={TABLE_ID}
+                aria-label={t("channels.table")}
+                data-testid="channels-table"
+              >
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t("channels.channel")}</Table.Th>
+                    <Table.Th ta="right">{t("channels.customersColumn")}</Table.Th>
+                    <Table.Th ta="right">{t("channels.eventsColumn")}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {[...channels]
+                    .sort((a, b) => b.customers - a.customers)
+                    .map((c) => (
+                      <Table.Tr key={c.channel} data-channel={c.channel}>
+                        <Table.Th scope="row" fw={400}>
+                          {channelName(c.channel)}
+                        </Table.Th>
+                        <Table.Td ta="right">{format.number(c.customers)}</Table.Td>
+                        <Table.Td ta="right">{format.number(c.events)}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </>
         )}
       </Stack>
     </Paper>

@@ -343,6 +343,7 @@ function PathsResultView({ result, open }: { result: PathsResult; open: OpenCell
             name: result.anchor,
             direction: t(result.direction === "next" ? "direction.next" : "direction.previous"),
           })}
+          tableId="paths-table"
           testId="paths-sankey"
           onClick={onChartClick}
         />
@@ -384,6 +385,7 @@ function PathsResultView({ result, open }: { result: PathsResult; open: OpenCell
           rows={result.paths}
           total={result.totals.paths}
           testId="path-row"
+          id="paths-table"
           open={(path) => open({ path }, path.join(" → "))}
         />
       </Card>
@@ -418,18 +420,21 @@ function PathTable({
   rows,
   total,
   testId,
+  id,
   open,
 }: {
   rows: PathsResult["paths"];
   total: number;
   testId: string;
+  /** The id a chart points at when this table holds its numbers. */
+  id?: string;
   open: (path: string[]) => void;
 }) {
   const { t } = useTranslation("paths");
   const f = useFormat();
   return (
     <Table.ScrollContainer minWidth={640}>
-      <Table striped highlightOnHover verticalSpacing="xs">
+      <Table striped highlightOnHover verticalSpacing="xs" id={id}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th w={40}>{t("col.rank")}</Table.Th>

@@ -3,12 +3,18 @@
 import { Table, Text, UnstyledButton } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { RetentionResult } from "../../../../src/analytics/retention.js";
+import { textOn } from "../../app/theme.js";
 import { useFormat } from "../../i18n/format.js";
 
-/** Blue of the palette (#228be6) at an opacity that grows with the share. */
+/**
+ * Blue of the palette (#228be6) at a strength that grows with the share, mixed into the white of the
+ * table, with black or white text, whichever reads at AA on it.
+ */
 function shade(share: number): { background: string; color: string } {
   const alpha = 0.06 + 0.84 * Math.min(1, Math.max(0, share));
-  return { background: `rgba(34, 139, 230, ${alpha.toFixed(3)})`, color: alpha > 0.55 ? "white" : "inherit" };
+  const mix = (c: number) => Math.round(255 - alpha * (255 - c));
+  const background = `rgb(${mix(34)}, ${mix(139)}, ${mix(230)})`;
+  return { background, color: textOn(background) };
 }
 
 /** Opens the customers of a cohort (period 0) or those it retained in a period. */
@@ -77,7 +83,14 @@ export function CohortTable({
 
   return (
     <Table.ScrollContainer minWidth={Math.max(560, 180 + columns.length * 72)}>
-      <Table withColumnBorders verticalSpacing={6} horizontalSpacing="xs" fz="sm" data-testid="cohort-table">
+      <Table
+        withColumnBorders
+        verticalSpacing={6}
+        horizontalSpacing="xs"
+        fz="sm"
+        id="cohort-table"
+        data-testid="cohort-table"
+      >
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t("cohort")}</Table.Th>

@@ -46,7 +46,7 @@ registerMessages("retention", {
     curve: "Retention curve",
     curveLabel: "Retention curve: share of customers who came back, per period",
     tableLabel: "Retention cohorts of {{start}} returning with {{return}}",
-    cell: "{{customers}} of {{size}} customers ({{percent}})",
+    cell: "{{percent}}: {{customers}} of {{size}} customers",
     empty: "No customers did {{start}} in this period",
     emptyHint: "Pick another start step, a longer period or more periods.",
     pickSteps: "Pick a start and a return step",
@@ -68,7 +68,7 @@ registerMessages("retention", {
     curve: "리텐션 곡선",
     curveLabel: "리텐션 곡선: 기간별로 돌아온 고객의 비율",
     tableLabel: "{{start}} 코호트의 {{return}} 재방문 리텐션",
-    cell: "고객 {{size}}명 중 {{customers}}명 ({{percent}})",
+    cell: "{{percent}}: 고객 {{size}}명 중 {{customers}}명",
     empty: "이 기간에 {{start}}을(를) 수행한 고객이 없습니다",
     emptyHint: "다른 시작 단계, 더 긴 기간 또는 더 많은 기간 수를 선택하세요.",
     pickSteps: "시작 단계와 재방문 단계를 선택하세요",
@@ -294,7 +294,13 @@ function RetentionResultView({
         <Title order={4} mb="xs">
           {t("curve")}
         </Title>
-        <Chart option={option} height={280} label={t("curveLabel")} testId="retention-curve" />
+        <Chart
+          option={option}
+          height={280}
+          label={t("curveLabel")}
+          tableId="cohort-table"
+          testId="retention-curve"
+        />
       </Card>
     </Stack>
   );

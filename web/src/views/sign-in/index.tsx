@@ -92,6 +92,7 @@ export default function SignIn() {
             <SegmentedControl
               size="xs"
               aria-label={t("language.label")}
+              data-testid="language-switch"
               value={i18n.language === "ko" ? "ko" : "en"}
               onChange={(v) => void changeLanguage(v as Language)}
               data={[

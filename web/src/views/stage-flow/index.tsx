@@ -213,6 +213,7 @@ function StageFlowResultView({
           option={option}
           height={420}
           label={t("chart")}
+          tableId="stage-flow-links"
           testId="stage-flow-sankey"
           onClick={(item) => {
             const link = (item.data as { link?: { source: string; target: string } }).link;
@@ -225,11 +226,17 @@ function StageFlowResultView({
         />
       </Card>
       <Card withBorder padding="md">
-        <Title order={4} mb="sm">
+        <Title order={4} mb="sm" id="stage-flow-links-title">
           {t("links")}
         </Title>
         <Table.ScrollContainer minWidth={640}>
-          <Table striped highlightOnHover verticalSpacing="xs">
+          <Table
+            striped
+            highlightOnHover
+            verticalSpacing="xs"
+            id="stage-flow-links"
+            aria-labelledby="stage-flow-links-title"
+          >
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t("col.from")}</Table.Th>

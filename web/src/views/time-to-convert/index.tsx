@@ -264,6 +264,7 @@ function Results({
               option={option}
               height={340}
               label={t("chart", { start, end })}
+              tableId="ttc-bins"
               testId="ttc-histogram"
               onClick={(item) => {
                 const b = result.histogram[item.dataIndex];
@@ -271,7 +272,7 @@ function Results({
               }}
             />
             <Table.ScrollContainer minWidth={420}>
-              <Table striped fz="sm" aria-label={t("histogram")} data-testid="ttc-bins">
+              <Table striped fz="sm" aria-label={t("histogram")} id="ttc-bins" data-testid="ttc-bins">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>{t("time")}</Table.Th>
@@ -397,7 +398,7 @@ export default function TimeToConvertView() {
               />
               <Group gap="sm">
                 {!complete && (
-                  <Text size="sm" c="orange.8">
+                  <Text size="sm" c="var(--mantine-color-orange-light-color)">
                     {t("incomplete")}
                   </Text>
                 )}
