@@ -9,7 +9,6 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Step } from "../../../src/analytics/steps.js";
-import type { JourneyModel } from "../../../src/journey/model.js";
 import type { Condition, Operator } from "../../../src/journey/rules.js";
 import type { Touchpoint } from "../../../src/journey/touchpoints.js";
 import { api } from "../api/client.js";
