@@ -94,7 +94,7 @@ describe.runIf(browserAvailable)("time to convert view", () => {
       p90: expected.p90Seconds,
     });
     const url = new URL(page.url());
-    expect(JSON.parse(url.searchParams.get("start") ?? "null")).toEqual(req.from);
+    expect(JSON.parse(url.searchParams.get("start") ?? "null")).toEqual(req.start);
     expect(url.searchParams.get("window")).toBe("7d");
 
     await page.reload();
