@@ -133,7 +133,7 @@ export default function RetentionView() {
   return (
     // The state this render shows (tests wait for it: a URL change renders in a transition).
     <Stack gap="md" data-testid="retention-view" data-state={JSON.stringify(state)}>
-      <ViewHeader title={t("title")} intro={t("intro")} />
+      <ViewHeader title={t("title")} intro={t("intro")} save="retention" />
       <Card withBorder padding="md">
         <Group gap="md" align="end" wrap="wrap">
           <StepSelect

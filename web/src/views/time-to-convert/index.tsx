@@ -357,7 +357,7 @@ export default function TimeToConvertView() {
 
   return (
     <Stack gap="lg" data-testid="ttc-view">
-      <ViewHeader title={t("title")} intro={t("subtitle")}>
+      <ViewHeader title={t("title")} intro={t("subtitle")} save="time-to-convert">
         <Group align="end" wrap="wrap">
           <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
           <StageSelect value={state.stage} onChange={(stage) => set({ stage })} />
