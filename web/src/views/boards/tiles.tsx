@@ -4,7 +4,9 @@ import { Group, Paper, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
+import type { RetentionResult } from "../../../../src/analytics/retention.js";
 import type { StageFlowRequest, StageFlowResult } from "../../../../src/analytics/stage-flow.js";
+import type { TimeToConvertResult } from "../../../../src/analytics/time-to-convert.js";
 import { api } from "../../api/client.js";
 import { useStats } from "../../api/shared.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
@@ -17,8 +19,10 @@ import { useFunnel, useStableFormat } from "../funnels/api.js";
 import { funnelRequestOf, readDefinition } from "../funnels/definition.js";
 import { useOverview } from "../overview/api.js";
 import { KpiCards } from "../overview/KpiCards.js";
+import { retentionRequestOf } from "../retention/request.js";
 import type { SavedView } from "../saved/api.js";
 import { NS } from "../saved/messages.js";
+import { timeToConvertRequestOf } from "../time-to-convert/request.js";
 import "../overview/messages.js";
 import "../funnels/messages.js";
 
@@ -35,6 +39,10 @@ export function TileBody({ view, height }: { view: SavedView; height: number }) 
       return <OverviewTile view={view} />;
     case "frictions":
       return <FrictionsTile view={view} />;
+    case "time-to-convert":
+      return <TimeToConvertTile view={view} />;
+    case "retention":
+      return <RetentionTile view={view} />;
     default:
       return <FullViewOnly />;
   }
@@ -125,7 +133,18 @@ function FunnelTile({ view, height }: { view: SavedView; height: number }) {
   );
 }
 
-function Figure({ label, value, testId }: { label: string; value: number; testId: string }) {
+function Figure({
+  label,
+  value,
+  shown,
+  testId,
+}: {
+  label: string;
+  value: number;
+  /** The value as read (a duration, a share); the number by default. */
+  shown?: string;
+  testId: string;
+}) {
   const f = useFormat();
   return (
     <Paper withBorder p="xs" radius="md">
@@ -133,9 +152,98 @@ function Figure({ label, value, testId }: { label: string; value: number; testId
         {label}
       </Text>
       <Text fw={700} size="lg" data-testid={testId} data-value={value}>
-        {f.number(value)}
+        {shown ?? f.number(value)}
       </Text>
     </Paper>
+  );
+}
+
+function TimeToConvertTile({ view }: { view: SavedView }) {
+  const { t } = useTranslation(NS);
+  const f = useFormat();
+  const request = useMemo(
+    () =>
+      timeToConvertRequestOf({
+        start: param(view, "start"),
+        end: param(view, "end"),
+        window: param(view, "window"),
+        persona: param(view, "persona"),
+        stage: param(view, "stage"),
+        from: param(view, "from"),
+        to: param(view, "to"),
+      }),
+    [view],
+  );
+  // The time-to-convert view's cache key for the same request.
+  const query = useQuery({
+    queryKey: ["time-to-convert", request],
+    queryFn: ({ signal }) =>
+      api<TimeToConvertResult>("/api/insights/time-to-convert", { method: "POST", body: request, signal }),
+  });
+  return (
+    <QueryState query={query}>
+      {(r) => (
+        <SimpleGrid cols={3} spacing="xs" data-testid="tile-time-to-convert">
+          <Figure label={t("tile.entered")} value={r.entered} testId="tile-ttc-entered" />
+          <Figure
+            label={t("tile.converted")}
+            value={r.converted}
+            shown={`${f.number(r.converted)} (${f.percent(r.entered ? r.converted / r.entered : 0)})`}
+            testId="tile-ttc-converted"
+          />
+          <Figure
+            label={t("tile.median")}
+            value={r.medianSeconds ?? 0}
+            shown={r.medianSeconds === null ? "–" : f.duration(r.medianSeconds * 1000)}
+            testId="tile-ttc-median"
+          />
+        </SimpleGrid>
+      )}
+    </QueryState>
+  );
+}
+
+function RetentionTile({ view }: { view: SavedView }) {
+  const { t } = useTranslation(NS);
+  const f = useFormat();
+  const body = useMemo(() => retentionRequestOf(view.state), [view]);
+  // The retention view's cache key for the same request.
+  const query = useQuery({
+    queryKey: ["insights", "retention", body],
+    queryFn: ({ signal }) =>
+      api<RetentionResult>("/api/insights/retention", { method: "POST", body, signal }),
+    enabled: body !== undefined,
+  });
+  if (!body) return <FullViewOnly />;
+  return (
+    <QueryState query={query}>
+      {(r) => {
+        const size = r.cohorts.reduce((n, c) => n + c.size, 0);
+        const first = r.totals.find((p) => p.period === 1);
+        const last = r.totals.at(-1);
+        return (
+          <SimpleGrid cols={3} spacing="xs" data-testid="tile-retention">
+            <Figure label={t("tile.cohorts")} value={size} testId="tile-retention-size" />
+            {first && (
+              <Figure
+                label={t("tile.backIn", { n: 1 })}
+                value={first.percentage}
+                shown={f.percent(first.percentage / 100)}
+                testId="tile-retention-first"
+              />
+            )}
+            {last && last.period > 1 && (
+              <Figure
+                label={t("tile.backIn", { n: last.period })}
+                value={last.percentage}
+                shown={f.percent(last.percentage / 100)}
+                testId="tile-retention-last"
+              />
+            )}
+          </SimpleGrid>
+        );
+      }}
+    </QueryState>
   );
 }
 
