@@ -23,10 +23,12 @@ describe("saved views and boards API", () => {
     server.api<T>(route, init);
   const save = (body: unknown, token?: string) =>
     call<SavedView>("/api/views", { method: "POST", body, ...(token ? { token } : {}) });
-  const expectError = (r: { status: number; body: unknown }, status: number, code: string) => {
+  /** The envelope's message; `path` is the field at fault, for an invalid request that names one. */
+  const expectError = (r: { status: number; body: unknown }, status: number, code: string, path?: string) => {
     expect(r.status, JSON.stringify(r.body)).toBe(status);
-    const e = (r.body as ErrorReply).error;
-    expect(e).toEqual({ code, message: expect.any(String), status });
+    const e = (r.body as ErrorReply & { error: { path?: string } }).error;
+    expect(e).toMatchObject({ code, message: expect.any(String), status });
+    if (path !== undefined) expect(e.path).toBe(path);
     return e.message;
   };
 
@@ -124,7 +126,7 @@ describe("saved views and boards API", () => {
   });
 
   it("refuses invalid views with the error envelope", async () => {
-    expectError(await save({ kind: "dashboard", name: "x", state: {} }), 400, "invalid_request");
+    expectError(await save({ kind: "dashboard", name: "x", state: {} }), 400, "invalid_request", "/kind");
     expectError(await save({ kind: "funnels", name: "", state: {} }), 400, "invalid_request");
     expectError(
       await save({ kind: "funnels", name: "x", state: { "bad key!": "1" } }),
@@ -180,7 +182,7 @@ describe("saved views and boards API", () => {
       method: "POST",
       body: { name: "Bad", tiles: [{ view: a.id }, { view: "view_000000000000" }] },
     });
-    expect(expectError(unknown, 400, "invalid_request")).toContain("view_000000000000");
+    expect(expectError(unknown, 400, "invalid_request", "/tiles/1/view")).toContain("view_000000000000");
     const [none] = await server.query("SELECT count(*) AS n FROM boards WHERE name = 'Bad'");
     expect(Number(none!.n)).toBe(0);
     expectError(
@@ -190,6 +192,7 @@ describe("saved views and boards API", () => {
       }),
       400,
       "invalid_request",
+      "/tiles/1/view",
     );
     expectError(
       await call("/api/boards", {

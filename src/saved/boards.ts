@@ -22,6 +22,7 @@ import {
   nowIso,
   ownedColumns,
   ownedFields,
+  type Refusal,
   schemaProblem,
   VIEW_COLUMNS,
   viewOf,
@@ -93,13 +94,15 @@ export async function findBoard(store: Store, id: string): Promise<Result<Board,
 }
 
 /** Why the tiles cannot be stored (an unknown or repeated view), or nothing. */
-async function checkTiles(conn: DuckDBConnection, tiles: TileInput[]): Promise<string | undefined> {
+async function checkTiles(conn: DuckDBConnection, tiles: TileInput[]): Promise<Refusal | undefined> {
   const seen = new Set<string>();
   for (const [i, t] of tiles.entries()) {
-    if (seen.has(t.view)) return `tiles/${i}: the view "${t.view}" is on the board already`;
+    const path = `/tiles/${i}/view`;
+    if (seen.has(t.view))
+      return { message: `tiles/${i}: the view "${t.view}" is on the board already`, path };
     seen.add(t.view);
     const [found] = await all(conn, "SELECT 1 AS found FROM saved_views WHERE id = $1", [t.view]);
-    if (!found) return `tiles/${i}: no saved view "${t.view}"; save the view first`;
+    if (!found) return { message: `tiles/${i}: no saved view "${t.view}"; save the view first`, path };
   }
   return undefined;
 }
@@ -122,11 +125,11 @@ export async function createBoard(
   actor: Actor,
 ): Promise<Result<Board, Problem>> {
   const why = schemaProblem(BoardInput, input);
-  if (why) return invalid(why);
+  if (why) return invalid(why.message, why.path);
   const id = `board_${randomBytes(6).toString("hex")}`;
   return auditedChange<Result<Board, Problem>>(store, async (conn) => {
     const refused = await checkTiles(conn, input.tiles ?? []);
-    if (refused) return { value: invalid(refused), entry: null };
+    if (refused) return { value: invalid(refused.message, refused.path), entry: null };
     await conn.run("INSERT INTO boards VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMP, $7::TIMESTAMP)", [
       id,
       input.name.trim(),
@@ -153,13 +156,13 @@ export async function updateBoard(
   actor: Actor,
 ): Promise<Result<Board, Problem>> {
   const why = schemaProblem(BoardPatch, patch);
-  if (why) return invalid(why);
+  if (why) return invalid(why.message, why.path);
   return auditedChange<Result<Board, Problem>>(store, async (conn) => {
     const before = await readBoard(conn, id);
     if (!before) return { value: missing(id), entry: null };
     if (patch.tiles) {
       const refused = await checkTiles(conn, patch.tiles);
-      if (refused) return { value: invalid(refused), entry: null };
+      if (refused) return { value: invalid(refused.message, refused.path), entry: null };
       await writeTiles(conn, id, patch.tiles);
     }
     await conn.run(

@@ -63,17 +63,26 @@ export function containsPattern(search: string): string {
   return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The first way `value` breaks `schema`, as "path: message". */
-export function schemaProblem(schema: TSchema, value: unknown): string | undefined {
-  const first = [...Value.Errors(schema, value)][0];
-  return first ? `${first.path || "/"}: ${first.message}` : undefined;
+/** Why an input is refused, and the JSON pointer of the field at fault (as in the error envelope). */
+export interface Refusal {
+  message: string;
+  path: string;
 }
 
-function checkState(state: ViewState | undefined): string | undefined {
+/** The first way `value` breaks `schema`. */
+export function schemaProblem(schema: TSchema, value: unknown): Refusal | undefined {
+  const first = [...Value.Errors(schema, value)][0];
+  return first ? { message: `${first.path || "/"}: ${first.message}`, path: first.path || "/" } : undefined;
+}
+
+function checkState(state: ViewState | undefined): Refusal | undefined {
   if (state === undefined) return undefined;
   const bytes = Buffer.byteLength(JSON.stringify(state));
   return bytes > MAX_STATE_BYTES
-    ? `state: ${bytes} bytes as JSON; a saved view's state may take at most ${MAX_STATE_BYTES}`
+    ? {
+        message: `state: ${bytes} bytes as JSON; a saved view's state may take at most ${MAX_STATE_BYTES}`,
+        path: "/state",
+      }
     : undefined;
 }
 
@@ -116,7 +125,7 @@ export async function createView(
   actor: Actor,
 ): Promise<Result<SavedView, Problem>> {
   const why = schemaProblem(SavedViewInput, input) ?? checkState(input.state);
-  if (why) return invalid(why);
+  if (why) return invalid(why.message, why.path);
   const id = `view_${randomBytes(6).toString("hex")}`;
   return auditedChange<Result<SavedView, Problem>>(store, async (conn) => {
     const now = nowIso();
@@ -149,7 +158,7 @@ export async function updateView(
   actor: Actor,
 ): Promise<Result<SavedView, Problem>> {
   const why = schemaProblem(SavedViewPatch, patch) ?? checkState(patch.state);
-  if (why) return invalid(why);
+  if (why) return invalid(why.message, why.path);
   return auditedChange<Result<SavedView, Problem>>(store, async (conn) => {
     const before = await readView(conn, id);
     if (!before) return { value: missing(id), entry: null };
