@@ -13,6 +13,7 @@ import { Chart, type ChartOption } from "../../components/Chart.js";
 import { periodQuery } from "../../components/filters.js";
 import { useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
+import { useFindingText } from "../../i18n/findings.js";
 import { useFormat } from "../../i18n/format.js";
 import { DEFAULT_LIMIT, useFrictions } from "../frictions/api.js";
 import { useFunnel, useStableFormat } from "../funnels/api.js";
@@ -85,7 +86,8 @@ function FunnelTile({ view, height }: { view: SavedView; height: number }) {
     return {
       grid: { left: 48, right: 8, top: 8, bottom: 24 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "category", data: labels, axisLabel: { interval: 0, width: 90, overflow: "truncate" } },
+      // Bars by step number: a tile is narrow, and the table below names each numbered step in full.
+      xAxis: { type: "category", data: labels.map((_, i) => String(i + 1)) },
       yAxis: { type: "value", axisLabel: { formatter: (v: number) => format.number(v) } },
       series: [{ type: "bar", barMaxWidth: 64, data: funnel.data.steps.map((s) => s.count) }],
     };
@@ -299,6 +301,7 @@ function FrictionsTile({ view }: { view: SavedView }) {
   const f = useFormat();
   const limit = Number(param(view, "limit")) || DEFAULT_LIMIT;
   const frictions = useFrictions(param(view, "persona"), param(view, "from"), param(view, "to"), limit);
+  const findingText = useFindingText();
   return (
     <QueryState
       query={frictions}
@@ -313,7 +316,7 @@ function FrictionsTile({ view }: { view: SavedView }) {
           {r.frictions.slice(0, 5).map((fr) => (
             <Group key={fr.id} justify="space-between" wrap="nowrap" gap="xs">
               <Text size="sm" truncate>
-                {fr.title}
+                {findingText([fr.message, ...fr.notes])}
               </Text>
               <Text size="sm" fw={600} data-value={fr.customers}>
                 {f.number(fr.customers)}
