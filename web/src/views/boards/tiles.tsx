@@ -10,7 +10,7 @@ import type { TimeToConvertResult } from "../../../../src/analytics/time-to-conv
 import { api } from "../../api/client.js";
 import { useStats } from "../../api/shared.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
-import { periodQuery } from "../../components/filters.js";
+import { cohortQuery, periodQuery } from "../../components/filters.js";
 import { useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
 import { useFindingText } from "../../i18n/findings.js";
@@ -254,7 +254,7 @@ function StageFlowTile({ view }: { view: SavedView }) {
   // The stage-flow view's request and cache key for the same state.
   const body = useMemo(
     (): StageFlowRequest => ({
-      ...(param(view, "persona") ? { persona: param(view, "persona") } : {}),
+      ...cohortQuery(param(view, "persona"), param(view, "stage")),
       ...periodQuery(param(view, "from"), param(view, "to")),
     }),
     [view],
