@@ -97,7 +97,8 @@ describe.each(["file", "server"] as const)("views and boards commands (%s)", (mo
     const missing = await cli(["--json", "views", "show", funnel.id]);
     expect(missing.code).toBe(3);
     expect(JSON.parse(missing.stdout).error.message).toContain(funnel.id);
-  });
+    // Sixteen CLI processes, each opening the file or calling the server: minutes on a loaded machine.
+  }, 300_000);
 
   it("explains bad usage", async () => {
     const both = await cli(["views", "create", "--name", "x"]);
