@@ -300,7 +300,15 @@ function FrictionsTile({ view }: { view: SavedView }) {
   const { t } = useTranslation(NS);
   const f = useFormat();
   const limit = Number(param(view, "limit")) || DEFAULT_LIMIT;
-  const frictions = useFrictions(param(view, "persona"), param(view, "from"), param(view, "to"), limit);
+  const frictions = useFrictions(
+    {
+      persona: param(view, "persona"),
+      stage: param(view, "stage"),
+      from: param(view, "from"),
+      to: param(view, "to"),
+    },
+    limit,
+  );
   const findingText = useFindingText();
   return (
     <QueryState
