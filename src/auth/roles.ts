@@ -17,6 +17,7 @@ export const Permissions = [
   "customers.list", // the customers behind a number, page by page (bulk)
   "customers.export", // everything held about one person (right of access)
   "customers.delete", // erase one person (right to erasure), lift a tombstone
+  "views.edit", // saved views and boards: save, change, delete, pin (reading them is analytics.read)
   "journey.edit", // touchpoints, stages, personas, lanes, friction settings, refresh
   "events.import", // bulk import files
   "flows.edit", // orchestrated flows (when they exist)
@@ -39,8 +40,8 @@ const analystReads: Permission[] = [
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(Permissions),
-  analyst: new Set<Permission>([...analystReads, "journey.edit"]),
-  marketer: new Set<Permission>([...analystReads, "flows.edit", "surveys.edit"]),
+  analyst: new Set<Permission>([...analystReads, "views.edit", "journey.edit"]),
+  marketer: new Set<Permission>([...analystReads, "views.edit", "flows.edit", "surveys.edit"]),
   // Agents open one customer at a time and see that customer's personal data there only (see masking.ts).
   agent: new Set<Permission>(["session", "customers.search", "customers.read"]),
   viewer: new Set<Permission>(["session", "analytics.read", "customers.list"]),

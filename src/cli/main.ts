@@ -15,6 +15,7 @@ import { journeyCommands } from "./commands/journey.js";
 import { pathsCommand } from "./commands/paths.js";
 import { personaCommands } from "./commands/personas.js";
 import { privacyCommands } from "./commands/privacy.js";
+import { savedViewCommands } from "./commands/saved.js";
 import { serveCommand } from "./commands/serve.js";
 import { touchpointCommands } from "./commands/touchpoints.js";
 
@@ -46,5 +47,6 @@ frictionCommands(program);
 pathsCommand(program);
 insightCommands(program);
 funnelCommands(program);
+savedViewCommands(program);
 
 await program.parseAsync(process.argv);

@@ -18,6 +18,7 @@ import { installErrorHandlers } from "./errors.js";
 import { enforceAccess } from "./permissions.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { auditRoutes } from "./routes/audit.js";
+import { boardRoutes } from "./routes/boards.js";
 import { credentialRoutes } from "./routes/credentials.js";
 import { customerRoutes } from "./routes/customers.js";
 import { eventRoutes } from "./routes/events.js";
@@ -30,6 +31,7 @@ import { personaRoutes } from "./routes/personas.js";
 import { privacyRoutes } from "./routes/privacy.js";
 import { statsRoutes } from "./routes/stats.js";
 import { touchpointRoutes } from "./routes/touchpoints.js";
+import { viewRoutes } from "./routes/views.js";
 import { edgeOptions, installWebSafety } from "./web-safety.js";
 
 export type App = FastifyInstance<
@@ -146,5 +148,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   frictionRoutes(app, ctx);
   insightRoutes(app, ctx);
   eventRoutes(app, ctx);
+  viewRoutes(app, ctx);
+  boardRoutes(app, ctx);
   return app;
 }

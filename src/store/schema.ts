@@ -284,4 +284,38 @@ export const migrations: readonly string[] = [
   `
   CREATE INDEX identities_key ON identities (key);
   `,
+  // Saved views and boards (src/saved/): a view's state is its dashboard URL's query as JSON; a board's
+  // tiles are ordered (position) and sized on a 12-column grid. Deleting a view deletes its tiles.
+  `
+  CREATE TABLE saved_views (
+    id          VARCHAR PRIMARY KEY,
+    kind        VARCHAR   NOT NULL,
+    name        VARCHAR   NOT NULL,
+    description VARCHAR   NOT NULL,
+    state       JSON      NOT NULL,
+    owner_kind  VARCHAR   NOT NULL,
+    owner_id    VARCHAR,
+    owner_name  VARCHAR   NOT NULL,
+    created_at  TIMESTAMP NOT NULL,
+    updated_at  TIMESTAMP NOT NULL
+  );
+  CREATE TABLE boards (
+    id          VARCHAR PRIMARY KEY,
+    name        VARCHAR   NOT NULL,
+    description VARCHAR   NOT NULL,
+    owner_kind  VARCHAR   NOT NULL,
+    owner_id    VARCHAR,
+    owner_name  VARCHAR   NOT NULL,
+    created_at  TIMESTAMP NOT NULL,
+    updated_at  TIMESTAMP NOT NULL
+  );
+  -- No key: a board's tiles are replaced as a whole (add, remove, reorder) in one transaction.
+  CREATE TABLE board_tiles (
+    board_id VARCHAR  NOT NULL,
+    position INTEGER  NOT NULL,
+    view_id  VARCHAR  NOT NULL,
+    width    SMALLINT NOT NULL,
+    height   SMALLINT NOT NULL
+  );
+  `,
 ];

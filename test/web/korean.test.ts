@@ -7,6 +7,7 @@
 // with the line it stood in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrictionList } from "../../src/analytics/frictions/schema.js";
+import { ViewKinds } from "../../src/saved/schema.js";
 import {
   browserAvailable,
   checkErrorsAfterEach,
@@ -19,6 +20,7 @@ interface Context {
   frictionId: string;
   customerId: number;
   email: string;
+  boardId: string;
 }
 
 interface View {
@@ -45,6 +47,9 @@ const VIEWS: View[] = [
   },
   { name: "customers", path: (c) => `/customers?q=${encodeURIComponent(c.email)}`, ready: "customer-result" },
   { name: "a customer", path: (c) => `/customers/${c.customerId}`, ready: "timeline-event" },
+  { name: "saved views", path: () => "/saved", ready: "saved-row" },
+  { name: "boards", path: () => "/boards", ready: "board-card" },
+  { name: "a board", path: (c) => `/boards/${c.boardId}`, ready: "tile-funnel" },
   { name: "settings: keys", path: () => "/settings/keys", ready: "tab-keys" },
   { name: "settings: tokens", path: () => "/settings/tokens", ready: "tab-tokens" },
   { name: "settings: touchpoints", path: () => "/settings/touchpoints", ready: "touchpoint-row" },
@@ -136,7 +141,25 @@ describe.runIf(browserAvailable)("the dashboard in Korean", () => {
     );
     const first = frictions.frictions.find((f) => f.kind === "drop-off") ?? frictions.frictions[0];
     if (!first || !row) throw new Error("the demo world has no friction or no customer");
-    context = { frictionId: first.id, customerId: Number(row.id), email: String(row.email) };
+    // A board with a saved view of every kind: their names are the brand's words, the tiles' are ours.
+    const tiles: Array<{ view: string }> = [];
+    for (const kind of ViewKinds) {
+      const saved = await d.server.api<{ id: string }>("/api/views", {
+        body: { kind, name: `Weekly ${kind}`, description: `Team notes on ${kind}`, state: {} },
+      });
+      if (saved.status !== 201) throw new Error(`saving a ${kind} view: ${saved.status}`);
+      tiles.push({ view: saved.body.id });
+    }
+    const board = await d.server.api<{ id: string }>("/api/boards", {
+      body: { name: "Monday review", description: "What the team looks at", tiles },
+    });
+    if (board.status !== 201) throw new Error(`creating the board: ${board.status}`);
+    context = {
+      frictionId: first.id,
+      customerId: Number(row.id),
+      email: String(row.email),
+      boardId: board.body.id,
+    };
     // The brand's own words: its configuration and its data, as the API gives them.
     names = new Set<string>();
     for (const path of [
@@ -151,6 +174,8 @@ describe.runIf(browserAvailable)("the dashboard in Korean", () => {
       `/api/customers/${context.customerId}`,
       `/api/customers/${context.customerId}/timeline`,
       `/api/frictions/${encodeURIComponent(first.id)}/customers?limit=25`,
+      "/api/views",
+      "/api/boards",
     ])
       strings(await api(path), names);
     // The map's authored lanes are the brand's words; its pain points are findings and stay out.

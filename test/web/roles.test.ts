@@ -24,6 +24,8 @@ const ANALYSES = [
   "nav-stage-flow",
   "nav-time-to-convert",
   "nav-frictions",
+  "nav-saved",
+  "nav-boards",
 ];
 const ALL = [...ANALYSES, "nav-customers", "nav-settings"];
 const JOURNEY_TABS = ["tab-touchpoints", "tab-stages", "tab-personas"];
@@ -150,6 +152,13 @@ describe.runIf(browserAvailable)("roles", () => {
       expect(await page.getByTestId("no-access").count(), path).toBe(0);
       expect(await page.getByTestId("error-state").count(), path).toBe(0);
     }
+    // Saved views and boards are read, not written: no Save action, no new board.
+    await d.open("/funnels");
+    await page.getByTestId("funnels-view").waitFor();
+    expect(await page.getByTestId("save-view").count()).toBe(0);
+    await d.open("/boards");
+    await page.getByTestId("boards-page").waitFor();
+    expect(await page.getByTestId("board-create").count()).toBe(0);
     // The customers behind a number are listed, but not linked to a 360 it may not open; lanes only read.
     const offers = await journeyMapOffers(page);
     expect(offers.rows).toBeGreaterThan(0);
@@ -179,6 +188,9 @@ describe.runIf(browserAvailable)("roles", () => {
     await signInAs(email("analyst"));
     await d.open("/");
     expect(await navItems(page)).toEqual(ALL);
+    await d.open("/funnels");
+    await page.getByTestId("funnels-view").waitFor();
+    expect(await page.getByTestId("save-view").count()).toBe(1);
     const offers = await journeyMapOffers(page);
     expect(offers.customerLinks).toBe(offers.rows);
     expect(offers.laneEditable).toBe(true);

@@ -12,7 +12,7 @@ export function auditRoutes(app: App, ctx: AppContext): void {
       schema: {
         summary: "The audit trail: who changed what and when, newest first, page by page",
         description:
-          "Changes to credentials, accounts and roles, touchpoints, stages, personas, lanes and settings, imports, exports and erasures, and refused attempts to give more rights than the caller has. Definitions carry their before and after; secrets, passwords and customers' personal data are never recorded.",
+          "Changes to credentials, accounts and roles, touchpoints, stages, personas, lanes and settings, saved views and boards, imports, exports and erasures, and refused attempts to give more rights than the caller has. Definitions carry their before and after; secrets, passwords and customers' personal data are never recorded.",
         tags: ["audit"],
         security: [{ bearerAuth: [] }],
         querystring: AuditQuery,

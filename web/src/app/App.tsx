@@ -25,6 +25,10 @@ const VIEWS: Array<{ id: ViewId; path: string; load: Loader }> = [
   { id: "frictions", path: "/frictions", load: () => import("../views/frictions/index.js") },
   { id: "customers", path: "/customers", load: () => import("../views/customers/index.js") },
   { id: "customer", path: "/customers/:id", load: () => import("../views/customers/Customer360.js") },
+  { id: "saved", path: "/saved", load: () => import("../views/saved/index.js") },
+  { id: "saved-view", path: "/saved/:id", load: () => import("../views/saved/Open.js") },
+  { id: "boards", path: "/boards", load: () => import("../views/boards/index.js") },
+  { id: "board", path: "/boards/:id", load: () => import("../views/boards/Board.js") },
   { id: "settings", path: "/settings/:tab?", load: () => import("../views/settings/index.js") },
 ];
 const loadOverview: Loader = () => import("../views/overview/index.js");

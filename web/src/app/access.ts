@@ -31,11 +31,15 @@ export const VIEW_ACCESS = {
   frictions: ["analytics.read"], // GET /api/frictions
   customers: ["customers.search"], // GET /api/customers?q=
   customer: ["customers.read"], // GET /api/customers/:id, its journey and timeline
+  saved: ["analytics.read"], // GET /api/views (saving needs views.edit)
+  "saved-view": ["analytics.read"], // GET /api/views/:id
+  boards: ["analytics.read"], // GET /api/boards
+  board: ["analytics.read"], // GET /api/boards/:id
   settings: [...new Set(Object.values(SETTINGS_TABS))],
 } as const satisfies Record<string, readonly Permission[]>;
 export type ViewId = keyof typeof VIEW_ACCESS;
 
-/** Where each view lives; `customer` is reached from search, so it has no navigation entry. */
+/** Where each view lives; `customer`, `saved-view` and `board` are reached from lists: no navigation entries. */
 export const VIEW_PATHS: Record<ViewId, string> = {
   overview: "/",
   "journey-map": "/journey-map",
@@ -47,6 +51,10 @@ export const VIEW_PATHS: Record<ViewId, string> = {
   frictions: "/frictions",
   customers: "/customers",
   customer: "/customers/:id",
+  saved: "/saved",
+  "saved-view": "/saved/:id",
+  boards: "/boards",
+  board: "/boards/:id",
   settings: "/settings",
 };
 
@@ -62,7 +70,10 @@ export function maySeeTab(tab: SettingsTab, can: Can): boolean {
 
 /** The landing page after sign-in: the first view (in navigation order) the role may open. */
 export function landingPath(can: Can): string | null {
-  const view = (Object.keys(VIEW_ACCESS) as ViewId[]).find((v) => v !== "customer" && mayOpen(v, can));
+  // Pages of one thing (a customer, a saved view, a board) are reached from elsewhere, never landed on.
+  const view = (Object.keys(VIEW_ACCESS) as ViewId[]).find(
+    (v) => !VIEW_PATHS[v].includes(":") && mayOpen(v, can),
+  );
   return view ? VIEW_PATHS[view] : null;
 }
 

@@ -3,9 +3,11 @@
 import {
   IconAlertTriangle,
   IconArrowsSplit,
+  IconBookmarks,
   IconChartFunnel,
   IconClockHour4,
   IconGauge,
+  IconLayoutDashboard,
   IconMap2,
   IconRepeat,
   IconRoute,
@@ -23,6 +25,8 @@ export const NAVIGATION = [
   { id: "stage-flow", path: "/stage-flow", label: "nav.stageFlow", icon: IconArrowsSplit },
   { id: "time-to-convert", path: "/time-to-convert", label: "nav.timeToConvert", icon: IconClockHour4 },
   { id: "frictions", path: "/frictions", label: "nav.frictions", icon: IconAlertTriangle },
+  { id: "saved", path: "/saved", label: "nav.saved", icon: IconBookmarks },
+  { id: "boards", path: "/boards", label: "nav.boards", icon: IconLayoutDashboard },
   { id: "customers", path: "/customers", label: "nav.customers", icon: IconUsers },
   { id: "settings", path: "/settings", label: "nav.settings", icon: IconSettings },
 ] as const satisfies ReadonlyArray<{ id: ViewId; path: string; label: string; icon: unknown }>;

@@ -1,14 +1,19 @@
-// Every view's heading: its title, one line on what it answers, and (on the right) its main controls.
+// Every view's heading: its title, one line on what it answers, and (on the right) its main controls;
+// an analysis names its kind (`save`) to offer saving it as it is now.
 import { Group, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
+import type { ViewKind } from "../../../src/saved/schema.js";
+import { SaveViewButton } from "./SaveView.js";
 
 export function ViewHeader({
   title,
   intro,
+  save,
   children,
 }: {
   title: string;
   intro?: string;
+  save?: ViewKind;
   children?: ReactNode;
 }) {
   return (
@@ -21,7 +26,14 @@ export function ViewHeader({
           </Text>
         )}
       </div>
-      {children}
+      {save ? (
+        <Group align="end" wrap="wrap" gap="md">
+          {children}
+          <SaveViewButton kind={save} />
+        </Group>
+      ) : (
+        children
+      )}
     </Group>
   );
 }

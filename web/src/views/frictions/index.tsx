@@ -1,6 +1,6 @@
 // Frictions: the finder's ranked list for a period and, for the friction in the URL's `id`, its evidence
 // and the customers behind it. Period, list length and the open friction all live in the URL.
-import { Alert, Group, Select, Stack, Text, Title } from "@mantine/core";
+import { Alert, Group, Select, Stack, Text } from "@mantine/core";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { useStats } from "../../api/shared.js";
@@ -8,6 +8,7 @@ import { useUrlState } from "../../app/url-state.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, PersonaSelect, StageSelect } from "../../components/filters.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
+import { ViewHeader } from "../../components/ViewHeader.js";
 import { useFormat } from "../../i18n/format.js";
 import { DEFAULT_LIMIT, LIMITS, useFrictions } from "./api.js";
 import { FrictionDetail } from "./FrictionDetail.js";
@@ -22,12 +23,7 @@ export default function FrictionsView() {
   if (stats.isError) return <ErrorState error={stats.error} onRetry={() => void stats.refetch()} />;
   return (
     <Stack gap="md">
-      <Stack gap={4}>
-        <Title order={2}>{t("title")}</Title>
-        <Text c="dimmed" size="sm">
-          {t("intro")}
-        </Text>
-      </Stack>
+      <ViewHeader title={t("title")} intro={t("intro")} save="frictions" />
       {stats.data.events === 0 ? <FirstEvent /> : <Frictions />}
     </Stack>
   );

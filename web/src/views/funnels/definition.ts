@@ -2,6 +2,8 @@
 // the API takes it. The URL keeps the API's form, so a link is the exact request.
 import type { FunnelOrders, FunnelRequest } from "../../../../src/analytics/funnel.js";
 import type { Step } from "../../../../src/analytics/steps.js";
+import { decodeJson } from "../../app/url-state.js";
+import { cohortQuery, periodQuery } from "../../components/filters.js";
 import { isPropertyPath, type StepDraft, stepDraft, stepOf } from "../../components/StepPicker.js";
 
 export type FunnelOrder = (typeof FunnelOrders)[number];
@@ -99,4 +101,34 @@ export function isDefinition(value: unknown): value is FunnelDefinition {
   if (!value || typeof value !== "object") return false;
   const steps = (value as { steps?: unknown }).steps;
   return Array.isArray(steps) && steps.every((s) => s !== null && typeof s === "object");
+}
+
+/** The funnel a URL's `funnel` parameter holds, or the default one when it is missing or broken. */
+export function readDefinition(text: string): FunnelDefinition {
+  const value = decodeJson<unknown>(text, null);
+  return isDefinition(value) ? value : DEFAULT_FUNNEL;
+}
+
+/** The view's URL state (the funnels page's, or a saved view's). */
+export interface FunnelUrlState {
+  funnel: string;
+  persona: string;
+  stage: string;
+  from: string;
+  to: string;
+  interval: string;
+}
+
+/** The request the funnels view sends for a URL state: a board's tile sends the same, so its numbers are the view's. */
+export function funnelRequestOf(
+  state: FunnelUrlState,
+  definition = readDefinition(state.funnel),
+): FunnelRequest {
+  const interval = state.interval === "day" || state.interval === "week" ? state.interval : undefined;
+  return {
+    ...definition,
+    ...cohortQuery(state.persona, state.stage),
+    ...periodQuery(state.from, state.to),
+    ...(interval ? { interval } : {}),
+  };
 }

@@ -5,20 +5,14 @@ import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FunnelRequest } from "../../../../src/analytics/funnel.js";
 import { useStats } from "../../api/shared.js";
-import { decodeJson, useUrlState } from "../../app/url-state.js";
+import { useUrlState } from "../../app/url-state.js";
 import {
   CustomerListDrawer,
   type CustomerListRequest,
   insightCustomerList,
 } from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
-import {
-  cohortQuery,
-  PeriodInputs,
-  PersonaSelect,
-  periodQuery,
-  StageSelect,
-} from "../../components/filters.js";
+import { PeriodInputs, PersonaSelect, StageSelect } from "../../components/filters.js";
 import { useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
@@ -28,19 +22,14 @@ import {
   DEFAULT_FUNNEL,
   definitionOf,
   draftOf,
-  type FunnelDefinition,
   type FunnelDraft,
-  isDefinition,
+  funnelRequestOf,
+  readDefinition,
 } from "./definition.js";
 import { FunnelBuilder } from "./FunnelBuilder.js";
 import { FunnelResults, type OpenList } from "./FunnelResults.js";
 import { NS } from "./messages.js";
 import { type Interval, IntervalControl, OverTime } from "./OverTime.js";
-
-function readDefinition(text: string): FunnelDefinition {
-  const value = decodeJson<unknown>(text, null);
-  return isDefinition(value) ? value : DEFAULT_FUNNEL;
-}
 
 export default function FunnelsView() {
   const { t } = useTranslation([NS, "common"]);
@@ -61,15 +50,7 @@ export default function FunnelsView() {
   const checked = definitionOf(draft);
   const dirty = !checked.ok || JSON.stringify(checked.value) !== JSON.stringify(definition);
 
-  const request = useMemo<FunnelRequest>(
-    () => ({
-      ...definition,
-      ...cohortQuery(state.persona, state.stage),
-      ...periodQuery(state.from, state.to),
-      ...(interval ? { interval } : {}),
-    }),
-    [definition, state.persona, state.stage, state.from, state.to, interval],
-  );
+  const request = useMemo<FunnelRequest>(() => funnelRequestOf(state, definition), [definition, state]);
   const stats = useStats();
   const funnel = useFunnel(stats.data?.events === 0 ? null : request);
   const stepLabel = useStepLabel();
@@ -94,7 +75,7 @@ export default function FunnelsView() {
 
   return (
     <Stack gap="lg" data-testid="funnels-view">
-      <ViewHeader title={t("title")} intro={t("subtitle")}>
+      <ViewHeader title={t("title")} intro={t("subtitle")} save="funnels">
         <Group align="end" wrap="wrap">
           <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
           <StageSelect value={state.stage} onChange={(stage) => set({ stage })} />

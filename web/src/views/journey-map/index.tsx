@@ -24,6 +24,7 @@ import { useUrlState } from "../../app/url-state.js";
 import { CustomerListDrawer } from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, PersonaSelect } from "../../components/filters.js";
+import { SaveViewButton } from "../../components/SaveView.js";
 import { EmptyState, ErrorState, QueryState } from "../../components/states.js";
 import { useFormat } from "../../i18n/format.js";
 import { audienceRequest, DEFAULT_TOP, type MapScope, otherScope, scopeQuery, useJourneyMap } from "./api.js";
@@ -139,6 +140,7 @@ export default function JourneyMapView() {
           </Text>
         </div>
         <Group gap="xs" className="jm-noprint itinera-noprint">
+          <SaveViewButton kind="journey-map" />
           <Button
             variant="default"
             leftSection={<IconPrinter size={16} aria-hidden />}

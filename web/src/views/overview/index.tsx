@@ -1,12 +1,13 @@
 // The home page: the period at a glance (headline numbers, stages with conversion, top frictions,
 // channels). An empty database shows how to send the first event instead.
-import { Group, Stack, Text, Title } from "@mantine/core";
+import { Group, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { type Stats, useStats } from "../../api/shared.js";
 import { useUrlState } from "../../app/url-state.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, PersonaSelect } from "../../components/filters.js";
 import { ErrorState, Loading } from "../../components/states.js";
+import { ViewHeader } from "../../components/ViewHeader.js";
 import { useFormat } from "../../i18n/format.js";
 import { useOverview } from "./api.js";
 import { ChannelCharts } from "./ChannelCharts.js";
@@ -26,7 +27,7 @@ export default function OverviewView() {
   useOverview(scope.persona, scope.from, scope.to);
   return (
     <Stack gap="md">
-      <Title order={2}>{t("title")}</Title>
+      <ViewHeader title={t("title")} save="overview" />
       {stats.isPending ? (
         <Loading />
       ) : stats.isError ? (

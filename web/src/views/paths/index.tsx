@@ -181,7 +181,7 @@ export default function PathsView() {
   return (
     // The state this render shows (tests wait for it: a URL change renders in a transition).
     <Stack gap="md" data-testid="paths-view" data-state={JSON.stringify(state)}>
-      <ViewHeader title={t("title")} intro={t("intro")} />
+      <ViewHeader title={t("title")} intro={t("intro")} save="paths" />
       <Card withBorder padding="md">
         <Group gap="md" align="end" wrap="wrap">
           <SegmentedControl

@@ -13,20 +13,14 @@ import {
   type CustomerListRequest,
   insightCustomerList,
 } from "../../components/CustomerList.js";
-import {
-  cohortQuery,
-  PeriodInputs,
-  PersonaSelect,
-  periodQuery,
-  Segments,
-  StageSelect,
-} from "../../components/filters.js";
-import { StepSelect, stepFromChoice } from "../../components/StepPicker.js";
+import { PeriodInputs, PersonaSelect, Segments, StageSelect } from "../../components/filters.js";
+import { StepSelect } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
 import { formatFor, useFormat } from "../../i18n/format.js";
 import { registerMessages } from "../../i18n/index.js";
 import { CohortTable, type OpenCohortCell } from "./CohortTable.js";
+import { DEFAULTS, type PeriodUnit, retentionRequestOf, UNITS } from "./request.js";
 
 registerMessages("retention", {
   en: {
@@ -76,46 +70,18 @@ registerMessages("retention", {
   },
 });
 
-export type PeriodUnit = RetentionResult["period"];
-const UNITS: PeriodUnit[] = ["day", "week", "month"];
-
-// A step is in the URL in the step picker's compact form: `event:<name>`, `touchpoint:<id>`, `stage:<key>`.
-const DEFAULTS = {
-  start: "event:Product Viewed",
-  return: "event:Order Completed",
-  mode: "first_time",
-  period: "week",
-  periods: "8",
-  show: "percent",
-  persona: "",
-  stage: "",
-  from: "",
-  to: "",
-};
+export type { PeriodUnit };
 
 export default function RetentionView() {
   const { t } = useTranslation(["retention", "common"]);
   const [state, set] = useUrlState(DEFAULTS);
-  const start = stepFromChoice(state.start);
-  const ret = stepFromChoice(state.return);
   const mode = state.mode === "recurring" ? "recurring" : "first_time";
   const period = UNITS.find((u) => u === state.period) ?? "week";
   const periods = Math.min(52, Math.max(1, Number.parseInt(state.periods, 10) || 8));
   const show = state.show === "count" ? "count" : "percent";
 
   // React Query compares keys by value, so the body needs no memo.
-  const body: RetentionRequest | undefined =
-    start && ret
-      ? {
-          start,
-          return: ret,
-          mode,
-          period,
-          periods,
-          ...cohortQuery(state.persona, state.stage),
-          ...periodQuery(state.from, state.to),
-        }
-      : undefined;
+  const body: RetentionRequest | undefined = retentionRequestOf(state);
 
   const [list, setList] = useState<CustomerListRequest | null>(null);
   const query = useQuery({
@@ -133,7 +99,7 @@ export default function RetentionView() {
   return (
     // The state this render shows (tests wait for it: a URL change renders in a transition).
     <Stack gap="md" data-testid="retention-view" data-state={JSON.stringify(state)}>
-      <ViewHeader title={t("title")} intro={t("intro")} />
+      <ViewHeader title={t("title")} intro={t("intro")} save="retention" />
       <Card withBorder padding="md">
         <Group gap="md" align="end" wrap="wrap">
           <StepSelect

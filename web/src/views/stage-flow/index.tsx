@@ -113,7 +113,7 @@ export default function StageFlowView() {
   return (
     // The state this render shows (tests wait for it: a URL change renders in a transition).
     <Stack gap="md" data-testid="stage-flow-view" data-state={JSON.stringify(state)}>
-      <ViewHeader title={t("title")} intro={t("intro")} />
+      <ViewHeader title={t("title")} intro={t("intro")} save="stage-flow" />
       <Card withBorder padding="md">
         <Group gap="md" align="end" wrap="wrap">
           <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />

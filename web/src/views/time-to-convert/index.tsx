@@ -5,11 +5,10 @@ import { IconArrowRight } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Step } from "../../../../src/analytics/steps.js";
 import type { TimeToConvertRequest, TimeToConvertResult } from "../../../../src/analytics/time-to-convert.js";
 import { api } from "../../api/client.js";
 import { useStats } from "../../api/shared.js";
-import { decodeJson, useUrlState } from "../../app/url-state.js";
+import { useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
 import { CountButton } from "../../components/CountButton.js";
 import {
@@ -18,13 +17,7 @@ import {
   insightCustomerList,
 } from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
-import {
-  cohortQuery,
-  PeriodInputs,
-  PersonaSelect,
-  periodQuery,
-  StageSelect,
-} from "../../components/filters.js";
+import { PeriodInputs, PersonaSelect, StageSelect } from "../../components/filters.js";
 import { type StepDraft, StepEditor, stepDraft, stepOf, useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
@@ -32,6 +25,7 @@ import { registerMessages } from "../../i18n/index.js";
 import { useStableFormat } from "../funnels/api.js";
 import { DEFAULT_WINDOW } from "../funnels/definition.js";
 import { useWindowLabel, WindowSelect } from "../funnels/FunnelBuilder.js";
+import { DEFAULT_END, DEFAULT_START, readStep, timeToConvertRequestOf } from "./request.js";
 
 const NS = "timeToConvert";
 
@@ -99,14 +93,6 @@ registerMessages(NS, {
     period: "시작 단계 기간 {{from}} ~ {{to}}",
   },
 });
-
-const DEFAULT_START: Step = { event: "Product Viewed" };
-const DEFAULT_END: Step = { event: "Order Completed" };
-
-const readStep = (text: string, fallback: Step): Step => {
-  const value = decodeJson<unknown>(text, null);
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Step) : fallback;
-};
 
 function Figure({
   label,
@@ -335,13 +321,7 @@ export default function TimeToConvertView() {
     !complete ||
     JSON.stringify([nextStart, nextEnd, draft.window]) !== JSON.stringify([start, end, state.window]);
 
-  const request: TimeToConvertRequest = {
-    start,
-    end,
-    window: state.window,
-    ...cohortQuery(state.persona, state.stage),
-    ...periodQuery(state.from, state.to),
-  };
+  const request: TimeToConvertRequest = timeToConvertRequestOf(state, start, end);
   const [list, setList] = useState<CustomerListRequest | null>(null);
   const stats = useStats();
   const result = useQuery({
@@ -357,7 +337,7 @@ export default function TimeToConvertView() {
 
   return (
     <Stack gap="lg" data-testid="ttc-view">
-      <ViewHeader title={t("title")} intro={t("subtitle")}>
+      <ViewHeader title={t("title")} intro={t("subtitle")} save="time-to-convert">
         <Group align="end" wrap="wrap">
           <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
           <StageSelect value={state.stage} onChange={(stage) => set({ stage })} />
