@@ -4,6 +4,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FrictionList } from "../../src/analytics/frictions/schema.js";
+import { ViewKinds } from "../../src/saved/schema.js";
 import { seriousViolations } from "../helpers/a11y.js";
 import {
   ADMIN,
@@ -18,6 +19,7 @@ interface World {
   customerId: number;
   customerEmail: string;
   frictionId: string;
+  boardId: string;
 }
 
 interface View {
@@ -36,8 +38,7 @@ const drawn = (page: Page, testId: string) => page.getByTestId(testId).locator("
 
 /**
  * Every view of the dashboard, in navigation order, with what shows its data has arrived. A new view is
- * one more entry here. (Views being built elsewhere go here too once they are on main: the live view at
- * /live, saved views at /saved and boards at /boards.)
+ * one more entry here.
  */
 const VIEWS: View[] = [
   { name: "sign-in", path: () => "/sign-in", signedOut: true, ready: (p) => visible(p, "language-switch") },
@@ -139,6 +140,9 @@ const VIEWS: View[] = [
   { name: "settings: personas", path: () => "/settings/personas", ready: (p) => visible(p, "persona-card") },
   { name: "settings: accounts", path: () => "/settings/accounts", ready: (p) => visible(p, "account-row") },
   { name: "settings: audit", path: () => "/settings/audit", ready: (p) => visible(p, "audit-row") },
+  { name: "saved views", path: () => "/saved", ready: (p) => visible(p, "saved-row") },
+  { name: "boards", path: () => "/boards", ready: (p) => visible(p, "board-card") },
+  { name: "a board", path: (w) => `/boards/${w.boardId}`, ready: (p) => visible(p, "tile-funnel") },
 ];
 
 /** Views whose charts have a table of the same numbers beside them, and the charts each draws. */
@@ -192,10 +196,24 @@ describe.runIf(browserAvailable)("accessibility of every view", () => {
           AND (SELECT count(*) FROM identities j WHERE j.customer_id = c.id AND j.kind <> 'anonymous_id') >= 2
         ORDER BY i.value LIMIT 1`,
     );
+    // A board with a saved view of every kind, for the saved-views and board pages.
+    const tiles: Array<{ view: string }> = [];
+    for (const kind of ViewKinds) {
+      const saved = await d.server.api<{ id: string }>("/api/views", {
+        body: { kind, name: `Weekly ${kind}`, description: `Notes on ${kind}`, state: {} },
+      });
+      expect(saved.status).toBe(201);
+      tiles.push({ view: saved.body.id });
+    }
+    const board = await d.server.api<{ id: string }>("/api/boards", {
+      body: { name: "Monday review", tiles },
+    });
+    expect(board.status).toBe(201);
     world = {
       customerId: Number(row!.id),
       customerEmail: String(row!.value),
       frictionId: frictions.frictions[0]!.id,
+      boardId: board.body.id,
     };
   }, VIEW_TIMEOUT);
   afterAll(async () => {

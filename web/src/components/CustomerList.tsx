@@ -2,7 +2,7 @@
 // customers opens this with the API call that lists exactly those customers.
 import { Anchor, Badge, Drawer, Stack, Table, Text } from "@mantine/core";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../api/client.js";
@@ -48,6 +48,21 @@ export function insightCustomerList(
         signal,
       }),
   };
+}
+
+/**
+ * The customers behind the numbers of one analysis's result: `open(cell, title)` lists those of a cell in
+ * `drawer` (render it once in the view). Nothing opens while the numbers on screen are a previous
+ * request's (`stale`), since the list would be of other numbers.
+ */
+export function useInsightCustomers(kind: string, request: unknown, stale: boolean) {
+  const [list, setList] = useState<CustomerListRequest | null>(null);
+  const open = (cell: Record<string, unknown>, title: string) => {
+    if (!stale && request !== undefined && request !== null)
+      setList(insightCustomerList(kind, request, cell, title));
+  };
+  const drawer = <CustomerListDrawer request={list} onClose={() => setList(null)} />;
+  return { open, drawer };
 }
 
 export interface CustomerListRequest {

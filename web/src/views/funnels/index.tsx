@@ -6,11 +6,7 @@ import { useTranslation } from "react-i18next";
 import type { FunnelRequest } from "../../../../src/analytics/funnel.js";
 import { useStats } from "../../api/shared.js";
 import { useUrlState } from "../../app/url-state.js";
-import {
-  CustomerListDrawer,
-  type CustomerListRequest,
-  insightCustomerList,
-} from "../../components/CustomerList.js";
+import { useInsightCustomers } from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, PersonaSelect, StageSelect } from "../../components/filters.js";
 import { useStepLabel } from "../../components/StepPicker.js";
@@ -53,9 +49,9 @@ export default function FunnelsView() {
   const request = useMemo<FunnelRequest>(() => funnelRequestOf(state, definition), [definition, state]);
   const stats = useStats();
   const funnel = useFunnel(stats.data?.events === 0 ? null : request);
+  const customers = useInsightCustomers("funnel", request, funnel.isPlaceholderData);
   const stepLabel = useStepLabel();
   const labels = useMemo(() => definition.steps.map(stepLabel), [definition, stepLabel]);
-  const [list, setList] = useState<CustomerListRequest | null>(null);
 
   const open: OpenList = (step, kind, only = {}) => {
     // The numbers on screen are the previous funnel's until the new one arrives.
@@ -68,7 +64,7 @@ export default function FunnelsView() {
         : only.period !== undefined
           ? ` · ${format.date(only.period)}`
           : "";
-    setList(insightCustomerList("funnel", request, { step, kind, ...only }, title + of));
+    customers.open({ step, kind, ...only }, title + of);
   };
 
   if (stats.data?.events === 0) return <FirstEvent />;
@@ -130,7 +126,7 @@ export default function FunnelsView() {
           )}
         </Stack>
       )}
-      <CustomerListDrawer request={list} onClose={() => setList(null)} />
+      {customers.drawer}
     </Stack>
   );
 }

@@ -15,18 +15,14 @@ import {
 } from "@mantine/core";
 import { IconArrowRight } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { PathsRequest, PathsResult } from "../../../../src/analytics/paths.js";
 import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartClick } from "../../components/Chart.js";
 import { CountButton } from "../../components/CountButton.js";
-import {
-  CustomerListDrawer,
-  type CustomerListRequest,
-  insightCustomerList,
-} from "../../components/CustomerList.js";
+import { useInsightCustomers } from "../../components/CustomerList.js";
 import {
   cohortQuery,
   PeriodInputs,
@@ -169,7 +165,6 @@ export default function PathsView() {
     ...(next && goal ? { goal } : {}),
   };
 
-  const [list, setList] = useState<CustomerListRequest | null>(null);
   const query = useQuery({
     queryKey: ["insights", "paths", body],
     queryFn: ({ signal }) =>
@@ -177,6 +172,7 @@ export default function PathsView() {
     enabled: body !== undefined,
     placeholderData: keepPreviousData,
   });
+  const customers = useInsightCustomers("paths", body, query.isPlaceholderData);
 
   return (
     // The state this render shows (tests wait for it: a URL change renders in a transition).
@@ -264,17 +260,10 @@ export default function PathsView() {
             </EmptyState>
           }
         >
-          {(r) => (
-            <PathsResultView
-              result={r}
-              open={(cell, title) =>
-                !query.isPlaceholderData && setList(insightCustomerList("paths", body, cell, title))
-              }
-            />
-          )}
+          {(r) => <PathsResultView result={r} open={customers.open} />}
         </QueryState>
       )}
-      <CustomerListDrawer request={list} onClose={() => setList(null)} />
+      {customers.drawer}
     </Stack>
   );
 }

@@ -2,17 +2,13 @@
 // step in each later period — a cohort table coloured by share, and the weighted retention curve.
 import { Card, Group, NumberInput, SegmentedControl, Select, Stack, Text, Title } from "@mantine/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { RetentionRequest, RetentionResult } from "../../../../src/analytics/retention.js";
 import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
-import {
-  CustomerListDrawer,
-  type CustomerListRequest,
-  insightCustomerList,
-} from "../../components/CustomerList.js";
+import { useInsightCustomers } from "../../components/CustomerList.js";
 import { PeriodInputs, PersonaSelect, Segments, StageSelect } from "../../components/filters.js";
 import { StepSelect } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
@@ -83,7 +79,6 @@ export default function RetentionView() {
   // React Query compares keys by value, so the body needs no memo.
   const body: RetentionRequest | undefined = retentionRequestOf(state);
 
-  const [list, setList] = useState<CustomerListRequest | null>(null);
   const query = useQuery({
     queryKey: ["insights", "retention", body],
     queryFn: ({ signal }) =>
@@ -95,6 +90,7 @@ export default function RetentionView() {
     enabled: body !== undefined,
     placeholderData: keepPreviousData,
   });
+  const customers = useInsightCustomers("retention", body, query.isPlaceholderData);
 
   return (
     // The state this render shows (tests wait for it: a URL change renders in a transition).
@@ -186,15 +182,12 @@ export default function RetentionView() {
             <RetentionResultView
               result={r}
               show={show}
-              open={(cohort, period, title) =>
-                !query.isPlaceholderData &&
-                setList(insightCustomerList("retention", body, { cohort, period }, title))
-              }
+              open={(cohort, period, title) => customers.open({ cohort, period }, title)}
             />
           )}
         </QueryState>
       )}
-      <CustomerListDrawer request={list} onClose={() => setList(null)} />
+      {customers.drawer}
     </Stack>
   );
 }

@@ -2,18 +2,14 @@
 // back and exits — as a Sankey and a table of its links.
 import { Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { StageFlowRequest, StageFlowResult } from "../../../../src/analytics/stage-flow.js";
 import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart } from "../../components/Chart.js";
 import { CountButton } from "../../components/CountButton.js";
-import {
-  CustomerListDrawer,
-  type CustomerListRequest,
-  insightCustomerList,
-} from "../../components/CustomerList.js";
+import { useInsightCustomers } from "../../components/CustomerList.js";
 import {
   cohortQuery,
   PeriodInputs,
@@ -102,13 +98,13 @@ export default function StageFlowView() {
     }),
     [state.persona, state.stage, state.from, state.to],
   );
-  const [list, setList] = useState<CustomerListRequest | null>(null);
   const query = useQuery({
     queryKey: ["insights", "stage-flow", body],
     queryFn: ({ signal }) =>
       api<StageFlowResult>("/api/insights/stage-flow", { method: "POST", body, signal }),
     placeholderData: keepPreviousData,
   });
+  const customers = useInsightCustomers("stage-flow", body, query.isPlaceholderData);
 
   return (
     // The state this render shows (tests wait for it: a URL change renders in a transition).
@@ -132,16 +128,9 @@ export default function StageFlowView() {
           </EmptyState>
         }
       >
-        {(r) => (
-          <StageFlowResultView
-            result={r}
-            open={(cell, title) =>
-              !query.isPlaceholderData && setList(insightCustomerList("stage-flow", body, cell, title))
-            }
-          />
-        )}
+        {(r) => <StageFlowResultView result={r} open={customers.open} />}
       </QueryState>
-      <CustomerListDrawer request={list} onClose={() => setList(null)} />
+      {customers.drawer}
     </Stack>
   );
 }

@@ -11,11 +11,7 @@ import { useStats } from "../../api/shared.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
 import { CountButton } from "../../components/CountButton.js";
-import {
-  CustomerListDrawer,
-  type CustomerListRequest,
-  insightCustomerList,
-} from "../../components/CustomerList.js";
+import { useInsightCustomers } from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, PersonaSelect, StageSelect } from "../../components/filters.js";
 import { type StepDraft, StepEditor, stepDraft, stepOf, useStepLabel } from "../../components/StepPicker.js";
@@ -322,7 +318,6 @@ export default function TimeToConvertView() {
     JSON.stringify([nextStart, nextEnd, draft.window]) !== JSON.stringify([start, end, state.window]);
 
   const request: TimeToConvertRequest = timeToConvertRequestOf(state, start, end);
-  const [list, setList] = useState<CustomerListRequest | null>(null);
   const stats = useStats();
   const result = useQuery({
     queryKey: ["time-to-convert", request],
@@ -331,6 +326,7 @@ export default function TimeToConvertView() {
     enabled: stats.data !== undefined && stats.data.events > 0,
     placeholderData: keepPreviousData,
   });
+  const customers = useInsightCustomers("time-to-convert", request, result.isPlaceholderData);
   const stepLabel = useStepLabel();
 
   if (stats.data?.events === 0) return <FirstEvent />;
@@ -401,19 +397,10 @@ export default function TimeToConvertView() {
         <ErrorState error={result.error} onRetry={() => void result.refetch()} />
       ) : (
         <div style={{ opacity: result.isPlaceholderData ? 0.5 : 1 }} aria-busy={result.isPlaceholderData}>
-          <Results
-            result={result.data}
-            start={stepLabel(start)}
-            end={stepLabel(end)}
-            open={(cell, title) =>
-              !result.isPlaceholderData &&
-              request !== null &&
-              setList(insightCustomerList("time-to-convert", request, cell, title))
-            }
-          />
+          <Results result={result.data} start={stepLabel(start)} end={stepLabel(end)} open={customers.open} />
         </div>
       )}
-      <CustomerListDrawer request={list} onClose={() => setList(null)} />
+      {customers.drawer}
     </Stack>
   );
 }
