@@ -31,6 +31,14 @@ const en = {
       measureAbandoned: "share of {{unit}}s with no {{outcome}}",
       baseline: "every other {{unit}} in the period",
       baselineSince: "every other {{unit}} in the period, and this segment's before {{since}}",
+      stopped:
+        "More customers stop after {{start}} for {{segment}}: {{rate}} go on to no {{outcome}} vs {{baseline}} elsewhere",
+      stoppedSince:
+        "More customers stop after {{start}} for {{segment}} since {{since}}: {{rate}} go on to no {{outcome}} vs {{baseline}} elsewhere",
+      measureStopped: "share of visits to {{start}} with no {{outcome}} within {{window}}",
+      baselineStopped: "every other visit to {{start}} in the period",
+      baselineStoppedSince:
+        "every other visit to {{start}} in the period, and this segment's before {{since}}",
     },
     abandonment: {
       title: "{{touchpoint}}: {{rate}} of {{units}} {{unit}}s end without {{outcome}}",
@@ -119,6 +127,13 @@ const ko: Strings<typeof en> = {
       measureAbandoned: "{{outcome}} 없이 끝난 {{start}}의 비율",
       baseline: "기간 중 그 밖의 모든 {{start}}",
       baselineSince: "기간 중 그 밖의 모든 {{start}}, 그리고 {{since}} 이전의 이 세그먼트",
+      stopped:
+        "{{segment}}에서 {{start}} 뒤 {{outcome}}(으)로 넘어가지 않는 고객이 많습니다: {{rate}} (다른 곳 {{baseline}})",
+      stoppedSince:
+        "{{segment}}에서 {{since}}부터 {{start}} 뒤 {{outcome}}(으)로 넘어가지 않는 고객이 많습니다: {{rate}} (다른 곳 {{baseline}})",
+      measureStopped: "{{window}} 안에 {{outcome}}이(가) 없는 {{start}} 방문의 비율",
+      baselineStopped: "기간 중 그 밖의 모든 {{start}} 방문",
+      baselineStoppedSince: "기간 중 그 밖의 모든 {{start}} 방문, 그리고 {{since}} 이전의 이 세그먼트",
     },
     abandonment: {
       title: "{{touchpoint}}: {{start}} {{units}}건 중 {{rate}}가 {{outcome}} 없이 끝납니다",

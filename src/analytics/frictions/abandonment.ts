@@ -13,7 +13,10 @@ export const abandonmentDetector: Detector = {
   kinds: ["abandonment"],
   rules: stepRules,
   async find(d) {
-    const steps = (await buildUnits(d)).filter((s) => s.abandonment && s.outcomeIs === "success");
+    // Abandonment is of keyed units (a cart, a checkout): a visit without its next step is a drop-off's.
+    const steps = (await buildUnits(d)).flatMap((s) =>
+      s.abandonment && s.outcomeIs === "success" && s.key ? [{ ...s, key: s.key }] : [],
+    );
     if (!steps.length) return [];
     const p = new Params();
     const rows = await all(

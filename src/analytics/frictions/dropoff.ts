@@ -20,8 +20,8 @@ import {
   zScore,
   zSql,
 } from "./detector.js";
+import { discoveryOf, type Step } from "./discovery.js";
 import { dailyCounts, evidenceOverTime } from "./series.js";
-import type { StepDefinition } from "./settings.js";
 import { buildUnits, stepRules } from "./steps.js";
 
 /** Single values that may pair up into two-dimension segments, per step. */
@@ -152,12 +152,7 @@ async function changePoint(d: Detection, step: string, seg: Segment): Promise<Da
   return row && num(row.z) >= CHANGE_Z ? new Date(num(row.day)) : null;
 }
 
-async function describe(
-  d: Detection,
-  step: StepDefinition,
-  seg: Segment,
-  since: Date | null,
-): Promise<Found> {
+async function describe(d: Detection, step: Step, seg: Segment, since: Date | null): Promise<Found> {
   const p = new Params();
   const pred = inSegment(step.id, seg, p);
   const after = since ? `u.ts >= ${p.add(since.toISOString())}::TIMESTAMP` : "true";
@@ -221,7 +216,9 @@ async function describe(
     outcome: m.name(step.outcome.event ?? step.id),
   };
   const when: Record<string, m.MessageParam> = since ? { since: m.day(since) } : {};
-  const titleKey = `friction.dropOff.${failing ? "fail" : "abandoned"}${since ? "Since" : ""}`;
+  // A step without a key is measured by visits (did the customer go on within the window), and worded so.
+  const visits = !step.key;
+  const titleKey = `friction.dropOff.${visits ? "stopped" : failing ? "fail" : "abandoned"}${since ? "Since" : ""}`;
   return {
     friction: {
       id: `drop-off:${step.id}`,
@@ -261,11 +258,16 @@ async function describe(
           meanValue: value === null ? null : round(value, 2),
         },
         messages: {
-          measure: m.message(
-            failing ? "friction.dropOff.measureFail" : "friction.dropOff.measureAbandoned",
-            words,
-          ),
-          baseline: m.message(since ? "friction.dropOff.baselineSince" : "friction.dropOff.baseline", {
+          measure: visits
+            ? m.message("friction.dropOff.measureStopped", {
+                ...words,
+                window: m.minutes(discoveryOf(d).windowMinutes),
+              })
+            : m.message(
+                failing ? "friction.dropOff.measureFail" : "friction.dropOff.measureAbandoned",
+                words,
+              ),
+          baseline: m.message(`friction.dropOff.baseline${visits ? "Stopped" : ""}${since ? "Since" : ""}`, {
             ...words,
             ...when,
           }),
@@ -280,18 +282,62 @@ async function describe(
   };
 }
 
+/** A drop-off whose customers are this share or more behind one already kept is the same problem. */
+const SAME_PROBLEM = 0.5;
+
+/**
+ * One problem shows at every step its customers pass (a payment that fails also ends the checkout): it is
+ * reported once, at the step that shows it best. Configured steps come first (they say what the data's
+ * names mean), then the strongest evidence; a drop-off is dropped when most of its customers are behind
+ * one kept before it.
+ */
+async function oneFrictionPerProblem(
+  d: Detection,
+  found: Array<{ found: Found; step: Step; z: number }>,
+): Promise<Found[]> {
+  const order = [...found].sort(
+    (a, b) =>
+      Number(a.step.discovered) - Number(b.step.discovered) ||
+      b.z - a.z ||
+      a.step.id.localeCompare(b.step.id),
+  );
+  const kept: Found[] = [];
+  for (const f of order) {
+    let same = false;
+    for (const k of kept) {
+      const [row] = await all(
+        d.conn,
+        `WITH a AS (SELECT DISTINCT customer_id FROM (${f.found.audience.sql})),
+              b AS (SELECT DISTINCT customer_id FROM (${renumber(k.audience.sql, f.found.audience.params.length)}))
+         SELECT count(*) AS n, count(*) FILTER (WHERE customer_id IN (SELECT customer_id FROM b)) AS shared FROM a`,
+        [...f.found.audience.params, ...k.audience.params],
+      );
+      if (num(row?.n) > 0 && num(row?.shared) >= SAME_PROBLEM * num(row?.n)) {
+        same = true;
+        break;
+      }
+    }
+    if (!same) kept.push(f.found);
+  }
+  return kept;
+}
+
+/** The statement's $1, $2… moved up by `by`, so two audiences' parameters can share one statement. */
+const renumber = (sql: string, by: number) => sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
+
 export const dropOffDetector: Detector = {
   kinds: ["drop-off"],
   rules: stepRules,
   async find(d) {
     const steps = await buildUnits(d);
     const best = await bestSegments(d);
-    const found: Found[] = [];
+    const found: Array<{ found: Found; step: Step; z: number }> = [];
     for (const step of steps) {
       const seg = best.get(step.id);
       if (!seg) continue;
-      found.push(await describe(d, step, seg, await changePoint(d, step.id, seg)));
+      const one = await describe(d, step, seg, await changePoint(d, step.id, seg));
+      found.push({ found: one, step, z: one.friction.evidence.z ?? 0 });
     }
-    return found;
+    return oneFrictionPerProblem(d, found);
   },
 };

@@ -9,6 +9,9 @@ import { StringEnum } from "../../typebox.js";
 /**
  * A step with an outcome keyed on a property both events carry: a payment attempt that fails (outcome
  * `failure`), or a checkout that never becomes an order (outcome `success`, whose absence is the friction).
+ * Without a key, a unit is a customer's visit to the start (starts within `discovery.windowMinutes` of the
+ * one before are one visit) and the outcome counts when the customer's next one follows within that window:
+ * how the steps discovered from the data are measured.
  */
 export const StepDefinition = Type.Object(
   {
@@ -23,10 +26,13 @@ export const StepDefinition = Type.Object(
     }),
     start: EventMatch,
     outcome: EventMatch,
-    key: Type.String({
-      pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
-      description: "Property of both events that ties an outcome to its start (e.g. checkout_id)",
-    }),
+    key: Type.Optional(
+      Type.String({
+        pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+        description:
+          "Property of both events that ties an outcome to its start (e.g. checkout_id); without it, the customer's next outcome within the discovery window",
+      }),
+    ),
     outcomeIs: StringEnum(["failure", "success"]),
     value: Type.Optional(
       Type.String({
@@ -55,9 +61,37 @@ export const ContextDimension = Type.Object(
 );
 export type ContextDimension = Static<typeof ContextDimension>;
 
+/**
+ * How steps are found in the data: the frequent consecutive transitions A → B between a customer's track
+ * events of the period, kept when enough customers take them and B usually comes next after A.
+ */
+export const StepDiscovery = Type.Object(
+  {
+    maxSteps: Type.Integer({
+      minimum: 0,
+      maximum: 30,
+      description: "At most this many discovered steps (those most customers take); 0 turns discovery off",
+    }),
+    windowMinutes: Type.Integer({
+      minimum: 1,
+      maximum: 10080,
+      description: "B counts as following A when it comes within this many minutes (the session gap)",
+    }),
+    minCustomers: Type.Integer({ minimum: 1, description: "A transition needs this many customers" }),
+    minShare: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      description: "…and B must be what comes next after at least this share of A (runs of A count once)",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type StepDiscovery = Static<typeof StepDiscovery>;
+
 export const FrictionSettings = Type.Object(
   {
     steps: Type.Array(StepDefinition, { maxItems: 30 }),
+    discovery: Type.Optional(StepDiscovery),
     dimensions: Type.Array(ContextDimension, {
       maxItems: 20,
       description:
@@ -139,6 +173,14 @@ export function checkFrictionSettings(f: FrictionSettings): string | undefined {
 
 const track = (event: string): EventMatch => ({ event });
 
+/** The discovery's defaults (settings stored before it existed have none). */
+export const defaultStepDiscovery: StepDiscovery = {
+  maxSteps: 12,
+  windowMinutes: 60,
+  minCustomers: 50,
+  minShare: 0.3,
+};
+
 export const defaultFrictionSettings: FrictionSettings = {
   steps: [
     {
@@ -170,6 +212,27 @@ export const defaultFrictionSettings: FrictionSettings = {
       value: "price",
       abandonment: true,
     },
+    // Segment's e-commerce spec (v2) ties a checkout to its order by order_id: Checkout Started and Payment
+    // Info Entered carry it, and so does Order Completed.
+    {
+      id: "order",
+      unit: "checkout",
+      start: track("Checkout Started"),
+      outcome: track("Order Completed"),
+      key: "order_id",
+      outcomeIs: "success",
+      value: "value",
+      abandonment: false,
+    },
+    {
+      id: "order-payment",
+      unit: "payment",
+      start: track("Payment Info Entered"),
+      outcome: track("Order Completed"),
+      key: "order_id",
+      outcomeIs: "success",
+      abandonment: false,
+    },
     {
       id: "form",
       unit: "form",
@@ -180,6 +243,7 @@ export const defaultFrictionSettings: FrictionSettings = {
       abandonment: true,
     },
   ],
+  discovery: defaultStepDiscovery,
   dimensions: [
     { name: "channel", path: "channel" },
     { name: "os", path: "os.name" },

@@ -1,4 +1,5 @@
-// The units of the configured steps (a payment attempt, a checkout, a cart), each with its customer, its
+// The units of the steps (a payment attempt, a checkout, a cart, or a customer's visit to a discovered
+// step's start), each with its customer, its
 // start touchpoint, the value at stake and whether it went wrong, and the dimensions a segment is made of:
 // the start event's channel and context (OS, app version, device, campaign), the customer's persona and
 // the start event's own scalar properties (e.g. has_coupon). Two temp tables, fr_units and fr_dims, read by
@@ -7,7 +8,7 @@ import { type EventMatch, matchSql, splitPath } from "../../journey/rules.js";
 import { all } from "../../store/database.js";
 import { Params, plainKeyPath, quoteIdent, quoteString } from "../../store/sql.js";
 import { type Detection, inPeriod, touchpointOfEvent } from "./detector.js";
-import type { StepDefinition } from "./settings.js";
+import { discoveryOf, type Step, stepsOf } from "./discovery.js";
 
 /** A property of the event as text, SQL. */
 function propertyText(property: string, alias = "e."): string {
@@ -16,15 +17,15 @@ function propertyText(property: string, alias = "e."): string {
 }
 
 /** The events the steps read from the shared scan: every start and every outcome. */
-export const stepRules = (d: Detection): EventMatch[] =>
-  d.settings.steps.flatMap((s) => [s.start, s.outcome]);
+export const stepRules = async (d: Detection): Promise<EventMatch[]> =>
+  (await stepsOf(d)).flatMap((s) => [s.start, s.outcome]);
 
 /**
  * Builds fr_units (one row per unit whose start is in the period: step, unit, customer_id, ts, channel,
  * touchpoint, value, bad, and rid, its start's row in fr_events) and fr_dims (step, unit, day, bad, dim,
  * val as JSON text). Returns the steps that have units.
  */
-export function buildUnits(d: Detection): Promise<StepDefinition[]> {
+export function buildUnits(d: Detection): Promise<Step[]> {
   // Drop-off and abandonment read the same units: built once per detection.
   let built = once.get(d);
   if (!built) {
@@ -34,37 +35,74 @@ export function buildUnits(d: Detection): Promise<StepDefinition[]> {
   return built;
 }
 
-const once = new WeakMap<Detection, Promise<StepDefinition[]>>();
+const once = new WeakMap<Detection, Promise<Step[]>>();
 
-async function build(d: Detection): Promise<StepDefinition[]> {
-  const steps = d.settings.steps;
+/**
+ * The units of keyed steps (the first start of each key, reached when an outcome with the key came after
+ * it), as (step, unit, ts, rid, reached). A step whose outcome never carries its key in the data cannot be
+ * measured (every unit would look abandoned): it has no units.
+ */
+function keyedUnits(d: Detection, steps: Step[], q: Params): string | undefined {
+  const keyed = steps.filter((s) => s.key);
+  if (!keyed.length) return undefined;
+  const starts = keyed.map(
+    (s) => `SELECT ${q.add(s.id)} AS step, ${propertyText(s.key!)} AS unit, e.timestamp, e.rowid AS rid
+              FROM fr_events e WHERE ${matchSql(s.start, q)} AND ${inPeriod(d, q, "e.timestamp")}`,
+  );
+  const outcomes = keyed.map(
+    (s) => `SELECT ${q.add(s.id)} AS step, ${propertyText(s.key!)} AS unit, max(e.timestamp) AS last_at
+              FROM fr_events e WHERE ${matchSql(s.outcome, q)} GROUP BY ALL`,
+  );
+  return `(WITH s AS (${starts.join(" UNION ALL ")}),
+               o AS (${outcomes.join(" UNION ALL ")}),
+               firsts AS (SELECT step, unit, min(timestamp) AS ts, arg_min(rid, timestamp) AS rid
+                            FROM s WHERE unit IS NOT NULL GROUP BY step, unit)
+          SELECT f.step, f.unit, f.ts, f.rid, coalesce(o.last_at >= f.ts, false) AS reached
+            FROM firsts f LEFT JOIN o ON o.step = f.step AND o.unit = f.unit
+           WHERE f.step IN (SELECT step FROM o WHERE unit IS NOT NULL))`;
+}
+
+/**
+ * The units of steps without a key: a customer's visit to the start (a start more than the window after
+ * their previous one begins a new visit), reached when the customer's next outcome comes within the window.
+ */
+function visitUnits(d: Detection, steps: Step[], q: Params): string | undefined {
+  const keyless = steps.filter((s) => !s.key);
+  if (!keyless.length) return undefined;
+  const window = `to_minutes(${q.add(discoveryOf(d).windowMinutes)}::BIGINT)`;
+  const starts = keyless.map(
+    (s) => `SELECT ${q.add(s.id)} AS step, e.customer_id AS who, e.timestamp AS ts, e.rowid AS rid
+              FROM fr_events e WHERE ${matchSql(s.start, q)} AND ${inPeriod(d, q, "e.timestamp")}`,
+  );
+  const outcomes = keyless.map(
+    (s) => `SELECT ${q.add(s.id)} AS step, e.customer_id AS who, e.timestamp AS ts
+              FROM fr_events e WHERE ${matchSql(s.outcome, q)} AND e.timestamp >= ${q.add(d.from.toISOString())}::TIMESTAMP`,
+  );
+  return `(WITH s AS (SELECT * FROM (${starts.join(" UNION ALL ")})
+                      QUALIFY coalesce(ts - lag(ts) OVER (PARTITION BY step, who ORDER BY ts) > ${window}, true)),
+               o AS (${outcomes.join(" UNION ALL ")})
+          SELECT s.step, s.who::VARCHAR || '@' || epoch_ms(s.ts)::VARCHAR AS unit, s.ts, s.rid,
+                 coalesce(o.ts <= s.ts + ${window}, false) AS reached
+            FROM s ASOF LEFT JOIN o ON o.step = s.step AND o.who = s.who AND o.ts >= s.ts)`;
+}
+
+async function build(d: Detection): Promise<Step[]> {
+  const steps = await stepsOf(d);
   if (!steps.length) return [];
   const q = new Params();
   // Narrow rows first (the first start of each unit); the start's own columns are read by row id.
-  const starts = steps.map(
-    (s) => `SELECT ${q.add(s.id)} AS step, ${propertyText(s.key)} AS unit, e.timestamp, e.rowid AS rid
-              FROM fr_events e WHERE ${matchSql(s.start, q)} AND ${inPeriod(d, q, "e.timestamp")}`,
-  );
-  const outcomes = steps.map(
-    (s) => `SELECT ${q.add(s.id)} AS step, ${propertyText(s.key)} AS unit, max(e.timestamp) AS last_at
-              FROM fr_events e WHERE ${matchSql(s.outcome, q)} GROUP BY ALL`,
-  );
+  const units = [keyedUnits(d, steps, q), visitUnits(d, steps, q)].filter((x) => x !== undefined);
   const values = steps
     .filter((s) => s.value)
     .map((s) => `WHEN ${q.add(s.id)} THEN TRY_CAST(${propertyText(s.value!)} AS DOUBLE)`);
   const failures = steps.filter((s) => s.outcomeIs === "failure").map((s) => q.add(s.id));
   await d.conn.run(
     `CREATE OR REPLACE TEMP TABLE fr_units AS
-       WITH s AS (${starts.join(" UNION ALL ")}),
-            firsts AS (SELECT step, unit, min(timestamp) AS ts, arg_min(rid, timestamp) AS rid
-                         FROM s WHERE unit IS NOT NULL GROUP BY step, unit),
-            o AS (${outcomes.join(" UNION ALL ")})
        SELECT f.step, f.unit, e.customer_id, f.ts, e.channel, f.rid,
               ${touchpointOfEvent(d.defs.touchpoints, q)} AS touchpoint,
               ${values.length ? `CASE f.step ${values.join(" ")} END` : "NULL::DOUBLE"} AS value,
-              coalesce(o.last_at >= f.ts, false) = ${failures.length ? `(f.step IN (${failures.join(", ")}))` : "false"} AS bad
-         FROM firsts f JOIN fr_events e ON e.rowid = f.rid
-         LEFT JOIN o ON o.step = f.step AND o.unit = f.unit`,
+              f.reached = ${failures.length ? `(f.step IN (${failures.join(", ")}))` : "false"} AS bad
+         FROM (${units.join(" UNION ALL ")}) f JOIN fr_events e ON e.rowid = f.rid`,
     q.values,
   );
   await buildDimensions(d, steps);
@@ -77,7 +115,7 @@ async function build(d: Detection): Promise<StepDefinition[]> {
  * Dimension values per unit: context and channel, persona, and the start event's scalar properties. The
  * properties' names are read first (json_keys is cheap), then all of a step's values in one parse.
  */
-async function buildDimensions(d: Detection, steps: StepDefinition[]): Promise<void> {
+async function buildDimensions(d: Detection, steps: Step[]): Promise<void> {
   const dims = d.settings.dimensions;
   const named = new Set([...dims.map((x) => x.name), "persona"]);
   const context = dims.map(
