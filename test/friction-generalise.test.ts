@@ -153,7 +153,7 @@ describe("a travel world with names no default knows, with no configuration", ()
     expect(f!.rank).toBe(1);
     // A discovered step, measured by visits: no key ties Traveller Details to Fare Paid.
     expect(f!.id).toMatch(/^drop-off:seq-traveller-det-fare-paid-[0-9a-f]{6}$/);
-    expect(f!.title).toMatch(/^More customers stop after Traveller Details for market PT since /);
+    expect(f!.title).toMatch(/^More customers stop after Traveller Details for market = PT since /);
     expect(nearDay(f!.since, TRAVEL_PLANT.day), f!.since ?? "no since").toBe(true);
     expect(f!.evidence.value).toBeGreaterThan(0.45);
     expect(f!.evidence.baseline).toBeLessThan(0.15);

@@ -35,7 +35,7 @@ const en = {
         "More customers stop after {{start}} for {{segment}}: {{rate}} go on to no {{outcome}} vs {{baseline}} elsewhere",
       stoppedSince:
         "More customers stop after {{start}} for {{segment}} since {{since}}: {{rate}} go on to no {{outcome}} vs {{baseline}} elsewhere",
-      measureStopped: "share of visits to {{start}} with no {{outcome}} within {{window}}",
+      measureStopped: "share of visits to {{start}} not followed by {{outcome}}",
       baselineStopped: "every other visit to {{start}} in the period",
       baselineStoppedSince:
         "every other visit to {{start}} in the period, and this segment's before {{since}}",
@@ -131,7 +131,7 @@ const ko: Strings<typeof en> = {
         "{{segment}}에서 {{start}} 뒤 {{outcome}}(으)로 넘어가지 않는 고객이 많습니다: {{rate}} (다른 곳 {{baseline}})",
       stoppedSince:
         "{{segment}}에서 {{since}}부터 {{start}} 뒤 {{outcome}}(으)로 넘어가지 않는 고객이 많습니다: {{rate}} (다른 곳 {{baseline}})",
-      measureStopped: "{{window}} 안에 {{outcome}}이(가) 없는 {{start}} 방문의 비율",
+      measureStopped: "{{outcome}}(으)로 이어지지 않은 {{start}} 방문의 비율",
       baselineStopped: "기간 중 그 밖의 모든 {{start}} 방문",
       baselineStoppedSince: "기간 중 그 밖의 모든 {{start}} 방문, 그리고 {{since}} 이전의 이 세그먼트",
     },

@@ -20,7 +20,7 @@ import {
   zScore,
   zSql,
 } from "./detector.js";
-import { discoveryOf, type Step } from "./discovery.js";
+import type { Step } from "./discovery.js";
 import { dailyCounts, evidenceOverTime } from "./series.js";
 import { buildUnits, stepRules } from "./steps.js";
 
@@ -259,10 +259,7 @@ async function describe(d: Detection, step: Step, seg: Segment, since: Date | nu
         },
         messages: {
           measure: visits
-            ? m.message("friction.dropOff.measureStopped", {
-                ...words,
-                window: m.minutes(discoveryOf(d).windowMinutes),
-              })
+            ? m.message("friction.dropOff.measureStopped", words)
             : m.message(
                 failing ? "friction.dropOff.measureFail" : "friction.dropOff.measureAbandoned",
                 words,
@@ -335,7 +332,11 @@ export const dropOffDetector: Detector = {
     for (const step of steps) {
       const seg = best.get(step.id);
       if (!seg) continue;
-      const one = await describe(d, step, seg, await changePoint(d, step.id, seg));
+      const since = await changePoint(d, step.id, seg);
+      // A discovered step is a path most customers take; a segment that always went another way is how
+      // the data is, not a problem. It is reported when the segment's drop-off began at a change point.
+      if (step.discovered && !since) continue;
+      const one = await describe(d, step, seg, since);
       found.push({ found: one, step, z: one.friction.evidence.z ?? 0 });
     }
     return oneFrictionPerProblem(d, found);

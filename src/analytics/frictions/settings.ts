@@ -10,8 +10,8 @@ import { StringEnum } from "../../typebox.js";
  * A step with an outcome keyed on a property both events carry: a payment attempt that fails (outcome
  * `failure`), or a checkout that never becomes an order (outcome `success`, whose absence is the friction).
  * Without a key, a unit is a customer's visit to the start (starts within `discovery.windowMinutes` of the
- * one before are one visit) and the outcome counts when the customer's next one follows within that window:
- * how the steps discovered from the data are measured.
+ * one before are one visit), reached when the customer does the outcome after it: how the steps discovered
+ * from the data are measured.
  */
 export const StepDefinition = Type.Object(
   {
@@ -30,7 +30,7 @@ export const StepDefinition = Type.Object(
       Type.String({
         pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
         description:
-          "Property of both events that ties an outcome to its start (e.g. checkout_id); without it, the customer's next outcome within the discovery window",
+          "Property of both events that ties an outcome to its start (e.g. checkout_id); without it, any outcome of the customer after the start",
       }),
     ),
     outcomeIs: StringEnum(["failure", "success"]),

@@ -64,7 +64,8 @@ function keyedUnits(d: Detection, steps: Step[], q: Params): string | undefined 
 
 /**
  * The units of steps without a key: a customer's visit to the start (a start more than the window after
- * their previous one begins a new visit), reached when the customer's next outcome comes within the window.
+ * their previous one begins a new visit), reached when the customer does the outcome after it — later than
+ * the window too, as a keyed unit's outcome may come any time: a slow answer is not a drop-off.
  */
 function visitUnits(d: Detection, steps: Step[], q: Params): string | undefined {
   const keyless = steps.filter((s) => !s.key);
@@ -82,7 +83,7 @@ function visitUnits(d: Detection, steps: Step[], q: Params): string | undefined 
                       QUALIFY coalesce(ts - lag(ts) OVER (PARTITION BY step, who ORDER BY ts) > ${window}, true)),
                o AS (${outcomes.join(" UNION ALL ")})
           SELECT s.step, s.who::VARCHAR || '@' || epoch_ms(s.ts)::VARCHAR AS unit, s.ts, s.rid,
-                 coalesce(o.ts <= s.ts + ${window}, false) AS reached
+                 o.ts IS NOT NULL AS reached
             FROM s ASOF LEFT JOIN o ON o.step = s.step AND o.who = s.who AND o.ts >= s.ts)`;
 }
 
