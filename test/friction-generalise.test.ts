@@ -6,6 +6,7 @@
 // segment is not reported, and nothing else is either.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Friction, FrictionCustomers, FrictionList } from "../src/analytics/frictions/schema.js";
+import { defaultStepDiscovery, type FrictionSettings } from "../src/analytics/frictions/settings.js";
 import { DAY_MS, expectOk, qs } from "./helpers/journey.js";
 import {
   type GenWorld,
@@ -26,9 +27,15 @@ interface Loaded {
   list: FrictionList;
 }
 
-async function open(world: GenWorld): Promise<Loaded> {
+/** A server with the world; `discover` turns on step discovery (off by default, see settings.ts). */
+async function open(world: GenWorld, discover = false): Promise<Loaded> {
   const server = await startTestServer({ config: { journeyRefreshSeconds: 0 } });
   await sendWorld(server, world);
+  if (discover) {
+    const settings = expectOk(await server.api<FrictionSettings>("/api/frictions/settings"));
+    const on = { ...settings, discovery: { ...defaultStepDiscovery, maxSteps: 12 } };
+    expectOk(await server.api("/api/frictions/settings", { method: "PUT", body: on }));
+  }
   const list = expectOk(await server.api<FrictionList>(`/api/frictions${qs({ ...PERIOD, limit: 100 })}`));
   return { server, world, ids: await customerIds(server), list };
 }
@@ -42,8 +49,8 @@ beforeAll(async () => {
     open(segmentWorld(false)),
   ]);
   [worlds.travel, worlds.travelHealthy] = await Promise.all([
-    open(travelWorld(true)),
-    open(travelWorld(false)),
+    open(travelWorld(true), true),
+    open(travelWorld(false), true),
   ]);
 }, 300_000);
 afterAll(async () => {
@@ -137,7 +144,7 @@ describe("a Segment e-commerce (v2) world, with the defaults", () => {
   });
 });
 
-describe("a travel world with names no default knows, with no configuration", () => {
+describe("a travel world with names no default knows, with step discovery on and no steps configured", () => {
   const planted = (l: FrictionList) =>
     l.frictions.find(
       (f) =>
