@@ -99,6 +99,8 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       demoOnFirstRun: false,
       logLevel: "silent",
       devWriteKeys: [WRITE_KEY],
+      // No refresh behind new events unless a test asks: tests that count refreshes decide when they run.
+      live: { refreshAfterEventsSeconds: 0 },
       ...opts.config,
     },
     noConfigFile(dir),
