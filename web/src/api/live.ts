@@ -1,12 +1,13 @@
 // The live feed in the dashboard: GET /api/live/events read with fetch (the session cookie, an abort the
 // page controls, the same error envelope as every call), reconnecting with Last-Event-ID after a drop.
-// Views use it for the Live list (events) and to reload what they show when the journey tables change.
-import { useQueryClient } from "@tanstack/react-query";
+// The Live view lists its events; the overview and the map poll the feed's status to reload what they show
+// when the journey tables change.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import type { Freshness, LiveEvent } from "../../../src/live/schema.js";
-import { ApiError, type QueryValue, queryString } from "./client.js";
+import type { Freshness, LiveEvent, LiveStatus } from "../../../src/live/schema.js";
+import { ApiError, api, type QueryValue, queryString } from "./client.js";
 
-export type { Freshness, LiveEvent };
+export type { Freshness, LiveEvent, LiveStatus };
 
 export type LiveMessage =
   | { kind: "hello"; journey: Freshness }
@@ -121,20 +122,28 @@ export function useLiveStream(
 /** The query keys of what is computed from the journey tables and shown with its freshness. */
 const JOURNEY_QUERIES = [["overview"], ["stats"], ["journey-map"], ["frictions"]];
 
+/** How often an open overview or map asks whether the journey tables changed. */
+const STATUS_POLL_MS = 3000;
+
 /**
  * Reloads the overview, the journey map and what they read when a journey refresh changed the tables
- * (within seconds of new events, see live.refreshAfterEventsSeconds), without a page reload.
+ * (within seconds of new events, see live.refreshAfterEventsSeconds), without a page reload. It asks
+ * GET /api/live/status every few seconds while the page is visible rather than holding a stream open:
+ * every dashboard tab holding one would use up the browser's six connections to the server.
  */
 export function useJourneyUpdates(shown: Freshness | undefined): void {
   const client = useQueryClient();
-  const generation = useRef<number | undefined>(undefined);
-  generation.current = shown?.generation;
-  useLiveStream({ topics: "journey" }, (m) => {
-    if (m.kind !== "journey" && m.kind !== "hello") return;
-    // On connect too: a refresh may have landed between the page's request and the stream's start.
-    if (generation.current !== undefined && m.journey.generation > generation.current)
-      for (const queryKey of JOURNEY_QUERIES) void client.invalidateQueries({ queryKey });
+  const status = useQuery({
+    queryKey: ["live-status"],
+    queryFn: ({ signal }) => api<LiveStatus>("/api/live/status", { signal }),
+    refetchInterval: STATUS_POLL_MS,
+    enabled: shown !== undefined,
   });
+  const latest = status.data?.journey.generation;
+  useEffect(() => {
+    if (shown === undefined || latest === undefined || latest <= shown.generation) return;
+    for (const queryKey of JOURNEY_QUERIES) void client.invalidateQueries({ queryKey });
+  }, [client, latest, shown]);
 }
 
 /** The current time, ticking every `ms`: for "5 s ago" labels. */
