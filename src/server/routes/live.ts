@@ -1,6 +1,7 @@
 // The live feed over HTTP: GET /api/live/events streams events as they are stored (server-sent events,
 // the browser's EventSource with the session cookie, or any HTTP client with a token) and the journey
 // tables' generation when a refresh changes it; GET /api/live/status says how fresh the data is.
+import type { Socket } from "node:net";
 import { PassThrough } from "node:stream";
 import { Type } from "@sinclair/typebox";
 import { journeyFreshness } from "../../journey/refresh.js";
@@ -44,8 +45,17 @@ function lastEventId(header: string | string[] | undefined): number | undefined 
 
 export function liveRoutes(app: App, ctx: AppContext): void {
   const feed = ctx.live;
-  // Before the server stops listening: open streams would otherwise keep app.close() waiting forever.
-  app.addHook("preClose", async () => feed.close());
+  /** The connections that carry a stream. */
+  const sockets = new Set<Socket>();
+  // Before the server stops listening: open streams would otherwise keep app.close() waiting. Streams are
+  // ended, and a moment later their connections are cut: a client that stopped reading without closing
+  // its connection would hold the close for the keep-alive timeout.
+  app.addHook("preClose", async () => {
+    feed.close();
+    if (sockets.size === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+    for (const socket of sockets) socket.destroy();
+  });
 
   app.get(
     "/api/live/events",
@@ -72,6 +82,9 @@ export function liveRoutes(app: App, ctx: AppContext): void {
       const q = req.query;
       const topics = new Set(q.topics.split(",") as LiveTopic[]);
       const hello = { journey: await ctx.store.read(journeyFreshness), topics: [...topics] };
+      const socket = req.raw.socket;
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
       const out = new PassThrough();
       const stream = feed.open(out, {
         topics,
@@ -89,6 +102,8 @@ export function liveRoutes(app: App, ctx: AppContext): void {
           .header("content-type", "text/event-stream; charset=utf-8")
           .header("cache-control", "no-store")
           .header("x-accel-buffering", "no")
+          // A stream's connection is not reused after it.
+          .header("connection", "close")
           // The schema documents the stream as text; what is sent is the stream itself.
           .send(out as unknown as string)
       );
