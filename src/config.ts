@@ -108,6 +108,20 @@ export const ConfigSchema = Type.Object({
     /** How long an idle loader lets a batch gather after the first event arrives. */
     loaderLingerMs: Type.Integer({ minimum: 0, maximum: 10_000 }),
   }),
+  /** The live feed (src/live/): events as they are stored, and the journey tables kept close behind them. */
+  live: Type.Object({
+    /**
+     * After new events are stored, the journey tables are refreshed this many seconds later (events that
+     * arrive meanwhile join the same refresh), and never more often than once per this interval, so the
+     * overview and the map follow new data within seconds without a refresh per event. 0 leaves it to
+     * journeyRefreshSeconds.
+     */
+    refreshAfterEventsSeconds: Type.Number({ minimum: 0, maximum: 3600 }),
+    /** A comment line sent on an idle stream this often, so proxies and the browser keep it open. */
+    heartbeatSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 300 }),
+    /** Messages held for one slow client; past it the oldest are dropped and the client is told how many. */
+    queueMessages: Type.Integer({ minimum: 1, maximum: 100_000 }),
+  }),
   identity: IdentityConfig,
   /**
    * How long events are kept. A rule matches the events that fit every field it names (channel, event
@@ -160,6 +174,7 @@ export const defaultConfig: Config = {
   dashboardDir: "",
   language: "en",
   writer: { maxBacklogEvents: 2_000_000, maxSegmentMb: 64, loaderLingerMs: 5 },
+  live: { refreshAfterEventsSeconds: 3, heartbeatSeconds: 15, queueMessages: 500 },
   retention: [],
   identity: {
     traitIdentifiers: ["loyalty_card", "social_handle"],
@@ -220,6 +235,7 @@ const envVars: Record<string, (v: string) => ConfigOverrides> = {
   ITINERA_DEDUPE_WINDOW_DAYS: (v) => ({ dedupeWindowDays: Number(v) }),
   ITINERA_MEMORY_LIMIT_MB: (v) => ({ memoryLimitMb: Number(v) }),
   ITINERA_JOURNEY_REFRESH_SECONDS: (v) => ({ journeyRefreshSeconds: Number(v) }),
+  ITINERA_LIVE_REFRESH_SECONDS: (v) => ({ live: { refreshAfterEventsSeconds: Number(v) } }),
   ITINERA_ANALYSIS_TIMEOUT_MS: (v) => ({ analysisTimeoutMs: Number(v) }),
   ITINERA_SESSION_HOURS: (v) => ({ sessionHours: Number(v) }),
   ITINERA_DASHBOARD_DIR: (v) => ({ dashboardDir: v }),

@@ -6,6 +6,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import { hasCohort, keptInScope, type ScopeQuery } from "../journey/map/scope.js";
 import { stageCounts } from "../journey/map/stages.js";
 import type { JourneyRefresher, RefreshReport } from "../journey/refresh.js";
+import { Freshness } from "../live/schema.js";
 import type { Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
@@ -16,6 +17,7 @@ const Num = Type.Union([Type.Number(), Type.Null()]);
 export const Overview = Type.Object({
   period: Type.Object({ from: Type.String(), to: Type.String() }),
   asOf: Type.String(),
+  freshness: Freshness,
   customers: Type.Integer({ description: "Customers with an event in the period" }),
   events: Type.Integer(),
   channels: Type.Array(
@@ -143,5 +145,5 @@ export async function getOverview(
     },
     refreshed,
   );
-  return kept.ok ? ok({ ...kept.value.value, asOf: kept.value.asOf }) : kept;
+  return kept.ok ? ok({ ...kept.value.value, asOf: kept.value.asOf, freshness: kept.value.freshness }) : kept;
 }

@@ -12,6 +12,7 @@ import { funnelCommands } from "./commands/funnel.js";
 import { importCommand } from "./commands/import.js";
 import { insightCommands } from "./commands/insights.js";
 import { journeyCommands } from "./commands/journey.js";
+import { liveCommand } from "./commands/live.js";
 import { pathsCommand } from "./commands/paths.js";
 import { personaCommands } from "./commands/personas.js";
 import { privacyCommands } from "./commands/privacy.js";
@@ -48,5 +49,6 @@ pathsCommand(program);
 insightCommands(program);
 funnelCommands(program);
 savedViewCommands(program);
+liveCommand(program);
 
 await program.parseAsync(process.argv);

@@ -10,6 +10,7 @@ import type { Config } from "../config.js";
 import { IdentifierRules } from "../identity/identifiers.js";
 import { seedJourneyDefaults } from "../journey/definitions.js";
 import { JourneyRefresher } from "../journey/refresh.js";
+import { LiveFeed } from "../live/feed.js";
 import { openIngest } from "../loader/pipeline.js";
 import { createLogger } from "../logger.js";
 import { Tombstones } from "../privacy/tombstones.js";
@@ -95,6 +96,7 @@ export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) =>
   const log = createLogger({ logLevel: "warn" });
   const tombstones = await Tombstones.load(store);
   // Replays what the ingest log still holds (a server stopped before storing it), so the command sees it.
+  const live = new LiveFeed(config.live, systemClock);
   const ingest = await openIngest(store, config, log);
   const writer = ingest.writer;
   writer.suppression = tombstones;
@@ -105,6 +107,8 @@ export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) =>
     writer,
     rules: new IdentifierRules(config.identity),
     journey: new JourneyRefresher(store, log),
+    // Nothing streams from a command: the feed is there for the context's shape and stays empty.
+    live,
     tombstones,
     writeKeys: new CredentialVerifier(store, "write_key"),
     apiTokens: new CredentialVerifier(store, "api_token"),
@@ -114,6 +118,7 @@ export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) =>
   try {
     return await fn(ctx);
   } finally {
+    live.close();
     await ingest.close();
     await tombstones.flush();
     await store.close();

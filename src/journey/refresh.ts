@@ -24,6 +24,8 @@ export interface RefreshReport {
    * from those tables at one generation stay true until the next (src/journey/result-cache.ts).
    */
   generation: number;
+  /** When the newest event the journey tables include was received (null: none yet). */
+  lastEventReceivedAt: string | null;
 }
 
 const STATE = {
@@ -33,12 +35,28 @@ const STATE = {
   linksRowid: "journey_links_rowid",
   refreshedAt: "journey_refreshed_at",
   generation: "journey_generation",
+  lastReceived: "journey_last_received_ms",
 } as const;
 
 /** The journey tables' generation as stored (see RefreshReport.generation); 0 before the first build. */
 export async function journeyGeneration(conn: DuckDBConnection): Promise<number> {
   const [row] = await all(conn, "SELECT value FROM store_meta WHERE key = $1", [STATE.generation]);
   return Number(row?.value ?? 0);
+}
+
+/** The journey tables' generation, refresh time and newest event as stored, without refreshing. */
+export async function journeyFreshness(conn: DuckDBConnection): Promise<{
+  generation: number;
+  refreshedAt: string | null;
+  lastEventReceivedAt: string | null;
+}> {
+  const st = await state(conn);
+  const at = (key: string) => (st[key] === undefined ? null : new Date(st[key]).toISOString());
+  return {
+    generation: st[STATE.generation] ?? 0,
+    refreshedAt: at(STATE.refreshedAt),
+    lastEventReceivedAt: at(STATE.lastReceived),
+  };
 }
 
 /** Above this share of customers, recomputing everything is cheaper than finding the touched ones. */
@@ -222,6 +240,8 @@ export class JourneyRefresher {
   private next: Promise<RefreshReport> | undefined;
   /** Results computed from the journey tables, by generation (the journey map's). */
   readonly results = new ResultCache(64);
+  /** Called after every refresh that changed the journey tables, whoever asked for it. */
+  onChange: ((report: RefreshReport) => void) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -321,7 +341,19 @@ export class JourneyRefresher {
         (mode === "incremental" && (st[STATE.personas] !== defs.personaVersion || usesRecency(defs)))
       )
         await assignPersonas(conn, defs, now, "all");
+      let lastReceived = st[STATE.lastReceived] ?? null;
       if (mode !== "none") {
+        // Only the new rows (all of them after a full rebuild, when the bookmark may not hold).
+        const newest = await all(
+          conn,
+          "SELECT epoch_ms(max(received_at)) AS t FROM events WHERE rowid >= $1",
+          [mode === "full" ? 0 : eventsFrom],
+        );
+        const t = newest[0]?.t;
+        if (t !== null && t !== undefined)
+          lastReceived = mode === "full" ? Number(t) : Math.max(lastReceived ?? 0, Number(t));
+        else if (mode === "full") lastReceived = null;
+        if (lastReceived !== null) await setState(conn, STATE.lastReceived, lastReceived);
         await setState(conn, STATE.classification, defs.classificationVersion);
         await setState(conn, STATE.personas, defs.personaVersion);
         await setState(conn, STATE.eventsRowid, eventsEnd);
@@ -339,8 +371,12 @@ export class JourneyRefresher {
           mode === "none" ? (st[STATE.refreshedAt] ?? now.getTime()) : now.getTime(),
         ).toISOString(),
         generation: (st[STATE.generation] ?? 0) + (mode === "none" ? 0 : 1),
+        lastEventReceivedAt: lastReceived === null ? null : new Date(lastReceived).toISOString(),
       };
-      if (mode !== "none") this.log?.info({ journeyRefresh: report }, "journey tables refreshed");
+      if (mode !== "none") {
+        this.log?.info({ journeyRefresh: report }, "journey tables refreshed");
+        this.onChange?.(report);
+      }
       return report;
     } catch (e) {
       await conn.run("ROLLBACK").catch(() => undefined);

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { EventWriter } from "../collect/writer.js";
 import type { Config } from "../config.js";
 import { IdentityGraph } from "../identity/graph.js";
+import type { LiveFeed } from "../live/feed.js";
 import type { Store } from "../store/database.js";
 import { DuckDbTarget } from "./duckdb-target.js";
 import { Loader } from "./loader.js";
@@ -23,7 +24,13 @@ export interface IngestPipeline {
 /** A log line holds one event and its envelope; the event's own size is capped by limits.maxEventBytes. */
 const lineBytes = (config: Config) => 2 * config.limits.maxEventBytes + 64 * 1024;
 
-export async function openIngest(store: Store, config: Config, logger: Logger): Promise<IngestPipeline> {
+export async function openIngest(
+  store: Store,
+  config: Config,
+  logger: Logger,
+  /** The server's live feed: told about every stored batch. */
+  live?: LiveFeed,
+): Promise<IngestPipeline> {
   const graph = new IdentityGraph(config.identity.caps);
   await graph.load(store.writer);
   const log = await IngestLog.open(
@@ -31,7 +38,7 @@ export async function openIngest(store: Store, config: Config, logger: Logger): 
     { maxSegmentBytes: config.writer.maxSegmentMb * 1024 * 1024 },
     logger,
   );
-  const target = new DuckDbTarget(store, graph, lineBytes(config));
+  const target = new DuckDbTarget(store, graph, lineBytes(config), live && { feed: live, log: logger });
   const loader = new Loader(log, target, { lingerMs: config.writer.loaderLingerMs, retryMs: 500 }, logger);
   const writer = new EventWriter(log, loader, graph, config.writer);
   loader.start();

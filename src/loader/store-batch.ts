@@ -14,6 +14,11 @@ const ROWS = "sb_rows";
 
 export interface StoreBatchDeps {
   graph: IdentityGraph;
+  /**
+   * A temp table to create with the stored rows (`seq`, `identity_id`) for the caller to read after
+   * committing (the live feed); left out when nothing will read it.
+   */
+  keepStored?: string | undefined;
 }
 
 async function countByTag(conn: DuckDBConnection, table: string): Promise<Map<number | null, number>> {
@@ -91,6 +96,11 @@ export async function storeBatch(
        INSERT INTO seen_messages SELECT message_id, make_timestamp(received_ms * 1000) FROM ${ROWS};
        ${SEARCH_TERMS_SQL}`,
     );
+    if (deps.keepStored)
+      await conn.run(
+        `CREATE OR REPLACE TEMP TABLE ${deps.keepStored} AS
+         SELECT r.seq, i.id AS identity_id FROM ${ROWS} r LEFT JOIN sb_ids i ON i.key = r.keys[1]`,
+      );
     const stored = await countByTag(conn, ROWS);
     return { outcome: outcomeOf(total, stored, suppressed), afterCommit: () => deps.graph.forgetCounts() };
   } finally {

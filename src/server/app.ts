@@ -27,6 +27,7 @@ import { importRoutes } from "./routes/imports.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { insightRoutes } from "./routes/insights.js";
 import { journeyRoutes } from "./routes/journey.js";
+import { liveRoutes } from "./routes/live.js";
 import { personaRoutes } from "./routes/personas.js";
 import { privacyRoutes } from "./routes/privacy.js";
 import { statsRoutes } from "./routes/stats.js";
@@ -150,5 +151,6 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   eventRoutes(app, ctx);
   viewRoutes(app, ctx);
   boardRoutes(app, ctx);
+  liveRoutes(app, ctx);
   return app;
 }

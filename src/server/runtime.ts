@@ -11,7 +11,9 @@ import { compactSearchTerms } from "../customers/terms.js";
 import { IdentifierRules } from "../identity/identifiers.js";
 import { seedJourneyDefaults } from "../journey/definitions.js";
 import { buildJourneyMap } from "../journey/map/map.js";
-import { JourneyRefresher } from "../journey/refresh.js";
+import { JourneyRefresher, type RefreshReport } from "../journey/refresh.js";
+import { LiveFeed } from "../live/feed.js";
+import { freshnessOf } from "../live/schema.js";
 import { openIngest } from "../loader/pipeline.js";
 import { createLogger, type DestinationStream } from "../logger.js";
 import { finishPendingErasure } from "../privacy/erase.js";
@@ -63,13 +65,14 @@ export async function startServer(
   // An erasure whose compaction a crash interrupted: its bytes may still be in the file.
   if (await finishPendingErasure(store)) log.info("finished the compaction of an interrupted erasure");
   const tombstones = await Tombstones.load(store);
+  const clock = opts.clock ?? systemClock;
+  const live = new LiveFeed(config.live, clock);
   // Replays what the ingest log still holds before anything reads.
-  const ingest = await openIngest(store, config, log);
+  const ingest = await openIngest(store, config, log, live);
   const writer = ingest.writer;
   writer.suppression = tombstones;
   const writeKeys = new CredentialVerifier(store, "write_key");
   await seedJourneyDefaults(store);
-  const clock = opts.clock ?? systemClock;
   const journey = new JourneyRefresher(store, log, clock);
   const apiTokens = new CredentialVerifier(store, "api_token");
   for (const key of config.devWriteKeys) writeKeys.allow(key, "dev");
@@ -79,6 +82,7 @@ export async function startServer(
     writer,
     rules: new IdentifierRules(config.identity),
     journey,
+    live,
     tombstones,
     writeKeys,
     apiTokens,
@@ -97,6 +101,7 @@ export async function startServer(
       firstRunActor,
     );
     if (!admin.ok) {
+      live.close();
       await ingest.close();
       await store.close();
       return err(`creating the first admin account failed: ${admin.error.message}`);
@@ -114,6 +119,7 @@ export async function startServer(
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
+    live.close();
     await ingest.close();
     await store.close();
     const message =
@@ -148,28 +154,49 @@ export async function startServer(
   // Every ten minutes: cheap when there is nothing to do (two counts).
   const housekeeping = setInterval(housekeep, 600_000);
   housekeeping.unref();
-  // After a refresh that changed the journey tables, the views a visitor opens first (the overview and the
-  // map of everyone, default period) are computed in the background and kept (src/journey/result-cache.ts):
-  // the first visit finds them.
-  let warmedGeneration = -1;
+  // After every refresh that changed the journey tables (periodic, after new events, or asked for by a
+  // request), the views a visitor opens first (the overview and the map of everyone, default period) are
+  // computed in the background and kept (src/journey/result-cache.ts), then live streams are told, so the
+  // dashboards that reload on the news find them ready.
   let warming: Promise<unknown> = Promise.resolve();
+  let newestGeneration = -1;
   let stopping = false;
-  const refreshJourney = () =>
-    journey
-      .refresh()
-      .then((r) => {
-        if (stopping || r.generation === warmedGeneration) return;
-        warmedGeneration = r.generation;
-        warming = unstoppable(async () => {
+  const warmAndAnnounce = (r: RefreshReport) => {
+    newestGeneration = Math.max(newestGeneration, r.generation);
+    warming = warming.then(() =>
+      unstoppable(async () => {
+        // A newer refresh is queued behind this one: its own turn warms and announces.
+        if (stopping || r.generation < newestGeneration) return;
+        try {
           // With this refresh's report: asking for another would take in events that arrived since,
           // work the next refresh (and what it reports) is for.
           await getOverview(store, journey, {}, r);
           await buildJourneyMap(store, journey, {}, r);
-        }).catch((e: unknown) =>
-          log.warn({ err: e }, "computing the first views ahead failed; they are computed on request"),
-        );
-      })
-      .catch((e: unknown) => log.warn({ err: e }, "journey refresh failed; will retry"));
+        } catch (e) {
+          log.warn({ err: e }, "computing the first views ahead failed; they are computed on request");
+        }
+        live.journeyChanged(freshnessOf(r));
+      }),
+    );
+  };
+  journey.onChange = warmAndAnnounce;
+  const refreshJourney = () =>
+    journey.refresh().catch((e: unknown) => log.warn({ err: e }, "journey refresh failed; will retry"));
+  // New events bring a refresh a few seconds later (events arriving meanwhile join it), at most one per
+  // interval: the overview and the map follow new data within seconds, at one incremental refresh's cost.
+  const liveGapMs = config.live.refreshAfterEventsSeconds * 1000;
+  let liveRefresh: NodeJS.Timeout | undefined;
+  let lastLiveRefresh = 0;
+  live.onStored = () => {
+    if (liveGapMs <= 0 || stopping || liveRefresh) return;
+    const wait = Math.max(liveGapMs, lastLiveRefresh + liveGapMs - Date.now());
+    liveRefresh = setTimeout(() => {
+      liveRefresh = undefined;
+      lastLiveRefresh = Date.now();
+      void refreshJourney();
+    }, wait);
+    liveRefresh.unref();
+  };
   const journeyTimer =
     config.journeyRefreshSeconds > 0
       ? setInterval(refreshJourney, config.journeyRefreshSeconds * 1000)
@@ -196,9 +223,11 @@ export async function startServer(
         clearInterval(housekeeping);
         clearInterval(journeyTimer);
         clearInterval(retentionTimer);
+        clearTimeout(liveRefresh);
         stopping = true;
         await journey.idle();
         await warming;
+        // Ends the live streams (a preClose hook, src/server/routes/live.ts) before the server closes.
         await app.close();
         await ingest.close();
         await tombstones.flush();

@@ -228,6 +228,24 @@ export async function installWebSafety(
     void reply.header("x-content-type-options", "nosniff");
   });
 
+  // At close, node closes the idle connections but waits for one that never sent a byte (a browser's
+  // preconnect, an HTTP client's spare) until it times out: nothing is lost by cutting those.
+  const connections = new Set<Socket>();
+  app.server.on("connection", (socket: Socket) => {
+    connections.add(socket);
+    socket.once("close", () => connections.delete(socket));
+  });
+  app.addHook("preClose", async () => {
+    const cut = () => {
+      for (const socket of connections) if (socket.bytesRead === 0) socket.destroy();
+    };
+    cut();
+    // Also those a client opens while the close goes on (after a stream ended, say).
+    const sweep = setInterval(cut, 100);
+    sweep.unref();
+    app.server.once("close", () => clearInterval(sweep));
+  });
+
   // /v1 measures each event on its own (normalise), so a deep one is rejected alone in its batch.
   app.addHook("preValidation", async (req) => {
     if (req.url.startsWith("/api/") && nestsDeeperThan(req.body, config.limits.maxJsonDepth))

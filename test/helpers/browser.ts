@@ -8,6 +8,7 @@ import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterEach, expect, inject } from "vitest";
 import { createAccount } from "../../src/auth/accounts.js";
+import type { ConfigOverrides } from "../../src/config.js";
 import { startTestServer, type TestServer, tempDir } from "./server.js";
 
 export const CHROMIUM = process.env.ITINERA_CHROMIUM ?? "/usr/bin/chromium";
@@ -78,6 +79,8 @@ export interface DashboardOptions {
   signedIn?: boolean;
   viewport?: { width: number; height: number };
   locale?: string;
+  /** Server settings on top of the dashboard tests' own (e.g. live.refreshAfterEventsSeconds). */
+  config?: ConfigOverrides;
 }
 
 function copyDemoDatabase(): string {
@@ -283,7 +286,11 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const server = await startTestServer({
     ...(options.empty ? {} : { databasePath: copyDemoDatabase() }),
     // A build elsewhere than dist/web (parallel work) is named by ITINERA_DASHBOARD_DIR.
-    config: { journeyRefreshSeconds: 0, dashboardDir: process.env.ITINERA_DASHBOARD_DIR ?? "" },
+    config: {
+      journeyRefreshSeconds: 0,
+      dashboardDir: process.env.ITINERA_DASHBOARD_DIR ?? "",
+      ...options.config,
+    },
   });
   const created = await createAccount(
     server.running.ctx.store,

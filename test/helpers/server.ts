@@ -99,6 +99,8 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       demoOnFirstRun: false,
       logLevel: "silent",
       devWriteKeys: [WRITE_KEY],
+      // No refresh behind new events unless a test asks: tests that count refreshes decide when they run.
+      live: { refreshAfterEventsSeconds: 0 },
       ...opts.config,
     },
     noConfigFile(dir),
@@ -121,6 +123,11 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
 
   const raw = async <T>(route: string, init: RequestInit): Promise<HttpResult<T>> => {
     const res = await fetch(url + route, init);
+    // A stream (GET /api/live/events) does not end: its status and headers are the answer.
+    if (res.ok && res.headers.get("content-type")?.startsWith("text/event-stream")) {
+      await res.body?.cancel();
+      return { status: res.status, headers: res.headers, body: undefined as T };
+    }
     return { status: res.status, headers: res.headers, body: (await readJson(res)) as T };
   };
 

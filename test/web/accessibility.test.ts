@@ -140,6 +140,7 @@ const VIEWS: View[] = [
   { name: "settings: personas", path: () => "/settings/personas", ready: (p) => visible(p, "persona-card") },
   { name: "settings: accounts", path: () => "/settings/accounts", ready: (p) => visible(p, "account-row") },
   { name: "settings: audit", path: () => "/settings/audit", ready: (p) => visible(p, "audit-row") },
+  { name: "live", path: () => "/live", ready: (p) => visible(p, "live-waiting") },
   { name: "saved views", path: () => "/saved", ready: (p) => visible(p, "saved-row") },
   { name: "boards", path: () => "/boards", ready: (p) => visible(p, "board-card") },
   { name: "a board", path: (w) => `/boards/${w.boardId}`, ready: (p) => visible(p, "tile-funnel") },

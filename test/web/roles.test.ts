@@ -27,7 +27,8 @@ const ANALYSES = [
   "nav-saved",
   "nav-boards",
 ];
-const ALL = [...ANALYSES, "nav-customers", "nav-settings"];
+// The Live view needs what the analyses need (analytics.read), and comes after Customers.
+const ALL = [...ANALYSES, "nav-customers", "nav-live", "nav-settings"];
 const JOURNEY_TABS = ["tab-touchpoints", "tab-stages", "tab-personas"];
 
 interface Account {
@@ -143,7 +144,7 @@ describe.runIf(browserAvailable)("roles", () => {
     const { page } = d;
     await signInAs(email("viewer"));
     await d.open("/");
-    expect(await navItems(page)).toEqual([...ANALYSES, "nav-settings"]);
+    expect(await navItems(page)).toEqual([...ANALYSES, "nav-live", "nav-settings"]);
     await page.getByTestId("overview").waitFor();
     // Every analysis opens without a refused request or an error.
     for (const path of ANALYSES.slice(1).map((n) => `/${n.slice("nav-".length)}`)) {

@@ -34,7 +34,9 @@ async function compute(
   defs: JourneyDefinitions,
   scope: MapScope,
   top: number,
-): Promise<Omit<JourneyMap, "asOf" | "persona" | "stages"> & { stages: Omit<MapStage, "lanes">[] }> {
+): Promise<
+  Omit<JourneyMap, "asOf" | "freshness" | "persona" | "stages"> & { stages: Omit<MapStage, "lanes">[] }
+> {
   const [cohort] = await all(conn, "SELECT count(*) AS n FROM m_cohort");
   const stages = await stageMetrics(conn, defs, scope);
   const tps = await touchpointMetrics(conn, defs, scope);
@@ -73,7 +75,7 @@ export async function buildJourneyMap(
     refreshed,
   );
   if (!kept.ok) return kept;
-  const { value: body, defs, asOf } = kept.value;
+  const { value: body, defs, asOf, freshness } = kept.value;
   const lanes = await store.read((conn) => readLanes(conn, q.persona));
   const persona = defs.personas.find((p) => p.id === q.persona);
   return ok({
@@ -84,6 +86,7 @@ export async function buildJourneyMap(
         : null,
     period: body.period,
     asOf,
+    freshness,
     customers: body.customers,
     stages: body.stages.map((s) => ({ ...s, lanes: lanes.get(s.key) ?? EMPTY_LANES })),
   });

@@ -4,6 +4,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { CustomerPage } from "../../analytics/audience.js";
 import { Message } from "../../findings/message.js";
+import { Freshness } from "../../live/schema.js";
 import { StringEnum } from "../../typebox.js";
 import { Narrative } from "../personas.js";
 
@@ -113,6 +114,7 @@ export const JourneyMap = Type.Object({
   ]),
   period: Type.Object({ from: Type.String(), to: Type.String() }),
   asOf: Type.String({ description: "When the journey tables were last brought up to date" }),
+  freshness: Freshness,
   customers: Type.Integer(),
   stages: Type.Array(MapStage),
 });

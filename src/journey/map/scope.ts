@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { resolvePeriod } from "../../analytics/period.js";
+import { type Freshness, freshnessOf } from "../../live/schema.js";
 import { notFound, type Problem } from "../../problem.js";
 import { ok, type Result } from "../../result.js";
 import { runQuery, type Store } from "../../store/database.js";
@@ -126,7 +127,7 @@ export async function keptInScope<T>(
   fn: (conn: DuckDBConnection, defs: JourneyDefinitions, scope: MapScope) => Promise<T>,
   /** A refresh just made (computing ahead after it): used as it is instead of asking for another. */
   refreshed?: RefreshReport,
-): Promise<Result<{ value: T; defs: JourneyDefinitions; asOf: string }, Problem>> {
+): Promise<Result<{ value: T; defs: JourneyDefinitions; asOf: string; freshness: Freshness }, Problem>> {
   const fresh = refreshed ?? (await refresher.refresh());
   return runQuery(store, {
     duckdb: async () => {
@@ -152,7 +153,9 @@ export async function keptInScope<T>(
           return { value, keep };
         }),
       );
-      return kept.ok ? ok({ value: kept.value, defs, asOf: fresh.refreshedAt }) : kept;
+      return kept.ok
+        ? ok({ value: kept.value, defs, asOf: fresh.refreshedAt, freshness: freshnessOf(fresh) })
+        : kept;
     },
   });
 }

@@ -254,6 +254,9 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
             generation: Type.Integer({
               description: "Raised by every refresh that changed the journey tables; equal means unchanged",
             }),
+            lastEventReceivedAt: Type.Union([Type.String(), Type.Null()], {
+              description: "When the newest event the journey tables include was received",
+            }),
           }),
           ...errorResponses,
         },

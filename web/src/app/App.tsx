@@ -29,6 +29,7 @@ const VIEWS: Array<{ id: ViewId; path: string; load: Loader }> = [
   { id: "saved-view", path: "/saved/:id", load: () => import("../views/saved/Open.js") },
   { id: "boards", path: "/boards", load: () => import("../views/boards/index.js") },
   { id: "board", path: "/boards/:id", load: () => import("../views/boards/Board.js") },
+  { id: "live", path: "/live", load: () => import("../views/live/index.js") },
   { id: "settings", path: "/settings/:tab?", load: () => import("../views/settings/index.js") },
 ];
 const loadOverview: Loader = () => import("../views/overview/index.js");

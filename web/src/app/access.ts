@@ -35,6 +35,7 @@ export const VIEW_ACCESS = {
   "saved-view": ["analytics.read"], // GET /api/views/:id
   boards: ["analytics.read"], // GET /api/boards
   board: ["analytics.read"], // GET /api/boards/:id
+  live: ["analytics.read"], // GET /api/live/events
   settings: [...new Set(Object.values(SETTINGS_TABS))],
 } as const satisfies Record<string, readonly Permission[]>;
 export type ViewId = keyof typeof VIEW_ACCESS;
@@ -55,6 +56,7 @@ export const VIEW_PATHS: Record<ViewId, string> = {
   "saved-view": "/saved/:id",
   boards: "/boards",
   board: "/boards/:id",
+  live: "/live",
   settings: "/settings",
 };
 

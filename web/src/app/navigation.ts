@@ -1,6 +1,7 @@
 // The dashboard's views in navigation order: one entry per view, with its path and icon. The shell shows
 // only those the role may open (./access.ts).
 import {
+  IconActivity,
   IconAlertTriangle,
   IconArrowsSplit,
   IconBookmarks,
@@ -28,5 +29,6 @@ export const NAVIGATION = [
   { id: "saved", path: "/saved", label: "nav.saved", icon: IconBookmarks },
   { id: "boards", path: "/boards", label: "nav.boards", icon: IconLayoutDashboard },
   { id: "customers", path: "/customers", label: "nav.customers", icon: IconUsers },
+  { id: "live", path: "/live", label: "nav.live", icon: IconActivity },
   { id: "settings", path: "/settings", label: "nav.settings", icon: IconSettings },
 ] as const satisfies ReadonlyArray<{ id: ViewId; path: string; label: string; icon: unknown }>;

@@ -15,11 +15,19 @@ const en = {
     saved: "Saved views",
     boards: "Boards",
     customers: "Customers",
+    live: "Live",
     settings: "Settings",
     skipToContent: "Skip to content",
     menu: "Menu",
   },
   language: { label: "Language", en: "English", ko: "한국어" },
+  freshness: {
+    updated: "Updated {{ago}}",
+    newest: "newest event {{ago}}",
+    never: "Not computed yet",
+    detail:
+      "Journey tables refreshed {{refreshed}} (generation {{generation}}); newest event received {{newest}}",
+  },
   account: { signOut: "Sign out", signedInAs: "Signed in as {{email}}" },
   signIn: {
     title: "Sign in to Itinera",
@@ -139,11 +147,18 @@ export const common = {
       saved: "저장된 보기",
       boards: "보드",
       customers: "고객",
+      live: "실시간",
       settings: "설정",
       skipToContent: "본문으로 건너뛰기",
       menu: "메뉴",
     },
     language: { label: "언어", en: "English", ko: "한국어" },
+    freshness: {
+      updated: "{{ago}} 갱신",
+      newest: "최근 이벤트 {{ago}}",
+      never: "아직 계산되지 않음",
+      detail: "여정 테이블 갱신 {{refreshed}} (세대 {{generation}}), 최근 이벤트 수신 {{newest}}",
+    },
     account: { signOut: "로그아웃", signedInAs: "{{email}} 계정으로 로그인됨" },
     signIn: {
       title: "Itinera 로그인",

@@ -19,10 +19,12 @@ import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { JourneyMap } from "../../../../src/journey/map/schema.js";
 import { download } from "../../api/client.js";
+import { useJourneyUpdates } from "../../api/live.js";
 import { useStats } from "../../api/shared.js";
 import { useUrlState } from "../../app/url-state.js";
 import { CustomerListDrawer } from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
+import { Freshness } from "../../components/Freshness.js";
 import { PeriodInputs, PersonaSelect } from "../../components/filters.js";
 import { SaveViewButton } from "../../components/SaveView.js";
 import { EmptyState, ErrorState, QueryState } from "../../components/states.js";
@@ -71,6 +73,7 @@ function MapHeading({
       <Text size="xs" c="dimmed">
         {t("asOf", { when: format.dateTime(map.asOf) })}
       </Text>
+      <Freshness freshness={map.freshness} testId="jm-freshness" />
     </Group>
   );
 }
@@ -90,6 +93,14 @@ export default function JourneyMapView() {
   const other = otherScope(base, state.compare);
   const top = Math.min(TOP_CHOICES.at(-1)!, Math.max(1, Number.parseInt(state.top, 10) || DEFAULT_TOP));
   const query = useJourneyMap(base, state.compare, top);
+  const shown =
+    query.data?.kind === "compare"
+      ? query.data.base
+      : query.data?.kind === "single"
+        ? query.data.map
+        : undefined;
+  // A journey refresh behind new events reloads the map within seconds, without a page reload.
+  useJourneyUpdates(shown?.freshness);
   const stats = useStats();
   const stageName = useStageName();
   const mode = modeOf(state.compare);

@@ -2,9 +2,11 @@
 // channels). An empty database shows how to send the first event instead.
 import { Group, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
+import { useJourneyUpdates } from "../../api/live.js";
 import { type Stats, useStats } from "../../api/shared.js";
 import { useUrlState } from "../../app/url-state.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
+import { Freshness } from "../../components/Freshness.js";
 import { PeriodInputs, PersonaSelect } from "../../components/filters.js";
 import { ErrorState, Loading } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
@@ -46,6 +48,8 @@ function PeriodOverview({ stats }: { stats: Stats }) {
   const format = useFormat();
   const [state, set] = useUrlState(DEFAULTS);
   const overview = useOverview(state.persona, state.from, state.to);
+  // New events reach these numbers within seconds: a journey refresh reloads them, no page reload.
+  useJourneyUpdates(overview.data?.freshness);
   return (
     <Stack gap="md">
       <Group justify="space-between" align="end" wrap="wrap">
@@ -64,6 +68,7 @@ function PeriodOverview({ stats }: { stats: Stats }) {
             <Text size="xs" c="dimmed">
               {t("asOf", { time: format.dateTime(overview.data.asOf) })}
             </Text>
+            <Freshness freshness={overview.data.freshness} testId="overview-freshness" />
           </Stack>
         )}
       </Group>
