@@ -47,6 +47,7 @@ const VIEWS: View[] = [
   },
   { name: "customers", path: (c) => `/customers?q=${encodeURIComponent(c.email)}`, ready: "customer-result" },
   { name: "a customer", path: (c) => `/customers/${c.customerId}`, ready: "timeline-event" },
+  { name: "live", path: () => "/live", ready: "live-waiting" },
   { name: "saved views", path: () => "/saved", ready: "saved-row" },
   { name: "boards", path: () => "/boards", ready: "board-card" },
   { name: "a board", path: (c) => `/boards/${c.boardId}`, ready: "tile-funnel" },
