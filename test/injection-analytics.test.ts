@@ -149,10 +149,9 @@ describe("property values and event names from users are data, never SQL", () =>
         .toBe(2);
 
       const ttc = await post<TimeToConvertResult>("/api/insights/time-to-convert", {
-        from: probe([eq("note", p.text)]),
-        to: { event: p.text, where: [eq("note", p.text)] },
-        since: PERIOD.from,
-        until: PERIOD.to,
+        start: probe([eq("note", p.text)]),
+        end: { event: p.text, where: [eq("note", p.text)] },
+        ...PERIOD,
       });
       if (!fits(p, 200)) refused(ttc, `${l} time to convert`);
       else {
@@ -298,7 +297,7 @@ describe("query parameters that name things are checked, not spliced", () => {
         ],
         ["paths", "/api/insights/paths", { start: probe(where) }],
         ["retention", "/api/insights/retention", { start: probe(where), return: done([]) }],
-        ["time to convert", "/api/insights/time-to-convert", { from: probe([]), to: done(where) }],
+        ["time to convert", "/api/insights/time-to-convert", { start: probe([]), end: done(where) }],
       ];
       for (const [place, route, body] of bodies) refused(await post(route, body), `${l} ${place}`);
     });

@@ -39,8 +39,9 @@ const once = new WeakMap<Detection, Promise<Step[]>>();
 
 /**
  * The units of keyed steps (the first start of each key, reached when an outcome with the key came after
- * it), as (step, unit, ts, rid, reached). A step whose outcome never carries its key in the data cannot be
- * measured (every unit would look abandoned): it has no units.
+ * it), as (step, unit, ts, rid, reached). A step whose outcome events come but never carry its key cannot
+ * be measured (every unit would look abandoned; e.g. Segment's Checkout Started has no cart_id): it has
+ * no units. A step whose outcome never comes at all is measured: nobody got through, which is the finding.
  */
 function keyedUnits(d: Detection, steps: Step[], q: Params): string | undefined {
   const keyed = steps.filter((s) => s.key);
@@ -59,7 +60,7 @@ function keyedUnits(d: Detection, steps: Step[], q: Params): string | undefined 
                             FROM s WHERE unit IS NOT NULL GROUP BY step, unit)
           SELECT f.step, f.unit, f.ts, f.rid, coalesce(o.last_at >= f.ts, false) AS reached
             FROM firsts f LEFT JOIN o ON o.step = f.step AND o.unit = f.unit
-           WHERE f.step IN (SELECT step FROM o WHERE unit IS NOT NULL))`;
+           WHERE f.step NOT IN (SELECT step FROM o GROUP BY step HAVING count(unit) = 0))`;
 }
 
 /**
