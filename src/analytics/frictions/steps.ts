@@ -39,28 +39,40 @@ const once = new WeakMap<Detection, Promise<Step[]>>();
 
 /**
  * The units of keyed steps (the first start of each key, reached when an outcome with the key came after
- * it), as (step, unit, ts, rid, reached). A step whose outcome events come but never carry its key cannot
- * be measured (every unit would look abandoned; e.g. Segment's Checkout Started has no cart_id): it has
- * no units. A step whose outcome never comes at all is measured: nobody got through, which is the finding.
+ * it), as (step, unit, ts, rid, reached). A step whose outcome never carries its key while its starters do
+ * the outcome cannot be measured (every unit would look abandoned; e.g. Segment's Checkout Started has no
+ * cart_id): it has no units.
  */
 function keyedUnits(d: Detection, steps: Step[], q: Params): string | undefined {
   const keyed = steps.filter((s) => s.key);
   if (!keyed.length) return undefined;
   const starts = keyed.map(
-    (s) => `SELECT ${q.add(s.id)} AS step, ${propertyText(s.key!)} AS unit, e.timestamp, e.rowid AS rid
+    (s) => `SELECT ${q.add(s.id)} AS step, ${propertyText(s.key!)} AS unit, e.timestamp, e.rowid AS rid,
+                   e.customer_id AS who
               FROM fr_events e WHERE ${matchSql(s.start, q)} AND ${inPeriod(d, q, "e.timestamp")}`,
   );
   const outcomes = keyed.map(
     (s) => `SELECT ${q.add(s.id)} AS step, ${propertyText(s.key!)} AS unit, max(e.timestamp) AS last_at
               FROM fr_events e WHERE ${matchSql(s.outcome, q)} GROUP BY ALL`,
   );
+  const bare = keyed.map(
+    (s) => `SELECT DISTINCT ${q.add(s.id)} AS step, e.customer_id AS who
+              FROM fr_events e WHERE ${matchSql(s.outcome, q)} AND ${propertyText(s.key!)} IS NULL`,
+  );
+  // Unmeasurable: the outcome never carries the key, and the customers who started units did the outcome
+  // anyway (Segment's Checkout Started has no cart_id: every cart would look abandoned). When the outcome
+  // never comes, or comes only to others, the units are measured: nobody got through is the finding.
   return `(WITH s AS (${starts.join(" UNION ALL ")}),
                o AS (${outcomes.join(" UNION ALL ")}),
+               bare AS (${bare.join(" UNION ALL ")}),
+               blind AS (SELECT DISTINCT b.step FROM bare b JOIN (SELECT DISTINCT step, who FROM s) w
+                                         ON w.step = b.step AND w.who = b.who
+                          WHERE b.step IN (SELECT step FROM o GROUP BY step HAVING count(unit) = 0)),
                firsts AS (SELECT step, unit, min(timestamp) AS ts, arg_min(rid, timestamp) AS rid
                             FROM s WHERE unit IS NOT NULL GROUP BY step, unit)
           SELECT f.step, f.unit, f.ts, f.rid, coalesce(o.last_at >= f.ts, false) AS reached
             FROM firsts f LEFT JOIN o ON o.step = f.step AND o.unit = f.unit
-           WHERE f.step NOT IN (SELECT step FROM o GROUP BY step HAVING count(unit) = 0))`;
+           WHERE f.step NOT IN (SELECT step FROM blind))`;
 }
 
 /**
