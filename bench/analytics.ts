@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import { findFrictions } from "../src/analytics/frictions/frictions.js";
 import { type FunnelRequest, runFunnel } from "../src/analytics/funnel.js";
 import { runPaths } from "../src/analytics/paths.js";
+import { DEFAULT_PERIOD_DAYS } from "../src/analytics/period.js";
 import { runRetention } from "../src/analytics/retention.js";
 import { runStageFlow } from "../src/analytics/stage-flow.js";
 import { runTimeToConvert } from "../src/analytics/time-to-convert.js";
@@ -266,7 +267,7 @@ export async function runAnalytics(o: AnalyticsOptions): Promise<Record<string, 
         body: [
           `${fmt(events)} events (the journey bench's store; ${fixture.source}), opened in the bench process ` +
             `with \`openStore(file, {memoryLimitMb: ${MEMORY_LIMIT_MB}})\`. Funnels run on the default period ` +
-            `(${from.slice(0, 10)} – ${to.slice(0, 10)}, the 30 days up to the newest event), ${o.runs} runs after one warm-up. ` +
+            `(${from.slice(0, 10)} – ${to.slice(0, 10)}, the ${DEFAULT_PERIOD_DAYS} days up to the newest event), ${o.runs} runs after one warm-up. ` +
             "The hand-written query computes the same counts in one statement, in the same run; the two must agree.",
           markdownTable(rows),
         ],
