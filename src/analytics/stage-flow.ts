@@ -106,6 +106,19 @@ function flowCtes(
                       FROM exited GROUP BY ALL)`;
 }
 
+/** The request checked against the definitions, with its period and lapse length settled. */
+async function plan(
+  conn: DuckDBConnection,
+  defs: JourneyDefinitions,
+  req: StageFlowRequest,
+): Promise<Result<{ period: { from: Date; to: Date }; quietDays: number }, Problem>> {
+  const unknown = checkCohort(req, defs);
+  if (unknown) return notFound(unknown);
+  const period = await resolvePeriod(conn, req.from, req.to);
+  if (!period.ok) return period;
+  return ok({ period: period.value, quietDays: defs.model.lapse?.afterDays ?? DEFAULT_QUIET_DAYS });
+}
+
 export async function computeStageFlow(
   conn: DuckDBConnection,
   defs: JourneyDefinitions,
@@ -113,12 +126,9 @@ export async function computeStageFlow(
   asOf: Date,
 ): Promise<Result<StageFlowResult, Problem>> {
   const persona = req.persona;
-  const unknown = checkCohort(req, defs);
-  if (unknown) return notFound(unknown);
-  const resolved = await resolvePeriod(conn, req.from, req.to);
-  if (!resolved.ok) return resolved;
-  const period = resolved.value;
-  const quietDays = defs.model.lapse?.afterDays ?? DEFAULT_QUIET_DAYS;
+  const planned = await plan(conn, defs, req);
+  if (!planned.ok) return planned;
+  const { period, quietDays } = planned.value;
 
   const p = new Params();
   const rows = await all(
@@ -189,23 +199,14 @@ async function stageFlowAudience(
   cell: StageFlowCell,
   at: InsightContext,
 ): Promise<Result<Audience, Problem>> {
-  const unknown = checkCohort(req, defs);
-  if (unknown) return notFound(unknown);
-  const period = await resolvePeriod(conn, req.from, req.to);
-  if (!period.ok) return period;
+  const planned = await plan(conn, defs, req);
+  if (!planned.ok) return planned;
   if ((cell.source === undefined) !== (cell.target === undefined))
     return invalid("cell: give source and target (a link), or neither (every customer with a stage change)");
   const position = (id: string): number | null | undefined =>
     id === START_NODE ? 0 : id === EXIT_NODE ? null : stagePosition(defs.model, id) || undefined;
   const p = new Params();
-  const ctes = flowCtes(
-    period.value,
-    req,
-    defs,
-    defs.model.lapse?.afterDays ?? DEFAULT_QUIET_DAYS,
-    at.asOf,
-    p,
-  );
+  const ctes = flowCtes(planned.value.period, req, defs, planned.value.quietDays, at.asOf, p);
   if (cell.source === undefined)
     return ok({ sql: `${ctes} SELECT customer_id FROM t WHERE in_period`, params: p.values });
   const source = position(cell.source);

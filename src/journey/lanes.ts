@@ -6,6 +6,7 @@ import { type Actor, auditedChange } from "../audit/log.js";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import type { JourneyDefinitions } from "./definitions.js";
+import { checkCohort } from "./map/scope.js";
 
 export const LaneNames = ["goals", "questions", "actions", "opportunities"] as const;
 export type LaneName = (typeof LaneNames)[number];
@@ -47,8 +48,8 @@ export async function writeLane(
 ): Promise<Result<{ persona: string | null; stage: string; lane: LaneName; items: string[] }, string>> {
   if (!defs.model.stages.some((s) => s.key === stage))
     return err(`stage "${stage}" is not in the journey model`);
-  if (persona !== undefined && persona !== "unassigned" && !defs.personas.some((p) => p.id === persona))
-    return err(`no persona "${persona}"`);
+  const unknown = checkCohort({ persona }, defs);
+  if (unknown) return err(unknown);
   const written = { persona: persona ?? null, stage, lane, items };
   await auditedChange(store, async (conn) => {
     const key = [personaKey(persona), stage, lane];
