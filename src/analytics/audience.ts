@@ -1,15 +1,16 @@
 // The customers behind a number: every analysis says which customers make up any cell of its result as
 // an Audience (SQL selecting customer_id), and this one module turns an audience into pages of customers.
 // The page's total is the count of the same SQL, so a list is exactly as long as the number it opens.
-import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
 import { all } from "../store/database.js";
+import type { Connection, SqlValue } from "../store/driver.js";
 
 /** SQL selecting a `customer_id` column (duplicates allowed), with its positional parameters $1…$n. */
 export interface Audience {
   sql: string;
-  params: DuckDBValue[];
+  params: SqlValue[];
 }
 
 /** Which page: how many customers, and after which customer id (the previous page's `next`). */
@@ -53,7 +54,7 @@ const DEFAULT_LIMIT = 50;
  * once and both the count and the page read it (no temp table outlives the query).
  */
 export async function pageOfAudience(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   audience: Audience,
   page: PageQuery,

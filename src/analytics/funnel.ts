@@ -6,7 +6,7 @@
 // - ordered allows other events between steps, strict does not, unordered takes the steps in any order;
 // - an exclusion event between the given steps of the counted attempt removes the customer;
 // - a breakdown takes its value from the counted attempt's step-1 event.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
 import { checkCohort } from "../journey/map/scope.js";
@@ -14,6 +14,7 @@ import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { Params, quoteString } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
@@ -110,7 +111,7 @@ interface Plan {
 
 /** Checks the request against the definitions and settles its defaults. */
 async function plan(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: FunnelRequest,
 ): Promise<Result<Plan, Problem>> {
@@ -154,7 +155,7 @@ const cols = (n: number, f: (i: number) => string, sep = ", ") =>
  * earliest later event of that step (the greedy choice is optimal for order-preserving funnels), and an
  * attempt stops at the first step beyond its window. Leaves f_best: one counted attempt per customer.
  */
-async function orderedAttempts(conn: DuckDBConnection, pl: Plan): Promise<void> {
+async function orderedAttempts(conn: Connection, pl: Plan): Promise<void> {
   const n = pl.n;
   const fromSql = `${quoteString(pl.from.toISOString())}::TIMESTAMP`;
   const toSql = `${quoteString(pl.to.toISOString())}::TIMESTAMP`;
@@ -204,12 +205,7 @@ async function orderedAttempts(conn: DuckDBConnection, pl: Plan): Promise<void> 
  * Unordered funnels: from each step event, the distinct steps done within the window after it (a step
  * listed twice needs two events); a customer's best start counts.
  */
-async function unorderedAttempts(
-  conn: DuckDBConnection,
-  pl: Plan,
-  req: FunnelRequest,
-  p: Params,
-): Promise<void> {
+async function unorderedAttempts(conn: Connection, pl: Plan, req: FunnelRequest, p: Params): Promise<void> {
   // Steps with the same definition share their events: count each definition once, up to its multiplicity.
   const groups = new Map<string, number[]>();
   req.steps.forEach((s, i) => {
@@ -232,7 +228,7 @@ async function unorderedAttempts(
 }
 
 /** Removes customers whose counted attempt has an exclusion event between the given steps. */
-async function applyExclusions(conn: DuckDBConnection, pl: Plan, req: FunnelRequest): Promise<number> {
+async function applyExclusions(conn: Connection, pl: Plan, req: FunnelRequest): Promise<number> {
   const xs = req.exclusions ?? [];
   if (!xs.length) return 0;
   const conds = xs.map((x, j) => {
@@ -250,7 +246,7 @@ async function applyExclusions(conn: DuckDBConnection, pl: Plan, req: FunnelRequ
 type StepRow = Static<typeof FunnelStep>;
 
 async function stepCounts(
-  conn: DuckDBConnection,
+  conn: Connection,
   pl: Plan,
   groupBy?: string,
 ): Promise<Map<string | null, StepRow[]>> {
@@ -294,7 +290,7 @@ async function stepCounts(
 
 /** Builds f_best for the request on `conn`; the counts and the customer lists read it. */
 export async function prepareFunnel(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: FunnelRequest,
 ): Promise<Result<{ plan: Plan; excluded: number }, Problem>> {
@@ -324,7 +320,7 @@ export async function prepareFunnel(
 }
 
 export async function computeFunnel(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: FunnelRequest,
 ): Promise<Result<FunnelResult, Problem>> {
@@ -392,7 +388,7 @@ const needsJourney = (req: FunnelRequest) =>
 
 /** The customers behind a cell: those who did the step, or who did it and went no further. */
 async function funnelAudience(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: FunnelRequest,
   cell: FunnelCell,

@@ -5,13 +5,14 @@
 // a cell as one CustomerPage. The server registers `POST /api/insights/{kind}` and
 // `POST /api/insights/{kind}/customers` for each entry of INSIGHTS (src/server/routes/insights.ts), and
 // the CLI reads the same table.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { type JourneyDefinitions, readDefinitions } from "../journey/definitions.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
 import type { Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { runQuery, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { type Audience, type CustomerPage, PageQuery, pageOfAudience } from "./audience.js";
 
 /** What an analysis may read besides the request: when the journey tables were last brought up to date. */
@@ -31,14 +32,14 @@ export interface Insight<Req, Res, Cell> {
   /** Whether the request reads the journey tables (touchpoint names, stages, personas): they are refreshed first. */
   readsJourney(req: Req): boolean;
   compute(
-    conn: DuckDBConnection,
+    conn: Connection,
     defs: JourneyDefinitions,
     req: Req,
     at: InsightContext,
   ): Promise<Result<Res, Problem>>;
   /** Prepares what `cell` needs on `conn` and returns the SQL of its customers (a problem for a cell the result has not). */
   audience(
-    conn: DuckDBConnection,
+    conn: Connection,
     defs: JourneyDefinitions,
     req: Req,
     cell: Cell,
@@ -65,7 +66,7 @@ async function onReadConnection<T>(
   refresher: JourneyRefresher,
   insight: AnyInsight,
   req: unknown,
-  fn: (conn: DuckDBConnection, defs: JourneyDefinitions, at: InsightContext) => Promise<Result<T, Problem>>,
+  fn: (conn: Connection, defs: JourneyDefinitions, at: InsightContext) => Promise<Result<T, Problem>>,
 ): Promise<Result<T, Problem>> {
   const refreshed = insight.readsJourney(req) ? await refresher.refresh() : undefined;
   // Only analyses that read the journey tables report asOf; the others read events as they are now.

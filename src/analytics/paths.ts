@@ -26,7 +26,7 @@
 //   within the N steps.
 // References: Amplitude's Pathfinder counts every occurrence ("event totals") within sessions; PostHog
 // takes one path per session, from the first occurrence of its start point, and collapses repeats too.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
 import { checkCohort } from "../journey/map/scope.js";
@@ -34,6 +34,7 @@ import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
@@ -159,7 +160,7 @@ interface Plan {
 const DAY = 86_400_000;
 
 async function plan(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: PathsRequest,
 ): Promise<Result<Plan, Problem>> {
@@ -215,7 +216,7 @@ const cols = (n: number, f: (i: number) => string, sep = ", ") =>
  * sorts much faster than the id itself, which matters on millions of events).
  */
 async function buildNodes(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   pl: Plan,
   req: PathsRequest,
@@ -311,7 +312,7 @@ async function buildNodes(
  * p_paths: per start (end) node its session and path (node keys, in time order), plus the goal nodes
  * with their sessions. A second window pass over the nodes, ordered by rn.
  */
-async function buildPaths(conn: DuckDBConnection, pl: Plan): Promise<void> {
+async function buildPaths(conn: Connection, pl: Plan): Promise<void> {
   const n = pl.n;
   const shift = pl.next ? "lead" : "lag";
   const keys = cols(n, (j) => `${shift}(key, ${j}) OVER w AS k${j}`);
@@ -343,7 +344,7 @@ const NAMES = "(SELECT map_from_entries(list((key, name))) AS names FROM p_names
 type PathRow = Static<typeof PathRow>;
 
 /** The most taken paths among the rows of `from` (a subquery with customer_id, session, path of keys). */
-async function topPaths(conn: DuckDBConnection, from: string, limit: number): Promise<PathRow[]> {
+async function topPaths(conn: Connection, from: string, limit: number): Promise<PathRow[]> {
   const rows = await all(
     conn,
     `WITH t AS (SELECT path, count(*) AS n, count(DISTINCT (customer_id, session)) AS sessions,
@@ -361,7 +362,7 @@ async function topPaths(conn: DuckDBConnection, from: string, limit: number): Pr
   }));
 }
 
-async function sankey(conn: DuckDBConnection, pl: Plan): Promise<PathsResult["sankey"]> {
+async function sankey(conn: Connection, pl: Plan): Promise<PathsResult["sankey"]> {
   // Step of the i-th node of a path: from the start 0, 1, 2…; to the end …, -2, -1, 0.
   const step = pl.next ? "i - 1" : "i - len(path)";
   const nodes = await all(
@@ -403,7 +404,7 @@ const REACHED = `SELECT s.customer_id, s.session, s.path, s.goal_at FROM p_paths
 /** A goal occurrence's path, cut at the goal when it comes within the N steps. */
 const GOAL_PATH = "CASE WHEN goal_at > 0 THEN path[1:goal_at] ELSE path END";
 
-async function goalResult(conn: DuckDBConnection, pl: Plan, total: number): Promise<PathsResult["goal"]> {
+async function goalResult(conn: Connection, pl: Plan, total: number): Promise<PathsResult["goal"]> {
   // An occurrence reaches the goal when its session has a goal node after it.
   await conn.run(`CREATE OR REPLACE TEMP TABLE p_reached AS ${REACHED}`);
   const [row] = await all(
@@ -427,7 +428,7 @@ async function goalResult(conn: DuckDBConnection, pl: Plan, total: number): Prom
 }
 
 export async function computePaths(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: PathsRequest,
 ): Promise<Result<PathsResult, Problem>> {
@@ -457,7 +458,7 @@ export async function computePaths(
 
 /** Builds p_nodes and p_paths for the request on `conn`: what the result and its audiences read. */
 async function preparePaths(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: PathsRequest,
 ): Promise<Result<Plan, Problem>> {
@@ -499,7 +500,7 @@ export type PathsCell = Static<typeof PathsCell>;
 
 /** The customers behind a cell: those with an occurrence counted in it. */
 async function pathsAudience(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: PathsRequest,
   cell: PathsCell,

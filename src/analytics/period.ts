@@ -2,11 +2,12 @@
 // date ("2026-05-01", midnight UTC) or a full ISO-8601 time. Without `to` a period ends just after the
 // newest event, so an imported history that ended last month still shows; without `from` it starts
 // DEFAULT_PERIOD_DAYS before its end. One schema, one resolver, one default.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { type Static, Type } from "@sinclair/typebox";
 import { invalid, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 
 /** Days a period covers when it has no `from`: a quarter, long enough for journeys that take weeks from first touch to purchase and the frictions of each. */
 export const DEFAULT_PERIOD_DAYS = 90;
@@ -33,7 +34,7 @@ export interface ResolvedPeriod {
 }
 
 /** Just after the newest event, or now when there is none. */
-export async function dataEnd(conn: DuckDBConnection): Promise<number> {
+export async function dataEnd(conn: Connection): Promise<number> {
   const [row] = await all(conn, "SELECT epoch_ms(max(timestamp)) AS t FROM events");
   return row?.t === null || row?.t === undefined ? Date.now() : Number(row.t) + 1;
 }
@@ -43,7 +44,7 @@ const asDate = (v: string | Date | undefined): Date | undefined =>
 
 /** The period asked for with its defaults settled; a problem when it is empty or runs backwards. */
 export async function resolvePeriod(
-  conn: DuckDBConnection,
+  conn: Connection,
   from: string | Date | undefined,
   to: string | Date | undefined,
 ): Promise<Result<ResolvedPeriod, Problem>> {

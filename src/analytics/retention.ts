@@ -13,7 +13,7 @@
 //   out (the table is a triangle); the last one shown may be partial;
 // - totals weigh each period by cohort size: the retained customers of every cohort that reached that
 //   period over the sum of those cohorts' sizes.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
 import { checkCohort } from "../journey/map/scope.js";
@@ -21,6 +21,7 @@ import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
@@ -124,7 +125,7 @@ interface Plan {
 }
 
 async function plan(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: RetentionRequest,
 ): Promise<Result<Plan, Problem>> {
@@ -180,7 +181,7 @@ function retentionCtes(pl: Plan, p: Params): string {
 const returned = (pl: Plan) => `r.r > c.c AND r.r < c.c + INTERVAL (${pl.periods}) ${pl.unit.toUpperCase()}`;
 
 /** Cohort sizes (k = 0) and retained customers per cohort and period. */
-async function cells(conn: DuckDBConnection, pl: Plan): Promise<Map<number, Map<number, number>>> {
+async function cells(conn: Connection, pl: Plan): Promise<Map<number, Map<number, number>>> {
   const p = new Params();
   const rows = await all(
     conn,
@@ -204,7 +205,7 @@ async function cells(conn: DuckDBConnection, pl: Plan): Promise<Map<number, Map<
 
 /** Checks the request and builds a_stream: what the cells and their audiences read. */
 async function prepareRetention(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: RetentionRequest,
 ): Promise<Result<Plan, Problem>> {
@@ -226,7 +227,7 @@ async function prepareRetention(
 }
 
 export async function computeRetention(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: RetentionRequest,
 ): Promise<Result<RetentionResult, Problem>> {
@@ -271,7 +272,7 @@ export const RetentionCell = Type.Object(
 export type RetentionCell = Static<typeof RetentionCell>;
 
 async function retentionAudience(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: RetentionRequest,
   cell: RetentionCell,

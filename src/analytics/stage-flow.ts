@@ -11,7 +11,7 @@
 // - value counts stage changes, customers counts distinct customers (a customer who lapses and comes
 //   back twice adds 2 to value and 1 to customers);
 // - persona: customers whose current persona (customer_facts) it is, or "unassigned".
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
 import { type Cohort, checkCohort, cohortSql, hasCohort } from "../journey/map/scope.js";
@@ -20,6 +20,7 @@ import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
@@ -108,7 +109,7 @@ function flowCtes(
 
 /** The request checked against the definitions, with its period and lapse length settled. */
 async function plan(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: StageFlowRequest,
 ): Promise<Result<{ period: { from: Date; to: Date }; quietDays: number }, Problem>> {
@@ -120,7 +121,7 @@ async function plan(
 }
 
 export async function computeStageFlow(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: StageFlowRequest,
   asOf: Date,
@@ -193,7 +194,7 @@ export const StageFlowCell = Type.Object(
 export type StageFlowCell = Static<typeof StageFlowCell>;
 
 async function stageFlowAudience(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: StageFlowRequest,
   cell: StageFlowCell,

@@ -1,12 +1,13 @@
 // The event stream an analysis reads: every event (or stage entry) of stitched customers that matches one
 // of its steps, with one boolean column per step, built as a temp table on the analysis's connection.
 // Identity is resolved here, at read time, so a late login counts the anonymous events before it.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { touchpointIndexSql } from "../journey/classify.js";
 import type { JourneyDefinitions } from "../journey/definitions.js";
 import { type Cohort, cohortSql, hasCohort } from "../journey/map/scope.js";
 import { stagePosition } from "../journey/model.js";
 import { allSql, matchSql, splitPath } from "../journey/rules.js";
+import type { Connection } from "../store/driver.js";
 import { Params, quoteString } from "../store/sql.js";
 import type { Step } from "./steps.js";
 
@@ -64,7 +65,7 @@ const stageStepSql = (k: number) => `(t.to_stage = ${k} OR (t.from_stage < ${k} 
  * bd). `mid` orders events with the same timestamp.
  */
 export async function buildStream(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   spec: StreamSpec,
   p: Params,

@@ -11,7 +11,7 @@
 //   12 h, 1 d, 2 d, 4 d, 7 d, 14 d, 30 d, …) up to the window; with `bins`, that many bins evenly spaced
 //   on a log scale from the fastest to the slowest conversion. A bin holds [from, to), the last also its
 //   upper end.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
 import { checkCohort } from "../journey/map/scope.js";
@@ -19,6 +19,7 @@ import type { JourneyRefresher } from "../journey/refresh.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
@@ -142,7 +143,7 @@ interface Plan {
 }
 
 async function plan(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
 ): Promise<Result<Plan, Problem>> {
@@ -177,7 +178,7 @@ function binSql(edges: number[]): string {
  * seconds to their first later `to` event within the window (NULL: not converted).
  */
 async function prepareTimeToConvert(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
 ): Promise<Result<Plan, Problem>> {
@@ -222,7 +223,7 @@ const percent = (n: number, of: number) => (of ? Math.round((10_000 * n) / of) /
 const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);
 
 export async function computeTimeToConvert(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
 ): Promise<Result<TimeToConvertResult, Problem>> {
@@ -288,7 +289,7 @@ export const TimeToConvertCell = Type.Object(
 export type TimeToConvertCell = Static<typeof TimeToConvertCell>;
 
 async function timeToConvertAudience(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
   cell: TimeToConvertCell,

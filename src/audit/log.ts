@@ -2,9 +2,9 @@
 // settings, imports, exports and erasures. Rows are only ever appended; definitions keep their before and
 // after. Secrets, passwords and customers' personal data never go in.
 import os from "node:os";
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Static, Type } from "@sinclair/typebox";
 import { all, runQuery, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 
@@ -46,7 +46,7 @@ const json = (v: unknown): string | null => (v === undefined ? null : JSON.strin
  * Appends one entry on the caller's connection, so a change and its entry can share a transaction (the
  * journey's definitions do): an entry is never written for a change that rolled back.
  */
-export async function insertAudit(conn: DuckDBConnection, entry: AuditEntry): Promise<void> {
+export async function insertAudit(conn: Connection, entry: AuditEntry): Promise<void> {
   await conn.run(
     `INSERT INTO audit_log (id, occurred_at, actor_kind, actor_id, actor_name, action, target, before, after, detail)
      VALUES (nextval('audit_seq'), $1::TIMESTAMP, $2, $3, $4, $5, $6, $7::JSON, $8::JSON, $9::JSON)`,
@@ -70,7 +70,7 @@ export async function insertAudit(conn: DuckDBConnection, entry: AuditEntry): Pr
  */
 export function auditedChange<T>(
   store: Store,
-  fn: (conn: DuckDBConnection) => Promise<{ value: T; entry: AuditEntry | null }>,
+  fn: (conn: Connection) => Promise<{ value: T; entry: AuditEntry | null }>,
 ): Promise<T> {
   return store.exclusive(async (conn) => {
     await conn.run("BEGIN TRANSACTION");

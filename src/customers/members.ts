@@ -1,6 +1,7 @@
 // Which stored rows make up one customer: the canonical id behind any customer id, and its identifiers.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { all } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 
 export interface CustomerIdentity {
   id: number;
@@ -31,7 +32,7 @@ export function indexedLookup(table: string, columns: string, column: string, n:
 }
 
 export async function findMembers(
-  conn: DuckDBConnection,
+  conn: Connection,
   customerId: number,
 ): Promise<CustomerMembers | undefined> {
   // One round trip: the survivor behind the id, and every customer row merged into it.

@@ -1,10 +1,11 @@
 // Finds customers by any identifier (exact, phone in any format, email in any case) or by the start
 // of an email address or a name. Exact identifier matches win: an agent who types a whole email or
 // phone number wants that customer, not everyone whose address starts the same way.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import type { IdentifierRules } from "../identity/identifiers.js";
 import { readDefinitions } from "../journey/definitions.js";
 import { all, runQuery, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { indexedLookup, placeholders } from "./members.js";
 import { prefixUpperBound } from "./terms.js";
 
@@ -25,7 +26,7 @@ interface Hit {
   matched: string;
 }
 
-async function exactHits(conn: DuckDBConnection, keys: string[]): Promise<Hit[]> {
+async function exactHits(conn: Connection, keys: string[]): Promise<Hit[]> {
   if (keys.length === 0) return [];
   const rows = await all(
     conn,
@@ -35,7 +36,7 @@ async function exactHits(conn: DuckDBConnection, keys: string[]): Promise<Hit[]>
   return rows.map((r) => ({ customer: Number(r.customer_id), matched: String(r.kind) }));
 }
 
-async function prefixHits(conn: DuckDBConnection, prefix: string, limit: number): Promise<Hit[]> {
+async function prefixHits(conn: Connection, prefix: string, limit: number): Promise<Hit[]> {
   // A range (not starts_with) lets zone maps skip row groups of the sorted table; see terms.ts.
   const rows = await all(
     conn,
@@ -66,7 +67,7 @@ export async function searchCustomers(
 }
 
 /** Groups hits by their customer as it is now and loads what a result row shows. */
-async function describe(conn: DuckDBConnection, hits: Hit[], limit: number): Promise<CustomerMatch[]> {
+async function describe(conn: Connection, hits: Hit[], limit: number): Promise<CustomerMatch[]> {
   const rows = [...new Set(hits.map((h) => h.customer))];
   const canon = await all(
     conn,
@@ -128,7 +129,7 @@ async function describe(conn: DuckDBConnection, hits: Hit[], limit: number): Pro
 }
 
 /** Stage, persona and last seen from the journey's customer facts, for a result row. */
-async function placeOnJourney(conn: DuckDBConnection, byCustomer: Map<number, CustomerMatch>): Promise<void> {
+async function placeOnJourney(conn: Connection, byCustomer: Map<number, CustomerMatch>): Promise<void> {
   const ids = [...byCustomer.keys()];
   const facts = await all(
     conn,

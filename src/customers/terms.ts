@@ -1,13 +1,14 @@
 // Keeps search_terms sorted by term so a prefix search reads one or two row groups (DuckDB's zone
 // maps skip the rest) instead of the whole table. New terms append unsorted at the end; once that
 // tail is large, the table is rewritten in order.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { all, runQuery, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 
 /** Unsorted rows tolerated before a rewrite: one DuckDB row group is 122,880 rows. */
 export const UNSORTED_TAIL_LIMIT = 100_000;
 
-async function sortedRows(conn: DuckDBConnection): Promise<number> {
+async function sortedRows(conn: Connection): Promise<number> {
   const [row] = await all(conn, "SELECT value FROM store_meta WHERE key = 'search_terms_sorted_rows'");
   return Number(row?.value ?? 0);
 }

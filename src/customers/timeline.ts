@@ -1,10 +1,9 @@
 // One customer's events across every channel, newest first, with cursor pagination.
 
-import type { DuckDBConnection } from "@duckdb/node-api";
-import { listValue } from "@duckdb/node-api";
 import { readDefinitions } from "../journey/definitions.js";
 import type { TouchpointKind } from "../journey/touchpoints.js";
 import { all, runQuery, type Store } from "../store/database.js";
+import { type Connection, sqlList } from "../store/driver.js";
 import { customerEventsCte, findMembers, placeholders } from "./members.js";
 
 export interface TimelineQuery {
@@ -85,8 +84,8 @@ export async function getTimeline(
             LIMIT $${n + 5}`,
           [
             ...ids,
-            q.channels?.length ? listValue(q.channels) : null,
-            q.events?.length ? listValue(q.events) : null,
+            q.channels?.length ? sqlList(q.channels) : null,
+            q.events?.length ? sqlList(q.events) : null,
             cursor ? cursor.t : null,
             cursor ? cursor.m : null,
             q.limit + 1,
@@ -126,7 +125,7 @@ export async function getTimeline(
 
 /** The touchpoints the journey refresh matched to these events (by message id), named from the catalogue. */
 async function matchedTouchpoints(
-  conn: DuckDBConnection,
+  conn: Connection,
   messageIds: string[],
 ): Promise<Map<string, NonNullable<TimelineEvent["touchpoint"]>>> {
   const out = new Map<string, NonNullable<TimelineEvent["touchpoint"]>>();

@@ -1,16 +1,15 @@
 // The identity graph in the database: looks up what is known about a batch's identifiers, runs the
 // stitching decision, and writes new identifiers, customers, merges and link evidence in the caller's
 // transaction. In-memory caches change only after that transaction commits.
-import { type DuckDBConnection, DuckDBTimestampValue } from "@duckdb/node-api";
+
 import { all, type Row } from "../store/database.js";
+import { type Connection, sqlTimestamp } from "../store/driver.js";
 import { type KnownIdentity, type LinkEvent, type Resolution, resolveLinks } from "./resolve.js";
 
 const LOOKUP_CHUNK = 500;
 /** Above this many uncached keys, one join beats index probes (about 20 µs each). */
 const BULK_LOOKUP = 3000;
 const CACHE_LIMIT = 500_000;
-
-export const toTimestamp = (ms: number) => new DuckDBTimestampValue(BigInt(ms) * 1000n);
 
 /** Identifier key → identity id and the customer row it was first given. Both never change. */
 interface CachedIdentity {
@@ -41,7 +40,7 @@ export class IdentityGraph {
    * Reads the id counters; nothing else. Lookups go to the database (one join per batch), so start-up
    * time and memory do not grow with the store.
    */
-  async load(conn: DuckDBConnection): Promise<void> {
+  async load(conn: Connection): Promise<void> {
     const [ids] = await all(
       conn,
       // An erased customer's id is never given again (its tombstone and audit entries name it).
@@ -95,7 +94,7 @@ export class IdentityGraph {
     this.cache.set(key, value);
   }
 
-  private async lookup(conn: DuckDBConnection, keys: Iterable<string>): Promise<Map<string, CachedIdentity>> {
+  private async lookup(conn: Connection, keys: Iterable<string>): Promise<Map<string, CachedIdentity>> {
     const found = new Map<string, CachedIdentity>();
     const missing: string[] = [];
     for (const key of keys) {
@@ -143,7 +142,7 @@ export class IdentityGraph {
   }
 
   /** Canonical customer of each customer row (merges move canonical_id; the database is the truth). */
-  private async canonicalOf(conn: DuckDBConnection, ids: Set<number>): Promise<Map<number, number>> {
+  private async canonicalOf(conn: Connection, ids: Set<number>): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     const list = [...ids];
     for (let i = 0; i < list.length; i += LOOKUP_CHUNK) {
@@ -162,10 +161,7 @@ export class IdentityGraph {
    * Identifier counts per kind of the given canonical customers: from the cache, else from the
    * database in two index-friendly steps (member rows, then their identifiers).
    */
-  private async counts(
-    conn: DuckDBConnection,
-    customers: number[],
-  ): Promise<Map<number, Map<string, number>>> {
+  private async counts(conn: Connection, customers: number[]): Promise<Map<number, Map<string, number>>> {
     const out = new Map<number, Map<string, number>>();
     const missing: number[] = [];
     for (const c of customers) {
@@ -222,7 +218,7 @@ export class IdentityGraph {
    * user id when one is known, otherwise an anonymous id.
    */
   async resolve(
-    conn: DuckDBConnection,
+    conn: Connection,
     batch: Array<LinkEvent & { previousId?: string | null }>,
   ): Promise<PendingResolution> {
     const keys = new Set<string>();
@@ -279,13 +275,13 @@ export class IdentityGraph {
     };
   }
 
-  private async write(conn: DuckDBConnection, res: Resolution): Promise<void> {
+  private async write(conn: Connection, res: Resolution): Promise<void> {
     if (res.customers.length > 0) {
       const ap = await conn.createAppender("customers");
       for (const c of res.customers) {
         ap.appendBigInt(BigInt(c.id));
         ap.appendBigInt(BigInt(c.id));
-        ap.appendTimestamp(toTimestamp(c.at));
+        ap.appendTimestamp(sqlTimestamp(c.at));
         ap.appendNull(); // name: set when a name arrives
         ap.endRow();
       }
@@ -299,7 +295,7 @@ export class IdentityGraph {
         ap.appendVarchar(n.kind);
         ap.appendVarchar(n.value);
         ap.appendBigInt(BigInt(n.customer));
-        ap.appendTimestamp(toTimestamp(n.at));
+        ap.appendTimestamp(sqlTimestamp(n.at));
         ap.appendVarchar(n.messageId);
         ap.endRow();
       }
@@ -308,7 +304,7 @@ export class IdentityGraph {
     if (res.links.length > 0) {
       const ap = await conn.createAppender("identity_links");
       for (const l of res.links) {
-        ap.appendTimestamp(toTimestamp(l.at));
+        ap.appendTimestamp(sqlTimestamp(l.at));
         ap.appendVarchar(l.messageId);
         ap.appendVarchar(l.eventType);
         ap.appendBigInt(BigInt(l.fromIdentity));

@@ -1,12 +1,13 @@
 // Where the journey model, the touchpoint catalogue and the personas are stored, and every change to them.
 // Each change bumps a version in store_meta, which tells the refresher what to recompute, and is audited
 // (who, before, after) in the same transaction.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { Value } from "@sinclair/typebox/value";
 import { type Actor, insertAudit } from "../audit/log.js";
 import { invalid as invalidInput, type Problem } from "../problem.js";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { defaultTouchpoints } from "./catalogue.js";
 import { checkModel, defaultModel, JourneyModel } from "./model.js";
 import { defaultPersonas } from "./persona-defaults.js";
@@ -39,19 +40,19 @@ export const META = {
   seeded: "journey_defaults_seeded",
 } as const;
 
-async function meta(conn: DuckDBConnection, key: string): Promise<number> {
+async function meta(conn: Connection, key: string): Promise<number> {
   const rows = await all(conn, "SELECT value FROM store_meta WHERE key = $1", [key]);
   return rows.length ? Number(rows[0]!.value) : 0;
 }
 
-async function bump(conn: DuckDBConnection, key: string): Promise<void> {
+async function bump(conn: Connection, key: string): Promise<void> {
   await conn.run(
     `INSERT INTO store_meta VALUES ($1, 1) ON CONFLICT DO UPDATE SET value = store_meta.value + 1`,
     [key],
   );
 }
 
-export async function readDefinitions(conn: DuckDBConnection): Promise<JourneyDefinitions> {
+export async function readDefinitions(conn: Connection): Promise<JourneyDefinitions> {
   const [model] = await all(conn, "SELECT doc FROM journey_model WHERE id = 1");
   const tps = await all(conn, "SELECT id, doc FROM touchpoints ORDER BY position, id");
   const ps = await all(conn, "SELECT id, priority, doc FROM personas ORDER BY priority, id");
@@ -74,7 +75,7 @@ export async function readDefinitions(conn: DuckDBConnection): Promise<JourneyDe
 export const loadDefinitions = (store: Store): Promise<JourneyDefinitions> => store.read(readDefinitions);
 
 /** Writes `fn`'s changes in one transaction on the writer. */
-async function change<T>(store: Store, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+async function change<T>(store: Store, fn: (conn: Connection) => Promise<T>): Promise<T> {
   return store.exclusive(async (conn) => {
     await conn.run("BEGIN TRANSACTION");
     try {
@@ -180,7 +181,7 @@ export async function addTouchpoint(
   });
 }
 
-async function positions(conn: DuckDBConnection): Promise<number[]> {
+async function positions(conn: Connection): Promise<number[]> {
   return (await all(conn, "SELECT position FROM touchpoints")).map((r) => Number(r.position));
 }
 

@@ -1,10 +1,11 @@
 // The authored lanes of a journey map — goals, questions, actions, opportunities — written by the CX team
 // per persona (or for all customers) and stage, and stored beside the measured lanes.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { type Static, Type } from "@sinclair/typebox";
 import { type Actor, auditedChange } from "../audit/log.js";
 import { err, ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import type { JourneyDefinitions } from "./definitions.js";
 import { checkCohort } from "./map/scope.js";
 
@@ -21,7 +22,7 @@ const personaKey = (persona: string | undefined) => persona ?? "";
 
 /** On the caller's connection: a map already holds one, and asking the pool for another can deadlock. */
 export async function readLanes(
-  conn: DuckDBConnection,
+  conn: Connection,
   persona: string | undefined,
 ): Promise<Map<string, StageLanes>> {
   const rows = await all(conn, "SELECT stage, lane, items FROM journey_lanes WHERE persona = $1", [

@@ -1,10 +1,11 @@
 // Keeps the derived journey tables (journey_events, customer_facts, stage_transitions) true to the events,
 // the identity graph and the definitions. A change of touchpoints or stages rebuilds everything; new
 // events and merges recompute only the customers they touch; a change of personas only re-assigns them.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import type { Logger } from "pino";
 import { type Clock, systemClock } from "../clock.js";
 import { all, type Store, unstoppable } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { Params } from "../store/sql.js";
 import { classificationSql } from "./classify.js";
 import { type JourneyDefinitions, readDefinitions } from "./definitions.js";
@@ -39,13 +40,13 @@ const STATE = {
 } as const;
 
 /** The journey tables' generation as stored (see RefreshReport.generation); 0 before the first build. */
-export async function journeyGeneration(conn: DuckDBConnection): Promise<number> {
+export async function journeyGeneration(conn: Connection): Promise<number> {
   const [row] = await all(conn, "SELECT value FROM store_meta WHERE key = $1", [STATE.generation]);
   return Number(row?.value ?? 0);
 }
 
 /** The journey tables' generation, refresh time and newest event as stored, without refreshing. */
-export async function journeyFreshness(conn: DuckDBConnection): Promise<{
+export async function journeyFreshness(conn: Connection): Promise<{
   generation: number;
   refreshedAt: string | null;
   lastEventReceivedAt: string | null;
@@ -66,23 +67,23 @@ const FULL_SHARE = 0.3;
  * Makes the next refresh a full one: events were deleted (an erasure, retention) and row ids may have
  * been renumbered, so the incremental bookmarks no longer mean anything.
  */
-export async function requireFullRefresh(conn: DuckDBConnection): Promise<void> {
+export async function requireFullRefresh(conn: Connection): Promise<void> {
   await conn.run("DELETE FROM store_meta WHERE key = $1", [STATE.classification]);
 }
 
-async function state(conn: DuckDBConnection): Promise<Record<string, number>> {
+async function state(conn: Connection): Promise<Record<string, number>> {
   const rows = await all(conn, "SELECT key, value FROM store_meta WHERE key LIKE 'journey_%'");
   return Object.fromEntries(rows.map((r) => [String(r.key), Number(r.value)]));
 }
 
-async function setState(conn: DuckDBConnection, key: string, value: number): Promise<void> {
+async function setState(conn: Connection, key: string, value: number): Promise<void> {
   await conn.run("INSERT INTO store_meta VALUES ($1, $2) ON CONFLICT DO UPDATE SET value = excluded.value", [
     key,
     value,
   ]);
 }
 
-async function count(conn: DuckDBConnection, sql: string, params: unknown[] = []): Promise<number> {
+async function count(conn: Connection, sql: string, params: unknown[] = []): Promise<number> {
   const rows = await all(conn, sql, params as never);
   return Number(rows[0]?.n ?? 0);
 }
@@ -97,7 +98,7 @@ async function count(conn: DuckDBConnection, sql: string, params: unknown[] = []
  * events alone, and the last refresh left them current.
  */
 async function recompute(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   now: Date,
   scope: "all" | "dirty" | "rules",
@@ -216,7 +217,7 @@ const usesRecency = (defs: JourneyDefinitions): boolean =>
   defs.personas.some((p) => p.conditions.some((c) => "measure" in c && c.measure.startsWith("days_since")));
 
 async function assignPersonas(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   now: Date,
   scope: "all" | "dirty",
@@ -273,7 +274,7 @@ export class JourneyRefresher {
     return this.running;
   }
 
-  private async run(conn: DuckDBConnection): Promise<RefreshReport> {
+  private async run(conn: Connection): Promise<RefreshReport> {
     const started = performance.now();
     const now = new Date(this.clock.now());
     await conn.run("BEGIN TRANSACTION");

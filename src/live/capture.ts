@@ -3,10 +3,11 @@
 // src/journey/classify.ts) and the stage it moves its customer to. Runs only while a live stream wants
 // events, on the loader's connection, over the batch's temp tables: a fixed number of small queries per
 // batch, never a scan of the events table.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { classificationSql } from "../journey/classify.js";
 import { readDefinitions } from "../journey/definitions.js";
 import { all } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { Params } from "../store/sql.js";
 import type { LiveEvent } from "./schema.js";
 
@@ -15,7 +16,7 @@ import type { LiveEvent } from "./schema.js";
  * (`seq`, `identity_id`), oldest first.
  */
 export async function readStoredEvents(
-  conn: DuckDBConnection,
+  conn: Connection,
   batch: string,
   stored: string,
   /** Stages earlier live events moved customers to since the last refresh (and when); updated here. */

@@ -1,12 +1,13 @@
 // The embedded backend's load target: reads a log segment with DuckDB's JSON reader into a batch-shaped temp
 // table and stores it with the set-wise storing step the importer uses too, in one transaction that also
 // counts what the loader did (store_meta), so the counts survive restarts.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import type { Logger } from "pino";
 import type { IdentityGraph } from "../identity/graph.js";
 import { readStoredEvents } from "../live/capture.js";
 import type { LiveFeed } from "../live/feed.js";
 import type { Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { BATCH_COLUMNS, type BatchOutcome, batchTableDdl } from "./batch.js";
 import type { LoadTarget } from "./loader.js";
 import { storeBatch } from "./store-batch.js";
@@ -56,7 +57,7 @@ export class DuckDbTarget implements LoadTarget {
     });
   }
 
-  private async storeTable(conn: DuckDBConnection): Promise<BatchOutcome> {
+  private async storeTable(conn: Connection): Promise<BatchOutcome> {
     // Decided before storing: a stream opened during the transaction sees events from the next batch.
     const keepStored = this.live?.feed.wantsEvents() ? STORED : undefined;
     await conn.run("BEGIN TRANSACTION");
@@ -85,7 +86,7 @@ export class DuckDbTarget implements LoadTarget {
   }
 
   /** After the commit: a failure here must not fail the load (the loader would store the batch again). */
-  private async publish(conn: DuckDBConnection, kept: string | undefined, stored: number): Promise<void> {
+  private async publish(conn: Connection, kept: string | undefined, stored: number): Promise<void> {
     if (!this.live) return;
     try {
       if (kept)

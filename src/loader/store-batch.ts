@@ -2,10 +2,11 @@
 // `itinera import`: takes a batch-shaped table (src/loader/batch.ts) and, inside the caller's transaction,
 // dedupes it on messageId, drops erased people's events, stitches identities set-wise (store-stitch.ts),
 // and appends the events, their messageIds and search terms — a fixed number of statements per batch.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import type { IdentityGraph } from "../identity/graph.js";
 import { suppressStaged } from "../privacy/tombstones.js";
 import { all } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import type { BatchOutcome, TagOutcome } from "./batch.js";
 import { dropStitchTables, lookupKnown, stitchBatch } from "./store-stitch.js";
 
@@ -21,7 +22,7 @@ export interface StoreBatchDeps {
   keepStored?: string | undefined;
 }
 
-async function countByTag(conn: DuckDBConnection, table: string): Promise<Map<number | null, number>> {
+async function countByTag(conn: Connection, table: string): Promise<Map<number | null, number>> {
   const out = new Map<number | null, number>();
   for (const r of await all(conn, `SELECT tag, count(*) AS n FROM ${table} GROUP BY tag`))
     out.set(r.tag === null ? null : Number(r.tag), Number(r.n));
@@ -57,7 +58,7 @@ function outcomeOf(
  * of its strongest key (keys[1]).
  */
 export async function storeBatch(
-  conn: DuckDBConnection,
+  conn: Connection,
   table: string,
   deps: StoreBatchDeps,
 ): Promise<{ outcome: BatchOutcome; afterCommit: () => void }> {

@@ -2,16 +2,16 @@
 // identifiers per kind would pass a cap (or that hold an alias between two existing customers) are decided
 // by resolveLinks, one link at a time in event order, so "first user id wins on a shared device" holds.
 // Its answers are appended to the same tables the SQL half fills (store-stitch.ts).
-import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
+
 import type { IdentityGraph } from "../identity/graph.js";
 import { type KnownIdentity, type LinkEvent, resolveLinks } from "../identity/resolve.js";
 import { all } from "../store/database.js";
+import type { Appender, Connection } from "../store/driver.js";
 
-const big = (ap: DuckDBAppender, v: number | null) =>
-  v === null ? ap.appendNull() : ap.appendBigInt(BigInt(v));
+const big = (ap: Appender, v: number | null) => (v === null ? ap.appendNull() : ap.appendBigInt(BigInt(v)));
 
 /** Decides the components listed in sb_conflict; returns how many events took part. */
-export async function resolveConflicts(conn: DuckDBConnection, graph: IdentityGraph): Promise<number> {
+export async function resolveConflicts(conn: Connection, graph: IdentityGraph): Promise<number> {
   const [any] = await all(conn, "SELECT count(*) AS n FROM sb_conflict");
   if (Number(any?.n ?? 0) === 0) return 0;
   const inConflict = `JOIN sb_label l ON l.node = n.node JOIN sb_conflict c ON c.label = l.label`;

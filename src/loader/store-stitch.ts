@@ -8,10 +8,11 @@
 // Nodes are BIGINTs: an existing customer is its canonical id; a new key is NEW_BASE + its first
 // occurrence (ord * 1024 + position). The smallest node of a component is therefore its oldest customer
 // (who survives a merge, as resolveLinks decides) or else its first-seen new key.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import type { IdentityGraph } from "../identity/graph.js";
 import { ALIAS_REASON } from "../identity/resolve.js";
 import { all } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { quoteString } from "../store/sql.js";
 import { resolveConflicts } from "./store-conflicts.js";
 
@@ -46,7 +47,7 @@ const valuePart = (key: string) => `${key}[strpos(${key}, ':') + 1:]`;
  * `sb_known(key, id, original, customer)`: every stored identifier the batch (`rows`, with `keys` and
  * `previous_id`) names, with the customer row it was first given and its canonical customer now.
  */
-export async function lookupKnown(conn: DuckDBConnection, rows: string): Promise<void> {
+export async function lookupKnown(conn: Connection, rows: string): Promise<void> {
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE sb_known AS
      SELECT i.key, i.id, i.customer_id AS original, c.canonical_id AS customer
@@ -60,7 +61,7 @@ export async function lookupKnown(conn: DuckDBConnection, rows: string): Promise
 }
 
 /** The graph of the batch: stitch keys per event, nodes, links, and components (sb_label). */
-async function buildComponents(conn: DuckDBConnection, rows: string): Promise<number> {
+async function buildComponents(conn: Connection, rows: string): Promise<number> {
   // An alias's previousId is an existing user id when one is stored, else an anonymous id; it is
   // appended to the event's keys, and its link is the sender's declaration.
   await conn.run(
@@ -122,7 +123,7 @@ async function buildComponents(conn: DuckDBConnection, rows: string): Promise<nu
  * `sb_ccount(label, customer, kind, n)`: identifier counts of the existing customers in components that
  * gain something, and `sb_conflict(label)`: the components that could breach a guard rail.
  */
-async function findConflicts(conn: DuckDBConnection, caps: Record<string, number>): Promise<void> {
+async function findConflicts(conn: Connection, caps: Record<string, number>): Promise<void> {
   const capRows = Object.entries(caps).map(([k, n]) => `(${quoteString(k)}, ${Math.trunc(n)})`);
   const capTable =
     capRows.length > 0
@@ -161,7 +162,7 @@ async function findConflicts(conn: DuckDBConnection, caps: Record<string, number
  * Decides the conflict-free components in SQL: one customer each (its oldest, or a new one), new
  * identities, merges and link evidence. Each node but the component's first joins it by its earliest link.
  */
-async function resolveInSql(conn: DuckDBConnection, graph: IdentityGraph): Promise<void> {
+async function resolveInSql(conn: Connection, graph: IdentityGraph): Promise<void> {
   const [n] = await all(
     conn,
     `SELECT (SELECT count(*) FROM sb_comp c WHERE c.label >= ${NEW_BASE}
@@ -212,7 +213,7 @@ async function resolveInSql(conn: DuckDBConnection, graph: IdentityGraph): Promi
 }
 
 /** Writes what both halves decided, and leaves `sb_ids(key, id, original)` for every key of the batch. */
-async function writeDecisions(conn: DuckDBConnection): Promise<void> {
+async function writeDecisions(conn: Connection): Promise<void> {
   await conn.run(
     `INSERT INTO customers (id, canonical_id, created_at, name)
      SELECT id, id, make_timestamp(at_ms * 1000), NULL FROM sb_newcust;
@@ -237,7 +238,7 @@ async function writeDecisions(conn: DuckDBConnection): Promise<void> {
  * transaction; leaves `sb_ids(key, id, original)` for every identifier key of it and the email keys it
  * stored for the first time in `sb_newid`. `sb_known` must exist (lookupKnown).
  */
-export async function stitchBatch(conn: DuckDBConnection, rows: string, graph: IdentityGraph): Promise<void> {
+export async function stitchBatch(conn: Connection, rows: string, graph: IdentityGraph): Promise<void> {
   await buildComponents(conn, rows);
   await findConflicts(conn, graph.caps);
   await resolveInSql(conn, graph);
@@ -246,6 +247,6 @@ export async function stitchBatch(conn: DuckDBConnection, rows: string, graph: I
   await writeDecisions(conn);
 }
 
-export async function dropStitchTables(conn: DuckDBConnection): Promise<void> {
+export async function dropStitchTables(conn: Connection): Promise<void> {
   await conn.run([...STITCH_TABLES, "sb_ccust"].map((t) => `DROP TABLE IF EXISTS ${t};`).join(" "));
 }

@@ -4,12 +4,12 @@
 // file: DuckDB does not zero the blocks deleted rows occupied, so without that the bytes would remain.
 import fs from "node:fs";
 import path from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import type { IdentityGraph } from "../identity/graph.js";
 import { type Identifier, normalisePhone } from "../identity/identifiers.js";
 import { requireFullRefresh } from "../journey/refresh.js";
 import { all, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { canonicalCustomer } from "./export.js";
 import { dropPerson, personalTables, selectPerson } from "./personal-data.js";
 import { createTombstone, type Tombstones } from "./tombstones.js";
@@ -49,7 +49,7 @@ export async function keptFiles(store: Store): Promise<string[]> {
 }
 
 /** Records a file that may hold personal data, so an erasure cleans it (called by the importer). */
-export async function rememberFile(conn: DuckDBConnection, file: string, kind: string): Promise<void> {
+export async function rememberFile(conn: Connection, file: string, kind: string): Promise<void> {
   await conn.run(
     "INSERT INTO privacy_files VALUES ($1, $2, now()::TIMESTAMP) ON CONFLICT DO UPDATE SET written_at = excluded.written_at",
     [path.resolve(file), kind],
@@ -116,7 +116,7 @@ function cleanFile(file: string, ids: Identifier[], region: string): number {
 const COMPACT_PENDING = "privacy_compaction_pending";
 
 /** Deleted rows' bytes are still in the file: the next erasure or start compacts it (inside the caller's transaction). */
-export async function markCompactionPending(conn: DuckDBConnection): Promise<void> {
+export async function markCompactionPending(conn: Connection): Promise<void> {
   await conn.run(
     `INSERT INTO store_meta VALUES ('${COMPACT_PENDING}', 1) ON CONFLICT DO UPDATE SET value = 1`,
   );

@@ -1,9 +1,10 @@
 // Right of access: everything Itinera holds about one person, as records of every per-person table (see
 // personal-data.ts) plus the readable profile (identifiers, why they were linked, traits latest-wins).
 // The records are produced page by page, so a JSONL export of a large customer streams in flat memory.
-import type { DuckDBConnection, DuckDBType } from "@duckdb/node-api";
+
 import { type CustomerProfile, getCustomer } from "../customers/profile.js";
 import { all, type Row, runQuery, type Store } from "../store/database.js";
+import type { ColumnType, Connection } from "../store/driver.js";
 import { dropPerson, personalTables, selectPerson } from "./personal-data.js";
 
 export type ExportRecord = { record: string } & Record<string, unknown>;
@@ -39,10 +40,10 @@ function plain(value: unknown, type: string): unknown {
   return value;
 }
 
-async function page(conn: DuckDBConnection, sql: string): Promise<Array<Record<string, unknown>>> {
+async function page(conn: Connection, sql: string): Promise<Array<Record<string, unknown>>> {
   const reader = await conn.runAndReadAll(sql);
   const names = reader.columnNames();
-  const types = reader.columnTypes().map((t: DuckDBType) => t.toString());
+  const types = reader.columnTypes().map((t: ColumnType) => t.toString());
   return reader.getRowObjectsJS().map((r: Row) => {
     const out: Record<string, unknown> = {};
     names.forEach((n, i) => {
@@ -53,7 +54,7 @@ async function page(conn: DuckDBConnection, sql: string): Promise<Array<Record<s
 }
 
 /** The canonical id behind any customer id (a merged-away id resolves to its survivor). */
-export async function canonicalCustomer(conn: DuckDBConnection, id: number): Promise<number | undefined> {
+export async function canonicalCustomer(conn: Connection, id: number): Promise<number | undefined> {
   const [row] = await all(conn, "SELECT canonical_id FROM customers WHERE id = $1", [id]);
   return row ? Number(row.canonical_id) : undefined;
 }

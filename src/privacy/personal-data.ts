@@ -3,15 +3,16 @@
 // (test/privacy.test.ts fails on a table with a customer, identity or message column that is in neither list).
 // Outside the tables, acknowledged events wait in the ingest log (src/loader/log.ts) until the loader stores
 // them: an export or erasure first drains the loader (ErasureDeps.ingest), so the log holds none of them after.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { all } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 
 /**
  * Temp tables on the connection that name the person's rows: `person_customers` (every customer row merged
  * into them and the canonical id), `person_identities` (identity ids), `person_messages` (their events'
  * message ids). Created outside any transaction (a temp table made inside one vanishes on rollback).
  */
-export async function selectPerson(conn: DuckDBConnection, canonicalId: number): Promise<void> {
+export async function selectPerson(conn: Connection, canonicalId: number): Promise<void> {
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE person_customers AS
        SELECT id FROM customers WHERE canonical_id = $1 UNION SELECT $1::BIGINT`,
@@ -27,7 +28,7 @@ export async function selectPerson(conn: DuckDBConnection, canonicalId: number):
   );
 }
 
-export async function dropPerson(conn: DuckDBConnection): Promise<void> {
+export async function dropPerson(conn: Connection): Promise<void> {
   await conn.run(
     "DROP TABLE IF EXISTS person_customers; DROP TABLE IF EXISTS person_identities; DROP TABLE IF EXISTS person_messages",
   );
@@ -131,7 +132,7 @@ export const notPersonalTables: readonly string[] = [
 ];
 
 /** Columns that tie a row to a person; a table with one must be in one of the two lists above. */
-export async function tablesNamingPeople(conn: DuckDBConnection): Promise<string[]> {
+export async function tablesNamingPeople(conn: Connection): Promise<string[]> {
   const rows = await all(
     conn,
     `SELECT DISTINCT table_name FROM duckdb_columns()

@@ -1,12 +1,13 @@
 // Retention: events older than their rule's days (config.retention: per channel, event name or message
 // type) are deleted with the journey rows derived from them; the next journey refresh is a full one, so
 // customer facts and stages follow. Run daily by the server and by `itinera privacy retention`.
-import type { DuckDBValue } from "@duckdb/node-api";
+
 import type { Actor } from "../audit/log.js";
 import { recordAudit } from "../audit/log.js";
 import type { Config } from "../config.js";
 import { requireFullRefresh } from "../journey/refresh.js";
 import { all, type Store } from "../store/database.js";
+import type { SqlValue } from "../store/driver.js";
 import { markCompactionPending } from "./erase.js";
 
 export type RetentionRule = Config["retention"][number];
@@ -21,9 +22,9 @@ export interface RetentionReport {
 }
 
 /** The rule's condition with its parameters, numbered from `from`. */
-function condition(rule: RetentionRule, params: DuckDBValue[]): string {
+function condition(rule: RetentionRule, params: SqlValue[]): string {
   const parts: string[] = [];
-  const add = (v: DuckDBValue) => {
+  const add = (v: SqlValue) => {
     params.push(v);
     return `$${params.length}`;
   };
@@ -47,7 +48,7 @@ export async function applyRetention(
   const report = await store.exclusive(async (conn) => {
     const counted: RetentionReport["rules"] = [];
     for (const rule of rules) {
-      const params: DuckDBValue[] = [];
+      const params: SqlValue[] = [];
       const [row] = await all(
         conn,
         `SELECT count(*) AS n FROM events WHERE ${condition(rule, params)}`,
@@ -55,7 +56,7 @@ export async function applyRetention(
       );
       counted.push({ ...rule, events: Number(row?.n ?? 0) });
     }
-    const params: DuckDBValue[] = [];
+    const params: SqlValue[] = [];
     const any = rules.map((r) => `(${condition(r, params)})`).join(" OR ");
     await conn.run(
       `CREATE OR REPLACE TEMP TABLE expired_messages AS SELECT message_id FROM events WHERE ${any}`,

@@ -3,11 +3,11 @@
 // tiles is replacing that list. A tile must name an existing view, once per board. Every change is
 // audited in its transaction.
 import { randomBytes } from "node:crypto";
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Actor, auditedChange } from "../audit/log.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, runQuery, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { Params } from "../store/sql.js";
 import {
   type Board,
@@ -59,7 +59,7 @@ export async function listBoards(store: Store, q: BoardListQuery): Promise<Board
   };
 }
 
-async function readBoard(conn: DuckDBConnection, id: string): Promise<Board | undefined> {
+async function readBoard(conn: Connection, id: string): Promise<Board | undefined> {
   const [board] = await all(
     conn,
     `SELECT b.id, b.name, b.description, ${ownedColumns("b")} FROM boards b WHERE b.id = $1`,
@@ -94,7 +94,7 @@ export async function findBoard(store: Store, id: string): Promise<Result<Board,
 }
 
 /** Why the tiles cannot be stored (an unknown or repeated view), or nothing. */
-async function checkTiles(conn: DuckDBConnection, tiles: TileInput[]): Promise<Refusal | undefined> {
+async function checkTiles(conn: Connection, tiles: TileInput[]): Promise<Refusal | undefined> {
   const seen = new Set<string>();
   for (const [i, t] of tiles.entries()) {
     const path = `/tiles/${i}/view`;
@@ -107,7 +107,7 @@ async function checkTiles(conn: DuckDBConnection, tiles: TileInput[]): Promise<R
   return undefined;
 }
 
-async function writeTiles(conn: DuckDBConnection, board: string, tiles: TileInput[]): Promise<void> {
+async function writeTiles(conn: Connection, board: string, tiles: TileInput[]): Promise<void> {
   await conn.run("DELETE FROM board_tiles WHERE board_id = $1", [board]);
   for (const [i, t] of tiles.entries())
     await conn.run("INSERT INTO board_tiles VALUES ($1, $2, $3, $4, $5)", [

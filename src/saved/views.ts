@@ -2,13 +2,13 @@
 // to boards. Anyone who may edit saved views may change or delete any of them (a team's shared
 // library, as in PostHog); the owner is who saved it. Every change is audited in its transaction.
 import { randomBytes } from "node:crypto";
-import type { DuckDBConnection } from "@duckdb/node-api";
 import type { TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { type Actor, auditedChange } from "../audit/log.js";
 import { invalid, notFound, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Row, runQuery, type Store } from "../store/database.js";
+import type { Connection } from "../store/driver.js";
 import { Params } from "../store/sql.js";
 import {
   type ListQuery,
@@ -107,7 +107,7 @@ export async function listViews(store: Store, q: ListQuery): Promise<SavedViewLi
   return { items: rows.map((r) => viewOf(r)), total: Number(rows[0]?.total ?? 0) };
 }
 
-async function readView(conn: DuckDBConnection, id: string): Promise<SavedView | undefined> {
+async function readView(conn: Connection, id: string): Promise<SavedView | undefined> {
   const [row] = await all(conn, `SELECT ${VIEW_COLUMNS} FROM saved_views v WHERE v.id = $1`, [id]);
   return row ? viewOf(row) : undefined;
 }

@@ -1,9 +1,10 @@
 // Abandonment of carts, checkouts and forms: per step and start touchpoint, the units that never reached
 // their outcome (no checkout for the cart id, no order for the checkout id) and the value they carried,
 // against the same step's other touchpoints.
-import type { DuckDBValue } from "@duckdb/node-api";
+
 import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
+import type { SqlValue } from "../../store/driver.js";
 import { Params } from "../../store/sql.js";
 import { type Detector, type Found, num, ref, round, touchpointById, zScore } from "./detector.js";
 import { dailyCounts, evidenceOverTime } from "./series.js";
@@ -47,7 +48,7 @@ export const abandonmentDetector: Detector = {
          JOIN g t ON t.total = 1 AND t.step = k.step
          LEFT JOIN g own ON own.total = 0 AND own.step = k.step AND own.day = t.day
                         AND own.touchpoint IS NOT DISTINCT FROM k.touchpoint`,
-      q.values as DuckDBValue[],
+      q.values as SqlValue[],
     );
     const found: Found[] = [];
     for (const r of rows) {
@@ -112,7 +113,7 @@ export const abandonmentDetector: Detector = {
         audience: {
           sql: `SELECT customer_id FROM fr_units
                  WHERE step = ${a.add(step.id)} AND bad AND touchpoint IS NOT DISTINCT FROM ${a.add(tpId)}::VARCHAR`,
-          params: a.values as DuckDBValue[],
+          params: a.values as SqlValue[],
         },
       });
     }

@@ -2,12 +2,12 @@
 // settings, one connection), what it hands back (a friction and the SQL of the customers behind it), and
 // the small SQL and number helpers the detectors have in common.
 
-import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { touchpointIndexSql } from "../../journey/classify.js";
 import type { JourneyDefinitions } from "../../journey/definitions.js";
 import type { Cohort } from "../../journey/map/scope.js";
 import type { EventMatch } from "../../journey/rules.js";
 import type { Touchpoint } from "../../journey/touchpoints.js";
+import type { Connection, SqlValue } from "../../store/driver.js";
 import { type Params, quoteString } from "../../store/sql.js";
 import type { Evidence, Friction, FrictionKind } from "./schema.js";
 import type { FrictionSettings } from "./settings.js";
@@ -16,7 +16,7 @@ import type { FrictionSettings } from "./settings.js";
 export { round, zScore, zSql } from "../stats.js";
 
 export interface Detection {
-  conn: DuckDBConnection;
+  conn: Connection;
   defs: JourneyDefinitions;
   settings: FrictionSettings;
   from: Date;
@@ -42,7 +42,7 @@ export type Finding = Omit<Friction, "rank" | "customers" | "title" | "evidence"
 /** A friction and its audience: SQL (with its parameters) selecting the customer_id of everyone behind it. */
 export interface Found {
   friction: Finding;
-  audience: { sql: string; params: DuckDBValue[] };
+  audience: { sql: string; params: SqlValue[] };
 }
 
 export interface Detector {

@@ -4,9 +4,10 @@
 // the strongest significant cell wins. Its start is then placed where the segment's own rate jumped
 // (the best split of its days into before and after), so `since` is the change point, not the day that
 // happened to maximise the contrast.
-import type { DuckDBValue } from "@duckdb/node-api";
+
 import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
+import type { SqlValue } from "../../store/driver.js";
 import { Params, quoteString } from "../../store/sql.js";
 import {
   type Detection,
@@ -208,7 +209,7 @@ async function describe(d: Detection, step: Step, seg: Segment, since: Date | nu
        FROM (SELECT u.ts, u.bad, (${inSegment(step.id, seg, daily)}) AS inseg
                FROM fr_units u WHERE u.step = ${daily.add(step.id)}) u
       GROUP BY ALL`,
-    daily.values as DuckDBValue[],
+    daily.values as SqlValue[],
   );
   const words = {
     unit: m.name(step.unit),
@@ -274,7 +275,7 @@ async function describe(d: Detection, step: Step, seg: Segment, since: Date | nu
     audience: {
       sql: `SELECT u.customer_id FROM fr_units u
              WHERE u.step = ${audience.add(step.id)} AND u.bad AND ${audiencePred} ${audienceSince}`,
-      params: audience.values as DuckDBValue[],
+      params: audience.values as SqlValue[],
     },
   };
 }

@@ -1,7 +1,7 @@
 // The friction finder: runs every detector over a period (in SQL, on one connection, after the journey
 // tables are brought up to date), counts the customers behind each friction from the same SQL that lists
 // them, and ranks the frictions by their estimated impact.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { renderLine, renderMessage } from "../../findings/render.js";
 import { readDefinitions } from "../../journey/definitions.js";
 import { checkCohort, cohortSql, hasCohort } from "../../journey/map/scope.js";
@@ -10,6 +10,7 @@ import type { EventMatch } from "../../journey/rules.js";
 import { notFound, type Problem } from "../../problem.js";
 import { err, ok, type Result } from "../../result.js";
 import { all, runQuery, type Store } from "../../store/database.js";
+import type { Connection } from "../../store/driver.js";
 import { quoteString } from "../../store/sql.js";
 import { type PageQuery, pageOfAudience } from "../audience.js";
 import { resolvePeriod } from "../period.js";
@@ -87,7 +88,7 @@ function worded(f: Finding, customers: number): Friction {
 /** Temp tables of the detectors start with this; they are dropped when the answer is ready. */
 const TEMP_PREFIX = "fr_";
 
-async function dropTemps(conn: DuckDBConnection): Promise<void> {
+async function dropTemps(conn: Connection): Promise<void> {
   const rows = await all(
     conn,
     `SELECT table_name, table_type FROM information_schema.tables
@@ -104,7 +105,7 @@ const literal = { add: (value: string) => quoteString(value) };
 
 /** Runs the detectors (all, or those of one kind), counts each friction's customers and ranks them. */
 async function detect(
-  conn: DuckDBConnection,
+  conn: Connection,
   q: FrictionQuery,
   settings: FrictionSettings,
   only?: FrictionKind,
@@ -153,7 +154,7 @@ async function detect(
 async function withDetection<T>(
   store: Store,
   refresher: JourneyRefresher,
-  fn: (conn: DuckDBConnection, asOf: string) => Promise<T>,
+  fn: (conn: Connection, asOf: string) => Promise<T>,
 ): Promise<T> {
   const fresh = await refresher.refresh();
   return runQuery(store, {

@@ -1,9 +1,10 @@
 // Over-contact: marketing messages (touchpoints of kind message) per customer and week against opt-outs
 // (feedback touchpoints whose event itself is negative, such as an unsubscribe). Every threshold is
 // tried; the one where the weekly opt-out rate jumps most significantly is reported.
-import type { DuckDBValue } from "@duckdb/node-api";
+
 import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
+import type { SqlValue } from "../../store/driver.js";
 import { Params } from "../../store/sql.js";
 import {
   type Detector,
@@ -95,7 +96,7 @@ export const pressureDetector: Detector = {
               count(*) FILTER (WHERE messages > ${over}) AS au, count(*) FILTER (WHERE messages > ${over} AND outs > 0) AS ax,
               count(*) FILTER (WHERE messages <= ${over}) AS bu, count(*) FILTER (WHERE messages <= ${over} AND outs > 0) AS bx
          FROM fr_weeks GROUP BY ALL`,
-      w.values as DuckDBValue[],
+      w.values as SqlValue[],
     );
     const found: Found = {
       friction: {
@@ -139,7 +140,7 @@ export const pressureDetector: Detector = {
       },
       audience: {
         sql: `SELECT customer_id FROM fr_weeks WHERE messages > ${a.add(threshold)} AND outs > 0`,
-        params: a.values as DuckDBValue[],
+        params: a.values as SqlValue[],
       },
     };
     return [found];

@@ -4,11 +4,12 @@
 // the first contact. When the subject is an identifier, the other events that carry it (the order's
 // delivery, its shipment…) are searched for the property that explains the repeats, and what followed
 // (did those customers buy again?) is compared.
-import type { DuckDBValue } from "@duckdb/node-api";
+
 import * as m from "../../findings/message.js";
 import { splitPath } from "../../journey/rules.js";
 import type { Touchpoint } from "../../journey/touchpoints.js";
 import { all } from "../../store/database.js";
+import type { SqlValue } from "../../store/driver.js";
 import { Params, plainKeyPath, quoteString } from "../../store/sql.js";
 import {
   type Detection,
@@ -324,7 +325,7 @@ export const repeatContactDetector: Detector = {
       `SELECT touchpoint AS key, epoch_ms(date_trunc('day', ts)) AS day, count(*) AS au,
               count(*) FILTER (WHERE soon > 0) AS ax, count(*) AS bu, count(*) FILTER (WHERE later > 0) AS bx
          FROM fr_contacts WHERE ts < ${cutoff}::TIMESTAMP GROUP BY ALL`,
-      q.values as DuckDBValue[],
+      q.values as SqlValue[],
     );
     const found: Found[] = [];
     for (const c of candidates) {
@@ -415,7 +416,7 @@ export const repeatContactDetector: Detector = {
         audience: {
           sql: `SELECT customer_id FROM fr_contacts WHERE touchpoint = ${a.add(tp.id)} AND repeated
                 ${why ? `AND subject IN (SELECT subject FROM fr_repeat_segment WHERE touchpoint = ${a.add(tp.id)})` : ""}`,
-          params: a.values as DuckDBValue[],
+          params: a.values as SqlValue[],
         },
       });
     }

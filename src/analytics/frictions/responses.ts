@@ -1,9 +1,10 @@
 // Slow responses: per response touchpoint and channel, the first responses slower than the channel's
 // target in the journey model, and the feedback customers gave after a slow answer against after one on
 // time (the customer's next feedback within the model's satisfaction window).
-import type { DuckDBValue } from "@duckdb/node-api";
+
 import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
+import type { SqlValue } from "../../store/driver.js";
 import { Params } from "../../store/sql.js";
 import {
   type Detector,
@@ -149,7 +150,7 @@ export const slowResponseDetector: Detector = {
         audience: {
           sql: `SELECT customer_id FROM fr_responses
                  WHERE touchpoint = ${a.add(tp.id)} AND channel = ${a.add(channel)} AND slow`,
-          params: a.values as DuckDBValue[],
+          params: a.values as SqlValue[],
         },
       });
     }

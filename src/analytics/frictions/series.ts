@@ -3,8 +3,8 @@
 // jumped, if it did. Each detector gathers its days in one grouped SQL query over the temp table it
 // already built; this module turns those rows into a dense series and finds the change point.
 
-import type { DuckDBValue } from "@duckdb/node-api";
 import { all } from "../../store/database.js";
+import type { SqlValue } from "../../store/driver.js";
 import { zScore } from "../stats.js";
 import { type Detection, num } from "./detector.js";
 import type { SeriesDay } from "./schema.js";
@@ -30,7 +30,7 @@ const EMPTY: DayCounts = { au: 0, ax: 0, bu: 0, bx: 0 };
 export async function dailyCounts(
   d: Detection,
   sql: string,
-  params: DuckDBValue[] = [],
+  params: SqlValue[] = [],
 ): Promise<Map<string, Map<number, DayCounts>>> {
   const rows = await all(d.conn, sql, params);
   const out = new Map<string, Map<number, DayCounts>>();

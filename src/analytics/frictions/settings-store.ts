@@ -1,12 +1,13 @@
 // Where the friction finder's settings are kept: the defaults until someone replaces them.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { Value } from "@sinclair/typebox/value";
 import { type Actor, auditedChange } from "../../audit/log.js";
 import { err, ok, type Result } from "../../result.js";
 import { all, type Store } from "../../store/database.js";
+import type { Connection } from "../../store/driver.js";
 import { checkFrictionSettings, defaultFrictionSettings, FrictionSettings } from "./settings.js";
 
-export async function readFrictionSettings(conn: DuckDBConnection): Promise<FrictionSettings> {
+export async function readFrictionSettings(conn: Connection): Promise<FrictionSettings> {
   const [row] = await all(conn, "SELECT doc FROM friction_settings WHERE id = 1");
   return row ? (JSON.parse(String(row.doc)) as FrictionSettings) : defaultFrictionSettings;
 }

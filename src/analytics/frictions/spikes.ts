@@ -1,8 +1,9 @@
 // Negative-feedback spikes: a feedback touchpoint whose share of negative answers in the last days of the
 // period is significantly above its own share before.
-import type { DuckDBValue } from "@duckdb/node-api";
+
 import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
+import type { SqlValue } from "../../store/driver.js";
 import { Params } from "../../store/sql.js";
 import {
   type Detector,
@@ -58,7 +59,7 @@ export const feedbackSpikeDetector: Detector = {
          FROM (SELECT DISTINCT touchpoint FROM g WHERE total = 0) k
          JOIN g t ON t.total = 1
          LEFT JOIN g own ON own.total = 0 AND own.touchpoint = k.touchpoint AND own.day = t.day`,
-      q.values as DuckDBValue[],
+      q.values as SqlValue[],
     );
     const found: Found[] = [];
     for (const r of rows) {
@@ -119,7 +120,7 @@ export const feedbackSpikeDetector: Detector = {
                  WHERE kind = 'feedback' AND feedback < 0 AND touchpoint = ${a.add(tp.id)}
                    AND timestamp >= ${a.add(recent.toISOString())}::TIMESTAMP
                    AND timestamp < ${a.add(d.to.toISOString())}::TIMESTAMP`,
-          params: a.values as DuckDBValue[],
+          params: a.values as SqlValue[],
         },
       });
     }

@@ -1,10 +1,11 @@
 // Channel switching after failed self-service: customers whose self-service ended badly (an unresolved
 // chat, a bot's answer) contacting an assisted channel (the phone) soon after, against those whose
 // self-service went well.
-import type { DuckDBValue } from "@duckdb/node-api";
+
 import * as m from "../../findings/message.js";
 import { allSql, type Condition, matchSql } from "../../journey/rules.js";
 import { all } from "../../store/database.js";
+import type { SqlValue } from "../../store/driver.js";
 import { Params } from "../../store/sql.js";
 import {
   type Detector,
@@ -148,7 +149,7 @@ export const channelSwitchDetector: Detector = {
       },
       audience: {
         sql: `SELECT customer_id FROM fr_self_service WHERE failed_${b.i} AND switched`,
-        params: a.values as DuckDBValue[],
+        params: a.values as SqlValue[],
       },
     };
     return [found];

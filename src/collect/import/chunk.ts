@@ -2,9 +2,10 @@
 // batch-shaped table (src/loader/batch.ts) with its identifier keys built in SQL, and goes through the
 // loader's storing step (src/loader/store-batch.ts), so an import dedupes, suppresses and stitches exactly
 // as HTTP ingest does.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import type { IdentityGraph } from "../../identity/graph.js";
 import { storeBatch } from "../../loader/store-batch.js";
+import type { Connection } from "../../store/driver.js";
 import { quoteString } from "./sql.js";
 
 export interface ImportTables {
@@ -59,7 +60,7 @@ function chunkViewSql(t: ImportTables, s: ChunkSettings, from: number, to: numbe
 
 /** Stores rows [from, to] of the staging table; returns how many events were appended and dropped. */
 export async function storeChunk(
-  conn: DuckDBConnection,
+  conn: Connection,
   t: ImportTables,
   s: ChunkSettings,
   from: number,

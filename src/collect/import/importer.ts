@@ -2,13 +2,13 @@
 // stage the file with DuckDB's reader, validate every row in SQL, write the rejects file, then store the
 // valid rows chunk by chunk, one transaction each on the writer connection, so ingest interleaves.
 import path from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../../config.js";
 import type { IdentityGraph } from "../../identity/graph.js";
 import type { IdentifierRules } from "../../identity/identifiers.js";
 import { rememberFile } from "../../privacy/erase.js";
 import { err, ok, type Result } from "../../result.js";
 import type { Store } from "../../store/database.js";
+import type { Connection } from "../../store/driver.js";
 import { storeChunk } from "./chunk.js";
 import type { ImportProgress, ImportRequest, ImportSummary } from "./contract.js";
 import { resolveChannels, resolvePhones } from "./lookups.js";
@@ -33,7 +33,7 @@ export interface ImportOptions {
 
 export const DEFAULT_CHUNK_ROWS = 250_000;
 
-type Run = <T>(fn: (conn: DuckDBConnection) => Promise<T>) => Promise<T>;
+type Run = <T>(fn: (conn: Connection) => Promise<T>) => Promise<T>;
 
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
 
@@ -50,7 +50,7 @@ interface Counted {
  * and DuckDB then writes in parallel without buffering rows to restore the order (less memory, less time).
  * Set and reset around the one statement, since the writer connection is shared with ingest.
  */
-async function unordered<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+async function unordered<T>(conn: Connection, fn: () => Promise<T>): Promise<T> {
   await conn.run("SET preserve_insertion_order = false");
   try {
     return await fn();

@@ -1,14 +1,15 @@
 // The two per-row decisions whose rules live in Node: phone numbers (libphonenumber, via IdentifierRules)
 // and channels (collect/channel.ts). Each is taken once per DISTINCT input, not per row, and the answers
 // go back into a temp table that the chunk insert joins.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import type { IdentifierRules } from "../../identity/identifiers.js";
 import { all } from "../../store/database.js";
+import type { Connection } from "../../store/driver.js";
 import { type Channel, channelFromName, inferChannel } from "../channel.js";
 
 /** Fills `table (raw, e164)` with the E.164 form of every distinct raw phone of the staged rows. */
 export async function resolvePhones(
-  conn: DuckDBConnection,
+  conn: Connection,
   staged: string,
   table: string,
   rules: IdentifierRules,
@@ -69,7 +70,7 @@ function channelOf(f: Features, flag: Channel | undefined): Channel {
 
 /** Fills `table (ch, channel)` with the channel of every distinct channel-rule input of the staged rows. */
 export async function resolveChannels(
-  conn: DuckDBConnection,
+  conn: Connection,
   staged: string,
   table: string,
   flag: Channel | undefined,

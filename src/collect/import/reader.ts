@@ -1,9 +1,9 @@
 // Opens import files with DuckDB's own readers (read_csv, read_json, read_parquet): the format from the
 // extension unless given, the columns a mapping is checked against, and the reader a statement reads.
 import path from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { err, ok, type Result } from "../../result.js";
 import { all } from "../../store/database.js";
+import type { Connection } from "../../store/driver.js";
 import { type ImportFormat, importFormats } from "./contract.js";
 import { quoteString } from "./sql.js";
 
@@ -82,7 +82,7 @@ const readError = (file: string, e: unknown) =>
 
 /** Columns of a CSV or Parquet file (from its header or metadata; no full read). */
 export async function describeColumns(
-  conn: DuckDBConnection,
+  conn: Connection,
   format: Exclude<ImportFormat, "jsonl">,
   file: string,
 ): Promise<Result<Column[], string>> {
@@ -95,7 +95,7 @@ export async function describeColumns(
 }
 
 /** Top-level keys used anywhere in a JSONL file (a full read, done only when a mapping must be checked). */
-export async function jsonlKeys(conn: DuckDBConnection, file: string): Promise<Result<string[], string>> {
+export async function jsonlKeys(conn: Connection, file: string): Promise<Result<string[], string>> {
   try {
     const rows = await all(
       conn,

@@ -3,8 +3,8 @@
 // rows. CSV lines DuckDB could not read at all have no row number; their reason names the file line.
 import fs from "node:fs";
 import path from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { err, ok, type Result } from "../../result.js";
+import type { Connection } from "../../store/driver.js";
 
 const SUFFIX = ".rejects.jsonl";
 
@@ -34,7 +34,7 @@ export interface RejectCounts {
 
 /** Writes the rejected rows to `file`; nothing is written when there are none. */
 export async function writeRejects(
-  conn: DuckDBConnection,
+  conn: Connection,
   staged: string,
   csvErrors: string | undefined,
   file: string,

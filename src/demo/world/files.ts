@@ -3,7 +3,8 @@
 // holds a few days of messages, never the history.
 import fs from "node:fs";
 import path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { withMemoryDatabase } from "../../store/driver.js";
+import { quoteString } from "../../store/sql.js";
 import { ByteWriter, writeMerged } from "./chunks.js";
 import { makePerson } from "./people.js";
 import { defaultWorkers, shardSources } from "./threads.js";
@@ -145,22 +146,15 @@ export async function generateFiles(
   return { count: total, bytes };
 }
 
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 /** Converts a JSONL file of Segment messages to Parquet, nested objects kept as JSON columns. */
 export async function jsonlToParquet(jsonl: string, parquet: string): Promise<void> {
-  const db = await DuckDBInstance.create(":memory:");
-  const conn = await db.connect();
-  try {
+  await withMemoryDatabase(async (conn) => {
     const columns =
       "{type: 'VARCHAR', messageId: 'VARCHAR', timestamp: 'TIMESTAMP', channel: 'VARCHAR', anonymousId: 'VARCHAR', userId: 'VARCHAR', event: 'VARCHAR', name: 'VARCHAR', properties: 'JSON', traits: 'JSON', context: 'JSON'}";
     await conn.run(
-      `COPY (SELECT * FROM read_json(${sqlString(jsonl)}, format = 'newline_delimited', columns = ${columns})) TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (SELECT * FROM read_json(${quoteString(jsonl)}, format = 'newline_delimited', columns = ${columns})) TO ${quoteString(parquet)} (FORMAT parquet, COMPRESSION zstd)`,
     );
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
+  });
 }
 
 /**

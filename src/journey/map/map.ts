@@ -2,10 +2,11 @@
 // touchpoints, emotion, pain points and the authored lanes; optionally compared with another persona or
 // period. Everything is computed in SQL over the refreshed journey tables; a finished map is kept until
 // those tables or the definitions change (src/journey/result-cache.ts).
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { invalid, type Problem } from "../../problem.js";
 import { ok, type Result } from "../../result.js";
 import { all, type Store } from "../../store/database.js";
+import type { Connection } from "../../store/driver.js";
 import { Params } from "../../store/sql.js";
 import type { JourneyDefinitions } from "../definitions.js";
 import { readLanes, type StageLanes } from "../lanes.js";
@@ -30,7 +31,7 @@ const EMPTY_LANES: StageLanes = { goals: [], questions: [], actions: [], opportu
 
 /** Computes the map on `conn` for a scope whose temp tables are built. */
 async function compute(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   scope: MapScope,
   top: number,

@@ -2,11 +2,12 @@
 // the touchpoint's own first half of the period), failures, repeated contacts about the same subject,
 // responses slower than the channel's target, and negative feedback. Each comes with the numbers it
 // rests on and the customers behind it.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { zScore as signedZ } from "../../analytics/stats.js";
 import * as m from "../../findings/message.js";
 import { renderLine } from "../../findings/render.js";
 import { all } from "../../store/database.js";
+import type { Connection } from "../../store/driver.js";
 import type { Params } from "../../store/sql.js";
 import type { JourneyDefinitions } from "../definitions.js";
 import type { PainKind, PainPoint, TouchpointMetrics } from "./schema.js";
@@ -121,7 +122,7 @@ function dropOffs(
 }
 
 export async function findPainPoints(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   metrics: TouchpointMetrics[],
   p: () => Params,

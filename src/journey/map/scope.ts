@@ -1,12 +1,12 @@
 // What one journey map looks at: a persona (or everyone) and a period. Every number of the map and every
 // list of customers behind a number is computed from the same temp tables built here, on one connection.
 import { createHash } from "node:crypto";
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { resolvePeriod } from "../../analytics/period.js";
 import { type Freshness, freshnessOf } from "../../live/schema.js";
 import { notFound, type Problem } from "../../problem.js";
 import { ok, type Result } from "../../result.js";
 import { runQuery, type Store } from "../../store/database.js";
+import type { Connection } from "../../store/driver.js";
 import { Params, quoteString } from "../../store/sql.js";
 import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
 import { stagePosition } from "../model.js";
@@ -61,7 +61,7 @@ export function checkCohort(c: Cohort, defs: JourneyDefinitions): string | undef
  * every map and every list of customers starts from.
  */
 export async function openScope(
-  conn: DuckDBConnection,
+  conn: Connection,
   q: ScopeQuery,
   known?: JourneyDefinitions,
 ): Promise<Result<{ defs: JourneyDefinitions; scope: MapScope }, Problem>> {
@@ -87,7 +87,7 @@ export async function inScope<T, P = undefined>(
   refresher: JourneyRefresher,
   q: ScopeQuery,
   fn: (
-    conn: DuckDBConnection,
+    conn: Connection,
     defs: JourneyDefinitions,
     scope: MapScope,
     asOf: string,
@@ -124,7 +124,7 @@ export async function keptInScope<T>(
   refresher: JourneyRefresher,
   q: ScopeQuery,
   key: unknown[],
-  fn: (conn: DuckDBConnection, defs: JourneyDefinitions, scope: MapScope) => Promise<T>,
+  fn: (conn: Connection, defs: JourneyDefinitions, scope: MapScope) => Promise<T>,
   /** A refresh just made (computing ahead after it): used as it is instead of asking for another. */
   refreshed?: RefreshReport,
 ): Promise<Result<{ value: T; defs: JourneyDefinitions; asOf: string; freshness: Freshness }, Problem>> {
@@ -167,11 +167,7 @@ export async function keptInScope<T>(
  *   move from stage a to b reaches every stage in (a, b], a move back reaches only its target;
  * - m_jr: a view of the cohort's journey events in the period, with what followed each (see journey_events).
  */
-export async function buildScope(
-  conn: DuckDBConnection,
-  defs: JourneyDefinitions,
-  scope: MapScope,
-): Promise<void> {
+export async function buildScope(conn: Connection, defs: JourneyDefinitions, scope: MapScope): Promise<void> {
   const p = new Params();
   const members = cohortSql(scope, defs, p);
   await conn.run(`CREATE OR REPLACE TEMP TABLE m_cohort AS ${members}`, p.values);

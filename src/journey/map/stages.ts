@@ -1,7 +1,8 @@
 // Per stage of a journey map: customers who reached it, conversion to the next stage, time in stage and
 // the emotion of the feedback given there. Counts and the customer lists behind them share their SQL.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { all, type Row } from "../../store/database.js";
+import type { Connection } from "../../store/driver.js";
 import type { JourneyDefinitions } from "../definitions.js";
 import { type StageMetrics, settled } from "./schema.js";
 import type { MapScope } from "./scope.js";
@@ -21,7 +22,7 @@ export const stageAudiences = {
 
 /** Per stage position: customers who reached it in the scope, and those of them who reached the next. */
 export async function stageCounts(
-  conn: DuckDBConnection,
+  conn: Connection,
 ): Promise<Map<number, { reached: number; converted: number }>> {
   const rows = await all(
     conn,
@@ -36,7 +37,7 @@ export async function stageCounts(
 }
 
 export async function stageMetrics(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   scope: MapScope,
 ): Promise<StageMetrics[]> {

@@ -1,8 +1,9 @@
 // Per touchpoint of a journey map: volume, reach, conversion after it (the customer went on to signal a
 // later stage within `conversionDays`), and satisfaction (its own feedback, or the next feedback the
 // customer gave within `satisfactionDays`). Also split by the period's halves, for trend checks.
-import type { DuckDBConnection } from "@duckdb/node-api";
+
 import { all } from "../../store/database.js";
+import type { Connection } from "../../store/driver.js";
 import type { JourneyDefinitions } from "../definitions.js";
 import { settled, type TouchpointMetrics } from "./schema.js";
 import type { MapScope } from "./scope.js";
@@ -33,7 +34,7 @@ export const touchpointAudiences = (defs: JourneyDefinitions) => {
 };
 
 export async function touchpointMetrics(
-  conn: DuckDBConnection,
+  conn: Connection,
   defs: JourneyDefinitions,
   scope: MapScope,
 ): Promise<TouchpointMetrics[]> {
