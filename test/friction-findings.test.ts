@@ -101,9 +101,7 @@ const names = (ms: Message[]) =>
         ? [p.value]
         : p.type === "segment"
           ? p.parts.flatMap((x) => [x.name, String(x.value)])
-          : p.type === "targets"
-            ? p.items.map((i) => i.name)
-            : [],
+          : [],
     ),
   );
 

@@ -1,4 +1,4 @@
-// The words of every finding (frictions and the journey map's pain points) in English and Korean, keyed
+// The words of every finding (the friction finder's, which are also the journey map's pain points) in English and Korean, keyed
 // per kind of finding so the friction finder and the map can share them. Templates interpolate
 // `{{param}}` with the message's parameters, formatted in the reader's locale first. The dashboard
 // registers this catalogue as its "findings" namespace; the server and the CLI render it with
@@ -77,23 +77,19 @@ const en = {
       measure: "share of customer-weeks with an opt-out (unsubscribe)",
       baseline: "customer-weeks with 1 to {{threshold}} messages",
     },
+    stageDropOff: {
+      grew: "Drop-off after {{touchpoint}} grew since {{since}}: {{rate}} of {{customers}} customer-days there lead to no later stage within {{days}} days, up from {{baseline}}",
+      failure:
+        "{{touchpoint}}: {{rate}} of {{customers}} customer-days with it lead to no later stage within {{days}} days vs {{baseline}} across the stage",
+      measure: "share of customer-days at the touchpoint followed by no later stage within {{days}} days",
+      baseline: "customer-days at any touchpoint of the stage",
+      baselineBefore: "customer-days at the same touchpoint before {{since}}",
+    },
     negativeFeedback: {
       title: "{{touchpoint}}: {{rate}} of answers negative since {{since}} vs {{baseline}} before",
       measure: "share of feedback answers that are negative",
       baseline: "the same touchpoint before {{since}}",
     },
-  },
-  pain: {
-    failure: "{{touchpoint}}: {{reach}} customers hit it; {{conversion}} went on (stage: {{stage}})",
-    dropOff: "Drop-off after {{touchpoint}}: {{rate}} do not go on (stage: {{stage}})",
-    dropOffGrew:
-      "Drop-off after {{touchpoint}} grew: {{late}} do not go on within {{days}} days, up from {{early}}",
-    repeatContact:
-      "{{touchpoint}}: {{share}} of contacts repeat one about the same subject within {{days}} days",
-    slowResponse: "{{touchpoint}}: {{share}} slower than the target ({{targets}})",
-    slowFeedback: "feedback after a slow answer {{slow}} vs {{onTime}}",
-    negativeFeedback: "{{touchpoint}}: {{negative}} negative answers ({{share}}), mean {{mean}}",
-    heavyWeek: "{{before}} messages in the week before vs {{typical}} in a typical week",
   },
 };
 
@@ -173,23 +169,19 @@ const ko: Strings<typeof en> = {
       measure: "수신 거부가 있었던 고객-주의 비율",
       baseline: "메시지를 1–{{threshold}}건 받은 고객-주",
     },
+    stageDropOff: {
+      grew: "{{touchpoint}} 뒤 이탈이 {{since}}부터 늘었습니다: 고객-일 {{customers}}건 중 {{rate}}가 {{days}}일 안에 다음 단계로 이어지지 않습니다 (이전 {{baseline}})",
+      failure:
+        "{{touchpoint}}: 고객-일 {{customers}}건 중 {{rate}}가 {{days}}일 안에 다음 단계로 이어지지 않습니다 (단계 전체 {{baseline}})",
+      measure: "{{days}}일 안에 다음 단계로 이어지지 않은 접점 고객-일의 비율",
+      baseline: "단계의 모든 접점의 고객-일",
+      baselineBefore: "{{since}} 이전 같은 접점의 고객-일",
+    },
     negativeFeedback: {
       title: "{{touchpoint}}: {{since}}부터 응답의 {{rate}}가 부정적입니다 (이전 {{baseline}})",
       measure: "부정적인 피드백 응답의 비율",
       baseline: "{{since}} 이전의 같은 접점",
     },
-  },
-  pain: {
-    failure:
-      "{{touchpoint}}: 고객 {{reach}}명이 겪었고 {{conversion}}가 다음으로 넘어갔습니다 (단계 평균 {{stage}})",
-    dropOff: "{{touchpoint}} 뒤 이탈: {{rate}}가 다음으로 넘어가지 않습니다 (단계 평균 {{stage}})",
-    dropOffGrew:
-      "{{touchpoint}} 뒤 이탈이 늘었습니다: {{days}}일 안에 {{late}}가 다음으로 넘어가지 않습니다 (이전 {{early}})",
-    repeatContact: "{{touchpoint}}: 문의의 {{share}}가 {{days}}일 안에 같은 건으로 다시 문의합니다",
-    slowResponse: "{{touchpoint}}: {{share}}가 목표보다 느립니다 ({{targets}})",
-    slowFeedback: "느린 응답 뒤 피드백 {{slow}}, 제시간 응답 뒤 {{onTime}}",
-    negativeFeedback: "{{touchpoint}}: 부정적 응답 {{negative}}건 ({{share}}), 평균 {{mean}}",
-    heavyWeek: "직전 한 주 메시지 {{before}}건 (보통 한 주 {{typical}}건)",
   },
 };
 

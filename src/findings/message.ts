@@ -39,18 +39,6 @@ export const MessageParam = Type.Union([
     { type: Type.Literal("segment"), parts: Type.Array(SegmentPart) },
     { description: "Where a finding concentrates; no parts is everyone" },
   ),
-  Type.Object(
-    {
-      type: Type.Literal("targets"),
-      items: Type.Array(
-        Type.Object({
-          name: Type.String({ description: "The channel" }),
-          minutes: Type.Union([Type.Number(), Type.Null()]),
-        }),
-      ),
-    },
-    { description: "Response-time targets per channel" },
-  ),
 ]);
 export type MessageParam = Static<typeof MessageParam>;
 

@@ -78,13 +78,6 @@ export function formatParams(
         return p.parts.length
           ? p.parts.map((s) => `${s.name} ${s.op} ${String(s.value)}`).join(", ")
           : everyone;
-      case "targets":
-        return p.items
-          .map(
-            (i) =>
-              `${f.channel?.(i.name) ?? i.name} ${i.minutes === null ? "–" : f.duration(i.minutes * MINUTE)}`,
-          )
-          .join(", ");
     }
   };
   return Object.fromEntries(Object.entries(params).map(([k, p]) => [k, text(p)]));

@@ -4,9 +4,9 @@
 
 import { expect } from "vitest";
 import type { Friction, FrictionCustomers, FrictionList } from "../../src/analytics/frictions/schema.js";
-import { expectOk, type JourneyMap, qs } from "./journey.js";
+import { expectOk, type JourneyMap, type JourneyModel, qs } from "./journey.js";
 import { startTestServer, type TestServer } from "./server.js";
-import { customerIds, loadWorld, makeWorld, PERIOD, type World } from "./worlds.js";
+import { customerIds, loadWorld, makeWorld, PERIOD, type Track, type World } from "./worlds.js";
 
 export interface Loaded {
   server: TestServer;
@@ -16,10 +16,22 @@ export interface Loaded {
   map: JourneyMap;
 }
 
-export async function openWorld(planted: boolean): Promise<Loaded> {
+/**
+ * A server with the world loaded; `more` adds events to it and `model` changes the journey model after
+ * loading (for a problem one test plants on its own).
+ */
+export async function openWorld(
+  planted: boolean,
+  opts: { more?: readonly Track[]; model?: Partial<JourneyModel> } = {},
+): Promise<Loaded> {
   const server = await startTestServer({ config: { journeyRefreshSeconds: 0 } });
-  const world = makeWorld(planted);
+  const base = makeWorld(planted);
+  const world = { ...base, events: [...base.events, ...(opts.more ?? [])].sort((a, b) => a.ms - b.ms) };
   await loadWorld(server, world);
+  if (opts.model) {
+    const model = expectOk(await server.api<JourneyModel>("/api/journey-model"));
+    expectOk(await server.api("/api/journey-model", { method: "PUT", body: { ...model, ...opts.model } }));
+  }
   const list = expectOk(await server.api<FrictionList>(`/api/frictions${qs({ ...PERIOD, limit: 100 })}`));
   const map = expectOk(await server.api<JourneyMap>(`/api/journey-map${qs({ ...PERIOD, top: 50 })}`));
   return { server, world, ids: await customerIds(server), list, map };

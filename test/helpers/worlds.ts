@@ -162,7 +162,7 @@ export function worldModel(model: JourneyModel): JourneyModel {
   };
 }
 
-interface Track {
+export interface Track {
   userId: string;
   event: string;
   ms: number;

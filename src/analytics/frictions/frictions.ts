@@ -4,7 +4,7 @@
 
 import { renderLine, renderMessage } from "../../findings/render.js";
 import { readDefinitions } from "../../journey/definitions.js";
-import { checkCohort, cohortSql, hasCohort } from "../../journey/map/scope.js";
+import { type Cohort, checkCohort, cohortSql, hasCohort } from "../../journey/map/scope.js";
 import type { JourneyRefresher } from "../../journey/refresh.js";
 import type { EventMatch } from "../../journey/rules.js";
 import { notFound, type Problem } from "../../problem.js";
@@ -31,6 +31,7 @@ import {
 import type { FrictionSettings } from "./settings.js";
 import { readFrictionSettings } from "./settings-store.js";
 import { feedbackSpikeDetector } from "./spikes.js";
+import { stageDropOffDetector } from "./stage-dropoff.js";
 import { channelSwitchDetector } from "./switching.js";
 
 export interface FrictionQuery {
@@ -56,6 +57,7 @@ export const DEFAULT_LIMIT = 20;
 
 const detectors: readonly Detector[] = [
   dropOffDetector,
+  stageDropOffDetector,
   abandonmentDetector,
   repeatContactDetector,
   channelSwitchDetector,
@@ -167,6 +169,24 @@ async function withDetection<T>(
         }
       }),
   });
+}
+
+/**
+ * The frictions of a cohort in a resolved period, ranked, on `conn` (inside a read the caller holds; the
+ * detectors' temp tables are dropped after): what the journey map shows as its pain points.
+ */
+export async function frictionsOn(
+  conn: Connection,
+  cohort: Cohort,
+  period: { from: Date; to: Date },
+  settings: FrictionSettings,
+): Promise<Result<Friction[], Problem>> {
+  try {
+    const r = await detect(conn, { ...cohort, ...period }, settings);
+    return r.ok ? ok(r.value.frictions.map((f) => f.friction)) : r;
+  } finally {
+    await dropTemps(conn);
+  }
 }
 
 export function findFrictions(

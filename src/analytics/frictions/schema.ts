@@ -8,6 +8,7 @@ import { CustomerPage } from "../audience.js";
 
 export const FrictionKinds = [
   "drop-off",
+  "failure",
   "abandonment",
   "repeat-contact",
   "channel-switch",

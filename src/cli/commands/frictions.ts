@@ -57,6 +57,7 @@ const WORDS = {
     more: "customers: itinera frictions customers {{id}}",
     kind: {
       "drop-off": "drop-off",
+      failure: "failure",
       abandonment: "abandonment",
       "repeat-contact": "repeat contact",
       "channel-switch": "channel switch",
@@ -79,6 +80,7 @@ const WORDS = {
     more: "고객 목록: itinera frictions customers {{id}}",
     kind: {
       "drop-off": "이탈",
+      failure: "실패",
       abandonment: "중도 포기",
       "repeat-contact": "반복 문의",
       "channel-switch": "채널 전환",

@@ -248,7 +248,7 @@ Examples:
     .description("the customers behind a number of the journey map, page by page")
     .requiredOption(
       "--audience <audience>",
-      "cohort, stage:<key>:reached|converted|dropped|feedback, touchpoint:<id>:reach|converted|dropped or pain:<kind>:<touchpoint id>",
+      "cohort, stage:<key>:reached|converted|dropped|feedback, touchpoint:<id>:reach|converted|dropped or pain:<friction id> (a pain point: a friction of itinera frictions)",
     )
     .option("--persona <id>", "the map's persona (or unassigned); default everyone")
     .option("--stage <key>", "only customers now in this journey stage (a stage key); default every stage")
@@ -261,7 +261,7 @@ Examples:
       `
 Examples:
   $ itinera journey customers --audience stage:purchase:dropped
-  $ itinera journey customers --audience pain:drop-off:checkout-web --persona tech-savvy-tim --limit 100
+  $ itinera journey customers --audience pain:drop-off:payment --persona tech-savvy-tim --limit 100
   $ itinera journey customers --audience touchpoint:support-call:reach --after 1234`,
     )
     .action(async (o: ScopeOptions & { audience: string; limit: string; after?: string }, cmd: Command) => {

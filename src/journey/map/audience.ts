@@ -1,10 +1,11 @@
 // The customers behind any number of a journey map, page by page. An audience names the number:
 //   cohort · stage:<key>:reached|converted|dropped|feedback · touchpoint:<id>:reach|converted|dropped
-//   · pain:<kind>:<touchpoint id>
-// and is computed from the same temp tables and SQL predicates as the map, so the list is exactly as
-// long as the number.
+//   · pain:<friction id>
+// and is computed from the same temp tables and SQL predicates as the map (a pain point: the friction
+// finder's list of the friction's customers), so the list is exactly as long as the number.
 
 import { type PageQuery, pageOfAudience } from "../../analytics/audience.js";
+import { listFrictionCustomers } from "../../analytics/frictions/frictions.js";
 import type { Problem } from "../../problem.js";
 import { err, ok, type Result } from "../../result.js";
 import type { Store } from "../../store/database.js";
@@ -13,8 +14,7 @@ import type { JourneyDefinitions } from "../definitions.js";
 import { stagePosition } from "../model.js";
 import type { JourneyRefresher } from "../refresh.js";
 import type { MapQuery } from "./map.js";
-import { painAudience } from "./painpoints.js";
-import { type AudiencePage, type PainKind, PainKinds } from "./schema.js";
+import type { AudiencePage } from "./schema.js";
 import { inScope } from "./scope.js";
 import { stageAudiences } from "./stages.js";
 import { touchpointAudiences } from "./touchpoints.js";
@@ -42,22 +42,26 @@ function audienceSql(defs: JourneyDefinitions, audience: string, p: Params): Res
       return err(`touchpoint audiences are reach, converted, dropped (not ${b})`);
     return ok(touchpointAudiences(defs)[b](p.add(a)));
   }
-  if (kind === "pain" && a && b && c === undefined) {
-    if (!PainKinds.includes(a as PainKind)) return err(`pain point kinds are ${PainKinds.join(", ")}`);
-    if (!defs.touchpoints.some((t) => t.id === b)) return err(`no touchpoint "${b}"`);
-    const tp = p.add(b);
-    return ok(painAudience(defs, a as PainKind, tp, p));
-  }
   return err(
-    `audience "${audience}" is not one of: cohort, stage:<key>:<reached|converted|dropped|feedback>, touchpoint:<id>:<reach|converted|dropped>, pain:<kind>:<touchpoint>`,
+    `audience "${audience}" is not one of: cohort, stage:<key>:<reached|converted|dropped|feedback>, touchpoint:<id>:<reach|converted|dropped>, pain:<friction id>`,
   );
 }
+
+const PAIN = "pain:";
 
 export async function listAudience(
   store: Store,
   refresher: JourneyRefresher,
   q: AudienceQuery,
 ): Promise<Result<AudiencePage, Problem>> {
+  // A pain point is a friction of the finder: its customers are the friction's, in the map's scope.
+  if (q.audience.startsWith(PAIN)) {
+    const { audience, ...scope } = q;
+    const page = await listFrictionCustomers(store, refresher, { ...scope, id: audience.slice(PAIN.length) });
+    if (!page.ok) return page;
+    const { friction: _id, ...customers } = page.value;
+    return ok({ audience, ...customers });
+  }
   const p = new Params();
   return inScope(
     store,

@@ -1,17 +1,18 @@
 // The living journey map: for a persona and a period, each stage with its measured numbers, its top
-// touchpoints, emotion, pain points and the authored lanes; optionally compared with another persona or
+// touchpoints, emotion, pain points (the friction finder's findings) and the authored lanes; optionally compared with another persona or
 // period. Everything is computed in SQL over the refreshed journey tables; a finished map is kept until
 // those tables or the definitions change (src/journey/result-cache.ts).
 
+import { frictionsOn } from "../../analytics/frictions/frictions.js";
+import type { FrictionSettings } from "../../analytics/frictions/settings.js";
+import { readFrictionSettings } from "../../analytics/frictions/settings-store.js";
 import { invalid, type Problem } from "../../problem.js";
 import { ok, type Result } from "../../result.js";
 import { all, type Store } from "../../store/database.js";
 import type { Connection } from "../../store/driver.js";
-import { Params } from "../../store/sql.js";
 import type { JourneyDefinitions } from "../definitions.js";
 import { readLanes, type StageLanes } from "../lanes.js";
 import type { JourneyRefresher, RefreshReport } from "../refresh.js";
-import { findPainPoints } from "./painpoints.js";
 import type { JourneyMap, MapComparison, MapStage } from "./schema.js";
 import { keptInScope, type MapScope, UNASSIGNED } from "./scope.js";
 import { stageMetrics } from "./stages.js";
@@ -35,13 +36,16 @@ async function compute(
   defs: JourneyDefinitions,
   scope: MapScope,
   top: number,
+  settings: FrictionSettings,
 ): Promise<
   Omit<JourneyMap, "asOf" | "freshness" | "persona" | "stages"> & { stages: Omit<MapStage, "lanes">[] }
 > {
   const [cohort] = await all(conn, "SELECT count(*) AS n FROM m_cohort");
   const stages = await stageMetrics(conn, defs, scope);
-  const tps = await touchpointMetrics(conn, defs, scope);
-  const pains = await findPainPoints(conn, defs, tps, () => new Params());
+  const tps = await touchpointMetrics(conn, defs);
+  const found = await frictionsOn(conn, scope, scope, settings);
+  // The scope was checked when it was opened: the finder has no other problem to report.
+  const pains = found.ok ? found.value : [];
   return {
     period: { from: scope.from.toISOString(), to: scope.to.toISOString() },
     customers: Number(cohort?.n ?? 0),
@@ -51,7 +55,7 @@ async function compute(
         .filter((t) => t.stage === s.key)
         .sort((a, b) => b.volume - a.volume || a.name.localeCompare(b.name))
         .slice(0, top),
-      painPoints: pains.filter((p) => p.stage === s.key).slice(0, top),
+      painPoints: pains.filter((f) => f.stage === s.key).slice(0, top),
     })),
   };
 }
@@ -67,12 +71,14 @@ export async function buildJourneyMap(
   refreshed?: RefreshReport,
 ): Promise<Result<JourneyMap, Problem>> {
   const top = q.top ?? 6;
+  // The pain points follow the friction settings: a kept map is one computed with the same.
+  const settings = await store.read(readFrictionSettings);
   const kept = await keptInScope(
     store,
     refresher,
     q,
-    ["map", top],
-    (conn, defs, scope) => compute(conn, defs, scope, top),
+    ["map", top, settings],
+    (conn, defs, scope) => compute(conn, defs, scope, top, settings),
     refreshed,
   );
   if (!kept.ok) return kept;

@@ -3,9 +3,8 @@
 
 import { type Static, Type } from "@sinclair/typebox";
 import { CustomerPage } from "../../analytics/audience.js";
-import { Message } from "../../findings/message.js";
+import { Friction } from "../../analytics/frictions/schema.js";
 import { Freshness } from "../../live/schema.js";
-import { StringEnum } from "../../typebox.js";
 import { Narrative } from "../personas.js";
 
 const Num = Type.Union([Type.Number(), Type.Null()]);
@@ -20,30 +19,13 @@ export function settled(v: number | null): number | null {
   return v === null ? null : Math.round(v * 1e6) / 1e6;
 }
 
-export const PainKinds = [
-  "drop-off",
-  "failure",
-  "repeat-contact",
-  "slow-response",
-  "negative-feedback",
-] as const;
-export type PainKind = (typeof PainKinds)[number];
-
-export const PainPoint = Type.Object({
-  id: Type.String({ description: "<kind>:<touchpoint id>; `pain:<id>` lists its customers" }),
-  kind: StringEnum(PainKinds),
-  stage: Type.String(),
-  touchpoint: Type.Object({ id: Type.String(), name: Type.String() }),
-  title: Type.String({ description: "`message` and `notes` in English, joined by semicolons" }),
-  message: Message,
-  notes: Type.Array(Message, { description: "What the title goes on to say" }),
-  customers: Type.Integer({ description: "Customers affected: the length of the list behind it" }),
-  impact: Type.Number({ description: "What ranks it: customers lost, or contacts/answers affected" }),
-  evidence: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()])),
-});
-export type PainPoint = Static<typeof PainPoint>;
-
-const Half = Type.Object({ reach: Type.Integer(), converted: Type.Integer() });
+/**
+ * A pain point of the map is a finding of the friction finder (src/analytics/frictions/) at one of the
+ * stage's touchpoints, for the map's cohort and period: one engine, so the map and the frictions view
+ * cannot disagree about a touchpoint.
+ */
+export const PainPoint = Friction;
+export type PainPoint = Friction;
 
 export const TouchpointMetrics = Type.Object({
   id: Type.String(),
@@ -61,10 +43,6 @@ export const TouchpointMetrics = Type.Object({
     value: Num,
     answers: Type.Integer({ description: "Feedback answers (or uses followed by feedback) it rests on" }),
   }),
-  halves: Type.Object(
-    { early: Half, late: Half },
-    { description: "Conversion within 7 days, per half of the data" },
-  ),
 });
 export type TouchpointMetrics = Static<typeof TouchpointMetrics>;
 
@@ -101,7 +79,10 @@ export const MapStage = Type.Composite([
   StageMetrics,
   Type.Object({
     touchpoints: Type.Array(TouchpointMetrics),
-    painPoints: Type.Array(PainPoint),
+    painPoints: Type.Array(PainPoint, {
+      description:
+        "The friction finder's findings at this stage, best first (`top` of them); `pain:<friction id>` lists a finding's customers",
+    }),
     lanes: Lanes,
   }),
 ]);

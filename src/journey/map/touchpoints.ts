@@ -1,21 +1,16 @@
 // Per touchpoint of a journey map: volume, reach, conversion after it (the customer went on to signal a
 // later stage within `conversionDays`), and satisfaction (its own feedback, or the next feedback the
-// customer gave within `satisfactionDays`). Also split by the period's halves, for trend checks.
+// customer gave within `satisfactionDays`).
 
 import { all } from "../../store/database.js";
 import type { Connection } from "../../store/driver.js";
 import type { JourneyDefinitions } from "../definitions.js";
 import { settled, type TouchpointMetrics } from "./schema.js";
-import type { MapScope } from "./scope.js";
-
-/** The short window trend checks use: long windows cannot compare the recent half with the earlier. */
-export const TREND_DAYS = 7;
 
 /** SQL predicates over m_jr rows, shared by the counts and the customer lists. */
 export function touchpointPredicates(defs: JourneyDefinitions) {
   return {
     converted: `next_stage_at <= ts + INTERVAL (${defs.model.conversionDays}) DAY`,
-    convertedSoon: `next_stage_at <= ts + INTERVAL (${Math.min(TREND_DAYS, defs.model.conversionDays)}) DAY`,
     laterFeedback: `next_feedback_at <= ts + INTERVAL (${defs.model.satisfactionDays}) DAY`,
   };
 }
@@ -36,17 +31,8 @@ export const touchpointAudiences = (defs: JourneyDefinitions) => {
 export async function touchpointMetrics(
   conn: Connection,
   defs: JourneyDefinitions,
-  scope: MapScope,
 ): Promise<TouchpointMetrics[]> {
   const pred = touchpointPredicates(defs);
-  const [bounds] = await all(
-    conn,
-    "SELECT epoch_ms(min(ts)) AS lo, epoch_ms(max(ts)) AS hi FROM m_jr WHERE touchpoint IS NOT NULL",
-  );
-  const lo = Number(bounds?.lo ?? scope.from.getTime());
-  const cut =
-    Number(bounds?.hi ?? scope.to.getTime()) - Math.min(TREND_DAYS, defs.model.conversionDays) * 86_400_000;
-  const mid = new Date((lo + cut) / 2).toISOString();
   // Per customer first, then per touchpoint: one pass instead of a DISTINCT count per figure.
   const rows = await all(
     conn,
@@ -55,20 +41,13 @@ export async function touchpointMetrics(
               bool_or(${pred.converted}) AS converted,
               sum(feedback) AS fb_sum, count(feedback) AS fb_n,
               sum(next_feedback) FILTER (WHERE ${pred.laterFeedback}) AS after_sum,
-              count(next_feedback) FILTER (WHERE ${pred.laterFeedback}) AS after_n,
-              bool_or(ts < $1::TIMESTAMP) AS early,
-              bool_or(ts < $1::TIMESTAMP AND ${pred.convertedSoon}) AS early_converted,
-              bool_or(ts >= $1::TIMESTAMP AND ts < $2::TIMESTAMP) AS late,
-              bool_or(ts >= $1::TIMESTAMP AND ts < $2::TIMESTAMP AND ${pred.convertedSoon}) AS late_converted
+              count(next_feedback) FILTER (WHERE ${pred.laterFeedback}) AS after_n
          FROM m_jr WHERE touchpoint IS NOT NULL GROUP BY touchpoint, customer_id)
      SELECT touchpoint, sum(volume) AS volume, count(*) AS reach, count(*) FILTER (WHERE converted) AS converted,
             CASE WHEN any_value(kind) = 'feedback' THEN sum(fb_sum) / nullif(sum(fb_n), 0)
                  ELSE sum(after_sum) / nullif(sum(after_n), 0) END AS satisfaction,
-            CASE WHEN any_value(kind) = 'feedback' THEN sum(fb_n) ELSE sum(after_n) END AS answers,
-            count(*) FILTER (WHERE early) AS early_reach, count(*) FILTER (WHERE early_converted) AS early_converted,
-            count(*) FILTER (WHERE late) AS late_reach, count(*) FILTER (WHERE late_converted) AS late_converted
+            CASE WHEN any_value(kind) = 'feedback' THEN sum(fb_n) ELSE sum(after_n) END AS answers
        FROM per GROUP BY touchpoint`,
-    [mid, new Date(cut).toISOString()],
   );
   const byId = new Map(defs.touchpoints.map((t) => [t.id, t]));
   const last = defs.model.stages.at(-1)?.key;
@@ -90,10 +69,6 @@ export async function touchpointMetrics(
         satisfaction: {
           value: r.satisfaction === null ? null : settled(Number(r.satisfaction)),
           answers: Number(r.answers),
-        },
-        halves: {
-          early: { reach: Number(r.early_reach), converted: Number(r.early_converted) },
-          late: { reach: Number(r.late_reach), converted: Number(r.late_converted) },
         },
       },
     ];

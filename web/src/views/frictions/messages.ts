@@ -28,6 +28,7 @@ const en = {
   wholePeriod: "Whole period",
   kind: {
     "drop-off": "Drop-off",
+    failure: "Failure",
     abandonment: "Abandonment",
     "repeat-contact": "Repeat contact",
     "channel-switch": "Channel switch",
@@ -163,6 +164,7 @@ export const frictionMessages = {
     wholePeriod: "기간 전체",
     kind: {
       "drop-off": "이탈",
+      failure: "실패",
       abandonment: "중도 포기",
       "repeat-contact": "반복 문의",
       "channel-switch": "채널 전환",

@@ -9,6 +9,7 @@ import "./messages.js";
 
 const KIND_COLOR: Record<FrictionKind, string> = {
   "drop-off": "red",
+  failure: "red",
   abandonment: "orange",
   "repeat-contact": "grape",
   "channel-switch": "violet",

@@ -4,6 +4,7 @@ import { Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { JourneyMap, MapComparison } from "../../../../src/journey/map/schema.js";
 import { useFormat } from "../../i18n/format.js";
+import type { MapScope } from "./api.js";
 import { OpenAudience } from "./CountButton.js";
 import { MapGrid, useStageName } from "./MapGrid.js";
 import { NS } from "./messages.js";
@@ -80,13 +81,13 @@ function Differences({ comparison }: { comparison: MapComparison }) {
 export function Compare({
   comparison,
   labels,
-  personaOf,
+  scopeOf,
   onOpen,
 }: {
   comparison: MapComparison;
   labels: Record<Side, string>;
-  /** The persona each map's lanes belong to ("" = all customers). */
-  personaOf: Record<Side, string>;
+  /** Each map's persona ("" = all customers: whose lanes) and period (its pain points' link). */
+  scopeOf: Record<Side, MapScope>;
   onOpen: (side: Side, audience: string) => void;
 }) {
   const { t } = useTranslation(NS);
@@ -105,7 +106,7 @@ export function Compare({
           <OpenAudience.Provider value={(audience) => onOpen(side, audience)}>
             <MapGrid
               map={map}
-              personaId={personaOf[side]}
+              scope={scopeOf[side]}
               onOpen={(audience) => onOpen(side, audience)}
               testId={`jm-map-${side}`}
             />

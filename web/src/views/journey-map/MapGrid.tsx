@@ -7,7 +7,7 @@ import { useTranslation } from "react-i18next";
 import type { JourneyMap, MapStage } from "../../../../src/journey/map/schema.js";
 import { useCan } from "../../app/auth.js";
 import { useFormat } from "../../i18n/format.js";
-import { LANE_NAMES } from "./api.js";
+import { LANE_NAMES, type MapScope } from "./api.js";
 import { CountButton } from "./CountButton.js";
 import { EmotionCurve } from "./EmotionCurve.js";
 import { LaneEditor } from "./LaneEditor.js";
@@ -93,13 +93,13 @@ function TimeCell({ s }: { s: MapStage }) {
 
 export function MapGrid({
   map,
-  personaId,
+  scope,
   onOpen,
   testId,
 }: {
   map: JourneyMap;
-  /** The persona the lanes belong to ("" = all customers). */
-  personaId: string;
+  /** The map's persona ("" = all customers: whose lanes) and period as in the URL (its pain points' link). */
+  scope: MapScope;
   onOpen: (audience: string) => void;
   testId: string;
 }) {
@@ -214,7 +214,7 @@ export function MapGrid({
           {row(
             t("lane.pains"),
             (s) => (
-              <PainPoints pains={s.painPoints} />
+              <PainPoints pains={s.painPoints} scope={scope} />
             ),
             "pains",
           )}
@@ -224,7 +224,7 @@ export function MapGrid({
               {stages.map((s) => (
                 <td key={s.key} data-stage={s.key}>
                   <LaneEditor
-                    persona={personaId}
+                    persona={scope.persona}
                     stage={s.key}
                     stageName={stageName(s)}
                     lane={lane}

@@ -1,42 +1,21 @@
-// A stage's pain points, each marked with its kind, the customers it affects (a list away) and the
-// evidence it rests on, labelled in the reader's language.
-import { Badge, Paper, Stack, Text } from "@mantine/core";
-import { IconAlertTriangle } from "@tabler/icons-react";
+// A stage's pain points: the friction finder's findings at the stage's touchpoints, for the map's cohort
+// and period (one engine, so the map and the frictions view agree). Each shows its kind, its words in the
+// reader's language, the customers behind it (a list away), its measure against the baseline, and a
+// link to the friction in the frictions view, with its series and full evidence.
+import { Anchor, Paper, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { formatParams } from "../../../../src/findings/render.js";
+import { Link } from "react-router";
 import type { PainPoint } from "../../../../src/journey/map/schema.js";
 import { useFindingText } from "../../i18n/findings.js";
-import { type Format, useFormat } from "../../i18n/format.js";
+import { useFormat } from "../../i18n/format.js";
+import type { FrictionScope } from "../frictions/api.js";
+import { frictionHref, KindBadge } from "../frictions/parts.js";
 import { CountButton } from "./CountButton.js";
 import { NS } from "./messages.js";
 
-const SHARES = new Set(["conversion", "stageConversion", "conversionFirstHalf", "conversionSecondHalf"]);
-const MINUTES = new Set(["medianMinutes", "p90Minutes"]);
-const SCORES = new Set(["meanFeedback", "feedbackAfterSlow", "feedbackAfterFast"]);
-
-function evidenceValue(
-  p: PainPoint,
-  key: string,
-  value: number | string | null,
-  format: Format & { channel(code: string): string },
-): string {
-  // The channels' targets, a text in the evidence, are formatted from the message's parameter instead.
-  const targets = p.message.params.targets;
-  if (key === "targets" && targets) return formatParams({ targets }, format, "").targets ?? "";
-  if (typeof value === "string") return value;
-  if (SHARES.has(key)) return format.percent(value);
-  if (MINUTES.has(key)) return format.duration(value === null ? null : value * 60_000);
-  if (SCORES.has(key)) return format.number(value, 2);
-  return format.number(value, 2);
-}
-
-export function PainPoints({ pains }: { pains: PainPoint[] }) {
+export function PainPoints({ pains, scope }: { pains: PainPoint[]; scope: FrictionScope }) {
   const { t } = useTranslation(NS);
   const format = useFormat();
-  const words = {
-    ...format,
-    channel: (code: string) => t(`findings:channel.${code}`, { defaultValue: code }),
-  };
   const findingText = useFindingText();
   if (pains.length === 0)
     return (
@@ -46,46 +25,46 @@ export function PainPoints({ pains }: { pains: PainPoint[] }) {
     );
   return (
     <Stack gap="xs">
-      {pains.map((p) => (
-        <Paper
-          key={p.id}
-          withBorder
-          p="xs"
-          className="jm-pain"
-          data-testid="jm-pain"
-          data-pain={p.id}
-          bg="var(--mantine-color-red-0)"
-        >
-          <Stack gap={4}>
-            <Badge
-              color="red"
-              variant="light"
-              size="sm"
-              leftSection={<IconAlertTriangle size={12} aria-hidden />}
-            >
-              {t(`pain.kind.${p.kind}`)}
-            </Badge>
-            <Text size="sm" fw={600}>
-              {p.touchpoint.name}
-            </Text>
-            <Text size="xs" data-testid="jm-pain-title">
-              {findingText([p.message, ...p.notes])}
-            </Text>
-            <Text size="xs">
-              {t("pain.affected")}:{" "}
-              <CountButton audience={`pain:${p.kind}:${p.touchpoint.id}`} value={p.customers} />
-            </Text>
-            <dl className="jm-evidence">
-              {Object.entries(p.evidence).map(([key, value]) => (
-                <div key={key}>
-                  <dt>{t(`pain.evidence.${key}`, key)}</dt>
-                  <dd>{evidenceValue(p, key, value, words)}</dd>
-                </div>
-              ))}
-            </dl>
-          </Stack>
-        </Paper>
-      ))}
+      {pains.map((p) => {
+        const e = p.evidence;
+        return (
+          <Paper
+            key={p.id}
+            withBorder
+            p="xs"
+            className="jm-pain"
+            data-testid="jm-pain"
+            data-pain={p.id}
+            bg="var(--mantine-color-red-0)"
+          >
+            <Stack gap={4}>
+              <KindBadge kind={p.kind} />
+              {p.touchpoint && (
+                <Text size="sm" fw={600}>
+                  {p.touchpoint.name}
+                </Text>
+              )}
+              <Text size="xs" data-testid="jm-pain-title">
+                {findingText([p.message, ...p.notes])}
+              </Text>
+              <Text size="xs">
+                {t("pain.affected")}: <CountButton audience={`pain:${p.id}`} value={p.customers} />
+              </Text>
+              <Text size="xs" c="dimmed" data-testid="jm-pain-measure">
+                {t("pain.measure", {
+                  measure: findingText([e.messages.measure]),
+                  value: format.percent(e.value),
+                  baseline: format.percent(e.baseline),
+                  label: findingText([e.messages.baseline]),
+                })}
+              </Text>
+              <Anchor component={Link} to={frictionHref(p.id, scope)} size="xs" data-testid="jm-pain-open">
+                {t("pain.open")}
+              </Anchor>
+            </Stack>
+          </Paper>
+        );
+      })}
     </Stack>
   );
 }

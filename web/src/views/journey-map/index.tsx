@@ -252,7 +252,7 @@ export default function JourneyMapView() {
                   <OpenAudience.Provider value={(audience) => open("base", audience)}>
                     <MapGrid
                       map={d.map}
-                      personaId={base.persona}
+                      scope={base}
                       onOpen={(audience) => open("base", audience)}
                       testId="jm-map-base"
                     />
@@ -279,7 +279,7 @@ export default function JourneyMapView() {
                   <Compare
                     comparison={d}
                     labels={{ base: mapLabel(d.base), other: mapLabel(d.other) }}
-                    personaOf={{ base: base.persona, other: other?.persona ?? base.persona }}
+                    scopeOf={{ base, other: other ?? base }}
                     onOpen={open}
                   />
                 </>

@@ -10,10 +10,8 @@ export function audienceTitle(
 ): string {
   const [kind, a = "", b = ""] = audience.split(":");
   const stage = map.stages.find((s) => s.key === a);
-  const touchpoint = map.stages
-    .flatMap((s) => s.touchpoints)
-    .find((tp) => tp.id === (kind === "pain" ? b : a));
-  const tpName = touchpoint?.name ?? (kind === "pain" ? b : a);
+  const touchpoint = map.stages.flatMap((s) => s.touchpoints).find((tp) => tp.id === a);
+  const tpName = touchpoint?.name ?? a;
   if (kind === "stage") {
     const key = b === "reached" || b === "converted" || b === "dropped" || b === "feedback" ? b : "reached";
     return t(`drawer.${key}`, { stage: stage ? stageName(stage) : a });
@@ -23,8 +21,13 @@ export function audienceTitle(
     return t(`drawer.${key}`, { touchpoint: tpName });
   }
   if (kind === "pain") {
-    const pain = map.stages.flatMap((s) => s.painPoints).find((p) => p.kind === a && p.touchpoint.id === b);
-    return t("drawer.pain", { kind: t(`pain.kind.${a}`), touchpoint: pain?.touchpoint.name ?? tpName });
+    // pain:<friction id>: the friction's kind and touchpoint name it.
+    const id = audience.slice("pain:".length);
+    const pain = map.stages.flatMap((s) => s.painPoints).find((p) => p.id === id);
+    return t("drawer.pain", {
+      kind: t(`frictions:kind.${pain?.kind ?? a}`),
+      touchpoint: pain?.touchpoint?.name ?? id,
+    });
   }
   return t("drawer.cohort");
 }
