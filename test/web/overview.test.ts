@@ -1,15 +1,16 @@
 // The overview in a real browser: its numbers are the API's (KPIs, stages and conversion, channels, top
 // frictions), a stage's reach opens exactly its customers, a top friction opens in the frictions view,
 // Korean works, and an empty database shows how to send the first event instead of charts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FrictionList } from "../../src/analytics/frictions/schema.js";
 import type { Overview } from "../../src/analytics/overview.js";
 import {
+  apiAnswer,
   browserAvailable,
   chartBars,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
+  dashboardForSuite,
+  screenshotAtTablet,
+  switchLanguage,
 } from "../helpers/browser.js";
 
 interface Stats {
@@ -39,14 +40,7 @@ const CHANNEL_NAMES: Record<string, string> = {
 const slow = { timeout: 15_000 };
 
 describe.runIf(browserAvailable)("overview", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  beforeAll(async () => {
-    d = await startDashboard();
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite();
 
   it("shows the API's numbers: KPIs, stages with conversion, channels and the top frictions", async () => {
     const { page } = d;
@@ -196,29 +190,19 @@ describe.runIf(browserAvailable)("overview", () => {
     const { page } = d;
     await d.open("/");
     await page.getByTestId("overview").waitFor();
-    await page.getByTestId("language-switch").getByText("한국어").click();
+    await switchLanguage(page, "ko");
     await expect.poll(() => page.getByRole("heading", { level: 2 }).textContent(), slow).toBe("개요");
     await expect.poll(() => page.getByTestId("stage-strip").textContent(), slow).toContain("구매");
     await page.getByTestId("top-friction").first().waitFor();
     await d.screenshot("overview-ko");
-    await page.getByTestId("language-switch").getByText("EN").click();
-    await page.setViewportSize({ width: 820, height: 1100 });
-    await page.getByTestId("overview").waitFor();
-    await d.screenshot("overview-tablet");
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await switchLanguage(page, "en");
+    await screenshotAtTablet(d, "overview-tablet", "overview");
     d.expectNoErrors();
   });
 });
 
 describe.runIf(browserAvailable)("overview of an empty database", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  beforeAll(async () => {
-    d = await startDashboard({ empty: true });
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite({ empty: true });
 
   it("shows how to send the first event instead of charts", async () => {
     const { page } = d;
