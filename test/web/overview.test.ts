@@ -186,6 +186,52 @@ describe.runIf(browserAvailable)("overview", () => {
     d.expectNoErrors();
   });
 
+  it("narrows to a stage: the numbers of the customers now in it, as the API gives them, kept in the URL", async () => {
+    const { page } = d;
+    const stage = "purchase";
+    const everyone = await apiAnswer<Overview>(d, "/api/overview");
+    await d.open("/");
+    await page.getByTestId("overview").waitFor();
+    const asked = page.waitForRequest(
+      (r) => new URL(r.url()).pathname === "/api/overview" && r.url().includes("stage="),
+    );
+    await page.getByTestId("stage-select").click();
+    await page.getByRole("option", { name: "Purchase", exact: true }).click();
+    await page.waitForURL(new RegExp(`stage=${stage}`));
+    const query = new URL((await asked).url()).search;
+    expect(new URLSearchParams(query).get("stage")).toBe(stage);
+    const cohort = await apiAnswer<Overview>(d, `/api/overview${query}`);
+    expect(cohort.customers).toBeGreaterThan(0);
+    expect(cohort.customers).toBeLessThan(everyone.customers);
+
+    const kpi = (id: string) => page.getByTestId(`kpi-${id}-value`).textContent();
+    await expect.poll(() => kpi("customers"), slow).toBe(number(cohort.customers));
+    expect(await kpi("events")).toBe(number(cohort.events));
+    for (const s of cohort.stages) {
+      expect(await page.getByTestId(`stage-${s.key}-current`).textContent()).toBe(number(s.current));
+      expect(await page.getByTestId(`stage-${s.key}-reached`).textContent()).toBe(
+        `${number(s.reached)} reached`,
+      );
+    }
+    // A stage's reach opens the cohort's customers, as many as the number.
+    const reached = cohort.stages.find((s) => s.reached > 0)!;
+    await page.getByTestId(`stage-${reached.key}-reached`).click();
+    const total = page.getByTestId("customer-list-total");
+    await total.waitFor();
+    expect(Number(await total.getAttribute("data-total"))).toBe(reached.reached);
+    await page.keyboard.press("Escape");
+    // The frictions it links to are the cohort's.
+    expect(await page.getByRole("link", { name: "See all frictions" }).getAttribute("href")).toContain(
+      `stage=${stage}`,
+    );
+    // A reload keeps the stage.
+    await page.reload();
+    await expect.poll(() => kpi("customers"), slow).toBe(number(cohort.customers));
+    expect(await page.getByTestId("stage-select").inputValue()).toBe("Purchase");
+    await d.screenshot("overview-stage");
+    d.expectNoErrors();
+  });
+
   it("speaks Korean and fits a tablet", async () => {
     const { page } = d;
     await d.open("/");

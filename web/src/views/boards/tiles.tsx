@@ -288,7 +288,12 @@ function StageFlowTile({ view }: { view: SavedView }) {
 
 function OverviewTile({ view }: { view: SavedView }) {
   const stats = useStats();
-  const overview = useOverview(param(view, "persona"), param(view, "from"), param(view, "to"));
+  const overview = useOverview({
+    persona: param(view, "persona"),
+    stage: param(view, "stage"),
+    from: param(view, "from"),
+    to: param(view, "to"),
+  });
   return (
     <QueryState query={overview}>
       {(o) => (stats.data ? <KpiCards overview={o} stats={stats.data} /> : null)}
