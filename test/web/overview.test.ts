@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { FrictionList } from "../../src/analytics/frictions/schema.js";
 import type { Overview } from "../../src/analytics/overview.js";
+import { findingMessages } from "../../src/findings/catalogue.js";
 import {
   apiAnswer,
   browserAvailable,
@@ -23,18 +24,8 @@ const number = (n: number, digits = 0) =>
   new Intl.NumberFormat("en-US", { maximumFractionDigits: digits }).format(n);
 const percent = (share: number) =>
   new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 }).format(share);
-const CHANNEL_NAMES: Record<string, string> = {
-  web: "Web",
-  app: "App",
-  email: "Email",
-  sms: "SMS",
-  phone: "Phone",
-  chat: "Chat",
-  social: "Social",
-  store: "Store",
-  ads: "Ads",
-  server: "Server",
-};
+/** The dashboard names channels as the findings catalogue does. */
+const CHANNEL_NAMES = findingMessages.en.channel;
 
 /** The finder and the overview take seconds on a busy machine: polls wait for them. */
 const slow = { timeout: 15_000 };
