@@ -5,7 +5,8 @@
 // ./render.ts. Parameters never take i18next's reserved names (count, context, ns, lng).
 const en = {
   segment: { everyone: "everyone" },
-  // The dashboard's channel names (web/src/i18n/common.ts), so a finding names them alike everywhere.
+  // Channel names: the dashboard's too (web/src/i18n/common.ts takes them from here), so a finding and
+  // the dashboard name a channel alike everywhere.
   channel: {
     web: "Web",
     app: "App",

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterEach, expect, inject } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
 import { createAccount } from "../../src/auth/accounts.js";
 import type { ConfigOverrides } from "../../src/config.js";
 import { startTestServer, type TestServer, tempDir } from "./server.js";
@@ -358,6 +358,49 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   };
 }
 
+/**
+ * The dashboard of the enclosing describe: started before its tests (`beforeAll` hooks registered after
+ * this call can use it), its errors checked after each test, closed after all. Call it where
+ * `startDashboard` and `checkErrorsAfterEach` would stand; the object it returns stands for the started
+ * dashboard.
+ */
+export function dashboardForSuite(options: DashboardOptions = {}): Dashboard {
+  let started: Dashboard | undefined;
+  checkErrorsAfterEach(() => started);
+  beforeAll(async () => {
+    started = await startDashboard(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const live = () => {
+    if (!started) throw new Error("the dashboard starts in the describe's beforeAll");
+    return started;
+  };
+  return {
+    get server() {
+      return live().server;
+    },
+    get browser() {
+      return live().browser;
+    },
+    get context() {
+      return live().context;
+    },
+    get page() {
+      return live().page;
+    },
+    get errors() {
+      return live().errors;
+    },
+    open: (pathAndQuery) => live().open(pathAndQuery),
+    screenshot: (name) => live().screenshot(name),
+    expectNoErrors: (expected) => live().expectNoErrors(expected),
+    discardErrors: () => live().discardErrors(),
+    close: () => live().close(),
+  };
+}
+
 /** A shape an ECharts chart drew with a fill (axes, split lines and the line of a line chart have none). */
 export interface ChartShape {
   fill: string;
@@ -395,4 +438,36 @@ export async function sankeyDrawn(page: Page, testId: string): Promise<void> {
 /** How many bands (links) a Sankey drew: they are translucent, its nodes opaque. */
 export async function sankeyBands(page: Page, testId: string): Promise<number> {
   return (await chartShapes(page, testId)).filter((s) => s.opacity < 1).length;
+}
+
+/** Switches the dashboard's language with the shell's switch (the UI follows at once, no reload). */
+export async function switchLanguage(page: Page, language: "ko" | "en"): Promise<void> {
+  await page
+    .getByTestId("language-switch")
+    .getByText(language === "ko" ? "한국어" : "EN")
+    .click();
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const TABLET = { width: 820, height: 1100 };
+
+/**
+ * A screenshot of the open view at a tablet's width once `ready` (a test id) is drawn again, then back
+ * to the desktop size the other tests expect.
+ */
+export async function screenshotAtTablet(d: Dashboard, name: string, ready: string): Promise<void> {
+  await d.page.setViewportSize(TABLET);
+  try {
+    await d.page.getByTestId(ready).waitFor();
+    await d.screenshot(name);
+  } finally {
+    await d.page.setViewportSize(DESKTOP);
+  }
+}
+
+/** The API's answer to what a view asks, which must be a 200: a GET, or a POST of `body`. */
+export async function apiAnswer<T>(d: Dashboard, route: string, body?: unknown): Promise<T> {
+  const res = await d.server.api<T>(route, body === undefined ? {} : { method: "POST", body });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
 }

@@ -1,15 +1,9 @@
 // The audit log tab in a real browser: an admin sees the changes just made (by the API token and by the
 // admin's own clicks) with who, when, action and target, filters them by kind and opens before/after; in
 // Korean the tab and headings are Korean; an analyst sees no such tab and is refused it plainly.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { AuditPage } from "../../src/audit/log.js";
-import {
-  ADMIN,
-  browserAvailable,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
-} from "../helpers/browser.js";
+import { ADMIN, browserAvailable, dashboardForSuite, switchLanguage } from "../helpers/browser.js";
 
 interface Touchpoint {
   id: string;
@@ -19,14 +13,12 @@ interface Touchpoint {
 const ANALYST = { email: "audit-analyst@example.test", password: "cobalt meadow violin 4821 tide" };
 
 describe.runIf(browserAvailable)("audit log", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
+  const d = dashboardForSuite();
   const refused: string[] = [];
   let touchpoint: Touchpoint;
   const renamed = "Renamed For Audit";
 
   beforeAll(async () => {
-    d = await startDashboard();
     d.page.on("response", (r) => {
       if (r.status() === 403) refused.push(`${r.request().method()} ${new URL(r.url()).pathname}`);
     });
@@ -41,9 +33,6 @@ describe.runIf(browserAvailable)("audit log", () => {
       body: { ...ANALYST, name: "Audit Analyst", role: "analyst" },
     });
     expect(analyst.status, JSON.stringify(analyst.body)).toBe(201);
-  });
-  afterAll(async () => {
-    await d?.close();
   });
 
   it("an admin sees the tab with the entries, newest first, and opens one's before and after", async () => {
@@ -112,11 +101,11 @@ describe.runIf(browserAvailable)("audit log", () => {
   it("reads in Korean", async () => {
     const { page } = d;
     await d.open("/settings/audit");
-    await page.getByTestId("language-switch").getByText("한국어").click();
+    await switchLanguage(page, "ko");
     await expect.poll(() => page.getByTestId("tab-audit").textContent()).toBe("감사 로그");
     expect(await page.getByTestId("settings-audit").textContent()).toContain("누가");
     await d.screenshot("settings-audit-ko");
-    await page.getByTestId("language-switch").getByText("EN").click();
+    await switchLanguage(page, "en");
     await expect.poll(() => page.getByTestId("tab-audit").textContent()).toBe("Audit log");
     d.expectNoErrors();
   });

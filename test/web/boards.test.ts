@@ -2,16 +2,11 @@
 // search and reopens with the same steps and numbers; a board with two pinned views shows the API's
 // numbers in its tiles, shares a link that opens for a signed-in member, and prints to a PDF without
 // the navigation.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FunnelRequest, FunnelResult } from "../../src/analytics/funnel.js";
 import type { StageFlowResult } from "../../src/analytics/stage-flow.js";
 import type { Board, SavedViewList } from "../../src/saved/schema.js";
-import {
-  browserAvailable,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
-} from "../helpers/browser.js";
+import { browserAvailable, dashboardForSuite, switchLanguage } from "../helpers/browser.js";
 
 const FUNNEL: FunnelRequest = {
   steps: [{ event: "Product Viewed" }, { event: "Checkout Started" }, { event: "Order Completed" }],
@@ -21,15 +16,7 @@ const FUNNEL: FunnelRequest = {
 const FUNNEL_NAME = "Checkout in three steps";
 
 describe.runIf(browserAvailable)("saved views and boards", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-
-  beforeAll(async () => {
-    d = await startDashboard();
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite();
 
   const funnelApi = async () => {
     const r = await d.server.api<FunnelResult>("/api/insights/funnel", { method: "POST", body: FUNNEL });
@@ -167,12 +154,12 @@ describe.runIf(browserAvailable)("saved views and boards", () => {
   it("speaks Korean on the board and the saved views", async () => {
     const { page } = d;
     await d.open("/boards");
-    await page.getByTestId("language-switch").getByText("한국어").click();
+    await switchLanguage(page, "ko");
     await expect.poll(() => page.getByTestId("board-create").textContent()).toBe("보드 만들기");
     await page.getByTestId("board-card").first().getByRole("link").click();
     await expect.poll(() => page.getByTestId("board-export-pdf").textContent()).toBe("PDF로 내보내기");
     await expect.poll(() => page.getByTestId("nav-saved").textContent()).toBe("저장된 보기");
-    await page.getByTestId("language-switch").getByText("EN").click();
+    await switchLanguage(page, "en");
     d.expectNoErrors();
   });
 });

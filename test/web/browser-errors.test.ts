@@ -1,25 +1,13 @@
 // Negative controls for the browser tests' error collection (test/helpers/browser.ts): a connection
 // reset, a 500 the view shows no sign of, and an abort nobody asked for are each reported with method
 // and path; requests the page itself cancels are not; an expected error that never came fails.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  browserAvailable,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
-} from "../helpers/browser.js";
+import { describe, expect, it } from "vitest";
+import { browserAvailable, type Dashboard, dashboardForSuite } from "../helpers/browser.js";
 
 const OVERVIEW = /\/api\/overview/;
 
 describe.runIf(browserAvailable)("the browser tests' error collection", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  beforeAll(async () => {
-    d = await startDashboard();
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite();
 
   /** Opens the overview with its data request answered by `answer`, and waits for it to be reported. */
   async function overviewFails(answer: Parameters<Dashboard["page"]["route"]>[1], reported: RegExp) {

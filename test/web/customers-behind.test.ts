@@ -3,23 +3,11 @@
 // funnel (a breakdown row, an over-time point) opens the customer drawer, whose total is the number
 // clicked and whose request is the one the view's analysis was asked for.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  browserAvailable,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
-} from "../helpers/browser.js";
+import { describe, expect, it } from "vitest";
+import { browserAvailable, dashboardForSuite } from "../helpers/browser.js";
 
 describe.runIf(browserAvailable)("the customers behind every number of the analyses", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  beforeAll(async () => {
-    d = await startDashboard();
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite();
 
   /**
    * Clicks the `index`-th element of `testId` that shows a count above zero, and checks that the drawer

@@ -1,14 +1,15 @@
 // The frictions view in a real browser: the list is the API's (order and titles, for the period in the
 // URL), every friction opens with its evidence drawn and exactly its customers, the open friction
 // survives a reload, and the view speaks Korean.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { FrictionList } from "../../src/analytics/frictions/schema.js";
 import {
+  apiAnswer,
   browserAvailable,
   chartBars,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
+  dashboardForSuite,
+  screenshotAtTablet,
+  switchLanguage,
 } from "../helpers/browser.js";
 
 const number = (n: number) => new Intl.NumberFormat("en-US").format(n);
@@ -34,15 +35,10 @@ function measureBars(f: FrictionList["frictions"][number]): string[] {
 }
 
 describe.runIf(browserAvailable)("frictions", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
+  const d = dashboardForSuite();
   let list: FrictionList;
   beforeAll(async () => {
-    d = await startDashboard();
-    list = (await d.server.api<FrictionList>("/api/frictions")).body;
-  });
-  afterAll(async () => {
-    await d?.close();
+    list = await apiAnswer<FrictionList>(d, "/api/frictions");
   });
 
   it("lists the API's frictions in its order, with its titles and numbers", async () => {
@@ -204,29 +200,19 @@ describe.runIf(browserAvailable)("frictions", () => {
     if (!f) throw new Error("no friction");
     await d.open(`/frictions?id=${encodeURIComponent(f.id)}`);
     await page.getByTestId("friction-detail").waitFor();
-    await page.getByTestId("language-switch").getByText("한국어").click();
+    await switchLanguage(page, "ko");
     await expect.poll(() => page.getByRole("heading", { level: 2 }).textContent(), slow).toBe("마찰 지점");
     await expect.poll(() => page.getByTestId("friction-evidence").textContent(), slow).toContain("기준선");
     await page.getByTestId("friction-customers-total").waitFor();
     await d.screenshot("friction-detail-ko");
-    await page.getByTestId("language-switch").getByText("EN").click();
-    await page.setViewportSize({ width: 820, height: 1100 });
-    await page.getByTestId("friction-detail").waitFor();
-    await d.screenshot("friction-detail-tablet");
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await switchLanguage(page, "en");
+    await screenshotAtTablet(d, "friction-detail-tablet", "friction-detail");
     d.expectNoErrors();
   });
 });
 
 describe.runIf(browserAvailable)("frictions of an empty database", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  beforeAll(async () => {
-    d = await startDashboard({ empty: true });
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite({ empty: true });
 
   it("shows how to send the first event", async () => {
     await d.open("/frictions");

@@ -2,14 +2,15 @@
 // builder's controls show the API's numbers, the URL reproduces a funnel, every count opens exactly its
 // customers, and the loading, empty and error states and Korean render without console errors.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FunnelRequest, FunnelResult } from "../../src/analytics/funnel.js";
 import {
+  apiAnswer,
   browserAvailable,
   chartBars,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
+  DESKTOP,
+  dashboardForSuite,
+  TABLET,
 } from "../helpers/browser.js";
 
 const DEFAULT: FunnelRequest = {
@@ -45,20 +46,8 @@ async function pick(page: Page, testId: string, name: string) {
 }
 
 describe.runIf(browserAvailable)("funnels view", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  const api = async (body: FunnelRequest) => {
-    const res = await d.server.api<FunnelResult>("/api/insights/funnel", { method: "POST", body });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body;
-  };
-
-  beforeAll(async () => {
-    d = await startDashboard();
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite();
+  const api = (body: FunnelRequest) => apiAnswer<FunnelResult>(d, "/api/insights/funnel", body);
 
   it("shows the default e-commerce funnel with the API's numbers", async () => {
     const { page } = d;
@@ -262,13 +251,13 @@ describe.runIf(browserAvailable)("funnels view", () => {
 
   it("fits a tablet", async () => {
     const { page } = d;
-    await page.setViewportSize({ width: 820, height: 1100 });
+    await page.setViewportSize(TABLET);
     await d.open("/funnels");
     await page.getByTestId("funnel-table").waitFor();
     const overflow = await page.evaluate<boolean>("document.documentElement.scrollWidth > window.innerWidth");
     expect(overflow).toBe(false);
     await d.screenshot("funnels-tablet");
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize(DESKTOP);
     d.expectNoErrors();
   });
 });

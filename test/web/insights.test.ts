@@ -2,18 +2,18 @@
 // the API gives for the same request, a link reproduces the view after a reload, a changed control
 // changes the URL and the numbers, and there are no console errors.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PathsRequest, PathsResult } from "../../src/analytics/paths.js";
 import type { RetentionRequest, RetentionResult } from "../../src/analytics/retention.js";
 import type { StageFlowRequest, StageFlowResult } from "../../src/analytics/stage-flow.js";
 import {
+  apiAnswer,
   browserAvailable,
   chartShapes,
-  checkErrorsAfterEach,
-  type Dashboard,
+  dashboardForSuite,
   sankeyBands,
   sankeyDrawn,
-  startDashboard,
+  switchLanguage,
 } from "../helpers/browser.js";
 
 const attr = (page: Page, testId: string, name: string) =>
@@ -44,21 +44,10 @@ async function choose(page: Page, testId: string, text: string) {
 }
 
 describe.runIf(browserAvailable)("insights views", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  beforeAll(async () => {
-    d = await startDashboard();
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite();
 
   /** The API's answer (a 200) to what the view asks. */
-  const fromApi = async <T>(route: string, body?: unknown): Promise<T> => {
-    const res = await d.server.api<T>(route, body === undefined ? {} : { method: "POST", body });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body;
-  };
+  const fromApi = <T>(route: string, body?: unknown) => apiAnswer<T>(d, route, body);
   const paths = (body: PathsRequest) => fromApi<PathsResult>("/api/insights/paths", body);
   const retention = (body: RetentionRequest) => fromApi<RetentionResult>("/api/insights/retention", body);
   const stageFlow = (body: StageFlowRequest) => fromApi<StageFlowResult>("/api/insights/stage-flow", body);
@@ -360,7 +349,7 @@ describe.runIf(browserAvailable)("insights views", () => {
     it("speaks Korean, stage names included", async () => {
       const { page } = d;
       await d.open("/stage-flow");
-      await page.getByTestId("language-switch").getByText("한국어").click();
+      await switchLanguage(page, "ko");
       await expect
         .poll(() => page.getByRole("heading", { level: 2 }).first().textContent())
         .toBe("단계 흐름");
@@ -377,7 +366,7 @@ describe.runIf(browserAvailable)("insights views", () => {
       await expect.poll(() => page.getByRole("heading", { level: 2 }).first().textContent()).toBe("경로");
       await sankeyDrawn(page, "paths-sankey");
       await d.screenshot("paths-korean");
-      await page.getByTestId("language-switch").getByText("EN").click();
+      await switchLanguage(page, "en");
       d.expectNoErrors();
     });
   });

@@ -1,14 +1,9 @@
 // The journey map in a real browser on the demo world: its numbers are the API's, a persona changes
 // them, a number opens exactly its customers, an authored lane survives a reload, two personas compare,
 // and the print layout hides the controls.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { JourneyMap, MapComparison } from "../../src/journey/map/schema.js";
-import {
-  browserAvailable,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
-} from "../helpers/browser.js";
+import { browserAvailable, dashboardForSuite, switchLanguage } from "../helpers/browser.js";
 
 const PERSONA = "tech-savvy-tim";
 /** What the page's element offers (these tests compile without the DOM library). */
@@ -17,14 +12,7 @@ const overflowOf = (el: unknown) => (el as Box).scrollWidth - (el as Box).client
 const OTHER = "traditional-trudy";
 
 describe.runIf(browserAvailable)("journey map view", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  beforeAll(async () => {
-    d = await startDashboard();
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite();
 
   const count = (audience: string) =>
     d.page.getByTestId("jm-map-base").locator(`[data-testid="jm-count"][data-audience="${audience}"]`);
@@ -241,7 +229,7 @@ describe.runIf(browserAvailable)("journey map view", () => {
     const { page } = d;
     await page.setViewportSize({ width: 820, height: 1000 });
     await d.open("/journey-map");
-    await page.getByTestId("language-switch").getByText("한국어").click();
+    await switchLanguage(page, "ko");
     await expect
       .poll(() => page.getByRole("heading", { level: 2 }).first().textContent())
       .toBe("고객 여정 지도");
@@ -249,7 +237,7 @@ describe.runIf(browserAvailable)("journey map view", () => {
     await scroll.waitFor();
     expect(await scroll.evaluate((el) => (el as Box).scrollWidth > (el as Box).clientWidth)).toBe(true);
     await d.screenshot("journey-map-tablet-ko");
-    await page.getByTestId("language-switch").getByText("EN").click();
+    await switchLanguage(page, "en");
     await page.setViewportSize({ width: 1280, height: 800 });
     d.expectNoErrors();
   });

@@ -1,15 +1,17 @@
 // The overview in a real browser: its numbers are the API's (KPIs, stages and conversion, channels, top
 // frictions), a stage's reach opens exactly its customers, a top friction opens in the frictions view,
 // Korean works, and an empty database shows how to send the first event instead of charts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FrictionList } from "../../src/analytics/frictions/schema.js";
 import type { Overview } from "../../src/analytics/overview.js";
+import { findingMessages } from "../../src/findings/catalogue.js";
 import {
+  apiAnswer,
   browserAvailable,
   chartBars,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
+  dashboardForSuite,
+  screenshotAtTablet,
+  switchLanguage,
 } from "../helpers/browser.js";
 
 interface Stats {
@@ -22,31 +24,14 @@ const number = (n: number, digits = 0) =>
   new Intl.NumberFormat("en-US", { maximumFractionDigits: digits }).format(n);
 const percent = (share: number) =>
   new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 }).format(share);
-const CHANNEL_NAMES: Record<string, string> = {
-  web: "Web",
-  app: "App",
-  email: "Email",
-  sms: "SMS",
-  phone: "Phone",
-  chat: "Chat",
-  social: "Social",
-  store: "Store",
-  ads: "Ads",
-  server: "Server",
-};
+/** The dashboard names channels as the findings catalogue does. */
+const CHANNEL_NAMES = findingMessages.en.channel;
 
 /** The finder and the overview take seconds on a busy machine: polls wait for them. */
 const slow = { timeout: 15_000 };
 
 describe.runIf(browserAvailable)("overview", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  beforeAll(async () => {
-    d = await startDashboard();
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite();
 
   it("shows the API's numbers: KPIs, stages with conversion, channels and the top frictions", async () => {
     const { page } = d;
@@ -192,33 +177,69 @@ describe.runIf(browserAvailable)("overview", () => {
     d.expectNoErrors();
   });
 
+  it("narrows to a stage: the numbers of the customers now in it, as the API gives them, kept in the URL", async () => {
+    const { page } = d;
+    const stage = "purchase";
+    const everyone = await apiAnswer<Overview>(d, "/api/overview");
+    await d.open("/");
+    await page.getByTestId("overview").waitFor();
+    const asked = page.waitForRequest(
+      (r) => new URL(r.url()).pathname === "/api/overview" && r.url().includes("stage="),
+    );
+    await page.getByTestId("stage-select").click();
+    await page.getByRole("option", { name: "Purchase", exact: true }).click();
+    await page.waitForURL(new RegExp(`stage=${stage}`));
+    const query = new URL((await asked).url()).search;
+    expect(new URLSearchParams(query).get("stage")).toBe(stage);
+    const cohort = await apiAnswer<Overview>(d, `/api/overview${query}`);
+    expect(cohort.customers).toBeGreaterThan(0);
+    expect(cohort.customers).toBeLessThan(everyone.customers);
+
+    const kpi = (id: string) => page.getByTestId(`kpi-${id}-value`).textContent();
+    await expect.poll(() => kpi("customers"), slow).toBe(number(cohort.customers));
+    expect(await kpi("events")).toBe(number(cohort.events));
+    for (const s of cohort.stages) {
+      expect(await page.getByTestId(`stage-${s.key}-current`).textContent()).toBe(number(s.current));
+      expect(await page.getByTestId(`stage-${s.key}-reached`).textContent()).toBe(
+        `${number(s.reached)} reached`,
+      );
+    }
+    // A stage's reach opens the cohort's customers, as many as the number.
+    const reached = cohort.stages.find((s) => s.reached > 0)!;
+    await page.getByTestId(`stage-${reached.key}-reached`).click();
+    const total = page.getByTestId("customer-list-total");
+    await total.waitFor();
+    expect(Number(await total.getAttribute("data-total"))).toBe(reached.reached);
+    await page.keyboard.press("Escape");
+    // The frictions it links to are the cohort's.
+    expect(await page.getByRole("link", { name: "See all frictions" }).getAttribute("href")).toContain(
+      `stage=${stage}`,
+    );
+    // A reload keeps the stage.
+    await page.reload();
+    await expect.poll(() => kpi("customers"), slow).toBe(number(cohort.customers));
+    expect(await page.getByTestId("stage-select").inputValue()).toBe("Purchase");
+    await d.screenshot("overview-stage");
+    d.expectNoErrors();
+  });
+
   it("speaks Korean and fits a tablet", async () => {
     const { page } = d;
     await d.open("/");
     await page.getByTestId("overview").waitFor();
-    await page.getByTestId("language-switch").getByText("한국어").click();
+    await switchLanguage(page, "ko");
     await expect.poll(() => page.getByRole("heading", { level: 2 }).textContent(), slow).toBe("개요");
     await expect.poll(() => page.getByTestId("stage-strip").textContent(), slow).toContain("구매");
     await page.getByTestId("top-friction").first().waitFor();
     await d.screenshot("overview-ko");
-    await page.getByTestId("language-switch").getByText("EN").click();
-    await page.setViewportSize({ width: 820, height: 1100 });
-    await page.getByTestId("overview").waitFor();
-    await d.screenshot("overview-tablet");
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await switchLanguage(page, "en");
+    await screenshotAtTablet(d, "overview-tablet", "overview");
     d.expectNoErrors();
   });
 });
 
 describe.runIf(browserAvailable)("overview of an empty database", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  beforeAll(async () => {
-    d = await startDashboard({ empty: true });
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite({ empty: true });
 
   it("shows how to send the first event instead of charts", async () => {
     const { page } = d;

@@ -2,31 +2,19 @@
 // view asks its analysis for the persona in the URL and shows the API's answer for it, which differs from
 // everyone's; picking a persona puts it in the URL.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FrictionList } from "../../src/analytics/frictions/schema.js";
 import type { FunnelResult } from "../../src/analytics/funnel.js";
 import type { PathsResult } from "../../src/analytics/paths.js";
 import type { RetentionResult } from "../../src/analytics/retention.js";
 import type { TimeToConvertResult } from "../../src/analytics/time-to-convert.js";
-import {
-  browserAvailable,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
-} from "../helpers/browser.js";
+import { apiAnswer, browserAvailable, dashboardForSuite } from "../helpers/browser.js";
 
 const TIM = "tech-savvy-tim";
 const slow = { timeout: 15_000 };
 
 describe.runIf(browserAvailable)("the persona picker of the analyses", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  beforeAll(async () => {
-    d = await startDashboard();
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite();
 
   /**
    * Opens `view` for Tim and returns what it asked `route` (with the persona) and the API's answers to
@@ -38,11 +26,7 @@ describe.runIf(browserAvailable)("the persona picker of the analyses", () => {
     );
     await d.open(`${view}?persona=${TIM}`);
     const { persona: _p, ...rest } = (await asked).postDataJSON() as Record<string, unknown>;
-    const answer = async (body: unknown) => {
-      const res = await d.server.api<T>(route, { method: "POST", body });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      return res.body;
-    };
+    const answer = (body: unknown) => apiAnswer<T>(d, route, body);
     return { tim: await answer({ ...rest, persona: TIM }), everyone: await answer(rest) };
   }
 

@@ -3,14 +3,9 @@
 // saves, and reopens with the same conditions and, in the JSON tab, the same definition; a persona's
 // condition added with the form likewise.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PersonaPreview, TouchpointPreview } from "../../src/journey/preview.js";
-import {
-  browserAvailable,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
-} from "../helpers/browser.js";
+import { browserAvailable, dashboardForSuite } from "../helpers/browser.js";
 
 /** Picks an option of an open Mantine combobox by its exact label. */
 async function pick(page: Page, label: string): Promise<void> {
@@ -18,14 +13,7 @@ async function pick(page: Page, label: string): Promise<void> {
 }
 
 describe.runIf(browserAvailable)("rule editors", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  beforeAll(async () => {
-    d = await startDashboard();
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite();
 
   it("creates a touchpoint with the form, previews the API's count, and reopens it the same", async () => {
     const { page } = d;

@@ -1,12 +1,7 @@
 // Settings in a real browser: a write key made here is shown once and collects events until it is revoked;
 // touchpoint, persona and stage edits reach the API; an account made here can sign in; in Korean too.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  browserAvailable,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
-} from "../helpers/browser.js";
+import { describe, expect, it } from "vitest";
+import { browserAvailable, dashboardForSuite, switchLanguage } from "../helpers/browser.js";
 import { basicAuth } from "../helpers/server.js";
 
 interface Touchpoint {
@@ -16,14 +11,7 @@ interface Touchpoint {
 }
 
 describe.runIf(browserAvailable)("settings", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  beforeAll(async () => {
-    d = await startDashboard();
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite();
 
   const track = (key: string) =>
     d.server.raw<{ success?: boolean }>("/v1/track", {
@@ -197,14 +185,14 @@ describe.runIf(browserAvailable)("settings", () => {
   it("reads in Korean", async () => {
     const { page } = d;
     await d.open("/settings/touchpoints");
-    await page.getByTestId("language-switch").getByText("한국어").click();
+    await switchLanguage(page, "ko");
     await expect.poll(() => page.getByTestId("tab-touchpoints").textContent()).toBe("접점");
     await page.getByTestId("touchpoint-row").first().waitFor();
     await d.screenshot("settings-touchpoints-ko");
     await d.open("/settings/personas");
     await page.getByTestId("persona-card").first().waitFor();
     await d.screenshot("settings-personas-ko");
-    await page.getByTestId("language-switch").getByText("EN").click();
+    await switchLanguage(page, "en");
     d.expectNoErrors();
   });
 });

@@ -1,23 +1,10 @@
 // The dashboard's frame in a real browser: served by `itinera serve` itself, sign-in and its redirects,
 // the language switch, and the headers and caching the pages and assets get.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ADMIN,
-  browserAvailable,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
-} from "../helpers/browser.js";
+import { describe, expect, it } from "vitest";
+import { ADMIN, browserAvailable, dashboardForSuite, switchLanguage } from "../helpers/browser.js";
 
 describe.runIf(browserAvailable)("dashboard shell", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  beforeAll(async () => {
-    d = await startDashboard({ signedIn: false });
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite({ signedIn: false });
 
   it("sends a visitor to sign-in, refuses a wrong password, and returns to the page asked for", async () => {
     const { page } = d;
@@ -39,13 +26,13 @@ describe.runIf(browserAvailable)("dashboard shell", () => {
   it("switches the whole UI to Korean and keeps the choice after a reload", async () => {
     const { page } = d;
     await d.open("/");
-    await page.getByTestId("language-switch").getByText("한국어").click();
+    await switchLanguage(page, "ko");
     await expect.poll(() => page.getByTestId("nav-journey-map").textContent()).toBe("고객 여정 지도");
     expect(await page.locator("html").getAttribute("lang")).toBe("ko");
     await page.reload();
     await expect.poll(() => page.getByTestId("nav-frictions").textContent()).toBe("마찰 지점");
     await d.screenshot("shell-korean");
-    await page.getByTestId("language-switch").getByText("EN").click();
+    await switchLanguage(page, "en");
     await expect.poll(() => page.getByTestId("nav-frictions").textContent()).toBe("Frictions");
     d.expectNoErrors();
   });

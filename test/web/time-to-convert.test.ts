@@ -2,15 +2,9 @@
 // the API, for the default steps and for steps chosen with the pickers; the URL reproduces the view;
 // the empty and error states and Korean render without console errors.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TimeToConvertRequest, TimeToConvertResult } from "../../src/analytics/time-to-convert.js";
-import {
-  browserAvailable,
-  chartBars,
-  checkErrorsAfterEach,
-  type Dashboard,
-  startDashboard,
-} from "../helpers/browser.js";
+import { apiAnswer, browserAvailable, chartBars, dashboardForSuite } from "../helpers/browser.js";
 
 async function shown(page: Page) {
   const attr = async (id: string, name: string) => page.getByTestId(id).getAttribute(name);
@@ -23,23 +17,9 @@ async function shown(page: Page) {
 }
 
 describe.runIf(browserAvailable)("time to convert view", () => {
-  let d: Dashboard;
-  checkErrorsAfterEach(() => d);
-  const api = async (body: TimeToConvertRequest) => {
-    const res = await d.server.api<TimeToConvertResult>("/api/insights/time-to-convert", {
-      method: "POST",
-      body,
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body;
-  };
-
-  beforeAll(async () => {
-    d = await startDashboard();
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = dashboardForSuite();
+  const api = (body: TimeToConvertRequest) =>
+    apiAnswer<TimeToConvertResult>(d, "/api/insights/time-to-convert", body);
 
   it("shows the median, p90 and histogram the API computes for the default steps", async () => {
     const { page } = d;

@@ -6,6 +6,7 @@ import { type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../api/client.js";
+import { type InsightKind, useInsightResult } from "../api/insights.js";
 import { usePersonas } from "../api/shared.js";
 import { useCan } from "../app/auth.js";
 import { useFormat } from "../i18n/format.js";
@@ -63,6 +64,16 @@ export function useInsightCustomers(kind: string, request: unknown, stale: boole
   };
   const drawer = <CustomerListDrawer request={list} onClose={() => setList(null)} />;
   return { open, drawer };
+}
+
+/**
+ * A view's analysis: the answer to `request` (the previous answer stays on screen while a new one runs)
+ * and the customers behind its numbers (`customers.open`, `customers.drawer`).
+ */
+export function useInsight<R>(kind: InsightKind, request: unknown, enabled = true) {
+  const query = useInsightResult<R>(kind, request, { enabled, keepPrevious: true });
+  const customers = useInsightCustomers(kind, request, query.isPlaceholderData);
+  return { query, customers };
 }
 
 export interface CustomerListRequest {

@@ -146,11 +146,6 @@ export function PeriodInputs({
  * A period from the URL as the API takes it: `from` at the start of its day and `to` at the end of
  * its day, both UTC ISO timestamps (undefined leaves the API's default).
  */
-/** The request field of a PersonaSelect's value ("" is everyone: no field). */
-export function personaQuery(persona: string): { persona?: string } {
-  return persona ? { persona } : {};
-}
-
 export function periodQuery(from: string, to: string): { from?: string; to?: string } {
   return {
     ...(from ? { from: `${from}T00:00:00.000Z` } : {}),

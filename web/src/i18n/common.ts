@@ -1,4 +1,6 @@
 // The shell's words: navigation, sign-in, shared states and controls. Views keep their own.
+import { findingMessages } from "../../../src/findings/catalogue.js";
+
 const en = {
   product: "Itinera",
   tagline: "Customer journeys from data",
@@ -104,20 +106,8 @@ const en = {
     retention: "Retention",
     advocacy: "Advocacy",
   },
-  channel: {
-    web: "Web",
-    app: "App",
-    email: "Email",
-    sms: "SMS",
-    phone: "Phone",
-    chat: "Chat",
-    social: "Social",
-    store: "Store",
-    ads: "Ads",
-    push: "Push",
-    server: "Server",
-    other: "Other",
-  },
+  // The findings catalogue's names (one list for the dashboard, the server and the CLI).
+  channel: findingMessages.en.channel,
   action: {
     save: "Save",
     cancel: "Cancel",
@@ -234,20 +224,7 @@ export const common = {
       retention: "유지",
       advocacy: "옹호",
     },
-    channel: {
-      web: "웹",
-      app: "앱",
-      email: "이메일",
-      sms: "문자",
-      phone: "전화",
-      chat: "채팅",
-      social: "소셜",
-      store: "매장",
-      ads: "광고",
-      push: "푸시",
-      server: "서버",
-      other: "기타",
-    },
+    channel: findingMessages.ko.channel,
     action: {
       save: "저장",
       cancel: "취소",

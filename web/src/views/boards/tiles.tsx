@@ -1,13 +1,13 @@
 // What a board's tile shows: the saved view's main numbers (and a funnel's chart), from the same
 // request its own view sends for that state, so a tile and its full view agree.
 import { Group, Paper, SimpleGrid, Stack, Table, Text } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
+import type { FunnelResult } from "../../../../src/analytics/funnel.js";
 import type { RetentionResult } from "../../../../src/analytics/retention.js";
 import type { StageFlowRequest, StageFlowResult } from "../../../../src/analytics/stage-flow.js";
 import type { TimeToConvertResult } from "../../../../src/analytics/time-to-convert.js";
-import { api } from "../../api/client.js";
+import { useInsightResult } from "../../api/insights.js";
 import { useStats } from "../../api/shared.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
 import { cohortQuery, periodQuery } from "../../components/filters.js";
@@ -16,7 +16,7 @@ import { EmptyState, QueryState } from "../../components/states.js";
 import { useFindingText } from "../../i18n/findings.js";
 import { useFormat } from "../../i18n/format.js";
 import { DEFAULT_LIMIT, useFrictions } from "../frictions/api.js";
-import { useFunnel, useStableFormat } from "../funnels/api.js";
+import { useStableFormat } from "../funnels/api.js";
 import { funnelRequestOf, readDefinition } from "../funnels/definition.js";
 import { useOverview } from "../overview/api.js";
 import { KpiCards } from "../overview/KpiCards.js";
@@ -78,7 +78,7 @@ function FunnelTile({ view, height }: { view: SavedView; height: number }) {
       ),
     [view, definition],
   );
-  const funnel = useFunnel(request);
+  const funnel = useInsightResult<FunnelResult>("funnel", request, { keepPrevious: true });
   const stepLabel = useStepLabel();
   const labels = useMemo(() => definition.steps.map(stepLabel), [definition, stepLabel]);
   const option = useMemo<ChartOption | null>(() => {
@@ -176,12 +176,7 @@ function TimeToConvertTile({ view }: { view: SavedView }) {
       }),
     [view],
   );
-  // The time-to-convert view's cache key for the same request.
-  const query = useQuery({
-    queryKey: ["time-to-convert", request],
-    queryFn: ({ signal }) =>
-      api<TimeToConvertResult>("/api/insights/time-to-convert", { method: "POST", body: request, signal }),
-  });
+  const query = useInsightResult<TimeToConvertResult>("time-to-convert", request);
   return (
     <QueryState query={query}>
       {(r) => (
@@ -209,13 +204,7 @@ function RetentionTile({ view }: { view: SavedView }) {
   const { t } = useTranslation(NS);
   const f = useFormat();
   const body = useMemo(() => retentionRequestOf(view.state), [view]);
-  // The retention view's cache key for the same request.
-  const query = useQuery({
-    queryKey: ["insights", "retention", body],
-    queryFn: ({ signal }) =>
-      api<RetentionResult>("/api/insights/retention", { method: "POST", body, signal }),
-    enabled: body !== undefined,
-  });
+  const query = useInsightResult<RetentionResult>("retention", body);
   if (!body) return <FullViewOnly />;
   return (
     <QueryState query={query}>
@@ -251,7 +240,7 @@ function RetentionTile({ view }: { view: SavedView }) {
 
 function StageFlowTile({ view }: { view: SavedView }) {
   const { t } = useTranslation(NS);
-  // The stage-flow view's request and cache key for the same state.
+  // The stage-flow view's request for the same state.
   const body = useMemo(
     (): StageFlowRequest => ({
       ...cohortQuery(param(view, "persona"), param(view, "stage")),
@@ -259,11 +248,7 @@ function StageFlowTile({ view }: { view: SavedView }) {
     }),
     [view],
   );
-  const query = useQuery({
-    queryKey: ["insights", "stage-flow", body],
-    queryFn: ({ signal }) =>
-      api<StageFlowResult>("/api/insights/stage-flow", { method: "POST", body, signal }),
-  });
+  const query = useInsightResult<StageFlowResult>("stage-flow", body);
   return (
     <QueryState query={query}>
       {(r) => {
@@ -288,7 +273,12 @@ function StageFlowTile({ view }: { view: SavedView }) {
 
 function OverviewTile({ view }: { view: SavedView }) {
   const stats = useStats();
-  const overview = useOverview(param(view, "persona"), param(view, "from"), param(view, "to"));
+  const overview = useOverview({
+    persona: param(view, "persona"),
+    stage: param(view, "stage"),
+    from: param(view, "from"),
+    to: param(view, "to"),
+  });
   return (
     <QueryState query={overview}>
       {(o) => (stats.data ? <KpiCards overview={o} stats={stats.data} /> : null)}

@@ -73,6 +73,33 @@ function Fact({ label, children, testId }: { label: string; children: React.Reac
   );
 }
 
+/** One number of the evidence (the friction's, the baseline's, the z-score) with what it rests on. */
+function EvidenceFigure({
+  bg,
+  label,
+  value,
+  testId,
+  note,
+}: {
+  bg: string;
+  label: string;
+  value: string;
+  testId: string;
+  note: string;
+}) {
+  return (
+    <Paper bg={bg} p="sm" radius="sm">
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text fw={700} size="xl" data-testid={testId}>
+        {value}
+      </Text>
+      <Text size="xs">{note}</Text>
+    </Paper>
+  );
+}
+
 /** A panel's bars (and its target line) as rows: what the chart draws, to be read. */
 function PanelTable({ panel, format }: { panel: Panel; format: Format }) {
   const { t } = useTranslation("frictions");
@@ -184,47 +211,36 @@ export function FrictionDetail({
             {measure}
           </Text>
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-            <Paper bg="red.0" p="sm" radius="sm">
-              <Text size="xs" c="dimmed">
-                {t("detail.friction")}
-              </Text>
-              <Text fw={700} size="xl" data-testid="evidence-value">
-                {format.percent(e.value)}
-              </Text>
-              <Text size="xs">
-                {t("detail.cases", { cases: format.number(e.cases), units: format.number(e.units) })}
-              </Text>
-            </Paper>
-            <Paper bg="gray.1" p="sm" radius="sm">
-              <Text size="xs" c="dimmed">
-                {t("detail.baseline")}
-              </Text>
-              <Text fw={700} size="xl" data-testid="evidence-baseline">
-                {format.percent(e.baseline)}
-              </Text>
-              <Text size="xs">
-                {t("detail.cases", {
-                  cases: format.number(e.baselineCases),
-                  units: format.number(e.baselineUnits),
-                })}{" "}
-                · {findingText([e.messages.baseline])}
-              </Text>
-            </Paper>
-            <Paper bg="blue.0" p="sm" radius="sm">
-              <Text size="xs" c="dimmed">
-                {t("detail.z")}
-              </Text>
-              <Text fw={700} size="xl" data-testid="evidence-z">
-                {e.z === null ? "–" : format.number(e.z, 2)}
-              </Text>
-              <Text size="xs">
-                {e.z === null
+            <EvidenceFigure
+              bg="red.0"
+              label={t("detail.friction")}
+              value={format.percent(e.value)}
+              testId="evidence-value"
+              note={t("detail.cases", { cases: format.number(e.cases), units: format.number(e.units) })}
+            />
+            <EvidenceFigure
+              bg="gray.1"
+              label={t("detail.baseline")}
+              value={format.percent(e.baseline)}
+              testId="evidence-baseline"
+              note={`${t("detail.cases", {
+                cases: format.number(e.baselineCases),
+                units: format.number(e.baselineUnits),
+              })} · ${findingText([e.messages.baseline])}`}
+            />
+            <EvidenceFigure
+              bg="blue.0"
+              label={t("detail.z")}
+              value={e.z === null ? "–" : format.number(e.z, 2)}
+              testId="evidence-z"
+              note={
+                e.z === null
                   ? t("detail.zNone")
                   : Math.abs(e.z) >= 3
                     ? t("detail.significant")
-                    : t("detail.notSignificant")}
-              </Text>
-            </Paper>
+                    : t("detail.notSignificant")
+              }
+            />
           </SimpleGrid>
           <SimpleGrid cols={{ base: 1, lg: panels.length > 1 ? 2 : 1 }} spacing="md">
             {panels.map((panel) => (

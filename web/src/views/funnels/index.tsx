@@ -3,17 +3,16 @@
 import { Badge, Group, Loader, Stack } from "@mantine/core";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { FunnelRequest } from "../../../../src/analytics/funnel.js";
+import type { FunnelRequest, FunnelResult } from "../../../../src/analytics/funnel.js";
 import { useStats } from "../../api/shared.js";
 import { useUrlState } from "../../app/url-state.js";
-import { useInsightCustomers } from "../../components/CustomerList.js";
+import { useInsight } from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, PersonaSelect, StageSelect } from "../../components/filters.js";
 import { useStepLabel } from "../../components/StepPicker.js";
 import { EmptyState, ErrorState, Loading } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
 import { useFormat } from "../../i18n/format.js";
-import { useFunnel } from "./api.js";
 import {
   DEFAULT_FUNNEL,
   definitionOf,
@@ -48,8 +47,7 @@ export default function FunnelsView() {
 
   const request = useMemo<FunnelRequest>(() => funnelRequestOf(state, definition), [definition, state]);
   const stats = useStats();
-  const funnel = useFunnel(stats.data?.events === 0 ? null : request);
-  const customers = useInsightCustomers("funnel", request, funnel.isPlaceholderData);
+  const { query: funnel, customers } = useInsight<FunnelResult>("funnel", request, stats.data?.events !== 0);
   const stepLabel = useStepLabel();
   const labels = useMemo(() => definition.steps.map(stepLabel), [definition, stepLabel]);
 

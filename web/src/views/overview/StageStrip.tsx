@@ -8,19 +8,9 @@ import { Link } from "react-router";
 import { queryString } from "../../api/client.js";
 import { CustomerListDrawer, type CustomerListRequest } from "../../components/CustomerList.js";
 import { useFormat } from "../../i18n/format.js";
-import { type Overview, stageAudience } from "./api.js";
+import { type Overview, type OverviewScope, stageAudience } from "./api.js";
 
-export function StageStrip({
-  stages,
-  persona,
-  from,
-  to,
-}: {
-  stages: Overview["stages"];
-  persona: string;
-  from: string;
-  to: string;
-}) {
+export function StageStrip({ stages, scope }: { stages: Overview["stages"]; scope: OverviewScope }) {
   const { t } = useTranslation(["overview", "common"]);
   const format = useFormat();
   const [request, setRequest] = useState<CustomerListRequest | null>(null);
@@ -32,7 +22,12 @@ export function StageStrip({
           <Title order={3} size="h4">
             {t("stages.title")}
           </Title>
-          <Anchor component={Link} to={`/journey-map${queryString({ persona, from, to })}`} size="sm">
+          {/* The journey map has no stage picker: it opens for the persona and the period. */}
+          <Anchor
+            component={Link}
+            to={`/journey-map${queryString({ persona: scope.persona, from: scope.from, to: scope.to })}`}
+            size="sm"
+          >
             {t("stages.openMap")}
           </Anchor>
         </Group>
@@ -73,9 +68,9 @@ export function StageStrip({
                       disabled={s.reached === 0}
                       onClick={() =>
                         setRequest({
-                          key: ["overview-stage", s.key, from, to],
+                          key: ["overview-stage", s.key, scope],
                           title: t("stages.drawer", { stage: stageName(s) }),
-                          page: (after, signal) => stageAudience(s.key, persona, from, to, after, signal),
+                          page: (after, signal) => stageAudience(s.key, scope, after, signal),
                         })
                       }
                     >

@@ -9,15 +9,16 @@ import { useFindingText } from "../../i18n/findings.js";
 import { useFormat } from "../../i18n/format.js";
 import { useFrictions } from "../frictions/api.js";
 import { frictionHref, KindBadge, useLostWords } from "../frictions/parts.js";
+import type { OverviewScope } from "./api.js";
 
 const TOP = 5;
 
-/** `persona`: the overview's ("" for everyone); the frictions are that persona's customers'. */
-export function TopFrictions({ persona, from, to }: { persona: string; from: string; to: string }) {
+/** `scope`: the overview's; the frictions are its cohort's customers'. */
+export function TopFrictions({ scope }: { scope: OverviewScope }) {
   const { t } = useTranslation(["overview", "frictions"]);
   const findingText = useFindingText();
   const format = useFormat();
-  const list = useFrictions({ persona, from, to });
+  const list = useFrictions(scope);
   const lostWords = useLostWords();
   return (
     <Paper withBorder p="md" radius="md" data-testid="top-frictions">
@@ -26,7 +27,7 @@ export function TopFrictions({ persona, from, to }: { persona: string; from: str
           <Title order={3} size="h4">
             {t("frictions.title")}
           </Title>
-          <Anchor component={Link} to={`/frictions${queryString({ persona, from, to })}`} size="sm">
+          <Anchor component={Link} to={`/frictions${queryString({ ...scope })}`} size="sm">
             {t("frictions.all")}
           </Anchor>
         </Group>
@@ -56,7 +57,7 @@ export function TopFrictions({ persona, from, to }: { persona: string; from: str
                     <KindBadge kind={f.kind} />
                     <Anchor
                       component={Link}
-                      to={frictionHref(f.id, { persona, from, to })}
+                      to={frictionHref(f.id, scope)}
                       size="sm"
                       fw={500}
                       data-testid="top-friction-link"

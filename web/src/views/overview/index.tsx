@@ -7,7 +7,7 @@ import { type Stats, useStats } from "../../api/shared.js";
 import { useUrlState } from "../../app/url-state.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
 import { Freshness } from "../../components/Freshness.js";
-import { PeriodInputs, PersonaSelect } from "../../components/filters.js";
+import { PeriodInputs, PersonaSelect, StageSelect } from "../../components/filters.js";
 import { ErrorState, Loading } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
 import { useFormat } from "../../i18n/format.js";
@@ -19,14 +19,14 @@ import { TopFrictions } from "./TopFrictions.js";
 import "./messages.js";
 import "../frictions/messages.js";
 
-const DEFAULTS = { persona: "", from: "", to: "" };
+const DEFAULTS = { persona: "", stage: "", from: "", to: "" };
 
 export default function OverviewView() {
   const { t } = useTranslation("overview");
   const stats = useStats();
   // Asked together with the store check, not after it: on a large store each takes a second or more.
   const [scope] = useUrlState(DEFAULTS);
-  useOverview(scope.persona, scope.from, scope.to);
+  useOverview(scope);
   return (
     <Stack gap="md">
       <ViewHeader title={t("title")} save="overview" />
@@ -47,7 +47,7 @@ function PeriodOverview({ stats }: { stats: Stats }) {
   const { t } = useTranslation("overview");
   const format = useFormat();
   const [state, set] = useUrlState(DEFAULTS);
-  const overview = useOverview(state.persona, state.from, state.to);
+  const overview = useOverview(state);
   // New events reach these numbers within seconds: a journey refresh reloads them, no page reload.
   useJourneyUpdates(overview.data?.freshness);
   return (
@@ -55,6 +55,7 @@ function PeriodOverview({ stats }: { stats: Stats }) {
       <Group justify="space-between" align="end" wrap="wrap">
         <Group align="end" wrap="wrap">
           <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
+          <StageSelect value={state.stage} onChange={(stage) => set({ stage })} />
           <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
         </Group>
         {overview.data && (
@@ -79,8 +80,8 @@ function PeriodOverview({ stats }: { stats: Stats }) {
       ) : (
         <Stack gap="md" data-testid="overview">
           <KpiCards overview={overview.data} stats={stats} />
-          <StageStrip stages={overview.data.stages} persona={state.persona} from={state.from} to={state.to} />
-          <TopFrictions persona={state.persona} from={state.from} to={state.to} />
+          <StageStrip stages={overview.data.stages} scope={state} />
+          <TopFrictions scope={state} />
           <ChannelCharts channels={overview.data.channels} />
         </Stack>
       )}

@@ -14,15 +14,13 @@ import {
   Title,
 } from "@mantine/core";
 import { IconArrowRight } from "@tabler/icons-react";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { PathsRequest, PathsResult } from "../../../../src/analytics/paths.js";
-import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartClick } from "../../components/Chart.js";
 import { CountButton } from "../../components/CountButton.js";
-import { useInsightCustomers } from "../../components/CustomerList.js";
+import { useInsight } from "../../components/CustomerList.js";
 import {
   cohortQuery,
   PeriodInputs,
@@ -31,6 +29,7 @@ import {
   Segments,
   StageSelect,
 } from "../../components/filters.js";
+import { Stat } from "../../components/Stat.js";
 import { type StepKind, StepSelect, stepFromChoice } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
@@ -165,14 +164,7 @@ export default function PathsView() {
     ...(next && goal ? { goal } : {}),
   };
 
-  const query = useQuery({
-    queryKey: ["insights", "paths", body],
-    queryFn: ({ signal }) =>
-      api<PathsResult>("/api/insights/paths", { method: "POST", body: body as PathsRequest, signal }),
-    enabled: body !== undefined,
-    placeholderData: keepPreviousData,
-  });
-  const customers = useInsightCustomers("paths", body, query.isPlaceholderData);
+  const { query, customers } = useInsight<PathsResult>("paths", body);
 
   return (
     // The state this render shows (tests wait for it: a URL change renders in a transition).
@@ -307,19 +299,17 @@ function PathsResultView({ result, open }: { result: PathsResult; open: OpenCell
           raw={result.totals.paths}
         />
         <Stat label={t("totals.sessions")} value={f.number(result.totals.sessions)} />
-        <Card withBorder padding="sm">
-          <Text size="xs" c="dimmed">
-            {t("totals.customers")}
-          </Text>
-          <Text fw={700} size="xl">
+        <Stat
+          label={t("totals.customers")}
+          value={
             <CountButton
               value={result.totals.customers}
               label={t("open.all", { name: result.anchor })}
               onClick={() => open({}, t("open.all", { name: result.anchor }))}
               testId="paths-customers"
             />
-          </Text>
-        </Card>
+          }
+        />
       </SimpleGrid>
       <Card withBorder padding="md">
         <Text size="xs" c="dimmed" mb="xs">
@@ -379,29 +369,6 @@ function PathsResultView({ result, open }: { result: PathsResult; open: OpenCell
         />
       </Card>
     </Stack>
-  );
-}
-
-function Stat({
-  label,
-  value,
-  testId,
-  raw,
-}: {
-  label: string;
-  value: string;
-  testId?: string;
-  raw?: number;
-}) {
-  return (
-    <Card withBorder padding="sm">
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text fw={700} size="xl" data-testid={testId} data-value={raw}>
-        {value}
-      </Text>
-    </Card>
   );
 }
 

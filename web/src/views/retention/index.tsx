@@ -1,14 +1,12 @@
 // Retention: of the customers who did a start step in a period, the share who came back with a return
 // step in each later period — a cohort table coloured by share, and the weighted retention curve.
-import { Card, Group, NumberInput, SegmentedControl, Select, Stack, Text, Title } from "@mantine/core";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { Card, Group, NumberInput, Select, Stack, Text, Title } from "@mantine/core";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { RetentionRequest, RetentionResult } from "../../../../src/analytics/retention.js";
-import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
-import { useInsightCustomers } from "../../components/CustomerList.js";
+import { useInsight } from "../../components/CustomerList.js";
 import { PeriodInputs, PersonaSelect, Segments, StageSelect } from "../../components/filters.js";
 import { StepSelect } from "../../components/StepPicker.js";
 import { EmptyState, QueryState } from "../../components/states.js";
@@ -79,18 +77,7 @@ export default function RetentionView() {
   // React Query compares keys by value, so the body needs no memo.
   const body: RetentionRequest | undefined = retentionRequestOf(state);
 
-  const query = useQuery({
-    queryKey: ["insights", "retention", body],
-    queryFn: ({ signal }) =>
-      api<RetentionResult>("/api/insights/retention", {
-        method: "POST",
-        body: body as RetentionRequest,
-        signal,
-      }),
-    enabled: body !== undefined,
-    placeholderData: keepPreviousData,
-  });
-  const customers = useInsightCustomers("retention", body, query.isPlaceholderData);
+  const { query, customers } = useInsight<RetentionResult>("retention", body);
 
   return (
     // The state this render shows (tests wait for it: a URL change renders in a transition).
@@ -147,21 +134,17 @@ export default function RetentionView() {
           <PersonaSelect value={state.persona} onChange={(persona) => set({ persona })} />
           <StageSelect value={state.stage} onChange={(stage) => set({ stage })} />
           <PeriodInputs from={state.from} to={state.to} onChange={(p) => set(p)} />
-          <Stack gap={4}>
-            <Text size="sm" fw={500} id="retention-show-label">
-              {t("show.label")}
-            </Text>
-            <SegmentedControl
-              aria-labelledby="retention-show-label"
-              data-testid="retention-show"
-              value={show}
-              onChange={(v) => set({ show: v })}
-              data={[
-                { value: "percent", label: t("show.percent") },
-                { value: "count", label: t("show.count") },
-              ]}
-            />
-          </Stack>
+          <Segments
+            id="retention-show"
+            label={t("show.label")}
+            testId="retention-show"
+            value={show}
+            onChange={(v) => set({ show: v })}
+            data={[
+              { value: "percent", label: t("show.percent") },
+              { value: "count", label: t("show.count") },
+            ]}
+          />
         </Group>
       </Card>
       {body === undefined ? (

@@ -26,53 +26,133 @@ function usePreview<T>(path: string, body: Record<string, unknown> | null) {
   });
 }
 
-function Frame({ children }: { children: ReactNode }) {
+/**
+ * A preview's frame: its title, a hint while the rule is incomplete (`body` null), the API's refusal
+ * (also handed to `onError`), and what `children` shows of the answer once there is one.
+ */
+function PreviewPanel<T>({
+  path,
+  body,
+  onError,
+  children,
+}: {
+  path: string;
+  body: Record<string, unknown> | null;
+  onError: (error: unknown) => void;
+  children: (answer: T) => ReactNode;
+}) {
   const { t } = useTranslation(NS);
+  const preview = usePreview<T>(path, body);
+  useEffect(() => onError(preview.error ?? null), [preview.error, onError]);
   return (
     <Paper withBorder p="sm" data-testid="rule-preview">
       <Stack gap="xs">
         <Title order={4} size="h6">
           {t("preview.title")}
         </Title>
-        {children}
+        {body === null ? (
+          <Text size="sm" c="dimmed">
+            {t("preview.incomplete")}
+          </Text>
+        ) : (
+          <>
+            <ActionError error={preview.error} />
+            {preview.data === undefined ? (
+              <Text size="sm" c="dimmed">
+                {t("preview.loading")}
+              </Text>
+            ) : (
+              children(preview.data)
+            )}
+          </>
+        )}
       </Stack>
     </Paper>
   );
 }
 
-/** `draft` is the request without its period and examples; null while the rule is incomplete. */
-export function TouchpointPreviewPanel({
-  draft,
-  onError,
+/** What rules checked earlier already take: "<label> name (n), …", or `none`. */
+function TakenByOthers({
+  taken,
+  by,
+  label,
+  none,
 }: {
+  taken: number;
+  by: Array<{ name: string; n: number }>;
+  label: string;
+  none: string;
+}) {
+  const format = useFormat();
+  return (
+    <Text size="sm" c="dimmed" data-testid="rule-preview-taken" data-taken={taken}>
+      {taken > 0 ? `${label} ${by.map((x) => `${x.name} (${format.number(x.n)})`).join(", ")}` : none}
+    </Text>
+  );
+}
+
+/** The examples of a preview as a table (each row's cells in the columns' order), or a line saying there are none. */
+function Examples({
+  columns,
+  rows,
+  minWidth,
+}: {
+  columns: string[];
+  rows: Array<{ key: string | number; cells: ReactNode[] }>;
+  /** Below this width the table scrolls sideways. */
+  minWidth?: number;
+}) {
+  const { t } = useTranslation(NS);
+  if (rows.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        {t("preview.none")}
+      </Text>
+    );
+  const table = (
+    <Table fz="xs" data-testid="rule-preview-examples">
+      <Table.Thead>
+        <Table.Tr>
+          {columns.map((c) => (
+            <Table.Th key={c}>{c}</Table.Th>
+          ))}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((r) => (
+          <Table.Tr key={r.key}>
+            {columns.map((c, i) => (
+              <Table.Td key={c}>{r.cells[i]}</Table.Td>
+            ))}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+  return minWidth === undefined ? (
+    table
+  ) : (
+    <Table.ScrollContainer minWidth={minWidth}>{table}</Table.ScrollContainer>
+  );
+}
+
+interface PreviewProps {
+  /** The request without its period and examples; null while the rule is incomplete. */
   draft: Record<string, unknown> | null;
   /** Gets the preview's refusal (its path names the field) or null. */
   onError: (error: unknown) => void;
-}) {
+}
+
+export function TouchpointPreviewPanel({ draft, onError }: PreviewProps) {
   const { t } = useTranslation(NS);
   const format = useFormat();
-  const preview = usePreview<TouchpointPreview>(
-    "/api/touchpoints/preview",
-    draft && { ...draft, days: DAYS, examples: EXAMPLES },
-  );
-  useEffect(() => onError(preview.error ?? null), [preview.error, onError]);
-  if (draft === null)
-    return (
-      <Frame>
-        <Text size="sm" c="dimmed">
-          {t("preview.incomplete")}
-        </Text>
-      </Frame>
-    );
-  const r = preview.data;
   return (
-    <Frame>
-      <ActionError error={preview.error} />
-      {!r ? (
-        <Text size="sm" c="dimmed">
-          {t("preview.loading")}
-        </Text>
-      ) : (
+    <PreviewPanel<TouchpointPreview>
+      path="/api/touchpoints/preview"
+      body={draft && { ...draft, days: DAYS, examples: EXAMPLES }}
+      onError={onError}
+    >
+      {(r) => (
         <>
           <Text
             size="sm"
@@ -88,80 +168,43 @@ export function TouchpointPreviewPanel({
               days: DAYS,
             })}
           </Text>
-          <Text size="sm" c="dimmed" data-testid="rule-preview-taken" data-taken={r.takenByOthers}>
-            {r.takenByOthers > 0
-              ? `${t("preview.taken", { events: format.number(r.takenByOthers) })} ${r.takenBy
-                  .map((x) => `${x.name} (${format.number(x.events)})`)
-                  .join(", ")}`
-              : t("preview.takenNone")}
-          </Text>
-          {r.examples.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t("preview.none")}
-            </Text>
-          ) : (
-            <Table.ScrollContainer minWidth={520}>
-              <Table fz="xs" data-testid="rule-preview-examples">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t("preview.time")}</Table.Th>
-                    <Table.Th>{t("preview.event")}</Table.Th>
-                    <Table.Th>{t("preview.channel")}</Table.Th>
-                    <Table.Th>{t("preview.properties")}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {r.examples.map((ex) => (
-                    <Table.Tr key={ex.messageId}>
-                      <Table.Td>{format.dateTime(ex.timestamp)}</Table.Td>
-                      <Table.Td>{ex.event ?? ex.type}</Table.Td>
-                      <Table.Td>{ex.channel}</Table.Td>
-                      <Table.Td>
-                        <Code style={{ wordBreak: "break-all" }}>{JSON.stringify(ex.properties)}</Code>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
+          <TakenByOthers
+            taken={r.takenByOthers}
+            by={r.takenBy.map((x) => ({ name: x.name, n: x.events }))}
+            label={t("preview.taken", { events: format.number(r.takenByOthers) })}
+            none={t("preview.takenNone")}
+          />
+          <Examples
+            minWidth={520}
+            columns={[t("preview.time"), t("preview.event"), t("preview.channel"), t("preview.properties")]}
+            rows={r.examples.map((ex) => ({
+              key: ex.messageId,
+              cells: [
+                format.dateTime(ex.timestamp),
+                ex.event ?? ex.type,
+                ex.channel,
+                <Code key="properties" style={{ wordBreak: "break-all" }}>
+                  {JSON.stringify(ex.properties)}
+                </Code>,
+              ],
+            }))}
+          />
         </>
       )}
-    </Frame>
+    </PreviewPanel>
   );
 }
 
-export function PersonaPreviewPanel({
-  draft,
-  onError,
-}: {
-  draft: Record<string, unknown> | null;
-  onError: (error: unknown) => void;
-}) {
+export function PersonaPreviewPanel({ draft, onError }: PreviewProps) {
   const { t } = useTranslation(NS);
   const format = useFormat();
-  const preview = usePreview<PersonaPreview>(
-    "/api/personas/preview",
-    draft && { ...draft, examples: EXAMPLES },
-  );
-  useEffect(() => onError(preview.error ?? null), [preview.error, onError]);
-  if (draft === null)
-    return (
-      <Frame>
-        <Text size="sm" c="dimmed">
-          {t("preview.incomplete")}
-        </Text>
-      </Frame>
-    );
-  const r = preview.data;
   return (
-    <Frame>
-      <ActionError error={preview.error} />
-      {!r ? (
-        <Text size="sm" c="dimmed">
-          {t("preview.loading")}
-        </Text>
-      ) : (
+    <PreviewPanel<PersonaPreview>
+      path="/api/personas/preview"
+      body={draft && { ...draft, examples: EXAMPLES }}
+      onError={onError}
+    >
+      {(r) => (
         <>
           <Text size="sm" fw={500} data-testid="rule-preview-count" data-customers={r.customers}>
             {t("preview.customers", {
@@ -169,41 +212,31 @@ export function PersonaPreviewPanel({
               share: format.percent(r.share),
             })}
           </Text>
-          <Text size="sm" c="dimmed" data-testid="rule-preview-taken" data-taken={r.takenByOthers}>
-            {r.takenByOthers > 0
-              ? `${t("preview.takenPersonas", { customers: format.number(r.takenByOthers) })} ${r.takenBy
-                  .map((x) => `${x.name} (${format.number(x.customers)})`)
-                  .join(", ")}`
-              : t("preview.takenPersonasNone")}
-          </Text>
-          {r.examples.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t("preview.none")}
-            </Text>
-          ) : (
-            <Table fz="xs" data-testid="rule-preview-examples">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t("preview.customer")}</Table.Th>
-                  <Table.Th>{t("preview.personaNow")}</Table.Th>
-                  <Table.Th>{t("preview.orders")}</Table.Th>
-                  <Table.Th>{t("preview.lastSeen")}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {r.examples.map((ex) => (
-                  <Table.Tr key={ex.id}>
-                    <Table.Td>#{ex.id}</Table.Td>
-                    <Table.Td>{ex.persona ?? t("preview.noPersona")}</Table.Td>
-                    <Table.Td>{format.number(ex.orders)}</Table.Td>
-                    <Table.Td>{format.date(ex.lastSeen)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
+          <TakenByOthers
+            taken={r.takenByOthers}
+            by={r.takenBy.map((x) => ({ name: x.name, n: x.customers }))}
+            label={t("preview.takenPersonas", { customers: format.number(r.takenByOthers) })}
+            none={t("preview.takenPersonasNone")}
+          />
+          <Examples
+            columns={[
+              t("preview.customer"),
+              t("preview.personaNow"),
+              t("preview.orders"),
+              t("preview.lastSeen"),
+            ]}
+            rows={r.examples.map((ex) => ({
+              key: ex.id,
+              cells: [
+                `#${ex.id}`,
+                ex.persona ?? t("preview.noPersona"),
+                format.number(ex.orders),
+                format.date(ex.lastSeen),
+              ],
+            }))}
+          />
         </>
       )}
-    </Frame>
+    </PreviewPanel>
   );
 }

@@ -1,15 +1,13 @@
 // Stage flow: how customers moved between journey stages in a period — entries, moves forward, lapses
 // back and exits — as a Sankey and a table of its links.
 import { Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { StageFlowRequest, StageFlowResult } from "../../../../src/analytics/stage-flow.js";
-import { api } from "../../api/client.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart } from "../../components/Chart.js";
 import { CountButton } from "../../components/CountButton.js";
-import { useInsightCustomers } from "../../components/CustomerList.js";
+import { useInsight } from "../../components/CustomerList.js";
 import {
   cohortQuery,
   PeriodInputs,
@@ -17,6 +15,7 @@ import {
   periodQuery,
   StageSelect,
 } from "../../components/filters.js";
+import { Stat } from "../../components/Stat.js";
 import { EmptyState, QueryState } from "../../components/states.js";
 import { ViewHeader } from "../../components/ViewHeader.js";
 import { formatFor, useFormat } from "../../i18n/format.js";
@@ -98,13 +97,7 @@ export default function StageFlowView() {
     }),
     [state.persona, state.stage, state.from, state.to],
   );
-  const query = useQuery({
-    queryKey: ["insights", "stage-flow", body],
-    queryFn: ({ signal }) =>
-      api<StageFlowResult>("/api/insights/stage-flow", { method: "POST", body, signal }),
-    placeholderData: keepPreviousData,
-  });
-  const customers = useInsightCustomers("stage-flow", body, query.isPlaceholderData);
+  const { query, customers } = useInsight<StageFlowResult>("stage-flow", body);
 
   return (
     // The state this render shows (tests wait for it: a URL change renders in a transition).
@@ -162,6 +155,8 @@ function StageFlowResultView({
   const name = useNodeName(result);
   const sum = (cause: string) =>
     result.links.filter((l) => l.cause === cause).reduce((s, l) => s + l.value, 0);
+  const lapses = sum("lapse");
+  const exits = sum("exit");
   const outflow = new Map<string, number>();
   for (const l of result.links) outflow.set(l.source, (outflow.get(l.source) ?? 0) + l.value);
   const { locale } = f;
@@ -173,22 +168,27 @@ function StageFlowResultView({
   return (
     <Stack gap="md" data-testid="stage-flow-result">
       <SimpleGrid cols={{ base: 2, md: 4 }}>
-        <Stat label={t("totals.transitions")} value={result.transitions} testId="stage-flow-transitions" />
-        <Card withBorder padding="sm">
-          <Text size="xs" c="dimmed">
-            {t("totals.customers")}
-          </Text>
-          <Text fw={700} size="xl" data-testid="stage-flow-customers" data-value={result.customers}>
+        <Stat
+          label={t("totals.transitions")}
+          value={f.number(result.transitions)}
+          raw={result.transitions}
+          testId="stage-flow-transitions"
+        />
+        <Stat
+          label={t("totals.customers")}
+          value={
             <CountButton
               value={result.customers}
               label={t("open.all")}
               onClick={() => open({}, t("open.all"))}
               testId="stage-flow-customers-open"
             />
-          </Text>
-        </Card>
-        <Stat label={t("totals.lapses")} value={sum("lapse")} testId="stage-flow-lapses" />
-        <Stat label={t("totals.exits")} value={sum("exit")} testId="stage-flow-exits" />
+          }
+          raw={result.customers}
+          testId="stage-flow-customers"
+        />
+        <Stat label={t("totals.lapses")} value={f.number(lapses)} raw={lapses} testId="stage-flow-lapses" />
+        <Stat label={t("totals.exits")} value={f.number(exits)} raw={exits} testId="stage-flow-exits" />
       </SimpleGrid>
       <Card withBorder padding="md">
         <Text size="xs" c="dimmed" mb="xs">
@@ -272,19 +272,5 @@ function StageFlowResultView({
         </Table.ScrollContainer>
       </Card>
     </Stack>
-  );
-}
-
-function Stat({ label, value, testId }: { label: string; value: number; testId: string }) {
-  const f = useFormat();
-  return (
-    <Card withBorder padding="sm">
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text fw={700} size="xl" data-testid={testId} data-value={value}>
-        {f.number(value)}
-      </Text>
-    </Card>
   );
 }

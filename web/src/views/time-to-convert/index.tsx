@@ -2,16 +2,14 @@
 // The two steps (`start`, `end`, JSON), the window and the period live in the URL.
 import { Button, Group, Paper, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import { IconArrowRight } from "@tabler/icons-react";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { TimeToConvertRequest, TimeToConvertResult } from "../../../../src/analytics/time-to-convert.js";
-import { api } from "../../api/client.js";
 import { useStats } from "../../api/shared.js";
 import { useUrlState } from "../../app/url-state.js";
 import { Chart, type ChartOption } from "../../components/Chart.js";
 import { CountButton } from "../../components/CountButton.js";
-import { useInsightCustomers } from "../../components/CustomerList.js";
+import { useInsight } from "../../components/CustomerList.js";
 import { FirstEvent } from "../../components/FirstEvent.js";
 import { PeriodInputs, PersonaSelect, StageSelect } from "../../components/filters.js";
 import { type StepDraft, StepEditor, stepDraft, stepOf, useStepLabel } from "../../components/StepPicker.js";
@@ -90,25 +88,41 @@ registerMessages(NS, {
   },
 });
 
+/** A headline figure: a duration (`seconds`, "" when there is none) or a count (`count`), and a note below. */
 function Figure({
   label,
   value,
   testId,
   seconds,
+  count,
+  note,
 }: {
   label: string;
-  value: string;
+  value: ReactNode;
   testId: string;
   seconds?: number | null;
+  count?: number;
+  note?: string;
 }) {
   return (
     <Paper withBorder p="sm" radius="md">
       <Text size="xs" c="dimmed">
         {label}
       </Text>
-      <Text fz={26} fw={700} data-testid={testId} data-seconds={seconds ?? ""}>
+      <Text
+        fz={26}
+        fw={700}
+        data-testid={testId}
+        data-seconds={seconds === undefined ? undefined : (seconds ?? "")}
+        data-value={count}
+      >
         {value}
       </Text>
+      {note && (
+        <Text size="xs" c="dimmed">
+          {note}
+        </Text>
+      )}
     </Paper>
   );
 }
@@ -177,38 +191,36 @@ function Results({
   return (
     <Stack gap="md" data-testid="ttc-result">
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }}>
-        <Paper withBorder p="sm" radius="md">
-          <Text size="xs" c="dimmed">
-            {t("entered")}
-          </Text>
-          <Text fz={26} fw={700} data-testid="ttc-entered" data-value={result.entered}>
+        <Figure
+          label={t("entered")}
+          value={
             <CountButton
               value={result.entered}
               label={t("open.entered")}
               onClick={() => open({ outcome: "entered" }, t("open.entered"))}
               testId="ttc-entered-open"
             />
-          </Text>
-        </Paper>
-        <Paper withBorder p="sm" radius="md">
-          <Text size="xs" c="dimmed">
-            {t("converted")}
-          </Text>
-          <Text fz={26} fw={700} data-testid="ttc-converted" data-value={result.converted}>
+          }
+          count={result.entered}
+          testId="ttc-entered"
+        />
+        <Figure
+          label={t("converted")}
+          value={
             <CountButton
               value={result.converted}
               label={t("open.converted")}
               onClick={() => open({ outcome: "converted" }, t("open.converted"))}
               testId="ttc-converted-open"
             />
-          </Text>
-          <Text size="xs" c="dimmed">
-            {t("conversion", {
-              share: format.percent(result.entered ? result.converted / result.entered : 0),
-              window: windowLabel(result.window),
-            })}
-          </Text>
-        </Paper>
+          }
+          count={result.converted}
+          testId="ttc-converted"
+          note={t("conversion", {
+            share: format.percent(result.entered ? result.converted / result.entered : 0),
+            window: windowLabel(result.window),
+          })}
+        />
         <Figure
           label={t("median")}
           value={seconds(result.medianSeconds) ?? "–"}
@@ -319,14 +331,11 @@ export default function TimeToConvertView() {
 
   const request: TimeToConvertRequest = timeToConvertRequestOf(state, start, end);
   const stats = useStats();
-  const result = useQuery({
-    queryKey: ["time-to-convert", request],
-    queryFn: ({ signal }) =>
-      api<TimeToConvertResult>("/api/insights/time-to-convert", { method: "POST", body: request, signal }),
-    enabled: stats.data !== undefined && stats.data.events > 0,
-    placeholderData: keepPreviousData,
-  });
-  const customers = useInsightCustomers("time-to-convert", request, result.isPlaceholderData);
+  const { query: result, customers } = useInsight<TimeToConvertResult>(
+    "time-to-convert",
+    request,
+    stats.data !== undefined && stats.data.events > 0,
+  );
   const stepLabel = useStepLabel();
 
   if (stats.data?.events === 0) return <FirstEvent />;
