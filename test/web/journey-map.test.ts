@@ -37,6 +37,9 @@ describe.runIf(browserAvailable)("journey map view", () => {
     expect(pains.length).toBeGreaterThan(0);
     expect(await page.getByTestId("jm-pain").count()).toBe(pains.length);
     expect(await page.getByTestId("jm-pain").first().textContent()).toContain(pains[0]!.title);
+    // A pain point is a friction of the finder: its link opens it in the frictions view.
+    const href = await page.getByTestId("jm-pain-open").first().getAttribute("href");
+    expect(new URLSearchParams(href!.split("?")[1]).get("id")).toBe(pains[0]!.id);
     await page.getByTestId("jm-map-base-emotion").locator("svg").waitFor();
     await d.screenshot("journey-map-all");
 
@@ -83,7 +86,7 @@ describe.runIf(browserAvailable)("journey map view", () => {
       { audience: "stage:purchase:reached", value: purchase.reached },
       { audience: "stage:purchase:dropped", value: purchase.dropped! },
       { audience: `touchpoint:${tp.id}:reach`, value: tp.reach },
-      { audience: `pain:${pain.kind}:${pain.touchpoint.id}`, value: pain.customers },
+      { audience: `pain:${pain.id}`, value: pain.customers },
       { audience: "cohort", value: map.customers },
     ];
     for (const c of cases) {
