@@ -4,20 +4,10 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { cliActor } from "../audit/log.js";
-import { CredentialVerifier } from "../auth/credentials.js";
-import { systemClock } from "../clock.js";
 import type { Config } from "../config.js";
-import { IdentifierRules } from "../identity/identifiers.js";
-import { seedJourneyDefaults } from "../journey/definitions.js";
-import { JourneyRefresher } from "../journey/refresh.js";
-import { LiveFeed } from "../live/feed.js";
-import { openIngest } from "../loader/pipeline.js";
-import { createLogger } from "../logger.js";
-import { Tombstones } from "../privacy/tombstones.js";
-import type { AppContext } from "../server/context.js";
+import { type AppContext, COMMAND_CONTEXT, openAppContext } from "../server/context.js";
 import { CLI_USER_HEADER } from "../server/permissions.js";
 import { type RuntimeInfo, runtimeFileOf } from "../server/runtime.js";
-import { openStore } from "../store/database.js";
 import { CliError } from "./output.js";
 
 function runningServer(config: Config): RuntimeInfo | undefined {
@@ -86,42 +76,12 @@ export function callApi<T>(server: RuntimeInfo, req: ApiRequest): Promise<T> {
 
 /** Opens the database file for a command that runs without a server; closes it afterwards. */
 export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const opened = await openStore(config.databasePath, {
-    readers: 2,
-    checkpointThresholdMb: config.checkpointThresholdMb,
-    memoryLimitMb: config.memoryLimitMb,
-  });
+  const opened = await openAppContext(config, COMMAND_CONTEXT);
   if (!opened.ok) throw new CliError(opened.error);
-  const store = opened.value;
-  const log = createLogger({ logLevel: "warn" });
-  const tombstones = await Tombstones.load(store);
-  // Replays what the ingest log still holds (a server stopped before storing it), so the command sees it.
-  const live = new LiveFeed(config.live, systemClock);
-  const ingest = await openIngest(store, config, log);
-  const writer = ingest.writer;
-  writer.suppression = tombstones;
-  await seedJourneyDefaults(store);
-  const ctx: AppContext = {
-    config,
-    store,
-    writer,
-    rules: new IdentifierRules(config.identity),
-    journey: new JourneyRefresher(store, log),
-    // Nothing streams from a command: the feed is there for the context's shape and stays empty.
-    live,
-    tombstones,
-    writeKeys: new CredentialVerifier(store, "write_key"),
-    apiTokens: new CredentialVerifier(store, "api_token"),
-    log,
-    clock: systemClock,
-  };
   try {
-    return await fn(ctx);
+    return await fn(opened.value.ctx);
   } finally {
-    live.close();
-    await ingest.close();
-    await tombstones.flush();
-    await store.close();
+    await opened.value.close();
   }
 }
 
