@@ -3,12 +3,24 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import type { Command } from "commander";
 import { cliActor } from "../audit/log.js";
 import type { Config } from "../config.js";
 import { type AppContext, COMMAND_CONTEXT, openAppContext } from "../server/context.js";
+import {
+  asSent,
+  type Caller,
+  checkRequest,
+  type Operation,
+  type OperationRequest,
+  pathOf,
+  type RequestInput,
+} from "../server/operation.js";
 import { CLI_USER_HEADER } from "../server/permissions.js";
 import { type RuntimeInfo, runtimeFileOf } from "../server/runtime.js";
-import { CliError } from "./output.js";
+import { orFail, withQuery } from "./input.js";
+import { configFrom, type GlobalOptions } from "./options.js";
+import { CliError, emit, fail } from "./output.js";
 
 function runningServer(config: Config): RuntimeInfo | undefined {
   const file = runtimeFileOf(path.resolve(config.databasePath));
@@ -82,6 +94,48 @@ export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) =>
     return await fn(opened.value.ctx);
   } finally {
     await opened.value.close();
+  }
+}
+
+/** Who runs an operation on the file: the CLI's operating-system user, who owns the file and may do all. */
+const commandCaller = (): Caller => ({ actor: cliActor(), may: () => true });
+
+/**
+ * Performs an operation of the table (src/server/operations.ts): through the running server's API (its
+ * method and path, the parameters filled in, the query and the body), or, with no server, on the file:
+ * checked as the server checks it, run, and shaped as the server sends it. Both give the same JSON.
+ */
+export async function perform<Req extends OperationRequest, Res>(
+  config: Config,
+  op: Operation<Req, Res>,
+  req: RequestInput<Req>,
+): Promise<Res> {
+  const given = req as Partial<OperationRequest>;
+  const server = runningServer(config);
+  if (server)
+    return callApi<Res>(server, {
+      method: op.method,
+      path: withQuery(pathOf(op, given.params), (given.query ?? {}) as Record<string, unknown>),
+      body: given.body,
+    });
+  const checked = checkRequest(op, req);
+  if (!checked.ok) throw new CliError(checked.error.message);
+  return withLocalStore(config, async (ctx) =>
+    asSent(op, orFail(await op.run(ctx, checked.value, commandCaller()))),
+  );
+}
+
+/** A command's action: `work` (from the flags to an answer) and the answer printed; a failure is printed once. */
+export async function act<T>(
+  cmd: Command,
+  work: (config: Config) => Promise<T>,
+  render: (answer: T) => string,
+): Promise<void> {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  try {
+    emit(g, await work(configFrom(g)), render);
+  } catch (e) {
+    fail(g, e);
   }
 }
 

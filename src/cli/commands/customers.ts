@@ -5,11 +5,11 @@ import { type CustomerProfile, getCustomer } from "../../customers/profile.js";
 import { searchCustomers } from "../../customers/search.js";
 import { getTimeline, type TimelinePage } from "../../customers/timeline.js";
 import { getStats, type StoreStats } from "../../store/stats.js";
-import { showCustomersBehind } from "../customers-behind.js";
+import { customersBehind, renderCustomersBehind } from "../customers-behind.js";
 import { readJsonFile } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail, table } from "../output.js";
-import { viaServerOr } from "../target.js";
+import { act, viaServerOr } from "../target.js";
 import { customerPrivacyCommands } from "./privacy.js";
 
 function showProfile(p: CustomerProfile & { timeline?: TimelinePage }): string {
@@ -93,14 +93,10 @@ Examples:
   $ itinera customers behind retention --file retention.json --cell '{"cohort": "2026-05-04T00:00:00.000Z", "period": 1}'
   $ itinera customers behind stage-flow --file flow.json --cell '{"source": "purchase", "target": "(exit)"}' --json`,
     )
-    .action(
-      async (
-        kind: string,
-        o: { file: string; cell: string; limit?: string; after?: string },
-        cmd: Command,
-      ) => {
-        const g = cmd.optsWithGlobals<GlobalOptions>();
-        try {
+    .action((kind: string, o: { file: string; cell: string; limit?: string; after?: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
           const insight = insightOf(kind);
           if (!insight)
             throw new CliError(
@@ -113,16 +109,15 @@ Examples:
           } catch (e) {
             throw new CliError(`--cell is not JSON: ${(e as Error).message}`, 2);
           }
-          await showCustomersBehind(g, insight, {
+          return customersBehind(config, insight, {
             request: readJsonFile("--file", o.file),
             cell,
             limit: positiveInt("--limit", o.limit, 50),
             ...(o.after ? { after: positiveInt("--after", o.after, 1) } : {}),
           });
-        } catch (e) {
-          fail(g, e);
-        }
-      },
+        },
+        renderCustomersBehind,
+      ),
     );
   customers
     .command("search <query>")
