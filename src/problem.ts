@@ -8,9 +8,19 @@ export interface Problem {
   message: string;
   /** For an invalid input: the JSON pointer of the field at fault, as in the error envelope. */
   path?: string;
+  /** A finer code for the error envelope than the kind's own (e.g. customer_not_found), kept for clients. */
+  reason?: string;
 }
 
-export const invalid = (message: string, path?: string) =>
-  err<Problem>(path === undefined ? { code: "invalid", message } : { code: "invalid", message, path });
-export const notFound = (message: string) => err<Problem>({ code: "not_found", message });
+export const invalid = (message: string, path?: string, reason?: string) =>
+  err<Problem>({
+    code: "invalid",
+    message,
+    ...(path === undefined ? {} : { path }),
+    ...(reason === undefined ? {} : { reason }),
+  });
+export const notFound = (message: string, reason?: string) =>
+  err<Problem>(
+    reason === undefined ? { code: "not_found", message } : { code: "not_found", message, reason },
+  );
 export const conflict = (message: string) => err<Problem>({ code: "conflict", message });

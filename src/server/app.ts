@@ -16,16 +16,13 @@ import { installErrorHandlers } from "./errors.js";
 import { registerOperations } from "./operations.js";
 import { enforceAccess } from "./permissions.js";
 import { accountRoutes } from "./routes/accounts.js";
-import { auditRoutes } from "./routes/audit.js";
 import { credentialRoutes } from "./routes/credentials.js";
-import { customerRoutes } from "./routes/customers.js";
 import { eventRoutes } from "./routes/events.js";
 import { importRoutes } from "./routes/imports.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { journeyRoutes } from "./routes/journey.js";
 import { liveRoutes } from "./routes/live.js";
 import { privacyRoutes } from "./routes/privacy.js";
-import { statsRoutes } from "./routes/stats.js";
 import { requestValidators } from "./validators.js";
 import { edgeOptions, installWebSafety } from "./web-safety.js";
 
@@ -115,11 +112,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
 
   ingestRoutes(app, ctx);
   accountRoutes(app, ctx);
-  auditRoutes(app, ctx);
-  customerRoutes(app, ctx);
   privacyRoutes(app, ctx);
   credentialRoutes(app, ctx);
-  statsRoutes(app, ctx);
   importRoutes(app, ctx);
   registerOperations(app, ctx);
   journeyRoutes(app, ctx);

@@ -107,7 +107,7 @@ export function unwrapProblem<T>(r: Result<T, Problem>): T {
   const status = { not_found: 404, conflict: 409, invalid: 400 }[r.error.code];
   throw new HttpError(
     status,
-    r.error.code === "invalid" ? "invalid_request" : r.error.code,
+    r.error.reason ?? (r.error.code === "invalid" ? "invalid_request" : r.error.code),
     r.error.message,
     r.error.path,
   );

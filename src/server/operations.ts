@@ -7,6 +7,8 @@ import type { App } from "./app.js";
 import type { AppContext } from "./context.js";
 import { errorResponses, unwrapProblem } from "./errors.js";
 import type { AnyOperation, Caller } from "./operation.js";
+import { auditOperations } from "./operations/audit.js";
+import { customerOperations } from "./operations/customers.js";
 import { frictionOperations } from "./operations/frictions.js";
 import { insightOperations } from "./operations/insights.js";
 import { journeyOperations } from "./operations/journey.js";
@@ -24,6 +26,8 @@ export const OPERATIONS: readonly AnyOperation[] = [
   ...personaOperations,
   ...viewOperations,
   ...boardOperations,
+  ...customerOperations,
+  ...auditOperations,
 ];
 
 export function registerOperations(app: App, ctx: AppContext): void {

@@ -13,8 +13,8 @@ import { StringEnum } from "../../typebox.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses, HttpError } from "../errors.js";
+import { CustomerId } from "../operations/customers.js";
 import { actorOf } from "../permissions.js";
-import { CustomerId } from "./customers.js";
 
 const security = [{ bearerAuth: [] }];
 const Counts = Type.Record(Type.String(), Type.Integer());
