@@ -36,22 +36,6 @@ const NOT_IN_TABLE: Record<string, string> = {
   "GET /api/events/fields": "not converted yet",
   "GET /api/events/names": "not converted yet",
   "GET /api/events/properties": "not converted yet",
-  "GET /api/accounts": "not converted yet",
-  "POST /api/accounts": "not converted yet",
-  "PATCH /api/accounts/{id}": "not converted yet",
-  "DELETE /api/accounts/{id}": "not converted yet",
-  "POST /api/accounts/{id}/password": "not converted yet",
-  "DELETE /api/customers/{id}": "not converted yet",
-  "POST /api/customers/erase": "not converted yet",
-  "POST /api/customers/{id}/undelete": "not converted yet",
-  "GET /api/tombstones": "not converted yet",
-  "POST /api/privacy/retention": "not converted yet",
-  "POST /api/keys": "not converted yet",
-  "GET /api/keys": "not converted yet",
-  "DELETE /api/keys/{id}": "not converted yet",
-  "POST /api/tokens": "not converted yet",
-  "GET /api/tokens": "not converted yet",
-  "DELETE /api/tokens/{id}": "not converted yet",
 };
 
 const openapiPath = (p: string) => p.replace(/:(\w+)/g, "{$1}");

@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { cliActor } from "../audit/log.js";
 import type { Config } from "../config.js";
+import { ok } from "../result.js";
 import { type AppContext, COMMAND_CONTEXT, openAppContext } from "../server/context.js";
 import {
   asSent,
@@ -98,7 +99,11 @@ export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) =>
 }
 
 /** Who runs an operation on the file: the CLI's operating-system user, who owns the file and may do all. */
-const commandCaller = (): Caller => ({ actor: cliActor(), may: () => true });
+const commandCaller = (): Caller => ({
+  actor: cliActor(),
+  may: () => true,
+  mayGrant: async () => ok(undefined),
+});
 
 /**
  * Performs an operation of the table (src/server/operations.ts): through the running server's API (its

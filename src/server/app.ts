@@ -16,7 +16,6 @@ import { installErrorHandlers } from "./errors.js";
 import { registerOperations } from "./operations.js";
 import { enforceAccess } from "./permissions.js";
 import { accountRoutes } from "./routes/accounts.js";
-import { credentialRoutes } from "./routes/credentials.js";
 import { eventRoutes } from "./routes/events.js";
 import { importRoutes } from "./routes/imports.js";
 import { ingestRoutes } from "./routes/ingest.js";
@@ -113,7 +112,6 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   ingestRoutes(app, ctx);
   accountRoutes(app, ctx);
   privacyRoutes(app, ctx);
-  credentialRoutes(app, ctx);
   importRoutes(app, ctx);
   registerOperations(app, ctx);
   journeyRoutes(app, ctx);

@@ -6,7 +6,7 @@ import type { Static, TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { Ajv, ValidateFunction } from "ajv";
 import type { Actor } from "../audit/log.js";
-import type { Permission } from "../auth/roles.js";
+import type { Permission, Role } from "../auth/roles.js";
 import { invalid, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import type { AppContext } from "./context.js";
@@ -18,7 +18,11 @@ export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 /** Who asks: the audit trail's actor, and what the caller's role allows (masking, granting roles). */
 export interface Caller {
   actor: Actor;
+  /** The account of a person signed in to the dashboard; none for a token or a command on the file. */
+  account?: string;
   may(permission: Permission): boolean;
+  /** Refuses (and audits the attempt) to hand out a role with rights the caller does not have itself. */
+  mayGrant(role: Role): Promise<Result<void, Problem>>;
 }
 
 /** A request as `run` receives it: path parameters, query and body, each checked against its schema. */

@@ -6,16 +6,19 @@ import type { FastifyReply } from "fastify";
 import type { App } from "./app.js";
 import type { AppContext } from "./context.js";
 import { errorResponses, unwrapProblem } from "./errors.js";
-import type { AnyOperation, Caller } from "./operation.js";
+import type { AnyOperation } from "./operation.js";
+import { accountOperations } from "./operations/accounts.js";
 import { auditOperations } from "./operations/audit.js";
+import { credentialOperations } from "./operations/credentials.js";
 import { customerOperations } from "./operations/customers.js";
 import { frictionOperations } from "./operations/frictions.js";
 import { insightOperations } from "./operations/insights.js";
 import { journeyOperations } from "./operations/journey.js";
 import { personaOperations } from "./operations/personas.js";
+import { privacyOperations } from "./operations/privacy.js";
 import { boardOperations, viewOperations } from "./operations/saved.js";
 import { touchpointOperations } from "./operations/touchpoints.js";
-import { actorOf, may } from "./permissions.js";
+import { callerOf } from "./permissions.js";
 import { limitAnalysis } from "./routes/analysis-limit.js";
 
 export const OPERATIONS: readonly AnyOperation[] = [
@@ -28,6 +31,9 @@ export const OPERATIONS: readonly AnyOperation[] = [
   ...boardOperations,
   ...customerOperations,
   ...auditOperations,
+  ...credentialOperations,
+  ...accountOperations,
+  ...privacyOperations,
 ];
 
 export function registerOperations(app: App, ctx: AppContext): void {
@@ -56,7 +62,7 @@ function registerOperation(app: App, ctx: AppContext, op: AnyOperation): void {
       response: { [status]: op.response, ...errorResponses },
     },
     handler: async (req, reply) => {
-      const caller: Caller = { actor: actorOf(req), may: (p) => may(req, p) };
+      const caller = callerOf(req, ctx.store);
       const run = () => op.run(ctx, { params: req.params, query: req.query, body: req.body }, caller);
       const value = unwrapProblem(op.analysis ? await limitAnalysis(ctx.config, reply, run) : await run());
       if (op.changesJourney)
