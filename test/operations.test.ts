@@ -10,9 +10,9 @@ import { ensureBuilt, killAll, runCli, runCliJson } from "./helpers/cli.js";
 import { startTestServer, type TestServer, tempDir } from "./helpers/server.js";
 
 /**
- * Documented routes that are not entries of the table, and why. Collection, streams, downloads and
- * sign-in cannot be one entry: their request is not the product API's, their answer is not a document of
- * a schema, or they set cookies. The others are not converted yet (see the README's architecture).
+ * Documented routes that are not entries of the table, and why: collection, streams, downloads and
+ * sign-in cannot be one entry (their request is not the product API's, their answer is not a document of
+ * a schema, or they set cookies).
  */
 const NOT_IN_TABLE: Record<string, string> = {
   "GET /healthz": "liveness, outside /api",
@@ -25,17 +25,12 @@ const NOT_IN_TABLE: Record<string, string> = {
   "POST /v1/alias": "collection",
   "GET /api/journey-map/export": "a file download (CSV or JSON under a file name)",
   "GET /api/live/events": "server-sent events",
-  "POST /api/imports": "a streamed upload with progress",
+  "POST /api/imports": "an import: on the file, the command shows progress, which one answer cannot carry",
   "GET /api/customers/{id}/export": "JSON or streamed JSONL",
   "POST /api/auth/login": "sign-in: sets the session cookie",
   "POST /api/auth/logout": "sign-out: clears the session cookie",
   "GET /api/auth/session": "the session of the cookie",
   "GET /api/auth/me": "the signed-in account",
-  // Not converted yet: no CLI command, or a CLI command that still calls viaServerOr.
-  "GET /api/live/status": "not converted yet",
-  "GET /api/events/fields": "not converted yet",
-  "GET /api/events/names": "not converted yet",
-  "GET /api/events/properties": "not converted yet",
 };
 
 const openapiPath = (p: string) => p.replace(/:(\w+)/g, "{$1}");

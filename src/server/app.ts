@@ -16,7 +16,6 @@ import { installErrorHandlers } from "./errors.js";
 import { registerOperations } from "./operations.js";
 import { enforceAccess } from "./permissions.js";
 import { accountRoutes } from "./routes/accounts.js";
-import { eventRoutes } from "./routes/events.js";
 import { importRoutes } from "./routes/imports.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { journeyRoutes } from "./routes/journey.js";
@@ -115,7 +114,6 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   importRoutes(app, ctx);
   registerOperations(app, ctx);
   journeyRoutes(app, ctx);
-  eventRoutes(app, ctx);
   liveRoutes(app, ctx);
   return app;
 }

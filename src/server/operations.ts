@@ -11,9 +11,11 @@ import { accountOperations } from "./operations/accounts.js";
 import { auditOperations } from "./operations/audit.js";
 import { credentialOperations } from "./operations/credentials.js";
 import { customerOperations } from "./operations/customers.js";
+import { eventOperations } from "./operations/events.js";
 import { frictionOperations } from "./operations/frictions.js";
 import { insightOperations } from "./operations/insights.js";
 import { journeyOperations } from "./operations/journey.js";
+import { liveOperations } from "./operations/live.js";
 import { personaOperations } from "./operations/personas.js";
 import { privacyOperations } from "./operations/privacy.js";
 import { boardOperations, viewOperations } from "./operations/saved.js";
@@ -34,6 +36,8 @@ export const OPERATIONS: readonly AnyOperation[] = [
   ...credentialOperations,
   ...accountOperations,
   ...privacyOperations,
+  ...eventOperations,
+  ...liveOperations,
 ];
 
 export function registerOperations(app: App, ctx: AppContext): void {
