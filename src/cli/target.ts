@@ -144,7 +144,10 @@ export async function act<T>(
   }
 }
 
-/** Runs via the server's API when one is running, else locally; both produce the same JSON shape. */
+/**
+ * Runs via the server's API when one is running, else locally, for what is not an operation of the table
+ * (an import with progress, a customer's export); the caller keeps both sides the same.
+ */
 export async function viaServerOr<T>(
   config: Config,
   req: ApiRequest,
