@@ -155,8 +155,8 @@ export const refreshOperation = operation({
   id: "journey.refresh",
   method: "POST",
   path: "/api/journey/refresh",
-  // A full refresh of a large store can outlast the connection timeout.
   access: "journey.edit",
+  // A full refresh of a large store can outlast the connection timeout.
   longRunning: true,
   summary: "Bring the journey tables up to date now and say what was done",
   tags,
