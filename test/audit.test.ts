@@ -10,8 +10,7 @@ import type { AuditPage, AuditRecord } from "../src/audit/log.js";
 import type { JourneyModel } from "../src/journey/model.js";
 import type { Persona } from "../src/journey/personas.js";
 import type { Touchpoint } from "../src/journey/touchpoints.js";
-import { HttpError } from "../src/server/errors.js";
-import { authenticate, canGrantRole } from "../src/server/permissions.js";
+import { authenticate, mayGrantRole } from "../src/server/permissions.js";
 import { ensureBuilt, runCli, runCliJson } from "./helpers/cli.js";
 import { type ErrorReply, startTestServer, type TestServer, tempDir, uid } from "./helpers/server.js";
 
@@ -249,9 +248,11 @@ describe("accounts", () => {
     } as unknown as FastifyRequest;
     const analyst = await authenticate(req, server.running.ctx.apiTokens, server.running.ctx.store);
     const denied = await oneEntry(async () => {
-      const refusal = await canGrantRole(req, "admin", server.running.ctx.store).catch((e: unknown) => e);
-      expect(refusal).toBeInstanceOf(HttpError);
-      expect((refusal as HttpError).code).toBe("role_exceeds_caller");
+      const refusal = await mayGrantRole(req, "admin", server.running.ctx.store);
+      expect(refusal).toMatchObject({
+        ok: false,
+        error: { code: "forbidden", reason: "role_exceeds_caller" },
+      });
     });
     expect(denied).toMatchObject({
       actor: { kind: "token", id: analyst.id, name: analyst.name },
@@ -260,7 +261,7 @@ describe("accounts", () => {
       detail: { reason: "role_exceeds_caller", role: "admin", callerRole: "analyst" },
     });
     // Within its rights, nothing is recorded.
-    expect(await entriesOf(() => canGrantRole(req, "viewer", server.running.ctx.store))).toEqual([]);
+    expect(await entriesOf(() => mayGrantRole(req, "viewer", server.running.ctx.store))).toEqual([]);
   });
 });
 

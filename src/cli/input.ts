@@ -61,10 +61,13 @@ export function isoFlag(name: string, raw: string | undefined): string | undefin
   return d.toISOString();
 }
 
-/** An API path with its query string; undefined values are left out, the rest URL-encoded. */
-export function withQuery(path: string, query: Record<string, string | number | undefined>): string {
+/** An API path with its query string; undefined values are left out, a list repeats its name. */
+export function withQuery(path: string, query: Record<string, unknown>): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+  for (const [k, v] of Object.entries(query)) {
+    if (Array.isArray(v)) for (const item of v) params.append(k, String(item));
+    else if (v !== undefined) params.set(k, String(v));
+  }
   const s = params.toString();
   return s ? `${path}?${s}` : path;
 }

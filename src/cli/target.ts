@@ -3,22 +3,25 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import type { Command } from "commander";
 import { cliActor } from "../audit/log.js";
-import { CredentialVerifier } from "../auth/credentials.js";
-import { systemClock } from "../clock.js";
 import type { Config } from "../config.js";
-import { IdentifierRules } from "../identity/identifiers.js";
-import { seedJourneyDefaults } from "../journey/definitions.js";
-import { JourneyRefresher } from "../journey/refresh.js";
-import { LiveFeed } from "../live/feed.js";
-import { openIngest } from "../loader/pipeline.js";
-import { createLogger } from "../logger.js";
-import { Tombstones } from "../privacy/tombstones.js";
-import type { AppContext } from "../server/context.js";
+import { ok } from "../result.js";
+import { type AppContext, COMMAND_CONTEXT, openAppContext } from "../server/context.js";
+import {
+  asSent,
+  type Caller,
+  checkRequest,
+  type Operation,
+  type OperationRequest,
+  pathOf,
+  type RequestInput,
+} from "../server/operation.js";
 import { CLI_USER_HEADER } from "../server/permissions.js";
 import { type RuntimeInfo, runtimeFileOf } from "../server/runtime.js";
-import { openStore } from "../store/database.js";
-import { CliError } from "./output.js";
+import { orFail, withQuery } from "./input.js";
+import { configFrom, type GlobalOptions } from "./options.js";
+import { CliError, emit, fail } from "./output.js";
 
 function runningServer(config: Config): RuntimeInfo | undefined {
   const file = runtimeFileOf(path.resolve(config.databasePath));
@@ -86,46 +89,65 @@ export function callApi<T>(server: RuntimeInfo, req: ApiRequest): Promise<T> {
 
 /** Opens the database file for a command that runs without a server; closes it afterwards. */
 export async function withLocalStore<T>(config: Config, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const opened = await openStore(config.databasePath, {
-    readers: 2,
-    checkpointThresholdMb: config.checkpointThresholdMb,
-    memoryLimitMb: config.memoryLimitMb,
-  });
+  const opened = await openAppContext(config, COMMAND_CONTEXT);
   if (!opened.ok) throw new CliError(opened.error);
-  const store = opened.value;
-  const log = createLogger({ logLevel: "warn" });
-  const tombstones = await Tombstones.load(store);
-  // Replays what the ingest log still holds (a server stopped before storing it), so the command sees it.
-  const live = new LiveFeed(config.live, systemClock);
-  const ingest = await openIngest(store, config, log);
-  const writer = ingest.writer;
-  writer.suppression = tombstones;
-  await seedJourneyDefaults(store);
-  const ctx: AppContext = {
-    config,
-    store,
-    writer,
-    rules: new IdentifierRules(config.identity),
-    journey: new JourneyRefresher(store, log),
-    // Nothing streams from a command: the feed is there for the context's shape and stays empty.
-    live,
-    tombstones,
-    writeKeys: new CredentialVerifier(store, "write_key"),
-    apiTokens: new CredentialVerifier(store, "api_token"),
-    log,
-    clock: systemClock,
-  };
   try {
-    return await fn(ctx);
+    return await fn(opened.value.ctx);
   } finally {
-    live.close();
-    await ingest.close();
-    await tombstones.flush();
-    await store.close();
+    await opened.value.close();
   }
 }
 
-/** Runs via the server's API when one is running, else locally; both produce the same JSON shape. */
+/** Who runs an operation on the file: the CLI's operating-system user, who owns the file and may do all. */
+const commandCaller = (): Caller => ({
+  actor: cliActor(),
+  may: () => true,
+  mayGrant: async () => ok(undefined),
+});
+
+/**
+ * Performs an operation of the table (src/server/operations.ts): through the running server's API (its
+ * method and path, the parameters filled in, the query and the body), or, with no server, on the file:
+ * checked as the server checks it, run, and shaped as the server sends it. Both give the same JSON.
+ */
+export async function perform<Req extends OperationRequest, Res>(
+  config: Config,
+  op: Operation<Req, Res>,
+  req: RequestInput<Req>,
+): Promise<Res> {
+  const given = req as Partial<OperationRequest>;
+  const server = runningServer(config);
+  if (server)
+    return callApi<Res>(server, {
+      method: op.method,
+      path: withQuery(pathOf(op, given.params), (given.query ?? {}) as Record<string, unknown>),
+      body: given.body,
+    });
+  const checked = checkRequest(op, req);
+  if (!checked.ok) throw new CliError(checked.error.message);
+  return withLocalStore(config, async (ctx) =>
+    asSent(op, orFail(await op.run(ctx, checked.value, commandCaller()))),
+  );
+}
+
+/** A command's action: `work` (from the flags to an answer) and the answer printed; a failure is printed once. */
+export async function act<T>(
+  cmd: Command,
+  work: (config: Config) => Promise<T>,
+  render: (answer: T) => string,
+): Promise<void> {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  try {
+    emit(g, await work(configFrom(g)), render);
+  } catch (e) {
+    fail(g, e);
+  }
+}
+
+/**
+ * Runs via the server's API when one is running, else locally, for what is not an operation of the table
+ * (an import with progress, a customer's export); the caller keeps both sides the same.
+ */
 export async function viaServerOr<T>(
   config: Config,
   req: ApiRequest,

@@ -2,8 +2,6 @@
 // generated from the same schemas that validate requests, one error envelope everywhere.
 import swagger from "@fastify/swagger";
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { Ajv } from "ajv";
-import formats from "ajv-formats";
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -15,24 +13,15 @@ import { installBodyDecoding } from "./body.js";
 import type { AppContext } from "./context.js";
 import { serveDashboard } from "./dashboard.js";
 import { installErrorHandlers } from "./errors.js";
+import { registerOperations } from "./operations.js";
 import { enforceAccess } from "./permissions.js";
 import { accountRoutes } from "./routes/accounts.js";
-import { auditRoutes } from "./routes/audit.js";
-import { boardRoutes } from "./routes/boards.js";
-import { credentialRoutes } from "./routes/credentials.js";
-import { customerRoutes } from "./routes/customers.js";
-import { eventRoutes } from "./routes/events.js";
-import { frictionRoutes } from "./routes/frictions.js";
 import { importRoutes } from "./routes/imports.js";
 import { ingestRoutes } from "./routes/ingest.js";
-import { insightRoutes } from "./routes/insights.js";
 import { journeyRoutes } from "./routes/journey.js";
 import { liveRoutes } from "./routes/live.js";
-import { personaRoutes } from "./routes/personas.js";
 import { privacyRoutes } from "./routes/privacy.js";
-import { statsRoutes } from "./routes/stats.js";
-import { touchpointRoutes } from "./routes/touchpoints.js";
-import { viewRoutes } from "./routes/views.js";
+import { requestValidators } from "./validators.js";
 import { edgeOptions, installWebSafety } from "./web-safety.js";
 
 export type App = FastifyInstance<
@@ -43,19 +32,6 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-function validators(options: { coerceTypes: "array" | false }): Ajv {
-  const ajv = new Ajv({
-    ...options,
-    removeAdditional: false,
-    useDefaults: true,
-    allErrors: false,
-    strict: false,
-  });
-  // ajv-formats is CommonJS: its function is the default export's default.
-  (formats as unknown as { default: (a: Ajv) => void }).default(ajv);
-  return ajv;
-}
-
 export async function buildApp(ctx: AppContext): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.log,
@@ -64,10 +40,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     // One line per request would cost more than the ingest itself at 50k events/s.
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
-  // Query strings are text and need coercing, and Segment clients send ids as numbers; but product-API
-  // bodies are typed JSON, where coercion inside a union would turn a rule's 4 into "4".
-  const coercing = validators({ coerceTypes: "array" });
-  const strict = validators({ coerceTypes: false });
+  const { coercing, strict } = requestValidators();
   app.setValidatorCompiler(({ schema, httpPart, url }) =>
     httpPart === "body" && url.startsWith("/api/") ? strict.compile(schema) : coercing.compile(schema),
   );
@@ -137,20 +110,10 @@ export async function buildApp(ctx: AppContext): Promise<App> {
 
   ingestRoutes(app, ctx);
   accountRoutes(app, ctx);
-  auditRoutes(app, ctx);
-  customerRoutes(app, ctx);
   privacyRoutes(app, ctx);
-  credentialRoutes(app, ctx);
-  statsRoutes(app, ctx);
   importRoutes(app, ctx);
+  registerOperations(app, ctx);
   journeyRoutes(app, ctx);
-  touchpointRoutes(app, ctx);
-  personaRoutes(app, ctx);
-  frictionRoutes(app, ctx);
-  insightRoutes(app, ctx);
-  eventRoutes(app, ctx);
-  viewRoutes(app, ctx);
-  boardRoutes(app, ctx);
   liveRoutes(app, ctx);
   return app;
 }

@@ -104,10 +104,10 @@ export function installErrorHandlers(
 /** An expected failure of a domain operation (not found, conflict, invalid) as the HTTP error it is. */
 export function unwrapProblem<T>(r: Result<T, Problem>): T {
   if (r.ok) return r.value;
-  const status = { not_found: 404, conflict: 409, invalid: 400 }[r.error.code];
+  const status = { not_found: 404, conflict: 409, invalid: 400, forbidden: 403 }[r.error.code];
   throw new HttpError(
     status,
-    r.error.code === "invalid" ? "invalid_request" : r.error.code,
+    r.error.reason ?? (r.error.code === "invalid" ? "invalid_request" : r.error.code),
     r.error.message,
     r.error.path,
   );

@@ -9,8 +9,11 @@ import type { CredentialVerifier } from "../auth/credentials.js";
 import { maskPersonal } from "../auth/masking.js";
 import { canGrant, hasPermission, type Permission, type Role } from "../auth/roles.js";
 import { type Clock, systemClock } from "../clock.js";
+import { forbidden, type Problem } from "../problem.js";
+import { ok, type Result } from "../result.js";
 import type { Store } from "../store/database.js";
 import { HttpError } from "./errors.js";
+import type { Caller } from "./operation.js";
 
 /** What a route needs: nothing, a write key, or a permission. */
 export type Access = "public" | "collect" | Permission;
@@ -143,20 +146,34 @@ export function may(req: FastifyRequest, permission: Permission): boolean {
  * Refuses to hand out (or act on an account with) a role with rights the caller does not have itself. The
  * attempt is audited as `access.denied`: someone tried to gain rights they lack.
  */
-export async function canGrantRole(req: FastifyRequest, role: Role, store: Store): Promise<void> {
+export async function mayGrantRole(
+  req: FastifyRequest,
+  role: Role,
+  store: Store,
+): Promise<Result<void, Problem>> {
   const p = principals.get(req);
-  if (p && canGrant(p.role, role)) return;
+  if (p && canGrant(p.role, role)) return ok(undefined);
   await recordAudit(store, {
     actor: actorOf(req),
     action: "access.denied",
     target: `${req.method} ${req.routeOptions.url ?? req.url}`,
     detail: { reason: "role_exceeds_caller", role, callerRole: p?.role ?? null },
   });
-  throw new HttpError(
-    403,
-    "role_exceeds_caller",
+  return forbidden(
     `a ${p?.role ?? "caller"} cannot give the role ${role}: it has rights the caller does not have`,
+    "role_exceeds_caller",
   );
+}
+
+/** The caller of a request, as an operation of the table sees it (src/server/operation.ts). */
+export function callerOf(req: FastifyRequest, store: Store): Caller {
+  const p = principals.get(req);
+  return {
+    actor: actorOf(req),
+    ...(p?.kind === "account" ? { account: p.id } : {}),
+    may: (permission) => may(req, permission),
+    mayGrant: (role) => mayGrantRole(req, role, store),
+  };
 }
 
 function denied(principal: Principal, permission: Permission): HttpError {

@@ -4,25 +4,19 @@
 import fs from "node:fs";
 import { getOverview } from "../analytics/overview.js";
 import { createAccount } from "../auth/accounts.js";
-import { CredentialVerifier, createCredential, newSecret } from "../auth/credentials.js";
-import { type Clock, systemClock } from "../clock.js";
+import { createCredential, newSecret } from "../auth/credentials.js";
+import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import { compactSearchTerms } from "../customers/terms.js";
-import { IdentifierRules } from "../identity/identifiers.js";
-import { seedJourneyDefaults } from "../journey/definitions.js";
 import { buildJourneyMap } from "../journey/map/map.js";
-import { JourneyRefresher, type RefreshReport } from "../journey/refresh.js";
-import { LiveFeed } from "../live/feed.js";
+import type { RefreshReport } from "../journey/refresh.js";
 import { freshnessOf } from "../live/schema.js";
-import { openIngest } from "../loader/pipeline.js";
-import { createLogger, type DestinationStream } from "../logger.js";
-import { finishPendingErasure } from "../privacy/erase.js";
+import type { DestinationStream } from "../logger.js";
 import { applyRetention } from "../privacy/retention.js";
-import { Tombstones } from "../privacy/tombstones.js";
 import { err, ok, type Result } from "../result.js";
-import { openStore, unstoppable } from "../store/database.js";
+import { unstoppable } from "../store/database.js";
 import { buildApp } from "./app.js";
-import type { AppContext } from "./context.js";
+import { type AppContext, openAppContext } from "./context.js";
 
 export interface RuntimeInfo {
   pid: number;
@@ -55,40 +49,15 @@ export async function startServer(
   config: Config,
   opts: StartOptions = {},
 ): Promise<Result<RunningServer, string>> {
-  const log = createLogger(config, opts.logTo);
-  const opened = await openStore(config.databasePath, {
-    checkpointThresholdMb: config.checkpointThresholdMb,
-    memoryLimitMb: config.memoryLimitMb,
+  const opened = await openAppContext(config, {
+    logTo: opts.logTo,
+    clock: opts.clock,
+    streamsLive: true,
+    finishErasure: true,
   });
   if (!opened.ok) return opened;
-  const store = opened.value;
-  // An erasure whose compaction a crash interrupted: its bytes may still be in the file.
-  if (await finishPendingErasure(store)) log.info("finished the compaction of an interrupted erasure");
-  const tombstones = await Tombstones.load(store);
-  const clock = opts.clock ?? systemClock;
-  const live = new LiveFeed(config.live, clock);
-  // Replays what the ingest log still holds before anything reads.
-  const ingest = await openIngest(store, config, log, live);
-  const writer = ingest.writer;
-  writer.suppression = tombstones;
-  const writeKeys = new CredentialVerifier(store, "write_key");
-  await seedJourneyDefaults(store);
-  const journey = new JourneyRefresher(store, log, clock);
-  const apiTokens = new CredentialVerifier(store, "api_token");
-  for (const key of config.devWriteKeys) writeKeys.allow(key, "dev");
-  const ctx: AppContext = {
-    config,
-    store,
-    writer,
-    rules: new IdentifierRules(config.identity),
-    journey,
-    live,
-    tombstones,
-    writeKeys,
-    apiTokens,
-    log,
-    clock,
-  };
+  const { ctx } = opened.value;
+  const { store, journey, live, apiTokens, log } = ctx;
 
   let firstRun: RunningServer["firstRun"];
   if (store.created) {
@@ -101,9 +70,7 @@ export async function startServer(
       firstRunActor,
     );
     if (!admin.ok) {
-      live.close();
-      await ingest.close();
-      await store.close();
+      await opened.value.close();
       return err(`creating the first admin account failed: ${admin.error.message}`);
     }
     firstRun = {
@@ -119,9 +86,7 @@ export async function startServer(
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
-    live.close();
-    await ingest.close();
-    await store.close();
+    await opened.value.close();
     const message =
       (e as NodeJS.ErrnoException).code === "EADDRINUSE"
         ? `port ${config.port} is in use; pass --port or set ITINERA_PORT`
@@ -229,9 +194,7 @@ export async function startServer(
         await warming;
         // Ends the live streams (a preClose hook, src/server/routes/live.ts) before the server closes.
         await app.close();
-        await ingest.close();
-        await tombstones.flush();
-        await store.close();
+        await opened.value.close();
         fs.rmSync(runtimeFile, { force: true });
       })();
       return closing;

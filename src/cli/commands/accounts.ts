@@ -1,22 +1,17 @@
 // `itinera accounts …`: the people who sign in to the dashboard. Passwords are made up and printed once
 // (or given with --password); only their hashes are stored.
 import type { Command } from "commander";
-import { cliActor } from "../../audit/log.js";
-import {
-  type Account,
-  createAccount,
-  disableAccount,
-  listAccounts,
-  type Role,
-  Roles,
-  resetPassword,
-  updateAccount,
-} from "../../auth/accounts.js";
+import { type Account, type Role, Roles } from "../../auth/accounts.js";
 import { isRole } from "../../auth/roles.js";
-import { orFail } from "../input.js";
-import { configFrom, type GlobalOptions } from "../options.js";
-import { CliError, emit, fail, table } from "../output.js";
-import { viaServerOr } from "../target.js";
+import {
+  accountListOperation,
+  createAccountOperation,
+  disableAccountOperation,
+  passwordOperation,
+  updateAccountOperation,
+} from "../../server/operations/accounts.js";
+import { CliError, table } from "../output.js";
+import { act, perform } from "../target.js";
 
 interface WithPassword {
   account: Account;
@@ -43,36 +38,33 @@ export function accountCommands(program: Command): void {
       "after",
       "\nExample:\n  $ itinera accounts create --email mina@example.com --name 'Mina Park' --role admin",
     )
-    .action(async (o: { email: string; name: string; role?: string; password?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const role = (o.role ?? "analyst") as Role;
-        if (!Roles.includes(role))
-          throw new CliError(`--role must be one of ${Roles.join(", ")} (got "${o.role}")`, 2);
-        const body = { email: o.email, name: o.name, role, ...(o.password ? { password: o.password } : {}) };
-        const created = await viaServerOr<WithPassword>(
-          configFrom(g),
-          { method: "POST", path: "/api/accounts", body },
-          async (ctx) => orFail(await createAccount(ctx.store, body, cliActor())),
-        );
-        emit(g, created, (c) => shown(c, "Created"));
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((o: { email: string; name: string; role?: string; password?: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
+          const role = (o.role ?? "analyst") as Role;
+          if (!Roles.includes(role))
+            throw new CliError(`--role must be one of ${Roles.join(", ")} (got "${o.role}")`, 2);
+          const body = {
+            email: o.email,
+            name: o.name,
+            role,
+            ...(o.password ? { password: o.password } : {}),
+          };
+          return perform(config, createAccountOperation, { body });
+        },
+        (c) => shown(c, "Created"),
+      ),
+    );
 
   accounts
     .command("list")
     .description("list accounts (never their passwords)")
-    .action(async (_o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const list = await viaServerOr<{ items: Account[] }>(
-          configFrom(g),
-          { method: "GET", path: "/api/accounts" },
-          async (ctx) => ({ items: await listAccounts(ctx.store) }),
-        );
-        emit(g, list, (l) =>
+    .action((_o: unknown, cmd: Command) =>
+      act(
+        cmd,
+        (config) => perform(config, accountListOperation, {}),
+        (l) =>
           table(l.items as unknown as Array<Record<string, unknown>>, [
             "id",
             "email",
@@ -81,51 +73,38 @@ export function accountCommands(program: Command): void {
             "createdAt",
             "disabledAt",
           ]),
-        );
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+      ),
+    );
 
   accounts
     .command("update <id>")
     .description("rename an account or change its role (takes effect on its next request)")
     .option("--name <name>", "the new display name")
     .option("--role <role>", Roles.join(", "))
-    .action(async (id: string, o: { name?: string; role?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        if (o.role !== undefined && !isRole(o.role))
-          throw new CliError(`--role must be one of ${Roles.join(", ")} (got "${o.role}")`, 2);
-        if (o.name === undefined && o.role === undefined) throw new CliError("give --name or --role", 2);
-        const change = { ...(o.name ? { name: o.name } : {}), ...(o.role ? { role: o.role as Role } : {}) };
-        const out = await viaServerOr<Account>(
-          configFrom(g),
-          { method: "PATCH", path: `/api/accounts/${encodeURIComponent(id)}`, body: change },
-          async (ctx) => orFail(await updateAccount(ctx.store, id, change, cliActor())),
-        );
-        emit(g, out, (a) => `Updated ${a.email} (${a.id}): ${a.name}, ${a.role}.`);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((id: string, o: { name?: string; role?: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
+          if (o.role !== undefined && !isRole(o.role))
+            throw new CliError(`--role must be one of ${Roles.join(", ")} (got "${o.role}")`, 2);
+          if (o.name === undefined && o.role === undefined) throw new CliError("give --name or --role", 2);
+          const body = { ...(o.name ? { name: o.name } : {}), ...(o.role ? { role: o.role as Role } : {}) };
+          return perform(config, updateAccountOperation, { params: { id }, body });
+        },
+        (a) => `Updated ${a.email} (${a.id}): ${a.name}, ${a.role}.`,
+      ),
+    );
 
   accounts
     .command("disable <id>")
     .description("disable an account and end its sessions")
-    .action(async (id: string, _o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const out = await viaServerOr<Account>(
-          configFrom(g),
-          { method: "DELETE", path: `/api/accounts/${encodeURIComponent(id)}` },
-          async (ctx) => orFail(await disableAccount(ctx.store, id, cliActor())),
-        );
-        emit(g, out, (a) => `Disabled ${a.email} (${a.id}).`);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((id: string, _o: unknown, cmd: Command) =>
+      act(
+        cmd,
+        (config) => perform(config, disableAccountOperation, { params: { id } }),
+        (a) => `Disabled ${a.email} (${a.id}).`,
+      ),
+    );
 
   accounts
     .command("reset-password <id>")
@@ -133,21 +112,15 @@ export function accountCommands(program: Command): void {
       "set a new password (made up and printed once unless --password) and end the account's sessions",
     )
     .option("--password <password>", "at least 12 characters (default: made up)")
-    .action(async (id: string, o: { password?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const out = await viaServerOr<WithPassword>(
-          configFrom(g),
-          {
-            method: "POST",
-            path: `/api/accounts/${encodeURIComponent(id)}/password`,
+    .action((id: string, o: { password?: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) =>
+          perform(config, passwordOperation, {
+            params: { id },
             body: o.password ? { password: o.password } : {},
-          },
-          async (ctx) => orFail(await resetPassword(ctx.store, id, o.password, cliActor())),
-        );
-        emit(g, out, (w) => shown(w, "New password for"));
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+          }),
+        (w) => shown(w, "New password for"),
+      ),
+    );
 }

@@ -1,10 +1,11 @@
 // `itinera audit`: who changed what and when, newest first (the API's GET /api/audit, or the file).
 import type { Command } from "commander";
-import { type AuditPage, type AuditQuery, listAudit } from "../../audit/log.js";
-import { isoFlag, withQuery } from "../input.js";
-import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
-import { CliError, emit, fail, table } from "../output.js";
-import { viaServerOr } from "../target.js";
+import type { AuditPage, AuditQuery } from "../../audit/log.js";
+import { auditOperation } from "../../server/operations/audit.js";
+import { isoFlag } from "../input.js";
+import { positiveInt } from "../options.js";
+import { CliError, table } from "../output.js";
+import { act, perform } from "../target.js";
 
 interface AuditOptions {
   action?: string;
@@ -51,30 +52,25 @@ Examples:
   $ itinera audit --action touchpoint. --since 2026-05-01
   $ itinera --json audit --actor ada@example.com --limit 500`,
     )
-    .action(async (o: AuditOptions, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const limit = positiveInt("--limit", o.limit, 50);
-        if (limit > 500) throw new CliError(`--limit must be at most 500 (got ${limit})`, 2);
-        const after = o.after === undefined ? undefined : positiveInt("--after", o.after, 1);
-        const query: AuditQuery = {
-          limit,
-          ...(o.action === undefined ? {} : { action: o.action }),
-          ...(o.actor === undefined ? {} : { actor: o.actor }),
-          ...(o.target === undefined ? {} : { target: o.target }),
-          ...(o.since === undefined ? {} : { from: isoFlag("--since", o.since) }),
-          ...(o.until === undefined ? {} : { to: isoFlag("--until", o.until) }),
-          ...(after === undefined ? {} : { after }),
-        };
-        const page = await viaServerOr<AuditPage>(
-          config,
-          { method: "GET", path: withQuery("/api/audit", { ...query }) },
-          (ctx) => listAudit(ctx.store, query),
-        );
-        emit(g, page, render);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((o: AuditOptions, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
+          const limit = positiveInt("--limit", o.limit, 50);
+          if (limit > 500) throw new CliError(`--limit must be at most 500 (got ${limit})`, 2);
+          const after = o.after === undefined ? undefined : positiveInt("--after", o.after, 1);
+          const query: AuditQuery = {
+            limit,
+            ...(o.action === undefined ? {} : { action: o.action }),
+            ...(o.actor === undefined ? {} : { actor: o.actor }),
+            ...(o.target === undefined ? {} : { target: o.target }),
+            ...(o.since === undefined ? {} : { from: isoFlag("--since", o.since) }),
+            ...(o.until === undefined ? {} : { to: isoFlag("--until", o.until) }),
+            ...(after === undefined ? {} : { after }),
+          };
+          return perform(config, auditOperation, { query });
+        },
+        render,
+      ),
+    );
 }

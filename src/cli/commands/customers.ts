@@ -1,15 +1,20 @@
 // `itinera customers search Q`, `itinera customer show ID`, `itinera stats`.
 import type { Command } from "commander";
 import { INSIGHTS, insightOf } from "../../analytics/insights.js";
-import { type CustomerProfile, getCustomer } from "../../customers/profile.js";
-import { searchCustomers } from "../../customers/search.js";
-import { getTimeline, type TimelinePage } from "../../customers/timeline.js";
-import { getStats, type StoreStats } from "../../store/stats.js";
-import { showCustomersBehind } from "../customers-behind.js";
+import type { CustomerProfile } from "../../customers/profile.js";
+import type { TimelinePage } from "../../customers/timeline.js";
+import {
+  customerOperation,
+  searchCustomersOperation,
+  statsOperation,
+  timelineOperation,
+} from "../../server/operations/customers.js";
+import type { StoreStats } from "../../store/stats.js";
+import { customersBehind, renderCustomersBehind } from "../customers-behind.js";
 import { readJsonFile } from "../input.js";
-import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
-import { CliError, emit, fail, table } from "../output.js";
-import { viaServerOr } from "../target.js";
+import { positiveInt } from "../options.js";
+import { CliError, table } from "../output.js";
+import { act, perform } from "../target.js";
 import { customerPrivacyCommands } from "./privacy.js";
 
 function showProfile(p: CustomerProfile & { timeline?: TimelinePage }): string {
@@ -93,14 +98,10 @@ Examples:
   $ itinera customers behind retention --file retention.json --cell '{"cohort": "2026-05-04T00:00:00.000Z", "period": 1}'
   $ itinera customers behind stage-flow --file flow.json --cell '{"source": "purchase", "target": "(exit)"}' --json`,
     )
-    .action(
-      async (
-        kind: string,
-        o: { file: string; cell: string; limit?: string; after?: string },
-        cmd: Command,
-      ) => {
-        const g = cmd.optsWithGlobals<GlobalOptions>();
-        try {
+    .action((kind: string, o: { file: string; cell: string; limit?: string; after?: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
           const insight = insightOf(kind);
           if (!insight)
             throw new CliError(
@@ -113,16 +114,15 @@ Examples:
           } catch (e) {
             throw new CliError(`--cell is not JSON: ${(e as Error).message}`, 2);
           }
-          await showCustomersBehind(g, insight, {
+          return customersBehind(config, insight, {
             request: readJsonFile("--file", o.file),
             cell,
             limit: positiveInt("--limit", o.limit, 50),
             ...(o.after ? { after: positiveInt("--after", o.after, 1) } : {}),
           });
-        } catch (e) {
-          fail(g, e);
-        }
-      },
+        },
+        renderCustomersBehind,
+      ),
     );
   customers
     .command("search <query>")
@@ -130,17 +130,14 @@ Examples:
       "find customers by email, phone (any format), user id, anonymous id, trait key, or the start of an email or name",
     )
     .option("--limit <n>", "most results", "20")
-    .action(async (query: string, opts: { limit: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const limit = positiveInt("--limit", opts.limit, 20);
-        const res = await viaServerOr(
-          config,
-          { method: "GET", path: `/api/customers?q=${encodeURIComponent(query)}&limit=${limit}` },
-          async (ctx) => ({ customers: await searchCustomers(ctx.store, ctx.rules, query, limit) }),
-        );
-        emit(g, res, (r) =>
+    .action((query: string, opts: { limit: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) =>
+          perform(config, searchCustomersOperation, {
+            query: { q: query, limit: positiveInt("--limit", opts.limit, 20) },
+          }),
+        (r) =>
           table(
             r.customers.map((c) => ({
               id: c.id,
@@ -150,11 +147,8 @@ Examples:
             })),
             ["id", "name", "identifiers", "matched"],
           ),
-        );
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+      ),
+    );
 
   const customer = program.command("customer").description("one customer");
   customerPrivacyCommands(customer);
@@ -162,42 +156,28 @@ Examples:
     .command("show <id>")
     .description("profile, identifiers and why they were linked, traits, channels and latest events")
     .option("--events <n>", "how many latest events to show", "20")
-    .action(async (rawId: string, opts: { events: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const id = positiveInt("customer id", rawId, 0);
-        const limit = positiveInt("--events", opts.events, 20);
-        const res = await viaServerOr(
-          config,
-          { method: "GET", path: `/api/customers/${id}` },
-          async (ctx) => (await getCustomer(ctx.store, id)) ?? null,
-        ).then(async (profile) => {
-          if (!profile) throw new CliError(`no customer ${id}`, 3);
-          const timeline = await viaServerOr(
-            config,
-            { method: "GET", path: `/api/customers/${id}/timeline?limit=${limit}` },
-            async (ctx) => (await getTimeline(ctx.store, id, { limit }))!,
-          );
+    .action((rawId: string, opts: { events: string }, cmd: Command) =>
+      act(
+        cmd,
+        async (config) => {
+          const id = positiveInt("customer id", rawId, 0);
+          const limit = positiveInt("--events", opts.events, 20);
+          const profile = await perform(config, customerOperation, { params: { id } });
+          const timeline = await perform(config, timelineOperation, { params: { id }, query: { limit } });
           return { ...profile, timeline };
-        });
-        emit(g, res, showProfile);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+        },
+        showProfile,
+      ),
+    );
 
   program
     .command("stats")
     .description("events, customers and identifiers stored, per channel and type")
-    .action(async (_o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const stats = await viaServerOr<StoreStats>(config, { method: "GET", path: "/api/stats" }, (ctx) =>
-          getStats(ctx.store, ctx.writer.loader.status()),
-        );
-        emit(g, stats, (s) =>
+    .action((_o: unknown, cmd: Command) =>
+      act(
+        cmd,
+        (config) => perform(config, statsOperation, {}),
+        (s: StoreStats) =>
           [
             `${s.events} events (${s.eventsLast24h} in the last 24 h), ${s.customers} customers, ${s.merges} merges, ${s.refusedLinks} refused links`,
             `first ${s.firstEvent ?? "-"}  last ${s.lastEvent ?? "-"}  unattributed ${s.unattributedEvents}  suppressed (erased customers) ${s.suppressedEvents}`,
@@ -213,9 +193,6 @@ Examples:
               ["kind", "count"],
             ),
           ].join("\n"),
-        );
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+      ),
+    );
 }

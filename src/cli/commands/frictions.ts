@@ -1,17 +1,21 @@
 // `itinera frictions`: what is really wrong in a period, ranked, and the customers behind a friction.
 import type { Command } from "commander";
-import { findFrictions, listFrictionCustomers } from "../../analytics/frictions/frictions.js";
 import type { Friction, FrictionCustomers, FrictionList } from "../../analytics/frictions/schema.js";
 import { FrictionSettings } from "../../analytics/frictions/settings.js";
-import { loadFrictionSettings, putFrictionSettings } from "../../analytics/frictions/settings-store.js";
-import { cliActor } from "../../audit/log.js";
 import { type FindingLanguage, findingMessages } from "../../findings/catalogue.js";
 import { segmentParts } from "../../findings/message.js";
 import { formatParams, LOCALES, paramFormat, renderLine, renderMessage } from "../../findings/render.js";
-import { checkShape, isoFlag, orFail, readJsonFile, withQuery } from "../input.js";
-import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
-import { CliError, customerPage, emit, fail, table } from "../output.js";
-import { viaServerOr } from "../target.js";
+import {
+  frictionCustomersOperation,
+  frictionListOperation,
+  frictionSettingsOperation,
+  putFrictionSettingsOperation,
+  resetFrictionSettingsOperation,
+} from "../../server/operations/frictions.js";
+import { checkShape, isoFlag, readJsonFile } from "../input.js";
+import { positiveInt } from "../options.js";
+import { CliError, customerPage, table } from "../output.js";
+import { act, perform } from "../target.js";
 
 interface PeriodOptions {
   persona?: string;
@@ -20,19 +24,9 @@ interface PeriodOptions {
   to?: string;
 }
 
-/** The persona and period flags as the API's query and as the local call's arguments. */
+/** The persona, stage and period flags as the operations' query. */
 function periodOf(o: PeriodOptions) {
-  const from = isoFlag("--from", o.from);
-  const to = isoFlag("--to", o.to);
-  return {
-    query: { persona: o.persona, stage: o.stage, from, to },
-    local: {
-      persona: o.persona,
-      stage: o.stage,
-      from: from === undefined ? undefined : new Date(from),
-      to: to === undefined ? undefined : new Date(to),
-    },
-  };
+  return { persona: o.persona, stage: o.stage, from: isoFlag("--from", o.from), to: isoFlag("--to", o.to) };
 }
 
 function limitFlag(raw: string | undefined, fallback: number, max: number): number {
@@ -167,22 +161,17 @@ Examples:
   $ itinera --json frictions
   $ itinera frictions customers drop-off:payment --limit 100`,
     )
-    .action(async (o: PeriodOptions & { limit?: string; lang?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const lang = languageFlag(o.lang, config.language);
-        const period = periodOf(o);
-        const limit = limitFlag(o.limit, 20, 100);
-        const list = await viaServerOr<FrictionList>(
-          config,
-          { method: "GET", path: withQuery("/api/frictions", { ...period.query, limit }) },
-          async (ctx) => orFail(await findFrictions(ctx.store, ctx.journey, { ...period.local, limit })),
-        );
-        emit(g, list, (l) => renderList(l, lang));
-      } catch (e) {
-        fail(g, e);
-      }
+    .action((o: PeriodOptions & { limit?: string; lang?: string }, cmd: Command) => {
+      let lang: FindingLanguage = "en";
+      return act(
+        cmd,
+        (config) => {
+          lang = languageFlag(o.lang, config.language);
+          const query = { ...periodOf(o), limit: limitFlag(o.limit, 20, 100) };
+          return perform(config, frictionListOperation, { query });
+        },
+        (l) => renderList(l, lang),
+      );
     });
 
   frictions
@@ -191,35 +180,22 @@ Examples:
       "the customers behind a friction, page by page; --persona/--from/--to as for the list, --limit customers per page (1–1000, default 50)",
     )
     .option("--after <id>", "the `next` of the previous page")
-    .action(async (id: string, own: { after?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        // --persona, --from, --to and --limit belong to `frictions`, wherever they are typed.
-        const o = { ...(cmd.parent?.opts<PeriodOptions & { limit?: string }>() ?? {}), ...own };
-        const config = configFrom(g);
-        const period = periodOf(o);
-        const limit = limitFlag(o.limit, 50, 1000);
-        const after = o.after === undefined ? undefined : positiveInt("--after", o.after, 0);
-        const page = await viaServerOr<FrictionCustomers>(
-          config,
-          {
-            method: "GET",
-            path: withQuery(`/api/frictions/${encodeURIComponent(id)}/customers`, {
-              ...period.query,
-              limit,
-              after,
-            }),
-          },
-          async (ctx) =>
-            orFail(
-              await listFrictionCustomers(ctx.store, ctx.journey, { id, ...period.local, limit, after }),
-            ),
-        );
-        emit(g, page, renderCustomers);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((id: string, own: { after?: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
+          // --persona, --from, --to and --limit belong to `frictions`, wherever they are typed.
+          const o = { ...(cmd.parent?.opts<PeriodOptions & { limit?: string }>() ?? {}), ...own };
+          const limit = limitFlag(o.limit, 50, 1000);
+          const after = o.after === undefined ? undefined : positiveInt("--after", o.after, 0);
+          return perform(config, frictionCustomersOperation, {
+            params: { id },
+            query: { ...periodOf(o), limit, after },
+          });
+        },
+        renderCustomers,
+      ),
+    );
 
   frictions
     .command("settings")
@@ -236,28 +212,22 @@ Examples:
   $ itinera frictions settings --set frictions.json
   $ itinera frictions settings --reset`,
     )
-    .action(async (o: { set?: string; reset?: boolean }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        if (o.set && o.reset) throw new CliError("give --set FILE or --reset, not both", 2);
-        const doc = o.set
-          ? checkShape<FrictionSettings>(FrictionSettings, readJsonFile("--set", o.set), `--set ${o.set}`)
-          : undefined;
-        const settings = await viaServerOr<FrictionSettings>(
-          configFrom(g),
-          doc
-            ? { method: "PUT", path: "/api/frictions/settings", body: doc }
-            : o.reset
-              ? { method: "DELETE", path: "/api/frictions/settings" }
-              : { method: "GET", path: "/api/frictions/settings" },
-          async (ctx) =>
-            doc
-              ? orFail(await putFrictionSettings(ctx.store, doc, cliActor()))
-              : o.reset
-                ? orFail(await putFrictionSettings(ctx.store, null, cliActor()))
-                : loadFrictionSettings(ctx.store),
-        );
-        emit(g, settings, (s) =>
+    .action((o: { set?: string; reset?: boolean }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
+          if (o.set && o.reset) throw new CliError("give --set FILE or --reset, not both", 2);
+          if (o.set) {
+            const doc = checkShape<FrictionSettings>(
+              FrictionSettings,
+              readJsonFile("--set", o.set),
+              `--set ${o.set}`,
+            );
+            return perform(config, putFrictionSettingsOperation, { body: doc });
+          }
+          return perform(config, o.reset ? resetFrictionSettingsOperation : frictionSettingsOperation, {});
+        },
+        (s) =>
           [
             `${o.set ? "Saved. " : o.reset ? "Back to the defaults. " : ""}Steps:`,
             table(
@@ -272,9 +242,6 @@ Examples:
             ),
             `Dimensions: ${s.dimensions.map((d) => d.name).join(", ")}; min |z| ${s.minZ}, min units ${s.minUnits}, min ratio ${s.minRatio}.`,
           ].join("\n"),
-        );
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+      ),
+    );
 }

@@ -1,12 +1,13 @@
 // `itinera funnel`: conversion through steps per stitched customer, and the customers behind a step.
 import type { Command } from "commander";
-import { FunnelRequest, type FunnelResult, funnelInsight, runFunnel } from "../../analytics/funnel.js";
-import { showCustomersBehind } from "../customers-behind.js";
-import { checkShape, collect, isoFlag, orFail, readJsonFile } from "../input.js";
-import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
-import { CliError, emit, fail, table } from "../output.js";
+import { FunnelRequest, type FunnelResult, funnelInsight } from "../../analytics/funnel.js";
+import { analysisOperation } from "../../server/operations/insights.js";
+import { customersBehind, renderCustomersBehind } from "../customers-behind.js";
+import { checkShape, collect, isoFlag, readJsonFile } from "../input.js";
+import { positiveInt } from "../options.js";
+import { CliError, table } from "../output.js";
 import { parseCondition, parseStep, STEP_FORM } from "../rule-text.js";
-import { viaServerOr } from "../target.js";
+import { act, perform } from "../target.js";
 
 interface FunnelOptions {
   steps?: string;
@@ -144,20 +145,9 @@ Examples:
   $ itinera funnel --steps "stage:consideration,stage:purchase" --window 30d --interval week --json
   $ itinera funnel customers --steps "Checkout Started,Order Completed" --dropped 1`,
       ),
-  ).action(async (o: FunnelOptions, cmd: Command) => {
-    const g = cmd.optsWithGlobals<GlobalOptions>();
-    try {
-      const req = requestOf(o);
-      const result = await viaServerOr<FunnelResult>(
-        configFrom(g),
-        { method: "POST", path: "/api/insights/funnel", body: req },
-        async (ctx) => orFail(await runFunnel(ctx.store, ctx.journey, req)),
-      );
-      emit(g, result, render);
-    } catch (e) {
-      fail(g, e);
-    }
-  });
+  ).action((o: FunnelOptions, cmd: Command) =>
+    act(cmd, (config) => perform(config, analysisOperation(funnelInsight), { body: requestOf(o) }), render),
+  );
 
   funnelFlags(
     funnel
@@ -169,27 +159,26 @@ Examples:
     .option("--limit <n>", "customers per page (default 50)")
     .option("--after <id>", "start after this customer id (the `next` of the previous page)")
     .action(
-      async (
+      (
         o: FunnelOptions & { reached?: string; dropped?: string; limit?: string; after?: string },
         cmd: Command,
-      ) => {
-        const g = cmd.optsWithGlobals<GlobalOptions>();
-        try {
-          if ((o.reached === undefined) === (o.dropped === undefined))
-            throw new CliError("give one of --reached N or --dropped N", 2);
-          const body = {
-            request: requestOf(o),
-            cell: {
-              step: positiveInt(o.reached ? "--reached" : "--dropped", o.reached ?? o.dropped, 1),
-              kind: o.reached ? "reached" : "dropped",
-            },
-            limit: positiveInt("--limit", o.limit, 50),
-            ...(o.after ? { after: positiveInt("--after", o.after, 1) } : {}),
-          };
-          await showCustomersBehind(g, funnelInsight, body);
-        } catch (e) {
-          fail(g, e);
-        }
-      },
+      ) =>
+        act(
+          cmd,
+          (config) => {
+            if ((o.reached === undefined) === (o.dropped === undefined))
+              throw new CliError("give one of --reached N or --dropped N", 2);
+            return customersBehind(config, funnelInsight, {
+              request: requestOf(o),
+              cell: {
+                step: positiveInt(o.reached ? "--reached" : "--dropped", o.reached ?? o.dropped, 1),
+                kind: o.reached ? "reached" : "dropped",
+              },
+              limit: positiveInt("--limit", o.limit, 50),
+              ...(o.after ? { after: positiveInt("--after", o.after, 1) } : {}),
+            });
+          },
+          renderCustomersBehind,
+        ),
     );
 }

@@ -2,21 +2,23 @@
 // funnels, through the running server's API or on the database file.
 import type { TSchema } from "@sinclair/typebox";
 import type { Command } from "commander";
-import { RetentionRequest, type RetentionResult, runRetention } from "../../analytics/retention.js";
-import { runStageFlow, StageFlowRequest, type StageFlowResult } from "../../analytics/stage-flow.js";
+import type { Insight } from "../../analytics/insight.js";
+import { RetentionRequest, type RetentionResult, retentionInsight } from "../../analytics/retention.js";
+import { StageFlowRequest, type StageFlowResult, stageFlowInsight } from "../../analytics/stage-flow.js";
 import type { Step } from "../../analytics/steps.js";
 import {
   formatSeconds,
-  runTimeToConvert,
   TimeToConvertRequest,
   type TimeToConvertResult,
+  timeToConvertInsight,
 } from "../../analytics/time-to-convert.js";
-import type { AppContext } from "../../server/context.js";
-import { checkShape, collect, isoFlag, orFail, readJsonFile } from "../input.js";
-import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
-import { CliError, emit, fail, table } from "../output.js";
+import type { RequestInput, RequestOf } from "../../server/operation.js";
+import { analysisOperation } from "../../server/operations/insights.js";
+import { checkShape, collect, isoFlag, readJsonFile } from "../input.js";
+import { positiveInt } from "../options.js";
+import { CliError, table } from "../output.js";
 import { parseCondition, parseStep, STEP_FORM } from "../rule-text.js";
-import { viaServerOr } from "../target.js";
+import { act, perform } from "../target.js";
 
 /** "Order Completed", "tp:checkout-web", "stage:purchase" (as `itinera funnel` reads steps), with --where. */
 function stepOf(flag: string, text: string, where: string[] | undefined, whereFlag: string): Step {
@@ -30,24 +32,19 @@ function fromFile<T>(schema: TSchema, file: string): T {
   return checkShape<T>(schema, readJsonFile("--file", file), `--file ${file}`);
 }
 
-/** Runs an analysis through the server when one runs, else on the file, and prints it. */
-async function analyse<Req, Res>(
+/** Runs an analysis of the INSIGHTS table through the server when one runs, else on the file, and prints it. */
+function analyse<Req, Res>(
   cmd: Command,
-  path: string,
+  insight: Insight<Req, Res, unknown>,
   request: () => Req,
-  local: (ctx: AppContext, req: Req) => Promise<Res>,
   render: (r: Res) => string,
 ): Promise<void> {
-  const g = cmd.optsWithGlobals<GlobalOptions>();
-  try {
-    const req = request();
-    const result = await viaServerOr<Res>(configFrom(g), { method: "POST", path, body: req }, (ctx) =>
-      local(ctx, req),
-    );
-    emit(g, result, render);
-  } catch (e) {
-    fail(g, e);
-  }
+  const op = analysisOperation(insight);
+  return act(
+    cmd,
+    (config) => perform(config, op, { body: request() } as RequestInput<RequestOf<typeof op>>),
+    render,
+  );
 }
 
 interface RetentionOptions {
@@ -220,9 +217,8 @@ Examples:
     .action((o: RetentionOptions, cmd: Command) =>
       analyse<RetentionRequest, RetentionResult>(
         cmd,
-        "/api/insights/retention",
+        retentionInsight,
         () => retentionRequest(o),
-        async (ctx, req) => orFail(await runRetention(ctx.store, ctx.journey, req)),
         renderRetention,
       ),
     );
@@ -245,9 +241,8 @@ Examples:
     .action((o: StageFlowOptions, cmd: Command) =>
       analyse<StageFlowRequest, StageFlowResult>(
         cmd,
-        "/api/insights/stage-flow",
+        stageFlowInsight,
         () => stageFlowRequest(o),
-        async (ctx, req) => orFail(await runStageFlow(ctx.store, ctx.journey, req)),
         renderStageFlow,
       ),
     );
@@ -279,9 +274,8 @@ Examples:
     .action((o: TimeToConvertOptions, cmd: Command) =>
       analyse<TimeToConvertRequest, TimeToConvertResult>(
         cmd,
-        "/api/insights/time-to-convert",
+        timeToConvertInsight,
         () => timeToConvertRequest(o),
-        async (ctx, req) => orFail(await runTimeToConvert(ctx.store, ctx.journey, req)),
         renderTimeToConvert,
       ),
     );

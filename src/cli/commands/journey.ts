@@ -1,21 +1,24 @@
 // `itinera journey …`: the journey map (text, JSON or CSV), the customers behind its numbers, the authored
 // lanes, the journey model and the refresh of the journey tables.
 import type { Command } from "commander";
-import { cliActor, recordAudit } from "../../audit/log.js";
-import { loadDefinitions, putModel } from "../../journey/definitions.js";
-import { type LaneName, LaneNames, writeLane } from "../../journey/lanes.js";
-import { listAudience } from "../../journey/map/audience.js";
+import type { Config } from "../../config.js";
+import { type LaneName, LaneNames } from "../../journey/lanes.js";
 import { mapToCsv } from "../../journey/map/export.js";
-import { buildJourneyMap, compareScope, type MapQuery, mapWithComparison } from "../../journey/map/map.js";
 import type { AudiencePage, JourneyMap, MapComparison, MapStage } from "../../journey/map/schema.js";
 import { checkModel, JourneyModel } from "../../journey/model.js";
-import type { RefreshReport } from "../../journey/refresh.js";
-import type { AppContext } from "../../server/context.js";
-import { checkShape, collect, isoFlag, orFail, readJsonFile, withQuery } from "../input.js";
+import {
+  journeyCustomersOperation,
+  journeyMapOperation,
+  laneOperation,
+  modelOperation,
+  putModelOperation,
+  refreshOperation,
+} from "../../server/operations/journey.js";
+import { checkShape, collect, isoFlag, readJsonFile } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
-import { CliError, customerPage, emit, fail, table } from "../output.js";
+import { CliError, customerPage, fail, table } from "../output.js";
 import { describeMatch } from "../rule-text.js";
-import { viaServerOr } from "../target.js";
+import { act, perform } from "../target.js";
 
 // ---- the journey map as text -----------------------------------------------------------------------
 
@@ -147,18 +150,9 @@ interface ScopeOptions {
   to?: string;
 }
 
-/** The persona and period flags, checked once, as the API's query and as the library's query. */
+/** The persona, stage and period flags as the operations' query. */
 function scopeOf(o: ScopeOptions) {
-  const from = isoFlag("--from", o.from);
-  const to = isoFlag("--to", o.to);
-  const query = { persona: o.persona, stage: o.stage, from, to };
-  const local: MapQuery = {
-    persona: o.persona,
-    stage: o.stage,
-    from: from === undefined ? undefined : new Date(from),
-    to: to === undefined ? undefined : new Date(to),
-  };
-  return { query, local };
+  return { persona: o.persona, stage: o.stage, from: isoFlag("--from", o.from), to: isoFlag("--to", o.to) };
 }
 
 function topFlag(raw: string | undefined): number | undefined {
@@ -168,39 +162,17 @@ function topFlag(raw: string | undefined): number | undefined {
   return n;
 }
 
-/** --compare, checked as the API checks it, so a bad one fails the same way with or without a server. */
-function compareFlag(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  const checked = compareScope(raw);
-  if (!checked.ok) throw new CliError(`--${checked.error.message}`, 2);
-  return raw;
-}
-
-const _mapOf = async (ctx: AppContext, q: MapQuery) =>
-  orFail(await buildJourneyMap(ctx.store, ctx.journey, q));
-
 interface MapOptions extends ScopeOptions {
   top?: string;
   compare?: string;
   csv?: boolean;
 }
 
-async function journeyMap(o: MapOptions, g: GlobalOptions): Promise<void> {
-  const config = configFrom(g);
-  const scope = scopeOf(o);
+/** The map, or with --compare the two maps and their differences (the operation reads --compare). */
+function journeyMap(o: MapOptions, config: Config): Promise<JourneyMap | MapComparison> {
   const top = topFlag(o.top);
-  const compare = compareFlag(o.compare);
-  if (compare && o.csv) throw new CliError("--csv exports one map; leave out --compare", 2);
-  const result = await viaServerOr<JourneyMap | MapComparison>(
-    config,
-    { method: "GET", path: withQuery("/api/journey-map", { ...scope.query, top, compare }) },
-    async (ctx) => orFail(await mapWithComparison(ctx.store, ctx.journey, { ...scope.local, top }, compare)),
-  );
-  if (o.csv) {
-    process.stdout.write(mapToCsv(result as JourneyMap));
-    return;
-  }
-  emit(g, result, (r) => ("differences" in r ? renderComparison(r) : renderMap(r)));
+  if (o.compare !== undefined && o.csv) throw new CliError("--csv exports one map; leave out --compare", 2);
+  return perform(config, journeyMapOperation, { query: { ...scopeOf(o), top, compare: o.compare } });
 }
 
 const renderAudience = (page: AudiencePage): string =>
@@ -235,9 +207,16 @@ Examples:
   $ itinera --json journey map --top 10`,
     )
     .action(async (o: MapOptions, cmd: Command) => {
+      if (!o.csv)
+        return act(
+          cmd,
+          (config) => journeyMap(o, config),
+          (r) => ("differences" in r ? renderComparison(r) : renderMap(r)),
+        );
       const g = cmd.optsWithGlobals<GlobalOptions>();
       try {
-        await journeyMap(o, g);
+        // As the API's export writes it (GET /api/journey-map/export?format=csv).
+        process.stdout.write(mapToCsv((await journeyMap(o, configFrom(g))) as JourneyMap));
       } catch (e) {
         fail(g, e);
       }
@@ -264,40 +243,20 @@ Examples:
   $ itinera journey customers --audience pain:drop-off:payment --persona tech-savvy-tim --limit 100
   $ itinera journey customers --audience touchpoint:support-call:reach --after 1234`,
     )
-    .action(async (o: ScopeOptions & { audience: string; limit: string; after?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const scope = scopeOf(o);
-        const limit = positiveInt("--limit", o.limit, 50);
-        if (limit > 1000) throw new CliError(`--limit must be at most 1000 (got ${limit})`, 2);
-        const after = o.after === undefined ? undefined : positiveInt("--after", o.after, 0);
-        const page = await viaServerOr<AudiencePage>(
-          config,
-          {
-            method: "GET",
-            path: withQuery("/api/journey-map/customers", {
-              ...scope.query,
-              audience: o.audience,
-              limit,
-              after,
-            }),
-          },
-          async (ctx) =>
-            orFail(
-              await listAudience(ctx.store, ctx.journey, {
-                ...scope.local,
-                audience: o.audience,
-                limit,
-                after,
-              }),
-            ),
-        );
-        emit(g, page, renderAudience);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((o: ScopeOptions & { audience: string; limit: string; after?: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
+          const limit = positiveInt("--limit", o.limit, 50);
+          if (limit > 1000) throw new CliError(`--limit must be at most 1000 (got ${limit})`, 2);
+          const after = o.after === undefined ? undefined : positiveInt("--after", o.after, 0);
+          return perform(config, journeyCustomersOperation, {
+            query: { ...scopeOf(o), audience: o.audience, limit, after },
+          });
+        },
+        renderAudience,
+      ),
+    );
 
   journey
     .command("lanes")
@@ -317,56 +276,32 @@ Examples:
   $ itinera journey lanes set purchase questions --clear`,
     )
     .action(
-      async (
+      (
         stage: string,
         lane: string,
         o: { item?: string[]; clear?: boolean; persona?: string },
         cmd: Command,
-      ) => {
-        const g = cmd.optsWithGlobals<GlobalOptions>();
-        try {
-          const config = configFrom(g);
-          const items = o.item ?? [];
-          if (!(LaneNames as readonly string[]).includes(lane))
-            throw new CliError(`lane must be one of ${LaneNames.join(", ")} (got "${lane}")`, 2);
-          if (o.clear && items.length) throw new CliError("give --item entries or --clear, not both", 2);
-          if (!o.clear && !items.length)
-            throw new CliError('give the lane\'s entries with --item "…" (repeat it), or --clear', 2);
-          if (items.length > 50) throw new CliError("a lane holds at most 50 entries", 2);
-          const long = items.find((i) => i.length < 1 || i.length > 500);
-          if (long !== undefined) throw new CliError("each --item must be 1–500 characters", 2);
-          const written = await viaServerOr(
-            config,
-            {
-              method: "PUT",
-              path: `/api/journey-map/lanes/${encodeURIComponent(stage)}/${encodeURIComponent(lane)}`,
+      ) =>
+        act(
+          cmd,
+          (config) => {
+            const items = o.item ?? [];
+            if (!(LaneNames as readonly string[]).includes(lane))
+              throw new CliError(`lane must be one of ${LaneNames.join(", ")} (got "${lane}")`, 2);
+            if (o.clear && items.length) throw new CliError("give --item entries or --clear, not both", 2);
+            if (!o.clear && !items.length)
+              throw new CliError('give the lane\'s entries with --item "…" (repeat it), or --clear', 2);
+            if (items.length > 50) throw new CliError("a lane holds at most 50 entries", 2);
+            const long = items.find((i) => i.length < 1 || i.length > 500);
+            if (long !== undefined) throw new CliError("each --item must be 1–500 characters", 2);
+            return perform(config, laneOperation, {
+              params: { stage, lane: lane as LaneName },
               body: { ...(o.persona === undefined ? {} : { persona: o.persona }), items },
-            },
-            async (ctx) => {
-              const defs = await loadDefinitions(ctx.store);
-              const r = await writeLane(
-                ctx.store,
-                defs,
-                o.persona,
-                stage,
-                lane as LaneName,
-                items,
-                cliActor(),
-              );
-              if (!r.ok) throw new CliError(r.error, 3);
-              return r.value;
-            },
-          );
-          emit(
-            g,
-            written,
-            (w) =>
-              `${w.stage} · ${w.lane} (${w.persona ?? "everyone"}): ${w.items.length ? w.items.join(" · ") : "(empty)"}`,
-          );
-        } catch (e) {
-          fail(g, e);
-        }
-      },
+            });
+          },
+          (w) =>
+            `${w.stage} · ${w.lane} (${w.persona ?? "everyone"}): ${w.items.length ? w.items.join(" · ") : "(empty)"}`,
+        ),
     );
 
   journey
@@ -386,56 +321,31 @@ Examples:
   $ itinera --json journey model > model.json   # edit, then:
   $ itinera journey model --set model.json`,
     )
-    .action(async (o: { set?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        let model: JourneyModel;
-        if (o.set) {
+    .action((o: { set?: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
+          if (!o.set) return perform(config, modelOperation, {});
           const next = checkShape<JourneyModel>(JourneyModel, readJsonFile("--set", o.set), o.set);
           const why = checkModel(next);
           if (why) throw new CliError(`${o.set}: ${why}`);
-          model = await viaServerOr<JourneyModel>(
-            config,
-            { method: "PUT", path: "/api/journey-model", body: next },
-            async (ctx) => orFail(await putModel(ctx.store, next, cliActor())),
-          );
-        } else {
-          model = await viaServerOr<JourneyModel>(
-            config,
-            { method: "GET", path: "/api/journey-model" },
-            async (ctx) => (await loadDefinitions(ctx.store)).model,
-          );
-        }
-        emit(g, model, (m) => (o.set ? `Journey model replaced.\n\n${renderModel(m)}` : renderModel(m)));
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+          return perform(config, putModelOperation, { body: next });
+        },
+        (m) => (o.set ? `Journey model replaced.\n\n${renderModel(m)}` : renderModel(m)),
+      ),
+    );
 
   journey
     .command("refresh")
     .description("bring the journey tables (classified events, stages, personas) up to date now")
-    .action(async (_o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const report = await viaServerOr<RefreshReport>(
-          config,
-          { method: "POST", path: "/api/journey/refresh" },
-          async (ctx) => {
-            const r = await ctx.journey.refresh();
-            await recordAudit(ctx.store, { actor: cliActor(), action: "journey.refresh", detail: { ...r } });
-            return r;
-          },
-        );
-        emit(g, report, (r) =>
+    .action((_o: unknown, cmd: Command) =>
+      act(
+        cmd,
+        (config) => perform(config, refreshOperation, {}),
+        (r) =>
           r.mode === "none"
             ? `Already up to date (as of ${r.refreshedAt}).`
             : `Refreshed (${r.mode}): ${r.customers} customers, ${r.events} events in ${r.ms} ms, as of ${r.refreshedAt}.`,
-        );
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+      ),
+    );
 }

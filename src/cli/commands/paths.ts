@@ -1,11 +1,12 @@
 // `itinera paths`: the steps customers take after a start event or before an end event, within a session.
 import type { Command } from "commander";
-import { PathGroups, PathsRequest, type PathsResult, runPaths } from "../../analytics/paths.js";
-import { checkShape, collect, isoFlag, orFail, readJsonFile } from "../input.js";
-import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
-import { CliError, emit, fail, table } from "../output.js";
+import { PathGroups, PathsRequest, type PathsResult, pathsInsight } from "../../analytics/paths.js";
+import { analysisOperation } from "../../server/operations/insights.js";
+import { checkShape, collect, isoFlag, readJsonFile } from "../input.js";
+import { positiveInt } from "../options.js";
+import { CliError, table } from "../output.js";
 import { parseStep } from "../rule-text.js";
-import { viaServerOr } from "../target.js";
+import { act, perform } from "../target.js";
 
 interface PathsOptions {
   start?: string;
@@ -108,18 +109,7 @@ Examples:
   $ itinera paths --end "Order Completed" --steps 3 --from 2026-05-01 --to 2026-06-01 --json
   $ itinera paths --start "tp:checkout-web" --group touchpoint`,
     )
-    .action(async (o: PathsOptions, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const req = requestOf(o);
-        const result = await viaServerOr<PathsResult>(
-          configFrom(g),
-          { method: "POST", path: "/api/insights/paths", body: req },
-          async (ctx) => orFail(await runPaths(ctx.store, ctx.journey, req)),
-        );
-        emit(g, result, render);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((o: PathsOptions, cmd: Command) =>
+      act(cmd, (config) => perform(config, analysisOperation(pathsInsight), { body: requestOf(o) }), render),
+    );
 }

@@ -2,15 +2,19 @@
 // the first one, by priority, whose rules they match.
 import { Type } from "@sinclair/typebox";
 import type { Command } from "commander";
-import { cliActor } from "../../audit/log.js";
-import { addPersona, editPersona, removePersona } from "../../journey/definitions.js";
-import { listPersonas, type PersonaCounts } from "../../journey/persona-counts.js";
+import type { PersonaCounts } from "../../journey/persona-counts.js";
 import { type Persona, type PersonaCondition, PersonaInput } from "../../journey/personas.js";
-import { checkShape, orFail, readJsonFile, withQuery } from "../input.js";
-import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
-import { CliError, emit, fail, table } from "../output.js";
+import {
+  addPersonaOperation,
+  editPersonaOperation,
+  personaListOperation,
+  removePersonaOperation,
+} from "../../server/operations/personas.js";
+import { checkShape, readJsonFile } from "../input.js";
+import { positiveInt } from "../options.js";
+import { CliError, table } from "../output.js";
 import { formatCondition } from "../rule-text.js";
-import { viaServerOr } from "../target.js";
+import { act, perform } from "../target.js";
 
 // As the API takes it: the fields to change, and the priority too.
 const PersonaPatch = Type.Composite([
@@ -63,20 +67,9 @@ export function personaCommands(program: Command): void {
     .description(
       "personas by priority with their customer counts (brings the journey tables up to date first)",
     )
-    .action(async (_o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const list = await viaServerOr<PersonaList>(
-          config,
-          { method: "GET", path: "/api/personas" },
-          async (ctx) => listPersonas(ctx.store, ctx.journey),
-        );
-        emit(g, list, renderList);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((_o: unknown, cmd: Command) =>
+      act(cmd, (config) => perform(config, personaListOperation, {}), renderList),
+    );
 
   personas
     .command("add")
@@ -95,22 +88,17 @@ Examples:
   $ itinera personas add --file persona.json
   $ itinera personas add --file persona.json --priority 1`,
     )
-    .action(async (o: { file: string; priority?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const priority = priorityFlag(o.priority);
-        const input = checkShape<PersonaInput>(PersonaInput, readJsonFile("--file", o.file), o.file);
-        const added = await viaServerOr<Persona>(
-          config,
-          { method: "POST", path: withQuery("/api/personas", { priority }), body: input },
-          async (ctx) => orFail(await addPersona(ctx.store, input, priority, cliActor())),
-        );
-        emit(g, added, (p) => `Added ${summary(p)}.`);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((o: { file: string; priority?: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
+          const priority = priorityFlag(o.priority);
+          const input = checkShape<PersonaInput>(PersonaInput, readJsonFile("--file", o.file), o.file);
+          return perform(config, addPersonaOperation, { query: { priority }, body: input });
+        },
+        (p) => `Added ${summary(p)}.`,
+      ),
+    );
 
   personas
     .command("edit <id>")
@@ -124,47 +112,35 @@ Examples:
   $ itinera personas edit tech-savvy-tim --priority 1
   $ itinera personas edit tech-savvy-tim --file patch.json   # e.g. {"match": "any"}`,
     )
-    .action(async (id: string, o: { file?: string; priority?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const priority = priorityFlag(o.priority);
-        if (!o.file && priority === undefined)
-          throw new CliError("give --file with the changes, or --priority", 2);
-        const doc = o.file ? readJsonFile("--file", o.file) : {};
-        const patch = checkShape<Partial<PersonaInput> & { priority?: number }>(
-          PersonaPatch,
-          doc,
-          o.file ?? "change",
-        );
-        const body = { ...patch, ...(priority === undefined ? {} : { priority }) };
-        const edited = await viaServerOr<Persona>(
-          config,
-          { method: "PATCH", path: `/api/personas/${encodeURIComponent(id)}`, body },
-          async (ctx) => orFail(await editPersona(ctx.store, id, body, cliActor())),
-        );
-        emit(g, edited, (p) => `Changed ${summary(p)}.`);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((id: string, o: { file?: string; priority?: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
+          const priority = priorityFlag(o.priority);
+          if (!o.file && priority === undefined)
+            throw new CliError("give --file with the changes, or --priority", 2);
+          const doc = o.file ? readJsonFile("--file", o.file) : {};
+          const patch = checkShape<Partial<PersonaInput> & { priority?: number }>(
+            PersonaPatch,
+            doc,
+            o.file ?? "change",
+          );
+          const body = { ...patch, ...(priority === undefined ? {} : { priority }) };
+          return perform(config, editPersonaOperation, { params: { id }, body });
+        },
+        (p) => `Changed ${summary(p)}.`,
+      ),
+    );
 
   personas
     .command("remove <id>")
     .description("remove a persona; its customers go to the next persona they match, or none")
     .addHelpText("after", "\nExample:\n  $ itinera personas remove bargain-hunter-bora")
-    .action(async (id: string, _o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const removed = await viaServerOr<{ id: string }>(
-          config,
-          { method: "DELETE", path: `/api/personas/${encodeURIComponent(id)}` },
-          async (ctx) => orFail(await removePersona(ctx.store, id, cliActor())),
-        );
-        emit(g, removed, (r) => `Removed persona ${r.id}.`);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((id: string, _o: unknown, cmd: Command) =>
+      act(
+        cmd,
+        (config) => perform(config, removePersonaOperation, { params: { id } }),
+        (r) => `Removed persona ${r.id}.`,
+      ),
+    );
 }

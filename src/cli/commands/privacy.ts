@@ -8,21 +8,20 @@ import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import type { Actor } from "../../audit/log.js";
 import { recordAudit } from "../../audit/log.js";
-import type { Erasure, ErasureBatch } from "../../privacy/erase.js";
+import type { Erasure } from "../../privacy/erase.js";
 import type { CustomerExport, ExportRecord } from "../../privacy/export.js";
 import { canonicalCustomer, forEachRecord } from "../../privacy/export.js";
-import { applyRetention, type RetentionReport } from "../../privacy/retention.js";
-import type { TombstoneSummary } from "../../privacy/tombstones.js";
 import {
-  eraseAndRecord,
-  eraseOneAndRecord,
-  exportAndRecord,
-  tombstoneList,
-  undeleteAndRecord,
-} from "../../server/routes/privacy.js";
+  eraseCustomerOperation,
+  eraseCustomersOperation,
+  retentionOperation,
+  tombstonesOperation,
+  undeleteOperation,
+} from "../../server/operations/privacy.js";
+import { exportAndRecord } from "../../server/routes/privacy.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, emit, fail, table } from "../output.js";
-import { runningServer, viaServerOr, withLocalStore } from "../target.js";
+import { act, perform, runningServer, viaServerOr, withLocalStore } from "../target.js";
 
 /** Who did it, when the CLI works on the file itself. */
 const cliActor = (): Actor => ({ kind: "cli", id: null, name: os.userInfo().username });
@@ -174,46 +173,40 @@ export function customerPrivacyCommands(customer: Command): void {
       "erase people (right to erasure) from every table and kept file, compact the database file once, and drop their later events (a tombstone each)",
     )
     .option("--yes", "really erase (nothing can bring the data back)")
-    .action(async (rawIds: string[], opts: { yes?: boolean }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const ids = [...new Set(rawIds.map((r) => positiveInt("customer id", r, 0)))];
+    .action((rawIds: string[], opts: { yes?: boolean }, cmd: Command) => {
+      const summary = (e: Erasure) =>
+        `Erased customer ${e.customerId}: ${rowsLine(e.tables)}; ${e.files.reduce((s, f) => s + f.lines, 0)} lines from kept files; ` +
+        `tombstone ${e.tombstone.id} holds ${e.tombstone.identifiers} hashed identifiers`;
+      const ids = () => {
+        const unique = [...new Set(rawIds.map((r) => positiveInt("customer id", r, 0)))];
         if (!opts.yes)
           throw new CliError(
-            `erasing ${ids.length === 1 ? `customer ${ids[0]}` : `${ids.length} customers`} cannot be undone; run again with --yes (export first with \`itinera customer export ID\`)`,
+            `erasing ${unique.length === 1 ? `customer ${unique[0]}` : `${unique.length} customers`} cannot be undone; run again with --yes (export first with \`itinera customer export ID\`)`,
             2,
           );
-        const config = configFrom(g);
-        const summary = (e: Erasure) =>
-          `Erased customer ${e.customerId}: ${rowsLine(e.tables)}; ${e.files.reduce((s, f) => s + f.lines, 0)} lines from kept files; ` +
-          `tombstone ${e.tombstone.id} holds ${e.tombstone.identifiers} hashed identifiers`;
-        if (ids.length === 1) {
-          const id = ids[0]!;
-          const erased = await viaServerOr<Erasure | null>(
-            config,
-            { method: "DELETE", path: `/api/customers/${id}` },
-            async (ctx) => (await eraseOneAndRecord(ctx, id, cliActor())) ?? null,
-          );
-          if (!erased) throw new CliError(`no customer ${id}`, 3);
-          emit(g, erased, (e) => `${summary(e)}; ${e.totalMs} ms (compaction ${e.compactMs} ms)`);
-          return;
-        }
-        const batch = await viaServerOr<ErasureBatch>(
-          config,
-          { method: "POST", path: "/api/customers/erase", body: { ids } },
-          (ctx) => eraseAndRecord(ctx, ids, cliActor()),
+        return unique;
+      };
+      // One customer is DELETE /api/customers/{id}; several share one compaction (POST /api/customers/erase).
+      if (new Set(rawIds).size === 1)
+        return act(
+          cmd,
+          (config) => perform(config, eraseCustomerOperation, { params: { id: ids()[0]! } }),
+          (e) => `${summary(e)}; ${e.totalMs} ms (compaction ${e.compactMs} ms)`,
         );
-        emit(g, batch, (b) =>
+      return act(
+        cmd,
+        async (config) => {
+          const batch = await perform(config, eraseCustomersOperation, { body: { ids: ids() } });
+          if (batch.missing.length > 0) process.exitCode = 3;
+          return batch;
+        },
+        (b) =>
           [
             ...b.erased.map(summary),
             ...(b.missing.length > 0 ? [`No customer: ${b.missing.join(", ")}`] : []),
             `${b.erased.length} erased in ${b.totalMs} ms (one compaction, ${b.compactMs} ms)`,
           ].join("\n"),
-        );
-        if (batch.missing.length > 0) process.exitCode = 3;
-      } catch (e) {
-        fail(g, e);
-      }
+      );
     });
 
   customer
@@ -221,27 +214,15 @@ export function customerPrivacyCommands(customer: Command): void {
     .description(
       "lift an erased customer's tombstone: their events are accepted again (the erased data stays gone)",
     )
-    .action(async (rawId: string, _o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const id = positiveInt("customer id", rawId, 0);
-        const config = configFrom(g);
-        const lifted = await viaServerOr<TombstoneSummary | null>(
-          config,
-          { method: "POST", path: `/api/customers/${id}/undelete` },
-          async (ctx) => (await undeleteAndRecord(ctx, id, cliActor())) ?? null,
-        );
-        if (!lifted) throw new CliError(`customer ${id} has no tombstone to lift`, 3);
-        emit(
-          g,
-          lifted,
-          (t) =>
-            `Lifted tombstone ${t.id} of customer ${t.customerId} (${t.dropped} events were dropped under it)`,
-        );
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((rawId: string, _o: unknown, cmd: Command) =>
+      act(
+        cmd,
+        (config) =>
+          perform(config, undeleteOperation, { params: { id: positiveInt("customer id", rawId, 0) } }),
+        (t) =>
+          `Lifted tombstone ${t.id} of customer ${t.customerId} (${t.dropped} events were dropped under it)`,
+      ),
+    );
 }
 
 /** `itinera privacy tombstones` and `itinera privacy retention`. */
@@ -253,16 +234,11 @@ export function privacyCommands(program: Command): void {
     .description(
       "erased customers' tombstones: identifier kinds (held as keyed hashes) and events dropped since",
     )
-    .action(async (_o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const list = await viaServerOr<{ tombstones: TombstoneSummary[]; suppressed: number }>(
-          config,
-          { method: "GET", path: "/api/tombstones" },
-          tombstoneList,
-        );
-        emit(g, list, (l) =>
+    .action((_o: unknown, cmd: Command) =>
+      act(
+        cmd,
+        (config) => perform(config, tombstonesOperation, {}),
+        (l) =>
           [
             `${l.tombstones.length} tombstones, ${l.suppressed} events dropped`,
             table(
@@ -270,27 +246,18 @@ export function privacyCommands(program: Command): void {
               ["id", "customerId", "kinds", "identifiers", "dropped", "deletedAt", "liftedAt"],
             ),
           ].join("\n"),
-        );
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+      ),
+    );
 
   privacy
     .command("retention")
     .description("apply the retention rules (config `retention`) now: delete events past their days")
     .option("--dry-run", "count what would be deleted, delete nothing")
-    .action(async (opts: { dryRun?: boolean }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const dryRun = opts.dryRun === true;
-        const report = await viaServerOr<RetentionReport>(
-          config,
-          { method: "POST", path: "/api/privacy/retention", body: { dryRun } },
-          (ctx) => applyRetention(ctx, { actor: cliActor(), dryRun }),
-        );
-        emit(g, report, (r) =>
+    .action((opts: { dryRun?: boolean }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => perform(config, retentionOperation, { body: { dryRun: opts.dryRun === true } }),
+        (r) =>
           r.rules.length === 0
             ? "No retention rules configured (config `retention`)."
             : [
@@ -305,9 +272,6 @@ export function privacyCommands(program: Command): void {
                   ["channel", "event", "type", "days", "events"],
                 ),
               ].join("\n"),
-        );
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+      ),
+    );
 }

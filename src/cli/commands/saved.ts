@@ -1,16 +1,8 @@
 // `itinera views list|show|create|delete` and `itinera boards list|show|create|delete|pin|unpin`: saved
 // dashboard views (a view's kind and URL state under a name) and the boards they are pinned to.
 import type { Command } from "commander";
-import { cliActor } from "../../audit/log.js";
-import {
-  createBoard,
-  DEFAULT_TILE,
-  deleteBoard,
-  findBoard,
-  listBoards,
-  tileInputs,
-  updateBoard,
-} from "../../saved/boards.js";
+import type { Config } from "../../config.js";
+import { DEFAULT_TILE, tileInputs } from "../../saved/boards.js";
 import {
   type Board,
   type BoardList,
@@ -23,14 +15,21 @@ import {
   ViewKinds,
   type ViewState,
 } from "../../saved/schema.js";
-import { createView, deleteView, findView, listViews } from "../../saved/views.js";
-import { collect, orFail, withQuery } from "../input.js";
-import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
-import { CliError, emit, fail, table } from "../output.js";
-import { viaServerOr } from "../target.js";
-
-const viewPath = (id: string) => `/api/views/${encodeURIComponent(id)}`;
-const boardPath = (id: string) => `/api/boards/${encodeURIComponent(id)}`;
+import {
+  boardListOperation,
+  boardOperation,
+  createBoardOperation,
+  createViewOperation,
+  deleteBoardOperation,
+  deleteViewOperation,
+  updateBoardOperation,
+  viewListOperation,
+  viewOperation,
+} from "../../server/operations/saved.js";
+import { collect } from "../input.js";
+import { positiveInt } from "../options.js";
+import { CliError, table } from "../output.js";
+import { act, perform } from "../target.js";
 
 function renderViews(l: SavedViewList): string {
   const rows = l.items.map((v) => ({
@@ -142,40 +141,24 @@ export function savedViewCommands(program: Command): void {
       "after",
       "\nExamples:\n  $ itinera views list\n  $ itinera views list --search checkout --kind funnels",
     )
-    .action(async (o: { search?: string; kind?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const kind = o.kind === undefined ? undefined : kindFlag(o.kind);
-        const query = { limit: 1000, ...(o.search ? { search: o.search } : {}), ...(kind ? { kind } : {}) };
-        const list = await viaServerOr<SavedViewList>(
-          config,
-          { method: "GET", path: withQuery("/api/views", query) },
-          (ctx) => listViews(ctx.store, query),
-        );
-        emit(g, list, renderViews);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((o: { search?: string; kind?: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
+          const kind = o.kind === undefined ? undefined : kindFlag(o.kind);
+          const query = { limit: 1000, ...(o.search ? { search: o.search } : {}), ...(kind ? { kind } : {}) };
+          return perform(config, viewListOperation, { query });
+        },
+        renderViews,
+      ),
+    );
 
   views
     .command("show <id>")
     .description("one saved view: its kind, state and the boards it is on")
-    .action(async (id: string, _o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const view = await viaServerOr<SavedView>(
-          config,
-          { method: "GET", path: viewPath(id) },
-          async (ctx) => orFail(await findView(ctx.store, id)),
-        );
-        emit(g, view, renderView);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((id: string, _o: unknown, cmd: Command) =>
+      act(cmd, (config) => perform(config, viewOperation, { params: { id } }), renderView),
+    );
 
   views
     .command("create")
@@ -193,53 +176,33 @@ Examples:
   $ itinera views create --name "Retention, app" --kind retention --state '{"persona":"tech-savvy-tim"}'`,
     )
     .action(
-      async (
-        o: { name: string; description: string; url?: string; kind?: string; state?: string },
-        cmd: Command,
-      ) => {
-        const g = cmd.optsWithGlobals<GlobalOptions>();
-        try {
-          const config = configFrom(g);
-          if ((o.url === undefined) === (o.kind === undefined))
-            throw new CliError("give either --url or --kind (with --state)", 2);
-          if (o.url !== undefined && o.state !== undefined)
-            throw new CliError("--state goes with --kind; a --url carries its own state", 2);
-          const view = o.url ? viewOfLink(o.url) : { kind: kindFlag(o.kind!), state: stateFlag(o.state) };
-          const input: SavedViewInput = { ...view, name: o.name, description: o.description };
-          const saved = await viaServerOr<SavedView>(
-            config,
-            { method: "POST", path: "/api/views", body: input },
-            async (ctx) => orFail(await createView(ctx.store, input, cliActor())),
-          );
-          emit(g, saved, (v) => `Saved ${v.name} as ${v.id}.`);
-        } catch (e) {
-          fail(g, e);
-        }
-      },
+      (o: { name: string; description: string; url?: string; kind?: string; state?: string }, cmd: Command) =>
+        act(
+          cmd,
+          (config) => {
+            if ((o.url === undefined) === (o.kind === undefined))
+              throw new CliError("give either --url or --kind (with --state)", 2);
+            if (o.url !== undefined && o.state !== undefined)
+              throw new CliError("--state goes with --kind; a --url carries its own state", 2);
+            const view = o.url ? viewOfLink(o.url) : { kind: kindFlag(o.kind!), state: stateFlag(o.state) };
+            const input: SavedViewInput = { ...view, name: o.name, description: o.description };
+            return perform(config, createViewOperation, { body: input });
+          },
+          (v) => `Saved ${v.name} as ${v.id}.`,
+        ),
     );
 
   views
     .command("delete <id>")
     .description("delete a saved view; its tiles go from every board it was pinned to")
-    .action(async (id: string, _o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const removed = await viaServerOr<{ id: string; boards: string[] }>(
-          config,
-          { method: "DELETE", path: viewPath(id) },
-          async (ctx) => orFail(await deleteView(ctx.store, id, cliActor())),
-        );
-        emit(
-          g,
-          removed,
-          (r) =>
-            `Deleted saved view ${r.id}${r.boards.length ? `; removed its tiles from ${r.boards.join(", ")}` : ""}.`,
-        );
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((id: string, _o: unknown, cmd: Command) =>
+      act(
+        cmd,
+        (config) => perform(config, deleteViewOperation, { params: { id } }),
+        (r) =>
+          `Deleted saved view ${r.id}${r.boards.length ? `; removed its tiles from ${r.boards.join(", ")}` : ""}.`,
+      ),
+    );
 
   boardCommands(program);
 }
@@ -251,37 +214,23 @@ function boardCommands(program: Command): void {
     .command("list")
     .description("boards, most recently changed first")
     .option("--search <words>", "words in the name or description")
-    .action(async (o: { search?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const query = { limit: 1000, ...(o.search ? { search: o.search } : {}) };
-        const list = await viaServerOr<BoardList>(
-          config,
-          { method: "GET", path: withQuery("/api/boards", query) },
-          (ctx) => listBoards(ctx.store, query),
-        );
-        emit(g, list, renderBoards);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((o: { search?: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) =>
+          perform(config, boardListOperation, {
+            query: { limit: 1000, ...(o.search ? { search: o.search } : {}) },
+          }),
+        renderBoards,
+      ),
+    );
 
   boards
     .command("show <id>")
     .description("a board's tiles in order (--json has each tile's saved view)")
-    .action(async (id: string, _o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const board = await viaServerOr<Board>(config, { method: "GET", path: boardPath(id) }, async (ctx) =>
-          orFail(await findBoard(ctx.store, id)),
-        );
-        emit(g, board, renderBoard);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((id: string, _o: unknown, cmd: Command) =>
+      act(cmd, (config) => perform(config, boardOperation, { params: { id } }), renderBoard),
+    );
 
   boards
     .command("create")
@@ -293,39 +242,27 @@ function boardCommands(program: Command): void {
       "after",
       '\nExample:\n  $ itinera boards create --name "Weekly checkout" --view view_1a2b3c --view view_4d5e6f',
     )
-    .action(async (o: { name: string; description: string; view: string[] }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const input = { name: o.name, description: o.description, tiles: o.view.map((view) => ({ view })) };
-        const board = await viaServerOr<Board>(
-          config,
-          { method: "POST", path: "/api/boards", body: input },
-          async (ctx) => orFail(await createBoard(ctx.store, input, cliActor())),
-        );
-        emit(g, board, (b) => `Created board ${b.name} as ${b.id} with ${b.tiles.length} tiles.`);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((o: { name: string; description: string; view: string[] }, cmd: Command) =>
+      act(
+        cmd,
+        (config) =>
+          perform(config, createBoardOperation, {
+            body: { name: o.name, description: o.description, tiles: o.view.map((view) => ({ view })) },
+          }),
+        (b) => `Created board ${b.name} as ${b.id} with ${b.tiles.length} tiles.`,
+      ),
+    );
 
   boards
     .command("delete <id>")
     .description("delete a board (its saved views stay)")
-    .action(async (id: string, _o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const removed = await viaServerOr<{ id: string }>(
-          config,
-          { method: "DELETE", path: boardPath(id) },
-          async (ctx) => orFail(await deleteBoard(ctx.store, id, cliActor())),
-        );
-        emit(g, removed, (r) => `Deleted board ${r.id}.`);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((id: string, _o: unknown, cmd: Command) =>
+      act(
+        cmd,
+        (config) => perform(config, deleteBoardOperation, { params: { id } }),
+        (r) => `Deleted board ${r.id}.`,
+      ),
+    );
 
   boards
     .command("pin <board> <view>")
@@ -335,57 +272,50 @@ function boardCommands(program: Command): void {
     .option("--height <rows>", `rows, 1–4 (default ${DEFAULT_TILE.height})`)
     .addHelpText("after", "\nExample:\n  $ itinera boards pin board_0a1b2c view_1a2b3c --width 12")
     .action(
-      async (
+      (
         board: string,
         view: string,
         o: { position?: string; width?: string; height?: string },
         cmd: Command,
-      ) => {
-        const g = cmd.optsWithGlobals<GlobalOptions>();
-        try {
-          const size = sizeFlags(o);
-          const position = o.position === undefined ? undefined : positiveInt("--position", o.position, 1);
-          const changed = await changeTiles(g, board, (tiles) => {
-            const at = Math.min(position ?? tiles.length + 1, tiles.length + 1) - 1;
-            return [...tiles.slice(0, at), { view, ...size }, ...tiles.slice(at)];
-          });
-          emit(g, changed, (b) => `Pinned ${view} to ${b.name} (${b.id}): ${b.tiles.length} tiles.`);
-        } catch (e) {
-          fail(g, e);
-        }
-      },
+      ) =>
+        act(
+          cmd,
+          (config) => {
+            const size = sizeFlags(o);
+            const position = o.position === undefined ? undefined : positiveInt("--position", o.position, 1);
+            return changeTiles(config, board, (tiles) => {
+              const at = Math.min(position ?? tiles.length + 1, tiles.length + 1) - 1;
+              return [...tiles.slice(0, at), { view, ...size }, ...tiles.slice(at)];
+            });
+          },
+          (b) => `Pinned ${view} to ${b.name} (${b.id}): ${b.tiles.length} tiles.`,
+        ),
     );
 
   boards
     .command("unpin <board> <view>")
     .description("remove a saved view's tile from a board (the view stays)")
-    .action(async (board: string, view: string, _o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const changed = await changeTiles(g, board, (tiles) => {
-          if (!tiles.some((t) => t.view === view))
-            throw new CliError(`the view ${view} is not on the board ${board}`, 3);
-          return tiles.filter((t) => t.view !== view);
-        });
-        emit(g, changed, (b) => `Unpinned ${view} from ${b.name} (${b.id}): ${b.tiles.length} tiles.`);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((board: string, view: string, _o: unknown, cmd: Command) =>
+      act(
+        cmd,
+        (config) =>
+          changeTiles(config, board, (tiles) => {
+            if (!tiles.some((t) => t.view === view))
+              throw new CliError(`the view ${view} is not on the board ${board}`, 3);
+            return tiles.filter((t) => t.view !== view);
+          }),
+        (b) => `Unpinned ${view} from ${b.name} (${b.id}): ${b.tiles.length} tiles.`,
+      ),
+    );
 }
 
 /** Reads a board's tiles and writes them back changed: the API's one way to change tiles (PATCH). */
 async function changeTiles(
-  g: GlobalOptions,
+  config: Config,
   id: string,
   change: (tiles: TileInput[]) => TileInput[],
 ): Promise<Board> {
-  const config = configFrom(g);
-  const board = await viaServerOr<Board>(config, { method: "GET", path: boardPath(id) }, async (ctx) =>
-    orFail(await findBoard(ctx.store, id)),
-  );
+  const board = await perform(config, boardOperation, { params: { id } });
   const tiles = change(tileInputs(board));
-  return viaServerOr<Board>(config, { method: "PATCH", path: boardPath(id), body: { tiles } }, async (ctx) =>
-    orFail(await updateBoard(ctx.store, id, { tiles }, cliActor())),
-  );
+  return perform(config, updateBoardOperation, { params: { id }, body: { tiles } });
 }

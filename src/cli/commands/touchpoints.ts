@@ -2,19 +2,19 @@
 // event and place it in a stage, and the events no rule names yet.
 import { Type } from "@sinclair/typebox";
 import { type Command, Option } from "commander";
-import { cliActor } from "../../audit/log.js";
-import {
-  addTouchpoint,
-  editTouchpoint,
-  loadDefinitions,
-  removeTouchpoint,
-} from "../../journey/definitions.js";
 import type { EventMatch } from "../../journey/rules.js";
 import { type Touchpoint, TouchpointInput, TouchpointKinds } from "../../journey/touchpoints.js";
-import { findUnmatched, type Unmatched } from "../../journey/unmatched.js";
-import { checkShape, collect, orFail, readJsonFile, withQuery } from "../input.js";
-import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
-import { CliError, emit, fail, table } from "../output.js";
+import type { Unmatched } from "../../journey/unmatched.js";
+import {
+  addTouchpointOperation,
+  editTouchpointOperation,
+  removeTouchpointOperation,
+  touchpointListOperation,
+  unmatchedOperation,
+} from "../../server/operations/touchpoints.js";
+import { checkShape, collect, readJsonFile } from "../input.js";
+import { positiveInt } from "../options.js";
+import { CliError, table } from "../output.js";
 import {
   CONDITION_FORM,
   describeChannels,
@@ -23,7 +23,7 @@ import {
   describeWhere,
   parseCondition,
 } from "../rule-text.js";
-import { viaServerOr } from "../target.js";
+import { act, perform } from "../target.js";
 
 const EventTypes = ["track", "page", "screen", "identify"] as const;
 const TouchpointPatch = Type.Partial(TouchpointInput);
@@ -168,20 +168,13 @@ export function touchpointCommands(program: Command): void {
   touchpoints
     .command("list")
     .description("the touchpoints in the order their rules are checked")
-    .action(async (_o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const list = await viaServerOr<{ items: Touchpoint[] }>(
-          config,
-          { method: "GET", path: "/api/touchpoints" },
-          async (ctx) => ({ items: (await loadDefinitions(ctx.store)).touchpoints }),
-        );
-        emit(g, list, (l) => renderList(l.items));
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((_o: unknown, cmd: Command) =>
+      act(
+        cmd,
+        (config) => perform(config, touchpointListOperation, {}),
+        (l) => renderList(l.items),
+      ),
+    );
 
   ruleFlags(
     touchpoints
@@ -200,28 +193,23 @@ Examples:
   $ itinera touchpoints add --name "Coupon used" --stage purchase --event "Coupon Applied" --where "coupon exists"
   $ itinera touchpoints add --file rule.json      # a whole TouchpointInput document`,
     )
-    .action(async (o: RuleOptions & { before?: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const doc = fieldsFrom(o, fileDoc(o));
-        if (doc.name === undefined)
-          throw new CliError("give the touchpoint a --name (or a --file with one)", 2);
-        if (doc.stage === undefined)
-          throw new CliError("give the touchpoint a --stage (or a --file with one)", 2);
-        const base = isObject(doc.match) ? (doc.match as EventMatch) : {};
-        doc.match = matchFrom(o, base);
-        const input = checkShape<TouchpointInput>(TouchpointInput, doc, "touchpoint");
-        const added = await viaServerOr<Touchpoint>(
-          config,
-          { method: "POST", path: withQuery("/api/touchpoints", { before: o.before }), body: input },
-          async (ctx) => orFail(await addTouchpoint(ctx.store, input, o.before, cliActor())),
-        );
-        emit(g, added, (t) => `Added ${summary(t)}.\n${APPLIED}`);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((o: RuleOptions & { before?: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
+          const doc = fieldsFrom(o, fileDoc(o));
+          if (doc.name === undefined)
+            throw new CliError("give the touchpoint a --name (or a --file with one)", 2);
+          if (doc.stage === undefined)
+            throw new CliError("give the touchpoint a --stage (or a --file with one)", 2);
+          const base = isObject(doc.match) ? (doc.match as EventMatch) : {};
+          doc.match = matchFrom(o, base);
+          const input = checkShape<TouchpointInput>(TouchpointInput, doc, "touchpoint");
+          return perform(config, addTouchpointOperation, { query: { before: o.before }, body: input });
+        },
+        (t) => `Added ${summary(t)}.\n${APPLIED}`,
+      ),
+    );
 
   ruleFlags(
     touchpoints
@@ -241,78 +229,57 @@ Examples:
   $ itinera touchpoints edit support-call --kind contact --subject order_id
   $ itinera touchpoints edit big-order --file patch.json   # e.g. {"feedback": {"value": 1}}`,
     )
-    .action(async (id: string, o: EditOptions, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const patch = fieldsFrom(o, fileDoc(o));
-        if (matchFlagsGiven(o)) {
-          // Match flags change parts of the rule; the API replaces the match whole, so start from it.
-          let base = patch.match as EventMatch | undefined;
-          if (!isObject(base)) {
-            const { items } = await viaServerOr<{ items: Touchpoint[] }>(
-              config,
-              { method: "GET", path: "/api/touchpoints" },
-              async (ctx) => ({ items: (await loadDefinitions(ctx.store)).touchpoints }),
-            );
-            const current = items.find((t) => t.id === id);
-            if (!current) throw new CliError(`no touchpoint "${id}"`, 3);
-            base = current.match;
+    .action((id: string, o: EditOptions, cmd: Command) =>
+      act(
+        cmd,
+        async (config) => {
+          const patch = fieldsFrom(o, fileDoc(o));
+          if (matchFlagsGiven(o)) {
+            // Match flags change parts of the rule; the API replaces the match whole, so start from it.
+            let base = patch.match as EventMatch | undefined;
+            if (!isObject(base)) {
+              const { items } = await perform(config, touchpointListOperation, {});
+              const current = items.find((t) => t.id === id);
+              if (!current) throw new CliError(`no touchpoint "${id}"`, 3);
+              base = current.match;
+            }
+            patch.match = matchFrom(o, base);
           }
-          patch.match = matchFrom(o, base);
-        }
-        if (Object.keys(patch).length === 0)
-          throw new CliError("nothing to change: give flags such as --stage or --where, or --file", 2);
-        const checked = checkShape<Partial<TouchpointInput>>(TouchpointPatch, patch, "touchpoint change");
-        const edited = await viaServerOr<Touchpoint>(
-          config,
-          { method: "PATCH", path: `/api/touchpoints/${encodeURIComponent(id)}`, body: checked },
-          async (ctx) => orFail(await editTouchpoint(ctx.store, id, checked, cliActor())),
-        );
-        emit(g, edited, (t) => `Changed ${summary(t)}.\n${APPLIED}`);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+          if (Object.keys(patch).length === 0)
+            throw new CliError("nothing to change: give flags such as --stage or --where, or --file", 2);
+          const checked = checkShape<Partial<TouchpointInput>>(TouchpointPatch, patch, "touchpoint change");
+          return perform(config, editTouchpointOperation, { params: { id }, body: checked });
+        },
+        (t) => `Changed ${summary(t)}.\n${APPLIED}`,
+      ),
+    );
 
   touchpoints
     .command("remove <id>")
     .description("remove a touchpoint; its events go to the next rule that matches them, or to unmatched")
     .addHelpText("after", "\nExample:\n  $ itinera touchpoints remove big-order")
-    .action(async (id: string, _o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const removed = await viaServerOr<{ id: string }>(
-          config,
-          { method: "DELETE", path: `/api/touchpoints/${encodeURIComponent(id)}` },
-          async (ctx) => orFail(await removeTouchpoint(ctx.store, id, cliActor())),
-        );
-        emit(g, removed, (r) => `Removed touchpoint ${r.id}.\n${APPLIED}`);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((id: string, _o: unknown, cmd: Command) =>
+      act(
+        cmd,
+        (config) => perform(config, removeTouchpointOperation, { params: { id } }),
+        (r) => `Removed touchpoint ${r.id}.\n${APPLIED}`,
+      ),
+    );
 
   touchpoints
     .command("unmatched")
     .description("events no touchpoint names, by type, name and channel, most frequent first")
     .option("--limit <n>", "most groups shown, 1–1000", "100")
     .addHelpText("after", "\nExample:\n  $ itinera touchpoints unmatched --limit 20")
-    .action(async (o: { limit: string }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
-      try {
-        const config = configFrom(g);
-        const limit = positiveInt("--limit", o.limit, 100);
-        if (limit > 1000) throw new CliError(`--limit must be at most 1000 (got ${limit})`, 2);
-        const unmatched = await viaServerOr<Unmatched>(
-          config,
-          { method: "GET", path: withQuery("/api/touchpoints/unmatched", { limit }) },
-          (ctx) => findUnmatched(ctx.store, limit),
-        );
-        emit(g, unmatched, renderUnmatched);
-      } catch (e) {
-        fail(g, e);
-      }
-    });
+    .action((o: { limit: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
+          const limit = positiveInt("--limit", o.limit, 100);
+          if (limit > 1000) throw new CliError(`--limit must be at most 1000 (got ${limit})`, 2);
+          return perform(config, unmatchedOperation, { query: { limit } });
+        },
+        renderUnmatched,
+      ),
+    );
 }

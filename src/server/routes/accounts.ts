@@ -1,60 +1,22 @@
-// Sign-in for people (the dashboard) and the accounts they sign in with. Scripts keep using API tokens.
+// Sign-in for people (the dashboard): sign in and out, the session, who is calling. Routes rather than
+// operations of the table: they set and clear the session cookie and read the request's own credentials.
+// The accounts themselves are operations (src/server/operations/accounts.ts). Scripts use API tokens.
 import { Type } from "@sinclair/typebox";
-import type { FastifyRequest } from "fastify";
-import {
-  createAccount,
-  disableAccount,
-  findAccount,
-  listAccounts,
-  MIN_PASSWORD,
-  Roles,
-  resetPassword,
-  SignInThrottle,
-  sessionAccount,
-  signIn,
-  signOut,
-  updateAccount,
-} from "../../auth/accounts.js";
+import { Roles, SignInThrottle, sessionAccount, signIn, signOut } from "../../auth/accounts.js";
 import { Permissions, permissionsOf } from "../../auth/roles.js";
 import { StringEnum } from "../../typebox.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
-import { errorResponses, HttpError, unwrapProblem } from "../errors.js";
-import { actorOf, canGrantRole, principalOf, tokenOf } from "../permissions.js";
+import { errorResponses, HttpError } from "../errors.js";
+import { Account } from "../operations/accounts.js";
+import { principalOf, tokenOf } from "../permissions.js";
 import { sessionCookieHeader } from "../web-safety.js";
 
 const security = [{ bearerAuth: [] }];
 const tags = ["accounts"];
 
-const Account = Type.Object({
-  id: Type.String(),
-  email: Type.String(),
-  name: Type.String(),
-  role: StringEnum(Roles),
-  createdAt: Type.String(),
-  disabledAt: Type.Union([Type.String(), Type.Null()]),
-});
-const AccountId = Type.Object({ id: Type.String({ maxLength: 40 }) });
-const WithPassword = Type.Object({
-  account: Account,
-  password: Type.String({ description: "Shown once; only its hash is stored" }),
-});
-
 export function accountRoutes(app: App, ctx: AppContext): void {
   const throttle = new SignInThrottle(ctx.clock);
-
-  /**
-   * Nobody acts on their own account through these routes (no self-promotion, no locking oneself out),
-   * nor on an account with rights they lack (a lesser manager cannot take over an admin).
-   */
-  async function mayActOn(req: FastifyRequest, id: string, verb: string): Promise<void> {
-    const caller = principalOf(req);
-    if (caller?.kind === "account" && caller.id === id)
-      throw new HttpError(403, "own_account", `you cannot ${verb} your own account here; ask another admin`);
-    const target = await findAccount(ctx.store, id);
-    if (!target) throw new HttpError(404, "not_found", `no account ${id}`);
-    await canGrantRole(req, target.role, ctx.store);
-  }
 
   app.post(
     "/api/auth/login",
@@ -173,114 +135,6 @@ export function accountRoutes(app: App, ctx: AppContext): void {
       return p.kind === "account"
         ? { kind: "account" as const, account: p.account, token: null, ...rights }
         : { kind: "token" as const, account: null, token: p.name, ...rights };
-    },
-  );
-
-  app.get(
-    "/api/accounts",
-    {
-      config: { access: "accounts.manage" },
-      schema: {
-        summary: "Accounts that can sign in",
-        tags,
-        security,
-        response: { 200: Type.Object({ items: Type.Array(Account) }), ...errorResponses },
-      },
-    },
-    async () => ({ items: await listAccounts(ctx.store) }),
-  );
-
-  app.post(
-    "/api/accounts",
-    {
-      config: { access: "accounts.manage" },
-      schema: {
-        summary: "Create an account; without a password one is made up and shown once",
-        tags,
-        security,
-        body: Type.Object(
-          {
-            email: Type.String({ minLength: 3, maxLength: 200 }),
-            name: Type.String({ minLength: 1, maxLength: 100 }),
-            role: Type.Optional(StringEnum(Roles, { default: "analyst" })),
-            password: Type.Optional(Type.String({ minLength: MIN_PASSWORD, maxLength: 200 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: WithPassword, ...errorResponses },
-      },
-    },
-    async (req, reply) => {
-      const role = req.body.role ?? "analyst";
-      await canGrantRole(req, role, ctx.store);
-      const created = unwrapProblem(await createAccount(ctx.store, { ...req.body, role }, actorOf(req)));
-      return reply.status(201).send(created);
-    },
-  );
-
-  app.delete(
-    "/api/accounts/:id",
-    {
-      config: { access: "accounts.manage" },
-      schema: {
-        summary: "Disable an account and end its sessions",
-        tags,
-        security,
-        params: AccountId,
-        response: { 200: Account, ...errorResponses },
-      },
-    },
-    async (req) => {
-      await mayActOn(req, req.params.id, "disable");
-      return unwrapProblem(await disableAccount(ctx.store, req.params.id, actorOf(req)));
-    },
-  );
-
-  app.patch(
-    "/api/accounts/:id",
-    {
-      config: { access: "accounts.manage" },
-      schema: {
-        summary: "Rename an account or change its role (never your own, never to more rights than yours)",
-        tags,
-        security,
-        params: AccountId,
-        body: Type.Object(
-          {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-            role: Type.Optional(StringEnum(Roles)),
-          },
-          { additionalProperties: false, minProperties: 1 },
-        ),
-        response: { 200: Account, ...errorResponses },
-      },
-    },
-    async (req) => {
-      await mayActOn(req, req.params.id, "change");
-      if (req.body.role) await canGrantRole(req, req.body.role, ctx.store);
-      return unwrapProblem(await updateAccount(ctx.store, req.params.id, req.body, actorOf(req)));
-    },
-  );
-
-  app.post(
-    "/api/accounts/:id/password",
-    {
-      config: { access: "accounts.manage" },
-      schema: {
-        summary: "Set a new password (made up and shown once when not given); ends the account's sessions",
-        tags,
-        security,
-        params: AccountId,
-        body: Type.Object(
-          { password: Type.Optional(Type.String({ minLength: MIN_PASSWORD, maxLength: 200 })) },
-          { additionalProperties: false },
-        ),
-        response: { 200: WithPassword, ...errorResponses },
-      },
-    },
-    async (req) => {
-      await mayActOn(req, req.params.id, "reset the password of");
-      return unwrapProblem(await resetPassword(ctx.store, req.params.id, req.body.password, actorOf(req)));
     },
   );
 }

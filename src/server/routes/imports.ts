@@ -1,5 +1,7 @@
 // POST /api/imports: a bulk import run inside the server, which owns the database file. The file is read
 // from the server's own disk (the CLI on the same machine sends its absolute path, never its contents).
+// A route rather than an operation of the table: `itinera import` on the file shows progress (rows, rate,
+// ETA) as it goes, which an operation's one answer cannot carry; both paths share importFile and its audit.
 import { auditImport } from "../../collect/import/audit.js";
 import { ImportRequest, ImportSummary } from "../../collect/import/contract.js";
 import { importFile } from "../../collect/import/importer.js";

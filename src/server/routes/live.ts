@@ -1,11 +1,12 @@
 // The live feed over HTTP: GET /api/live/events streams events as they are stored (server-sent events,
 // the browser's EventSource with the session cookie, or any HTTP client with a token) and the journey
-// tables' generation when a refresh changes it; GET /api/live/status says how fresh the data is.
+// tables' generation when a refresh changes it. A route rather than an operation of the table: its answer
+// is a stream. GET /api/live/status is an operation (src/server/operations/live.ts).
 import type { Socket } from "node:net";
 import { PassThrough } from "node:stream";
 import { Type } from "@sinclair/typebox";
 import { journeyFreshness } from "../../journey/refresh.js";
-import { LiveStatus, type LiveTopic, LiveTopics } from "../../live/schema.js";
+import { type LiveTopic, LiveTopics } from "../../live/schema.js";
 import type { App } from "../app.js";
 import type { AppContext } from "../context.js";
 import { errorResponses } from "../errors.js";
@@ -107,29 +108,6 @@ export function liveRoutes(app: App, ctx: AppContext): void {
           // The schema documents the stream as text; what is sent is the stream itself.
           .send(out as unknown as string)
       );
-    },
-  );
-
-  app.get(
-    "/api/live/status",
-    {
-      config: { access: "analytics.read" },
-      schema: {
-        summary: "How fresh the data is: the journey tables' generation and refresh, the loader's lag",
-        tags,
-        security,
-        response: { 200: LiveStatus, ...errorResponses },
-      },
-    },
-    async () => {
-      const journey = await ctx.store.read(journeyFreshness);
-      const loader = ctx.writer.loader.status();
-      return {
-        journey,
-        loader: { pendingEvents: loader.pendingEvents, lagSeconds: loader.lagSeconds },
-        lastStoredAt: feed.lastStoredAt,
-        listeners: feed.listeners,
-      };
     },
   );
 }

@@ -1,15 +1,13 @@
-// Event names and their property keys, for the pickers of analysis builders (funnel steps, time to
-// convert): what can be chosen, most frequent first, never the whole list.
+// Event names, their property keys and the fields a rule can name, for the pickers of analysis builders
+// and rule editors: what can be chosen, most frequent first, never the whole list.
 import { Type } from "@sinclair/typebox";
 import { findChannels, findFields } from "../../journey/fields.js";
+import { ok } from "../../result.js";
 import { all, runQuery, type Store } from "../../store/database.js";
 import { Params } from "../../store/sql.js";
 import { StringEnum } from "../../typebox.js";
-import type { App } from "../app.js";
-import type { AppContext } from "../context.js";
-import { errorResponses } from "../errors.js";
+import { operation } from "../operation.js";
 
-const security = [{ bearerAuth: [] }];
 const tags = ["events"];
 /** The kinds of event a step can name (identify, group and alias carry no step name). */
 const NAMED_TYPES = ["track", "page", "screen"] as const;
@@ -99,92 +97,78 @@ const Field = Type.Object({
   ),
 });
 
-export function eventRoutes(app: App, ctx: AppContext): void {
-  app.get(
-    "/api/events/fields",
-    {
-      config: { access: "analytics.read" },
-      schema: {
-        summary:
-          "What a rule can name, for the rule editors: event names, channels, and property, context and trait paths with their most frequent values (from the latest events and customers)",
-        tags,
-        security,
-        querystring: Type.Object({
-          type: Type.Optional(StringEnum(["track", "page", "screen", "identify"] as const)),
-          event: Type.Optional(
-            Type.String({ minLength: 1, maxLength: 200, description: "Only this event's properties" }),
-          ),
-          top: Type.Integer({ minimum: 1, maximum: 20, default: 8, description: "Values per field" }),
-          sample: Type.Integer({
-            minimum: 100,
-            maximum: 20_000,
-            default: 5000,
-            description: "How many of the latest events (and customers) are read",
-          }),
-        }),
-        response: {
-          200: Type.Object({
-            events: Type.Array(EventName),
-            channels: Type.Array(Type.Object({ channel: Type.String(), events: Type.Integer() })),
-            fields: Type.Array(Field),
-          }),
-          ...errorResponses,
-        },
-      },
-    },
-    async (req) => {
-      const { type, event, top, sample } = req.query;
-      return {
-        events: await findEventNames(ctx.store, undefined, 200),
-        channels: await findChannels(ctx.store),
-        fields: await findFields(ctx.store, {
-          type,
-          event,
-          top,
-          sample,
-          identifierKeys: ctx.config.identity.traitIdentifiers,
-        }),
-      };
-    },
-  );
-
-  app.get(
-    "/api/events/names",
-    {
-      config: { access: "analytics.read" },
-      schema: {
-        summary:
-          "Distinct event names (track, page and screen) with how many events each, most frequent first",
-        tags,
-        security,
-        querystring: Type.Object({
-          q: Type.Optional(Type.String({ maxLength: 200, description: "Names containing this text" })),
-          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-        }),
-        response: { 200: Type.Object({ items: Type.Array(EventName) }), ...errorResponses },
-      },
-    },
-    async (req) => ({ items: await findEventNames(ctx.store, req.query.q, req.query.limit) }),
-  );
-
-  app.get(
-    "/api/events/properties",
-    {
-      config: { access: "analytics.read" },
-      schema: {
-        summary: "Property keys of one named event, from its latest events, most common first",
-        tags,
-        security,
-        querystring: Type.Object({
-          event: Type.String({ minLength: 1, maxLength: 200 }),
-          type: StringEnum(NAMED_TYPES, { default: "track" }),
-          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-        }),
-        response: { 200: Type.Object({ items: Type.Array(PropertyKey) }), ...errorResponses },
-      },
-    },
-    async (req) => ({
-      items: await findEventProperties(ctx.store, req.query.type, req.query.event, req.query.limit),
+export const eventFieldsOperation = operation({
+  id: "events.fields",
+  method: "GET",
+  path: "/api/events/fields",
+  access: "analytics.read",
+  summary:
+    "What a rule can name, for the rule editors: event names, channels, and property, context and trait paths with their most frequent values (from the latest events and customers)",
+  tags,
+  query: Type.Object({
+    type: Type.Optional(StringEnum(["track", "page", "screen", "identify"] as const)),
+    event: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: "Only this event's properties" }),
+    ),
+    top: Type.Integer({ minimum: 1, maximum: 20, default: 8, description: "Values per field" }),
+    sample: Type.Integer({
+      minimum: 100,
+      maximum: 20_000,
+      default: 5000,
+      description: "How many of the latest events (and customers) are read",
     }),
-  );
-}
+  }),
+  response: Type.Object({
+    events: Type.Array(EventName),
+    channels: Type.Array(Type.Object({ channel: Type.String(), events: Type.Integer() })),
+    fields: Type.Array(Field),
+  }),
+  async run(ctx, { query }) {
+    const { type, event, top, sample } = query;
+    return ok({
+      events: await findEventNames(ctx.store, undefined, 200),
+      channels: await findChannels(ctx.store),
+      fields: await findFields(ctx.store, {
+        type,
+        event,
+        top,
+        sample,
+        identifierKeys: ctx.config.identity.traitIdentifiers,
+      }),
+    });
+  },
+});
+
+export const eventNamesOperation = operation({
+  id: "events.names",
+  method: "GET",
+  path: "/api/events/names",
+  access: "analytics.read",
+  summary: "Distinct event names (track, page and screen) with how many events each, most frequent first",
+  tags,
+  query: Type.Object({
+    q: Type.Optional(Type.String({ maxLength: 200, description: "Names containing this text" })),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+  }),
+  response: Type.Object({ items: Type.Array(EventName) }),
+  run: async (ctx, { query }) => ok({ items: await findEventNames(ctx.store, query.q, query.limit) }),
+});
+
+export const eventPropertiesOperation = operation({
+  id: "events.properties",
+  method: "GET",
+  path: "/api/events/properties",
+  access: "analytics.read",
+  summary: "Property keys of one named event, from its latest events, most common first",
+  tags,
+  query: Type.Object({
+    event: Type.String({ minLength: 1, maxLength: 200 }),
+    type: StringEnum(NAMED_TYPES, { default: "track" }),
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  }),
+  response: Type.Object({ items: Type.Array(PropertyKey) }),
+  run: async (ctx, { query }) =>
+    ok({ items: await findEventProperties(ctx.store, query.type, query.event, query.limit) }),
+});
+
+export const eventOperations = [eventFieldsOperation, eventNamesOperation, eventPropertiesOperation];
