@@ -77,7 +77,7 @@ export const journeyCustomersOperation = operation({
   personal: "bulk",
   summary: "The customers behind a number of the journey map, page by page",
   description:
-    "audience: `cohort`, `stage:<key>:reached|converted|dropped|feedback`, `touchpoint:<id>:reach|converted|dropped`, `pain:<kind>:<touchpoint id>`. Same persona and period as the map; `total` equals the map's number.",
+    "audience: `cohort`, `stage:<key>:reached|converted|dropped|feedback`, `touchpoint:<id>:reach|converted|dropped`, `pain:<friction id>` (a pain point: a friction of GET /api/frictions). Same persona and period as the map; `total` equals the map's number.",
   tags,
   query: Type.Object({
     ...Scope,
