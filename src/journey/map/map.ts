@@ -14,7 +14,7 @@ import type { JourneyDefinitions } from "../definitions.js";
 import { readLanes, type StageLanes } from "../lanes.js";
 import type { JourneyRefresher, RefreshReport } from "../refresh.js";
 import type { JourneyMap, MapComparison, MapStage } from "./schema.js";
-import { keptInScope, type MapScope, UNASSIGNED } from "./scope.js";
+import { keptInScope, type OpenScope, UNASSIGNED } from "./scope.js";
 import { stageMetrics } from "./stages.js";
 import { touchpointMetrics } from "./touchpoints.js";
 
@@ -30,19 +30,19 @@ export interface MapQuery {
 
 const EMPTY_LANES: StageLanes = { goals: [], questions: [], actions: [], opportunities: [] };
 
-/** Computes the map on `conn` for a scope whose temp tables are built. */
+/** Computes the map on `conn` for a scope whose tables are built. */
 async function compute(
   conn: Connection,
   defs: JourneyDefinitions,
-  scope: MapScope,
+  scope: OpenScope,
   top: number,
   settings: FrictionSettings,
 ): Promise<
   Omit<JourneyMap, "asOf" | "freshness" | "persona" | "stages"> & { stages: Omit<MapStage, "lanes">[] }
 > {
-  const [cohort] = await all(conn, "SELECT count(*) AS n FROM m_cohort");
+  const [cohort] = await all(conn, `SELECT count(*) AS n FROM ${scope.tables.cohort}`);
   const stages = await stageMetrics(conn, defs, scope);
-  const tps = await touchpointMetrics(conn, defs);
+  const tps = await touchpointMetrics(conn, defs, scope.tables);
   const found = await frictionsOn(conn, scope, scope, settings);
   // The scope was checked when it was opened: the finder has no other problem to report.
   const pains = found.ok ? found.value : [];
