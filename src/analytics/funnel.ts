@@ -9,9 +9,8 @@
 
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkCohort } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { invalid, notFound, type Problem } from "../problem.js";
+import { invalid, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import type { Connection } from "../store/driver.js";
@@ -22,10 +21,11 @@ import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
 import { PeriodFields, resolvePeriod } from "./period.js";
 import {
-  checkStep,
+  checkSteps,
   DurationText,
+  lengthOf,
   PersonaFilter,
-  parseDuration,
+  readsJourneyTables,
   StageFilter,
   Step,
   stepName,
@@ -116,31 +116,30 @@ async function plan(
   defs: JourneyDefinitions,
   req: FunnelRequest,
 ): Promise<Result<Plan, Problem>> {
-  const unknown = checkCohort(req, defs);
-  if (unknown) return notFound(unknown);
-  for (const [i, s] of req.steps.entries()) {
-    const why = checkStep(s, defs, `steps[${i}]`);
-    if (why) return invalid(why);
-  }
-  for (const [i, x] of (req.exclusions ?? []).entries()) {
-    const { between, ...step } = x;
-    const why = checkStep(step, defs, `exclusions[${i}]`);
-    if (why) return invalid(why);
+  const exclusions = req.exclusions ?? [];
+  const problem = checkSteps(
+    req,
+    Object.fromEntries([
+      ...req.steps.map((s, i) => [`steps[${i}]`, s]),
+      ...exclusions.map(({ between: _b, ...s }, i) => [`exclusions[${i}]`, s]),
+    ]),
+    defs,
+  );
+  if (problem) return problem;
+  for (const [i, { between }] of exclusions.entries())
     if (between[0] >= between[1] || between[1] >= req.steps.length)
       return invalid(`exclusions[${i}].between must be two step indexes a < b < ${req.steps.length}`);
-  }
   if (req.breakdown && req.order === "unordered")
     return invalid("a breakdown needs an ordered or strict funnel");
-  const windowMs = parseDuration(req.window ?? "14d");
-  if (windowMs === undefined)
-    return invalid(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
+  const window = lengthOf("window", req.window, "14d");
+  if (!window.ok) return window;
   const period = await resolvePeriod(conn, req.from, req.to);
   if (!period.ok) return period;
   const { from, to } = period.value;
   return ok({
     names: req.steps.map((s) => stepName(s, defs)),
     n: req.steps.length,
-    windowMs,
+    windowMs: window.value,
     order: req.order ?? "ordered",
     from,
     to,
@@ -424,12 +423,6 @@ export const FunnelCell = Type.Object(
 );
 export type FunnelCell = Static<typeof FunnelCell>;
 
-/** Stage steps and personas read the journey tables; event and touchpoint steps read events directly. */
-const needsJourney = (req: FunnelRequest) =>
-  req.persona !== undefined ||
-  req.stage !== undefined ||
-  [...req.steps, ...(req.exclusions ?? [])].some((s) => s.stage !== undefined);
-
 /** The customers behind a cell: those who did the step, or who did it and went no further. */
 async function funnelAudience(
   conn: Connection,
@@ -469,7 +462,7 @@ export const funnelInsight: Insight<FunnelRequest, FunnelResult, FunnelCell> = {
   request: FunnelRequest,
   result: FunnelResult,
   cell: FunnelCell,
-  readsJourney: needsJourney,
+  readsJourney: (req) => readsJourneyTables(req, [...req.steps, ...(req.exclusions ?? [])]),
   compute: computeFunnel,
   audience: funnelAudience,
 };

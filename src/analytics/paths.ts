@@ -29,9 +29,8 @@
 
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkCohort } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { invalid, notFound, type Problem } from "../problem.js";
+import { invalid, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import type { Connection } from "../store/driver.js";
@@ -42,10 +41,11 @@ import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
 import { PeriodFields, resolvePeriod } from "./period.js";
 import {
-  checkStep,
+  checkSteps,
   DurationText,
+  lengthOf,
   PersonaFilter,
-  parseDuration,
+  readsJourneyTables,
   StageFilter,
   Step,
   stepName,
@@ -165,27 +165,19 @@ async function plan(
   defs: JourneyDefinitions,
   req: PathsRequest,
 ): Promise<Result<Plan, Problem>> {
-  const unknown = checkCohort(req, defs);
-  if (unknown) return notFound(unknown);
+  const given = { start: req.start, end: req.end, goal: req.goal };
+  const problem = checkSteps(req, given, defs);
+  if (problem) return problem;
   if ((req.start === undefined) === (req.end === undefined))
     return invalid("give exactly one of start (paths after it) or end (paths before it)");
-  const label = req.start ? "start" : "end";
   const anchor = (req.start ?? req.end)!;
-  for (const [s, l] of [
-    [anchor, label],
-    [req.goal, "goal"],
-  ] as const) {
-    if (s === undefined) continue;
-    const why = checkStep(s, defs, l);
-    if (why) return invalid(why);
-    if (s.stage !== undefined)
-      return invalid(`${l}: a path starts, ends or reaches an event or touchpoint, not a stage`);
-  }
+  const stage = Object.entries(given).find(([, s]) => s?.stage !== undefined);
+  if (stage)
+    return invalid(`${stage[0]}: a path starts, ends or reaches an event or touchpoint, not a stage`);
   if (req.goal && !req.start)
     return invalid("goal: give it with start (the paths after the start that reach it)");
-  const gapMs = parseDuration(req.sessionGap ?? "30m");
-  if (gapMs === undefined)
-    return invalid(`sessionGap "${req.sessionGap}" is not a length such as 30m, 2h or 1d`);
+  const gap = lengthOf("sessionGap", req.sessionGap, "30m");
+  if (!gap.ok) return gap;
   const period = await resolvePeriod(conn, req.from, req.to);
   if (!period.ok) return period;
   const { from, to } = period.value;
@@ -197,7 +189,7 @@ async function plan(
     goalName,
     next: req.start !== undefined,
     n: req.steps ?? 5,
-    gapMs,
+    gapMs: gap.value,
     group: req.group ?? "event",
     from,
     to,
@@ -573,9 +565,8 @@ async function pathsAudience(
   return ok({ sql: `SELECT customer_id FROM ${from}, ${namesMap(t)}${path}`, params: p.values });
 }
 
-/** Touchpoint nodes, touchpoint names and personas come from the journey tables. */
-const readsJourney = (req: PathsRequest) =>
-  req.group === "touchpoint" || req.persona !== undefined || req.stage !== undefined;
+/** Touchpoint nodes and names come from the journey tables too. */
+const readsJourney = (req: PathsRequest) => req.group === "touchpoint" || readsJourneyTables(req, []);
 
 export const pathsInsight: Insight<PathsRequest, PathsResult, PathsCell> = {
   kind: "paths",

@@ -16,9 +16,8 @@
 
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkCohort } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { invalid, notFound, type Problem } from "../problem.js";
+import { invalid, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import type { Connection } from "../store/driver.js";
@@ -28,7 +27,7 @@ import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
 import { dataEnd, PeriodFields } from "./period.js";
-import { checkStep, PersonaFilter, StageFilter, Step, stepName } from "./steps.js";
+import { checkSteps, PersonaFilter, readsJourneyTables, StageFilter, Step, stepName } from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const RetentionModes = ["first_time", "recurring"] as const;
@@ -130,15 +129,8 @@ async function plan(
   defs: JourneyDefinitions,
   req: RetentionRequest,
 ): Promise<Result<Plan, Problem>> {
-  const unknown = checkCohort(req, defs);
-  if (unknown) return notFound(unknown);
-  for (const [label, s] of [
-    ["start", req.start],
-    ["return", req.return],
-  ] as const) {
-    const why = checkStep(s, defs, label);
-    if (why) return invalid(why);
-  }
+  const problem = checkSteps(req, { start: req.start, return: req.return }, defs);
+  if (problem) return problem;
   const unit = req.period ?? "week";
   const periods = req.periods ?? 12;
   const to = req.to ? Date.parse(req.to) : await dataEnd(conn);
@@ -310,12 +302,7 @@ export const retentionInsight: Insight<RetentionRequest, RetentionResult, Retent
   request: RetentionRequest,
   result: RetentionResult,
   cell: RetentionCell,
-  // Stage steps read stage_transitions, personas customer_facts; event and touchpoint steps read events.
-  readsJourney: (req) =>
-    req.start.stage !== undefined ||
-    req.return.stage !== undefined ||
-    req.persona !== undefined ||
-    req.stage !== undefined,
+  readsJourney: (req) => readsJourneyTables(req, [req.start, req.return]),
   compute: computeRetention,
   audience: retentionAudience,
 };

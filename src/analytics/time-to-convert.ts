@@ -14,9 +14,8 @@
 
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkCohort } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { invalid, notFound, type Problem } from "../problem.js";
+import { invalid, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import type { Connection } from "../store/driver.js";
@@ -27,10 +26,11 @@ import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
 import { PeriodFields, resolvePeriod } from "./period.js";
 import {
-  checkStep,
+  checkSteps,
   DurationText,
+  lengthOf,
   PersonaFilter,
-  parseDuration,
+  readsJourneyTables,
   StageFilter,
   Step,
   stepName,
@@ -148,21 +148,13 @@ async function plan(
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
 ): Promise<Result<Plan, Problem>> {
-  const unknown = checkCohort(req, defs);
-  if (unknown) return notFound(unknown);
-  for (const [label, s] of [
-    ["start", req.start],
-    ["end", req.end],
-  ] as const) {
-    const why = checkStep(s, defs, label);
-    if (why) return invalid(why);
-  }
-  const windowMs = parseDuration(req.window ?? "14d");
-  if (windowMs === undefined)
-    return invalid(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
+  const problem = checkSteps(req, { start: req.start, end: req.end }, defs);
+  if (problem) return problem;
+  const window = lengthOf("window", req.window, "14d");
+  if (!window.ok) return window;
   const period = await resolvePeriod(conn, req.from, req.to);
   if (!period.ok) return period;
-  return ok({ windowMs, ...period.value });
+  return ok({ windowMs: window.value, ...period.value });
 }
 
 /** The bin of the conversions' `seconds` for the edges (numbers computed here, never user text). */
@@ -332,12 +324,7 @@ export const timeToConvertInsight: Insight<TimeToConvertRequest, TimeToConvertRe
   request: TimeToConvertRequest,
   result: TimeToConvertResult,
   cell: TimeToConvertCell,
-  // Stage steps read stage_transitions, personas customer_facts; event and touchpoint steps read events.
-  readsJourney: (req) =>
-    req.start.stage !== undefined ||
-    req.end.stage !== undefined ||
-    req.persona !== undefined ||
-    req.stage !== undefined,
+  readsJourney: (req) => readsJourneyTables(req, [req.start, req.end]),
   compute: computeTimeToConvert,
   audience: timeToConvertAudience,
 };
