@@ -19,9 +19,8 @@ const variants: {
   };
 } = {
   // An attached in-memory database: DuckDB's temp catalog takes no schemas, and a schema in the events
-  // file would write every intermediate row to its WAL and need the writer's catalog. In memory, as
-  // temp tables are (spilling alike past the memory limit), and outside the file, so a read connection
-  // makes it beside the writer.
+  // file would write every intermediate row to its WAL. In memory as temp tables are, and outside the
+  // file, so a read connection makes one while the writer writes.
   [Backend.duckdb]: {
     open: (pad) => `ATTACH ':memory:' AS ${pad}`,
     table: (pad, name) => `${pad}.main.${name}`,
