@@ -157,20 +157,18 @@ async function withDetection<T>(
 
 /**
  * The frictions of a cohort in a resolved period, ranked, on `conn` (inside a read the caller holds; the
- * detectors' temp tables are dropped after): what the journey map shows as its pain points.
+ * detectors' tables go in the caller's scratchpad, which it drops): what the journey map shows as its
+ * pain points.
  */
 export async function frictionsOn(
   conn: Connection,
+  scratch: Scratchpad,
   cohort: Cohort,
   period: { from: Date; to: Date },
   settings: FrictionSettings,
 ): Promise<Result<Friction[], Problem>> {
-  try {
-    const r = await detect(conn, { ...cohort, ...period }, settings);
-    return r.ok ? ok(r.value.frictions.map((f) => f.friction)) : r;
-  } finally {
-    await dropTemps(conn);
-  }
+  const r = await detect(conn, scratch, { ...cohort, ...period }, settings);
+  return r.ok ? ok(r.value.frictions.map((f) => f.friction)) : r;
 }
 
 export function findFrictions(

@@ -146,7 +146,8 @@ export async function keptInScope<T>(
   refresher: JourneyRefresher,
   q: ScopeQuery,
   key: unknown[],
-  fn: (conn: Connection, defs: JourneyDefinitions, scope: OpenScope) => Promise<T>,
+  /** `scratch` holds the scope's tables, and any more `fn` builds (they go with them). */
+  fn: (conn: Connection, defs: JourneyDefinitions, scope: OpenScope, scratch: Scratchpad) => Promise<T>,
   /** A refresh just made (computing ahead after it): used as it is instead of asking for another. */
   refreshed?: RefreshReport,
 ): Promise<Result<{ value: T; defs: JourneyDefinitions; asOf: string; freshness: Freshness }, Problem>> {
@@ -170,7 +171,7 @@ export async function keptInScope<T>(
           const before = await journeyGeneration(conn);
           const value = await withScratchpad(conn, async (scratch): Promise<Result<T, Problem>> => {
             const opened = await openScope(conn, scratch, q, now);
-            return opened.ok ? ok(await fn(conn, now, opened.value)) : opened;
+            return opened.ok ? ok(await fn(conn, now, opened.value, scratch)) : opened;
           });
           const after = await journeyGeneration(conn);
           const keep = before === fresh.generation && after === fresh.generation && digestOf(now) === digest;
