@@ -191,24 +191,23 @@ async function prepareTimeToConvert(
     },
     new Params(),
   );
-  // Events in order per customer (rn breaks ties of equal timestamps by message id), so a step that is
-  // both `from` and `to` converts on its next event, never on itself.
-  const rows = scratch.table("conversion_rows");
-  await conn.run(`CREATE TABLE ${rows} AS
-    SELECT customer_id, ts, s0, s1, row_number() OVER (PARTITION BY customer_id ORDER BY ts, mid) AS rn
-      FROM ${stream}`);
   const p = new Params();
   const conversions = scratch.table("conversions");
+  // Events in order per customer (rn breaks ties of equal timestamps by message id), so a step that is
+  // both `from` and `to` converts on its next event, never on itself.
   await conn.run(
     `CREATE TABLE ${conversions} AS
-     WITH f AS (SELECT customer_id, min(rn) AS rn, min(ts) AS t0 FROM ${rows}
+     WITH ordered AS MATERIALIZED (
+            SELECT customer_id, ts, s0, s1, row_number() OVER (PARTITION BY customer_id ORDER BY ts, mid) AS rn
+              FROM ${stream}),
+          f AS (SELECT customer_id, min(rn) AS rn, min(ts) AS t0 FROM ordered
                  WHERE s0 AND ts >= ${p.add(pl.from.toISOString())}::TIMESTAMP
                    AND ts < ${p.add(pl.to.toISOString())}::TIMESTAMP
                  GROUP BY customer_id)
      SELECT f.customer_id, f.t0,
             CASE WHEN b.ts <= f.t0 + INTERVAL (${Math.round(pl.windowMs)}) MILLISECOND
                  THEN (epoch_ms(b.ts) - epoch_ms(f.t0)) / 1000 END AS seconds
-       FROM f ASOF LEFT JOIN (SELECT customer_id, rn, ts FROM ${rows} WHERE s1) b
+       FROM f ASOF LEFT JOIN (SELECT customer_id, rn, ts FROM ordered WHERE s1) b
          ON f.customer_id = b.customer_id AND f.rn < b.rn`,
     p.values,
   );
