@@ -159,15 +159,13 @@ async function orderedAttempts(conn: Connection, stream: Stream, t: FunnelTables
   const n = pl.n;
   const fromSql = `${quoteString(pl.from.toISOString())}::TIMESTAMP`;
   const toSql = `${quoteString(pl.to.toISOString())}::TIMESTAMP`;
+  // Events in order per customer (rn breaks ties of equal timestamps by message id).
+  await conn.run(`CREATE TABLE ${t.rows} AS
+    SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY ts, mid) AS rn FROM ${stream.stream}`);
+  const rows = t.rows;
   const limit = `a.t0 + ${seconds(pl.windowMs)}`;
   const inPeriod = `s0 AND ts >= ${fromSql} AND ts < ${toSql}`;
-  // Events in order per customer (rn breaks ties of equal timestamps by message id), computed once for
-  // the chain's every step.
-  const rows = "ordered";
-  const ctes = [
-    `${rows} AS MATERIALIZED (
-       SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY ts, mid) AS rn FROM ${stream.stream})`,
-  ];
+  const ctes: string[] = [];
   if (pl.order === "strict") {
     // Strict: the next step must be the customer's very next event, so every attempt is its own chain.
     ctes.push(`c0 AS (SELECT customer_id, rn AS r0, ts AS t0, bd FROM ${rows} WHERE ${inPeriod})`);
@@ -315,6 +313,8 @@ async function stepCounts(
 
 /** The funnel's tables in the run's scratchpad. */
 interface FunnelTables {
+  /** The stream's events in order per customer (rn). */
+  rows: string;
   /** One counted attempt per customer: customer_id, bd, t0…tN-1 (step times), reached (steps). */
   attempts: string;
   /** The counted attempts left after the exclusions. */
@@ -351,6 +351,7 @@ async function prepareFunnel(
     p,
   );
   const t: FunnelTables = {
+    rows: scratch.table("funnel_rows"),
     attempts: scratch.table("funnel_attempts"),
     best: scratch.table("funnel_best"),
   };
