@@ -51,7 +51,7 @@ const DEFAULT_LIMIT = 50;
 
 /**
  * One page of an audience's customers with its total, in one statement: the audience is materialised
- * once and both the count and the page read it (no temp table outlives the query).
+ * once and both the count and the page read it (nothing outlives the query).
  */
 export async function pageOfAudience(
   conn: Connection,

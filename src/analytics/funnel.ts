@@ -9,27 +9,28 @@
 
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkCohort } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { invalid, notFound, type Problem } from "../problem.js";
+import { invalid, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import type { Connection } from "../store/driver.js";
+import type { Scratchpad } from "../store/scratchpad.js";
 import { Params, quoteString } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
 import { PeriodFields, resolvePeriod } from "./period.js";
 import {
-  checkStep,
+  checkSteps,
   DurationText,
+  lengthOf,
   PersonaFilter,
-  parseDuration,
+  readsJourneyTables,
   StageFilter,
   Step,
   stepName,
 } from "./steps.js";
-import { buildStream } from "./stream.js";
+import { buildStream, type Stream } from "./stream.js";
 
 export const FunnelOrders = ["ordered", "strict", "unordered"] as const;
 
@@ -115,31 +116,30 @@ async function plan(
   defs: JourneyDefinitions,
   req: FunnelRequest,
 ): Promise<Result<Plan, Problem>> {
-  const unknown = checkCohort(req, defs);
-  if (unknown) return notFound(unknown);
-  for (const [i, s] of req.steps.entries()) {
-    const why = checkStep(s, defs, `steps[${i}]`);
-    if (why) return invalid(why);
-  }
-  for (const [i, x] of (req.exclusions ?? []).entries()) {
-    const { between, ...step } = x;
-    const why = checkStep(step, defs, `exclusions[${i}]`);
-    if (why) return invalid(why);
+  const exclusions = req.exclusions ?? [];
+  const problem = checkSteps(
+    req,
+    Object.fromEntries([
+      ...req.steps.map((s, i) => [`steps[${i}]`, s]),
+      ...exclusions.map(({ between: _b, ...s }, i) => [`exclusions[${i}]`, s]),
+    ]),
+    defs,
+  );
+  if (problem) return problem;
+  for (const [i, { between }] of exclusions.entries())
     if (between[0] >= between[1] || between[1] >= req.steps.length)
       return invalid(`exclusions[${i}].between must be two step indexes a < b < ${req.steps.length}`);
-  }
   if (req.breakdown && req.order === "unordered")
     return invalid("a breakdown needs an ordered or strict funnel");
-  const windowMs = parseDuration(req.window ?? "14d");
-  if (windowMs === undefined)
-    return invalid(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
+  const window = lengthOf("window", req.window, "14d");
+  if (!window.ok) return window;
   const period = await resolvePeriod(conn, req.from, req.to);
   if (!period.ok) return period;
   const { from, to } = period.value;
   return ok({
     names: req.steps.map((s) => stepName(s, defs)),
     n: req.steps.length,
-    windowMs,
+    windowMs: window.value,
     order: req.order ?? "ordered",
     from,
     to,
@@ -153,25 +153,26 @@ const cols = (n: number, f: (i: number) => string, sep = ", ") =>
 /**
  * Ordered and strict funnels: every step-1 event starts an attempt; each next step is the customer's
  * earliest later event of that step (the greedy choice is optimal for order-preserving funnels), and an
- * attempt stops at the first step beyond its window. Leaves f_best: one counted attempt per customer.
+ * attempt stops at the first step beyond its window. Fills `attempts`: one counted attempt per customer.
  */
-async function orderedAttempts(conn: Connection, pl: Plan): Promise<void> {
+async function orderedAttempts(conn: Connection, stream: Stream, t: FunnelTables, pl: Plan): Promise<void> {
   const n = pl.n;
   const fromSql = `${quoteString(pl.from.toISOString())}::TIMESTAMP`;
   const toSql = `${quoteString(pl.to.toISOString())}::TIMESTAMP`;
   // Events in order per customer (rn breaks ties of equal timestamps by message id).
-  await conn.run(`CREATE OR REPLACE TEMP TABLE f_rows AS
-    SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY ts, mid) AS rn FROM a_stream`);
+  await conn.run(`CREATE TABLE ${t.rows} AS
+    SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY ts, mid) AS rn FROM ${stream.stream}`);
+  const rows = t.rows;
   const limit = `a.t0 + ${seconds(pl.windowMs)}`;
   const inPeriod = `s0 AND ts >= ${fromSql} AND ts < ${toSql}`;
   const ctes: string[] = [];
   if (pl.order === "strict") {
     // Strict: the next step must be the customer's very next event, so every attempt is its own chain.
-    ctes.push(`c0 AS (SELECT customer_id, rn AS r0, ts AS t0, bd FROM f_rows WHERE ${inPeriod})`);
+    ctes.push(`c0 AS (SELECT customer_id, rn AS r0, ts AS t0, bd FROM ${rows} WHERE ${inPeriod})`);
     for (let k = 1; k < n; k++)
       ctes.push(`c${k} AS (SELECT a.*, CASE WHEN b.ts <= ${limit} THEN b.rn END AS r${k},
                                  CASE WHEN b.ts <= ${limit} THEN b.ts END AS t${k}
-                            FROM c${k - 1} a LEFT JOIN f_rows b
+                            FROM c${k - 1} a LEFT JOIN ${rows} b
                               ON b.customer_id = a.customer_id AND b.rn = a.r${k - 1} + 1 AND b.s${k})`);
   } else {
     // A step-1 event followed by another before the step-2 event they both lead to starts the same chain
@@ -179,22 +180,22 @@ async function orderedAttempts(conn: Connection, pl: Plan): Promise<void> {
     // before each step-2 event, and the customer's last step-1 event.
     ctes.push(`c0 AS (
       SELECT DISTINCT z.customer_id, z.rn AS r0, z.ts AS t0, z.bd
-        FROM (SELECT customer_id, rn FROM f_rows WHERE s1) q
-        ASOF JOIN (SELECT customer_id, rn, ts, bd FROM f_rows WHERE ${inPeriod}) z
+        FROM (SELECT customer_id, rn FROM ${rows} WHERE s1) q
+        ASOF JOIN (SELECT customer_id, rn, ts, bd FROM ${rows} WHERE ${inPeriod}) z
           ON q.customer_id = z.customer_id AND q.rn > z.rn
       UNION
-      SELECT customer_id, max(rn), arg_max(ts, rn), arg_max(bd, rn) FROM f_rows WHERE ${inPeriod} GROUP BY customer_id)`);
+      SELECT customer_id, max(rn), arg_max(ts, rn), arg_max(bd, rn) FROM ${rows} WHERE ${inPeriod} GROUP BY customer_id)`);
     // Each next step: the earliest event of that step after the previous one (an as-of join).
     for (let k = 1; k < n; k++)
       // An as-of join matches a NULL key too: a chain that stopped must stay stopped.
       ctes.push(`c${k} AS (SELECT a.*, CASE WHEN a.r${k - 1} IS NOT NULL AND b.ts <= ${limit} THEN b.rn END AS r${k},
                                  CASE WHEN a.r${k - 1} IS NOT NULL AND b.ts <= ${limit} THEN b.ts END AS t${k}
-                            FROM c${k - 1} a ASOF LEFT JOIN (SELECT customer_id, rn, ts FROM f_rows WHERE s${k}) b
+                            FROM c${k - 1} a ASOF LEFT JOIN (SELECT customer_id, rn, ts FROM ${rows} WHERE s${k}) b
                               ON a.customer_id = b.customer_id AND a.r${k - 1} < b.rn)`);
   }
   const reached = cols(n, (i) => `(r${i} IS NOT NULL)::INTEGER`, " + ");
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE f_best AS
+    `CREATE TABLE ${t.attempts} AS
      WITH ${ctes.join(",\n")}
      SELECT DISTINCT ON (customer_id) customer_id, bd, ${cols(n, (i) => `t${i}`)}, ${reached} AS reached
        FROM c${n - 1} ORDER BY customer_id, reached DESC, t0, r0`,
@@ -205,7 +206,14 @@ async function orderedAttempts(conn: Connection, pl: Plan): Promise<void> {
  * Unordered funnels: from each step event, the distinct steps done within the window after it (a step
  * listed twice needs two events); a customer's best start counts.
  */
-async function unorderedAttempts(conn: Connection, pl: Plan, req: FunnelRequest, p: Params): Promise<void> {
+async function unorderedAttempts(
+  conn: Connection,
+  stream: Stream,
+  t: FunnelTables,
+  pl: Plan,
+  req: FunnelRequest,
+  p: Params,
+): Promise<void> {
   // Steps with the same definition share their events: count each definition once, up to its multiplicity.
   const groups = new Map<string, number[]>();
   req.steps.forEach((s, i) => {
@@ -218,35 +226,50 @@ async function unorderedAttempts(conn: Connection, pl: Plan, req: FunnelRequest,
     .join(" + ");
   const any = cols(pl.n, (i) => `s${i}`, " OR ");
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE f_best AS
+    `CREATE TABLE ${t.attempts} AS
      SELECT DISTINCT ON (customer_id) customer_id, NULL::VARCHAR AS bd, ts AS t0, ${cols(pl.n - 1, (i) => `NULL::TIMESTAMP AS t${i + 1}`)}, reached
-       FROM (SELECT customer_id, ts, ${done} AS reached FROM a_stream WHERE ${any})
+       FROM (SELECT customer_id, ts, ${done} AS reached FROM ${stream.stream} WHERE ${any})
       WHERE ts >= ${p.add(pl.from.toISOString())}::TIMESTAMP AND ts < ${p.add(pl.to.toISOString())}::TIMESTAMP
       ORDER BY customer_id, reached DESC, ts`,
     p.values,
   );
 }
 
-/** Removes customers whose counted attempt has an exclusion event between the given steps. */
-async function applyExclusions(conn: Connection, pl: Plan, req: FunnelRequest): Promise<number> {
+/**
+ * The counted attempts without those of customers who had an exclusion event between the given steps:
+ * the table the counts and lists read, and how many customers it left out.
+ */
+async function applyExclusions(
+  conn: Connection,
+  stream: Stream,
+  t: FunnelTables,
+  pl: Plan,
+  req: FunnelRequest,
+): Promise<{ best: string; excluded: number }> {
   const xs = req.exclusions ?? [];
-  if (!xs.length) return 0;
+  if (!xs.length) return { best: t.attempts, excluded: 0 };
   const conds = xs.map((x, j) => {
     const col = `s${pl.n + j}`;
     const [a, b] = x.between;
     // Not reaching step b: the exclusion counts up to the end of the window.
     const end = `coalesce(f.t${b}, f.t0 + ${seconds(pl.windowMs)})`;
-    return `EXISTS (SELECT 1 FROM a_stream x WHERE x.customer_id = f.customer_id AND x.${col}
+    return `EXISTS (SELECT 1 FROM ${stream.stream} x WHERE x.customer_id = f.customer_id AND x.${col}
                       AND f.t${a} IS NOT NULL AND x.ts > f.t${a} AND x.ts < ${end})`;
   });
-  const removed = await all(conn, `DELETE FROM f_best f WHERE ${conds.join(" OR ")} RETURNING customer_id`);
-  return removed.length;
+  // A second table rather than a DELETE: no backend has to support changing rows in place.
+  await conn.run(`CREATE TABLE ${t.best} AS SELECT * FROM ${t.attempts} f WHERE NOT (${conds.join(" OR ")})`);
+  const [row] = await all(
+    conn,
+    `SELECT (SELECT count(*) FROM ${t.attempts}) - (SELECT count(*) FROM ${t.best}) AS excluded`,
+  );
+  return { best: t.best, excluded: Number(row?.excluded ?? 0) };
 }
 
 type StepRow = Static<typeof FunnelStep>;
 
 async function stepCounts(
   conn: Connection,
+  best: string,
   pl: Plan,
   groupBy?: string,
 ): Promise<Map<string | null, StepRow[]>> {
@@ -257,7 +280,7 @@ async function stepCounts(
   );
   const rows = await all(
     conn,
-    `SELECT ${groupBy ?? "NULL"} AS g, ${counts}${pl.n > 1 ? `, ${medians}` : ""} FROM f_best ${groupBy ? `GROUP BY ${groupBy}` : ""} ORDER BY c0 DESC, g`,
+    `SELECT ${groupBy ?? "NULL"} AS g, ${counts}${pl.n > 1 ? `, ${medians}` : ""} FROM ${best} ${groupBy ? `GROUP BY ${groupBy}` : ""} ORDER BY c0 DESC, g`,
   );
   const out = new Map<string | null, StepRow[]>();
   for (const r of rows) {
@@ -288,19 +311,34 @@ async function stepCounts(
   return out;
 }
 
-/** Builds f_best for the request on `conn`; the counts and the customer lists read it. */
-export async function prepareFunnel(
+/** The funnel's tables in the run's scratchpad. */
+interface FunnelTables {
+  /** The stream's events in order per customer (rn). */
+  rows: string;
+  /** One counted attempt per customer: customer_id, bd, t0…tN-1 (step times), reached (steps). */
+  attempts: string;
+  /** The counted attempts left after the exclusions. */
+  best: string;
+}
+
+/**
+ * Builds the counted attempts for the request in `scratch`: `best`, the table the counts and the customer
+ * lists read.
+ */
+async function prepareFunnel(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
   req: FunnelRequest,
-): Promise<Result<{ plan: Plan; excluded: number }, Problem>> {
+): Promise<Result<{ plan: Plan; best: string; excluded: number }, Problem>> {
   const planned = await plan(conn, defs, req);
   if (!planned.ok) return planned;
   const pl = planned.value;
   const p = new Params();
   const exclusionSteps = (req.exclusions ?? []).map(({ between: _b, ...s }) => s);
-  await buildStream(
+  const stream = await buildStream(
     conn,
+    scratch,
     defs,
     {
       steps: [...req.steps, ...exclusionSteps],
@@ -312,22 +350,27 @@ export async function prepareFunnel(
     },
     p,
   );
-  const q = new Params();
-  if (pl.order === "unordered") await unorderedAttempts(conn, pl, req, q);
-  else await orderedAttempts(conn, pl);
-  const excluded = await applyExclusions(conn, pl, req);
-  return ok({ plan: pl, excluded });
+  const t: FunnelTables = {
+    rows: scratch.table("funnel_rows"),
+    attempts: scratch.table("funnel_attempts"),
+    best: scratch.table("funnel_best"),
+  };
+  if (pl.order === "unordered") await unorderedAttempts(conn, stream, t, pl, req, new Params());
+  else await orderedAttempts(conn, stream, t, pl);
+  const { best, excluded } = await applyExclusions(conn, stream, t, pl, req);
+  return ok({ plan: pl, best, excluded });
 }
 
 export async function computeFunnel(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
   req: FunnelRequest,
 ): Promise<Result<FunnelResult, Problem>> {
-  const prepared = await prepareFunnel(conn, defs, req);
+  const prepared = await prepareFunnel(conn, scratch, defs, req);
   if (!prepared.ok) return prepared;
-  const { plan: pl, excluded } = prepared.value;
-  const total = await stepCounts(conn, pl);
+  const { plan: pl, best, excluded } = prepared.value;
+  const total = await stepCounts(conn, best, pl);
   const result: FunnelResult = {
     steps: total.get(null) ?? [],
     excluded,
@@ -336,7 +379,7 @@ export async function computeFunnel(
     order: pl.order,
   };
   if (req.breakdown) {
-    const groups = await stepCounts(conn, pl, "bd");
+    const groups = await stepCounts(conn, best, pl, "bd");
     result.breakdown = [...groups].map(([value, steps]) => ({ value, steps }));
   }
   if (req.interval) {
@@ -344,7 +387,7 @@ export async function computeFunnel(
       conn,
       `SELECT epoch_ms(date_trunc('${req.interval === "week" ? "week" : "day"}', t0)) AS start, count(*) AS entered,
               count(*) FILTER (WHERE reached = ${pl.n}) AS converted
-         FROM f_best GROUP BY 1 ORDER BY 1`,
+         FROM ${best} GROUP BY 1 ORDER BY 1`,
     );
     result.overTime = rows.map((r) => ({
       start: new Date(Number(r.start)).toISOString(),
@@ -380,15 +423,10 @@ export const FunnelCell = Type.Object(
 );
 export type FunnelCell = Static<typeof FunnelCell>;
 
-/** Stage steps and personas read the journey tables; event and touchpoint steps read events directly. */
-const needsJourney = (req: FunnelRequest) =>
-  req.persona !== undefined ||
-  req.stage !== undefined ||
-  [...req.steps, ...(req.exclusions ?? [])].some((s) => s.stage !== undefined);
-
 /** The customers behind a cell: those who did the step, or who did it and went no further. */
 async function funnelAudience(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
   req: FunnelRequest,
   cell: FunnelCell,
@@ -401,7 +439,7 @@ async function funnelAudience(
   if (cell.breakdown !== undefined && !req.breakdown)
     return invalid("breakdown: the funnel has no breakdown");
   if (cell.period !== undefined && !req.interval) return invalid("period: the funnel has no interval");
-  const prepared = await prepareFunnel(conn, defs, req);
+  const prepared = await prepareFunnel(conn, scratch, defs, req);
   if (!prepared.ok) return prepared;
   const p = new Params();
   const where = [cell.kind === "reached" ? `reached >= ${cell.step}` : `reached = ${cell.step}`];
@@ -410,7 +448,10 @@ async function funnelAudience(
     where.push(
       `date_trunc('${req.interval === "week" ? "week" : "day"}', t0) = ${p.add(new Date(cell.period).toISOString())}::TIMESTAMP`,
     );
-  return ok({ sql: `SELECT customer_id FROM f_best WHERE ${where.join(" AND ")}`, params: p.values });
+  return ok({
+    sql: `SELECT customer_id FROM ${prepared.value.best} WHERE ${where.join(" AND ")}`,
+    params: p.values,
+  });
 }
 
 export const funnelInsight: Insight<FunnelRequest, FunnelResult, FunnelCell> = {
@@ -421,7 +462,7 @@ export const funnelInsight: Insight<FunnelRequest, FunnelResult, FunnelCell> = {
   request: FunnelRequest,
   result: FunnelResult,
   cell: FunnelCell,
-  readsJourney: needsJourney,
+  readsJourney: (req) => readsJourneyTables(req, [...req.steps, ...(req.exclusions ?? [])]),
   compute: computeFunnel,
   audience: funnelAudience,
 };

@@ -66,7 +66,8 @@ export async function getOverview(
     async (conn, defs, scope) => {
       const range = `timestamp >= ${quoteString(scope.from.toISOString())}::TIMESTAMP AND timestamp < ${quoteString(scope.to.toISOString())}::TIMESTAMP`;
       // A persona's events are its cohort's; everyone's include events no customer is known for yet.
-      const cohort = hasCohort(scope) ? "AND c.canonical_id IN (SELECT customer_id FROM m_cohort)" : "";
+      const t = scope.tables;
+      const cohort = hasCohort(scope) ? `AND c.canonical_id IN (SELECT customer_id FROM ${t.cohort})` : "";
       // One scan: per channel, and (the empty grouping set) the period's totals.
       const rows = await all(
         conn,
@@ -80,11 +81,11 @@ export async function getOverview(
         (
           await all(
             conn,
-            "SELECT stage, count(*) AS n FROM customer_facts f SEMI JOIN m_cohort c ON c.customer_id = f.customer_id GROUP BY stage",
+            `SELECT stage, count(*) AS n FROM customer_facts f SEMI JOIN ${t.cohort} c ON c.customer_id = f.customer_id GROUP BY stage`,
           )
         ).map((r) => [Number(r.stage), Number(r.n)]),
       );
-      const counts = await stageCounts(conn);
+      const counts = await stageCounts(conn, t);
       const n = defs.model.stages.length;
       const stages = defs.model.stages.map((s, i) => {
         const k = i + 1;
@@ -108,12 +109,12 @@ export async function getOverview(
       const [nps] = await all(
         conn,
         `SELECT count(*) AS n, count(*) FILTER (WHERE s >= 8.999) AS promoters, count(*) FILTER (WHERE s <= 6.001) AS detractors
-             FROM (SELECT ${onScale(0, 10)} AS s FROM m_jr WHERE touchpoint IN (${list(npsIds)}) AND feedback IS NOT NULL)`,
+             FROM (SELECT ${onScale(0, 10)} AS s FROM ${t.journey} WHERE touchpoint IN (${list(npsIds)}) AND feedback IS NOT NULL)`,
       );
       const [csat] = await all(
         conn,
         `SELECT count(*) AS n, avg(s) AS mean, count(*) FILTER (WHERE s >= 3.999) AS satisfied
-             FROM (SELECT ${onScale(1, 5)} AS s FROM m_jr WHERE touchpoint IN (${list(csatIds)}) AND feedback IS NOT NULL)`,
+             FROM (SELECT ${onScale(1, 5)} AS s FROM ${t.journey} WHERE touchpoint IN (${list(csatIds)}) AND feedback IS NOT NULL)`,
       );
       const responses = Number(nps?.n ?? 0);
       const promoters = Number(nps?.promoters ?? 0);

@@ -29,22 +29,23 @@
 
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkCohort } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { invalid, notFound, type Problem } from "../problem.js";
+import { invalid, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import type { Connection } from "../store/driver.js";
+import type { Scratchpad } from "../store/scratchpad.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
 import { PeriodFields, resolvePeriod } from "./period.js";
 import {
-  checkStep,
+  checkSteps,
   DurationText,
+  lengthOf,
   PersonaFilter,
-  parseDuration,
+  readsJourneyTables,
   StageFilter,
   Step,
   stepName,
@@ -164,27 +165,19 @@ async function plan(
   defs: JourneyDefinitions,
   req: PathsRequest,
 ): Promise<Result<Plan, Problem>> {
-  const unknown = checkCohort(req, defs);
-  if (unknown) return notFound(unknown);
+  const given = { start: req.start, end: req.end, goal: req.goal };
+  const problem = checkSteps(req, given, defs);
+  if (problem) return problem;
   if ((req.start === undefined) === (req.end === undefined))
     return invalid("give exactly one of start (paths after it) or end (paths before it)");
-  const label = req.start ? "start" : "end";
   const anchor = (req.start ?? req.end)!;
-  for (const [s, l] of [
-    [anchor, label],
-    [req.goal, "goal"],
-  ] as const) {
-    if (s === undefined) continue;
-    const why = checkStep(s, defs, l);
-    if (why) return invalid(why);
-    if (s.stage !== undefined)
-      return invalid(`${l}: a path starts, ends or reaches an event or touchpoint, not a stage`);
-  }
+  const stage = Object.entries(given).find(([, s]) => s?.stage !== undefined);
+  if (stage)
+    return invalid(`${stage[0]}: a path starts, ends or reaches an event or touchpoint, not a stage`);
   if (req.goal && !req.start)
     return invalid("goal: give it with start (the paths after the start that reach it)");
-  const gapMs = parseDuration(req.sessionGap ?? "30m");
-  if (gapMs === undefined)
-    return invalid(`sessionGap "${req.sessionGap}" is not a length such as 30m, 2h or 1d`);
+  const gap = lengthOf("sessionGap", req.sessionGap, "30m");
+  if (!gap.ok) return gap;
   const period = await resolvePeriod(conn, req.from, req.to);
   if (!period.ok) return period;
   const { from, to } = period.value;
@@ -196,7 +189,7 @@ async function plan(
     goalName,
     next: req.start !== undefined,
     n: req.steps ?? 5,
-    gapMs,
+    gapMs: gap.value,
     group: req.group ?? "event",
     from,
     to,
@@ -207,9 +200,24 @@ async function plan(
 const cols = (n: number, f: (i: number) => string, sep = ", ") =>
   Array.from({ length: n }, (_, i) => f(i + 1)).join(sep);
 
+/** The paths' tables in the run's scratchpad. */
+interface PathsTables {
+  nodes: string;
+  names: string;
+  paths: string;
+  reached: string;
+}
+
+const pathsTables = (scratch: Scratchpad): PathsTables => ({
+  nodes: scratch.table("path_nodes"),
+  names: scratch.table("path_names"),
+  paths: scratch.table("paths"),
+  reached: scratch.table("paths_reached"),
+});
+
 /**
- * p_nodes: one row per node (the first event of a run of same-named steps) of the customers who have a
- * start node in the period: rn (its place among the customer's steps), key (a hash of its name; p_names
+ * `nodes`: one row per node (the first event of a run of same-named steps) of the customers who have a
+ * start node in the period: rn (its place among the customer's steps), key (a hash of its name; `names`
  * turns keys back into names), brk (it opens a session) and start / goal flags. Runs merge on the name
  * and on whether the events match the start or goal step. One window pass, sorted once on one integer:
  * the millisecond, then a hash of the message id (a fixed order for events in the same millisecond that
@@ -217,6 +225,8 @@ const cols = (n: number, f: (i: number) => string, sep = ", ") =>
  */
 async function buildNodes(
   conn: Connection,
+  scratch: Scratchpad,
+  t: PathsTables,
   defs: JourneyDefinitions,
   pl: Plan,
   req: PathsRequest,
@@ -224,8 +234,9 @@ async function buildNodes(
   const pad = Math.max(DAY, pl.gapMs);
   const readFrom = new Date(pl.from.getTime() - pad);
   const readTo = new Date(pl.to.getTime() + pad);
-  await buildStream(
+  const stream = await buildStream(
     conn,
+    scratch,
     defs,
     {
       steps: pl.goal ? [pl.anchor, pl.goal] : [pl.anchor],
@@ -271,16 +282,16 @@ async function buildNodes(
   // The sort key: milliseconds since readFrom × 4096 + 12 bits of the message id's hash.
   const order = `(epoch_ms(e.timestamp) - epoch_ms(${readFromSql})) * 4096 + (hash(e.message_id) >> 52)::BIGINT`;
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE p_nodes AS
+    `CREATE TABLE ${t.nodes} AS
      WITH members AS (
-       SELECT * FROM a_members
-        WHERE customer_id IN (SELECT customer_id FROM a_stream WHERE s0 AND ${inPeriod("ts")})),
+       SELECT * FROM ${stream.members}
+        WHERE customer_id IN (SELECT customer_id FROM ${stream.stream} WHERE s0 AND ${inPeriod("ts")})),
      ev AS (
        SELECT m.customer_id, ${order} AS o, ${anchorCol} AND ${inPeriod("e.timestamp")} AS start,
               CASE WHEN ${anchorCol} THEN ${anchorName} WHEN ${goalCol} THEN ${goalName} ELSE ${nameSql} END AS name,
               ${anchorCol} AS a, ${goalCol} AS g
          FROM events e JOIN members m ON m.identity_id = e.identity_id
-         ${joined ? "LEFT JOIN a_stream k ON k.mid = e.message_id AND k.customer_id = m.customer_id AND k.ts = e.timestamp" : ""}
+         ${joined ? `LEFT JOIN ${stream.stream} k ON k.mid = e.message_id AND k.customer_id = m.customer_id AND k.ts = e.timestamp` : ""}
          ${joinJourney}
         WHERE e.timestamp BETWEEN ${readRange} AND (${anchorCol} OR ${goalCol} OR (${isStep}))),
      keyed AS (SELECT customer_id, o, start, g, hash(name) AS key, hash(name, a, g) AS run FROM ev WHERE name IS NOT NULL)
@@ -302,17 +313,17 @@ async function buildNodes(
             AND e.type IN ('track', 'page', 'screen')`;
   const labels = [pl.anchorName, pl.goalName].filter((x) => x !== undefined).map((x) => `SELECT ${q.add(x)}`);
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE p_names AS
+    `CREATE TABLE ${t.names} AS
      SELECT DISTINCT hash(name) AS key, name FROM (${[names, ...labels].filter(Boolean).join(" UNION ")}) WHERE name IS NOT NULL`,
     q.values,
   );
 }
 
 /**
- * p_paths: per start (end) node its session and path (node keys, in time order), plus the goal nodes
+ * `paths`: per start (end) node its session and path (node keys, in time order), plus the goal nodes
  * with their sessions. A second window pass over the nodes, ordered by rn.
  */
-async function buildPaths(conn: Connection, pl: Plan): Promise<void> {
+async function buildPaths(conn: Connection, t: PathsTables, pl: Plan): Promise<void> {
   const n = pl.n;
   const shift = pl.next ? "lead" : "lag";
   const keys = cols(n, (j) => `${shift}(key, ${j}) OVER w AS k${j}`);
@@ -330,27 +341,28 @@ async function buildPaths(conn: Connection, pl: Plan): Promise<void> {
     ? `CASE WHEN start THEN list_position([false, ${cols(n, (j) => `coalesce(g${j}, false)`)}], true) END`
     : "NULL::INTEGER";
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE p_paths AS
+    `CREATE TABLE ${t.paths} AS
      SELECT customer_id, session, rn, start, g, CASE WHEN start THEN ${path} END AS path, ${goalAt} AS goal_at
        FROM (SELECT *, sum(brk::INTEGER) OVER (w ROWS UNBOUNDED PRECEDING) AS session, ${keys}, ${breaks}${goals}
-               FROM p_nodes WINDOW w AS (PARTITION BY customer_id ORDER BY rn))
+               FROM ${t.nodes} WINDOW w AS (PARTITION BY customer_id ORDER BY rn))
       WHERE start ${pl.goal ? "OR g" : ""}`,
   );
 }
 
 /** A FROM item `names` with one MAP column `names`: node key → node name. */
-const NAMES = "(SELECT map_from_entries(list((key, name))) AS names FROM p_names) names";
+const namesMap = (t: PathsTables) =>
+  `(SELECT map_from_entries(list((key, name))) AS names FROM ${t.names}) names`;
 
 type PathRow = Static<typeof PathRow>;
 
 /** The most taken paths among the rows of `from` (a subquery with customer_id, session, path of keys). */
-async function topPaths(conn: Connection, from: string, limit: number): Promise<PathRow[]> {
+async function topPaths(conn: Connection, t: PathsTables, from: string, limit: number): Promise<PathRow[]> {
   const rows = await all(
     conn,
     `WITH t AS (SELECT path, count(*) AS n, count(DISTINCT (customer_id, session)) AS sessions,
                        count(DISTINCT customer_id) AS customers
                   FROM ${from} GROUP BY path)
-     SELECT list_transform(path, x -> names.names[x]) AS path, n, sessions, customers FROM t, ${NAMES}
+     SELECT list_transform(path, x -> names.names[x]) AS path, n, sessions, customers FROM t, ${namesMap(t)}
       ORDER BY n DESC, sessions DESC, customers DESC, path LIMIT $1`,
     [limit],
   );
@@ -362,21 +374,21 @@ async function topPaths(conn: Connection, from: string, limit: number): Promise<
   }));
 }
 
-async function sankey(conn: Connection, pl: Plan): Promise<PathsResult["sankey"]> {
+async function sankey(conn: Connection, t: PathsTables, pl: Plan): Promise<PathsResult["sankey"]> {
   // Step of the i-th node of a path: from the start 0, 1, 2…; to the end …, -2, -1, 0.
   const step = pl.next ? "i - 1" : "i - len(path)";
   const nodes = await all(
     conn,
     `SELECT step, names.names[k] AS name, v, c
        FROM (SELECT ${step} AS step, path[i] AS k, count(*) AS v, count(DISTINCT customer_id) AS c
-               FROM (SELECT customer_id, path, unnest(range(1, len(path) + 1)) AS i FROM p_paths WHERE start) GROUP BY ALL), ${NAMES}
+               FROM (SELECT customer_id, path, unnest(range(1, len(path) + 1)) AS i FROM ${t.paths} WHERE start) GROUP BY ALL), ${namesMap(t)}
       ORDER BY step, v DESC, name`,
   );
   const links = await all(
     conn,
     `SELECT step, names.names[s] AS s, names.names[t] AS t, v, c
        FROM (SELECT ${step} AS step, path[i] AS s, path[i + 1] AS t, count(*) AS v, count(DISTINCT customer_id) AS c
-               FROM (SELECT customer_id, path, unnest(range(1, len(path))) AS i FROM p_paths WHERE start) GROUP BY ALL), ${NAMES}
+               FROM (SELECT customer_id, path, unnest(range(1, len(path))) AS i FROM ${t.paths} WHERE start) GROUP BY ALL), ${namesMap(t)}
       ORDER BY step, v DESC, s, t`,
   );
   const id = (s: number, name: string) => `${s}:${name}`;
@@ -398,19 +410,24 @@ async function sankey(conn: Connection, pl: Plan): Promise<PathsResult["sankey"]
 }
 
 /** The start occurrences whose session has a goal node after them. */
-const REACHED = `SELECT s.customer_id, s.session, s.path, s.goal_at FROM p_paths s
-  WHERE s.start AND EXISTS (SELECT 1 FROM p_paths x WHERE x.g AND x.customer_id = s.customer_id
+const reachedSql = (t: PathsTables) => `SELECT s.customer_id, s.session, s.path, s.goal_at FROM ${t.paths} s
+  WHERE s.start AND EXISTS (SELECT 1 FROM ${t.paths} x WHERE x.g AND x.customer_id = s.customer_id
                                AND x.session = s.session AND x.rn > s.rn)`;
 /** A goal occurrence's path, cut at the goal when it comes within the N steps. */
 const GOAL_PATH = "CASE WHEN goal_at > 0 THEN path[1:goal_at] ELSE path END";
 
-async function goalResult(conn: Connection, pl: Plan, total: number): Promise<PathsResult["goal"]> {
+async function goalResult(
+  conn: Connection,
+  t: PathsTables,
+  pl: Plan,
+  total: number,
+): Promise<PathsResult["goal"]> {
   // An occurrence reaches the goal when its session has a goal node after it.
-  await conn.run(`CREATE OR REPLACE TEMP TABLE p_reached AS ${REACHED}`);
+  await conn.run(`CREATE TABLE ${t.reached} AS ${reachedSql(t)}`);
   const [row] = await all(
     conn,
     `SELECT count(*) AS n, count(DISTINCT (customer_id, session)) AS sessions, count(DISTINCT customer_id) AS customers
-       FROM p_reached`,
+       FROM ${t.reached}`,
   );
   const reached = Number(row?.n ?? 0);
   return {
@@ -421,7 +438,8 @@ async function goalResult(conn: Connection, pl: Plan, total: number): Promise<Pa
     customers: Number(row?.customers ?? 0),
     paths: await topPaths(
       conn,
-      `(SELECT customer_id, session, ${GOAL_PATH} AS path FROM p_reached)`,
+      t,
+      `(SELECT customer_id, session, ${GOAL_PATH} AS path FROM ${t.reached})`,
       pl.limit,
     ),
   };
@@ -429,18 +447,19 @@ async function goalResult(conn: Connection, pl: Plan, total: number): Promise<Pa
 
 export async function computePaths(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
   req: PathsRequest,
 ): Promise<Result<PathsResult, Problem>> {
-  const prepared = await preparePaths(conn, defs, req);
+  const prepared = await preparePaths(conn, scratch, defs, req);
   if (!prepared.ok) return prepared;
-  const pl = prepared.value;
-  const [t] = await all(
+  const { plan: pl, tables: t } = prepared.value;
+  const [totals] = await all(
     conn,
     `SELECT count(*) AS n, count(DISTINCT (customer_id, session)) AS sessions, count(DISTINCT customer_id) AS customers
-       FROM p_paths WHERE start`,
+       FROM ${t.paths} WHERE start`,
   );
-  const total = Number(t?.n ?? 0);
+  const total = Number(totals?.n ?? 0);
   const result: PathsResult = {
     direction: pl.next ? "next" : "previous",
     anchor: pl.anchorName,
@@ -448,25 +467,36 @@ export async function computePaths(
     sessionGap: req.sessionGap ?? "30m",
     group: pl.group,
     period: { from: pl.from.toISOString(), to: pl.to.toISOString() },
-    totals: { paths: total, sessions: Number(t?.sessions ?? 0), customers: Number(t?.customers ?? 0) },
-    paths: await topPaths(conn, "(SELECT customer_id, session, path FROM p_paths WHERE start)", pl.limit),
-    sankey: await sankey(conn, pl),
+    totals: {
+      paths: total,
+      sessions: Number(totals?.sessions ?? 0),
+      customers: Number(totals?.customers ?? 0),
+    },
+    paths: await topPaths(
+      conn,
+      t,
+      `(SELECT customer_id, session, path FROM ${t.paths} WHERE start)`,
+      pl.limit,
+    ),
+    sankey: await sankey(conn, t, pl),
   };
-  if (pl.goal) result.goal = await goalResult(conn, pl, total);
+  if (pl.goal) result.goal = await goalResult(conn, t, pl, total);
   return ok(result);
 }
 
-/** Builds p_nodes and p_paths for the request on `conn`: what the result and its audiences read. */
+/** Builds the nodes, their names and the paths in `scratch`: what the result and its audiences read. */
 async function preparePaths(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
   req: PathsRequest,
-): Promise<Result<Plan, Problem>> {
+): Promise<Result<{ plan: Plan; tables: PathsTables }, Problem>> {
   const planned = await plan(conn, defs, req);
   if (!planned.ok) return planned;
-  await buildNodes(conn, defs, planned.value, req);
-  await buildPaths(conn, planned.value);
-  return planned;
+  const tables = pathsTables(scratch);
+  await buildNodes(conn, scratch, tables, defs, planned.value, req);
+  await buildPaths(conn, tables, planned.value);
+  return ok({ plan: planned.value, tables });
 }
 
 /** A number of a paths result: a Sankey node or link, a row of the top paths, or the goal's. */
@@ -501,6 +531,7 @@ export type PathsCell = Static<typeof PathsCell>;
 /** The customers behind a cell: those with an occurrence counted in it. */
 async function pathsAudience(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
   req: PathsRequest,
   cell: PathsCell,
@@ -509,9 +540,9 @@ async function pathsAudience(
   if (node && (cell.step === undefined || cell.name === undefined || cell.path || cell.goal))
     return invalid("cell: a Sankey node is step and name (a link adds next), without path or goal");
   if (cell.goal && !req.goal) return invalid("cell.goal: the request has no goal");
-  const prepared = await preparePaths(conn, defs, req);
+  const prepared = await preparePaths(conn, scratch, defs, req);
   if (!prepared.ok) return prepared;
-  const pl = prepared.value;
+  const { plan: pl, tables: t } = prepared.value;
   const p = new Params();
   // Node keys back to names, as the result names them.
   const named = (key: string) => `names.names[${key}]`;
@@ -520,23 +551,22 @@ async function pathsAudience(
     const at = pl.next ? `${cell.step! + 1}` : `len(path) + ${cell.step}`;
     const link = cell.next === undefined ? "" : ` AND ${named(`path[${at} + 1]`)} = ${p.add(cell.next)}`;
     return ok({
-      sql: `SELECT customer_id FROM p_paths, ${NAMES}
+      sql: `SELECT customer_id FROM ${t.paths}, ${namesMap(t)}
              WHERE start AND ${at} >= 1 AND ${named(`path[${at}]`)} = ${p.add(cell.name!)}${link}`,
       params: p.values,
     });
   }
   const from = cell.goal
-    ? `(SELECT customer_id, ${GOAL_PATH} AS path FROM (${REACHED}))`
-    : "(SELECT customer_id, path FROM p_paths WHERE start)";
+    ? `(SELECT customer_id, ${GOAL_PATH} AS path FROM (${reachedSql(t)}))`
+    : `(SELECT customer_id, path FROM ${t.paths} WHERE start)`;
   const path = cell.path
     ? ` WHERE list_transform(path, x -> ${named("x")}) = from_json(${p.add(JSON.stringify(cell.path))}, '["VARCHAR"]')`
     : "";
-  return ok({ sql: `SELECT customer_id FROM ${from}, ${NAMES}${path}`, params: p.values });
+  return ok({ sql: `SELECT customer_id FROM ${from}, ${namesMap(t)}${path}`, params: p.values });
 }
 
-/** Touchpoint nodes, touchpoint names and personas come from the journey tables. */
-const readsJourney = (req: PathsRequest) =>
-  req.group === "touchpoint" || req.persona !== undefined || req.stage !== undefined;
+/** Touchpoint nodes and names come from the journey tables too. */
+const readsJourney = (req: PathsRequest) => req.group === "touchpoint" || readsJourneyTables(req, []);
 
 export const pathsInsight: Insight<PathsRequest, PathsResult, PathsCell> = {
   kind: "paths",

@@ -16,18 +16,18 @@
 
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkCohort } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { invalid, notFound, type Problem } from "../problem.js";
+import { invalid, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import type { Connection } from "../store/driver.js";
+import type { Scratchpad } from "../store/scratchpad.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
 import { dataEnd, PeriodFields } from "./period.js";
-import { checkStep, PersonaFilter, StageFilter, Step, stepName } from "./steps.js";
+import { checkSteps, PersonaFilter, readsJourneyTables, StageFilter, Step, stepName } from "./steps.js";
 import { buildStream } from "./stream.js";
 
 export const RetentionModes = ["first_time", "recurring"] as const;
@@ -129,15 +129,8 @@ async function plan(
   defs: JourneyDefinitions,
   req: RetentionRequest,
 ): Promise<Result<Plan, Problem>> {
-  const unknown = checkCohort(req, defs);
-  if (unknown) return notFound(unknown);
-  for (const [label, s] of [
-    ["start", req.start],
-    ["return", req.return],
-  ] as const) {
-    const why = checkStep(s, defs, label);
-    if (why) return invalid(why);
-  }
+  const problem = checkSteps(req, { start: req.start, return: req.return }, defs);
+  if (problem) return problem;
   const unit = req.period ?? "week";
   const periods = req.periods ?? 12;
   const to = req.to ? Date.parse(req.to) : await dataEnd(conn);
@@ -160,20 +153,21 @@ const percent = (n: number, of: number) => (of ? Math.round((10_000 * n) / of) /
 
 /**
  * The CTEs `cohort` (customer_id, c: the start of their cohort period) and `ret` (customer_id, r: a
- * period with a return event), from a_stream (s0 start, s1 return): what the cells and their audiences read.
+ * period with a return event), from the stream (s0 start, s1 return): what the cells and their audiences
+ * read.
  */
-function retentionCtes(pl: Plan, p: Params): string {
+function retentionCtes(pl: Plan, stream: string, p: Params): string {
   const from = `${p.add(iso(pl.from))}::TIMESTAMP`;
   const to = `${p.add(iso(pl.to))}::TIMESTAMP`;
   const trunc = (col: string) => `date_trunc('${pl.unit}', ${col})`;
   const cohort =
     pl.mode === "first_time"
       ? // Start events are read from the beginning of the history: the first one ever decides.
-        `SELECT customer_id, ${trunc("min(ts)")} AS c FROM a_stream WHERE s0 AND ts < ${to}
+        `SELECT customer_id, ${trunc("min(ts)")} AS c FROM ${stream} WHERE s0 AND ts < ${to}
           GROUP BY customer_id HAVING min(ts) >= ${from}`
-      : `SELECT DISTINCT customer_id, ${trunc("ts")} AS c FROM a_stream WHERE s0 AND ts >= ${from} AND ts < ${to}`;
+      : `SELECT DISTINCT customer_id, ${trunc("ts")} AS c FROM ${stream} WHERE s0 AND ts >= ${from} AND ts < ${to}`;
   return `WITH cohort AS (${cohort}),
-          ret AS (SELECT DISTINCT customer_id, ${trunc("ts")} AS r FROM a_stream
+          ret AS (SELECT DISTINCT customer_id, ${trunc("ts")} AS r FROM ${stream}
                    WHERE s1 AND ts >= ${from} AND ts < ${to})`;
 }
 
@@ -181,11 +175,11 @@ function retentionCtes(pl: Plan, p: Params): string {
 const returned = (pl: Plan) => `r.r > c.c AND r.r < c.c + INTERVAL (${pl.periods}) ${pl.unit.toUpperCase()}`;
 
 /** Cohort sizes (k = 0) and retained customers per cohort and period. */
-async function cells(conn: Connection, pl: Plan): Promise<Map<number, Map<number, number>>> {
+async function cells(conn: Connection, pl: Plan, stream: string): Promise<Map<number, Map<number, number>>> {
   const p = new Params();
   const rows = await all(
     conn,
-    `${retentionCtes(pl, p)}
+    `${retentionCtes(pl, stream, p)}
      SELECT epoch_ms(c) AS c, 0 AS k, count(*) AS n FROM cohort GROUP BY c
      UNION ALL
      SELECT epoch_ms(c.c), date_diff('${pl.unit}', c.c, r.r), count(*)
@@ -203,17 +197,19 @@ async function cells(conn: Connection, pl: Plan): Promise<Map<number, Map<number
   return out;
 }
 
-/** Checks the request and builds a_stream: what the cells and their audiences read. */
+/** Checks the request and builds the stream in `scratch`: what the cells and their audiences read. */
 async function prepareRetention(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
   req: RetentionRequest,
-): Promise<Result<Plan, Problem>> {
+): Promise<Result<{ plan: Plan; stream: string }, Problem>> {
   const planned = await plan(conn, defs, req);
   if (!planned.ok) return planned;
   const pl = planned.value;
-  await buildStream(
+  const { stream } = await buildStream(
     conn,
+    scratch,
     defs,
     {
       steps: [req.start, req.return],
@@ -223,18 +219,19 @@ async function prepareRetention(
     },
     new Params(),
   );
-  return planned;
+  return ok({ plan: pl, stream });
 }
 
 export async function computeRetention(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
   req: RetentionRequest,
 ): Promise<Result<RetentionResult, Problem>> {
-  const prepared = await prepareRetention(conn, defs, req);
+  const prepared = await prepareRetention(conn, scratch, defs, req);
   if (!prepared.ok) return prepared;
-  const pl = prepared.value;
-  const counts = await cells(conn, pl);
+  const { plan: pl, stream } = prepared.value;
+  const counts = await cells(conn, pl, stream);
   const totals = Array.from({ length: pl.periods }, (_, k) => ({ period: k, customers: 0, size: 0 }));
   const cohorts = pl.cohorts.map((c) => {
     const row = counts.get(c);
@@ -273,20 +270,21 @@ export type RetentionCell = Static<typeof RetentionCell>;
 
 async function retentionAudience(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
   req: RetentionRequest,
   cell: RetentionCell,
 ): Promise<Result<Audience, Problem>> {
-  const prepared = await prepareRetention(conn, defs, req);
+  const prepared = await prepareRetention(conn, scratch, defs, req);
   if (!prepared.ok) return prepared;
-  const pl = prepared.value;
+  const { plan: pl, stream } = prepared.value;
   const cohort = Date.parse(cell.cohort);
   if (!pl.cohorts.includes(cohort))
     return invalid(`cell.cohort: no cohort starts at ${cell.cohort} (the result's cohorts[].start are)`);
   if (cell.period >= pl.periods || addPeriods(cohort, pl.unit, cell.period) >= pl.to)
     return invalid(`cell.period: the cohort of ${cell.cohort} has no period ${cell.period} in the range`);
   const p = new Params();
-  const ctes = retentionCtes(pl, p);
+  const ctes = retentionCtes(pl, stream, p);
   const c = `${p.add(iso(cohort))}::TIMESTAMP`;
   const sql =
     cell.period === 0
@@ -304,12 +302,7 @@ export const retentionInsight: Insight<RetentionRequest, RetentionResult, Retent
   request: RetentionRequest,
   result: RetentionResult,
   cell: RetentionCell,
-  // Stage steps read stage_transitions, personas customer_facts; event and touchpoint steps read events.
-  readsJourney: (req) =>
-    req.start.stage !== undefined ||
-    req.return.stage !== undefined ||
-    req.persona !== undefined ||
-    req.stage !== undefined,
+  readsJourney: (req) => readsJourneyTables(req, [req.start, req.return]),
   compute: computeRetention,
   audience: retentionAudience,
 };

@@ -230,8 +230,9 @@ export const stageFlowInsight: Insight<StageFlowRequest, StageFlowResult, StageF
   result: StageFlowResult,
   cell: StageFlowCell,
   readsJourney: () => true,
-  compute: (conn, defs, req, at) => computeStageFlow(conn, defs, req, at.asOf),
-  audience: stageFlowAudience,
+  // Its CTEs hand over within one statement: no scratch tables.
+  compute: (conn, _scratch, defs, req, at) => computeStageFlow(conn, defs, req, at.asOf),
+  audience: (conn, _scratch, defs, req, cell, at) => stageFlowAudience(conn, defs, req, cell, at),
 };
 
 export const runStageFlow = (store: Store, refresher: JourneyRefresher, req: StageFlowRequest) =>

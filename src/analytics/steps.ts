@@ -1,7 +1,12 @@
+// The steps of an analysis (an event, a touchpoint or entering a stage), the cohort filters, lengths such
+// as a window, and the checks every step analysis (funnel, paths, retention, time to convert) starts with.
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
+import { type Cohort, checkCohort, hasCohort } from "../journey/map/scope.js";
 import { stagePosition } from "../journey/model.js";
 import { Condition, checkCondition } from "../journey/rules.js";
+import { invalid, notFound, type Problem } from "../problem.js";
+import { ok, type Result } from "../result.js";
 import { StringEnum } from "../typebox.js";
 
 export const Step = Type.Object(
@@ -49,6 +54,41 @@ export function checkStep(step: Step, defs: JourneyDefinitions, label: string): 
   }
   return undefined;
 }
+
+/** A request's steps by the labels its problems name them by ("start", "steps[2]"); absent ones are skipped. */
+export type LabelledSteps = Readonly<Record<string, Step | undefined>>;
+
+/**
+ * What every step analysis checks first: its cohort names a persona and a stage of `defs` (not found),
+ * and each step is valid (invalid). The problem, or undefined.
+ */
+export function checkSteps(
+  cohort: Cohort,
+  steps: LabelledSteps,
+  defs: JourneyDefinitions,
+): { ok: false; error: Problem } | undefined {
+  const unknown = checkCohort(cohort, defs);
+  if (unknown) return notFound(unknown);
+  for (const [label, step] of Object.entries(steps)) {
+    if (step === undefined) continue;
+    const why = checkStep(step, defs, label);
+    if (why) return invalid(why);
+  }
+  return undefined;
+}
+
+/** A request's length (its `field`, `fallback` when absent) in milliseconds. */
+export function lengthOf(field: string, text: string | undefined, fallback: string): Result<number, Problem> {
+  const ms = parseDuration(text ?? fallback);
+  return ms === undefined ? invalid(`${field} "${text}" is not a length such as 30m, 12h or 14d`) : ok(ms);
+}
+
+/**
+ * Whether the journey tables are read, and so refreshed first: stage steps read stage_transitions, a
+ * cohort customer_facts; event and touchpoint steps read the events.
+ */
+export const readsJourneyTables = (cohort: Cohort, steps: ReadonlyArray<Step>): boolean =>
+  hasCohort(cohort) || steps.some((s) => s.stage !== undefined);
 
 export function stepName(step: Step, defs: JourneyDefinitions): string {
   if (step.name) return step.name;

@@ -1,5 +1,5 @@
 // The event stream an analysis reads: every event (or stage entry) of stitched customers that matches one
-// of its steps, with one boolean column per step, built as a temp table on the analysis's connection.
+// of its steps, with one boolean column per step, built as a table in the run's scratchpad.
 // Identity is resolved here, at read time, so a late login counts the anonymous events before it.
 
 import { touchpointIndexSql } from "../journey/classify.js";
@@ -8,6 +8,7 @@ import { type Cohort, cohortSql, hasCohort } from "../journey/map/scope.js";
 import { stagePosition } from "../journey/model.js";
 import { allSql, matchSql, splitPath } from "../journey/rules.js";
 import type { Connection } from "../store/driver.js";
+import type { Scratchpad } from "../store/scratchpad.js";
 import { Params, quoteString } from "../store/sql.js";
 import type { Step } from "./steps.js";
 
@@ -60,21 +61,28 @@ function prefilter(steps: readonly Step[], defs: JourneyDefinitions, p: Params):
 /** A predicate over stage_transitions `t`: the move reaches the stage (a forward move passes through). */
 const stageStepSql = (k: number) => `(t.to_stage = ${k} OR (t.from_stage < ${k} AND ${k} < t.to_stage))`;
 
-/**
- * Creates temp tables a_members (identity → customer now) and a_stream(customer_id, ts, mid, s0…sN,
- * bd). `mid` orders events with the same timestamp.
- */
+/** The stream's tables in the run's scratchpad, by qualified name. */
+export interface Stream {
+  /** identity_id → customer_id, the customer the identity belongs to now (of the cohort, if any). */
+  members: string;
+  /** customer_id, ts, mid, s0…sN, bd: `mid` orders events with the same timestamp. */
+  stream: string;
+}
+
+/** Builds the stream's tables for `spec` in `scratch`. */
 export async function buildStream(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
   spec: StreamSpec,
   p: Params,
-): Promise<void> {
+): Promise<Stream> {
+  const t: Stream = { members: scratch.table("stream_members"), stream: scratch.table("stream") };
   const mp = new Params();
   const inCohort = spec.cohort !== undefined && hasCohort(spec.cohort);
   const cohort = inCohort ? `WHERE c.canonical_id IN (${cohortSql(spec.cohort!, defs, mp)})` : "";
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE a_members AS
+    `CREATE TABLE ${t.members} AS
       SELECT i.id AS identity_id, c.canonical_id AS customer_id
         FROM identities i JOIN customers c ON c.id = i.customer_id ${cohort}`,
     mp.values,
@@ -99,7 +107,7 @@ export async function buildStream(
     const any = spec.allEvents ? "true" : spec.steps.map((_s, i) => `s${i}`).join(" OR ");
     parts.push(`SELECT * FROM (
       SELECT m.customer_id, e.timestamp AS ts, e.message_id AS mid, ${eventCols.join(", ")}, ${bd} AS bd
-        FROM events e JOIN a_members m ON m.identity_id = e.identity_id
+        FROM events e JOIN ${t.members} m ON m.identity_id = e.identity_id
        WHERE ${range("e.timestamp")} AND ${spec.allEvents ? "true" : prefilter(spec.steps, defs, p)}) WHERE ${any}`);
   }
   if (stageAny) {
@@ -112,5 +120,6 @@ export async function buildStream(
       FROM stage_transitions t WHERE ${range("t.changed_at")} AND (${any})
        ${inCohort ? `AND t.customer_id IN (${cohortSql(spec.cohort!, defs, p)})` : ""}`);
   }
-  await conn.run(`CREATE OR REPLACE TEMP TABLE a_stream AS ${parts.join(" UNION ALL ")}`, p.values);
+  await conn.run(`CREATE TABLE ${t.stream} AS ${parts.join(" UNION ALL ")}`, p.values);
+  return t;
 }

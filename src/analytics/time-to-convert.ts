@@ -14,22 +14,23 @@
 
 import { type Static, Type } from "@sinclair/typebox";
 import type { JourneyDefinitions } from "../journey/definitions.js";
-import { checkCohort } from "../journey/map/scope.js";
 import type { JourneyRefresher } from "../journey/refresh.js";
-import { invalid, notFound, type Problem } from "../problem.js";
+import { invalid, type Problem } from "../problem.js";
 import { ok, type Result } from "../result.js";
 import { all, type Store } from "../store/database.js";
 import type { Connection } from "../store/driver.js";
+import type { Scratchpad } from "../store/scratchpad.js";
 import { Params } from "../store/sql.js";
 import { StringEnum } from "../typebox.js";
 import type { Audience } from "./audience.js";
 import { type Insight, runInsight } from "./insight.js";
 import { PeriodFields, resolvePeriod } from "./period.js";
 import {
-  checkStep,
+  checkSteps,
   DurationText,
+  lengthOf,
   PersonaFilter,
-  parseDuration,
+  readsJourneyTables,
   StageFilter,
   Step,
   stepName,
@@ -147,24 +148,16 @@ async function plan(
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
 ): Promise<Result<Plan, Problem>> {
-  const unknown = checkCohort(req, defs);
-  if (unknown) return notFound(unknown);
-  for (const [label, s] of [
-    ["start", req.start],
-    ["end", req.end],
-  ] as const) {
-    const why = checkStep(s, defs, label);
-    if (why) return invalid(why);
-  }
-  const windowMs = parseDuration(req.window ?? "14d");
-  if (windowMs === undefined)
-    return invalid(`window "${req.window}" is not a length such as 30m, 12h or 14d`);
+  const problem = checkSteps(req, { start: req.start, end: req.end }, defs);
+  if (problem) return problem;
+  const window = lengthOf("window", req.window, "14d");
+  if (!window.ok) return window;
   const period = await resolvePeriod(conn, req.from, req.to);
   if (!period.ok) return period;
-  return ok({ windowMs, ...period.value });
+  return ok({ windowMs: window.value, ...period.value });
 }
 
-/** The bin of tc_conv's `seconds` for the edges (numbers computed here, never user text). */
+/** The bin of the conversions' `seconds` for the edges (numbers computed here, never user text). */
 function binSql(edges: number[]): string {
   const cases = edges
     .slice(1, -1)
@@ -174,19 +167,21 @@ function binSql(edges: number[]): string {
 }
 
 /**
- * Checks the request and builds tc_conv: per customer who entered, their first `from` event (t0) and the
- * seconds to their first later `to` event within the window (NULL: not converted).
+ * Checks the request and builds `conversions` in `scratch`: per customer who entered, their first `from`
+ * event (t0) and the seconds to their first later `to` event within the window (NULL: not converted).
  */
 async function prepareTimeToConvert(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
-): Promise<Result<Plan, Problem>> {
+): Promise<Result<{ plan: Plan; conversions: string }, Problem>> {
   const planned = await plan(conn, defs, req);
   if (!planned.ok) return planned;
   const pl = planned.value;
-  await buildStream(
+  const { stream } = await buildStream(
     conn,
+    scratch,
     defs,
     {
       steps: [req.start, req.end],
@@ -196,26 +191,27 @@ async function prepareTimeToConvert(
     },
     new Params(),
   );
+  const p = new Params();
+  const conversions = scratch.table("conversions");
   // Events in order per customer (rn breaks ties of equal timestamps by message id), so a step that is
   // both `from` and `to` converts on its next event, never on itself.
-  await conn.run(`CREATE OR REPLACE TEMP TABLE tc_rows AS
-    SELECT customer_id, ts, s0, s1, row_number() OVER (PARTITION BY customer_id ORDER BY ts, mid) AS rn
-      FROM a_stream`);
-  const p = new Params();
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE tc_conv AS
-     WITH f AS (SELECT customer_id, min(rn) AS rn, min(ts) AS t0 FROM tc_rows
+    `CREATE TABLE ${conversions} AS
+     WITH ordered AS MATERIALIZED (
+            SELECT customer_id, ts, s0, s1, row_number() OVER (PARTITION BY customer_id ORDER BY ts, mid) AS rn
+              FROM ${stream}),
+          f AS (SELECT customer_id, min(rn) AS rn, min(ts) AS t0 FROM ordered
                  WHERE s0 AND ts >= ${p.add(pl.from.toISOString())}::TIMESTAMP
                    AND ts < ${p.add(pl.to.toISOString())}::TIMESTAMP
                  GROUP BY customer_id)
      SELECT f.customer_id, f.t0,
             CASE WHEN b.ts <= f.t0 + INTERVAL (${Math.round(pl.windowMs)}) MILLISECOND
                  THEN (epoch_ms(b.ts) - epoch_ms(f.t0)) / 1000 END AS seconds
-       FROM f ASOF LEFT JOIN (SELECT customer_id, rn, ts FROM tc_rows WHERE s1) b
+       FROM f ASOF LEFT JOIN (SELECT customer_id, rn, ts FROM ordered WHERE s1) b
          ON f.customer_id = b.customer_id AND f.rn < b.rn`,
     p.values,
   );
-  return planned;
+  return ok({ plan: pl, conversions });
 }
 
 const percent = (n: number, of: number) => (of ? Math.round((10_000 * n) / of) / 100 : 0);
@@ -224,18 +220,19 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(N
 
 export async function computeTimeToConvert(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
 ): Promise<Result<TimeToConvertResult, Problem>> {
-  const prepared = await prepareTimeToConvert(conn, defs, req);
+  const prepared = await prepareTimeToConvert(conn, scratch, defs, req);
   if (!prepared.ok) return prepared;
-  const pl = prepared.value;
+  const { plan: pl, conversions } = prepared.value;
   const [s] = await all(
     conn,
     `SELECT count(*) AS entered, count(seconds) AS converted, median(seconds) AS median,
             quantile_cont(seconds, 0.9) AS p90, avg(seconds) AS average, min(seconds) AS fastest,
             max(seconds) AS slowest
-       FROM tc_conv`,
+       FROM ${conversions}`,
   );
   const converted = Number(s?.converted ?? 0);
   const fastest = num(s?.fastest);
@@ -246,7 +243,7 @@ export async function computeTimeToConvert(
     const edges = binEdges(windowSeconds, req.bins, fastest ?? 0, slowest ?? 0);
     const rows = await all(
       conn,
-      `SELECT ${binSql(edges)} AS bin, count(*) AS n FROM tc_conv WHERE seconds IS NOT NULL GROUP BY 1`,
+      `SELECT ${binSql(edges)} AS bin, count(*) AS n FROM ${conversions} WHERE seconds IS NOT NULL GROUP BY 1`,
     );
     const counts = new Map(rows.map((r) => [Number(r.bin), Number(r.n)]));
     histogram = edges.slice(0, -1).map((lo, i) => {
@@ -290,28 +287,30 @@ export type TimeToConvertCell = Static<typeof TimeToConvertCell>;
 
 async function timeToConvertAudience(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
   req: TimeToConvertRequest,
   cell: TimeToConvertCell,
 ): Promise<Result<Audience, Problem>> {
   if ((cell.bin === undefined) === (cell.outcome === undefined))
     return invalid("cell: give exactly one of bin or outcome");
-  const prepared = await prepareTimeToConvert(conn, defs, req);
+  const prepared = await prepareTimeToConvert(conn, scratch, defs, req);
   if (!prepared.ok) return prepared;
+  const { plan: pl, conversions } = prepared.value;
   if (cell.outcome !== undefined) {
     const outcomes = { entered: "true", converted: "seconds IS NOT NULL", not_converted: "seconds IS NULL" };
     const where = outcomes[cell.outcome as keyof typeof outcomes];
-    return ok({ sql: `SELECT customer_id FROM tc_conv WHERE ${where}`, params: [] });
+    return ok({ sql: `SELECT customer_id FROM ${conversions} WHERE ${where}`, params: [] });
   }
-  const [s] = await all(conn, "SELECT min(seconds) AS fastest, max(seconds) AS slowest FROM tc_conv");
+  const [s] = await all(conn, `SELECT min(seconds) AS fastest, max(seconds) AS slowest FROM ${conversions}`);
   const fastest = num(s?.fastest);
   const slowest = num(s?.slowest);
   if (req.bins !== undefined && (fastest === null || slowest === null))
     return invalid("cell.bin: nobody converted, so the histogram has no bins");
-  const edges = binEdges(prepared.value.windowMs / 1000, req.bins, fastest ?? 0, slowest ?? 0);
+  const edges = binEdges(pl.windowMs / 1000, req.bins, fastest ?? 0, slowest ?? 0);
   if (cell.bin! >= edges.length - 1) return invalid(`cell.bin: the histogram has ${edges.length - 1} bins`);
   return ok({
-    sql: `SELECT customer_id FROM tc_conv WHERE seconds IS NOT NULL AND ${binSql(edges)} = ${cell.bin}`,
+    sql: `SELECT customer_id FROM ${conversions} WHERE seconds IS NOT NULL AND ${binSql(edges)} = ${cell.bin}`,
     params: [],
   });
 }
@@ -324,12 +323,7 @@ export const timeToConvertInsight: Insight<TimeToConvertRequest, TimeToConvertRe
   request: TimeToConvertRequest,
   result: TimeToConvertResult,
   cell: TimeToConvertCell,
-  // Stage steps read stage_transitions, personas customer_facts; event and touchpoint steps read events.
-  readsJourney: (req) =>
-    req.start.stage !== undefined ||
-    req.end.stage !== undefined ||
-    req.persona !== undefined ||
-    req.stage !== undefined,
+  readsJourney: (req) => readsJourneyTables(req, [req.start, req.end]),
   compute: computeTimeToConvert,
   audience: timeToConvertAudience,
 };

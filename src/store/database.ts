@@ -65,10 +65,12 @@ export function unstoppable<T>(fn: () => Promise<T>): Promise<T> {
 // Methods that start a query: refused once the signal has aborted, since DuckDB's interrupt only stops
 // the query running at that moment, not the next statement of a multi-statement analysis.
 const STARTS_QUERY = /^(run|stream|start|prepare|extractStatements)/;
+const UNGUARDED = Symbol("unguarded");
 
 function guarded(conn: DuckDBConnection, signal: AbortSignal): DuckDBConnection {
   return new Proxy(conn, {
     get(target, prop, receiver) {
+      if (prop === UNGUARDED) return target;
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
@@ -77,6 +79,11 @@ function guarded(conn: DuckDBConnection, signal: AbortSignal): DuckDBConnection 
       };
     },
   });
+}
+
+/** The connection behind a stopped read's guard: for the clean-up a run owes after it was stopped. */
+export function unguarded(conn: DuckDBConnection): DuckDBConnection {
+  return (Reflect.get(conn, UNGUARDED) as DuckDBConnection | undefined) ?? conn;
 }
 
 /** Runs `fn` on `conn`, interrupting its running query when `signal` aborts. */

@@ -26,7 +26,7 @@ export const abandonmentDetector: Detector = {
          SELECT step, touchpoint, count(*) AS n, count(*) FILTER (WHERE bad) AS x,
                 sum(value) FILTER (WHERE bad) AS lost, count(value) FILTER (WHERE bad) AS valued,
                 list(DISTINCT channel ORDER BY channel) AS channels
-           FROM fr_units WHERE step IN (${steps.map((s) => p.add(s.id)).join(", ")}) GROUP BY ALL)
+           FROM ${d.tables.units} WHERE step IN (${steps.map((s) => p.add(s.id)).join(", ")}) GROUP BY ALL)
        SELECT per.*, sum(n) OVER (PARTITION BY step) - n AS bn, sum(x) OVER (PARTITION BY step) - x AS bx
          FROM per ORDER BY step, touchpoint NULLS LAST`,
       p.values,
@@ -39,7 +39,7 @@ export const abandonmentDetector: Detector = {
       `WITH g AS (
          SELECT step, touchpoint, grouping(touchpoint) AS total, epoch_ms(date_trunc('day', ts)) AS day,
                 count(*) AS n, count(*) FILTER (WHERE bad) AS x
-           FROM fr_units WHERE step IN (${steps.map((s) => q.add(s.id)).join(", ")})
+           FROM ${d.tables.units} WHERE step IN (${steps.map((s) => q.add(s.id)).join(", ")})
           GROUP BY GROUPING SETS ((step, touchpoint, day), (step, day)))
        SELECT k.step || ':' || coalesce(k.touchpoint, 'other') AS key, t.day,
               coalesce(own.n, 0) AS au, coalesce(own.x, 0) AS ax,
@@ -111,7 +111,7 @@ export const abandonmentDetector: Detector = {
           },
         },
         audience: {
-          sql: `SELECT customer_id FROM fr_units
+          sql: `SELECT customer_id FROM ${d.tables.units}
                  WHERE step = ${a.add(step.id)} AND bad AND touchpoint IS NOT DISTINCT FROM ${a.add(tpId)}::VARCHAR`,
           params: a.values as SqlValue[],
         },

@@ -8,6 +8,7 @@ import type { Cohort } from "../../journey/map/scope.js";
 import type { EventMatch } from "../../journey/rules.js";
 import type { Touchpoint } from "../../journey/touchpoints.js";
 import type { Connection, SqlValue } from "../../store/driver.js";
+import type { Scratchpad } from "../../store/scratchpad.js";
 import { type Params, quoteString } from "../../store/sql.js";
 import type { Evidence, Friction, FrictionKind } from "./schema.js";
 import type { FrictionSettings } from "./settings.js";
@@ -23,13 +24,60 @@ export interface Detection {
   to: Date;
   /** Only this cohort's customers (a persona's, those in a stage); everyone when empty. */
   cohort: Cohort;
+  /** The detection's tables, in its run's scratchpad. */
+  tables: FrictionTables;
 }
 
-/**
- * The journey rows detectors read: a view of journey_events, over the persona's customers when the
- * detection has one (made by the finder before any detector runs).
- */
-export const JOURNEY = "fr_journey";
+/** The tables detectors build and read, by qualified name; each is described where it is built. */
+export interface FrictionTables {
+  /**
+   * The journey rows detectors read: a view of journey_events, over the cohort's customers when the
+   * detection has one (made by the finder before any detector runs).
+   */
+  journey: string;
+  /** The one scan of the events table (events.ts). */
+  events: string;
+  /** Steps' units, their starts and their segment values (steps.ts). */
+  units: string;
+  starts: string;
+  dims: string;
+  /** Drop-off's totals and single-dimension segments (dropoff.ts). */
+  tot: string;
+  single: string;
+  /** Messages per customer and week (pressure.ts). */
+  weeks: string;
+  /** Contacts, the subjects behind repeats and their segments (repeats.ts). */
+  contacts: string;
+  repeatSegment: string;
+  subjectEvents: string;
+  subjectProps: string;
+  /** Answers and their response times (responses.ts). */
+  responses: string;
+  /** Self-service sessions and whether the customer switched channel (switching.ts). */
+  selfService: string;
+}
+
+export function frictionTables(scratch: Scratchpad): FrictionTables {
+  const names: Record<keyof FrictionTables, string> = {
+    journey: "friction_journey",
+    events: "friction_events",
+    units: "friction_units",
+    starts: "friction_starts",
+    dims: "friction_dims",
+    tot: "friction_tot",
+    single: "friction_single",
+    weeks: "friction_weeks",
+    contacts: "friction_contacts",
+    repeatSegment: "friction_repeat_segment",
+    subjectEvents: "friction_subject_events",
+    subjectProps: "friction_subject_props",
+    responses: "friction_responses",
+    selfService: "friction_self_service",
+  };
+  return Object.fromEntries(
+    Object.entries(names).map(([k, name]) => [k, scratch.table(name)]),
+  ) as unknown as FrictionTables;
+}
 
 /**
  * A friction as a detector finds it: its words are message keys and parameters; the finder renders the
@@ -49,7 +97,7 @@ export interface Detector {
   /** The kinds of friction it finds: a friction's id starts with its kind. */
   kinds: readonly FrictionKind[];
   /**
-   * The events it reads from fr_events, the one scan of the events table all detectors share (see
+   * The events it reads from `tables.events`, the one scan of the events table all detectors share (see
    * events.ts); called before the scan, it may prepare what it needs to know which events those are.
    */
   rules?(d: Detection): Promise<EventMatch[]> | EventMatch[];

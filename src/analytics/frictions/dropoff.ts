@@ -36,13 +36,13 @@ const CHANGE_Z = 3.5;
  * For each segment (d1 = v1, and d2 = v2 when not NULL) of `segDays`, the start day whose "segment from
  * then on" contrasts most with everything else.
  */
-function scanSql(segDays: string, minUnits: string, minCases: string): string {
+function scanSql(d: Detection, segDays: string, minUnits: string, minCases: string): string {
   return `
     SELECT c.step, c.d1, c.v1, c.d2, c.v2, c.day, c.n, c.x, ${zSql("c.x", "c.n", "t.x - c.x", "t.n - c.n")} AS z
       FROM (SELECT step, d1, v1, d2, v2, day, sum(n) OVER w AS n, sum(x) OVER w AS x
               FROM ${segDays}
             WINDOW w AS (PARTITION BY step, d1, v1, d2, v2 ORDER BY day DESC ROWS UNBOUNDED PRECEDING)) c
-      JOIN fr_tot t USING (step)
+      JOIN ${d.tables.tot} t USING (step)
      WHERE c.n >= ${minUnits} AND c.x >= ${minCases} AND t.n > c.n
     QUALIFY row_number() OVER (PARTITION BY c.step, c.d1, c.v1, c.d2, c.v2 ORDER BY z DESC NULLS LAST, c.day) = 1`;
 }
@@ -55,12 +55,12 @@ interface Segment {
   vals: string[];
 }
 
-/** Units of the step inside the segment, as a predicate on fr_units u. */
-function inSegment(step: string, s: Segment, p: Params): string {
+/** Units of the step inside the segment, as a predicate on `tables.units` u. */
+function inSegment(d: Detection, step: string, s: Segment, p: Params): string {
   return s.dims
     .map(
       (dim, i) =>
-        `u.unit IN (SELECT unit FROM fr_dims WHERE step = ${p.add(step)} AND dim = ${p.add(dim)} AND val = ${p.add(s.vals[i]!)})`,
+        `u.unit IN (SELECT unit FROM ${d.tables.dims} WHERE step = ${p.add(step)} AND dim = ${p.add(dim)} AND val = ${p.add(s.vals[i]!)})`,
     )
     .join(" AND ");
 }
@@ -70,13 +70,14 @@ async function bestSegments(d: Detection): Promise<Map<string, Segment & { z: nu
   const p = new Params();
   const minUnits = p.add(s.minUnits);
   const minCases = p.add(s.minCases);
-  await d.conn.run(`CREATE OR REPLACE TEMP TABLE fr_tot AS
-    SELECT step, count(*)::DOUBLE AS n, count(*) FILTER (WHERE bad)::DOUBLE AS x FROM fr_units GROUP BY step`);
+  await d.conn.run(`CREATE OR REPLACE TABLE ${d.tables.tot} AS
+    SELECT step, count(*)::DOUBLE AS n, count(*) FILTER (WHERE bad)::DOUBLE AS x FROM ${d.tables.units} GROUP BY step`);
   await d.conn.run(
-    `CREATE OR REPLACE TEMP TABLE fr_single AS ${scanSql(
+    `CREATE OR REPLACE TABLE ${d.tables.single} AS ${scanSql(
+      d,
       `(SELECT step, dim AS d1, val AS v1, NULL::VARCHAR AS d2, NULL::VARCHAR AS v2, day,
                count(*)::DOUBLE AS n, count(*) FILTER (WHERE bad)::DOUBLE AS x
-          FROM fr_dims GROUP BY ALL)`,
+          FROM ${d.tables.dims} GROUP BY ALL)`,
       minUnits,
       minCases,
     )}`,
@@ -84,9 +85,10 @@ async function bestSegments(d: Detection): Promise<Map<string, Segment & { z: nu
   );
   const q = new Params();
   const pairs = scanSql(
-    `(WITH cand AS (SELECT step, d1 AS dim, v1 AS val FROM fr_single WHERE z >= 2
+    d,
+    `(WITH cand AS (SELECT step, d1 AS dim, v1 AS val FROM ${d.tables.single} WHERE z >= 2
                     QUALIFY row_number() OVER (PARTITION BY step ORDER BY z DESC, d1, v1) <= ${PAIR_CANDIDATES}),
-           cd AS (SELECT * FROM fr_dims SEMI JOIN cand USING (step, dim, val))
+           cd AS (SELECT * FROM ${d.tables.dims} SEMI JOIN cand USING (step, dim, val))
       SELECT a.step, a.dim AS d1, a.val AS v1, b.dim AS d2, b.val AS v2, a.day,
              count(*)::DOUBLE AS n, count(*) FILTER (WHERE a.bad)::DOUBLE AS x
         FROM cd a JOIN cd b ON a.step = b.step AND a.unit = b.unit AND a.dim < b.dim
@@ -99,9 +101,9 @@ async function bestSegments(d: Detection): Promise<Map<string, Segment & { z: nu
   const rank = (col: string) => `coalesce(list_position(${order}, ${col}), 99)`;
   const rows = await all(
     d.conn,
-    `WITH every AS (SELECT * FROM fr_single UNION ALL (${pairs}))
+    `WITH every AS (SELECT * FROM ${d.tables.single} UNION ALL (${pairs}))
      SELECT e.step, e.d1, e.v1, e.d2, e.v2, e.z, e.x / e.n AS rate, (t.x - e.x) / (t.n - e.n) AS rest
-       FROM every e JOIN fr_tot t USING (step)
+       FROM every e JOIN ${d.tables.tot} t USING (step)
       WHERE e.z IS NOT NULL
     QUALIFY row_number() OVER (
               PARTITION BY e.step
@@ -133,12 +135,12 @@ const logLikelihood = (x: string, n: string) =>
  */
 async function changePoint(d: Detection, step: string, seg: Segment): Promise<Date | null> {
   const p = new Params();
-  const pred = inSegment(step, seg, p);
+  const pred = inSegment(d, step, seg, p);
   const [row] = await all(
     d.conn,
     `WITH days AS (SELECT date_trunc('day', u.ts) AS day, count(*)::DOUBLE AS n,
                           count(*) FILTER (WHERE u.bad)::DOUBLE AS x
-                     FROM fr_units u WHERE u.step = ${p.add(step)} AND ${pred} GROUP BY 1),
+                     FROM ${d.tables.units} u WHERE u.step = ${p.add(step)} AND ${pred} GROUP BY 1),
           tot AS (SELECT sum(n) AS n, sum(x) AS x FROM days),
           c AS (SELECT day, sum(n) OVER w AS an, sum(x) OVER w AS ax FROM days
                 WINDOW w AS (ORDER BY day DESC ROWS UNBOUNDED PRECEDING)),
@@ -155,11 +157,11 @@ async function changePoint(d: Detection, step: string, seg: Segment): Promise<Da
 
 async function describe(d: Detection, step: Step, seg: Segment, since: Date | null): Promise<Found> {
   const p = new Params();
-  const pred = inSegment(step.id, seg, p);
+  const pred = inSegment(d, step.id, seg, p);
   const after = since ? `u.ts >= ${p.add(since.toISOString())}::TIMESTAMP` : "true";
   const [r] = await all(
     d.conn,
-    `WITH u AS (SELECT u.*, (${pred}) AS inseg, ${after} AS after FROM fr_units u WHERE u.step = ${p.add(step.id)})
+    `WITH u AS (SELECT u.*, (${pred}) AS inseg, ${after} AS after FROM ${d.tables.units} u WHERE u.step = ${p.add(step.id)})
      SELECT count(*) FILTER (WHERE inseg AND after) AS n, count(*) FILTER (WHERE inseg AND after AND bad) AS x,
             count(*) FILTER (WHERE NOT (inseg AND after)) AS bn,
             count(*) FILTER (WHERE NOT (inseg AND after) AND bad) AS bx,
@@ -197,7 +199,7 @@ async function describe(d: Detection, step: Step, seg: Segment, since: Date | nu
   const sn = num(r?.sn);
   const rn = num(r?.rn);
   const audience = new Params();
-  const audiencePred = inSegment(step.id, seg, audience);
+  const audiencePred = inSegment(d, step.id, seg, audience);
   const audienceSince = since ? `AND u.ts >= ${audience.add(since.toISOString())}::TIMESTAMP` : "";
   // The segment's units per day against every other unit of the step.
   const daily = new Params();
@@ -206,8 +208,8 @@ async function describe(d: Detection, step: Step, seg: Segment, since: Date | nu
     `SELECT 'step' AS key, epoch_ms(date_trunc('day', u.ts)) AS day,
             count(*) FILTER (WHERE inseg) AS au, count(*) FILTER (WHERE inseg AND u.bad) AS ax,
             count(*) FILTER (WHERE NOT inseg) AS bu, count(*) FILTER (WHERE NOT inseg AND u.bad) AS bx
-       FROM (SELECT u.ts, u.bad, (${inSegment(step.id, seg, daily)}) AS inseg
-               FROM fr_units u WHERE u.step = ${daily.add(step.id)}) u
+       FROM (SELECT u.ts, u.bad, (${inSegment(d, step.id, seg, daily)}) AS inseg
+               FROM ${d.tables.units} u WHERE u.step = ${daily.add(step.id)}) u
       GROUP BY ALL`,
     daily.values as SqlValue[],
   );
@@ -273,7 +275,7 @@ async function describe(d: Detection, step: Step, seg: Segment, since: Date | nu
       },
     },
     audience: {
-      sql: `SELECT u.customer_id FROM fr_units u
+      sql: `SELECT u.customer_id FROM ${d.tables.units} u
              WHERE u.step = ${audience.add(step.id)} AND u.bad AND ${audiencePred} ${audienceSince}`,
       params: audience.values as SqlValue[],
     },

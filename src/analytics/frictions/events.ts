@@ -1,6 +1,6 @@
 // The one scan of the events table a detection makes: every detector says which events it reads (step
 // starts and outcomes, self-service sessions, the events that carry a contact's subject), and the rows
-// matching any of those rules from the period's start on land in fr_events with their customer (of the
+// matching any of those rules from the period's start on land in one table with their customer (of the
 // detection's persona, when it has one). Reading
 // the JSON columns of a large table is the costly part of the finder, so it happens once.
 import { cohortSql, hasCohort } from "../../journey/map/scope.js";
@@ -8,7 +8,7 @@ import { type EventMatch, matchSql } from "../../journey/rules.js";
 import { Params } from "../../store/sql.js";
 import { type Detection, EVENT_CUSTOMER } from "./detector.js";
 
-/** Builds fr_events (type, event, timestamp, channel, properties, context, traits, customer_id). */
+/** Builds `tables.events` (type, event, timestamp, channel, properties, context, traits, customer_id). */
 export async function scanEvents(d: Detection, rules: readonly EventMatch[]): Promise<void> {
   const unique = [...new Map(rules.map((r) => [JSON.stringify(r), r])).values()];
   const p = new Params();
@@ -23,7 +23,7 @@ export async function scanEvents(d: Detection, rules: readonly EventMatch[]): Pr
     ? "e.traits"
     : "NULL::JSON AS traits";
   await d.conn.run(
-    `CREATE OR REPLACE TEMP TABLE fr_events AS
+    `CREATE OR REPLACE TABLE ${d.tables.events} AS
        SELECT e.type, e.event, e.timestamp, e.channel, e.properties, e.context, ${traits},
               c.canonical_id AS customer_id
          FROM events e ${EVENT_CUSTOMER}

@@ -11,11 +11,12 @@ import { notFound, type Problem } from "../../problem.js";
 import { err, ok, type Result } from "../../result.js";
 import { all, runQuery, type Store } from "../../store/database.js";
 import type { Connection } from "../../store/driver.js";
+import { type Scratchpad, withScratchpad } from "../../store/scratchpad.js";
 import { quoteString } from "../../store/sql.js";
 import { type PageQuery, pageOfAudience } from "../audience.js";
 import { resolvePeriod } from "../period.js";
 import { abandonmentDetector } from "./abandonment.js";
-import { type Detection, type Detector, type Finding, type Found, JOURNEY } from "./detector.js";
+import { type Detection, type Detector, type Finding, type Found, frictionTables } from "./detector.js";
 import { dropOffDetector } from "./dropoff.js";
 import { scanEvents } from "./events.js";
 import { pressureDetector } from "./pressure.js";
@@ -87,27 +88,13 @@ function worded(f: Finding, customers: number): Friction {
   };
 }
 
-/** Temp tables of the detectors start with this; they are dropped when the answer is ready. */
-const TEMP_PREFIX = "fr_";
-
-async function dropTemps(conn: Connection): Promise<void> {
-  const rows = await all(
-    conn,
-    `SELECT table_name, table_type FROM information_schema.tables
-      WHERE table_schema = 'main' AND table_catalog = 'temp' AND starts_with(table_name, '${TEMP_PREFIX}')`,
-  );
-  for (const r of rows)
-    await conn.run(
-      `DROP ${r.table_type === "VIEW" ? "VIEW" : "TABLE"} IF EXISTS temp.main."${String(r.table_name)}"`,
-    );
-}
-
 /** Values written into SQL as quoted literals, for the one statement that takes no parameters (a view). */
 const literal = { add: (value: string) => quoteString(value) };
 
 /** Runs the detectors (all, or those of one kind), counts each friction's customers and ranks them. */
 async function detect(
   conn: Connection,
+  scratch: Scratchpad,
   q: FrictionQuery,
   settings: FrictionSettings,
   only?: FrictionKind,
@@ -118,11 +105,11 @@ async function detect(
   if (unknown) return notFound(unknown);
   const period = await resolvePeriod(conn, q.from, q.to);
   if (!period.ok) return period;
-  const d: Detection = { conn, defs, settings, ...period.value, cohort };
+  const d: Detection = { conn, defs, settings, ...period.value, cohort, tables: frictionTables(scratch) };
   // A view, not a copy (copying a large persona's rows costs more than the semi-join in each detector).
   // Views take no parameters: the persona, checked above against the definitions, goes in quoted.
   await conn.run(
-    `CREATE OR REPLACE TEMP VIEW ${JOURNEY} AS SELECT * FROM journey_events
+    `CREATE VIEW ${d.tables.journey} AS SELECT * FROM journey_events
       ${hasCohort(cohort) ? `WHERE customer_id IN (${cohortSql(cohort, defs, literal)})` : ""}`,
   );
   const active = detectors.filter((x) => only === undefined || x.kinds.includes(only));
@@ -152,41 +139,36 @@ async function detect(
   return ok({ period: period.value, frictions: counted });
 }
 
-/** Runs `fn` on a read connection with the journey tables up to date; the detectors' temp tables go after. */
+/**
+ * Runs `fn` on a read connection with the journey tables up to date, and a scratchpad for the detectors'
+ * tables that goes when `fn` ends.
+ */
 async function withDetection<T>(
   store: Store,
   refresher: JourneyRefresher,
-  fn: (conn: Connection, asOf: string) => Promise<T>,
+  fn: (conn: Connection, scratch: Scratchpad, asOf: string) => Promise<T>,
 ): Promise<T> {
   const fresh = await refresher.refresh();
   return runQuery(store, {
     duckdb: () =>
-      store.read(async (conn) => {
-        try {
-          return await fn(conn, fresh.refreshedAt);
-        } finally {
-          await dropTemps(conn);
-        }
-      }),
+      store.read((conn) => withScratchpad(conn, (scratch) => fn(conn, scratch, fresh.refreshedAt))),
   });
 }
 
 /**
  * The frictions of a cohort in a resolved period, ranked, on `conn` (inside a read the caller holds; the
- * detectors' temp tables are dropped after): what the journey map shows as its pain points.
+ * detectors' tables go in the caller's scratchpad, which it drops): what the journey map shows as its
+ * pain points.
  */
 export async function frictionsOn(
   conn: Connection,
+  scratch: Scratchpad,
   cohort: Cohort,
   period: { from: Date; to: Date },
   settings: FrictionSettings,
 ): Promise<Result<Friction[], Problem>> {
-  try {
-    const r = await detect(conn, { ...cohort, ...period }, settings);
-    return r.ok ? ok(r.value.frictions.map((f) => f.friction)) : r;
-  } finally {
-    await dropTemps(conn);
-  }
+  const r = await detect(conn, scratch, { ...cohort, ...period }, settings);
+  return r.ok ? ok(r.value.frictions.map((f) => f.friction)) : r;
 }
 
 export function findFrictions(
@@ -196,8 +178,8 @@ export function findFrictions(
   /** Default: the stored settings (the defaults until replaced). */
   settings?: FrictionSettings,
 ): Promise<Result<FrictionList, Problem>> {
-  return withDetection(store, refresher, async (conn, asOf) => {
-    const r = await detect(conn, q, settings ?? (await readFrictionSettings(conn)));
+  return withDetection(store, refresher, async (conn, scratch, asOf) => {
+    const r = await detect(conn, scratch, q, settings ?? (await readFrictionSettings(conn)));
     if (!r.ok) return r;
     const { period, frictions } = r.value;
     return ok({
@@ -225,9 +207,10 @@ export function listFrictionCustomers(
         message: `no friction "${q.id}": an id starts with its kind (${FrictionKinds.join(", ")})`,
       }),
     );
-  return withDetection(store, refresher, async (conn) => {
+  return withDetection(store, refresher, async (conn, scratch) => {
     const r = await detect(
       conn,
+      scratch,
       { persona: q.persona, stage: q.stage, from: q.from, to: q.to },
       settings ?? (await readFrictionSettings(conn)),
       kind,

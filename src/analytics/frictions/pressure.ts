@@ -6,17 +6,7 @@ import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
 import type { SqlValue } from "../../store/driver.js";
 import { Params } from "../../store/sql.js";
-import {
-  type Detector,
-  type Found,
-  inPeriod,
-  JOURNEY,
-  num,
-  ref,
-  round,
-  touchpointById,
-  zSql,
-} from "./detector.js";
+import { type Detector, type Found, inPeriod, num, ref, round, touchpointById, zSql } from "./detector.js";
 import { dailyCounts, evidenceOverTime } from "./series.js";
 
 export const pressureDetector: Detector = {
@@ -32,8 +22,8 @@ export const pressureDetector: Detector = {
     const outs = optOuts.map((t) => p.add(t.id)).join(", ");
     // Weeks are counted from the day of the first message in the period.
     await d.conn.run(
-      `CREATE OR REPLACE TEMP TABLE fr_weeks AS
-         WITH j AS (SELECT customer_id, timestamp, kind, touchpoint FROM ${JOURNEY}
+      `CREATE OR REPLACE TABLE ${d.tables.weeks} AS
+         WITH j AS (SELECT customer_id, timestamp, kind, touchpoint FROM ${d.tables.journey}
                      WHERE (kind = 'message' OR touchpoint IN (${outs})) AND ${inPeriod(d, p, "timestamp")}),
               origin AS (SELECT date_trunc('day', min(timestamp)) AS t FROM j WHERE kind = 'message')
          SELECT customer_id, date_diff('day', origin.t, timestamp) // 7 AS week,
@@ -47,15 +37,15 @@ export const pressureDetector: Detector = {
     const [r] = await all(
       d.conn,
       `WITH per AS (SELECT messages, count(*)::DOUBLE AS n, count(*) FILTER (WHERE outs > 0)::DOUBLE AS x
-                      FROM fr_weeks GROUP BY 1),
+                      FROM ${d.tables.weeks} GROUP BY 1),
             cum AS (SELECT messages AS threshold,
                            coalesce(sum(n) OVER over, 0) AS n, coalesce(sum(x) OVER over, 0) AS x,
                            sum(n) OVER () AS tn, sum(x) OVER () AS tx
                       FROM per
                     WINDOW over AS (ORDER BY messages DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
        SELECT threshold, n, x, tn - n AS bn, tx - x AS bx, ${zSql("x", "n", "tx - x", "tn - n")} AS z,
-              (SELECT median(messages) FROM fr_weeks) AS median,
-              (SELECT epoch_ms(min(origin)) FROM fr_weeks) AS origin
+              (SELECT median(messages) FROM ${d.tables.weeks}) AS median,
+              (SELECT epoch_ms(min(origin)) FROM ${d.tables.weeks}) AS origin
          FROM cum WHERE n >= ${q.add(d.settings.minUnits)} AND tn > n AND x >= ${q.add(d.settings.minCases)}
         ORDER BY z DESC NULLS LAST, threshold LIMIT 1`,
       q.values,
@@ -76,7 +66,7 @@ export const pressureDetector: Detector = {
     const t = new Params();
     const seen = await all(
       d.conn,
-      `SELECT touchpoint FROM ${JOURNEY}
+      `SELECT touchpoint FROM ${d.tables.journey}
         WHERE (kind = 'message' OR touchpoint IN (${optOuts.map((o) => t.add(o.id)).join(", ")}))
           AND ${inPeriod(d, t, "timestamp")}
         GROUP BY touchpoint, kind ORDER BY kind = 'message' DESC, count(*) DESC, touchpoint`,
@@ -95,7 +85,7 @@ export const pressureDetector: Detector = {
       `SELECT 'weeks' AS key, epoch_ms(origin + INTERVAL 7 DAY * week) AS day,
               count(*) FILTER (WHERE messages > ${over}) AS au, count(*) FILTER (WHERE messages > ${over} AND outs > 0) AS ax,
               count(*) FILTER (WHERE messages <= ${over}) AS bu, count(*) FILTER (WHERE messages <= ${over} AND outs > 0) AS bx
-         FROM fr_weeks GROUP BY ALL`,
+         FROM ${d.tables.weeks} GROUP BY ALL`,
       w.values as SqlValue[],
     );
     const found: Found = {
@@ -139,7 +129,7 @@ export const pressureDetector: Detector = {
         },
       },
       audience: {
-        sql: `SELECT customer_id FROM fr_weeks WHERE messages > ${a.add(threshold)} AND outs > 0`,
+        sql: `SELECT customer_id FROM ${d.tables.weeks} WHERE messages > ${a.add(threshold)} AND outs > 0`,
         params: a.values as SqlValue[],
       },
     };

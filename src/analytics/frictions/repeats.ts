@@ -16,7 +16,6 @@ import {
   type Detector,
   type Found,
   inPeriod,
-  JOURNEY,
   num,
   ref,
   round,
@@ -52,18 +51,18 @@ async function buildContacts(d: Detection): Promise<void> {
   const days = Math.trunc(d.defs.model.repeatContactDays);
   const later = days + Math.trunc(d.settings.laterWindowDays);
   await d.conn.run(
-    `CREATE OR REPLACE TEMP TABLE fr_contacts AS
+    `CREATE OR REPLACE TABLE ${d.tables.contacts} AS
        SELECT customer_id, touchpoint, subject, timestamp AS ts,
               count(*) OVER (w RANGE BETWEEN INTERVAL 1 MILLISECOND FOLLOWING AND INTERVAL ${days} DAY FOLLOWING) AS soon,
               count(*) OVER (w RANGE BETWEEN INTERVAL ${days * 86_400_000 + 1} MILLISECOND FOLLOWING
                                         AND INTERVAL ${later} DAY FOLLOWING) AS later,
               coalesce(lag(timestamp) OVER w >= timestamp - INTERVAL ${days} DAY, false) AS repeated
-         FROM ${JOURNEY}
+         FROM ${d.tables.journey}
         WHERE kind = 'contact' AND subject IS NOT NULL AND ${inPeriod(d, p, "timestamp")}
        WINDOW w AS (PARTITION BY customer_id, touchpoint, subject ORDER BY timestamp)`,
     p.values,
   );
-  await d.conn.run("CREATE OR REPLACE TEMP TABLE fr_repeat_segment (touchpoint VARCHAR, subject VARCHAR)");
+  await d.conn.run(`CREATE OR REPLACE TABLE ${d.tables.repeatSegment} (touchpoint VARCHAR, subject VARCHAR)`);
 }
 
 /** A contact touchpoint whose repeats cluster beyond chance, with the events that carry its subject. */
@@ -101,7 +100,7 @@ async function plan(d: Detection): Promise<Candidate[]> {
             count(*) FILTER (WHERE ts < ${p.add(cutoff)}::TIMESTAMP) AS observed,
             count(*) FILTER (WHERE ts < ${p.add(cutoff)}::TIMESTAMP AND soon > 0) AS soon,
             count(*) FILTER (WHERE ts < ${p.add(cutoff)}::TIMESTAMP AND later > 0) AS later
-       FROM fr_contacts GROUP BY touchpoint ORDER BY touchpoint`,
+       FROM ${d.tables.contacts} GROUP BY touchpoint ORDER BY touchpoint`,
     p.values,
   );
   const out: Candidate[] = [];
@@ -165,10 +164,10 @@ async function explain(d: Detection, c: Candidate): Promise<Explanation | undefi
   const key = path.slice(2);
   const q = new Params();
   await d.conn.run(
-    `CREATE OR REPLACE TEMP TABLE fr_subject_events AS
+    `CREATE OR REPLACE TABLE ${d.tables.subjectEvents} AS
        SELECT json_extract_string(e.properties, ${quoteString(path)}) AS subject, e.event, max(e.timestamp) AS ts,
               arg_max(e.properties, e.timestamp) AS properties, arg_max(e.customer_id, e.timestamp) AS customer_id
-         FROM fr_events e
+         FROM ${d.tables.events} e
         WHERE e.type = 'track' AND e.event IN (${c.carriers.map((x) => q.add(x)).join(", ")})
           AND ${inPeriod(d, q, "e.timestamp")} AND json_extract_string(e.properties, ${quoteString(path)}) IS NOT NULL
         GROUP BY ALL`,
@@ -181,7 +180,7 @@ async function explain(d: Detection, c: Candidate): Promise<Explanation | undefi
             count(DISTINCT v::VARCHAR) AS k
        FROM (SELECT event, key, json_extract(properties, ${plainKeyPath("key")}) AS v
                FROM (SELECT event, properties, unnest(json_keys(properties)) AS key
-                       FROM (FROM fr_subject_events USING SAMPLE reservoir(20000 ROWS) REPEATABLE (1))))
+                       FROM (FROM ${d.tables.subjectEvents} USING SAMPLE reservoir(20000 ROWS) REPEATABLE (1))))
       WHERE json_type(v) IN ('BOOLEAN', 'VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE') AND key <> ${quoteString(key)}
       GROUP BY ALL
      HAVING numeric OR k BETWEEN 2 AND ${Math.trunc(s.maxPropertyValues)}
@@ -202,11 +201,11 @@ async function explain(d: Detection, c: Candidate): Promise<Explanation | undefi
     const paths = `[${list.map((k) => quoteString(`$.${k.key}`)).join(", ")}]`;
     return `SELECT subject, event, unnest(${names}) AS key, unnest(${numeric}) AS numeric,
                    unnest(json_extract(properties, ${paths})) AS v
-              FROM fr_subject_events WHERE event = ${r0.add(event)}`;
+              FROM ${d.tables.subjectEvents} WHERE event = ${r0.add(event)}`;
   });
   await d.conn.run(
-    `CREATE OR REPLACE TEMP TABLE fr_subject_props AS
-       WITH bad AS (SELECT DISTINCT subject FROM fr_contacts WHERE touchpoint = ${r0.add(c.tp.id)} AND repeated),
+    `CREATE OR REPLACE TABLE ${d.tables.subjectProps} AS
+       WITH bad AS (SELECT DISTINCT subject FROM ${d.tables.contacts} WHERE touchpoint = ${r0.add(c.tp.id)} AND repeated),
             props AS (${parts.join(" UNION ALL ")})
        SELECT props.subject, props.event, props.key, props.numeric, props.v::VARCHAR AS val,
               CASE WHEN props.numeric THEN TRY_CAST(props.v::VARCHAR AS DOUBLE) END AS number,
@@ -218,16 +217,16 @@ async function explain(d: Detection, c: Candidate): Promise<Explanation | undefi
   const r = new Params();
   const rows = await all(
     d.conn,
-    `WITH units AS (SELECT DISTINCT subject, bad FROM fr_subject_props),
+    `WITH units AS (SELECT DISTINCT subject, bad FROM ${d.tables.subjectProps}),
           tot AS (SELECT count(*)::DOUBLE AS n, count(*) FILTER (WHERE bad)::DOUBLE AS x FROM units),
           cats AS (
             SELECT event, key, 'eq' AS op, val AS value, count(*)::DOUBLE AS n, count(*) FILTER (WHERE bad)::DOUBLE AS x
-              FROM fr_subject_props WHERE NOT numeric GROUP BY ALL),
+              FROM ${d.tables.subjectProps} WHERE NOT numeric GROUP BY ALL),
           usable AS (SELECT event, key FROM cats GROUP BY ALL
                       HAVING count(*) BETWEEN 2 AND ${r.add(d.settings.maxPropertyValues)}),
           nums AS (
             SELECT event, key, number, count(*)::DOUBLE AS n, count(*) FILTER (WHERE bad)::DOUBLE AS x
-              FROM fr_subject_props WHERE numeric AND number IS NOT NULL GROUP BY ALL),
+              FROM ${d.tables.subjectProps} WHERE numeric AND number IS NOT NULL GROUP BY ALL),
           ranked AS (SELECT *, count(*) OVER (PARTITION BY event, key) AS values,
                             row_number() OVER (PARTITION BY event, key ORDER BY number) AS i FROM nums),
           cuts AS (
@@ -287,8 +286,8 @@ async function segmentSubjects(d: Detection, tp: Touchpoint, e: Explanation): Pr
       ? `val = ${p.add(e.value)}`
       : `number ${e.op === "gt" ? ">" : "<="} ${p.add(Number(e.value))}::DOUBLE`;
   await d.conn.run(
-    `INSERT INTO fr_repeat_segment
-       SELECT DISTINCT ${p.add(tp.id)}, subject FROM fr_subject_props
+    `INSERT INTO ${d.tables.repeatSegment}
+       SELECT DISTINCT ${p.add(tp.id)}, subject FROM ${d.tables.subjectProps}
         WHERE event = ${p.add(e.event)} AND key = ${p.add(e.key)} AND ${test}`,
     p.values,
   );
@@ -296,9 +295,9 @@ async function segmentSubjects(d: Detection, tp: Touchpoint, e: Explanation): Pr
   const q = new Params();
   const [r] = await all(
     d.conn,
-    `WITH g AS (SELECT subject FROM fr_repeat_segment WHERE touchpoint = ${q.add(tp.id)}),
+    `WITH g AS (SELECT subject FROM ${d.tables.repeatSegment} WHERE touchpoint = ${q.add(tp.id)}),
           u AS (SELECT s.subject, s.customer_id, max(s.ts) AS ts, g.subject IS NOT NULL AS inseg
-                  FROM fr_subject_events s LEFT JOIN g USING (subject)
+                  FROM ${d.tables.subjectEvents} s LEFT JOIN g USING (subject)
                  WHERE s.event = ${q.add(e.event)} GROUP BY ALL)
      SELECT count(*) FILTER (WHERE inseg) AS n, count(*) FILTER (WHERE inseg AND f.last_order > u.ts) AS again,
             count(*) FILTER (WHERE NOT inseg) AS rn, count(*) FILTER (WHERE NOT inseg AND f.last_order > u.ts) AS ragain
@@ -324,7 +323,7 @@ export const repeatContactDetector: Detector = {
       d,
       `SELECT touchpoint AS key, epoch_ms(date_trunc('day', ts)) AS day, count(*) AS au,
               count(*) FILTER (WHERE soon > 0) AS ax, count(*) AS bu, count(*) FILTER (WHERE later > 0) AS bx
-         FROM fr_contacts WHERE ts < ${cutoff}::TIMESTAMP GROUP BY ALL`,
+         FROM ${d.tables.contacts} WHERE ts < ${cutoff}::TIMESTAMP GROUP BY ALL`,
       q.values as SqlValue[],
     );
     const found: Found[] = [];
@@ -414,8 +413,8 @@ export const repeatContactDetector: Detector = {
           },
         },
         audience: {
-          sql: `SELECT customer_id FROM fr_contacts WHERE touchpoint = ${a.add(tp.id)} AND repeated
-                ${why ? `AND subject IN (SELECT subject FROM fr_repeat_segment WHERE touchpoint = ${a.add(tp.id)})` : ""}`,
+          sql: `SELECT customer_id FROM ${d.tables.contacts} WHERE touchpoint = ${a.add(tp.id)} AND repeated
+                ${why ? `AND subject IN (SELECT subject FROM ${d.tables.repeatSegment} WHERE touchpoint = ${a.add(tp.id)})` : ""}`,
           params: a.values as SqlValue[],
         },
       });

@@ -6,17 +6,7 @@ import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
 import type { SqlValue } from "../../store/driver.js";
 import { Params } from "../../store/sql.js";
-import {
-  type Detector,
-  type Found,
-  inPeriod,
-  JOURNEY,
-  num,
-  ref,
-  round,
-  touchpointById,
-  zScore,
-} from "./detector.js";
+import { type Detector, type Found, inPeriod, num, ref, round, touchpointById, zScore } from "./detector.js";
 import { dailyCounts, evidenceOverTime } from "./series.js";
 
 /** Minutes in one unit of a response-time property. */
@@ -31,11 +21,11 @@ export const slowResponseDetector: Detector = {
     const target = `CASE channel ${targets.map(([ch, m]) => `WHEN ${p.add(ch)} THEN ${p.add(m)}::DOUBLE`).join(" ")} END`;
     const days = Math.trunc(d.defs.model.satisfactionDays);
     await d.conn.run(
-      `CREATE OR REPLACE TEMP TABLE fr_responses AS
+      `CREATE OR REPLACE TABLE ${d.tables.responses} AS
          SELECT customer_id, touchpoint, channel, timestamp AS ts, response_minutes, ${target} AS target,
                 response_minutes > ${target} AS slow,
                 CASE WHEN next_feedback_at <= timestamp + INTERVAL ${days} DAY THEN next_feedback END AS feedback
-           FROM ${JOURNEY}
+           FROM ${d.tables.journey}
           WHERE kind = 'response' AND response_minutes IS NOT NULL AND ${target} IS NOT NULL
             AND ${inPeriod(d, p, "timestamp")}`,
       p.values,
@@ -48,7 +38,7 @@ export const slowResponseDetector: Detector = {
               avg(feedback) FILTER (WHERE slow) AS mean_slow,
               count(feedback) FILTER (WHERE NOT slow) AS ff, count(*) FILTER (WHERE NOT slow AND feedback < 0) AS ffn,
               avg(feedback) FILTER (WHERE NOT slow) AS mean_fast
-         FROM fr_responses WHERE touchpoint IS NOT NULL GROUP BY ALL ORDER BY touchpoint, channel`,
+         FROM ${d.tables.responses} WHERE touchpoint IS NOT NULL GROUP BY ALL ORDER BY touchpoint, channel`,
     );
     // Per touchpoint, channel and day: answers with feedback after a slow response (affected) and after
     // one on time (baseline), with the negative ones; and the responses with the slow ones, for
@@ -58,11 +48,11 @@ export const slowResponseDetector: Detector = {
       `SELECT touchpoint || ':' || channel || ':feedback' AS key, epoch_ms(date_trunc('day', ts)) AS day,
               count(feedback) FILTER (WHERE slow) AS au, count(*) FILTER (WHERE slow AND feedback < 0) AS ax,
               count(feedback) FILTER (WHERE NOT slow) AS bu, count(*) FILTER (WHERE NOT slow AND feedback < 0) AS bx
-         FROM fr_responses WHERE touchpoint IS NOT NULL GROUP BY ALL
+         FROM ${d.tables.responses} WHERE touchpoint IS NOT NULL GROUP BY ALL
        UNION ALL
        SELECT touchpoint || ':' || channel || ':slow', epoch_ms(date_trunc('day', ts)),
               count(*), count(*) FILTER (WHERE slow), count(*), 0
-         FROM fr_responses WHERE touchpoint IS NOT NULL GROUP BY ALL`,
+         FROM ${d.tables.responses} WHERE touchpoint IS NOT NULL GROUP BY ALL`,
     );
     const s = d.settings;
     const found: Found[] = [];
@@ -148,7 +138,7 @@ export const slowResponseDetector: Detector = {
               },
         },
         audience: {
-          sql: `SELECT customer_id FROM fr_responses
+          sql: `SELECT customer_id FROM ${d.tables.responses}
                  WHERE touchpoint = ${a.add(tp.id)} AND channel = ${a.add(channel)} AND slow`,
           params: a.values as SqlValue[],
         },

@@ -1,6 +1,6 @@
 // A friction's evidence over time: per day of the period, the affected segment's units and bad cases
 // next to the baseline's (whatever its detector compares), and the day the affected segment's own rate
-// jumped, if it did. Each detector gathers its days in one grouped SQL query over the temp table it
+// jumped, if it did. Each detector gathers its days in one grouped SQL query over the scratch table it
 // already built; this module turns those rows into a dense series and finds the change point.
 
 import { all } from "../../store/database.js";

@@ -5,17 +5,7 @@ import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
 import type { SqlValue } from "../../store/driver.js";
 import { Params } from "../../store/sql.js";
-import {
-  type Detector,
-  type Found,
-  inPeriod,
-  JOURNEY,
-  num,
-  ref,
-  round,
-  touchpointById,
-  zScore,
-} from "./detector.js";
+import { type Detector, type Found, inPeriod, num, ref, round, touchpointById, zScore } from "./detector.js";
 import { dailyCounts, evidenceOverTime } from "./series.js";
 
 const DAY_MS = 86_400_000;
@@ -38,7 +28,7 @@ export const feedbackSpikeDetector: Detector = {
               count(*) FILTER (WHERE timestamp < ${since}::TIMESTAMP AND feedback < 0) AS bx,
               avg(feedback) FILTER (WHERE timestamp >= ${since}::TIMESTAMP) AS mean,
               avg(feedback) FILTER (WHERE timestamp < ${since}::TIMESTAMP) AS base_mean
-         FROM ${JOURNEY}
+         FROM ${d.tables.journey}
         WHERE kind = 'feedback' AND feedback IS NOT NULL AND touchpoint IS NOT NULL AND ${inPeriod(d, p, "timestamp")}
         GROUP BY 1 ORDER BY 1`,
       p.values,
@@ -51,7 +41,7 @@ export const feedbackSpikeDetector: Detector = {
       `WITH g AS (
          SELECT touchpoint, grouping(touchpoint) AS total, epoch_ms(date_trunc('day', timestamp)) AS day,
                 count(*) AS n, count(*) FILTER (WHERE feedback < 0) AS x
-           FROM ${JOURNEY}
+           FROM ${d.tables.journey}
           WHERE kind = 'feedback' AND feedback IS NOT NULL AND touchpoint IS NOT NULL AND ${inPeriod(d, q, "timestamp")}
           GROUP BY GROUPING SETS ((touchpoint, day), (day)))
        SELECT k.touchpoint AS key, t.day, coalesce(own.n, 0) AS au, coalesce(own.x, 0) AS ax,
@@ -116,7 +106,7 @@ export const feedbackSpikeDetector: Detector = {
           },
         },
         audience: {
-          sql: `SELECT customer_id FROM ${JOURNEY}
+          sql: `SELECT customer_id FROM ${d.tables.journey}
                  WHERE kind = 'feedback' AND feedback < 0 AND touchpoint = ${a.add(tp.id)}
                    AND timestamp >= ${a.add(recent.toISOString())}::TIMESTAMP
                    AND timestamp < ${a.add(d.to.toISOString())}::TIMESTAMP`,

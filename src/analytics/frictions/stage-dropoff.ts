@@ -13,7 +13,6 @@ import {
   type Detector,
   type Found,
   inPeriod,
-  JOURNEY,
   ref,
   round,
   touchpointById,
@@ -53,7 +52,7 @@ export const stageDropOffDetector: Detector = {
       `WITH per AS (
          SELECT touchpoint, stage, customer_id, epoch_ms(date_trunc('day', timestamp)) AS day,
                 bool_or(${wentOn(days)}) AS converted
-           FROM ${JOURNEY} WHERE touchpoint IS NOT NULL AND ${inPeriod(d, p, "timestamp")}
+           FROM ${d.tables.journey} WHERE touchpoint IS NOT NULL AND ${inPeriod(d, p, "timestamp")}
           GROUP BY ALL),
        td AS (
          SELECT touchpoint, stage, day, count(*) AS n, count(*) FILTER (WHERE NOT converted) AS x
@@ -148,7 +147,7 @@ export const stageDropOffDetector: Detector = {
         },
         // Its customers with a day there that led to no later stage (since the change point, if it grew).
         audience: {
-          sql: `SELECT customer_id FROM ${JOURNEY}
+          sql: `SELECT customer_id FROM ${d.tables.journey}
                  WHERE touchpoint = ${a.add(tp.id)} AND ${inPeriod(d, a, "timestamp")}
                        ${since ? `AND timestamp >= ${a.add(since)}::TIMESTAMP` : ""}
                  GROUP BY customer_id, date_trunc('day', timestamp)

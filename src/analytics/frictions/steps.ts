@@ -2,7 +2,7 @@
 // step's start), each with its customer, its
 // start touchpoint, the value at stake and whether it went wrong, and the dimensions a segment is made of:
 // the start event's channel and context (OS, app version, device, campaign), the customer's persona and
-// the start event's own scalar properties (e.g. has_coupon). Two temp tables, fr_units and fr_dims, read by
+// the start event's own scalar properties (e.g. has_coupon). Two tables, `tables.units` and `tables.dims`, read by
 // the drop-off and abandonment detectors.
 import { type EventMatch, matchSql, splitPath } from "../../journey/rules.js";
 import { all } from "../../store/database.js";
@@ -21,8 +21,8 @@ export const stepRules = async (d: Detection): Promise<EventMatch[]> =>
   (await stepsOf(d)).flatMap((s) => [s.start, s.outcome]);
 
 /**
- * Builds fr_units (one row per unit whose start is in the period: step, unit, customer_id, ts, channel,
- * touchpoint, value, bad, and rid, its start's row in fr_events) and fr_dims (step, unit, day, bad, dim,
+ * Builds `tables.units` (one row per unit whose start is in the period: step, unit, customer_id, ts,
+ * channel, touchpoint, value, bad, and rid, its start's row in `tables.events`) and `tables.dims` (step, unit, day, bad, dim,
  * val as JSON text). Returns the steps that have units.
  */
 export function buildUnits(d: Detection): Promise<Step[]> {
@@ -49,15 +49,15 @@ function keyedUnits(d: Detection, steps: Step[], q: Params): string | undefined 
   const starts = keyed.map(
     (s) => `SELECT ${q.add(s.id)} AS step, ${propertyText(s.key!)} AS unit, e.timestamp, e.rowid AS rid,
                    e.customer_id AS who
-              FROM fr_events e WHERE ${matchSql(s.start, q)} AND ${inPeriod(d, q, "e.timestamp")}`,
+              FROM ${d.tables.events} e WHERE ${matchSql(s.start, q)} AND ${inPeriod(d, q, "e.timestamp")}`,
   );
   const outcomes = keyed.map(
     (s) => `SELECT ${q.add(s.id)} AS step, ${propertyText(s.key!)} AS unit, max(e.timestamp) AS last_at
-              FROM fr_events e WHERE ${matchSql(s.outcome, q)} GROUP BY ALL`,
+              FROM ${d.tables.events} e WHERE ${matchSql(s.outcome, q)} GROUP BY ALL`,
   );
   const bare = keyed.map(
     (s) => `SELECT DISTINCT ${q.add(s.id)} AS step, e.customer_id AS who
-              FROM fr_events e WHERE ${matchSql(s.outcome, q)} AND ${propertyText(s.key!)} IS NULL`,
+              FROM ${d.tables.events} e WHERE ${matchSql(s.outcome, q)} AND ${propertyText(s.key!)} IS NULL`,
   );
   // Unmeasurable: the outcome never carries the key, and the customers who started units did the outcome
   // anyway (Segment's Checkout Started has no cart_id: every cart would look abandoned). When the outcome
@@ -86,11 +86,11 @@ function visitUnits(d: Detection, steps: Step[], q: Params): string | undefined 
   const window = `to_minutes(${q.add(discoveryOf(d).windowMinutes)}::BIGINT)`;
   const starts = keyless.map(
     (s) => `SELECT ${q.add(s.id)} AS step, e.customer_id AS who, e.timestamp AS ts, e.rowid AS rid
-              FROM fr_events e WHERE ${matchSql(s.start, q)} AND ${inPeriod(d, q, "e.timestamp")}`,
+              FROM ${d.tables.events} e WHERE ${matchSql(s.start, q)} AND ${inPeriod(d, q, "e.timestamp")}`,
   );
   const outcomes = keyless.map(
     (s) => `SELECT ${q.add(s.id)} AS step, e.customer_id AS who, e.timestamp AS ts
-              FROM fr_events e WHERE ${matchSql(s.outcome, q)} AND e.timestamp >= ${q.add(d.from.toISOString())}::TIMESTAMP`,
+              FROM ${d.tables.events} e WHERE ${matchSql(s.outcome, q)} AND e.timestamp >= ${q.add(d.from.toISOString())}::TIMESTAMP`,
   );
   return `(WITH s AS (SELECT * FROM (${starts.join(" UNION ALL ")})
                       QUALIFY coalesce(ts - lag(ts) OVER (PARTITION BY step, who ORDER BY ts) > ${window}, true)),
@@ -111,16 +111,16 @@ async function build(d: Detection): Promise<Step[]> {
     .map((s) => `WHEN ${q.add(s.id)} THEN TRY_CAST(${propertyText(s.value!)} AS DOUBLE)`);
   const failures = steps.filter((s) => s.outcomeIs === "failure").map((s) => q.add(s.id));
   await d.conn.run(
-    `CREATE OR REPLACE TEMP TABLE fr_units AS
+    `CREATE OR REPLACE TABLE ${d.tables.units} AS
        SELECT f.step, f.unit, e.customer_id, f.ts, e.channel, f.rid,
               ${touchpointOfEvent(d.defs.touchpoints, q)} AS touchpoint,
               ${values.length ? `CASE f.step ${values.join(" ")} END` : "NULL::DOUBLE"} AS value,
               f.reached = ${failures.length ? `(f.step IN (${failures.join(", ")}))` : "false"} AS bad
-         FROM (${units.join(" UNION ALL ")}) f JOIN fr_events e ON e.rowid = f.rid`,
+         FROM (${units.join(" UNION ALL ")}) f JOIN ${d.tables.events} e ON e.rowid = f.rid`,
     q.values,
   );
   await buildDimensions(d, steps);
-  const present = await all(d.conn, "SELECT DISTINCT step FROM fr_units");
+  const present = await all(d.conn, `SELECT DISTINCT step FROM ${d.tables.units}`);
   const have = new Set(present.map((r) => String(r.step)));
   return steps.filter((s) => have.has(s.id));
 }
@@ -139,13 +139,13 @@ async function buildDimensions(d: Detection, steps: Step[]): Promise<void> {
   // Steps with too few bad units cannot show a segment: no dimensions for them.
   const live = await all(
     d.conn,
-    `SELECT step FROM fr_units GROUP BY step HAVING count(*) FILTER (WHERE bad) >= ${Math.trunc(d.settings.minCases)}`,
+    `SELECT step FROM ${d.tables.units} GROUP BY step HAVING count(*) FILTER (WHERE bad) >= ${Math.trunc(d.settings.minCases)}`,
   );
   const inLive = live.length ? live.map((r) => quoteString(String(r.step))).join(", ") : "NULL";
   await d.conn.run(
-    `CREATE OR REPLACE TEMP TABLE fr_starts AS
+    `CREATE OR REPLACE TABLE ${d.tables.starts} AS
        SELECT u.step, u.unit, date_trunc('day', u.ts) AS day, u.bad, u.channel, u.customer_id, e.properties, e.context
-         FROM fr_units u JOIN fr_events e ON e.rowid = u.rid WHERE u.step IN (${inLive})`,
+         FROM ${d.tables.units} u JOIN ${d.tables.events} e ON e.rowid = u.rid WHERE u.step IN (${inLive})`,
   );
   // Property names, with their number of values in a sample: identifiers and prices are no dimensions.
   const keys = await all(
@@ -153,7 +153,7 @@ async function buildDimensions(d: Detection, steps: Step[]): Promise<void> {
     `SELECT step, list(key ORDER BY key) AS keys FROM (
        SELECT step, key, count(DISTINCT json_extract(properties, ${plainKeyPath("key")})::VARCHAR) AS k
          FROM (SELECT step, properties, unnest(json_keys(properties)) AS key
-                 FROM (FROM fr_starts USING SAMPLE reservoir(20000 ROWS) REPEATABLE (1)))
+                 FROM (FROM ${d.tables.starts} USING SAMPLE reservoir(20000 ROWS) REPEATABLE (1)))
         GROUP BY ALL HAVING k BETWEEN 2 AND ${Math.trunc(d.settings.maxPropertyValues)})
      GROUP BY step`,
   );
@@ -169,15 +169,15 @@ async function buildDimensions(d: Detection, steps: Step[]): Promise<void> {
     return [
       `SELECT step, unit, day, bad, dim, v::VARCHAR AS val FROM (
          SELECT step, unit, day, bad, unnest(${names}) AS dim, unnest(json_extract(properties, ${paths})) AS v
-           FROM fr_starts WHERE step = ${p.add(String(r.step))})
+           FROM ${d.tables.starts} WHERE step = ${p.add(String(r.step))})
         WHERE json_type(v) IN ('BOOLEAN', 'VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE')`,
     ];
   });
   await d.conn.run(
-    `CREATE OR REPLACE TEMP TABLE fr_dims AS
+    `CREATE OR REPLACE TABLE ${d.tables.dims} AS
        WITH base AS (
          SELECT u.step, u.unit, u.day, u.bad, ${context.join(", ")}, f.persona
-           FROM fr_starts u LEFT JOIN customer_facts f ON f.customer_id = u.customer_id),
+           FROM ${d.tables.starts} u LEFT JOIN customer_facts f ON f.customer_id = u.customer_id),
        context AS (
          SELECT step, unit, day, bad, dim, to_json(val)::VARCHAR AS val
            FROM (UNPIVOT base ON COLUMNS(* EXCLUDE (step, unit, day, bad)) INTO NAME dim VALUE val)),
@@ -187,5 +187,5 @@ async function buildDimensions(d: Detection, steps: Step[]): Promise<void> {
        SELECT e.* FROM everything e SEMI JOIN usable USING (step, dim)`,
     p.values,
   );
-  await d.conn.run("DROP TABLE fr_starts");
+  await d.conn.run(`DROP TABLE ${d.tables.starts}`);
 }

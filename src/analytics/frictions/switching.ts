@@ -11,7 +11,6 @@ import {
   type Detector,
   type Found,
   inPeriod,
-  JOURNEY,
   num,
   ref,
   round,
@@ -46,14 +45,14 @@ export const channelSwitchDetector: Detector = {
     const channels = cs.assistedChannels.map((c) => p.add(c)).join(", ");
     const hours = Math.max(1, Math.trunc(cs.withinHours));
     await d.conn.run(
-      `CREATE OR REPLACE TEMP TABLE fr_self_service AS
+      `CREATE OR REPLACE TABLE ${d.tables.selfService} AS
          WITH s AS (
            SELECT e.rowid AS rid, e.customer_id, e.timestamp AS ts, ${failed.join(", ")},
                   ${touchpointOfEvent(tps, p)} AS touchpoint
-             FROM fr_events e
+             FROM ${d.tables.events} e
             WHERE ${matchSql(cs.selfService, p)} AND ${inPeriod(d, p, "e.timestamp")}),
          assisted AS (
-           SELECT customer_id, timestamp, touchpoint FROM ${JOURNEY}
+           SELECT customer_id, timestamp, touchpoint FROM ${d.tables.journey}
             WHERE kind = 'contact' AND channel IN (${channels}) AND timestamp >= ${p.add(d.from.toISOString())}::TIMESTAMP)
          SELECT s.*, count(a.customer_id) > 0 AS switched, mode(a.touchpoint) AS switched_to
            FROM s LEFT JOIN assisted a ON a.customer_id = s.customer_id
@@ -73,7 +72,7 @@ export const channelSwitchDetector: Detector = {
         )
         .join(", ")},
               mode(touchpoint) AS touchpoint, mode(switched_to) AS switched_to
-         FROM fr_self_service`,
+         FROM ${d.tables.selfService}`,
       q.values,
     );
     if (!r || !num(r.n)) return [];
@@ -104,7 +103,7 @@ export const channelSwitchDetector: Detector = {
               count(*) FILTER (WHERE failed_${b.i}) AS au, count(*) FILTER (WHERE failed_${b.i} AND switched) AS ax,
               count(*) FILTER (WHERE NOT failed_${b.i}) AS bu,
               count(*) FILTER (WHERE NOT failed_${b.i} AND switched) AS bx
-         FROM fr_self_service GROUP BY ALL`,
+         FROM ${d.tables.selfService} GROUP BY ALL`,
     );
     const words = {
       channels: m.name(cs.assistedChannels.join("/")),
@@ -148,7 +147,7 @@ export const channelSwitchDetector: Detector = {
         },
       },
       audience: {
-        sql: `SELECT customer_id FROM fr_self_service WHERE failed_${b.i} AND switched`,
+        sql: `SELECT customer_id FROM ${d.tables.selfService} WHERE failed_${b.i} AND switched`,
         params: a.values as SqlValue[],
       },
     };

@@ -10,11 +10,12 @@ import { invalid, type Problem } from "../../problem.js";
 import { ok, type Result } from "../../result.js";
 import { all, type Store } from "../../store/database.js";
 import type { Connection } from "../../store/driver.js";
+import type { Scratchpad } from "../../store/scratchpad.js";
 import type { JourneyDefinitions } from "../definitions.js";
 import { readLanes, type StageLanes } from "../lanes.js";
 import type { JourneyRefresher, RefreshReport } from "../refresh.js";
 import type { JourneyMap, MapComparison, MapStage } from "./schema.js";
-import { keptInScope, type MapScope, UNASSIGNED } from "./scope.js";
+import { keptInScope, type OpenScope, UNASSIGNED } from "./scope.js";
 import { stageMetrics } from "./stages.js";
 import { touchpointMetrics } from "./touchpoints.js";
 
@@ -30,20 +31,22 @@ export interface MapQuery {
 
 const EMPTY_LANES: StageLanes = { goals: [], questions: [], actions: [], opportunities: [] };
 
-/** Computes the map on `conn` for a scope whose temp tables are built. */
+/** Computes the map on `conn` for a scope whose tables are built. */
 async function compute(
   conn: Connection,
+  scratch: Scratchpad,
   defs: JourneyDefinitions,
-  scope: MapScope,
+  scope: OpenScope,
   top: number,
   settings: FrictionSettings,
 ): Promise<
   Omit<JourneyMap, "asOf" | "freshness" | "persona" | "stages"> & { stages: Omit<MapStage, "lanes">[] }
 > {
-  const [cohort] = await all(conn, "SELECT count(*) AS n FROM m_cohort");
+  const [cohort] = await all(conn, `SELECT count(*) AS n FROM ${scope.tables.cohort}`);
   const stages = await stageMetrics(conn, defs, scope);
-  const tps = await touchpointMetrics(conn, defs);
-  const found = await frictionsOn(conn, scope, scope, settings);
+  const tps = await touchpointMetrics(conn, defs, scope.tables);
+  // The finder's tables join the scope's in the run's scratchpad.
+  const found = await frictionsOn(conn, scratch, scope, scope, settings);
   // The scope was checked when it was opened: the finder has no other problem to report.
   const pains = found.ok ? found.value : [];
   return {
@@ -78,7 +81,7 @@ export async function buildJourneyMap(
     refresher,
     q,
     ["map", top, settings],
-    (conn, defs, scope) => compute(conn, defs, scope, top, settings),
+    (conn, defs, scope, scratch) => compute(conn, scratch, defs, scope, top, settings),
     refreshed,
   );
   if (!kept.ok) return kept;

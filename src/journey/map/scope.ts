@@ -1,5 +1,6 @@
 // What one journey map looks at: a persona (or everyone) and a period. Every number of the map and every
-// list of customers behind a number is computed from the same temp tables built here, on one connection.
+// list of customers behind a number is computed from the same tables built here, in the scratchpad of
+// one run on one connection.
 import { createHash } from "node:crypto";
 import { resolvePeriod } from "../../analytics/period.js";
 import { type Freshness, freshnessOf } from "../../live/schema.js";
@@ -7,6 +8,7 @@ import { notFound, type Problem } from "../../problem.js";
 import { ok, type Result } from "../../result.js";
 import { runQuery, type Store } from "../../store/database.js";
 import type { Connection } from "../../store/driver.js";
+import { type Scratchpad, withScratchpad } from "../../store/scratchpad.js";
 import { Params, quoteString } from "../../store/sql.js";
 import { type JourneyDefinitions, readDefinitions } from "../definitions.js";
 import { stagePosition } from "../model.js";
@@ -56,29 +58,47 @@ export function checkCohort(c: Cohort, defs: JourneyDefinitions): string | undef
     return `no stage "${stage}" (stages: ${defs.model.stages.map((s) => s.key).join(", ")})`;
   return undefined;
 }
+/** A scope's tables in its run's scratchpad, by qualified name. */
+export interface ScopeTables {
+  /** customer_id: the cohort's customers. */
+  cohort: string;
+  /**
+   * customer_id, stage, first_at, last_at: per customer and stage, first and last time they reached it in
+   * the period — a forward move from stage a to b reaches every stage in (a, b], a move back only its target.
+   */
+  reach: string;
+  /** A view of the cohort's journey events in the period, with what followed each (see journey_events). */
+  journey: string;
+}
+
+/** A scope with its tables built: what every number of a map and every list behind one reads. */
+export interface OpenScope extends MapScope {
+  tables: ScopeTables;
+}
+
 /**
- * Reads the definitions, checks the persona and the period, and builds the scope's temp tables: what
+ * Checks the persona and the period against `defs` and builds the scope's tables in `scratch`: what
  * every map and every list of customers starts from.
  */
-export async function openScope(
+async function openScope(
   conn: Connection,
+  scratch: Scratchpad,
   q: ScopeQuery,
-  known?: JourneyDefinitions,
-): Promise<Result<{ defs: JourneyDefinitions; scope: MapScope }, Problem>> {
-  const defs = known ?? (await readDefinitions(conn));
+  defs: JourneyDefinitions,
+): Promise<Result<OpenScope, Problem>> {
   const unknown = checkCohort(q, defs);
   if (unknown) return notFound(unknown);
   const period = await resolvePeriod(conn, q.from, q.to);
   if (!period.ok) return period;
   const scope = { persona: q.persona, stage: q.stage, ...period.value };
-  await buildScope(conn, defs, scope);
-  return ok({ defs, scope });
+  const tables = await buildScope(conn, scratch, defs, scope);
+  return ok({ ...scope, tables });
 }
 
 export type ScopeQuery = Cohort & { from?: Date | undefined; to?: Date | undefined };
 
 /**
- * Runs `fn` on one read connection with the scope's temp tables built, after bringing the journey tables
+ * Runs `fn` on one read connection with the scope's tables built, after bringing the journey tables
  * up to date: the frame of every map, list of customers and overview. `prepare` checks the rest of the
  * request against the definitions first (its problem wins) and hands `fn` what it made of it.
  */
@@ -89,7 +109,7 @@ export async function inScope<T, P = undefined>(
   fn: (
     conn: Connection,
     defs: JourneyDefinitions,
-    scope: MapScope,
+    scope: OpenScope,
     asOf: string,
     prepared: P,
   ) => Promise<Result<T, Problem>>,
@@ -102,9 +122,11 @@ export async function inScope<T, P = undefined>(
         const defs = await readDefinitions(conn);
         const prepared = prepare ? prepare(defs) : ok(undefined as P);
         if (!prepared.ok) return prepared;
-        const opened = await openScope(conn, q, defs);
-        if (!opened.ok) return opened;
-        return fn(conn, defs, opened.value.scope, fresh.refreshedAt, prepared.value);
+        return withScratchpad(conn, async (scratch) => {
+          const opened = await openScope(conn, scratch, q, defs);
+          if (!opened.ok) return opened;
+          return fn(conn, defs, opened.value, fresh.refreshedAt, prepared.value);
+        });
       }),
   });
 }
@@ -124,7 +146,8 @@ export async function keptInScope<T>(
   refresher: JourneyRefresher,
   q: ScopeQuery,
   key: unknown[],
-  fn: (conn: Connection, defs: JourneyDefinitions, scope: MapScope) => Promise<T>,
+  /** `scratch` holds the scope's tables, and any more `fn` builds (they go with them). */
+  fn: (conn: Connection, defs: JourneyDefinitions, scope: OpenScope, scratch: Scratchpad) => Promise<T>,
   /** A refresh just made (computing ahead after it): used as it is instead of asking for another. */
   refreshed?: RefreshReport,
 ): Promise<Result<{ value: T; defs: JourneyDefinitions; asOf: string; freshness: Freshness }, Problem>> {
@@ -146,8 +169,10 @@ export async function keptInScope<T>(
           // before and after: equal to the key's both times, no refresh committed while this computed.
           const now = await readDefinitions(conn);
           const before = await journeyGeneration(conn);
-          const opened = await openScope(conn, q, now);
-          const value: Result<T, Problem> = opened.ok ? ok(await fn(conn, now, opened.value.scope)) : opened;
+          const value = await withScratchpad(conn, async (scratch): Promise<Result<T, Problem>> => {
+            const opened = await openScope(conn, scratch, q, now);
+            return opened.ok ? ok(await fn(conn, now, opened.value, scratch)) : opened;
+          });
           const after = await journeyGeneration(conn);
           const keep = before === fresh.generation && after === fresh.generation && digestOf(now) === digest;
           return { value, keep };
@@ -160,37 +185,42 @@ export async function keptInScope<T>(
   });
 }
 
-/**
- * Temp tables for a scope:
- * - m_cohort: the customers of the persona;
- * - m_reach: per customer and stage, first and last time they reached it in the period — a forward
- *   move from stage a to b reaches every stage in (a, b], a move back reaches only its target;
- * - m_jr: a view of the cohort's journey events in the period, with what followed each (see journey_events).
- */
-export async function buildScope(conn: Connection, defs: JourneyDefinitions, scope: MapScope): Promise<void> {
+/** Builds the scope's tables (see ScopeTables) in `scratch`. */
+async function buildScope(
+  conn: Connection,
+  scratch: Scratchpad,
+  defs: JourneyDefinitions,
+  scope: MapScope,
+): Promise<ScopeTables> {
+  const t: ScopeTables = {
+    cohort: scratch.table("scope_cohort"),
+    reach: scratch.table("scope_reach"),
+    journey: scratch.table("scope_journey"),
+  };
   const p = new Params();
   const members = cohortSql(scope, defs, p);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE m_cohort AS ${members}`, p.values);
+  await conn.run(`CREATE TABLE ${t.cohort} AS ${members}`, p.values);
   const n = defs.model.stages.length;
   const period = [scope.from.toISOString(), scope.to.toISOString()];
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE m_reach AS
+    `CREATE TABLE ${t.reach} AS
        SELECT t.customer_id, r.k AS stage, min(t.changed_at) AS first_at, max(t.changed_at) AS last_at
-         FROM stage_transitions t SEMI JOIN m_cohort c ON c.customer_id = t.customer_id, range(1, ${n + 1}) r(k)
+         FROM stage_transitions t SEMI JOIN ${t.cohort} c ON c.customer_id = t.customer_id, range(1, ${n + 1}) r(k)
         WHERE t.changed_at >= $1::TIMESTAMP AND t.changed_at < $2::TIMESTAMP
           AND (r.k = t.to_stage OR (t.from_stage < r.k AND r.k < t.to_stage))
         GROUP BY ALL`,
     period,
   );
-  // m_jr is a view: for everyone over journey_events, for a persona over its cohort's rows (a semi-join
-  // that each query repeats: at 10M events copying a persona's rows into a temp table took longer than
-  // every query that reads them). The period goes in as literals (views take no parameters): ISO
+  // The journey rows are a view: for everyone over journey_events, for a persona over its cohort's rows (a
+  // semi-join that each query repeats: at 10M events copying a persona's rows into a table took longer
+  // than every query that reads them). The period goes in as literals (views take no parameters): ISO
   // strings of parsed dates.
   const columns = `j.customer_id, j.timestamp AS ts, j.touchpoint, j.stage, j.signal, j.kind, j.channel, j.feedback,
        j.response_minutes, j.subject, j.next_stage_at, j.next_feedback_at, j.next_feedback`;
   const inPeriod = `j.timestamp >= ${quoteString(period[0]!)}::TIMESTAMP AND j.timestamp < ${quoteString(period[1]!)}::TIMESTAMP`;
-  const cohort = hasCohort(scope) ? "SEMI JOIN m_cohort c ON c.customer_id = j.customer_id" : "";
+  const cohort = hasCohort(scope) ? `SEMI JOIN ${t.cohort} c ON c.customer_id = j.customer_id` : "";
   await conn.run(
-    `CREATE OR REPLACE TEMP VIEW m_jr AS SELECT ${columns} FROM journey_events j ${cohort} WHERE ${inPeriod}`,
+    `CREATE VIEW ${t.journey} AS SELECT ${columns} FROM journey_events j ${cohort} WHERE ${inPeriod}`,
   );
+  return t;
 }

@@ -5,29 +5,34 @@ import { all, type Row } from "../../store/database.js";
 import type { Connection } from "../../store/driver.js";
 import type { JourneyDefinitions } from "../definitions.js";
 import { type StageMetrics, settled } from "./schema.js";
-import type { MapScope } from "./scope.js";
+import type { OpenScope, ScopeTables } from "./scope.js";
 import { touchpointPredicates } from "./touchpoints.js";
 
-/** Customer sets behind the stage numbers, as SELECTs of customer_id over the scope's temp tables. */
-export const stageAudiences = {
-  reached: (k: number) => `SELECT customer_id FROM m_reach WHERE stage = ${k}`,
-  converted: (k: number) =>
-    `SELECT a.customer_id FROM m_reach a JOIN m_reach b
+/** Customer sets behind the stage numbers, as SELECTs of customer_id over the scope's tables. */
+export function stageAudiences(t: ScopeTables) {
+  const reached = (k: number) => `SELECT customer_id FROM ${t.reach} WHERE stage = ${k}`;
+  const converted = (k: number) =>
+    `SELECT a.customer_id FROM ${t.reach} a JOIN ${t.reach} b
         ON b.customer_id = a.customer_id AND b.stage = ${k + 1} AND b.last_at >= a.first_at
-      WHERE a.stage = ${k}`,
-  dropped: (k: number) => `${stageAudiences.reached(k)} EXCEPT ${stageAudiences.converted(k)}`,
-  feedback: (k: number) =>
-    `SELECT DISTINCT customer_id FROM m_jr WHERE stage = ${k} AND feedback IS NOT NULL`,
-};
+      WHERE a.stage = ${k}`;
+  return {
+    reached,
+    converted,
+    dropped: (k: number) => `${reached(k)} EXCEPT ${converted(k)}`,
+    feedback: (k: number) =>
+      `SELECT DISTINCT customer_id FROM ${t.journey} WHERE stage = ${k} AND feedback IS NOT NULL`,
+  };
+}
 
 /** Per stage position: customers who reached it in the scope, and those of them who reached the next. */
 export async function stageCounts(
   conn: Connection,
+  t: ScopeTables,
 ): Promise<Map<number, { reached: number; converted: number }>> {
   const rows = await all(
     conn,
     `SELECT a.stage, count(*) AS reached, count(b.customer_id) AS converted
-       FROM m_reach a LEFT JOIN m_reach b
+       FROM ${t.reach} a LEFT JOIN ${t.reach} b
          ON b.customer_id = a.customer_id AND b.stage = a.stage + 1 AND b.last_at >= a.first_at
       GROUP BY a.stage`,
   );
@@ -39,17 +44,18 @@ export async function stageCounts(
 export async function stageMetrics(
   conn: Connection,
   defs: JourneyDefinitions,
-  scope: MapScope,
+  scope: OpenScope,
 ): Promise<StageMetrics[]> {
   const n = defs.model.stages.length;
-  const counts = await stageCounts(conn);
+  const t = scope.tables;
+  const counts = await stageCounts(conn, t);
   // Stays that began in the period; a stay ends with the customer's next transition, whenever it came.
   const stays = await all(
     conn,
     `WITH s AS (
        SELECT t.to_stage AS stage, t.changed_at AS entered,
               lead(t.changed_at) OVER (PARTITION BY t.customer_id ORDER BY t.changed_at, t.from_stage) AS left_at
-         FROM stage_transitions t SEMI JOIN m_cohort c ON c.customer_id = t.customer_id)
+         FROM stage_transitions t SEMI JOIN ${t.cohort} c ON c.customer_id = t.customer_id)
      SELECT stage,
             quantile_cont(epoch(left_at - entered), 0.5) FILTER (WHERE left_at IS NOT NULL) AS median,
             quantile_cont(epoch(left_at - entered), 0.9) FILTER (WHERE left_at IS NOT NULL) AS p90,
@@ -60,12 +66,12 @@ export async function stageMetrics(
   const emotion = await all(
     conn,
     `SELECT stage, avg(feedback) AS value, count(*) AS answers
-       FROM m_jr WHERE feedback IS NOT NULL GROUP BY stage`,
+       FROM ${t.journey} WHERE feedback IS NOT NULL GROUP BY stage`,
   );
   const after = await all(
     conn,
     `SELECT stage, avg(next_feedback) AS value, count(*) AS answers FROM (
-       SELECT DISTINCT stage, customer_id, next_feedback_at, next_feedback FROM m_jr
+       SELECT DISTINCT stage, customer_id, next_feedback_at, next_feedback FROM ${t.journey}
         WHERE touchpoint IS NOT NULL AND ${touchpointPredicates(defs).laterFeedback})
       GROUP BY stage`,
   );

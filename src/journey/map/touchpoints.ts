@@ -6,8 +6,9 @@ import { all } from "../../store/database.js";
 import type { Connection } from "../../store/driver.js";
 import type { JourneyDefinitions } from "../definitions.js";
 import { settled, type TouchpointMetrics } from "./schema.js";
+import type { ScopeTables } from "./scope.js";
 
-/** SQL predicates over m_jr rows, shared by the counts and the customer lists. */
+/** SQL predicates over the scope's journey rows, shared by the counts and the customer lists. */
 export function touchpointPredicates(defs: JourneyDefinitions) {
   return {
     converted: `next_stage_at <= ts + INTERVAL (${defs.model.conversionDays}) DAY`,
@@ -15,22 +16,23 @@ export function touchpointPredicates(defs: JourneyDefinitions) {
   };
 }
 
-export const touchpointAudiences = (defs: JourneyDefinitions) => {
+export const touchpointAudiences = (defs: JourneyDefinitions, t: ScopeTables) => {
   const pred = touchpointPredicates(defs);
-  const users = (id: string) => `SELECT DISTINCT customer_id FROM m_jr WHERE touchpoint = ${id}`;
+  const users = (id: string) => `SELECT DISTINCT customer_id FROM ${t.journey} WHERE touchpoint = ${id}`;
+  const converted = (id: string) =>
+    `SELECT DISTINCT customer_id FROM ${t.journey} WHERE touchpoint = ${id} AND ${pred.converted}`;
   return {
     /** `id` is a SQL parameter reference. */
     reach: users,
-    converted: (id: string) =>
-      `SELECT DISTINCT customer_id FROM m_jr WHERE touchpoint = ${id} AND ${pred.converted}`,
-    dropped: (id: string) =>
-      `${users(id)} EXCEPT SELECT DISTINCT customer_id FROM m_jr WHERE touchpoint = ${id} AND ${pred.converted}`,
+    converted,
+    dropped: (id: string) => `${users(id)} EXCEPT ${converted(id)}`,
   };
 };
 
 export async function touchpointMetrics(
   conn: Connection,
   defs: JourneyDefinitions,
+  t: ScopeTables,
 ): Promise<TouchpointMetrics[]> {
   const pred = touchpointPredicates(defs);
   // Per customer first, then per touchpoint: one pass instead of a DISTINCT count per figure.
@@ -42,7 +44,7 @@ export async function touchpointMetrics(
               sum(feedback) AS fb_sum, count(feedback) AS fb_n,
               sum(next_feedback) FILTER (WHERE ${pred.laterFeedback}) AS after_sum,
               count(next_feedback) FILTER (WHERE ${pred.laterFeedback}) AS after_n
-         FROM m_jr WHERE touchpoint IS NOT NULL GROUP BY touchpoint, customer_id)
+         FROM ${t.journey} WHERE touchpoint IS NOT NULL GROUP BY touchpoint, customer_id)
      SELECT touchpoint, sum(volume) AS volume, count(*) AS reach, count(*) FILTER (WHERE converted) AS converted,
             CASE WHEN any_value(kind) = 'feedback' THEN sum(fb_sum) / nullif(sum(fb_n), 0)
                  ELSE sum(after_sum) / nullif(sum(after_n), 0) END AS satisfaction,
