@@ -4,8 +4,8 @@
 
 import { renderLine, renderMessage } from "../../findings/render.js";
 import { readDefinitions } from "../../journey/definitions.js";
-import { type Cohort, checkCohort, cohortSql, hasCohort } from "../../journey/map/scope.js";
-import type { JourneyRefresher } from "../../journey/refresh.js";
+import { checkCohort, cohortSql, hasCohort, keptInScope } from "../../journey/map/scope.js";
+import type { JourneyRefresher, RefreshReport } from "../../journey/refresh.js";
 import type { EventMatch } from "../../journey/rules.js";
 import { notFound, type Problem } from "../../problem.js";
 import { err, ok, type Result } from "../../result.js";
@@ -156,38 +156,55 @@ async function withDetection<T>(
 }
 
 /**
- * The frictions of a cohort in a resolved period, ranked, on `conn` (inside a read the caller holds; the
- * detectors' tables go in the caller's scratchpad, which it drops): what the journey map shows as its
- * pain points.
+ * The ranked frictions of a cohort and period, kept in the refresher's result cache like a map (by the
+ * journey tables' generation, the definitions, the scope and the settings): the friction list and the
+ * journey map's pain points are one computation, and whichever asks first pays for it.
  */
-export async function frictionsOn(
-  conn: Connection,
-  scratch: Scratchpad,
-  cohort: Cohort,
-  period: { from: Date; to: Date },
+export async function keptFrictions(
+  store: Store,
+  refresher: JourneyRefresher,
+  q: FrictionQuery,
   settings: FrictionSettings,
-): Promise<Result<Friction[], Problem>> {
-  const r = await detect(conn, scratch, { ...cohort, ...period }, settings);
-  return r.ok ? ok(r.value.frictions.map((f) => f.friction)) : r;
+  /** A refresh just made (computing ahead after it). */
+  refreshed?: RefreshReport,
+): Promise<Result<{ period: { from: string; to: string }; asOf: string; frictions: Friction[] }, Problem>> {
+  const scope = { persona: q.persona, stage: q.stage, from: q.from, to: q.to };
+  const kept = await keptInScope(
+    store,
+    refresher,
+    scope,
+    ["frictions", settings],
+    async (conn, _defs, _scope, scratch) => {
+      const r = await detect(conn, scratch, scope, settings);
+      return r.ok
+        ? ok({
+            period: { from: r.value.period.from.toISOString(), to: r.value.period.to.toISOString() },
+            frictions: r.value.frictions.map((f) => f.friction),
+          })
+        : r;
+    },
+    refreshed,
+  );
+  if (!kept.ok) return kept;
+  const found = kept.value.value;
+  return found.ok ? ok({ ...found.value, asOf: kept.value.asOf }) : found;
 }
 
-export function findFrictions(
+export async function findFrictions(
   store: Store,
   refresher: JourneyRefresher,
   q: FrictionQuery,
   /** Default: the stored settings (the defaults until replaced). */
   settings?: FrictionSettings,
 ): Promise<Result<FrictionList, Problem>> {
-  return withDetection(store, refresher, async (conn, scratch, asOf) => {
-    const r = await detect(conn, scratch, q, settings ?? (await readFrictionSettings(conn)));
-    if (!r.ok) return r;
-    const { period, frictions } = r.value;
-    return ok({
-      period: { from: period.from.toISOString(), to: period.to.toISOString() },
-      asOf,
-      total: frictions.length,
-      frictions: frictions.slice(0, q.limit ?? DEFAULT_LIMIT).map((f) => f.friction),
-    });
+  const kept = await keptFrictions(store, refresher, q, settings ?? (await store.read(readFrictionSettings)));
+  if (!kept.ok) return kept;
+  const { period, asOf, frictions } = kept.value;
+  return ok({
+    period,
+    asOf,
+    total: frictions.length,
+    frictions: frictions.slice(0, q.limit ?? DEFAULT_LIMIT),
   });
 }
 

@@ -3,14 +3,12 @@
 // period. Everything is computed in SQL over the refreshed journey tables; a finished map is kept until
 // those tables or the definitions change (src/journey/result-cache.ts).
 
-import { frictionsOn } from "../../analytics/frictions/frictions.js";
-import type { FrictionSettings } from "../../analytics/frictions/settings.js";
+import { keptFrictions } from "../../analytics/frictions/frictions.js";
 import { readFrictionSettings } from "../../analytics/frictions/settings-store.js";
 import { invalid, type Problem } from "../../problem.js";
 import { ok, type Result } from "../../result.js";
 import { all, type Store } from "../../store/database.js";
 import type { Connection } from "../../store/driver.js";
-import type { Scratchpad } from "../../store/scratchpad.js";
 import type { JourneyDefinitions } from "../definitions.js";
 import { readLanes, type StageLanes } from "../lanes.js";
 import type { JourneyRefresher, RefreshReport } from "../refresh.js";
@@ -34,21 +32,17 @@ const EMPTY_LANES: StageLanes = { goals: [], questions: [], actions: [], opportu
 /** Computes the map on `conn` for a scope whose tables are built. */
 async function compute(
   conn: Connection,
-  scratch: Scratchpad,
   defs: JourneyDefinitions,
   scope: OpenScope,
   top: number,
-  settings: FrictionSettings,
 ): Promise<
-  Omit<JourneyMap, "asOf" | "freshness" | "persona" | "stages"> & { stages: Omit<MapStage, "lanes">[] }
+  Omit<JourneyMap, "asOf" | "freshness" | "persona" | "stages"> & {
+    stages: Omit<MapStage, "lanes" | "painPoints">[];
+  }
 > {
   const [cohort] = await all(conn, `SELECT count(*) AS n FROM ${scope.tables.cohort}`);
   const stages = await stageMetrics(conn, defs, scope);
   const tps = await touchpointMetrics(conn, defs, scope.tables);
-  // The finder's tables join the scope's in the run's scratchpad.
-  const found = await frictionsOn(conn, scratch, scope, scope, settings);
-  // The scope was checked when it was opened: the finder has no other problem to report.
-  const pains = found.ok ? found.value : [];
   return {
     period: { from: scope.from.toISOString(), to: scope.to.toISOString() },
     customers: Number(cohort?.n ?? 0),
@@ -58,7 +52,6 @@ async function compute(
         .filter((t) => t.stage === s.key)
         .sort((a, b) => b.volume - a.volume || a.name.localeCompare(b.name))
         .slice(0, top),
-      painPoints: pains.filter((f) => f.stage === s.key).slice(0, top),
     })),
   };
 }
@@ -74,18 +67,21 @@ export async function buildJourneyMap(
   refreshed?: RefreshReport,
 ): Promise<Result<JourneyMap, Problem>> {
   const top = q.top ?? 6;
-  // The pain points follow the friction settings: a kept map is one computed with the same.
-  const settings = await store.read(readFrictionSettings);
   const kept = await keptInScope(
     store,
     refresher,
     q,
-    ["map", top, settings],
-    (conn, defs, scope, scratch) => compute(conn, scratch, defs, scope, top, settings),
+    ["map", top],
+    (conn, defs, scope) => compute(conn, defs, scope, top),
     refreshed,
   );
   if (!kept.ok) return kept;
   const { value: body, defs, asOf, freshness } = kept.value;
+  // The pain points are the friction finder's list of the same scope, kept apart from the map: the
+  // frictions view reads the same computation, and a settings change recomputes only the list.
+  const settings = await store.read(readFrictionSettings);
+  const pains = await keptFrictions(store, refresher, q, settings, refreshed);
+  if (!pains.ok) return pains;
   const lanes = await store.read((conn) => readLanes(conn, q.persona));
   const persona = defs.personas.find((p) => p.id === q.persona);
   return ok({
@@ -98,7 +94,11 @@ export async function buildJourneyMap(
     asOf,
     freshness,
     customers: body.customers,
-    stages: body.stages.map((s) => ({ ...s, lanes: lanes.get(s.key) ?? EMPTY_LANES })),
+    stages: body.stages.map((s) => ({
+      ...s,
+      painPoints: pains.value.frictions.filter((f) => f.stage === s.key).slice(0, top),
+      lanes: lanes.get(s.key) ?? EMPTY_LANES,
+    })),
   });
 }
 
