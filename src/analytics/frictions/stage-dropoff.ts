@@ -172,16 +172,32 @@ function totals(series: readonly SeriesDay[], keep: (day: SeriesDay) => boolean)
   return t;
 }
 
+/** Days either side of a change point that must show the jump itself (a drift shows none up close). */
+const JUMP_DAYS = 7;
+
 /**
  * Whether the days from the change point on are worse than the days before by the settings' ratio and
- * z, with enough customers on both sides.
+ * z, with enough customers on both sides — and whether the week either side of it shows that jump too:
+ * a conversion that slides over the whole period (customers' mix changing) has a best split as well,
+ * but no step at it, and is not a problem that started on a day.
  */
 function grewSince(series: readonly SeriesDay[], changePoint: string, s: Detection["settings"]): boolean {
-  const before = totals(series, (day) => day.day < changePoint);
-  const after = totals(series, (day) => day.day >= changePoint);
-  if (before.n < s.minUnits || after.n < s.minUnits || after.x < s.minCases) return false;
-  return (
-    after.x / after.n >= (before.x / before.n) * s.minRatio &&
-    (zScore(after.x, after.n, before.x, before.n) ?? 0) >= s.minZ
+  const at = series.findIndex((day) => day.day === changePoint);
+  // Two weeks of the touchpoint before it: the first days of a history are unlike the rest (everyone in
+  // them is newly seen), and a split there says more about the data's start than about a problem.
+  const first = series.findIndex((day) => day.affected.units > 0);
+  if (at - first < 2 * JUMP_DAYS) return false;
+  const near = (from: number, to: number) => totals(series.slice(Math.max(0, from), to), () => true);
+  const sides = [
+    [totals(series, (day) => day.day < changePoint), totals(series, (day) => day.day >= changePoint)],
+    [near(at - JUMP_DAYS, at), near(at, at + JUMP_DAYS)],
+  ] as const;
+  return sides.every(
+    ([before, after]) =>
+      before.n >= s.minUnits &&
+      after.n >= s.minUnits &&
+      after.x >= s.minCases &&
+      after.x / after.n >= (before.x / before.n) * s.minRatio &&
+      (zScore(after.x, after.n, before.x, before.n) ?? 0) >= s.minZ,
   );
 }
