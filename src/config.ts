@@ -93,6 +93,11 @@ export const ConfigSchema = Type.Object({
    * past it, its query is interrupted and the request gets 503 analysis_timeout. 0 is no limit.
    */
   analysisTimeoutMs: Type.Integer({ minimum: 0 }),
+  /**
+   * The workspace's time zone (IANA, e.g. Asia/Seoul): a period given as dates (from=2026-05-01) starts
+   * and ends at midnight there.
+   */
+  timeZone: Type.String({ minLength: 1 }),
   /** How long a dashboard sign-in lasts. */
   sessionHours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 90 }),
   /** The built dashboard (`npm run build` writes it); "" is the one built into this package. */
@@ -171,6 +176,7 @@ export const defaultConfig: Config = {
   journeyRefreshSeconds: 60,
   analysisTimeoutMs: 120_000,
   sessionHours: 12,
+  timeZone: "UTC",
   dashboardDir: "",
   language: "en",
   writer: { maxBacklogEvents: 2_000_000, maxSegmentMb: 64, loaderLingerMs: 5 },
@@ -238,6 +244,7 @@ const envVars: Record<string, (v: string) => ConfigOverrides> = {
   ITINERA_LIVE_REFRESH_SECONDS: (v) => ({ live: { refreshAfterEventsSeconds: Number(v) } }),
   ITINERA_ANALYSIS_TIMEOUT_MS: (v) => ({ analysisTimeoutMs: Number(v) }),
   ITINERA_SESSION_HOURS: (v) => ({ sessionHours: Number(v) }),
+  ITINERA_TIME_ZONE: (v) => ({ timeZone: v }),
   ITINERA_DASHBOARD_DIR: (v) => ({ dashboardDir: v }),
   ITINERA_TRUST_PROXY: (v) => ({ http: { trustProxy: v === "1" || v === "true" } }),
   // Anything but auto/true/1/false/0 is passed on as it is, so validation names the setting.
@@ -283,6 +290,16 @@ function readConfigFile(env: NodeJS.ProcessEnv): Result<ConfigOverrides, string>
 }
 
 /** Builds and validates the configuration. Errors name the setting and how to fix it. */
+/** Whether `name` is a time zone this runtime knows (an IANA name such as Asia/Seoul). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function loadConfig(
   flags: ConfigOverrides = {},
   env: NodeJS.ProcessEnv = process.env,
@@ -304,6 +321,10 @@ export function loadConfig(
       `invalid configuration:\n${lines.join("\n")}\nFix the flag, ITINERA_* variable or config file entry named above.`,
     );
   }
+  if (!isTimeZone(config.timeZone))
+    return err(
+      `invalid configuration: timeZone "${config.timeZone}" is not a time zone; use an IANA name such as UTC, Europe/London or Asia/Seoul`,
+    );
   const { headersTimeoutMs, requestTimeoutMs } = config.http;
   // node refuses a headers timeout longer than the whole request's.
   if (requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs)

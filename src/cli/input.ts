@@ -1,8 +1,10 @@
 // Reading what a user typed or pointed at — flags, JSON files, dates — into checked values, and library
 // failures into CLI errors, the same way with or without a running server.
+
 import fs from "node:fs";
 import { FormatRegistry, type TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import { settleBound } from "../analytics/period.js";
 import type { Result } from "../result.js";
 import { CliError } from "./output.js";
 
@@ -50,6 +52,18 @@ export function checkShape<T>(schema: TSchema, value: unknown, what: string): T 
   const first = [...Value.Errors(schema, value)][0];
   if (first) throw new CliError(`${what}: ${first.path || "/"}: ${first.message}`);
   return value as T;
+}
+
+/**
+ * A period flag (--from, --to): a date as typed (2026-05-01, a whole day in the workspace's time zone,
+ * settled by the operation) or an ISO-8601 time, normalised to the full form.
+ */
+export function periodFlag(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const day = settleBound(raw, name === "--to" ? "to" : "from", "UTC");
+  if (!day.ok)
+    throw new CliError(`${name} must be a date or an ISO-8601 time, e.g. 2026-05-01 (got "${raw}")`, 2);
+  return /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : day.value;
 }
 
 /** An ISO-8601 flag, normalised to the full form the API's date-time format wants. */

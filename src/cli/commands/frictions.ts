@@ -12,7 +12,7 @@ import {
   putFrictionSettingsOperation,
   resetFrictionSettingsOperation,
 } from "../../server/operations/frictions.js";
-import { checkShape, isoFlag, readJsonFile } from "../input.js";
+import { checkShape, periodFlag, readJsonFile } from "../input.js";
 import { positiveInt } from "../options.js";
 import { CliError, customerPage, table } from "../output.js";
 import { act, perform } from "../target.js";
@@ -26,7 +26,12 @@ interface PeriodOptions {
 
 /** The persona, stage and period flags as the operations' query. */
 function periodOf(o: PeriodOptions) {
-  return { persona: o.persona, stage: o.stage, from: isoFlag("--from", o.from), to: isoFlag("--to", o.to) };
+  return {
+    persona: o.persona,
+    stage: o.stage,
+    from: periodFlag("--from", o.from),
+    to: periodFlag("--to", o.to),
+  };
 }
 
 function limitFlag(raw: string | undefined, fallback: number, max: number): number {

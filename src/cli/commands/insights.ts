@@ -14,7 +14,7 @@ import {
 } from "../../analytics/time-to-convert.js";
 import type { RequestInput, RequestOf } from "../../server/operation.js";
 import { analysisOperation } from "../../server/operations/insights.js";
-import { checkShape, collect, isoFlag, readJsonFile } from "../input.js";
+import { checkShape, collect, periodFlag, readJsonFile } from "../input.js";
 import { positiveInt } from "../options.js";
 import { CliError, table } from "../output.js";
 import { parseCondition, parseStep, STEP_FORM } from "../rule-text.js";
@@ -75,8 +75,8 @@ function retentionRequest(o: RetentionOptions): RetentionRequest {
   if (o.persona) req.persona = o.persona;
   if (o.stage) req.stage = o.stage;
   if (o.periods !== undefined) req.periods = positiveInt("--periods", o.periods, 12);
-  const from = isoFlag("--from", o.from);
-  const to = isoFlag("--to", o.to);
+  const from = periodFlag("--from", o.from);
+  const to = periodFlag("--to", o.to);
   if (from) req.from = from;
   if (to) req.to = to;
   return checkShape<RetentionRequest>(RetentionRequest, req, "the retention request");
@@ -113,8 +113,8 @@ interface StageFlowOptions {
 function stageFlowRequest(o: StageFlowOptions): StageFlowRequest {
   if (o.file) return fromFile<StageFlowRequest>(StageFlowRequest, o.file);
   const req: StageFlowRequest = {};
-  const from = isoFlag("--from", o.from);
-  const to = isoFlag("--to", o.to);
+  const from = periodFlag("--from", o.from);
+  const to = periodFlag("--to", o.to);
   if (from) req.from = from;
   if (to) req.to = to;
   if (o.persona) req.persona = o.persona;
@@ -161,8 +161,8 @@ function timeToConvertRequest(o: TimeToConvertOptions): TimeToConvertRequest {
   if (o.window) req.window = o.window;
   if (o.persona) req.persona = o.persona;
   if (o.stage) req.stage = o.stage;
-  const from = isoFlag("--from", o.from);
-  const to = isoFlag("--to", o.to);
+  const from = periodFlag("--from", o.from);
+  const to = periodFlag("--to", o.to);
   if (from) req.from = from;
   if (to) req.to = to;
   if (o.bins !== undefined) req.bins = positiveInt("--bins", o.bins, 10);

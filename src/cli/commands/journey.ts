@@ -14,7 +14,7 @@ import {
   putModelOperation,
   refreshOperation,
 } from "../../server/operations/journey.js";
-import { checkShape, collect, isoFlag, readJsonFile } from "../input.js";
+import { checkShape, collect, periodFlag, readJsonFile } from "../input.js";
 import { configFrom, type GlobalOptions, positiveInt } from "../options.js";
 import { CliError, customerPage, fail, table } from "../output.js";
 import { describeMatch } from "../rule-text.js";
@@ -152,7 +152,12 @@ interface ScopeOptions {
 
 /** The persona, stage and period flags as the operations' query. */
 function scopeOf(o: ScopeOptions) {
-  return { persona: o.persona, stage: o.stage, from: isoFlag("--from", o.from), to: isoFlag("--to", o.to) };
+  return {
+    persona: o.persona,
+    stage: o.stage,
+    from: periodFlag("--from", o.from),
+    to: periodFlag("--to", o.to),
+  };
 }
 
 function topFlag(raw: string | undefined): number | undefined {

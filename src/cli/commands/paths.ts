@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { PathGroups, PathsRequest, type PathsResult, pathsInsight } from "../../analytics/paths.js";
 import { analysisOperation } from "../../server/operations/insights.js";
-import { checkShape, collect, isoFlag, readJsonFile } from "../input.js";
+import { checkShape, collect, periodFlag, readJsonFile } from "../input.js";
 import { positiveInt } from "../options.js";
 import { CliError, table } from "../output.js";
 import { parseStep } from "../rule-text.js";
@@ -38,8 +38,8 @@ function requestOf(o: PathsOptions): PathsRequest {
   if (o.steps !== undefined) req.steps = positiveInt("--steps", o.steps, 5);
   if (o.session) req.sessionGap = o.session;
   if (o.goal) req.goal = parseStep("--goal", o.goal);
-  const from = isoFlag("--from", o.from);
-  const to = isoFlag("--to", o.to);
+  const from = periodFlag("--from", o.from);
+  const to = periodFlag("--to", o.to);
   if (from) req.from = from;
   if (to) req.to = to;
   if (o.group) {

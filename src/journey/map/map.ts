@@ -5,6 +5,7 @@
 
 import { keptFrictions } from "../../analytics/frictions/frictions.js";
 import { readFrictionSettings } from "../../analytics/frictions/settings-store.js";
+import { settlePeriod } from "../../analytics/period.js";
 import { invalid, type Problem } from "../../problem.js";
 import { ok, type Result } from "../../result.js";
 import { all, type Store } from "../../store/database.js";
@@ -106,22 +107,23 @@ const minus = (a: number | null, b: number | null) => (a === null || b === null 
 
 const COMPARE_FORM = 'expected "persona:<id>" or "period:<from>/<to>", e.g. period:2026-03-01/2026-04-01';
 
-/** What a compared map differs in: "persona:<id>" or "period:<from>/<to>" (dates or ISO times). */
-export function compareScope(text: string): Result<Pick<MapQuery, "persona" | "from" | "to">, Problem> {
+/**
+ * What a compared map differs in: "persona:<id>" or "period:<from>/<to>" (ISO times, or dates: whole days
+ * in `timeZone`, as every period).
+ */
+export function compareScope(
+  text: string,
+  timeZone: string,
+): Result<Pick<MapQuery, "persona" | "from" | "to">, Problem> {
   if (text.startsWith("persona:")) {
     const persona = text.slice("persona:".length);
     if (persona && !persona.includes(":")) return ok({ persona });
   } else if (text.startsWith("period:")) {
     const parts = text.slice("period:".length).split("/");
-    const [from, to] = parts.map((p) => new Date(p));
-    if (
-      parts.length === 2 &&
-      parts[0] &&
-      parts[1] &&
-      !Number.isNaN(from!.getTime()) &&
-      !Number.isNaN(to!.getTime())
-    )
-      return ok({ from, to });
+    if (parts.length === 2 && parts[0] && parts[1]) {
+      const settled = settlePeriod({ from: parts[0], to: parts[1] }, timeZone);
+      if (settled.ok) return ok({ from: new Date(settled.value.from!), to: new Date(settled.value.to!) });
+    }
   }
   return invalid(`compare "${text}": ${COMPARE_FORM}`);
 }
@@ -131,9 +133,10 @@ export async function mapWithComparison(
   store: Store,
   refresher: JourneyRefresher,
   base: MapQuery,
-  compare?: string,
+  compare: string | undefined,
+  timeZone: string,
 ): Promise<Result<JourneyMap | MapComparison, Problem>> {
-  const other = compare === undefined ? undefined : compareScope(compare);
+  const other = compare === undefined ? undefined : compareScope(compare, timeZone);
   if (other && !other.ok) return other;
   const map = await buildJourneyMap(store, refresher, base);
   if (!map.ok || !other) return map;

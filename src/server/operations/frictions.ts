@@ -30,7 +30,7 @@ export const frictionListOperation = operation({
   response: FrictionList,
   analysis: true,
   async run(ctx, { query }) {
-    const period = periodOf(query);
+    const period = periodOf(query, ctx.config.timeZone);
     if (!period.ok) return period;
     const { persona, stage, limit } = query;
     return findFrictions(ctx.store, ctx.journey, { persona, stage, ...period.value, limit });
@@ -52,7 +52,7 @@ export const frictionCustomersOperation = operation({
   response: FrictionCustomers,
   analysis: true,
   async run(ctx, { params, query }) {
-    const period = periodOf(query);
+    const period = periodOf(query, ctx.config.timeZone);
     if (!period.ok) return period;
     const { persona, stage, limit, after } = query;
     return listFrictionCustomers(ctx.store, ctx.journey, {

@@ -1,6 +1,7 @@
 // Every analysis of the INSIGHTS table (src/analytics/insights.ts) is two operations:
 // POST /api/insights/{kind} (the result) and POST /api/insights/{kind}/customers (the customers behind any
 // number of it, page by page). Both stop when the client leaves or the analysis runs too long.
+
 import { CustomerPage } from "../../analytics/audience.js";
 import {
   type AnyInsight,
@@ -11,6 +12,7 @@ import {
   runInsight,
 } from "../../analytics/insight.js";
 import { INSIGHTS } from "../../analytics/insights.js";
+import { type Period, settlePeriod } from "../../analytics/period.js";
 import type { Operation, OperationRequest } from "../operation.js";
 
 const tags = ["insights"];
@@ -28,7 +30,11 @@ const resultOperation = (insight: AnyInsight): Operation<BodyOnly<unknown>, unkn
   body: insight.request,
   response: insight.result,
   analysis: true,
-  run: (ctx, req) => runInsight(ctx.store, ctx.journey, insight, req.body),
+  run: (ctx, req) => {
+    // Dates in the request are whole days of the workspace's time zone.
+    const settled = settlePeriod(req.body as Period, ctx.config.timeZone);
+    return settled.ok ? runInsight(ctx.store, ctx.journey, insight, settled.value) : Promise.resolve(settled);
+  },
 });
 
 const customersOperation = (
@@ -46,7 +52,12 @@ const customersOperation = (
   body: customersRequestOf(insight),
   response: CustomerPage,
   analysis: true,
-  run: (ctx, req) => insightCustomers(ctx.store, ctx.journey, insight, req.body),
+  run: (ctx, req) => {
+    const settled = settlePeriod(req.body.request as Period, ctx.config.timeZone);
+    return settled.ok
+      ? insightCustomers(ctx.store, ctx.journey, insight, { ...req.body, request: settled.value })
+      : Promise.resolve(settled);
+  },
 });
 
 const byKind = new Map(

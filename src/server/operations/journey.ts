@@ -30,8 +30,8 @@ export const Scope = {
 const ScopeQuery = Type.Object(Scope);
 
 /** The persona, stage and period of a query as the journey map's libraries take them. */
-export function scopeOf(q: Static<typeof ScopeQuery>): Result<MapQuery, Problem> {
-  const period = periodOf(q);
+export function scopeOf(q: Static<typeof ScopeQuery>, timeZone: string): Result<MapQuery, Problem> {
+  const period = periodOf(q, timeZone);
   if (!period.ok) return period;
   return ok({ persona: q.persona, stage: q.stage, ...period.value });
 }
@@ -62,10 +62,16 @@ export const journeyMapOperation = operation({
   response: Type.Union([JourneyMap, MapComparison]),
   analysis: true,
   async run(ctx, { query }) {
-    const scope = scopeOf(query);
+    const scope = scopeOf(query, ctx.config.timeZone);
     if (!scope.ok) return scope;
     // The comparison is read and checked in one place: mapWithComparison (src/journey/map/map.ts).
-    return mapWithComparison(ctx.store, ctx.journey, { ...scope.value, top: query.top }, query.compare);
+    return mapWithComparison(
+      ctx.store,
+      ctx.journey,
+      { ...scope.value, top: query.top },
+      query.compare,
+      ctx.config.timeZone,
+    );
   },
 });
 
@@ -87,7 +93,7 @@ export const journeyCustomersOperation = operation({
   response: AudiencePage,
   analysis: true,
   async run(ctx, { query }) {
-    const scope = scopeOf(query);
+    const scope = scopeOf(query, ctx.config.timeZone);
     if (!scope.ok) return scope;
     const { audience, limit, after } = query;
     return listAudience(ctx.store, ctx.journey, { ...scope.value, audience, limit, after });
@@ -193,7 +199,7 @@ export const overviewOperation = operation({
   response: Overview,
   analysis: true,
   async run(ctx, { query }) {
-    const scope = scopeOf(query);
+    const scope = scopeOf(query, ctx.config.timeZone);
     return scope.ok ? getOverview(ctx.store, ctx.journey, scope.value) : scope;
   },
 });

@@ -29,7 +29,7 @@ export function journeyRoutes(app: App, ctx: AppContext): void {
     },
     async (req, reply) => {
       const m = await limitAnalysis(ctx.config, reply, async () => {
-        const scope = unwrapProblem(scopeOf(req.query));
+        const scope = unwrapProblem(scopeOf(req.query, ctx.config.timeZone));
         return unwrapProblem(await buildJourneyMap(ctx.store, ctx.journey, { ...scope, top: req.query.top }));
       });
       const name = `journey-map-${m.persona?.id ?? "all"}-${m.period.from.slice(0, 10)}-${m.period.to.slice(0, 10)}`;
