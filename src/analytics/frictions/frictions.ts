@@ -4,7 +4,7 @@
 
 import { renderLine, renderMessage } from "../../findings/render.js";
 import { readDefinitions } from "../../journey/definitions.js";
-import { checkCohort, cohortSql, hasCohort, keptInScope } from "../../journey/map/scope.js";
+import { checkCohort, cohortSql, hasCohort, keptResult } from "../../journey/map/scope.js";
 import type { JourneyRefresher, RefreshReport } from "../../journey/refresh.js";
 import type { EventMatch } from "../../journey/rules.js";
 import { notFound, type Problem } from "../../problem.js";
@@ -169,12 +169,13 @@ export async function keptFrictions(
   refreshed?: RefreshReport,
 ): Promise<Result<{ period: { from: string; to: string }; asOf: string; frictions: Friction[] }, Problem>> {
   const scope = { persona: q.persona, stage: q.stage, from: q.from, to: q.to };
-  const kept = await keptInScope(
+  // Kept by itself (not over the map's scope tables, which the detectors do not read).
+  const kept = await keptResult(
     store,
     refresher,
     scope,
     ["frictions", settings],
-    async (conn, _defs, _scope, scratch) => {
+    async (conn, _defs, scratch) => {
       const r = await detect(conn, scratch, scope, settings);
       return r.ok
         ? ok({
@@ -186,8 +187,7 @@ export async function keptFrictions(
     refreshed,
   );
   if (!kept.ok) return kept;
-  const found = kept.value.value;
-  return found.ok ? ok({ ...found.value, asOf: kept.value.asOf }) : found;
+  return ok({ ...kept.value.value, asOf: kept.value.asOf });
 }
 
 export async function findFrictions(

@@ -136,18 +136,18 @@ const digestOf = (defs: JourneyDefinitions) =>
   createHash("sha256").update(JSON.stringify(defs)).digest("hex");
 
 /**
- * As inScope, but the result is kept in the refresher's result cache (src/journey/result-cache.ts) by
- * the journey tables' generation, the definitions, the scope and `key` (what else shapes the result).
- * The generation covers the events too: a refresh that finds a new event or link raises it, and every
- * analysis here asks for a refresh first. A result computed while a refresh committed is not kept.
+ * A result kept in the refresher's result cache (src/journey/result-cache.ts) by the journey tables'
+ * generation, the definitions, the scope and `key` (what else shapes the result). The generation covers
+ * the events too: a refresh that finds a new event or link raises it, and every analysis here asks for a
+ * refresh first. A result computed while a refresh committed is not kept. `fn` computes it on one read
+ * connection with a scratchpad of its own.
  */
-export async function keptInScope<T>(
+export async function keptResult<T>(
   store: Store,
   refresher: JourneyRefresher,
   q: ScopeQuery,
   key: unknown[],
-  /** `scratch` holds the scope's tables, and any more `fn` builds (they go with them). */
-  fn: (conn: Connection, defs: JourneyDefinitions, scope: OpenScope, scratch: Scratchpad) => Promise<T>,
+  fn: (conn: Connection, defs: JourneyDefinitions, scratch: Scratchpad) => Promise<Result<T, Problem>>,
   /** A refresh just made (computing ahead after it): used as it is instead of asking for another. */
   refreshed?: RefreshReport,
 ): Promise<Result<{ value: T; defs: JourneyDefinitions; asOf: string; freshness: Freshness }, Problem>> {
@@ -169,10 +169,7 @@ export async function keptInScope<T>(
           // before and after: equal to the key's both times, no refresh committed while this computed.
           const now = await readDefinitions(conn);
           const before = await journeyGeneration(conn);
-          const value = await withScratchpad(conn, async (scratch): Promise<Result<T, Problem>> => {
-            const opened = await openScope(conn, scratch, q, now);
-            return opened.ok ? ok(await fn(conn, now, opened.value, scratch)) : opened;
-          });
+          const value = await withScratchpad(conn, (scratch) => fn(conn, now, scratch));
           const after = await journeyGeneration(conn);
           const keep = before === fresh.generation && after === fresh.generation && digestOf(now) === digest;
           return { value, keep };
@@ -183,6 +180,29 @@ export async function keptInScope<T>(
         : kept;
     },
   });
+}
+
+/** As inScope, but kept (see keptResult): a map or an overview, computed over the scope's tables. */
+export function keptInScope<T>(
+  store: Store,
+  refresher: JourneyRefresher,
+  q: ScopeQuery,
+  key: unknown[],
+  /** `scratch` holds the scope's tables, and any more `fn` builds (they go with them). */
+  fn: (conn: Connection, defs: JourneyDefinitions, scope: OpenScope, scratch: Scratchpad) => Promise<T>,
+  refreshed?: RefreshReport,
+): Promise<Result<{ value: T; defs: JourneyDefinitions; asOf: string; freshness: Freshness }, Problem>> {
+  return keptResult(
+    store,
+    refresher,
+    q,
+    key,
+    async (conn, defs, scratch): Promise<Result<T, Problem>> => {
+      const opened = await openScope(conn, scratch, q, defs);
+      return opened.ok ? ok(await fn(conn, defs, opened.value, scratch)) : opened;
+    },
+    refreshed,
+  );
 }
 
 /** Builds the scope's tables (see ScopeTables) in `scratch`. */
