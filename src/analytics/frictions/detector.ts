@@ -122,6 +122,14 @@ export function touchpointOfEvent(tps: readonly Touchpoint[], p: Params): string
 
 export const ref = (t: Touchpoint) => ({ id: t.id, name: t.name });
 
+/** Where a friction at one touchpoint is: its stage, that touchpoint (the only one involved) and its event. */
+export const atTouchpoint = (t: Touchpoint) => ({
+  stage: t.stage,
+  touchpoint: ref(t),
+  touchpoints: [ref(t)],
+  events: t.match.event ? [t.match.event] : [],
+});
+
 export function touchpointById(
   defs: JourneyDefinitions,
   id: string | null | undefined,

@@ -6,7 +6,16 @@ import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
 import type { SqlValue } from "../../store/driver.js";
 import { Params } from "../../store/sql.js";
-import { type Detector, type Found, inPeriod, num, ref, round, touchpointById, zScore } from "./detector.js";
+import {
+  atTouchpoint,
+  type Detector,
+  type Found,
+  inPeriod,
+  num,
+  round,
+  touchpointById,
+  zScore,
+} from "./detector.js";
 import { dailyCounts, evidenceOverTime } from "./series.js";
 
 /** Minutes in one unit of a response-time property. */
@@ -95,10 +104,7 @@ export const slowResponseDetector: Detector = {
                 }),
               ]
             : [],
-          stage: tp.stage,
-          touchpoint: ref(tp),
-          touchpoints: [ref(tp)],
-          events: tp.match.event ? [tp.match.event] : [],
+          ...atTouchpoint(tp),
           segment: { channel, [property]: `> ${round(inUnit, 2)}` },
           since: null,
           impact: x,

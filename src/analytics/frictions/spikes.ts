@@ -5,7 +5,16 @@ import * as m from "../../findings/message.js";
 import { all } from "../../store/database.js";
 import type { SqlValue } from "../../store/driver.js";
 import { Params } from "../../store/sql.js";
-import { type Detector, type Found, inPeriod, num, ref, round, touchpointById, zScore } from "./detector.js";
+import {
+  atTouchpoint,
+  type Detector,
+  type Found,
+  inPeriod,
+  num,
+  round,
+  touchpointById,
+  zScore,
+} from "./detector.js";
 import { dailyCounts, evidenceOverTime } from "./series.js";
 
 const DAY_MS = 86_400_000;
@@ -76,10 +85,7 @@ export const feedbackSpikeDetector: Detector = {
             baseline: m.percent(baseline),
           }),
           notes: [],
-          stage: tp.stage,
-          touchpoint: ref(tp),
-          touchpoints: [ref(tp)],
-          events: tp.match.event ? [tp.match.event] : [],
+          ...atTouchpoint(tp),
           segment: {},
           since: recent.toISOString(),
           impact: round(excess, 1),

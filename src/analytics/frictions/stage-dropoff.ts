@@ -9,11 +9,11 @@ import * as m from "../../findings/message.js";
 import { type SqlValue, sqlList } from "../../store/driver.js";
 import { Params } from "../../store/sql.js";
 import {
+  atTouchpoint,
   type Detection,
   type Detector,
   type Found,
   inPeriod,
-  ref,
   round,
   touchpointById,
   zScore,
@@ -117,10 +117,7 @@ export const stageDropOffDetector: Detector = {
             ...(since ? { since: m.day(since) } : {}),
           }),
           notes: [],
-          stage: tp.stage,
-          touchpoint: ref(tp),
-          touchpoints: [ref(tp)],
-          events: tp.match.event ? [tp.match.event] : [],
+          ...atTouchpoint(tp),
           segment: {},
           since,
           impact: round(failure ? Math.max(lost, e.x) : lost, 1),
