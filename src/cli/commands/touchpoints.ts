@@ -1,14 +1,16 @@
-// `itinera touchpoints list|add|edit|remove|unmatched`: the touchpoint catalogue, whose rules name each
+// `itinera touchpoints list|add|edit|remove|unmatched|suggest`: the touchpoint catalogue, whose rules name each
 // event and place it in a stage, and the events no rule names yet.
 import { Type } from "@sinclair/typebox";
 import { type Command, Option } from "commander";
 import type { EventMatch } from "../../journey/rules.js";
+import type { Suggestions } from "../../journey/suggestions/schema.js";
 import { type Touchpoint, TouchpointInput, TouchpointKinds } from "../../journey/touchpoints.js";
 import type { Unmatched } from "../../journey/unmatched.js";
 import {
   addTouchpointOperation,
   editTouchpointOperation,
   removeTouchpointOperation,
+  suggestionsOperation,
   touchpointListOperation,
   unmatchedOperation,
 } from "../../server/operations/touchpoints.js";
@@ -160,6 +162,30 @@ function renderUnmatched(u: Unmatched): string {
   ].join("\n");
 }
 
+const percent = (x: number) => `${Math.round(x * 100)}%`;
+
+function renderSuggestions(s: Suggestions): string {
+  if (s.items.length === 0) return "Every event matches a touchpoint: nothing to suggest.";
+  const rows = s.items.map((x) => ({
+    id: x.id,
+    event: x.event,
+    name: x.name,
+    stage: x.conversion ? `${x.stage} (conversion)` : x.stage,
+    byName: x.evidence.name ? `${x.evidence.name.stage} ("${x.evidence.name.word}")` : "",
+    byPath: x.evidence.sequence?.stage ?? "",
+    confidence: percent(x.confidence),
+    events: x.matches.events,
+    customers: x.matches.customers,
+  }));
+  return [
+    `${s.items.length} suggested touchpoints for unmatched events, among ${s.customers} customers:`,
+    "",
+    table(rows, ["id", "event", "name", "stage", "byName", "byPath", "confidence", "events", "customers"]),
+    "",
+    'Add one as it is or changed: itinera touchpoints add --name "…" --stage <key> --event "<event>"',
+  ].join("\n");
+}
+
 export function touchpointCommands(program: Command): void {
   const touchpoints = program
     .command("touchpoints")
@@ -280,6 +306,25 @@ Examples:
           return perform(config, unmatchedOperation, { query: { limit } });
         },
         renderUnmatched,
+      ),
+    );
+
+  touchpoints
+    .command("suggest")
+    .description(
+      "a touchpoint for each unmatched event name: stage by its name and its place in customers' paths, the likely conversion, a confidence",
+    )
+    .option("--limit <n>", "most event names, 1–1000", "200")
+    .addHelpText("after", "\nExample:\n  $ itinera touchpoints suggest --json")
+    .action((o: { limit: string }, cmd: Command) =>
+      act(
+        cmd,
+        (config) => {
+          const limit = positiveInt("--limit", o.limit, 200);
+          if (limit > 1000) throw new CliError(`--limit must be at most 1000 (got ${limit})`, 2);
+          return perform(config, suggestionsOperation, { query: { limit } });
+        },
+        renderSuggestions,
       ),
     );
 }

@@ -8,6 +8,8 @@ import {
   removeTouchpoint,
 } from "../../journey/definitions.js";
 import { previewTouchpoint, TouchpointPreview, TouchpointPreviewRequest } from "../../journey/preview.js";
+import { Suggestions } from "../../journey/suggestions/schema.js";
+import { suggestTouchpoints } from "../../journey/suggestions/suggest.js";
 import { Touchpoint, TouchpointInput, TouchpointPatch } from "../../journey/touchpoints.js";
 import { findUnmatched } from "../../journey/unmatched.js";
 import { ok } from "../../result.js";
@@ -110,6 +112,19 @@ export const unmatchedOperation = operation({
   run: async (ctx, { query }) => ok(await findUnmatched(ctx.store, query.limit)),
 });
 
+export const suggestionsOperation = operation({
+  id: "touchpoints.suggestions",
+  method: "GET",
+  path: "/api/touchpoints/suggestions",
+  access: "analytics.read",
+  summary:
+    "A touchpoint for each unmatched event name: a readable name, a stage from the name's words and from its place in customers' paths, the likely conversion, a confidence and what it would match",
+  tags,
+  query: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) }),
+  response: Suggestions,
+  run: async (ctx, { query }) => ok(await suggestTouchpoints(ctx.store, { limit: query.limit })),
+});
+
 export const touchpointOperations = [
   touchpointListOperation,
   addTouchpointOperation,
@@ -117,4 +132,5 @@ export const touchpointOperations = [
   editTouchpointOperation,
   removeTouchpointOperation,
   unmatchedOperation,
+  suggestionsOperation,
 ];
