@@ -2,9 +2,9 @@
 // know gets a touchpoint per name, a stage from the name's words and from where it sits in customers'
 // paths, the likely conversion, a confidence, and what each would match — over the API and the CLI.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Suggestions } from "../src/journey/suggestions/schema.js";
+import type { ApplyResult, Suggestions } from "../src/journey/suggestions/schema.js";
 import { ensureBuilt, runCliJson } from "./helpers/cli.js";
-import { expectOk } from "./helpers/journey.js";
+import { expectOk, journeyMap, refresh, stageOf } from "./helpers/journey.js";
 import { startTestServer, type TestServer, tempDir } from "./helpers/server.js";
 
 const START = Date.parse("2026-06-01T09:00:00.000Z");
@@ -216,5 +216,76 @@ describe("suggested touchpoints for a shop's and a Korean retailer's own event n
     await server.close();
     const cli = await runCliJson<Suggestions>(dir, ["--db", databasePath, "touchpoints", "suggest"]);
     expect(cli).toEqual(s);
+    const applied = await runCliJson<ApplyResult>(dir, [
+      "--db",
+      databasePath,
+      "touchpoints",
+      "suggest",
+      "--apply",
+      "--only",
+      "payment-done,no-such-suggestion",
+    ]);
+    expect(applied.created.map((t) => t.id)).toEqual(["payment-done"]);
+    expect(applied.refused).toEqual([
+      {
+        id: "no-such-suggestion",
+        message: 'no suggestion "no-such-suggestion" (its events may be matched now)',
+      },
+    ]);
+    const after = await runCliJson<Suggestions>(dir, ["--db", databasePath, "touchpoints", "suggest"]);
+    expect(after.items.map((x) => x.event)).not.toContain("payment_done");
   }, 120_000);
+});
+
+describe("applying the suggestions", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ config: { journeyRefreshSeconds: 0 } });
+    expectOk(await server.collect("/v1/batch", { batch: [...shopEvents, ...retailEvents] }));
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("creates the touchpoints as POST /api/touchpoints would, edits included, and the map fills", async () => {
+    const s = expectOk(await server.api<Suggestions>("/api/touchpoints/suggestions"));
+    const review = s.items.find((x) => x.event === "review_written")!;
+    const items = s.items.map((x) =>
+      x === review ? { id: x.id, name: "Review", stage: "advocacy" } : { id: x.id },
+    );
+    const applied = expectOk(
+      await server.api<ApplyResult>("/api/touchpoints/suggestions/apply", { body: { items } }),
+    );
+    expect(applied.refused).toEqual([]);
+    expect(applied.created).toHaveLength(13);
+    expect(applied.created.find((t) => t.match.event === "review_written")).toMatchObject({
+      id: "review",
+      name: "Review",
+      stage: "advocacy",
+    });
+    const listed = expectOk(await server.api<{ items: Array<{ id: string }> }>("/api/touchpoints"));
+    for (const t of applied.created) expect(listed.items.map((x) => x.id)).toContain(t.id);
+
+    const unmatched = expectOk(await server.api<{ events: number }>("/api/touchpoints/unmatched"));
+    expect(unmatched.events).toBe(0);
+    const again = expectOk(await server.api<Suggestions>("/api/touchpoints/suggestions"));
+    expect(again.items).toEqual([]);
+    // A name now taken is refused, with the reason addTouchpoint gives.
+    const twice = expectOk(
+      await server.api<ApplyResult>("/api/touchpoints/suggestions/apply", {
+        body: { items: [{ id: "main" }] },
+      }),
+    );
+    expect(twice.created).toEqual([]);
+    expect(twice.refused.map((r) => r.id)).toEqual(["main"]);
+
+    await refresh(server);
+    const map = await journeyMap(server, { from: "2026-05-01", to: "2026-06-30" });
+    const reached = Object.fromEntries(map.stages.map((st) => [st.key, st.reached]));
+    // Everyone saw a main page; 17 + 9 looked at the catalogue or a product; only the conversions put
+    // customers in the purchase stage (5 shop customers paid, 4 at the retailer), not a cart; the two
+    // reviewers pass through retention to advocacy.
+    expect(reached).toEqual({ awareness: 35, consideration: 26, purchase: 9, retention: 2, advocacy: 2 });
+    expect(stageOf(map, "purchase").touchpoints.map((t) => t.id)).toContain("payment-done");
+  }, 60_000);
 });

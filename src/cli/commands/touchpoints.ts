@@ -3,11 +3,12 @@
 import { Type } from "@sinclair/typebox";
 import { type Command, Option } from "commander";
 import type { EventMatch } from "../../journey/rules.js";
-import type { Suggestions } from "../../journey/suggestions/schema.js";
+import type { ApplyResult, Suggestions } from "../../journey/suggestions/schema.js";
 import { type Touchpoint, TouchpointInput, TouchpointKinds } from "../../journey/touchpoints.js";
 import type { Unmatched } from "../../journey/unmatched.js";
 import {
   addTouchpointOperation,
+  applySuggestionsOperation,
   editTouchpointOperation,
   removeTouchpointOperation,
   suggestionsOperation,
@@ -186,6 +187,14 @@ function renderSuggestions(s: Suggestions): string {
   ].join("\n");
 }
 
+function renderApplied(r: ApplyResult): string {
+  const lines = [`Created ${r.created.length} touchpoints:`, ...r.created.map((t) => `  ${summary(t)}`)];
+  if (r.refused.length)
+    lines.push(`Refused ${r.refused.length}:`, ...r.refused.map((x) => `  ${x.id}: ${x.message}`));
+  if (r.created.length) lines.push(APPLIED);
+  return lines.join("\n");
+}
+
 export function touchpointCommands(program: Command): void {
   const touchpoints = program
     .command("touchpoints")
@@ -315,16 +324,31 @@ Examples:
       "a touchpoint for each unmatched event name: stage by its name and its place in customers' paths, the likely conversion, a confidence",
     )
     .option("--limit <n>", "most event names, 1–1000", "200")
-    .addHelpText("after", "\nExample:\n  $ itinera touchpoints suggest --json")
-    .action((o: { limit: string }, cmd: Command) =>
-      act(
-        cmd,
-        (config) => {
-          const limit = positiveInt("--limit", o.limit, 200);
-          if (limit > 1000) throw new CliError(`--limit must be at most 1000 (got ${limit})`, 2);
-          return perform(config, suggestionsOperation, { query: { limit } });
-        },
-        renderSuggestions,
-      ),
+    .option("--apply", "create the suggested touchpoints as proposed (all, or those of --only)")
+    .option("--only <ids>", "with --apply: only these suggestion ids (repeat, or a,b)", collect)
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ itinera touchpoints suggest --json\n  $ itinera touchpoints suggest --apply --only payment-done,cart",
+    )
+    .action((o: { limit: string; apply?: boolean; only?: string[] }, cmd: Command) =>
+      o.apply
+        ? act(
+            cmd,
+            (config) =>
+              perform(config, applySuggestionsOperation, {
+                body: o.only ? { items: o.only.flatMap((ids) => ids.split(",")).map((id) => ({ id })) } : {},
+              }),
+            renderApplied,
+          )
+        : act(
+            cmd,
+            async (config) => {
+              if (o.only) throw new CliError("--only goes with --apply", 2);
+              const limit = positiveInt("--limit", o.limit, 200);
+              if (limit > 1000) throw new CliError(`--limit must be at most 1000 (got ${limit})`, 2);
+              return perform(config, suggestionsOperation, { query: { limit } });
+            },
+            renderSuggestions,
+          ),
     );
 }

@@ -1,7 +1,7 @@
 // The suggestions' answer, one TypeBox schema for the route's validation, its OpenAPI entry, the CLI's
 // JSON and the engine's types.
 import { type Static, Type } from "@sinclair/typebox";
-import { TouchpointInput } from "../touchpoints.js";
+import { Touchpoint, TouchpointInput } from "../touchpoints.js";
 
 const Share = Type.Number({ minimum: 0, maximum: 1 });
 
@@ -63,3 +63,33 @@ export const Suggestions = Type.Object({
   items: Type.Array(Suggestion),
 });
 export type Suggestions = Static<typeof Suggestions>;
+
+/** Which suggestions to apply, each as proposed or changed; none given applies them all as proposed. */
+export const ApplyRequest = Type.Object(
+  {
+    items: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: Type.String({ maxLength: 80, description: "A suggestion's id" }),
+            name: Type.Optional(TouchpointInput.properties.name),
+            stage: Type.Optional(TouchpointInput.properties.stage),
+            advances: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 1000 },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ApplyRequest = Static<typeof ApplyRequest>;
+
+export const ApplyResult = Type.Object({
+  created: Type.Array(Touchpoint),
+  refused: Type.Array(
+    Type.Object({ id: Type.String(), message: Type.String() }, { description: "Not created, and why" }),
+  ),
+});
+export type ApplyResult = Static<typeof ApplyResult>;

@@ -8,7 +8,8 @@ import {
   removeTouchpoint,
 } from "../../journey/definitions.js";
 import { previewTouchpoint, TouchpointPreview, TouchpointPreviewRequest } from "../../journey/preview.js";
-import { Suggestions } from "../../journey/suggestions/schema.js";
+import { applySuggestions } from "../../journey/suggestions/apply.js";
+import { ApplyRequest, ApplyResult, Suggestions } from "../../journey/suggestions/schema.js";
 import { suggestTouchpoints } from "../../journey/suggestions/suggest.js";
 import { Touchpoint, TouchpointInput, TouchpointPatch } from "../../journey/touchpoints.js";
 import { findUnmatched } from "../../journey/unmatched.js";
@@ -125,6 +126,20 @@ export const suggestionsOperation = operation({
   run: async (ctx, { query }) => ok(await suggestTouchpoints(ctx.store, { limit: query.limit })),
 });
 
+export const applySuggestionsOperation = operation({
+  id: "touchpoints.suggestions.apply",
+  method: "POST",
+  path: "/api/touchpoints/suggestions/apply",
+  access: "journey.edit",
+  summary:
+    "Create touchpoints from suggestions (all, or the ids given, each with its name, stage or advances changed if given), as POST /api/touchpoints would; those refused say why",
+  tags,
+  body: ApplyRequest,
+  response: ApplyResult,
+  changesJourney: true,
+  run: async (ctx, { body }, caller) => ok(await applySuggestions(ctx.store, body, caller.actor)),
+});
+
 export const touchpointOperations = [
   touchpointListOperation,
   addTouchpointOperation,
@@ -133,4 +148,5 @@ export const touchpointOperations = [
   removeTouchpointOperation,
   unmatchedOperation,
   suggestionsOperation,
+  applySuggestionsOperation,
 ];
