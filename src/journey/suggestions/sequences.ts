@@ -69,23 +69,30 @@ export async function nameSequences(
         SELECT type, event, count(*) AS seen_by,
                median(CASE WHEN names > 1 THEN rank / (names - 1) ELSE 0 END) AS position,
                avg(CASE WHEN last_at = customer_last THEN 1 ELSE 0 END) AS last_share
-          FROM ranked GROUP BY ALL)
-     SELECT u.*, coalesce(pl.seen_by, 0) AS seen_by, coalesce(pl.position, 0) AS position,
-            coalesce(pl.last_share, 0) AS last_share, (SELECT count(DISTINCT customer) FROM firsts) AS everyone
-       FROM unmatched u LEFT JOIN placed pl USING (type, event)
-      ORDER BY u.events DESC, u.type, u.event LIMIT ${p.add(limit)}`,
+          FROM ranked GROUP BY ALL),
+      named AS (
+        SELECT u.*, coalesce(pl.seen_by, 0) AS seen_by, coalesce(pl.position, 0) AS position,
+               coalesce(pl.last_share, 0) AS last_share
+          FROM unmatched u LEFT JOIN placed pl USING (type, event)
+         ORDER BY u.events DESC, u.type, u.event LIMIT ${p.add(limit)})
+     -- One row even when nothing is unmatched, to carry the count of customers.
+     SELECT named.*, (SELECT count(DISTINCT customer) FROM firsts) AS everyone
+       FROM (SELECT 1) one LEFT JOIN named ON true
+      ORDER BY named.events DESC, named.type, named.event`,
     p.values,
   );
-  const names = rows.map((r) => ({
-    type: String(r.type),
-    event: String(r.event),
-    events: Number(r.events),
-    customers: Number(r.customers),
-    channels: (r.channels as unknown[]).map(String),
-    seenBy: Number(r.seen_by),
-    position: Number(r.position),
-    lastShare: Number(r.last_share),
-  }));
+  const names = rows
+    .filter((r) => r.type !== null)
+    .map((r) => ({
+      type: String(r.type),
+      event: String(r.event),
+      events: Number(r.events),
+      customers: Number(r.customers),
+      channels: (r.channels as unknown[]).map(String),
+      seenBy: Number(r.seen_by),
+      position: Number(r.position),
+      lastShare: Number(r.last_share),
+    }));
   return { customers: Number(rows[0]?.everyone ?? 0), names };
 }
 
