@@ -2,6 +2,12 @@
 // know gets a touchpoint per name, a stage from the name's words and from where it sits in customers'
 // paths, the likely conversion, a confidence, and what each would match — over the API and the CLI.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  defaultLexicon,
+  readableName,
+  soundsLikeConversion,
+  stageFromName,
+} from "../src/journey/suggestions/lexicon.js";
 import type { ApplyResult, Suggestions } from "../src/journey/suggestions/schema.js";
 import { ensureBuilt, runCliJson } from "./helpers/cli.js";
 import { expectOk, journeyMap, refresh, stageOf } from "./helpers/journey.js";
@@ -82,6 +88,29 @@ function counts(events: Array<{ event?: string; name?: string; userId: string }>
   }
   return out;
 }
+
+describe("the lexicon", () => {
+  const stage = (name: string) => stageFromName(name, defaultLexicon)?.stage ?? null;
+  it("reads a stage from whole words, any case or separator, and from Korean inside a word", () => {
+    expect(stage("checkoutStarted")).toBe("purchase");
+    expect(stage("Product Viewed")).toBe("consideration");
+    expect(stage("products")).toBe("consideration");
+    expect(stage("address_entered")).toBeNull(); // not an ad
+    expect(stage("반품신청")).toBe("retention");
+    // Words of two stages: the later one, what the event is about.
+    expect(stage("product_review")).toBe("advocacy");
+  });
+  it("names events for people and hears when something is done", () => {
+    expect(readableName("payment_done")).toBe("Payment done");
+    expect(readableName("orderCompleted")).toBe("Order completed");
+    expect(readableName("Order Completed")).toBe("Order Completed");
+    expect(readableName("SMS-opt-in")).toBe("SMS opt in");
+    expect(readableName("결제완료")).toBe("결제완료");
+    for (const n of ["payment_done", "Order Completed", "결제완료"])
+      expect(soundsLikeConversion(n, defaultLexicon), n).toBe(true);
+    expect(soundsLikeConversion("payment_card", defaultLexicon)).toBe(false);
+  });
+});
 
 describe("suggested touchpoints for a shop's and a Korean retailer's own event names", () => {
   let server: TestServer;
